@@ -1,0 +1,92 @@
+/**
+ * Tier profiles: the defaults an environment starts from. Data only. An environment file
+ * names its tier and overrides what differs (`defineEnvironment`, below).
+ *
+ * development: cheapest configuration that still meets the reference's minimum capacity.
+ * production: the reference's production requirements (Multi-AZ data, per-AZ NAT,
+ *             replicated or external ClickHouse, deletion protection, longer retention).
+ */
+import { deepMerge } from "../lib/merge";
+import { DeepPartial, EnvironmentConfig, Tier } from "../lib/config/schema";
+
+type Profile = Omit<EnvironmentConfig, "name" | "tier" | "owner" | "costCenter" | "aws" | "network" | "dns" | "exposure" | "auth" | "state"> & {
+  network: { natGateways: "single" | "per-az"; flowLogsRetentionDays: number };
+};
+
+export const PROFILES: Record<Tier, Profile> = {
+  development: {
+    prefix: "ls",
+    network: { natGateways: "single", flowLogsRetentionDays: 30 },
+    eks: { endpointPublicAccess: false, publicAccessCidrs: [], clusterAuth: "exec", adminPrincipalArns: [], controlPlaneLogRetentionDays: 30 },
+    nodePools: {
+      // 3 x m6i.2xlarge = 23.7 vCPU / 93 GiB allocatable: the fewest m6i nodes over 16 vCPU / 64 GiB.
+      general: { instanceTypes: ["m6i.2xlarge"], minSize: 3, desiredSize: 3, maxSize: 6, capacityType: "ON_DEMAND", diskSizeGib: 100 },
+      // One r6i.2xlarge (7.9 vCPU / 62 GiB allocatable) meets the dev-only 4 vCPU / 16 GiB.
+      clickhouse: { instanceTypes: ["r6i.2xlarge"], minSize: 1, desiredSize: 1, maxSize: 1, capacityType: "ON_DEMAND", diskSizeGib: 50 },
+    },
+    postgres: {
+      engine: "rds",
+      instanceClass: "db.t4g.large",
+      allocatedStorageGib: 50,
+      maxAllocatedStorageGib: 200,
+      multiAz: false,
+      backupRetentionDays: 7,
+      deletionProtection: false,
+      finalSnapshot: false,
+    },
+    redis: { nodeType: "cache.t4g.medium", replicas: 0, snapshotRetentionDays: 1 },
+    clickhouse: { mode: "in-cluster", replicas: 1, storageGib: 100, storageIops: 3000, storageThroughputMiBps: 125, snapshotRetentionDays: 7 },
+    blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 7, adminPrincipalArns: [] },
+    langsmith: { sizing: "development", insights: "disabled", polly: "disabled", valuesOverrides: {} },
+    ingress: { wafRateLimit: 2000, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", accessLogs: false },
+    observability: { alarmEmails: [], logRetentionDays: 30 },
+    policy: { waivers: [] },
+  },
+  production: {
+    prefix: "ls",
+    network: { natGateways: "per-az", flowLogsRetentionDays: 365 },
+    eks: { endpointPublicAccess: false, publicAccessCidrs: [], clusterAuth: "exec", adminPrincipalArns: [], controlPlaneLogRetentionDays: 365 },
+    nodePools: {
+      // 3 x m6i.4xlarge = 47 vCPU / 185 GiB allocatable: the minimum plus one node of headroom per AZ.
+      general: { instanceTypes: ["m6i.4xlarge"], minSize: 3, desiredSize: 3, maxSize: 12, capacityType: "ON_DEMAND", diskSizeGib: 100 },
+      // 8 vCPU / 32 GiB *allocatable* per ClickHouse node needs a 16-vCPU type (an 8-vCPU node allocates 7.9).
+      clickhouse: { instanceTypes: ["r6i.4xlarge"], minSize: 3, desiredSize: 3, maxSize: 3, capacityType: "ON_DEMAND", diskSizeGib: 50 },
+    },
+    postgres: {
+      engine: "rds",
+      instanceClass: "db.r6g.xlarge",
+      allocatedStorageGib: 100,
+      maxAllocatedStorageGib: 1000,
+      multiAz: true,
+      backupRetentionDays: 14,
+      deletionProtection: true,
+      finalSnapshot: true,
+    },
+    redis: { nodeType: "cache.r7g.large", replicas: 1, snapshotRetentionDays: 7 },
+    clickhouse: { mode: "in-cluster", replicas: 3, storageGib: 500, storageIops: 7000, storageThroughputMiBps: 1000, snapshotRetentionDays: 14 },
+    blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 30, adminPrincipalArns: [] },
+    langsmith: { sizing: "production", insights: "disabled", polly: "disabled", valuesOverrides: {} },
+    ingress: { wafRateLimit: 10000, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", accessLogs: true },
+    observability: { alarmEmails: [], logRetentionDays: 90 },
+    policy: { waivers: [] },
+  },
+};
+
+/** What an environment file must say; everything else comes from its tier's profile. */
+export type EnvironmentFields = DeepPartial<EnvironmentConfig> &
+  Pick<EnvironmentConfig, "name" | "owner" | "costCenter" | "aws" | "dns" | "exposure" | "auth" | "state"> & {
+    network: DeepPartial<EnvironmentConfig["network"]> & Pick<EnvironmentConfig["network"], "mode" | "vpcCidr">;
+  };
+
+/**
+ * An environment: the tier's profile, then the file's fields. Returns unvalidated data: the
+ * loader (`lib/config/load.ts`) validates every environment together when the app starts.
+ */
+export function defineEnvironment(tier: Tier, fields: EnvironmentFields): unknown {
+  const { network, nodePools, ...profile } = PROFILES[tier];
+  // Profile parts that belong to a mode the file switched away from are dropped: an existing
+  // VPC has no NAT or flow-log settings here, external ClickHouse has no dedicated pool.
+  const networkDefaults = fields.network.mode === "existing" ? {} : network;
+  const pools = fields.clickhouse?.mode === "external" ? { general: nodePools.general } : nodePools;
+  return deepMerge({ ...profile, tier, network: networkDefaults, nodePools: pools }, fields);
+}

@@ -1,0 +1,109 @@
+/**
+ * Loads and validates every environment at once, before any construct runs.
+ *
+ * Every problem becomes one line `<file>: <field path> <what is wrong>, got <value>[; fix]`,
+ * and all lines of all environments are reported together in one ConfigError.
+ */
+import { ZodIssue } from "zod";
+import { EnvironmentConfig, EnvironmentSchema } from "./schema";
+import { ENVIRONMENT_RULES, FLEET_RULES, Problem } from "./rules";
+
+/** An environment file's data together with the file it came from (for messages). */
+export interface EnvironmentSource {
+  readonly file: string;
+  readonly input: unknown;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid environment configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  ${problems.join("\n  ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface LoadedEnvironment {
+  readonly file: string;
+  readonly config: EnvironmentConfig;
+}
+
+/** Validates all environments; throws a ConfigError listing every problem found. */
+export function loadEnvironments(sources: readonly EnvironmentSource[]): LoadedEnvironment[] {
+  const problems: string[] = [];
+  const loaded: LoadedEnvironment[] = [];
+  for (const source of sources) {
+    const parsed = EnvironmentSchema.safeParse(source.input);
+    if (!parsed.success) {
+      problems.push(...parsed.error.issues.map((i) => `${source.file}: ${formatZodIssue(i, source.input)}`));
+    }
+    // Cross-field rules run even when the shape is wrong, so one run reports everything it
+    // can; a rule that trips over a malformed field is skipped (the shape error covers it).
+    const data = (parsed.success ? parsed.data : source.input) as EnvironmentConfig;
+    const envProblems = ENVIRONMENT_RULES.flatMap((rule) => {
+      try {
+        return rule(data);
+      } catch {
+        return [];
+      }
+    });
+    problems.push(...envProblems.map((p) => `${source.file}: ${formatProblem(p)}`));
+    if (parsed.success && envProblems.length === 0) loaded.push({ file: source.file, config: parsed.data });
+  }
+  for (const rule of FLEET_RULES) {
+    problems.push(...rule(loaded).map((p) => `${p.file}: ${formatProblem(p)}`));
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return loaded;
+}
+
+/** Validates one environment (tests, forks). */
+export function loadEnvironment(source: EnvironmentSource): EnvironmentConfig {
+  return loadEnvironments([source])[0].config;
+}
+
+export function formatProblem(p: Problem): string {
+  return `${p.path} ${p.message}, got ${show(p.value)}${p.fix ? `; ${p.fix}` : ""}`;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (typeof value === "string") return value;
+  return JSON.stringify(value);
+}
+
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let v: unknown = root;
+  for (const k of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string | number, unknown>)[k];
+  }
+  return v;
+}
+
+function formatZodIssue(issue: ZodIssue, input: unknown): string {
+  const path = issue.path.join(".") || "(root)";
+  const value = valueAt(input, issue.path);
+  switch (issue.code) {
+    case "invalid_enum_value":
+      return `${path} must be one of ${issue.options.join(" | ")}, got ${show(value)}`;
+    case "invalid_union_discriminator":
+      return `${path} must be one of ${issue.options.map(String).join(" | ")}, got ${show(value)}`;
+    case "invalid_literal":
+      return `${path} must be ${show(issue.expected)}, got ${show(value)}`;
+    case "unrecognized_keys":
+      return `${path} has unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}; remove ${issue.keys.length > 1 ? "them" : "it"} or fix the spelling (see lib/config/schema.ts)`;
+    case "invalid_type":
+      return value === undefined
+        ? `${path} is required (${issue.expected}), got nothing; add it (see lib/config/schema.ts)`
+        : `${path} must be ${issue.expected}, got ${issue.received} ${show(value)}`;
+    case "too_small":
+      return issue.type === "array"
+        ? `${path} must have at least ${issue.minimum} item${issue.minimum === 1 ? "" : "s"}, got ${show(value)}`
+        : `${path} must be at least ${issue.minimum}, got ${show(value)}`;
+    case "too_big":
+      return issue.type === "array"
+        ? `${path} must have at most ${issue.maximum} items, got ${show(value)}`
+        : `${path} must be at most ${issue.maximum}, got ${show(value)}`;
+    default:
+      return `${path} ${issue.message}, got ${show(value)}`;
+  }
+}

@@ -1,0 +1,307 @@
+/**
+ * Cross-field rules, in one table. Each rule reads a schema-valid environment and returns
+ * problems; the loader prefixes them with the environment file. Add a rule here, and a test
+ * on its message in `__tests__/config/rules.test.ts`.
+ */
+import { ENGINES } from "../../versions";
+import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr } from "../cidr";
+import { azBelongsToRegion, isKnownRegion } from "../regions";
+import { EnvironmentConfig } from "./schema";
+import { capacityProblems } from "../capacity";
+
+export interface Problem {
+  /** Dotted field path inside the environment, e.g. `network.vpcCidr`. */
+  readonly path: string;
+  /** What is wrong and what is allowed, e.g. `must be a /16 to /20 private range`. */
+  readonly message: string;
+  readonly value: unknown;
+  /** How to fix it, when the message alone does not say. */
+  readonly fix?: string;
+}
+
+export type EnvironmentRule = (env: EnvironmentConfig) => Problem[];
+export type FleetRule = (envs: readonly { file: string; config: EnvironmentConfig }[]) => (Problem & { file: string })[];
+
+const HOSTNAME_RE = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+const region: EnvironmentRule = (env) =>
+  isKnownRegion(env.aws.region)
+    ? []
+    : [{ path: "aws.region", message: "must be an AWS commercial region (see lib/regions.ts)", value: env.aws.region, fix: "use e.g. us-west-2" }];
+
+const availabilityZones: EnvironmentRule = (env) => {
+  const azs = env.aws.availabilityZones;
+  const min = env.tier === "production" ? 3 : 2;
+  const problems: Problem[] = [];
+  if (azs.length < min) {
+    problems.push({
+      path: "aws.availabilityZones",
+      message: `must list at least ${min} zones for tier ${env.tier}`,
+      value: azs,
+      fix: `add zones of ${env.aws.region}, e.g. ${["a", "b", "c"].map((l) => env.aws.region + l).join(", ")}`,
+    });
+  }
+  if (env.network.mode === "create" && azs.length > MAX_AZS) {
+    problems.push({ path: "aws.availabilityZones", message: `must list at most ${MAX_AZS} zones`, value: azs });
+  }
+  if (new Set(azs).size !== azs.length) {
+    problems.push({ path: "aws.availabilityZones", message: "must not repeat a zone", value: azs });
+  }
+  azs.forEach((az, i) => {
+    if (isKnownRegion(env.aws.region) && !azBelongsToRegion(az, env.aws.region)) {
+      problems.push({
+        path: `aws.availabilityZones.${i}`,
+        message: `must be a zone of region ${env.aws.region} (${env.aws.region}a, ${env.aws.region}b, ...)`,
+        value: az,
+      });
+    }
+  });
+  return problems;
+};
+
+const vpcCidr: EnvironmentRule = (env) => {
+  const text = env.network.vpcCidr;
+  const c = parseCidr(text);
+  if (!c) {
+    return [{ path: "network.vpcCidr", message: "must be an IPv4 CIDR like 10.10.0.0/16 (no host bits set)", value: text }];
+  }
+  if (env.network.mode === "create" && (c.prefix < 16 || c.prefix > 20 || !isPrivateCidr(c))) {
+    return [{ path: "network.vpcCidr", message: "must be a /16 to /20 private range (10/8, 172.16/12, 192.168/16)", value: text }];
+  }
+  return [];
+};
+
+const existingSubnets: EnvironmentRule = (env) => {
+  if (env.network.mode !== "existing") return [];
+  const n = env.aws.availabilityZones.length;
+  const kinds = ["publicSubnetIds", "privateSubnetIds", "dataSubnetIds"] as const;
+  return kinds
+    .filter((k) => !(k === "publicSubnetIds" && env.exposure === "private"))
+    .filter((k) => env.network.mode === "existing" && env.network[k].length !== n)
+    .map((k) => ({
+      path: `network.${k}`,
+      message: `must list one subnet per availability zone (${n})`,
+      value: env.network.mode === "existing" ? env.network[k] : [],
+    }));
+};
+
+const dnsName: EnvironmentRule = (env) =>
+  HOSTNAME_RE.test(env.dns.hostname)
+    ? []
+    : [{ path: "dns.hostname", message: "must be a lowercase DNS name like langsmith.example.com", value: env.dns.hostname }];
+
+const endpointAccess: EnvironmentRule = (env) => {
+  const problems: Problem[] = [];
+  env.eks.publicAccessCidrs.forEach((text, i) => {
+    const c = parseCidr(text);
+    if (!c) {
+      problems.push({ path: `eks.publicAccessCidrs.${i}`, message: "must be an IPv4 CIDR like 203.0.113.0/24", value: text });
+    } else if (c.prefix === 0 && env.tier === "production") {
+      problems.push({
+        path: `eks.publicAccessCidrs.${i}`,
+        message: "must not open the EKS API to the whole internet in production",
+        value: text,
+        fix: "list your VPN or CI egress CIDRs, or set eks.endpointPublicAccess to false",
+      });
+    }
+  });
+  if (env.eks.endpointPublicAccess && env.eks.publicAccessCidrs.length === 0) {
+    problems.push({
+      path: "eks.publicAccessCidrs",
+      message: "must list at least one CIDR when eks.endpointPublicAccess is true (AWS would default to 0.0.0.0/0)",
+      value: [],
+    });
+  }
+  return problems;
+};
+
+const nodePoolSizes: EnvironmentRule = (env) =>
+  Object.entries(env.nodePools).flatMap(([name, pool]) =>
+    pool && (pool.minSize > pool.desiredSize || pool.desiredSize > pool.maxSize)
+      ? [{
+          path: `nodePools.${name}`,
+          message: "must satisfy minSize <= desiredSize <= maxSize",
+          value: { minSize: pool.minSize, desiredSize: pool.desiredSize, maxSize: pool.maxSize },
+        }]
+      : [],
+  );
+
+const capacity: EnvironmentRule = (env) => capacityProblems(env);
+
+const postgres: EnvironmentRule = (env) => {
+  const p = env.postgres;
+  const problems: Problem[] = [];
+  const engine = p.engine === "aurora" ? ENGINES.auroraPostgres : ENGINES.postgres;
+  const version = p.engineVersion ?? engine.version;
+  const major = Number(version.split(".")[0]);
+  if (major < engine.minimumMajor) {
+    problems.push({
+      path: "postgres.engineVersion",
+      message: `must be PostgreSQL ${engine.minimumMajor} or newer (reference architecture, section 6)`,
+      value: version,
+      fix: `remove the field to use the pinned ${engine.version}`,
+    });
+  }
+  const minBackup = env.tier === "production" ? 14 : 7;
+  if (p.backupRetentionDays < minBackup) {
+    problems.push({ path: "postgres.backupRetentionDays", message: `must be at least ${minBackup} days for tier ${env.tier}`, value: p.backupRetentionDays });
+  }
+  if (p.maxAllocatedStorageGib < p.allocatedStorageGib) {
+    problems.push({ path: "postgres.maxAllocatedStorageGib", message: `must be at least postgres.allocatedStorageGib (${p.allocatedStorageGib})`, value: p.maxAllocatedStorageGib });
+  }
+  if (env.tier === "production" && !p.deletionProtection) {
+    problems.push({ path: "postgres.deletionProtection", message: "must be true for tier production", value: false });
+  }
+  if (env.tier === "production" && !p.finalSnapshot) {
+    problems.push({ path: "postgres.finalSnapshot", message: "must be true for tier production", value: false });
+  }
+  return problems;
+};
+
+const redis: EnvironmentRule = (env) =>
+  env.tier === "production" && env.redis.replicas < 1
+    ? [{
+        path: "redis.replicas",
+        message: "must be at least 1 for tier production (automatic failover and Multi-AZ need a replica)",
+        value: env.redis.replicas,
+      }]
+    : [];
+
+const clickhouse: EnvironmentRule = (env) => {
+  const problems: Problem[] = [];
+  const ch = env.clickhouse;
+  if (ch.mode === "in-cluster") {
+    if (env.tier === "production" && ch.replicas < 3) {
+      problems.push({
+        path: "clickhouse.replicas",
+        message:
+          "must be at least 3 for tier production: single-node ClickHouse is not supported for production (reference architecture, section 6: replicated, 3 replicas, or externally managed)",
+        value: ch.replicas,
+        fix: 'set clickhouse.mode to "external" (preferred) or run 3 replicas',
+      });
+    }
+    if (ch.replicas > 5) {
+      problems.push({ path: "clickhouse.replicas", message: "should stay at 5 or fewer (reference architecture guardrail)", value: ch.replicas });
+    }
+    if (!env.nodePools.clickhouse) {
+      problems.push({
+        path: "nodePools.clickhouse",
+        message: 'is required when clickhouse.mode is "in-cluster" (ClickHouse runs on its own tainted pool)',
+        value: undefined,
+        fix: "add a clickhouse pool, e.g. instanceTypes [r6i.2xlarge] (development) or [r6i.4xlarge] (production)",
+      });
+    }
+  } else if (env.nodePools.clickhouse) {
+    problems.push({ path: "nodePools.clickhouse", message: 'must be absent when clickhouse.mode is "external"', value: env.nodePools.clickhouse });
+  }
+  return problems;
+};
+
+const blobStorage: EnvironmentRule = (env) => {
+  const b = env.blobStorage;
+  const problems: Problem[] = [];
+  if (env.tier === "production" && !b.enabled) {
+    problems.push({
+      path: "blobStorage.enabled",
+      message: "must be true for tier production (reference architecture, section 7: blob storage is required)",
+      value: false,
+    });
+  }
+  if (b.ttlLongDays < b.ttlShortDays) {
+    problems.push({ path: "blobStorage.ttlLongDays", message: `must be at least blobStorage.ttlShortDays (${b.ttlShortDays})`, value: b.ttlLongDays });
+  }
+  return problems;
+};
+
+const stateBackend: EnvironmentRule = (env) => {
+  const problems: Problem[] = [];
+  if (env.state.backend === "s3" && env.state.locking === "dynamodb" && !env.state.lockTable) {
+    problems.push({ path: "state.lockTable", message: 'is required when state.locking is "dynamodb"', value: undefined, fix: 'name the bootstrap lock table, or set state.locking to "lockfile"' });
+  }
+  if (env.state.backend === "cloud" && env.eks.clusterAuth !== "token") {
+    problems.push({
+      path: "eks.clusterAuth",
+      message: 'must be "token" with the Terraform Cloud backend (remote runs have no AWS CLI for exec auth)',
+      value: env.eks.clusterAuth,
+    });
+  }
+  return problems;
+};
+
+const waivers: EnvironmentRule = (env) => {
+  const seen = new Set<string>();
+  return env.policy.waivers.flatMap((w, i) => {
+    if (seen.has(w.rule)) return [{ path: `policy.waivers.${i}.rule`, message: "must not waive the same rule twice", value: w.rule }];
+    seen.add(w.rule);
+    return [];
+  });
+};
+
+/** Rules over one environment. */
+export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
+  region,
+  availabilityZones,
+  vpcCidr,
+  existingSubnets,
+  dnsName,
+  endpointAccess,
+  nodePoolSizes,
+  capacity,
+  postgres,
+  redis,
+  clickhouse,
+  blobStorage,
+  stateBackend,
+  waivers,
+];
+
+/** Rules across all environments of the app. */
+export const FLEET_RULES: readonly FleetRule[] = [
+  (envs) => duplicates(envs, (c) => c.name, "name", "must be unique across environments", "rename one"),
+  (envs) =>
+    duplicates(
+      envs,
+      (c) => (c.state.backend === "s3" ? `s3://${c.state.bucket}/${c.state.key}` : `cloud:${c.state.organization}/${c.state.workspace}`),
+      "state",
+      "must not share a state (bucket and key, or Terraform Cloud workspace) with another environment",
+      "give each environment its own state.key or workspace",
+    ),
+  (envs) => duplicates(envs, (c) => c.dns.hostname, "dns.hostname", "must be unique across environments", "use another name"),
+  (envs) => {
+    const problems: (Problem & { file: string })[] = [];
+    envs.forEach((a, i) =>
+      envs.slice(0, i).forEach((b) => {
+        const ca = parseCidr(a.config.network.vpcCidr);
+        const cb = parseCidr(b.config.network.vpcCidr);
+        if (ca && cb && a.config.network.mode === "create" && cidrsOverlap(ca, cb)) {
+          problems.push({
+            file: a.file,
+            path: "network.vpcCidr",
+            message: `must not overlap ${b.config.network.vpcCidr} of ${b.file} (keeps peering and Transit Gateway possible)`,
+            value: a.config.network.vpcCidr,
+            fix: "pick a free range, e.g. the next /16",
+          });
+        }
+      }),
+    );
+    return problems;
+  },
+];
+
+function duplicates(
+  envs: readonly { file: string; config: EnvironmentConfig }[],
+  key: (c: EnvironmentConfig) => string,
+  path: string,
+  message: string,
+  fix: string,
+): (Problem & { file: string })[] {
+  const first = new Map<string, string>();
+  const problems: (Problem & { file: string })[] = [];
+  for (const e of envs) {
+    const k = key(e.config);
+    const prior = first.get(k);
+    if (prior) problems.push({ file: e.file, path, message: `${message} (also used by ${prior})`, value: k, fix });
+    else first.set(k, e.file);
+  }
+  return problems;
+}

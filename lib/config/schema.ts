@@ -1,0 +1,254 @@
+/**
+ * The shape of an environment: every field an environment file may set, with its type and
+ * allowed values. Field-level rules live here; cross-field rules live in `rules.ts`.
+ *
+ * Objects are `.strict()`: a misspelt field in a fork is an error, not a silent no-op.
+ */
+import { z } from "zod";
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const retentionDays = z
+  .number()
+  .int()
+  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+    message: `must be a CloudWatch Logs retention period (${LOG_RETENTION_DAYS.join(", ")})`,
+  });
+
+const positiveInt = z.number().int().positive();
+const arn = z.string().regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/, "must be an AWS ARN (arn:aws:...)");
+
+export const TIERS = ["development", "production"] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** One EKS managed node group. */
+export const NodePoolSchema = z
+  .object({
+    /** Instance types, first one preferred; capacity is computed from the smallest. */
+    instanceTypes: z.array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, "must be an EC2 instance type like m6i.2xlarge")).min(1),
+    minSize: z.number().int().min(0),
+    desiredSize: z.number().int().min(0),
+    maxSize: positiveInt,
+    capacityType: z.enum(["ON_DEMAND", "SPOT"]),
+    /** Root EBS volume (gp3, encrypted). */
+    diskSizeGib: z.number().int().min(20).max(16384),
+  })
+  .strict();
+export type NodePool = z.infer<typeof NodePoolSchema>;
+
+const CreateNetworkSchema = z
+  .object({
+    mode: z.literal("create"),
+    /** A private (RFC 1918) /16 to /20; subnets are computed from it. */
+    vpcCidr: z.string(),
+    /** `per-az` keeps egress up when one AZ fails; `single` saves two NAT gateways. */
+    natGateways: z.enum(["single", "per-az"]),
+    flowLogsRetentionDays: retentionDays,
+  })
+  .strict();
+
+const ExistingNetworkSchema = z
+  .object({
+    mode: z.literal("existing"),
+    vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, "must be a VPC id like vpc-0123456789abcdef0"),
+    /** The VPC's primary CIDR (security-group rules and validation use it). */
+    vpcCidr: z.string(),
+    publicSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id")),
+    privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id")).min(2),
+    dataSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id")).min(2),
+  })
+  .strict();
+
+const TokenAuthSchema = z.object({ model: z.literal("token") }).strict();
+const OidcAuthSchema = z
+  .object({
+    model: z.literal("oidc"),
+    /** OAuth client id (not secret). The client secret goes to Secrets Manager. */
+    clientId: z.string().min(1),
+    issuerUrl: z.string().url().startsWith("https://", "must be an https:// URL"),
+  })
+  .strict();
+
+const InClusterClickHouseSchema = z
+  .object({
+    mode: z.literal("in-cluster"),
+    /** Replicas of the chart's ClickHouse; production requires a replicated cluster (3). */
+    replicas: positiveInt,
+    storageGib: z.number().int().min(20).max(16384),
+    /** gp3 provisioned IOPS (reference: ~7000 for production). */
+    storageIops: z.number().int().min(3000).max(16000),
+    /** gp3 provisioned throughput in MiB/s (reference: ~1000 for production). */
+    storageThroughputMiBps: z.number().int().min(125).max(1000),
+    /** Daily EBS snapshots of ClickHouse volumes kept this many days (Data Lifecycle Manager). */
+    snapshotRetentionDays: z.number().int().min(1).max(1000),
+  })
+  .strict();
+
+const ExternalClickHouseSchema = z
+  .object({
+    mode: z.literal("external"),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535),
+    nativePort: z.number().int().min(1).max(65535),
+    database: z.string().min(1),
+    user: z.string().min(1),
+    tls: z.boolean(),
+  })
+  .strict();
+
+const S3StateSchema = z
+  .object({
+    backend: z.literal("s3"),
+    /** State bucket, created by the bootstrap stack of this account and region. */
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name"),
+    key: z.string().regex(/^[A-Za-z0-9!_.*'()/-]+\.tfstate$/, "must be an S3 key ending in .tfstate"),
+    /** `dynamodb`: a lock table (created by bootstrap); `lockfile`: Terraform's native S3 lock. */
+    locking: z.enum(["dynamodb", "lockfile"]),
+    /** Required with `locking: "dynamodb"`. */
+    lockTable: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, "must be a DynamoDB table name").optional(),
+  })
+  .strict();
+
+const CloudStateSchema = z
+  .object({
+    backend: z.literal("cloud"),
+    organization: z.string().min(1),
+    workspace: z.string().regex(/^[A-Za-z0-9_-]{1,90}$/, "must be a Terraform Cloud workspace name"),
+    hostname: z.string().min(1),
+  })
+  .strict();
+
+export const EnvironmentSchema = z
+  .object({
+    /** Short name; becomes part of every resource name and the stack name `langsmith-<name>`. */
+    name: z.string().regex(/^[a-z][a-z0-9]{1,11}$/, "must be 2-12 lowercase letters or digits, starting with a letter"),
+    tier: z.enum(TIERS),
+    /** Naming prefix: resources are named `{prefix}-{name}-{component}`. */
+    prefix: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, "must be 2-10 lowercase letters or digits, starting with a letter"),
+    owner: z.string().min(1),
+    costCenter: z.string().min(1),
+    aws: z
+      .object({
+        accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
+        region: z.string(),
+        /** Explicit list (no data-source lookup, so plans run offline). */
+        availabilityZones: z.array(z.string()),
+      })
+      .strict(),
+    network: z.discriminatedUnion("mode", [CreateNetworkSchema, ExistingNetworkSchema]),
+    dns: z
+      .object({
+        /** The LangSmith URL host, e.g. `langsmith.example.com`. */
+        hostname: z.string(),
+        /** Route 53 public (or private, for `private` exposure) hosted zone holding `hostname`. */
+        hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ"),
+      })
+      .strict(),
+    /** `public`: internet-facing ALB. `private`: internal ALB, reached over VPN/PrivateLink. */
+    exposure: z.enum(["public", "private"]),
+    auth: z.discriminatedUnion("model", [TokenAuthSchema, OidcAuthSchema]),
+    eks: z
+      .object({
+        endpointPublicAccess: z.boolean(),
+        /** Where public endpoint access is on, only these CIDRs reach it. */
+        publicAccessCidrs: z.array(z.string()),
+        /** `exec`: `aws eks get-token` (local, CI). `token`: data source (Terraform Cloud). */
+        clusterAuth: z.enum(["exec", "token"]),
+        /** IAM principals granted cluster-admin through EKS access entries. */
+        adminPrincipalArns: z.array(arn),
+        controlPlaneLogRetentionDays: retentionDays,
+      })
+      .strict(),
+    nodePools: z
+      .object({
+        general: NodePoolSchema,
+        /** Dedicated, tainted pool for in-cluster ClickHouse. */
+        clickhouse: NodePoolSchema.optional(),
+      })
+      .strict(),
+    postgres: z
+      .object({
+        engine: z.enum(["rds", "aurora"]),
+        /** Override of the pinned engine version (versions.ts); must be 14 or newer. */
+        engineVersion: z.string().regex(/^\d+(\.\d+)?$/, "must be a PostgreSQL version like 16.8").optional(),
+        instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class like db.m6g.large"),
+        allocatedStorageGib: z.number().int().min(20).max(65536),
+        maxAllocatedStorageGib: z.number().int().min(20).max(65536),
+        multiAz: z.boolean(),
+        backupRetentionDays: z.number().int().min(0).max(35),
+        deletionProtection: z.boolean(),
+        /** Take a final snapshot when the database is deleted. */
+        finalSnapshot: z.boolean(),
+      })
+      .strict(),
+    redis: z
+      .object({
+        nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "must be an ElastiCache node type like cache.r7g.large"),
+        /** Read replicas in addition to the primary; 1 or more enables automatic failover and Multi-AZ. */
+        replicas: z.number().int().min(0).max(5),
+        snapshotRetentionDays: z.number().int().min(0).max(35),
+      })
+      .strict(),
+    clickhouse: z.discriminatedUnion("mode", [InClusterClickHouseSchema, ExternalClickHouseSchema]),
+    blobStorage: z
+      .object({
+        /** Required in production; a development environment may turn it off explicitly. */
+        enabled: z.boolean(),
+        /** Lifecycle expiry of the chart's short-TTL prefix `ttl_s/`. */
+        ttlShortDays: positiveInt,
+        /** Lifecycle expiry of the chart's long-TTL prefix `ttl_l/`. */
+        ttlLongDays: positiveInt,
+        noncurrentVersionExpirationDays: positiveInt,
+        /** Principals besides the LangSmith role allowed by the bucket policy (break-glass admins). */
+        adminPrincipalArns: z.array(arn),
+      })
+      .strict(),
+    langsmith: z
+      .object({
+        /** Resource and replica profile of the LangSmith services. */
+        sizing: z.enum(["development", "production"]),
+        /** Standalone Insights: off, or on with the shared RDS/ElastiCache (never in-cluster DBs). */
+        insights: z.enum(["disabled", "shared"]),
+        /** Standalone Polly: off, or on with the shared RDS/ElastiCache. */
+        polly: z.enum(["disabled", "shared"]),
+        /** Operator overrides, merged last into the Helm values. Keys must exist in the chart. */
+        valuesOverrides: z.record(z.unknown()),
+      })
+      .strict(),
+    ingress: z
+      .object({
+        /** WAF rate-based rule: requests per 5 minutes per client IP. */
+        wafRateLimit: z.number().int().min(100).max(2_000_000_000),
+        sslPolicy: z.string().regex(/^ELBSecurityPolicy-TLS13-1-[23]-/, "must be a TLS 1.2+ ALB policy such as ELBSecurityPolicy-TLS13-1-2-2021-06"),
+        /** ALB access logs to an S3 bucket of this environment. */
+        accessLogs: z.boolean(),
+      })
+      .strict(),
+    observability: z
+      .object({
+        alarmEmails: z.array(z.string().email()),
+        /** Container log retention in CloudWatch Logs. */
+        logRetentionDays: retentionDays,
+      })
+      .strict(),
+    state: z.discriminatedUnion("backend", [S3StateSchema, CloudStateSchema]),
+    policy: z
+      .object({
+        waivers: z.array(z.object({ rule: z.string().min(1), reason: z.string().min(10, "must explain why (10+ characters)") }).strict()),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** A validated, complete environment. Stacks and modules receive only this. */
+export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
+
+/** Arrays are replaced whole; objects are merged field by field. */
+export type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;

@@ -1,0 +1,48 @@
+/**
+ * The one naming helper: `{prefix}-{env}-{component}`, shortened deterministically to fit
+ * the AWS limit of the resource kind (a stable 6-character hash replaces the overflow).
+ */
+import { createHash } from "node:crypto";
+
+/** AWS name length limits of the resource kinds this project names. */
+export const NAME_LIMITS = {
+  default: 63,
+  iamRole: 64,
+  s3Bucket: 63,
+  eksCluster: 100,
+  nodeGroup: 63,
+  rdsIdentifier: 63,
+  elasticacheReplicationGroup: 40,
+  elasticacheUser: 40,
+  targetGroup: 32,
+  loadBalancer: 32,
+  wafAcl: 128,
+  logGroup: 512,
+  dbParameterGroup: 255,
+} as const;
+
+export type NameKind = keyof typeof NAME_LIMITS;
+
+export class Namer {
+  constructor(
+    readonly prefix: string,
+    readonly env: string,
+  ) {}
+
+  /** `{prefix}-{env}-{component}` within the limit of `kind`. */
+  name(component: string, kind: NameKind = "default"): string {
+    return fit(`${this.prefix}-${this.env}-${component}`, NAME_LIMITS[kind]);
+  }
+
+  /** The stem `{prefix}-{env}`, e.g. for tags and cluster names. */
+  get base(): string {
+    return `${this.prefix}-${this.env}`;
+  }
+}
+
+/** Shortens `name` to `max` characters: keeps the head, appends `-<hash6>` of the full name. */
+export function fit(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, 6);
+  return `${name.slice(0, max - 7).replace(/-+$/, "")}-${hash}`;
+}

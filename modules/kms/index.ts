@@ -1,0 +1,84 @@
+import { Construct } from "constructs";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { accountRootArn, policyDocument, policyJson, PolicyStatement } from "../../lib/iam";
+
+export interface ServiceUse {
+  /** e.g. `logs.us-west-2.amazonaws.com` */
+  readonly principal: string;
+  readonly condition: NonNullable<PolicyStatement["Condition"]>;
+}
+
+/** CloudWatch Logs of this account and region may use the key for its log groups. */
+export function logsServiceUse(region: string, accountId: string): ServiceUse {
+  return {
+    principal: `logs.${region}.amazonaws.com`,
+    condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:*` } },
+  };
+}
+
+export interface CustomerManagedKeyProps {
+  /** Alias without the `alias/` prefix, e.g. `ls-dev-logs`. */
+  readonly alias: string;
+  readonly description: string;
+  readonly accountId: string;
+  readonly region: string;
+  /**
+   * AWS services that use the key directly, each with the condition that scopes it to this
+   * account (e.g. CloudWatch Logs with `kms:EncryptionContext:aws:logs:arn`).
+   * @default []
+   */
+  readonly services?: readonly ServiceUse[];
+  /**
+   * Keep the key through `terraform destroy` (production).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
+  /** @default 30 */
+  readonly deletionWindowDays?: number;
+}
+
+/**
+ * A customer-managed KMS key with rotation on, administered by the account (IAM policies
+ * grant use), optionally usable by named AWS services within this account.
+ */
+export class CustomerManagedKey extends Construct {
+  readonly key: KmsKey;
+  readonly keyArn: string;
+  readonly keyId: string;
+
+  constructor(scope: Construct, id: string, props: CustomerManagedKeyProps) {
+    super(scope, id);
+    const partition = "aws";
+    // Key policies name the key itself as "*"; the account root statement delegates use to IAM.
+    const statements: PolicyStatement[] = [
+      {
+        Sid: "AccountAdministers",
+        Effect: "Allow",
+        Principal: { AWS: accountRootArn(partition, props.accountId) },
+        Action: "kms:*",
+        Resource: "*",
+      },
+    ];
+    for (const service of props.services ?? []) {
+      statements.push({
+        Sid: `Service${service.principal.split(".")[0].replace(/[^A-Za-z0-9]/g, "")}`,
+        Effect: "Allow",
+        Principal: { Service: service.principal },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Resource: "*",
+        Condition: service.condition,
+      });
+    }
+    this.key = new KmsKey(this, "key", {
+      description: props.description,
+      enableKeyRotation: true,
+      deletionWindowInDays: props.deletionWindowDays ?? 30,
+      policy: policyJson(policyDocument(...statements)),
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+    });
+    new KmsAlias(this, "alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
+    this.keyArn = this.key.arn;
+    this.keyId = this.key.keyId;
+  }
+}

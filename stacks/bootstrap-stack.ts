@@ -1,0 +1,131 @@
+import { Construct } from "constructs";
+import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { EnvironmentConfig } from "../lib/config/schema";
+import { policyDocument, policyJson } from "../lib/iam";
+import { CustomerManagedKey } from "../modules/kms";
+import { requireTerraformVersion } from "./providers";
+
+/** Environments that keep state in S3, grouped by the account and region of their bucket. */
+export interface BootstrapTarget {
+  readonly accountId: string;
+  readonly region: string;
+  readonly bucket: string;
+  readonly lockTables: readonly string[];
+  readonly environments: readonly string[];
+  readonly owner: string;
+  readonly costCenter: string;
+}
+
+export function bootstrapTargets(envs: readonly EnvironmentConfig[]): BootstrapTarget[] {
+  const byKey = new Map<string, BootstrapTarget>();
+  for (const env of envs) {
+    if (env.state.backend !== "s3") continue;
+    const key = `${env.aws.accountId}/${env.aws.region}/${env.state.bucket}`;
+    const prior = byKey.get(key);
+    const tables = env.state.locking === "dynamodb" && env.state.lockTable ? [env.state.lockTable] : [];
+    byKey.set(key, {
+      accountId: env.aws.accountId,
+      region: env.aws.region,
+      bucket: env.state.bucket,
+      lockTables: [...new Set([...(prior?.lockTables ?? []), ...tables])].sort(),
+      environments: [...(prior?.environments ?? []), env.name],
+      owner: prior?.owner ?? env.owner,
+      costCenter: prior?.costCenter ?? env.costCenter,
+    });
+  }
+  return [...byKey.values()];
+}
+
+export function bootstrapStackName(t: Pick<BootstrapTarget, "accountId" | "region" | "bucket">, all: readonly BootstrapTarget[]): string {
+  const sameAccountRegion = all.filter((o) => o.accountId === t.accountId && o.region === t.region);
+  return sameAccountRegion.length > 1 ? `bootstrap-${t.bucket}` : `bootstrap-${t.accountId}-${t.region}`;
+}
+
+/**
+ * The state bucket and lock table of one account/region. It keeps its own state locally
+ * (chicken and egg: the bucket cannot hold the state that creates it); see the README's
+ * "Bootstrap" section for the order and for moving this state into the bucket afterwards.
+ */
+export class BootstrapStack extends TerraformStack {
+  constructor(scope: Construct, id: string, t: BootstrapTarget) {
+    super(scope, id);
+    requireTerraformVersion(this);
+    new LocalBackend(this, { path: `${id}.tfstate` });
+    new AwsProvider(this, "aws", {
+      region: t.region,
+      allowedAccountIds: [t.accountId],
+      defaultTags: [{ tags: { app: "langsmith", component: "terraform-state", "managed-by": "cdktf", owner: t.owner, "cost-center": t.costCenter } }],
+    });
+
+    const key = new CustomerManagedKey(this, "state-key", {
+      alias: `${t.bucket}-state`,
+      description: `Terraform state of LangSmith environments ${t.environments.join(", ")}`,
+      accountId: t.accountId,
+      region: t.region,
+      preventDestroy: true,
+    });
+    // State outlives every environment: never destroyed by Terraform.
+    const bucket = new S3Bucket(this, "state-bucket", { bucket: t.bucket, lifecycle: { preventDestroy: true } });
+    new S3BucketOwnershipControls(this, "state-ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketVersioningA(this, "state-versioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
+    new S3BucketServerSideEncryptionConfigurationA(this, "state-sse", {
+      bucket: bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.keyArn }, bucketKeyEnabled: true }],
+    });
+    new S3BucketPublicAccessBlock(this, "state-public-access", {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketPolicy(this, "state-policy", {
+      bucket: bucket.id,
+      policy: policyJson(
+        policyDocument({
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [bucket.arn, `${bucket.arn}/*`],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        }),
+      ),
+    });
+    new S3BucketLifecycleConfiguration(this, "state-lifecycle", {
+      bucket: bucket.id,
+      rule: [
+        {
+          id: "expire-old-state-versions",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          noncurrentVersionExpiration: [{ noncurrentDays: 90, newerNoncurrentVersions: 10 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+    });
+    for (const table of t.lockTables) {
+      new DynamodbTable(this, `lock-${table}`, {
+        name: table,
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "LockID",
+        attribute: [{ name: "LockID", type: "S" }],
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: key.keyArn },
+        deletionProtectionEnabled: true,
+        lifecycle: { preventDestroy: true },
+      });
+    }
+    new TerraformOutput(this, "state_bucket", { value: bucket.bucket });
+    new TerraformOutput(this, "state_kms_key_arn", { value: key.keyArn });
+  }
+}

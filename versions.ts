@@ -1,0 +1,116 @@
+/**
+ * The single source of truth for every version this project chooses.
+ *
+ * A test (`__tests__/versions.test.ts`) fails when a version literal for a chart, an
+ * engine, Kubernetes or a provider appears anywhere else in the sources, and the README's
+ * versions table is generated from this file (`npm run docs`) and checked by a test.
+ *
+ * To bump: change the value here, run `npm test`, read the diff of the golden Helm values
+ * and the README table, and follow the upgrade notes of the component.
+ */
+
+/** Terraform CLI constraint written into every stack's `terraform.required_version`. */
+export const TERRAFORM_REQUIRED_VERSION = ">= 1.11";
+
+/**
+ * Terraform providers. They must agree with the prebuilt `@cdktf/provider-*` packages pinned
+ * in package.json (a test compares them with what those packages synthesize).
+ */
+export const PROVIDERS = {
+  aws: { source: "hashicorp/aws", version: "5.100.0", cdktfPackage: "@cdktf/provider-aws@20.1.0" },
+  helm: { source: "hashicorp/helm", version: "3.1.1", cdktfPackage: "@cdktf/provider-helm@12.1.2" },
+  kubernetes: { source: "hashicorp/kubernetes", version: "2.38.0", cdktfPackage: "@cdktf/provider-kubernetes@12.1.1" },
+} as const;
+
+/** CDKTF itself (package.json pins the same). */
+export const CDKTF_VERSION = "0.21.0";
+
+/**
+ * Upstream LangChain Terraform release whose capabilities this project tracks
+ * (`modules/aws`, which supports the 0.16 chart line).
+ */
+export const UPSTREAM_TERRAFORM = {
+  repository: "https://github.com/langchain-ai/terraform",
+  tag: "v0.16.31",
+  commit: "e27a2af4f581b32a35b3a9f2f052e50829cfc0ab",
+} as const;
+
+/**
+ * Amazon EKS control-plane Kubernetes version (minor). The cluster-autoscaler chart below
+ * must ship the same minor (a test checks it).
+ */
+export const KUBERNETES_VERSION = "1.33";
+
+/**
+ * EKS managed add-ons, pinned to builds published for KUBERNETES_VERSION.
+ * `aws eks describe-addon-versions --kubernetes-version 1.33 --addon-name <name>` lists them.
+ */
+export const EKS_ADDONS = {
+  vpcCni: "v1.20.4-eksbuild.1",
+  coredns: "v1.12.4-eksbuild.1",
+  kubeProxy: "v1.33.5-eksbuild.2",
+  ebsCsiDriver: "v1.51.1-eksbuild.1",
+  cloudwatchObservability: "v4.4.0-eksbuild.1",
+} as const;
+
+/** A Helm chart pin: repository, chart name, exact version (never a range). */
+export interface ChartPin {
+  readonly repository: string;
+  readonly chart: string;
+  readonly version: string;
+  /** The application version the chart ships, for the README table. */
+  readonly appVersion: string;
+}
+
+/** Every Helm chart the stacks install. */
+export const CHARTS = {
+  langsmith: {
+    repository: "https://langchain-ai.github.io/helm",
+    chart: "langsmith",
+    version: "0.16.11",
+    appVersion: "0.16.45",
+  },
+  awsLoadBalancerController: {
+    repository: "https://aws.github.io/eks-charts",
+    chart: "aws-load-balancer-controller",
+    version: "1.13.4",
+    appVersion: "v2.13.4",
+  },
+  clusterAutoscaler: {
+    repository: "https://kubernetes.github.io/autoscaler",
+    chart: "cluster-autoscaler",
+    version: "9.51.0",
+    appVersion: "1.33.0",
+  },
+  metricsServer: {
+    repository: "https://kubernetes-sigs.github.io/metrics-server/",
+    chart: "metrics-server",
+    version: "3.13.0",
+    appVersion: "0.8.0",
+  },
+  externalSecrets: {
+    repository: "https://charts.external-secrets.io",
+    chart: "external-secrets",
+    version: "0.20.4",
+    appVersion: "v0.20.4",
+  },
+  externalDns: {
+    repository: "https://kubernetes-sigs.github.io/external-dns/",
+    chart: "external-dns",
+    version: "1.19.0",
+    appVersion: "0.19.0",
+  },
+} as const satisfies Record<string, ChartPin>;
+
+/** Published digest of the pinned LangSmith chart archive (chart repository index.yaml). */
+export const LANGSMITH_CHART_DIGEST = "sha256:58b3056ab91061b5715707303933103ca91d6d1cf39553b559767574719fd7f1";
+
+/** Managed data-store engines. */
+export const ENGINES = {
+  /** RDS for PostgreSQL; the reference architecture requires 14 or newer. */
+  postgres: { version: "16.10", parameterGroupFamily: "postgres16", minimumMajor: 14 },
+  /** Aurora PostgreSQL-compatible edition. */
+  auroraPostgres: { version: "16.9", parameterGroupFamily: "aurora-postgresql16", minimumMajor: 14 },
+  /** ElastiCache for Redis OSS; 7.x is required for IAM authentication. */
+  redis: { version: "7.1", parameterGroupFamily: "redis7" },
+} as const;
