@@ -1,0 +1,47 @@
+/** Test helpers: build environments from the shipped ones and synthesize stacks. */
+import { Testing } from "cdktf";
+import { ENVIRONMENTS } from "../environments";
+import { loadEnvironment } from "../lib/config/load";
+import { EnvironmentConfig } from "../lib/config/schema";
+import { deepMerge } from "../lib/merge";
+import { LangsmithStack } from "../stacks/langsmith-stack";
+
+export type Json = Record<string, any>;
+
+/** The raw (unvalidated) input of a shipped environment, deep-copied. */
+export function shippedInput(name: "dev" | "staging" | "prod"): Json {
+  const source = ENVIRONMENTS.find((e) => e.file === `environments/${name}.ts`);
+  if (!source) throw new Error(`no shipped environment ${name}`);
+  return JSON.parse(JSON.stringify(source.input));
+}
+
+/** A shipped environment with fields changed (deep-merged), validated. */
+export function envWith(name: "dev" | "staging" | "prod", changes: Json = {}): EnvironmentConfig {
+  return loadEnvironment({ file: `environments/${name}.ts`, input: deepMerge(shippedInput(name), changes) });
+}
+
+const cache = new Map<string, Json>();
+
+/** Synthesized Terraform JSON of one environment's stack (validations run). */
+export function synthEnv(env: EnvironmentConfig): Json {
+  const key = JSON.stringify(env);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const app = Testing.app();
+  const stack = new LangsmithStack(app, { env });
+  const json = JSON.parse(Testing.synth(stack, true)) as Json;
+  cache.set(key, json);
+  return json;
+}
+
+/** All resources of a type as [name, body] pairs. */
+export function resources(json: Json, type: string): [string, Json][] {
+  return Object.entries((json.resource?.[type] ?? {}) as Json);
+}
+
+/** The one resource of a type whose name contains `fragment` (fails if none or several). */
+export function resource(json: Json, type: string, fragment = ""): Json {
+  const found = resources(json, type).filter(([n]) => n.includes(fragment));
+  if (found.length !== 1) throw new Error(`expected one ${type} matching "${fragment}", found ${found.map(([n]) => n).join(", ") || "none"}`);
+  return found[0][1];
+}

@@ -1,0 +1,10 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } } }] },
+  moduleFileExtensions: ["ts", "js", "json"],
+  // Synth-heavy suites share the provider classes; two workers match the 2-core CI machines.
+  maxWorkers: 2,
+};
