@@ -4,12 +4,16 @@
  *
  * development: cheapest configuration that still meets the reference's minimum capacity.
  * production: the reference's production requirements (Multi-AZ data, per-AZ NAT,
- *             replicated or external ClickHouse, deletion protection, longer retention).
+ *             deletion protection, longer retention). ClickHouse must be external there.
  */
 import { deepMerge } from "../lib/merge";
-import { DeepPartial, EnvironmentConfig, Tier } from "../lib/config/schema";
+import { DeepPartial, EnvironmentConfig, NodePool, Tier } from "../lib/config/schema";
 
-type Profile = Omit<EnvironmentConfig, "name" | "tier" | "owner" | "costCenter" | "aws" | "network" | "dns" | "exposure" | "auth" | "state"> & {
+/** Fields every environment file decides itself (the walkthrough's "inputs you must decide up front"). */
+type Decided = "name" | "tier" | "owner" | "costCenter" | "aws" | "network" | "dns" | "exposure" | "auth" | "clickhouse" | "state";
+
+type Profile = Omit<EnvironmentConfig, Decided | "nodePools"> & {
+  nodePools: { general: NodePool; clickhouse?: NodePool };
   network: { natGateways: "single" | "per-az"; flowLogsRetentionDays: number };
 };
 
@@ -35,7 +39,6 @@ export const PROFILES: Record<Tier, Profile> = {
       finalSnapshot: false,
     },
     redis: { nodeType: "cache.t4g.medium", replicas: 0, snapshotRetentionDays: 1 },
-    clickhouse: { mode: "in-cluster", replicas: 1, storageGib: 100, storageIops: 3000, storageThroughputMiBps: 125, snapshotRetentionDays: 7 },
     blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 7, adminPrincipalArns: [] },
     langsmith: { sizing: "development", insights: "disabled", polly: "disabled", valuesOverrides: {} },
     ingress: { wafRateLimit: 2000, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", accessLogs: false },
@@ -49,8 +52,6 @@ export const PROFILES: Record<Tier, Profile> = {
     nodePools: {
       // 3 x m6i.4xlarge = 47 vCPU / 185 GiB allocatable: the minimum plus one node of headroom per AZ.
       general: { instanceTypes: ["m6i.4xlarge"], minSize: 3, desiredSize: 3, maxSize: 12, capacityType: "ON_DEMAND", diskSizeGib: 100 },
-      // 8 vCPU / 32 GiB *allocatable* per ClickHouse node needs a 16-vCPU type (an 8-vCPU node allocates 7.9).
-      clickhouse: { instanceTypes: ["r6i.4xlarge"], minSize: 3, desiredSize: 3, maxSize: 3, capacityType: "ON_DEMAND", diskSizeGib: 50 },
     },
     postgres: {
       engine: "rds",
@@ -63,7 +64,6 @@ export const PROFILES: Record<Tier, Profile> = {
       finalSnapshot: true,
     },
     redis: { nodeType: "cache.r7g.large", replicas: 1, snapshotRetentionDays: 7 },
-    clickhouse: { mode: "in-cluster", replicas: 3, storageGib: 500, storageIops: 7000, storageThroughputMiBps: 1000, snapshotRetentionDays: 14 },
     blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 30, adminPrincipalArns: [] },
     langsmith: { sizing: "production", insights: "disabled", polly: "disabled", valuesOverrides: {} },
     ingress: { wafRateLimit: 10000, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", accessLogs: true },
@@ -74,7 +74,7 @@ export const PROFILES: Record<Tier, Profile> = {
 
 /** What an environment file must say; everything else comes from its tier's profile. */
 export type EnvironmentFields = DeepPartial<EnvironmentConfig> &
-  Pick<EnvironmentConfig, "name" | "owner" | "costCenter" | "aws" | "dns" | "exposure" | "auth" | "state"> & {
+  Pick<EnvironmentConfig, Exclude<Decided, "tier" | "network">> & {
     network: DeepPartial<EnvironmentConfig["network"]> & Pick<EnvironmentConfig["network"], "mode" | "vpcCidr">;
   };
 
@@ -87,6 +87,6 @@ export function defineEnvironment(tier: Tier, fields: EnvironmentFields): unknow
   // Profile parts that belong to a mode the file switched away from are dropped: an existing
   // VPC has no NAT or flow-log settings here, external ClickHouse has no dedicated pool.
   const networkDefaults = fields.network.mode === "existing" ? {} : network;
-  const pools = fields.clickhouse?.mode === "external" ? { general: nodePools.general } : nodePools;
+  const pools = fields.clickhouse.mode === "external" ? { general: nodePools.general } : nodePools;
   return deepMerge({ ...profile, tier, network: networkDefaults, nodePools: pools }, fields);
 }

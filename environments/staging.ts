@@ -3,8 +3,8 @@
  *
  * Production tier (3 AZs, per-AZ NAT, Multi-AZ Aurora PostgreSQL, Redis with a replica,
  * deletion protection) but reached only privately (internal ALB over VPN) with OIDC SSO, and
- * ClickHouse in-cluster as a 3-replica cluster on dedicated r6i.4xlarge nodes. State uses
- * Terraform's native S3 lockfile instead of a DynamoDB table.
+ * its own external ClickHouse. State uses Terraform's native S3 lockfile instead of a
+ * DynamoDB table.
  */
 import { defineEnvironment } from "./profiles";
 
@@ -22,6 +22,15 @@ export default defineEnvironment("production", {
   exposure: "private",
   auth: { model: "oidc", clientId: "langsmith-staging", issuerUrl: "https://sso.example.com/oauth2/default" },
   postgres: { engine: "aurora", instanceClass: "db.r6g.large" },
+  clickhouse: {
+    mode: "external",
+    host: "clickhouse.staging.internal.example.com",
+    port: 8443,
+    nativePort: 9440,
+    database: "langsmith",
+    user: "langsmith",
+    tls: true,
+  },
   state: {
     backend: "s3",
     bucket: "ls-tfstate-222222222222-us-west-2",

@@ -159,12 +159,8 @@ export function capacityProblems(env: EnvironmentConfig) {
         fix: `use ${fit} (${allocatable(INSTANCE_CATALOG[fit]).vcpu} vCPU / ${allocatable(INSTANCE_CATALOG[fit]).memoryGib} GiB allocatable)`,
       });
     }
-    if (ch.minSize < env.clickhouse.replicas) {
-      problems.push({
-        path: "nodePools.clickhouse.minSize",
-        message: `must be at least clickhouse.replicas (${env.clickhouse.replicas}): each replica needs its own node`,
-        value: ch.minSize,
-      });
+    if (ch.minSize < 1) {
+      problems.push({ path: "nodePools.clickhouse.minSize", message: "must be at least 1: ClickHouse needs its node at all times", value: ch.minSize });
     }
   }
   return problems;

@@ -169,26 +169,23 @@ const redis: EnvironmentRule = (env) =>
 
 const clickhouse: EnvironmentRule = (env) => {
   const problems: Problem[] = [];
-  const ch = env.clickhouse;
-  if (ch.mode === "in-cluster") {
-    if (env.tier === "production" && ch.replicas < 3) {
+  if (env.clickhouse.mode === "in-cluster") {
+    if (env.tier === "production") {
       problems.push({
-        path: "clickhouse.replicas",
+        path: "clickhouse.mode",
         message:
-          "must be at least 3 for tier production: single-node ClickHouse is not supported for production (reference architecture, section 6: replicated, 3 replicas, or externally managed)",
-        value: ch.replicas,
-        fix: 'set clickhouse.mode to "external" (preferred) or run 3 replicas',
+          "must be \"external\" for tier production: the reference architecture (section 6) does not support single-node ClickHouse in production " +
+          "(it requires a replicated cluster of 3 replicas, or an externally managed one) and the pinned chart's in-cluster ClickHouse is one replica",
+        value: env.clickhouse.mode,
+        fix: "set clickhouse to { mode: \"external\", host, port, nativePort, database, user, tls } and put the password in Secrets Manager",
       });
-    }
-    if (ch.replicas > 5) {
-      problems.push({ path: "clickhouse.replicas", message: "should stay at 5 or fewer (reference architecture guardrail)", value: ch.replicas });
     }
     if (!env.nodePools.clickhouse) {
       problems.push({
         path: "nodePools.clickhouse",
         message: 'is required when clickhouse.mode is "in-cluster" (ClickHouse runs on its own tainted pool)',
         value: undefined,
-        fix: "add a clickhouse pool, e.g. instanceTypes [r6i.2xlarge] (development) or [r6i.4xlarge] (production)",
+        fix: "add a clickhouse pool, e.g. instanceTypes [r6i.2xlarge], minSize 1",
       });
     }
   } else if (env.nodePools.clickhouse) {

@@ -75,8 +75,6 @@ const OidcAuthSchema = z
 const InClusterClickHouseSchema = z
   .object({
     mode: z.literal("in-cluster"),
-    /** Replicas of the chart's ClickHouse; production requires a replicated cluster (3). */
-    replicas: positiveInt,
     storageGib: z.number().int().min(20).max(16384),
     /** gp3 provisioned IOPS (reference: ~7000 for production). */
     storageIops: z.number().int().min(3000).max(16000),
