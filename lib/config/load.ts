@@ -79,6 +79,9 @@ function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
   return v;
 }
 
+/** zod's own wording; a schema-supplied message replaces it. */
+const DEFAULT_MESSAGE = /^(String|Number|Array|Set|Date|BigInt) must /;
+
 function formatZodIssue(issue: ZodIssue, input: unknown): string {
   const path = issue.path.join(".") || "(root)";
   const value = valueAt(input, issue.path);
@@ -96,6 +99,8 @@ function formatZodIssue(issue: ZodIssue, input: unknown): string {
         ? `${path} is required (${issue.expected}), got nothing; add it (see lib/config/schema.ts)`
         : `${path} must be ${issue.expected}, got ${issue.received} ${show(value)}`;
     case "too_small":
+      if (!DEFAULT_MESSAGE.test(issue.message)) return `${path} ${issue.message}, got ${show(value)}`;
+      if (issue.type === "string") return `${path} must have at least ${issue.minimum} characters, got ${show(value)}`;
       return issue.type === "array"
         ? `${path} must have at least ${issue.minimum} item${issue.minimum === 1 ? "" : "s"}, got ${show(value)}`
         : `${path} must be at least ${issue.minimum}, got ${show(value)}`;

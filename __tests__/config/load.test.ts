@@ -1,0 +1,126 @@
+import { ENVIRONMENTS } from "../../environments";
+import { ConfigError, loadEnvironments } from "../../lib/config/load";
+import { deepMerge } from "../../lib/merge";
+import { shippedInput, Json } from "../helpers";
+
+/** Loads one shipped environment with `changes` deep-merged in; returns the problem lines. */
+function problems(name: "dev" | "staging" | "prod", changes: Json, mutate?: (input: Json) => void): string[] {
+  const input = deepMerge<Json>(shippedInput(name), changes);
+  mutate?.(input);
+  try {
+    loadEnvironments([{ file: `environments/${name}.ts`, input }]);
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+}
+
+describe("shipped environments", () => {
+  test("all load together without problems", () => {
+    expect(loadEnvironments(ENVIRONMENTS).map((e) => e.config.name)).toEqual(["dev", "staging", "prod"]);
+  });
+});
+
+describe("field rules name the file, the field path, the value, what is allowed and the fix", () => {
+  test.each<[string, "dev" | "staging" | "prod", Json, string]>([
+    ["VPC CIDR too large", "prod", { network: { vpcCidr: "10.0.0.0/8" } }, "environments/prod.ts: network.vpcCidr must be a /16 to /20 private range (10/8, 172.16/12, 192.168/16), got 10.0.0.0/8"],
+    ["VPC CIDR public", "dev", { network: { vpcCidr: "8.8.0.0/16" } }, "environments/dev.ts: network.vpcCidr must be a /16 to /20 private range (10/8, 172.16/12, 192.168/16), got 8.8.0.0/16"],
+    ["VPC CIDR malformed", "dev", { network: { vpcCidr: "10.10.0.1/16" } }, "environments/dev.ts: network.vpcCidr must be an IPv4 CIDR like 10.10.0.0/16 (no host bits set), got 10.10.0.1/16"],
+    ["too few AZs (development)", "dev", { aws: { availabilityZones: ["us-west-2a"] } }, "environments/dev.ts: aws.availabilityZones must list at least 2 zones for tier development, got [\"us-west-2a\"]; add zones of us-west-2, e.g. us-west-2a, us-west-2b, us-west-2c"],
+    ["too few AZs (production)", "prod", { aws: { availabilityZones: ["us-east-1a", "us-east-1b"] } }, "environments/prod.ts: aws.availabilityZones must list at least 3 zones for tier production"],
+    ["AZ of another region", "dev", { aws: { availabilityZones: ["us-west-2a", "us-east-1b"] } }, "environments/dev.ts: aws.availabilityZones.1 must be a zone of region us-west-2 (us-west-2a, us-west-2b, ...), got us-east-1b"],
+    ["repeated AZ", "dev", { aws: { availabilityZones: ["us-west-2a", "us-west-2a"] } }, "environments/dev.ts: aws.availabilityZones must not repeat a zone"],
+    ["too many AZs", "dev", { aws: { availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d", "us-west-2e"] } }, "environments/dev.ts: aws.availabilityZones must list at most 4 zones"],
+    ["invalid region", "dev", { aws: { region: "us-weast-2" } }, "environments/dev.ts: aws.region must be an AWS commercial region (see lib/regions.ts), got us-weast-2; use e.g. us-west-2"],
+    ["invalid account id", "dev", { aws: { accountId: "12345" } }, "environments/dev.ts: aws.accountId must be a 12-digit AWS account id, got 12345"],
+    ["invalid DNS name", "dev", { dns: { hostname: "LangSmith_dev.example" } }, "environments/dev.ts: dns.hostname must be a lowercase DNS name like langsmith.example.com, got LangSmith_dev.example"],
+    ["invalid hosted zone id", "dev", { dns: { hostedZoneId: "zone-1" } }, "environments/dev.ts: dns.hostedZoneId must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ, got zone-1"],
+    ["unknown tier", "dev", { tier: "prod" }, "environments/dev.ts: tier must be one of development | production, got prod"],
+    ["unknown exposure", "dev", { exposure: "internet" }, "environments/dev.ts: exposure must be one of public | private, got internet"],
+    ["unknown auth model", "dev", { auth: { model: "saml" } }, "environments/dev.ts: auth.model must be one of token | oidc, got saml"],
+    ["unknown postgres engine", "dev", { postgres: { engine: "mysql" } }, "environments/dev.ts: postgres.engine must be one of rds | aurora, got mysql"],
+    ["unknown ClickHouse mode", "dev", { clickhouse: { mode: "serverless" } }, "environments/dev.ts: clickhouse.mode must be one of in-cluster | external, got serverless"],
+    ["unknown NAT mode", "dev", { network: { natGateways: "none" } }, "environments/dev.ts: network.natGateways must be one of single | per-az, got none"],
+    ["misspelt field", "dev", { postgres: { multiAZ: true } }, "environments/dev.ts: postgres has unknown field multiAZ; remove it or fix the spelling (see lib/config/schema.ts)"],
+    ["missing field", "dev", {}, "environments/dev.ts: owner is required (string), got nothing; add it (see lib/config/schema.ts)"],
+    ["log retention not allowed by CloudWatch", "dev", { observability: { logRetentionDays: 10 } }, "environments/dev.ts: observability.logRetentionDays must be a CloudWatch Logs retention period (1, 3, 5, 7, 14, 30"],
+    ["OIDC issuer not https", "dev", { auth: { model: "oidc", clientId: "x", issuerUrl: "http://sso.example.com" } }, "environments/dev.ts: auth.issuerUrl must be an https:// URL, got http://sso.example.com"],
+    ["EKS API open to the world in production", "prod", { eks: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } }, "environments/prod.ts: eks.publicAccessCidrs.0 must not open the EKS API to the whole internet in production, got 0.0.0.0/0; list your VPN or CI egress CIDRs, or set eks.endpointPublicAccess to false"],
+    ["public endpoint without CIDRs", "dev", { eks: { endpointPublicAccess: true } }, "environments/dev.ts: eks.publicAccessCidrs must list at least one CIDR when eks.endpointPublicAccess is true (AWS would default to 0.0.0.0/0), got []"],
+    ["malformed endpoint CIDR", "dev", { eks: { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0"] } }, "environments/dev.ts: eks.publicAccessCidrs.0 must be an IPv4 CIDR like 203.0.113.0/24, got 203.0.113.0"],
+    ["node pool sizes out of order", "dev", { nodePools: { general: { minSize: 4, desiredSize: 3 } } }, "environments/dev.ts: nodePools.general must satisfy minSize <= desiredSize <= maxSize, got {\"minSize\":4,\"desiredSize\":3,\"maxSize\":6}"],
+    ["PostgreSQL older than 14", "dev", { postgres: { engineVersion: "13.12" } }, "environments/dev.ts: postgres.engineVersion must be PostgreSQL 14 or newer (reference architecture, section 6), got 13.12; remove the field to use the pinned"],
+    ["backups too short (development)", "dev", { postgres: { backupRetentionDays: 3 } }, "environments/dev.ts: postgres.backupRetentionDays must be at least 7 days for tier development, got 3"],
+    ["backups too short (production)", "prod", { postgres: { backupRetentionDays: 7 } }, "environments/prod.ts: postgres.backupRetentionDays must be at least 14 days for tier production, got 7"],
+    ["storage autoscaling below allocation", "dev", { postgres: { maxAllocatedStorageGib: 30 } }, "environments/dev.ts: postgres.maxAllocatedStorageGib must be at least postgres.allocatedStorageGib (50), got 30"],
+    ["production without deletion protection", "prod", { postgres: { deletionProtection: false } }, "environments/prod.ts: postgres.deletionProtection must be true for tier production, got false"],
+    ["production without final snapshot", "prod", { postgres: { finalSnapshot: false } }, "environments/prod.ts: postgres.finalSnapshot must be true for tier production, got false"],
+    ["production Redis without replica", "prod", { redis: { replicas: 0 } }, "environments/prod.ts: redis.replicas must be at least 1 for tier production (automatic failover and Multi-AZ need a replica), got 0"],
+    ["production without blob storage", "prod", { blobStorage: { enabled: false } }, "environments/prod.ts: blobStorage.enabled must be true for tier production (reference architecture, section 7: blob storage is required), got false"],
+    ["long TTL shorter than short TTL", "dev", { blobStorage: { ttlShortDays: 30, ttlLongDays: 20 } }, "environments/dev.ts: blobStorage.ttlLongDays must be at least blobStorage.ttlShortDays (30), got 20"],
+    ["DynamoDB locking without a table", "staging", { state: { locking: "dynamodb" } }, "environments/staging.ts: state.lockTable is required when state.locking is \"dynamodb\", got nothing; name the bootstrap lock table, or set state.locking to \"lockfile\""],
+    ["Terraform Cloud with exec auth", "dev", { state: { backend: "cloud", organization: "acme", workspace: "langsmith-dev", hostname: "app.terraform.io" } }, "environments/dev.ts: eks.clusterAuth must be \"token\" with the Terraform Cloud backend (remote runs have no AWS CLI for exec auth), got exec"],
+    ["waiver without a reason", "dev", { policy: { waivers: [{ rule: "LS-X", reason: "because" }] } }, "environments/dev.ts: policy.waivers.0.reason must explain why (10+ characters), got because"],
+    ["same rule waived twice", "dev", { policy: { waivers: [{ rule: "LS-X", reason: "a long enough reason" }, { rule: "LS-X", reason: "a long enough reason" }] } }, "environments/dev.ts: policy.waivers.1.rule must not waive the same rule twice, got LS-X"],
+  ])("%s", (_title, env, changes, expected) => {
+    const found = problems(env, changes, _title === "missing field" ? (i) => delete i.owner : undefined);
+    expect(found.join("\n")).toContain(expected);
+  });
+
+  test("in-cluster ClickHouse is refused in production, with the reference's rule", () => {
+    const found = problems("prod", {}, (i) => {
+      i.clickhouse = { mode: "in-cluster", storageGib: 500, storageIops: 7000, storageThroughputMiBps: 1000, snapshotRetentionDays: 14 };
+      i.nodePools.clickhouse = { instanceTypes: ["r6i.4xlarge"], minSize: 1, desiredSize: 1, maxSize: 1, capacityType: "ON_DEMAND", diskSizeGib: 50 };
+    });
+    expect(found).toEqual([
+      'environments/prod.ts: clickhouse.mode must be "external" for tier production: the reference architecture (section 6) does not support single-node ClickHouse in production (it requires a replicated cluster of 3 replicas, or an externally managed one) and the pinned chart\'s in-cluster ClickHouse is one replica, got in-cluster; set clickhouse to { mode: "external", host, port, nativePort, database, user, tls } and put the password in Secrets Manager',
+    ]);
+  });
+
+  test("in-cluster ClickHouse needs its dedicated pool; external must not have one", () => {
+    expect(problems("dev", {}, (i) => delete i.nodePools.clickhouse)).toContain(
+      'environments/dev.ts: nodePools.clickhouse is required when clickhouse.mode is "in-cluster" (ClickHouse runs on its own tainted pool), got nothing; add a clickhouse pool, e.g. instanceTypes [r6i.2xlarge], minSize 1',
+    );
+    expect(problems("prod", {}, (i) => (i.nodePools.clickhouse = i.nodePools.general)).join("\n")).toContain(
+      'environments/prod.ts: nodePools.clickhouse must be absent when clickhouse.mode is "external"',
+    );
+  });
+
+  test("several problems are reported together, shape and cross-field alike", () => {
+    const found = problems("prod", { network: { vpcCidr: "10.0.0.0/8" }, aws: { availabilityZones: ["us-east-1a"] }, postgres: { multiAZ: true } });
+    expect(found).toHaveLength(3);
+    expect(found.every((l) => l.startsWith("environments/prod.ts: "))).toBe(true);
+  });
+});
+
+describe("rules across environments", () => {
+  const load = (sources: { file: string; input: Json }[]) => {
+    try {
+      loadEnvironments(sources);
+      return [];
+    } catch (e) {
+      return [...(e as ConfigError).problems];
+    }
+  };
+  const dev = shippedInput("dev");
+  const fork = (changes: Json) => ({ file: "environments/dev2.ts", input: deepMerge<Json>(dev, changes) });
+
+  test("duplicate names, state keys, hostnames and overlapping CIDRs", () => {
+    const found = load([{ file: "environments/dev.ts", input: dev }, fork({})]);
+    expect(found).toEqual([
+      "environments/dev2.ts: name must be unique across environments (also used by environments/dev.ts), got dev; rename one",
+      "environments/dev2.ts: state must not share a state (bucket and key, or Terraform Cloud workspace) with another environment (also used by environments/dev.ts), got s3://ls-tfstate-111111111111-us-west-2/langsmith/dev/terraform.tfstate; give each environment its own state.key or workspace",
+      "environments/dev2.ts: dns.hostname must be unique across environments (also used by environments/dev.ts), got langsmith.dev.example.com; use another name",
+      "environments/dev2.ts: network.vpcCidr must not overlap 10.10.0.0/16 of environments/dev.ts (keeps peering and Transit Gateway possible), got 10.10.0.0/16; pick a free range, e.g. the next /16",
+    ]);
+  });
+
+  test("a fork that changes name, CIDR, DNS and state key loads with no other edit", () => {
+    const found = load([
+      { file: "environments/dev.ts", input: dev },
+      fork({ name: "dev2", network: { vpcCidr: "10.11.0.0/16" }, dns: { hostname: "langsmith.dev2.example.com" }, state: { key: "langsmith/dev2/terraform.tfstate" } }),
+    ]);
+    expect(found).toEqual([]);
+  });
+});
