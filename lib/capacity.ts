@@ -51,6 +51,13 @@ function buildCatalog(): Record<string, InstanceType> {
   return catalog;
 }
 
+export type CpuArchitecture = "x86_64" | "arm64";
+
+/** Graviton (arm64) families carry a `g` right after the generation digit: m6g, r7g, c7gn, t4g. */
+export function architectureOf(instanceType: string): CpuArchitecture {
+  return /^[a-z]+\d+g/.test(instanceType) ? "arm64" : "x86_64";
+}
+
 /** Instance types the capacity check knows. Add a type here to use it in a node pool. */
 export const INSTANCE_CATALOG: Readonly<Record<string, InstanceType>> = buildCatalog();
 
@@ -125,6 +132,17 @@ export function capacityProblems(env: EnvironmentConfig) {
         });
       }
     });
+  }
+  for (const [name, pool] of Object.entries(env.nodePools)) {
+    const archs = [...new Set((pool?.instanceTypes ?? []).map(architectureOf))];
+    if (archs.length > 1) {
+      problems.push({
+        path: `nodePools.${name}.instanceTypes`,
+        message: `must share one CPU architecture (a managed node group runs one AMI type; these mix ${archs.join(" and ")})`,
+        value: pool?.instanceTypes,
+        fix: "split them into separate pools or pick types of one architecture",
+      });
+    }
   }
   if (problems.length > 0) return problems;
 

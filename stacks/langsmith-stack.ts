@@ -1,11 +1,19 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { EnvironmentConfig } from "../lib/config/schema";
 import { Namer } from "../lib/naming";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { Network } from "../modules/network";
 import { CustomerManagedKey, logsServiceUse } from "../modules/kms";
+import { EksCluster, nodeGroupSpecs } from "../modules/eks";
+import { ClusterAddons, zoneDomain } from "../modules/cluster-addons";
 import { configureBackend } from "./backend";
-import { awsProvider, requireTerraformVersion } from "./providers";
+import { awsProvider, clusterProviders, defaultTags, requireTerraformVersion } from "./providers";
+
+/** The namespace LangSmith is released into (BRIEF decision 5). */
+export const LANGSMITH_NAMESPACE = "langsmith";
 
 export interface LangsmithStackProps {
   readonly env: EnvironmentConfig;
@@ -20,6 +28,14 @@ export function stackName(env: Pick<EnvironmentConfig, "name">): string {
 export class LangsmithStack extends TerraformStack {
   readonly namer: Namer;
   readonly network: Network;
+  /** Customer-managed keys: control-plane and VPC logs, Kubernetes secrets, EBS volumes. */
+  readonly keys: { readonly logs: CustomerManagedKey; readonly eksSecrets: CustomerManagedKey; readonly ebs: CustomerManagedKey };
+  readonly cluster: EksCluster;
+  readonly kubernetesProvider: KubernetesProvider;
+  readonly helmProvider: HelmProvider;
+  readonly addons: ClusterAddons;
+  /** The `langsmith` namespace; the release and its secrets live here. */
+  readonly namespace: NamespaceV1;
 
   constructor(scope: Construct, props: LangsmithStackProps) {
     const env = props.env;
@@ -50,9 +66,75 @@ export class LangsmithStack extends TerraformStack {
       logsKmsKeyArn: logsKey.keyArn,
     });
 
+    const key = (id: string, alias: string, description: string) =>
+      new CustomerManagedKey(this, id, {
+        alias: n.name(alias),
+        description: `LangSmith ${env.name}: ${description}`,
+        accountId: env.aws.accountId,
+        region: env.aws.region,
+        preventDestroy: production,
+      });
+    this.keys = {
+      logs: logsKey,
+      eksSecrets: key("eks-secrets-key", "eks-secrets", "EKS envelope encryption of Kubernetes secrets"),
+      ebs: key("ebs-key", "ebs", "EBS volumes of the gp3 StorageClass"),
+    };
+
+    this.cluster = new EksCluster(this, "eks", {
+      namer: n,
+      clusterName,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.privateSubnetIds,
+      endpointPublicAccess: env.eks.endpointPublicAccess,
+      publicAccessCidrs: env.eks.publicAccessCidrs,
+      adminPrincipalArns: env.eks.adminPrincipalArns,
+      controlPlaneLogRetentionDays: env.eks.controlPlaneLogRetentionDays,
+      logsKmsKeyArn: logsKey.keyArn,
+      secretsKmsKeyArn: this.keys.eksSecrets.keyArn,
+      ebsKmsKeyArn: this.keys.ebs.keyArn,
+      nodeGroups: nodeGroupSpecs(env.nodePools),
+      instanceTags: defaultTags(env),
+    });
+    const providers = clusterProviders(this, env, this.cluster);
+    this.kubernetesProvider = providers.kubernetes;
+    this.helmProvider = providers.helm;
+
+    this.addons = new ClusterAddons(this, "addons", {
+      namer: n,
+      cluster: this.cluster,
+      region: env.aws.region,
+      accountId: env.aws.accountId,
+      vpcId: this.network.vpcId,
+      hostedZoneId: env.dns.hostedZoneId,
+      domainFilters: [zoneDomain(env.dns.hostname)],
+      ebsKmsKeyArn: this.keys.ebs.keyArn,
+    });
+
+    this.namespace = new NamespaceV1(this, "langsmith-namespace", {
+      metadata: {
+        name: LANGSMITH_NAMESPACE,
+        labels: {
+          // The load balancer controller adds readiness gates to pods behind a TargetGroupBinding
+          // here, so a rolling update waits until the ALB sees the new pods healthy.
+          "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
+        },
+      },
+      // The readiness-gate webhook the label enables belongs to the load balancer controller.
+      dependsOn: [this.addons.loadBalancerController],
+    });
+
     new TerraformOutput(this, "vpc_id", { value: this.network.vpcId, description: "VPC id" });
     new TerraformOutput(this, "private_subnet_ids", { value: this.network.privateSubnetIds, description: "Node subnets" });
     new TerraformOutput(this, "region", { value: env.aws.region });
     new TerraformOutput(this, "hostname", { value: env.dns.hostname, description: "LangSmith URL host" });
+    new TerraformOutput(this, "cluster_name", { value: this.cluster.clusterName, description: "EKS cluster" });
+    new TerraformOutput(this, "cluster_endpoint", { value: this.cluster.clusterEndpoint, description: "Kubernetes API endpoint" });
+    new TerraformOutput(this, "oidc_issuer", { value: this.cluster.oidcIssuer, description: "IRSA issuer (no https://)" });
+    new TerraformOutput(this, "oidc_provider_arn", { value: this.cluster.oidcProviderArn });
+    new TerraformOutput(this, "node_security_group_id", { value: this.cluster.nodeSecurityGroupId, description: "Source/target for data store and ALB rules" });
+    new TerraformOutput(this, "kubeconfig_command", {
+      value: `aws eks update-kubeconfig --name ${this.cluster.clusterName} --region ${env.aws.region}`,
+      description: "Connect kubectl (walkthrough 3.1)",
+    });
   }
 }
