@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, ITerraformDependable, Token } from "cdktf";
+import { Fn, ITerraformDependable, TerraformLocal, Token } from "cdktf";
 import { EksCluster as EksClusterResource } from "@cdktf/provider-aws/lib/eks-cluster";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
@@ -62,6 +62,12 @@ export interface NodeGroupSpec extends NodePool {
   readonly labels?: Readonly<Record<string, string>>;
   /** Taints on every node. @default [] */
   readonly taints?: readonly NodeTaint[];
+  /**
+   * Keep the group in the first subnet's zone: for pools that carry one stateful pod, whose EBS
+   * volume is zonal and could not follow a replacement node into another zone.
+   * @default false
+   */
+  readonly singleZone?: boolean;
 }
 
 /** The environment's pools as node groups: `general`, and `clickhouse` (labelled and tainted) when present. */
@@ -69,7 +75,7 @@ export function nodeGroupSpecs(pools: { readonly general: NodePool; readonly cli
   return {
     general: pools.general,
     ...(pools.clickhouse
-      ? { clickhouse: { ...pools.clickhouse, labels: CLICKHOUSE_PLACEMENT.nodeSelector, taints: [CLICKHOUSE_PLACEMENT.taint] } }
+      ? { clickhouse: { ...pools.clickhouse, labels: CLICKHOUSE_PLACEMENT.nodeSelector, taints: [CLICKHOUSE_PLACEMENT.taint], singleZone: true } }
       : {}),
   };
 }
@@ -223,7 +229,9 @@ export class EksCluster extends Construct {
       clientIdList: ["sts.amazonaws.com"],
     });
     this.oidcProviderArn = oidc.arn;
-    this.oidcIssuer = Fn.replace(oidc.url, "https://", "");
+    // A local, so policies that embed the issuer reference `local.<name>` and stay parseable JSON
+    // at synth (a function call inline would put its quoted arguments inside the JSON text).
+    this.oidcIssuer = Token.asString(new TerraformLocal(this, "oidc-issuer", Fn.replace(oidc.url, "https://", "")).expression);
 
     for (const arn of props.adminPrincipalArns) {
       // Keyed by the principal (not its position) so removing one admin leaves the others in place.
@@ -341,7 +349,7 @@ export class EksCluster extends Construct {
         nodeGroupNamePrefix: `${n.name(name, "nodeGroupPrefix")}-`,
         version: this.cluster.version,
         nodeRoleArn: nodeRole.arn,
-        subnetIds: [...props.subnetIds],
+        subnetIds: spec.singleZone ? props.subnetIds.slice(0, 1) : [...props.subnetIds],
         amiType: architectureOf(spec.instanceTypes[0]) === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",
         capacityType: spec.capacityType,
         instanceTypes: [...spec.instanceTypes],
