@@ -168,6 +168,13 @@ describe("public API endpoint", () => {
     );
   });
 
+  test("a principal listed twice is refused (one access entry per principal)", () => {
+    const arn = "arn:aws:iam::111111111111:role/platform-admin";
+    expect(() => envWith("dev", { eks: { adminPrincipalArns: [arn, arn] } })).toThrow(
+      `environments/dev.ts: eks.adminPrincipalArns.1 must not repeat a principal (EKS allows one access entry per principal), got ${arn}`,
+    );
+  });
+
   test("admins from config get access entries", () => {
     const env = envWith("dev", { eks: { adminPrincipalArns: ["arn:aws:iam::111111111111:role/platform-admin"] } });
     expect(resource(synthEnv(env), "aws_eks_access_entry").principal_arn).toBe("arn:aws:iam::111111111111:role/platform-admin");

@@ -115,6 +115,17 @@ const endpointAccess: EnvironmentRule = (env) => {
   return problems;
 };
 
+const clusterAdmins: EnvironmentRule = (env) => {
+  const seen = new Set<string>();
+  return env.eks.adminPrincipalArns.flatMap((arn, i) => {
+    if (!seen.has(arn)) {
+      seen.add(arn);
+      return [];
+    }
+    return [{ path: `eks.adminPrincipalArns.${i}`, message: "must not repeat a principal (EKS allows one access entry per principal)", value: arn }];
+  });
+};
+
 const nodePoolSizes: EnvironmentRule = (env) =>
   Object.entries(env.nodePools).flatMap(([name, pool]) =>
     pool && (pool.minSize > pool.desiredSize || pool.desiredSize > pool.maxSize)
@@ -242,6 +253,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   existingSubnets,
   dnsName,
   endpointAccess,
+  clusterAdmins,
   nodePoolSizes,
   capacity,
   postgres,
