@@ -198,6 +198,7 @@ describe("ClusterAddons storage", () => {
       annotations: { "storageclass.kubernetes.io/is-default-class": "false" },
       force: true,
     });
+    expect(resources(synth({ demoteGp2: false }), "kubernetes_annotations")).toEqual([]);
   });
 });
 

@@ -143,6 +143,12 @@ export interface ClusterAddonsProps {
    * @default "Delete"
    */
   readonly storageReclaimPolicy?: "Delete" | "Retain";
+  /**
+   * Annotate the EKS-created `gp2` StorageClass as not default. `kubernetes_annotations` needs
+   * the object to exist: turn this off for a cluster that has no `gp2` class.
+   * @default true
+   */
+  readonly demoteGp2?: boolean;
 }
 
 /** The zone-level domain of a hostname: `langsmith.dev.example.com` → `dev.example.com`. */
@@ -260,7 +266,7 @@ export class ClusterAddons extends Construct {
     this.storageClassName = this.storageClass.metadata.name;
     // Exactly one default: EKS clusters may carry gp2 (in-tree, unencrypted) marked default.
     // `force` takes the annotation over from whichever field manager set it.
-    new Annotations(this, "gp2-not-default", {
+    if (props.demoteGp2 ?? true) new Annotations(this, "gp2-not-default", {
       apiVersion: "storage.k8s.io/v1",
       kind: "StorageClass",
       metadata: { name: "gp2" },
