@@ -14,13 +14,17 @@ import { CustomerManagedKey } from "../kms";
 /**
  * Object-data actions the bucket policy reserves for LangSmith and the admins. Bucket
  * configuration actions (policy, lifecycle, versioning, encryption, tags, ...) are deliberately
- * absent: Terraform manages those and must never be locked out by its own policy.
+ * absent: Terraform manages those and must never be locked out by its own policy. So is plain
+ * `s3:ListBucket`: it authorizes HeadBucket, which the provider calls on every refresh of
+ * `aws_s3_bucket`. Other principals with IAM `s3:ListBucket` can therefore list object keys
+ * (LangSmith's keys are ids under `ttl_s/`, `ttl_l/`), never read or change object contents.
  */
 export const BLOB_DATA_ACTIONS = [
   "s3:GetObject*",
   "s3:PutObject*",
   "s3:DeleteObject*",
-  "s3:ListBucket*",
+  "s3:ListBucketVersions",
+  "s3:ListBucketMultipartUploads",
   "s3:ListMultipartUploadParts",
   "s3:AbortMultipartUpload",
   "s3:RestoreObject",
