@@ -123,3 +123,6 @@ export const EXTERNAL_SECRETS_API = {
   clusterSecretStore: "external-secrets.io/v1",
   externalSecret: "external-secrets.io/v1",
 } as const;
+
+/** Oldest TLS protocol version a policy may accept (S3 bucket policies compare `s3:TlsVersion`). */
+export const MINIMUM_TLS_VERSION = "1.2";

@@ -9,6 +9,7 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { EnvironmentConfig } from "../../lib/config/schema";
 import { PolicyDocument, policyDocument, policyJson } from "../../lib/iam";
 import { Namer } from "../../lib/naming";
+import { MINIMUM_TLS_VERSION } from "../../versions";
 import { CustomerManagedKey } from "../kms";
 
 /**
@@ -64,7 +65,7 @@ export function blobBucketPolicy(input: BlobBucketPolicyInput): PolicyDocument {
       Principal: "*",
       Action: "s3:*",
       Resource: resources,
-      Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+      Condition: { NumericLessThan: { "s3:TlsVersion": MINIMUM_TLS_VERSION } },
     },
     {
       Sid: "DenyObjectAccessExceptLangsmithAndAdmins",
