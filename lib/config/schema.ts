@@ -218,7 +218,7 @@ export const EnvironmentSchema = z
          * The first organization admin (chart `config.initialOrgAdminEmail`): the basic-auth login
          * (its password comes from Secrets Manager), or the SSO user made org admin on first login.
          */
-        initialOrgAdminEmail: z.string().email(),
+        initialOrgAdminEmail: z.string().email("must be an email address like admin@example.com"),
         /** Standalone Insights: off, or on with the shared RDS/ElastiCache (never in-cluster DBs). */
         insights: z.enum(["disabled", "shared"]),
         /** Standalone Polly: off, or on with the shared RDS/ElastiCache. */
