@@ -114,7 +114,9 @@ export class Ingress extends Construct {
 
     // Security groups: the ALB takes 443/80 from its clients and talks only to the nodes' 8080.
     const albSg = new SecurityGroup(this, "alb-sg", {
-      name: namer.name("alb"),
+      // A prefix, not a fixed name: a replacement is created before the old group (still attached
+      // to the ALB) can be deleted.
+      namePrefix: `${namer.name("alb")}-`,
       description: `LangSmith ALB (${env.exposure}): HTTPS/HTTP in, frontend pods on ${FRONTEND_SERVICE.containerPort} out`,
       vpcId: p.vpcId,
       tags: { Name: namer.name("alb") },
