@@ -12,8 +12,10 @@ import { DeepPartial, EnvironmentConfig, NodePool, Tier } from "../lib/config/sc
 /** Fields every environment file decides itself (the walkthrough's "inputs you must decide up front"). */
 type Decided = "name" | "tier" | "owner" | "costCenter" | "aws" | "network" | "dns" | "exposure" | "auth" | "clickhouse" | "state";
 
-type Profile = Omit<EnvironmentConfig, Decided | "nodePools"> & {
+type Profile = Omit<EnvironmentConfig, Decided | "nodePools" | "langsmith"> & {
   nodePools: { general: NodePool; clickhouse?: NodePool };
+  /** The first admin is a person of the environment, never a profile default. */
+  langsmith: Omit<EnvironmentConfig["langsmith"], "initialOrgAdminEmail">;
   network: { natGateways: "single" | "per-az"; flowLogsRetentionDays: number };
 };
 
@@ -76,6 +78,7 @@ export const PROFILES: Record<Tier, Profile> = {
 export type EnvironmentFields = DeepPartial<EnvironmentConfig> &
   Pick<EnvironmentConfig, Exclude<Decided, "tier" | "network">> & {
     network: DeepPartial<EnvironmentConfig["network"]> & Pick<EnvironmentConfig["network"], "mode" | "vpcCidr">;
+    langsmith: DeepPartial<EnvironmentConfig["langsmith"]> & Pick<EnvironmentConfig["langsmith"], "initialOrgAdminEmail">;
   };
 
 /**

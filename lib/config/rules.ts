@@ -8,6 +8,7 @@ import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr } from "../cidr";
 import { azBelongsToRegion, isKnownRegion } from "../regions";
 import { EnvironmentConfig } from "./schema";
 import { capacityProblems } from "../capacity";
+import { sizingProblems } from "../langsmith-values/sizing";
 
 export interface Problem {
   /** Dotted field path inside the environment, e.g. `network.vpcCidr`. */
@@ -128,6 +129,9 @@ const nodePoolSizes: EnvironmentRule = (env) =>
 
 const capacity: EnvironmentRule = (env) => capacityProblems(env);
 
+/** The LangSmith sizing profile fits the node pools (requests at min and max replicas). */
+const langsmithSizing: EnvironmentRule = (env) => sizingProblems(env);
+
 const postgres: EnvironmentRule = (env) => {
   const p = env.postgres;
   const problems: Problem[] = [];
@@ -244,6 +248,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   endpointAccess,
   nodePoolSizes,
   capacity,
+  langsmithSizing,
   postgres,
   redis,
   clickhouse,

@@ -143,6 +143,12 @@ export const EnvironmentSchema = z
         hostname: z.string(),
         /** Route 53 public (or private, for `private` exposure) hosted zone holding `hostname`. */
         hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ"),
+        /**
+         * Public hosted zone for the ACM certificate's DNS validation records. ACM resolves them
+         * over public DNS, so when `hostedZoneId` is a private zone (`private` exposure), name the
+         * public zone of the same domain here. Defaults to `hostedZoneId`.
+         */
+        certificateValidationZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ").optional(),
       })
       .strict(),
     /** `public`: internet-facing ALB. `private`: internal ALB, reached over VPN/PrivateLink. */
@@ -206,8 +212,13 @@ export const EnvironmentSchema = z
       .strict(),
     langsmith: z
       .object({
-        /** Resource and replica profile of the LangSmith services. */
+        /** Resource and replica profile of the LangSmith services (lib/langsmith-values/sizing.ts). */
         sizing: z.enum(["development", "production"]),
+        /**
+         * The first organization admin (chart `config.initialOrgAdminEmail`): the basic-auth login
+         * (its password comes from Secrets Manager), or the SSO user made org admin on first login.
+         */
+        initialOrgAdminEmail: z.string().email("must be an email address like admin@example.com"),
         /** Standalone Insights: off, or on with the shared RDS/ElastiCache (never in-cluster DBs). */
         insights: z.enum(["disabled", "shared"]),
         /** Standalone Polly: off, or on with the shared RDS/ElastiCache. */
