@@ -213,6 +213,7 @@ export const blobStorage: Gate = {
   triage: [
     "`kubectl -n langsmith get sa langsmith-backend -o yaml`: the eks.amazonaws.com/role-arn annotation (chart serviceAccount.annotations)",
     "the app role's trust policy (system:serviceaccount:langsmith:<sa>, the cluster's OIDC issuer) and the bucket policy",
+    "service accounts are read through the Kubernetes API: `aws eks update-kubeconfig` (or --kubeconfig/--context) first",
   ],
   async run(ctx) {
     const bucket = need(ctx.target, "blobBucketName");

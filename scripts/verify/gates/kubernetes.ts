@@ -155,7 +155,7 @@ interface ExternalSecretList {
 }
 
 async function externalSecrets(kube: Kube, namespace: string): Promise<ExternalSecretList> {
-  // ESO serves external-secrets.io/v1 since 0.17; older installs only v1beta1.
+  // Current ESO releases serve external-secrets.io/v1; older installs only v1beta1.
   for (const version of ["v1", "v1beta1"]) {
     try {
       return (await kube.custom.listNamespacedCustomObject("external-secrets.io", version, namespace, "externalsecrets")).body as ExternalSecretList;
