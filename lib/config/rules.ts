@@ -229,6 +229,19 @@ const stateBackend: EnvironmentRule = (env) => {
   return problems;
 };
 
+const alarmThresholds: EnvironmentRule = (env) => {
+  const t = env.observability.thresholds;
+  // Aurora has no FreeStorageSpace alarm (its storage grows on its own), so the rule is RDS-only.
+  return env.postgres.engine === "rds" && t.rdsFreeStorageGib >= env.postgres.allocatedStorageGib
+    ? [{
+        path: "observability.thresholds.rdsFreeStorageGib",
+        message: `must be below postgres.allocatedStorageGib (${env.postgres.allocatedStorageGib}), or the free-storage alarm fires from the first apply`,
+        value: t.rdsFreeStorageGib,
+        fix: `use e.g. ${Math.max(1, Math.floor(env.postgres.allocatedStorageGib / 10))} (10% of the allocated storage)`,
+      }]
+    : [];
+};
+
 const waivers: EnvironmentRule = (env) => {
   const seen = new Set<string>();
   return env.policy.waivers.flatMap((w, i) => {
@@ -254,6 +267,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   clickhouse,
   blobStorage,
   stateBackend,
+  alarmThresholds,
   waivers,
 ];
 
