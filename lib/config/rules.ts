@@ -8,6 +8,7 @@ import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr } from "../cidr";
 import { azBelongsToRegion, isKnownRegion } from "../regions";
 import { EnvironmentConfig } from "./schema";
 import { capacityProblems } from "../capacity";
+import { sizingProblems } from "../langsmith-values/sizing";
 
 export interface Problem {
   /** Dotted field path inside the environment, e.g. `network.vpcCidr`. */
@@ -139,6 +140,9 @@ const nodePoolSizes: EnvironmentRule = (env) =>
 
 const capacity: EnvironmentRule = (env) => capacityProblems(env);
 
+/** The LangSmith sizing profile fits the node pools (requests at min and max replicas). */
+const langsmithSizing: EnvironmentRule = (env) => sizingProblems(env);
+
 const postgres: EnvironmentRule = (env) => {
   const p = env.postgres;
   const problems: Problem[] = [];
@@ -236,6 +240,19 @@ const stateBackend: EnvironmentRule = (env) => {
   return problems;
 };
 
+const alarmThresholds: EnvironmentRule = (env) => {
+  const t = env.observability.thresholds;
+  // Aurora has no FreeStorageSpace alarm (its storage grows on its own), so the rule is RDS-only.
+  return env.postgres.engine === "rds" && t.rdsFreeStorageGib >= env.postgres.allocatedStorageGib
+    ? [{
+        path: "observability.thresholds.rdsFreeStorageGib",
+        message: `must be below postgres.allocatedStorageGib (${env.postgres.allocatedStorageGib}), or the free-storage alarm fires from the first apply`,
+        value: t.rdsFreeStorageGib,
+        fix: `use e.g. ${Math.max(1, Math.floor(env.postgres.allocatedStorageGib / 10))} (10% of the allocated storage)`,
+      }]
+    : [];
+};
+
 const waivers: EnvironmentRule = (env) => {
   const seen = new Set<string>();
   return env.policy.waivers.flatMap((w, i) => {
@@ -256,11 +273,13 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   clusterAdmins,
   nodePoolSizes,
   capacity,
+  langsmithSizing,
   postgres,
   redis,
   clickhouse,
   blobStorage,
   stateBackend,
+  alarmThresholds,
   waivers,
 ];
 
