@@ -3,6 +3,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { ADDON_DEFAULTS, AddonName, ClusterAddons, ClusterAddonsProps, EXTERNAL_SECRETS_SERVICE_ACCOUNT, zoneDomain } from "../../modules/cluster-addons";
 import { Namer } from "../../lib/naming";
 import { CHARTS, KUBERNETES_VERSION } from "../../versions";
+import { ESO_SERVICE_ACCOUNT } from "../../modules/secrets";
 import { Json, resource, resources } from "../helpers";
 
 const NODE_GROUP_ARN = "arn:aws:eks:us-west-2:111111111111:nodegroup/ls-test-eks/general/abc";
@@ -99,6 +100,8 @@ describe("ClusterAddons releases", () => {
     expect(values(json, "external-secrets")).toEqual({ installCRDs: true, serviceAccount: { create: true, name: "external-secrets" } });
     expect(release(json, "external-secrets")).toMatchObject({ namespace: "external-secrets", create_namespace: true });
     expect(EXTERNAL_SECRETS_SERVICE_ACCOUNT).toEqual({ namespace: "external-secrets", name: "external-secrets" });
+    // The controller role (modules/secrets) trusts exactly the account this release creates.
+    expect(EXTERNAL_SECRETS_SERVICE_ACCOUNT).toEqual(ESO_SERVICE_ACCOUNT);
     const withRole = synth({ externalSecretsRoleArn: "arn:aws:iam::111111111111:role/ls-test-eso" });
     expect(values(withRole, "external-secrets").serviceAccount.annotations).toEqual({ "eks.amazonaws.com/role-arn": "arn:aws:iam::111111111111:role/ls-test-eso" });
   });

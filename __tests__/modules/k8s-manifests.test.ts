@@ -5,13 +5,17 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { chartDirectory, K8sManifests, KubernetesObject } from "../../modules/k8s-manifests";
 import { Json, resources } from "../helpers";
 
-const binding: KubernetesObject = {
+// Typed objects of callers (interfaces with `spec`) are accepted as they are.
+interface Tgb extends KubernetesObject {
+  readonly spec: { readonly serviceRef: { readonly name: string; readonly port: number }; readonly targetType: "ip"; readonly targetGroupARN: string };
+}
+const binding: Tgb = {
   apiVersion: "elbv2.k8s.aws/v1beta1",
   kind: "TargetGroupBinding",
   metadata: { name: "langsmith-frontend", namespace: "langsmith" },
   spec: { serviceRef: { name: "langsmith-frontend", port: 80 }, targetType: "ip", targetGroupARN: "arn:aws:elasticloadbalancing:us-west-2:111111111111:targetgroup/x/y" },
 };
-const store: KubernetesObject = {
+const store = {
   apiVersion: "external-secrets.io/v1",
   kind: "ClusterSecretStore",
   metadata: { name: "aws-secrets-manager" },

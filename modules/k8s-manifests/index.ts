@@ -4,7 +4,10 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-/** A complete Kubernetes object, typed loosely: callers build typed objects and pass them here. */
+/**
+ * What every Kubernetes object has. Callers pass their own typed objects (TargetGroupBinding,
+ * ExternalSecret, ...): the construct is generic, so `spec` and friends keep their types.
+ */
 export interface KubernetesObject {
   readonly apiVersion: string;
   readonly kind: string;
@@ -14,16 +17,15 @@ export interface KubernetesObject {
     readonly labels?: Readonly<Record<string, string>>;
     readonly annotations?: Readonly<Record<string, string>>;
   };
-  readonly [field: string]: unknown;
 }
 
-export interface K8sManifestsProps {
+export interface K8sManifestsProps<T extends KubernetesObject = KubernetesObject> {
   /** Helm release name (unique within `namespace`), e.g. `langsmith-target-group-binding`. */
   readonly releaseName: string;
   /** Namespace of the release record; objects without `metadata.namespace` land here too. */
   readonly namespace: string;
   /** The objects, in the order they are applied. */
-  readonly manifests: readonly KubernetesObject[];
+  readonly manifests: readonly T[];
   /**
    * The releases that install the CRDs and webhooks these objects need (e.g. the load balancer
    * controller for TargetGroupBinding, External Secrets for ExternalSecret). Required: an
@@ -62,10 +64,10 @@ function chartAsset(scope: Construct): TerraformAsset {
  * that does not exist yet succeeds; `kubernetes_manifest` needs the CRD at plan time and is
  * never used.
  */
-export class K8sManifests extends Construct {
+export class K8sManifests<T extends KubernetesObject = KubernetesObject> extends Construct {
   readonly release: Release;
 
-  constructor(scope: Construct, id: string, props: K8sManifestsProps) {
+  constructor(scope: Construct, id: string, props: K8sManifestsProps<T>) {
     super(scope, id);
     if (props.manifests.length === 0) throw new Error(`K8sManifests ${id}: manifests must list at least one object`);
     const keys = props.manifests.map((m) => `${m.kind}/${m.metadata.namespace ?? props.namespace}/${m.metadata.name}`);
