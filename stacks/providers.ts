@@ -20,9 +20,10 @@ export function defaultTags(env: EnvironmentConfig): Record<string, string> {
 }
 
 /** AWS provider locked to the environment's account and region. */
-export function awsProvider(scope: Construct, env: EnvironmentConfig, id = "aws"): AwsProvider {
+export function awsProvider(scope: Construct, env: EnvironmentConfig, id = "aws", region?: string): AwsProvider {
   return new AwsProvider(scope, id, {
-    region: env.aws.region,
+    // A second, aliased provider serves the few resources that must live in another region.
+    ...(region ? { alias: id, region } : { region: env.aws.region }),
     allowedAccountIds: [env.aws.accountId],
     defaultTags: [{ tags: defaultTags(env) }],
   });

@@ -34,7 +34,7 @@ const SECRET_ATTRIBUTE = /^(password|passwords|master_password|auth_token|secret
 /** Resource types whose only purpose is to hold or make a secret value in state. */
 const SECRET_RESOURCE_TYPES = ["aws_secretsmanager_secret_version", "random_password", "random_string", "tls_private_key", "aws_iam_access_key"];
 /** Value shapes of credentials. */
-const SECRET_VALUE = [/AKIA[0-9A-Z]{16}/, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, /:\/\/[^\s/@:${}]+:[^\s/@${}]+@/];
+const SECRET_VALUE = [/AKIA[0-9A-Z]{16}/, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, /:\/\/[^\s/@:${}",]+:[^\s/@${}",]+@/];
 
 /** Every place in synthesized JSON where a secret value could be: empty means clean. */
 export function secretFindings(json: Json): string[] {

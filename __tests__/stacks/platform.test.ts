@@ -45,13 +45,19 @@ describe.each(shipped.map((env) => [env.name, env] as const))("platform of langs
       "kube-proxy": EKS_ADDONS.kubeProxy,
       coredns: EKS_ADDONS.coredns,
       "aws-ebs-csi-driver": EKS_ADDONS.ebsCsiDriver,
+      "amazon-cloudwatch-observability": EKS_ADDONS.cloudwatchObservability,
     });
   });
 
-  test("the five Helm add-ons, the default gp3 StorageClass and the langsmith namespace", () => {
-    expect(resources(json, "helm_release").map(([, r]) => r.name).sort()).toEqual(Object.values(ADDON_DEFAULTS).map((d) => d.releaseName).sort());
-    expect(resource(json, "kubernetes_storage_class_v1").metadata.annotations).toEqual({ "storageclass.kubernetes.io/is-default-class": "true" });
-    expect(resource(json, "kubernetes_storage_class_v1").parameters.kmsKeyId).toMatch(/aws_kms_key\.ebs-key/);
+  test("the five Helm add-ons beside the LangSmith releases, the default gp3 StorageClass and the langsmith namespace", () => {
+    const releases = ["langsmith", "langsmith-secrets", "langsmith-target-group-binding", ...Object.values(ADDON_DEFAULTS).map((d) => d.releaseName)];
+    expect(resources(json, "helm_release").map(([, r]) => r.name).sort()).toEqual(releases.sort());
+    const gp3 = resource(json, "kubernetes_storage_class_v1", "addons_gp3");
+    expect(gp3.metadata.annotations).toEqual({ "storageclass.kubernetes.io/is-default-class": "true" });
+    expect(gp3.parameters.kmsKeyId).toMatch(/aws_kms_key\.ebs-key/);
+    // In-cluster ClickHouse gets its own class with provisioned IOPS/throughput and the backup tag.
+    const classes = resources(json, "kubernetes_storage_class_v1").map(([, c]) => c.metadata.name).sort();
+    expect(classes).toEqual(env.clickhouse.mode === "in-cluster" ? ["gp3", "gp3-clickhouse"] : ["gp3"]);
     const ns = resource(json, "kubernetes_namespace_v1");
     expect(ns.metadata.name).toBe("langsmith");
     expect(ns.depends_on).toEqual([expect.stringContaining("aws-load-balancer-controller")]);
@@ -92,6 +98,13 @@ describe.each(shipped.map((env) => [env.name, env] as const))("platform of langs
     });
     expect(subjects.sort()).toEqual(
       [
+        "system:serviceaccount:amazon-cloudwatch:cloudwatch-agent",
+        "system:serviceaccount:external-secrets:external-secrets",
+        "system:serviceaccount:langsmith:langsmith-backend",
+        "system:serviceaccount:langsmith:langsmith-host-backend",
+        "system:serviceaccount:langsmith:langsmith-ingest-queue",
+        "system:serviceaccount:langsmith:langsmith-platform-backend",
+        "system:serviceaccount:langsmith:langsmith-queue",
         "system:serviceaccount:kube-system:aws-load-balancer-controller",
         "system:serviceaccount:kube-system:aws-node",
         "system:serviceaccount:kube-system:cluster-autoscaler",
