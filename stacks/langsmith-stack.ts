@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { EnvironmentConfig } from "../lib/config/schema";
@@ -16,6 +16,8 @@ import { Ingress } from "../modules/ingress";
 import { LangsmithRelease } from "../modules/langsmith-release";
 import { Observability } from "../modules/observability";
 import { targetGroupBinding } from "../lib/target-group-binding";
+import { ciArns } from "../lib/ci";
+import { PermissionsBoundary } from "../modules/ci-role/boundary";
 import { configureBackend } from "./backend";
 import { awsProvider, clusterProviders, defaultTags, requireTerraformVersion } from "./providers";
 
@@ -56,6 +58,8 @@ export class LangsmithStack extends TerraformStack {
     requireTerraformVersion(this);
     configureBackend(this, env);
     awsProvider(this, env);
+    // The CI apply role may only create roles that carry this boundary (docs/ci-role.md).
+    if (env.ci) Aspects.of(this).add(new PermissionsBoundary(ciArns(env).boundaryPolicy));
 
     const n = (this.namer = new Namer(env.prefix, env.name));
     const clusterName = n.name("eks", "eksCluster");

@@ -253,6 +253,16 @@ const alarmThresholds: EnvironmentRule = (env) => {
     : [];
 };
 
+const ci: EnvironmentRule = (env) =>
+  env.ci && env.state.backend === "cloud"
+    ? [{
+        path: "ci",
+        message: "must be absent with the Terraform Cloud backend (Terraform Cloud runs plan and apply itself, with dynamic provider credentials)",
+        value: env.ci,
+        fix: "remove ci and set up the workspace's run role (docs/terraform-cloud.md)",
+      }]
+    : [];
+
 const waivers: EnvironmentRule = (env) => {
   const seen = new Set<string>();
   return env.policy.waivers.flatMap((w, i) => {
@@ -280,6 +290,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   blobStorage,
   stateBackend,
   alarmThresholds,
+  ci,
   waivers,
 ];
 
@@ -312,6 +323,26 @@ export const FLEET_RULES: readonly FleetRule[] = [
         }
       }),
     );
+    return problems;
+  },
+  // IAM allows one OIDC provider per URL and account: only one bootstrap stack may create it.
+  (envs) => {
+    const creator = new Map<string, { file: string; stack: string }>();
+    const problems: (Problem & { file: string })[] = [];
+    for (const { file, config: c } of envs) {
+      if (c.ci?.oidcProvider !== "create" || c.state.backend !== "s3") continue;
+      const stack = `${c.aws.region}/${c.state.bucket}`;
+      const prior = creator.get(c.aws.accountId);
+      if (!prior) creator.set(c.aws.accountId, { file, stack });
+      else if (prior.stack !== stack) {
+        problems.push({
+          file,
+          path: "ci.oidcProvider",
+          message: `must be "existing": ${prior.file} already creates the GitHub OIDC provider of account ${c.aws.accountId} in another bootstrap stack (one provider per account)`,
+          value: "create",
+        });
+      }
+    }
     return problems;
   },
 ];
