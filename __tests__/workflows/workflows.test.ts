@@ -265,3 +265,27 @@ describe("apply.yml: apply the reviewed plans after the merge", () => {
     expect(usesOf(job, "aws-actions/configure-aws-credentials")[0].with?.["role-to-assume"]).toBe("${{ vars.AWS_APPLY_ROLE_ARN }}");
   });
 });
+
+describe("docs/ci-cd.md agrees with the workflows", () => {
+  const doc = readFileSync(join(ROOT, "docs", "ci-cd.md"), "utf8");
+
+  test("its pin table lists exactly the actions, releases and SHAs the workflows use", () => {
+    const used = new Set(
+      allJobs().flatMap(([f, , job]) =>
+        steps(job)
+          .filter((s) => s.uses && !s.uses.startsWith("./"))
+          .map((s) => {
+            const line = text(f).split("\n").find((l) => l.includes(`uses: ${s.uses}`)) ?? "";
+            return `${s.uses} ${line.replace(/.*# /, "")}`;
+          }),
+      ),
+    );
+    const documented = new Set([...doc.matchAll(/^\s*\| ([\w.-]+\/[\w.-]+) \| (v[\d.]+) \| `([0-9a-f]{40})` \|$/gm)].map((m) => `${m[1]}@${m[3]} ${m[2]}`));
+    expect([...documented].sort()).toEqual([...used].sort());
+  });
+
+  test("names the variables the workflows read", () => {
+    for (const e of envs) expect(doc).toContain(`AWS_PLAN_ROLE_ARN_${e.name.toUpperCase()}`);
+    expect(doc).toContain("AWS_APPLY_ROLE_ARN");
+  });
+});
