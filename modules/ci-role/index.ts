@@ -82,7 +82,7 @@ export class CiRoles extends Construct {
     const s: CiScope = { ...p.scope, boundaryPolicyArn: boundary.arn };
 
     const docs: Record<string, PolicyDocument> = {
-      read: readPolicy(),
+      read: readPolicy(s),
       "state-plan": statePolicy(s, "plan"),
       "state-apply": statePolicy(s, "apply"),
       network: networkPolicy(s),

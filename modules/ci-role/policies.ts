@@ -62,8 +62,12 @@ export const READ_ACTIONS = [
   "wafv2:Get*", "wafv2:List*",
 ] as const;
 
-export function readPolicy(): PolicyDocument {
-  return policyDocument({ Sid: "ReadForRefresh", Effect: "Allow", Action: READ_ACTIONS, Resource: "*" });
+export function readPolicy(s: Pick<CiScope, "resourcePrefix">): PolicyDocument {
+  return policyDocument(
+    { Sid: "ReadForRefresh", Effect: "Allow", Action: READ_ACTIONS, Resource: "*" },
+    // HeadBucket (every S3 bucket refresh) needs s3:ListBucket: the environment's buckets only.
+    { Sid: "HeadOwnBuckets", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${s.resourcePrefix}*` },
+  );
 }
 
 /**
