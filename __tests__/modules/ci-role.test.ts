@@ -88,6 +88,18 @@ describe("apply role policies", () => {
     expect(resourcesAllowed).toEqual(expect.arrayContaining(expected));
   });
 
+  test("secrets of the environment by both naming schemes; alarms, topics and keys in any region (us-east-1 health-check alarm)", () => {
+    const allowed = [...allows(dataPolicy(SCOPE)), ...allows(edgePolicy(SCOPE))].flatMap((s) => list(s.Resource));
+    expect(allowed).toEqual(expect.arrayContaining([
+      "arn:aws:secretsmanager:us-west-2:111111111111:secret:ls-dev/*",
+      "arn:aws:cloudwatch:*:111111111111:alarm:ls-dev-*",
+      "arn:aws:sns:*:111111111111:ls-dev-*",
+      "arn:aws:kms:*:111111111111:key/*",
+      "arn:aws:route53:::healthcheck/*",
+    ]));
+    expect(list(boundaryPolicy(SCOPE).Statement[1].Resource)).toContain("arn:aws:secretsmanager:us-west-2:111111111111:secret:ls-dev/*");
+  });
+
   test("S3: bucket configuration only, never object read/write/delete on the environment's buckets", () => {
     const s3 = actionsOf(dataPolicy(SCOPE)).filter((a) => a.startsWith("s3:"));
     expect(s3).not.toEqual(expect.arrayContaining(["s3:GetObject"]));

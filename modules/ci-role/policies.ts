@@ -54,7 +54,7 @@ export const READ_ACTIONS = [
   "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListResourceTags",
   "logs:DescribeLogGroups", "logs:DescribeResourcePolicies", "logs:ListTagsForResource", "logs:ListTagsLogGroup",
   "rds:Describe*", "rds:ListTagsForResource",
-  "route53:GetChange", "route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource",
+  "route53:GetChange", "route53:GetHealthCheck", "route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource",
   "s3:GetAccelerateConfiguration", "s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration",
   "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy",
   "sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource",
@@ -217,9 +217,11 @@ export function iamEksPolicy(s: CiScope): PolicyDocument {
 export function dataPolicy(s: CiScope): PolicyDocument {
   const rds = `arn:aws:rds:${s.region}:${s.accountId}`;
   const cache = `arn:aws:elasticache:${s.region}:${s.accountId}`;
-  const kms = `arn:aws:kms:${s.region}:${s.accountId}`;
+  // Any region: the Route 53 health-check alarm, its topic and the topic's key live in us-east-1.
+  const kms = `arn:aws:kms:*:${s.accountId}`;
   const secret = `arn:aws:secretsmanager:${s.region}:${s.accountId}:secret`;
   const p = s.resourcePrefix;
+  const base = p.replace(/-$/, "");
   const tagged = { StringEquals: { "aws:ResourceTag/environment": s.environmentTag } };
   return policyDocument(
     {
@@ -278,7 +280,8 @@ export function dataPolicy(s: CiScope): PolicyDocument {
         "secretsmanager:CreateSecret", "secretsmanager:DeleteResourcePolicy", "secretsmanager:DeleteSecret", "secretsmanager:PutResourcePolicy",
         "secretsmanager:RestoreSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource", "secretsmanager:UpdateSecret",
       ],
-      Resource: `${secret}:${p}*`,
+      // Secrets are named `<prefix>-<env>/langsmith/<id>` (lib/secrets/catalog.ts).
+      Resource: [`${secret}:${base}/*`, `${secret}:${p}*`],
     },
   );
 }
@@ -320,6 +323,14 @@ export function edgePolicy(s: CiScope): PolicyDocument {
       Condition: { "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": [s.hostname, `*.${s.hostname}`] } },
     },
     {
+      // Health-check ids are random and Route 53 has no tag conditions: any health check of the account.
+      Sid: "HealthChecks",
+      Effect: "Allow",
+      Action: ["route53:ChangeTagsForResource", "route53:DeleteHealthCheck", "route53:UpdateHealthCheck"],
+      Resource: "arn:aws:route53:::healthcheck/*",
+    },
+    { Sid: "CreateHealthChecks", Effect: "Allow", Action: "route53:CreateHealthCheck", Resource: "*" },
+    {
       Sid: "OwnLogGroups",
       Effect: "Allow",
       Action: [
@@ -333,7 +344,7 @@ export function edgePolicy(s: CiScope): PolicyDocument {
       // WAF logging to CloudWatch Logs goes through vended-log deliveries, which have no resource ARN.
       Sid: "VendedLogDelivery",
       Effect: "Allow",
-      Action: ["logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:GetLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:UpdateLogDelivery"],
+      Action: ["logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DeleteResourcePolicy", "logs:GetLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:UpdateLogDelivery"],
       Resource: "*",
       Condition: { StringEquals: { "aws:RequestedRegion": s.region } },
     },
@@ -341,13 +352,14 @@ export function edgePolicy(s: CiScope): PolicyDocument {
       Sid: "OwnAlarmsAndDashboards",
       Effect: "Allow",
       Action: ["cloudwatch:DeleteAlarms", "cloudwatch:DeleteDashboards", "cloudwatch:PutDashboard", "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource"],
-      Resource: [`arn:aws:cloudwatch:${s.region}:${s.accountId}:alarm:${p}*`, `arn:aws:cloudwatch::${s.accountId}:dashboard/${p}*`],
+      // Any region: the Route 53 health-check alarm must be in us-east-1, where its metrics are.
+      Resource: [`arn:aws:cloudwatch:*:${s.accountId}:alarm:${p}*`, `arn:aws:cloudwatch::${s.accountId}:dashboard/${p}*`],
     },
     {
       Sid: "OwnTopics",
       Effect: "Allow",
       Action: ["sns:CreateTopic", "sns:DeleteTopic", "sns:SetTopicAttributes", "sns:Subscribe", "sns:TagResource", "sns:Unsubscribe", "sns:UntagResource"],
-      Resource: `arn:aws:sns:${s.region}:${s.accountId}:${p}*`,
+      Resource: `arn:aws:sns:*:${s.accountId}:${p}*`,
     },
     { Sid: "CreateTaggedSnapshotPolicies", Effect: "Allow", Action: ["dlm:CreateLifecyclePolicy", "dlm:TagResource"], Resource: "*", Condition: requestTagged },
     {
@@ -391,6 +403,7 @@ export function boundaryPolicy(s: Pick<CiScope, "accountId" | "region" | "resour
         `arn:aws:s3:::${p}*`,
         `arn:aws:s3:::${p}*/*`,
         `arn:aws:secretsmanager:${s.region}:${s.accountId}:secret:${p}*`,
+        `arn:aws:secretsmanager:${s.region}:${s.accountId}:secret:${p.replace(/-$/, "")}/*`,
         `arn:aws:secretsmanager:${s.region}:${s.accountId}:secret:rds!*`,
       ],
     },
