@@ -37,19 +37,24 @@ function renderOne(c: CostComparison): string {
     return [l.component, l.detail, usd(l.monthly), same ? "same" : (alt?.detail ?? "-"), usd(alt?.monthly)];
   });
   rows.push(["Total", "", usd(configured.total), "", usd(cheapest.total)]);
-  const head = ["component", "configured", "$/month", "cheapest meeting the reference minimum", "$/month"];
+  const head = ["component", "configured", "$/month", "cheapest valid (meets the reference minimum)", "$/month"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]) => r.map((cell, i) => (i === 2 || i === 4 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ").trimEnd();
   const gap = configured.total - cheapest.total;
-  const pools = ["pool-general", "pool-clickhouse"]
-    .map((k) => [configured.lines.find((l) => l.key === k), cheapest.lines.find((l) => l.key === k)] as const)
+  const reference = { "pool-general": c.referenceMinimum.general, "pool-clickhouse": c.referenceMinimum.clickhouse };
+  const pools = (["pool-general", "pool-clickhouse"] as const)
+    .map((k) => [configured.lines.find((l) => l.key === k), cheapest.lines.find((l) => l.key === k), reference[k]] as const)
     .filter(([a]) => a)
-    .map(([a, b]) => `  ${a?.component}: ${a?.detail} = ${capacityNote(a)}; cheapest ${b?.detail} = ${capacityNote(b)}`);
+    .map(([a, b, ref]) => {
+      const refDetail = ref ? `${ref.nodes} x ${ref.instanceType}` : "";
+      const refNote = ref && !b?.detail.startsWith(refDetail) ? `\n    (the reference minimum alone: ${refDetail} = ${capacityNote({ ...(b as CostLine), detail: refDetail })})` : "";
+      return `  ${a?.component}: ${a?.detail} = ${capacityNote(a)}; cheapest ${b?.detail} = ${capacityNote(b)}${refNote}`;
+    });
   return [
     `langsmith-${configured.environment} (${configured.tier}, ${configured.region})`,
     `  ${fmt(head)}`,
     ...rows.map((r) => `  ${fmt(r)}`),
-    `  Gap to the cheapest compliant configuration: ${usd(gap)} per month (${configured.total > 0 ? Math.round((gap / configured.total) * 100) : 0}%).`,
+    `  Gap to the cheapest valid configuration: ${usd(gap)} per month (${configured.total > 0 ? Math.round((gap / configured.total) * 100) : 0}%).`,
     ...pools,
   ].join("\n");
 }
@@ -75,8 +80,9 @@ export function costReport(envs: readonly EnvironmentConfig[]): CostReport {
     `Estimated monthly cost (${PRICES.currency}, on-demand list prices as of ${PRICES.asOf}, ${PRICES.hoursPerMonth} h/month; lib/cost/prices.ts).`,
     "Estimates, not quotes: lines marked (estimate) and the NAT/ALB/WAF traffic use the tier's usage assumptions in lib/cost/model.ts;",
     "taxes, data transfer out, KMS keys, Secrets Manager and discounts are not included. Check in the AWS Pricing Calculator before budgeting.",
-    "\"Cheapest\" replaces the node pools with the cheapest catalogued types (same CPU architecture, not burstable, 4+ vCPU) that meet",
-    "the reference minimum: 16 vCPU / 64 GiB allocatable in the general pool, one ClickHouse node per the tier's requirement.",
+    "\"Cheapest\" replaces the node pools with the cheapest catalogued types (same CPU architecture, not burstable, 4+ vCPU) that pass",
+    "validation: the reference minimum (16 vCPU / 64 GiB allocatable in the general pool at min size, one ClickHouse node per the tier's",
+    "requirement), the langsmith.sizing profile's requests, and in production one general node per availability zone.",
   ].join("\n");
   return {
     text: `${header}\n\n${sections.join("\n\n")}\n`,

@@ -31,11 +31,16 @@ describe("scripts/cost", () => {
     const section = report.text.split("\n\n").find((s) => s.startsWith(`langsmith-${name} (${env.tier}, ${env.aws.region})`));
     expect(section).toBeDefined();
     const lines = (section as string).split("\n");
-    expect(lines[1]).toMatch(/^ {2}component\s+configured\s+\$\/month\s+cheapest meeting the reference minimum\s+\$\/month$/);
+    expect(lines[1]).toMatch(/^ {2}component\s+configured\s+\$\/month\s+cheapest valid \(meets the reference minimum\)\s+\$\/month$/);
     for (const c of COMPONENTS) expect(lines.some((l) => l.trimStart().startsWith(c))).toBe(true);
     expect(lines.find((l) => l.trimStart().startsWith("Total"))).toMatch(/^ {2}Total\s+[\d,]+\.\d{2}\s+[\d,]+\.\d{2}$/);
-    expect(section).toMatch(/Gap to the cheapest compliant configuration: [\d,]+\.\d{2} per month \(\d+%\)\./);
+    expect(section).toMatch(/Gap to the cheapest valid configuration: -?[\d,]+\.\d{2} per month \(-?\d+%\)\./);
     expect(section).toMatch(/Node pool general: \d+ x \S+ = [\d.]+ vCPU \/ \d+ GiB allocatable; cheapest \d+ x \S+ = /);
+  });
+
+  test("where the sizing profile needs more than the reference minimum, the reference-only choice is shown too", () => {
+    const prod = report.text.split("\n\n").find((s) => s.startsWith("langsmith-prod ")) as string;
+    expect(prod).toMatch(/\(the reference minimum alone: \d+ x \S+ = [\d.]+ vCPU \/ \d+ GiB allocatable\)/);
   });
 
   test("JSON output has both estimates per stack", () => {

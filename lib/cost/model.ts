@@ -3,10 +3,16 @@
  * the environment file, plus the cheapest node configuration that still meets the reference
  * architecture's minimum capacity (lib/capacity.ts), so the gap between the two is visible.
  *
+ * "Cheapest" must also pass every validation rule on the node pools, not only the reference
+ * minimum: a production sizing profile requests more than 16 vCPU / 64 GiB, and a configuration
+ * the loader refuses is no alternative. The reference-minimum-only choice is reported beside it.
+ * In the production tier the general pool keeps at least one node per availability zone.
+ *
  * Usage-driven items (NAT data, ALB LCUs, S3, logs, WAF requests, Aurora I/O) are not in the
  * environment file: they come from USAGE below, per tier, and are printed as assumptions.
  */
 import { allocatable, CAPACITY_REQUIREMENTS, INSTANCE_CATALOG } from "../capacity";
+import { ENVIRONMENT_RULES } from "../config/rules";
 import { EnvironmentConfig, NodePool, Tier } from "../config/schema";
 import { PRICES, RegionPrices } from "./prices";
 
@@ -246,22 +252,58 @@ function cheapest(options: Choice[]): Choice {
   return [...options].sort((a, b) => a.hourly - b.hourly || a.nodes - b.nodes || a.instanceType.localeCompare(b.instanceType))[0];
 }
 
+/** True when no validation rule reports a problem on `nodePools.<name>` with this pool in place. */
+function poolPasses(env: EnvironmentConfig, name: "general" | "clickhouse", pool: NodePool): boolean {
+  const candidate = { ...env, nodePools: { ...env.nodePools, [name]: pool } };
+  return ENVIRONMENT_RULES.every((rule) => rule(candidate).every((p) => !p.path.startsWith(`nodePools.${name}`)));
+}
+
+const MAX_NODES = 100;
+
+/** The cheapest general pool that passes validation (reference minimum and sizing), with the smallest passing maxSize. */
+export function cheapestValidGeneralPool(env: EnvironmentConfig, region: RegionPrices): Choice & { maxSize: number } {
+  const g = env.nodePools.general;
+  const need = CAPACITY_REQUIREMENTS.general;
+  const options = candidates(region, architecture(g.instanceTypes[0])).flatMap((t) => {
+    const a = allocatable(INSTANCE_CATALOG[t]);
+    const pool = (n: number, max: number): NodePool => ({ ...g, instanceTypes: [t], minSize: n, desiredSize: n, maxSize: max });
+    // A production-tier pool keeps a node in every AZ (it must survive the loss of one).
+    const floor = env.tier === "production" ? env.aws.availabilityZones.length : 1;
+    let n = Math.max(Math.ceil(need.vcpu / a.vcpu), Math.ceil(need.memoryGib / a.memoryGib), floor);
+    while (n <= MAX_NODES && !poolPasses(env, "general", pool(n, MAX_NODES))) n++;
+    if (n > MAX_NODES) return [];
+    let max = n;
+    while (max < MAX_NODES && !poolPasses(env, "general", pool(n, max))) max++;
+    return [{ instanceType: t, nodes: n, hourly: Math.round(n * region.ec2[t] * 100000) / 100000, maxSize: max }];
+  });
+  const best = cheapest(options);
+  return options.find((o) => o.instanceType === best.instanceType) as Choice & { maxSize: number };
+}
+
+/** The cheapest single ClickHouse node that passes validation (tier requirement and the sizing profile's request). */
+export function cheapestValidClickhouseNode(env: EnvironmentConfig, region: RegionPrices, pool: NodePool): Choice {
+  const options = candidates(region, architecture(pool.instanceTypes[0]))
+    .filter((t) => poolPasses(env, "clickhouse", { ...pool, instanceTypes: [t], minSize: 1, desiredSize: 1, maxSize: Math.max(pool.maxSize, 1) }))
+    .map((t) => ({ instanceType: t, nodes: 1, hourly: region.ec2[t] }));
+  return cheapest(options);
+}
+
 /**
- * The environment with its node pools replaced by the cheapest ones that meet the reference's
- * minimum capacity (same architecture as its pools, same disks and capacity type); everything
- * else unchanged.
+ * The environment with its node pools replaced by the cheapest ones that pass validation
+ * (reference minimum capacity, sizing profile; same architecture as its pools, same disks and
+ * capacity type); everything else unchanged.
  */
 export function cheapestConfiguration(env: EnvironmentConfig): EnvironmentConfig {
   const p = regionPrices(env.aws.region);
   if (!p) throw new CostError(env.name, missingPrices(env, p));
   const g = env.nodePools.general;
-  const general = cheapestGeneralPool(p, architecture(g.instanceTypes[0]));
+  const general = cheapestValidGeneralPool(env, p);
   const ch = env.nodePools.clickhouse;
-  const chNode = ch && env.clickhouse.mode === "in-cluster" ? cheapestClickhouseNode(p, architecture(ch.instanceTypes[0]), env.tier) : undefined;
+  const chNode = ch && env.clickhouse.mode === "in-cluster" ? cheapestValidClickhouseNode(env, p, ch) : undefined;
   return {
     ...env,
     nodePools: {
-      general: { ...g, instanceTypes: [general.instanceType], minSize: general.nodes, desiredSize: general.nodes, maxSize: Math.max(g.maxSize, general.nodes) },
+      general: { ...g, instanceTypes: [general.instanceType], minSize: general.nodes, desiredSize: general.nodes, maxSize: general.maxSize },
       ...(ch && chNode ? { clickhouse: { ...ch, instanceTypes: [chNode.instanceType], minSize: 1, desiredSize: 1, maxSize: Math.max(ch.maxSize, 1) } } : {}),
     },
   };
@@ -270,10 +312,21 @@ export function cheapestConfiguration(env: EnvironmentConfig): EnvironmentConfig
 export interface CostComparison {
   readonly configured: CostEstimate;
   readonly cheapest: CostEstimate;
+  /** The cheapest pools meeting the reference minimum alone (may be refused by the sizing profile). */
+  readonly referenceMinimum: { readonly general: Choice; readonly clickhouse?: Choice };
 }
 
-/** The environment's estimate next to the estimate of its cheapest compliant configuration. */
+/** The environment's estimate next to the estimate of its cheapest valid configuration. */
 export function compareWithCheapest(env: EnvironmentConfig, usage: Usage = USAGE[env.tier]): CostComparison {
   const configured = estimateMonthlyCost(env, usage);
-  return { configured, cheapest: estimateMonthlyCost(cheapestConfiguration(env), usage) };
+  const p = regionPrices(env.aws.region) as RegionPrices;
+  const ch = env.nodePools.clickhouse;
+  return {
+    configured,
+    cheapest: estimateMonthlyCost(cheapestConfiguration(env), usage),
+    referenceMinimum: {
+      general: cheapestGeneralPool(p, architecture(env.nodePools.general.instanceTypes[0])),
+      ...(ch && env.clickhouse.mode === "in-cluster" ? { clickhouse: cheapestClickhouseNode(p, architecture(ch.instanceTypes[0]), env.tier) } : {}),
+    },
+  };
 }

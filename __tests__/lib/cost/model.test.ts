@@ -7,6 +7,7 @@ import {
   cheapestClickhouseNode,
   cheapestConfiguration,
   cheapestGeneralPool,
+  cheapestValidGeneralPool,
   CHEAPEST_SEARCH,
   compareWithCheapest,
   CostError,
@@ -146,6 +147,29 @@ describe("cheapest configuration meeting the reference minimum", () => {
     const c = cheapestConfiguration(arm);
     expect(architecture(c.nodePools.general.instanceTypes[0])).toBe("arm64");
     expect(architecture(c.nodePools.clickhouse?.instanceTypes[0] ?? "")).toBe("arm64");
+  });
+
+  test.each(shipped.map((e) => [e.name, e] as const))("%s: the cheapest valid general pool passes validation with its node count and not with one fewer", (_n, env) => {
+    const c = cheapestValidGeneralPool(env, PRICES.regions[env.aws.region]);
+    const load = (nodes: number) => {
+      const input = { ...env, nodePools: { ...env.nodePools, general: { ...env.nodePools.general, instanceTypes: [c.instanceType], minSize: nodes, desiredSize: nodes, maxSize: c.maxSize } } };
+      try {
+        loadEnvironments([{ file: "x.ts", input }]);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(load(c.nodes)).toBe(true);
+    const floor = env.tier === "production" ? env.aws.availabilityZones.length : 1;
+    expect(c.nodes).toBeGreaterThanOrEqual(floor);
+    if (c.nodes > floor) expect(load(c.nodes - 1)).toBe(false);
+  });
+
+  test("production sizing needs more than the reference minimum: the valid choice costs more than the reference-only one", () => {
+    const prod = envWith("prod");
+    expect(cheapestValidGeneralPool(prod, PRICES.regions["us-east-1"]).hourly).toBeGreaterThan(cheapestGeneralPool(PRICES.regions["us-east-1"], "x86_64").hourly);
+    expect(compareWithCheapest(prod).referenceMinimum.general).toEqual(cheapestGeneralPool(PRICES.regions["us-east-1"], "x86_64"));
   });
 
   test.each(shipped.map((e) => [e.name, e] as const))("%s: the cheapest alternative changes only node pools (and their disks), and costs no more", (_n, env) => {
