@@ -18,6 +18,7 @@ import { Observability } from "../modules/observability";
 import { targetGroupBinding } from "../lib/target-group-binding";
 import { ciArns } from "../lib/ci";
 import { PermissionsBoundary } from "../modules/ci-role/boundary";
+import { PlanRoleClusterAccess } from "../modules/ci-role/cluster-access";
 import { configureBackend } from "./backend";
 import { awsProvider, clusterProviders, defaultTags, requireTerraformVersion } from "./providers";
 
@@ -112,6 +113,8 @@ export class LangsmithStack extends TerraformStack {
       nodeGroups: nodeGroupSpecs(env.nodePools),
       instanceTags: defaultTags(env),
     });
+    // CI pull-request plans refresh the helm/kubernetes resources as the plan role (docs/ci-role.md).
+    if (env.ci) new PlanRoleClusterAccess(this, "ci-plan-cluster-access", { clusterName: this.cluster.clusterName, principalArn: ciArns(env).planRole });
     const providers = clusterProviders(this, env, this.cluster);
     this.kubernetesProvider = providers.kubernetes;
     this.helmProvider = providers.helm;

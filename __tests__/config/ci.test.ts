@@ -31,6 +31,12 @@ describe("ci block", () => {
       (i) => (i.state = TFC),
       'environments/dev.ts: ci must be absent with the Terraform Cloud backend (Terraform Cloud runs plan and apply itself, with dynamic provider credentials), got {"githubRepository":"example-org/langsmith-aws","oidcProvider":"create"}; remove ci and set up the workspace\'s run role (docs/terraform-cloud.md)',
     ],
+    [
+      "the CI plan role listed as cluster admin",
+      { eks: { adminPrincipalArns: ["arn:aws:iam::111111111111:role/ls-dev-ci-plan"] } },
+      undefined,
+      "environments/dev.ts: eks.adminPrincipalArns.0 must not list the CI plan role: it gets its own read-only access entry (EKS allows one entry per principal, and plans need no admin), got arn:aws:iam::111111111111:role/ls-dev-ci-plan; remove it",
+    ],
   ])("%s", (_title, changes, mutate, expected) => {
     expect(one("dev", changes, mutate).join("\n")).toContain(expected);
   });

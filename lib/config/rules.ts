@@ -8,6 +8,7 @@ import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr } from "../cidr";
 import { azBelongsToRegion, isKnownRegion } from "../regions";
 import { EnvironmentConfig } from "./schema";
 import { capacityProblems } from "../capacity";
+import { ciArns } from "../ci";
 import { sizingProblems } from "../langsmith-values/sizing";
 
 export interface Problem {
@@ -253,15 +254,30 @@ const alarmThresholds: EnvironmentRule = (env) => {
     : [];
 };
 
-const ci: EnvironmentRule = (env) =>
-  env.ci && env.state.backend === "cloud"
-    ? [{
-        path: "ci",
-        message: "must be absent with the Terraform Cloud backend (Terraform Cloud runs plan and apply itself, with dynamic provider credentials)",
-        value: env.ci,
-        fix: "remove ci and set up the workspace's run role (docs/terraform-cloud.md)",
-      }]
-    : [];
+const ci: EnvironmentRule = (env) => {
+  if (!env.ci) return [];
+  const problems: Problem[] = [];
+  if (env.state.backend === "cloud") {
+    problems.push({
+      path: "ci",
+      message: "must be absent with the Terraform Cloud backend (Terraform Cloud runs plan and apply itself, with dynamic provider credentials)",
+      value: env.ci,
+      fix: "remove ci and set up the workspace's run role (docs/terraform-cloud.md)",
+    });
+  }
+  const planRole = ciArns(env).planRole;
+  env.eks.adminPrincipalArns.forEach((arn, i) => {
+    if (arn === planRole) {
+      problems.push({
+        path: `eks.adminPrincipalArns.${i}`,
+        message: "must not list the CI plan role: it gets its own read-only access entry (EKS allows one entry per principal, and plans need no admin)",
+        value: arn,
+        fix: "remove it",
+      });
+    }
+  });
+  return problems;
+};
 
 const waivers: EnvironmentRule = (env) => {
   const seen = new Set<string>();

@@ -9,6 +9,7 @@ import { boundaryPolicy, CiScope, dataPolicy, edgePolicy, iamEksPolicy, networkP
 
 export { CiScope } from "./policies";
 export { PermissionsBoundary } from "./boundary";
+export { PlanRoleClusterAccess } from "./cluster-access";
 
 /**
  * The account's IAM OIDC provider for GitHub Actions. No thumbprint: IAM trusts GitHub's
