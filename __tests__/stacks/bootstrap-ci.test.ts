@@ -51,6 +51,12 @@ describe("environment stack of a CI-applied environment", () => {
     for (const [, role] of roles) expect(role.permissions_boundary).toBe("arn:aws:iam::111111111111:policy/ls-dev-ci-boundary");
   });
 
+  test("every AWS provider (us-east-1 included) tags with the environment the apply role's tag conditions name", () => {
+    const providers = synthEnv(envWith("dev")).provider.aws as Json[];
+    expect(providers.length).toBeGreaterThan(0);
+    for (const p of providers) expect(p.default_tags[0].tags.environment).toBe("dev");
+  });
+
   test("the plan role gets read-only cluster access (admin view: Helm keeps releases in Secrets), never admin", () => {
     const json = synthEnv(envWith("dev"));
     const entry = resource(json, "aws_eks_access_entry", "ci-plan");
