@@ -13,6 +13,7 @@ import { EnvironmentConfig } from "../lib/config/schema";
 import { policyDocument, policyJson } from "../lib/iam";
 import { CustomerManagedKey } from "../modules/kms";
 import { requireTerraformVersion } from "./providers";
+import { enforcePolicy, stateStackPolicy } from "../lib/policy/enforce";
 
 /** Environments that keep state in S3, grouped by the account and region of their bucket. */
 export interface BootstrapTarget {
@@ -127,5 +128,6 @@ export class BootstrapStack extends TerraformStack {
     }
     new TerraformOutput(this, "state_bucket", { value: bucket.bucket });
     new TerraformOutput(this, "state_kms_key_arn", { value: key.keyArn });
+    enforcePolicy(this, stateStackPolicy(id));
   }
 }

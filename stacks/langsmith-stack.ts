@@ -6,6 +6,7 @@ import { Network } from "../modules/network";
 import { CustomerManagedKey, logsServiceUse } from "../modules/kms";
 import { configureBackend } from "./backend";
 import { awsProvider, requireTerraformVersion } from "./providers";
+import { enforcePolicy } from "../lib/policy/enforce";
 
 export interface LangsmithStackProps {
   readonly env: EnvironmentConfig;
@@ -54,5 +55,6 @@ export class LangsmithStack extends TerraformStack {
     new TerraformOutput(this, "private_subnet_ids", { value: this.network.privateSubnetIds, description: "Node subnets" });
     new TerraformOutput(this, "region", { value: env.aws.region });
     new TerraformOutput(this, "hostname", { value: env.dns.hostname, description: "LangSmith URL host" });
+    enforcePolicy(this, env);
   }
 }

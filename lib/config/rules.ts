@@ -8,6 +8,7 @@ import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr } from "../cidr";
 import { azBelongsToRegion, isKnownRegion } from "../regions";
 import { EnvironmentConfig } from "./schema";
 import { capacityProblems } from "../capacity";
+import { waiverProblems } from "../policy/engine";
 
 export interface Problem {
   /** Dotted field path inside the environment, e.g. `network.vpcCidr`. */
@@ -227,11 +228,14 @@ const stateBackend: EnvironmentRule = (env) => {
 
 const waivers: EnvironmentRule = (env) => {
   const seen = new Set<string>();
-  return env.policy.waivers.flatMap((w, i) => {
+  const twice = env.policy.waivers.flatMap((w, i) => {
     if (seen.has(w.rule)) return [{ path: `policy.waivers.${i}.rule`, message: "must not waive the same rule twice", value: w.rule }];
     seen.add(w.rule);
     return [];
   });
+  // Unknown rule ids, and critical rules in production (the policy pack owns the wording).
+  const refused = waiverProblems(env).map((p) => ({ path: `policy.waivers.${p.index}.rule`, message: p.message, value: p.rule, fix: p.fix }));
+  return [...twice, ...refused];
 };
 
 /** Rules over one environment. */
