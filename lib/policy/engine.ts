@@ -85,9 +85,14 @@ export function evaluate(view: PolicyView, env: PolicyEnvironment, rules: readon
     if (waivers.has(r.id)) suppressed.set(r.id, found.length);
     else violations.push(...found);
   }
-  violations.sort((a, b) => a.ruleId.localeCompare(b.ruleId) || a.address.localeCompare(b.address) || a.message.localeCompare(b.message));
+  violations.sort((a, b) => byCodePoint(a.ruleId, b.ruleId) || byCodePoint(a.address, b.address) || byCodePoint(a.message, b.message));
   const waived = [...waivers].map(([rule, reason]) => ({ rule, reason, suppressed: suppressed.get(rule) ?? 0 }));
   return { violations, waived, errors };
+}
+
+/** Locale-independent order, so output is the same on every machine. */
+export function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** One line per violation: where, which rule, what is wrong, what to change. */

@@ -16,7 +16,7 @@ export const RULES: readonly Rule[] = [
   ...LOGGING_RULES,
   ...BACKUP_RULES,
   ...RELEASE_RULES,
-].sort((a, b) => a.id.localeCompare(b.id));
+].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 export function findRule(id: string): Rule | undefined {
   return RULES.find((r) => r.id === id);
