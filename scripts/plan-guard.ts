@@ -69,7 +69,7 @@ export function formatFinding(f: GuardFinding): string {
   return `${f.allowed ? "ALLOWED " : ""}${f.address}: ${f.action} because ${f.reason}${forced}; loses ${f.loses}`;
 }
 
-function main(argv: string[]): number {
+export function main(argv: string[]): number {
   const allow = argv.flatMap((a, i) => (argv[i - 1] === "--allow" ? [a] : []));
   const file = argv.find((a, i) => !a.startsWith("--") && argv[i - 1] !== "--allow");
   if (!file) {

@@ -37,7 +37,7 @@ export function planPolicyProblems(plan: Json, env: PolicyEnvironment, warn: (li
   return [...result.errors, ...result.violations.map((v) => formatViolation(v))];
 }
 
-function main(argv: string[]): number {
+export function main(argv: string[]): number {
   const envAt = argv.indexOf("--env");
   const envName = envAt >= 0 ? argv[envAt + 1] : undefined;
   const file = argv.find((a, i) => !a.startsWith("--") && (envAt < 0 || i !== envAt + 1));
