@@ -33,7 +33,7 @@ export interface GuardFinding {
   /** `delete`, or `replace` (delete then create, or create then delete). */
   readonly action: "delete" | "replace";
   readonly reason: string;
-  /** `engine_version: "15.4" → "16.10"` for each attribute that forces the replacement. */
+  /** `storage_encrypted: false → true` for each attribute that forces the replacement. */
   readonly changes: string[];
   readonly loses: string;
   readonly allowed: boolean;
