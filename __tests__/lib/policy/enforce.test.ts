@@ -21,6 +21,8 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import { ENVIRONMENTS } from "../../../environments";
 import { policyDocument, policyJson, serviceTrust } from "../../../lib/iam";
 import { enforcePolicy } from "../../../lib/policy/enforce";
+import { IrsaRole } from "../../../modules/irsa";
+import { CustomerManagedKey, logsServiceUse } from "../../../modules/kms";
 import { CHARTS, ENGINES, KUBERNETES_VERSION } from "../../../versions";
 import { buildApp } from "../../../stacks/app";
 import { LangsmithStack } from "../../../stacks/langsmith-stack";
@@ -158,5 +160,23 @@ describe("waivers", () => {
     expect(prod.node.validate()).toEqual([
       "prod: policy.waivers.0.rule must not waive a critical rule in tier production (LS-NET-002: Databases are not publicly accessible), got LS-NET-002; fix the resource instead; critical rules cannot be waived in production",
     ]);
+  });
+});
+
+describe("the project's own constructs satisfy the rules that judge them", () => {
+  test("IrsaRole's trust passes LS-IAM-003; CustomerManagedKey passes LS-ENC-008 and LS-IAM-004", () => {
+    const stack = new TerraformStack(Testing.app(), "constructs");
+    new AwsProvider(stack, "aws", { region: "us-west-2" });
+    const key = new CustomerManagedKey(stack, "key", { alias: "ls-dev-x", description: "x", accountId: "111111111111", region: "us-west-2", services: [logsServiceUse("us-west-2", "111111111111")] });
+    new IrsaRole(stack, "app", {
+      roleName: "ls-dev-langsmith-app",
+      oidcProviderArn: "arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC",
+      oidcIssuer: "oidc.eks.us-west-2.amazonaws.com/id/ABC",
+      namespace: "langsmith",
+      serviceAccounts: ["langsmith-backend", "langsmith-queue"],
+      policies: { s3: policyDocument({ Effect: "Allow", Action: ["kms:Decrypt"], Resource: key.keyArn }) },
+    });
+    enforcePolicy(stack, { name: "dev", tier: "development", policy: { waivers: [] } });
+    expect(stack.node.validate()).toEqual([]);
   });
 });
