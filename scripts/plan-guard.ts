@@ -10,7 +10,7 @@
  * failed), for a reviewed migration.
  */
 import { readFileSync } from "node:fs";
-import { STATEFUL_TYPES } from "../lib/policy/stateful";
+import { isStateful, STATEFUL_TYPES } from "../lib/policy/stateful";
 import type { Json } from "../lib/policy/types";
 
 /** Terraform's `action_reason` values, in words. */
@@ -52,7 +52,7 @@ function show(v: unknown, sensitive: unknown, unknown: unknown): string {
 /** Every deletion or replacement of a stateful resource in a plan. */
 export function guardPlan(plan: Json, allow: readonly string[] = []): GuardFinding[] {
   return ((plan.resource_changes ?? []) as Json[])
-    .filter((rc) => rc.mode === "managed" && STATEFUL_TYPES[rc.type] && (rc.change?.actions ?? []).includes("delete"))
+    .filter((rc) => rc.mode === "managed" && isStateful(rc.type) && (rc.change?.actions ?? []).includes("delete"))
     .map((rc) => {
       const c = rc.change as Json;
       const action = c.actions.includes("create") ? "replace" : "delete";
@@ -80,6 +80,7 @@ export function main(argv: string[]): number {
   const findings = guardPlan(plan, allow);
   const blocking = findings.filter((f) => !f.allowed);
   for (const f of findings.filter((x) => x.allowed)) console.warn(`plan-guard: ${formatFinding(f)}`);
+  for (const a of allow.filter((x) => !findings.some((f) => f.address === x))) console.warn(`plan-guard: --allow ${a} matches no deleted or replaced stateful resource`);
   if (blocking.length > 0) {
     console.error(
       `plan-guard: ${file} would delete or replace ${blocking.length} stateful resource${blocking.length === 1 ? "" : "s"}:\n  ${blocking.map(formatFinding).join("\n  ")}\n` +

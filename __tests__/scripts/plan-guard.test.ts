@@ -75,6 +75,8 @@ describe("command line", () => {
       expect(String(log.mock.calls[0][0])).toContain("no stateful resource is deleted or replaced (1 resource changes checked)");
       expect(main([FIXTURE, "--allow", "aws_db_instance.postgres", "--allow", "aws_s3_bucket.blob"])).toBe(0);
       expect(warn.mock.calls).toHaveLength(2);
+      expect(main([FIXTURE, "--allow", "aws_s3_bucket.typo"])).toBe(1);
+      expect(String(warn.mock.calls[2][0])).toBe("plan-guard: --allow aws_s3_bucket.typo matches no deleted or replaced stateful resource");
       expect(main([])).toBe(2);
     } finally {
       err.mockRestore();

@@ -74,8 +74,9 @@ export interface PolicyResult {
 
 export function evaluate(view: PolicyView, env: PolicyEnvironment, rules: readonly Rule[] = RULES): PolicyResult {
   const ctx = createContext(view, env.tier);
-  const errors = waiverProblems(env, rules).map((p) => `${env.name}: policy.waivers.${p.index}.rule ${p.message}, got ${p.rule}; ${p.fix}`);
-  const refused = new Set(waiverProblems(env, rules).map((p) => p.index));
+  const problems = waiverProblems(env, rules);
+  const errors = problems.map((p) => `${env.name}: policy.waivers.${p.index}.rule ${p.message}, got ${p.rule}; ${p.fix}`);
+  const refused = new Set(problems.map((p) => p.index));
   const waivers = new Map(env.policy.waivers.filter((_, i) => !refused.has(i)).map((w) => [w.rule, w.reason]));
   const suppressed = new Map<string, number>();
   const violations: Violation[] = [];
