@@ -113,6 +113,15 @@ const CASES: Case[] = [
   fail("LS-ENC-003", "no at-rest encryption", { aws_elasticache_replication_group: { r: redis({ at_rest_encryption_enabled: false }) } }, "aws_elasticache_replication_group.r: Redis data is not encrypted at rest"),
   pass("LS-ENC-004", "SSE-KMS configuration resource", { aws_s3_bucket: { b: { bucket: "x" } }, aws_s3_bucket_server_side_encryption_configuration: { s: sse("b") } }),
   pass("LS-ENC-004", "configuration naming the bucket literally", { aws_s3_bucket: { b: { bucket: "ls-x" } }, aws_s3_bucket_server_side_encryption_configuration: { s: { ...sse("b"), bucket: "ls-x" } } }),
+  pass("LS-ENC-004", "ALB access-log bucket with SSE-S3 (load balancers cannot write to SSE-KMS)", {
+    aws_lb: { alb: alb({ access_logs: { enabled: true, bucket: ref("aws_s3_bucket.logs", "bucket") } }) },
+    aws_s3_bucket: { logs: { bucket: "ls-dev-alb-logs" } },
+    aws_s3_bucket_server_side_encryption_configuration: { s: sse("logs", "AES256") },
+  }),
+  fail("LS-ENC-004", "ALB access-log bucket without SSE configuration", {
+    aws_lb: { alb: alb({ access_logs: { enabled: true, bucket: "ls-dev-alb-logs" } }) },
+    aws_s3_bucket: { logs: { bucket: "ls-dev-alb-logs" } },
+  }, "aws_s3_bucket.logs: ALB access-log bucket has no server-side encryption configuration"),
   fail("LS-ENC-004", "no SSE configuration", { aws_s3_bucket: { b: { bucket: "x" } } }, "aws_s3_bucket.b: S3 bucket has no server-side encryption configuration with a KMS key"),
   fail("LS-ENC-004", "SSE-S3 only", { aws_s3_bucket: { b: { bucket: "x" } }, aws_s3_bucket_server_side_encryption_configuration: { s: sse("b", "AES256") } }, "aws_s3_bucket.b: S3 bucket is encrypted with AES256, not a KMS key"),
   fail("LS-ENC-004", "the configuration belongs to another bucket", { aws_s3_bucket: { b: { bucket: "x" }, other: { bucket: "y" } }, aws_s3_bucket_server_side_encryption_configuration: { s: sse("other") } }, "aws_s3_bucket.b: S3 bucket has no server-side encryption"),

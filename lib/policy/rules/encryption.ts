@@ -1,6 +1,6 @@
 /** Encryption at rest (reference architecture section 10: "no plaintext secrets"; AWS FSBP). */
 import type { PolicyResource, RuleContext } from "../types";
-import { block, blocks, isSet, isTrue, list, unresolved } from "../values";
+import { block, blocks, isSet, isTrue, list, pointsAt, unresolved } from "../values";
 import { ALL_TIERS, each, rule } from "./rule";
 
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
@@ -69,15 +69,22 @@ export const ENCRYPTION_RULES = [
   }),
   rule({
     id: "LS-ENC-004",
-    title: "S3 buckets use SSE-KMS default encryption",
+    title: "S3 buckets use SSE-KMS default encryption (ALB access-log buckets: SSE-S3)",
     severity: "critical",
     tiers: ALL_TIERS,
     rationale: "SSE-KMS adds key-policy control and CloudTrail records of every decrypt to the S3 default (SSE-S3).",
-    source: "AWS FSBP S3.17",
+    source: "AWS FSBP S3.17; ELB access logs accept only SSE-S3 (ELB user guide, access log bucket requirements)",
     check: (ctx, fail) =>
       each(ctx, ["aws_s3_bucket"], (r) => {
         const algorithms = bucketAlgorithms(ctx, r);
         if (algorithms.some((a) => unresolved(a) || KMS_ALGORITHMS.includes(String(a)))) return undefined;
+        // Load balancers cannot write access logs to an SSE-KMS bucket: there, an explicit SSE-S3 configuration is the requirement.
+        const albLogs = ctx.ofType("aws_lb", "aws_alb").some((lb) => blocks(lb.values.access_logs).some((l) => pointsAt(l.bucket, r)));
+        if (albLogs) {
+          return algorithms.includes("AES256")
+            ? undefined
+            : fail(r, "ALB access-log bucket has no server-side encryption configuration", 'add aws_s3_bucket_server_side_encryption_configuration with sse_algorithm = "AES256" (load balancers cannot write to SSE-KMS buckets)');
+        }
         const fix = "add aws_s3_bucket_server_side_encryption_configuration for this bucket with sse_algorithm = \"aws:kms\", kms_master_key_id = <CMK arn>, bucket_key_enabled = true";
         return algorithms.length === 0
           ? fail(r, "S3 bucket has no server-side encryption configuration with a KMS key", fix)
