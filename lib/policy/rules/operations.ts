@@ -143,11 +143,11 @@ export const BACKUP_RULES = [
   }),
   rule({
     id: "LS-BAK-002",
-    title: "Databases and the lock table have deletion protection (production)",
+    title: "Databases, tables, buckets and KMS keys resist deletion: deletion protection, no force_destroy, 30-day key window (production)",
     severity: "high",
     tiers: PRODUCTION,
-    rationale: "Deletion protection makes a stray `terraform destroy` or console click fail instead of deleting production data.",
-    source: "AWS FSBP RDS.7, RDS.8, DynamoDB.6",
+    rationale: "A stray `terraform destroy` or console click must fail (or stay recoverable) instead of deleting production data.",
+    source: "AWS FSBP RDS.7, RDS.8, DynamoDB.6; AWS KMS (deletion waiting period)",
     check: (ctx, fail) => [
       ...each(ctx, ["aws_db_instance", "aws_rds_cluster"], (r) =>
         trueOrUnknown(r.values.deletion_protection) ? undefined : fail(r, "database has no deletion protection", "set deletion_protection = true (postgres.deletionProtection)"),
@@ -155,6 +155,15 @@ export const BACKUP_RULES = [
       ...each(ctx, ["aws_dynamodb_table"], (r) =>
         trueOrUnknown(r.values.deletion_protection_enabled) ? undefined : fail(r, "table has no deletion protection", "set deletion_protection_enabled = true"),
       ),
+      ...each(ctx, ["aws_s3_bucket"], (r) =>
+        isTrue(r.values.force_destroy) ? fail(r, "bucket has force_destroy, so a destroy deletes every object", "remove force_destroy") : undefined,
+      ),
+      ...each(ctx, ["aws_kms_key"], (r) => {
+        const days = r.values.deletion_window_in_days;
+        return isSet(days) && !unresolved(days) && Number(days) < 30
+          ? fail(r, `key can be deleted ${days} days after scheduling (production keeps the 30-day maximum)`, "set deletion_window_in_days = 30 (CustomerManagedKey's default)")
+          : undefined;
+      }),
     ],
   }),
   rule({
