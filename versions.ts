@@ -114,3 +114,15 @@ export const ENGINES = {
   /** ElastiCache for Redis OSS; 7.x is required for IAM authentication. */
   redis: { version: "7.1", parameterGroupFamily: "redis7" },
 } as const;
+
+/**
+ * Kubernetes API versions of the External Secrets Operator resources this project renders.
+ * `external-secrets.io/v1` is served from ESO 0.16 on (CHARTS.externalSecrets); bump together.
+ */
+export const EXTERNAL_SECRETS_API = {
+  clusterSecretStore: "external-secrets.io/v1",
+  externalSecret: "external-secrets.io/v1",
+} as const;
+
+/** Oldest TLS protocol version a policy may accept (S3 bucket policies compare `s3:TlsVersion`). */
+export const MINIMUM_TLS_VERSION = "1.2";

@@ -21,6 +21,7 @@ export default defineEnvironment("development", {
   dns: { hostname: "langsmith.dev.example.com", hostedZoneId: "Z0DEV00000000000000001" },
   exposure: "public",
   auth: { model: "token" },
+  langsmith: { initialOrgAdminEmail: "langsmith-admins+dev@example.com" },
   clickhouse: { mode: "in-cluster", storageGib: 100, storageIops: 3000, storageThroughputMiBps: 125, snapshotRetentionDays: 7 },
   state: {
     backend: "s3",

@@ -22,6 +22,7 @@ export default defineEnvironment("production", {
   dns: { hostname: "langsmith.example.com", hostedZoneId: "Z0PROD0000000000000001" },
   exposure: "public",
   auth: { model: "oidc", clientId: "langsmith-prod", issuerUrl: "https://sso.example.com/oauth2/default" },
+  langsmith: { initialOrgAdminEmail: "langsmith-admins@example.com" },
   clickhouse: {
     mode: "external",
     host: "clickhouse.prod.internal.example.com",

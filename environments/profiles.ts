@@ -12,8 +12,10 @@ import { DeepPartial, EnvironmentConfig, NodePool, Tier } from "../lib/config/sc
 /** Fields every environment file decides itself (the walkthrough's "inputs you must decide up front"). */
 type Decided = "name" | "tier" | "owner" | "costCenter" | "aws" | "network" | "dns" | "exposure" | "auth" | "clickhouse" | "state";
 
-type Profile = Omit<EnvironmentConfig, Decided | "nodePools"> & {
+type Profile = Omit<EnvironmentConfig, Decided | "nodePools" | "langsmith"> & {
   nodePools: { general: NodePool; clickhouse?: NodePool };
+  /** The first admin is a person of the environment, never a profile default. */
+  langsmith: Omit<EnvironmentConfig["langsmith"], "initialOrgAdminEmail">;
   network: { natGateways: "single" | "per-az"; flowLogsRetentionDays: number };
 };
 
@@ -42,7 +44,25 @@ export const PROFILES: Record<Tier, Profile> = {
     blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 7, adminPrincipalArns: [] },
     langsmith: { sizing: "development", insights: "disabled", polly: "disabled", valuesOverrides: {} },
     ingress: { wafRateLimit: 2000, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", accessLogs: false },
-    observability: { alarmEmails: [], logRetentionDays: 30 },
+    observability: {
+      alarmEmails: [],
+      logRetentionDays: 30,
+      // Loose: a development environment alarms on outages, not on slowness or load.
+      thresholds: {
+        alb5xxCount: 50,
+        targetResponseTimeP95Seconds: 5,
+        unhealthyTargets: 0,
+        rdsCpuPercent: 90,
+        rdsFreeStorageGib: 5,
+        rdsConnections: 400,
+        redisMemoryPercent: 90,
+        redisEvictions: 100,
+        redisEngineCpuPercent: 90,
+        nodeCpuPercent: 90,
+        nodeMemoryPercent: 90,
+        podRestarts: 10,
+      },
+    },
     policy: { waivers: [] },
   },
   production: {
@@ -67,7 +87,25 @@ export const PROFILES: Record<Tier, Profile> = {
     blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 30, adminPrincipalArns: [] },
     langsmith: { sizing: "production", insights: "disabled", polly: "disabled", valuesOverrides: {} },
     ingress: { wafRateLimit: 10000, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", accessLogs: true },
-    observability: { alarmEmails: [], logRetentionDays: 90 },
+    observability: {
+      alarmEmails: [],
+      logRetentionDays: 90,
+      // Early warning with headroom: db.r6g.xlarge allows ~3,600 connections, Redis evictions lose queued work.
+      thresholds: {
+        alb5xxCount: 10,
+        targetResponseTimeP95Seconds: 2,
+        unhealthyTargets: 0,
+        rdsCpuPercent: 80,
+        rdsFreeStorageGib: 20,
+        rdsConnections: 1500,
+        redisMemoryPercent: 80,
+        redisEvictions: 0,
+        redisEngineCpuPercent: 75,
+        nodeCpuPercent: 80,
+        nodeMemoryPercent: 85,
+        podRestarts: 5,
+      },
+    },
     policy: { waivers: [] },
   },
 };
@@ -76,6 +114,7 @@ export const PROFILES: Record<Tier, Profile> = {
 export type EnvironmentFields = DeepPartial<EnvironmentConfig> &
   Pick<EnvironmentConfig, Exclude<Decided, "tier" | "network">> & {
     network: DeepPartial<EnvironmentConfig["network"]> & Pick<EnvironmentConfig["network"], "mode" | "vpcCidr">;
+    langsmith: DeepPartial<EnvironmentConfig["langsmith"]> & Pick<EnvironmentConfig["langsmith"], "initialOrgAdminEmail">;
   };
 
 /**

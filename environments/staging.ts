@@ -21,6 +21,7 @@ export default defineEnvironment("production", {
   dns: { hostname: "langsmith.staging.example.com", hostedZoneId: "Z0STAGING0000000000001" },
   exposure: "private",
   auth: { model: "oidc", clientId: "langsmith-staging", issuerUrl: "https://sso.example.com/oauth2/default" },
+  langsmith: { initialOrgAdminEmail: "langsmith-admins+staging@example.com" },
   postgres: { engine: "aurora", instanceClass: "db.r6g.large" },
   clickhouse: {
     mode: "external",

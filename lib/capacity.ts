@@ -51,6 +51,13 @@ function buildCatalog(): Record<string, InstanceType> {
   return catalog;
 }
 
+export type CpuArchitecture = "x86_64" | "arm64";
+
+/** Graviton (arm64) families carry a `g` right after the generation digit: m6g, r7g, c7gn, t4g. */
+export function architectureOf(instanceType: string): CpuArchitecture {
+  return /^[a-z]+\d+g/.test(instanceType) ? "arm64" : "x86_64";
+}
+
 /** Instance types the capacity check knows. Add a type here to use it in a node pool. */
 export const INSTANCE_CATALOG: Readonly<Record<string, InstanceType>> = buildCatalog();
 
@@ -105,8 +112,8 @@ export function poolNodeAllocatable(pool: NodePool): Allocatable | undefined {
 }
 
 /** The fewest nodes of `type` whose allocatable sum meets `need`. */
-function nodesNeeded(type: string, need: { vcpu: number; memoryGib: number }): number {
-  const a = allocatable(INSTANCE_CATALOG[type]);
+function nodesNeeded(type: string | Allocatable, need: { vcpu: number; memoryGib: number }): number {
+  const a = typeof type === "string" ? allocatable(INSTANCE_CATALOG[type]) : type;
   return Math.max(Math.ceil(need.vcpu / a.vcpu), Math.ceil(need.memoryGib / a.memoryGib));
 }
 
@@ -126,6 +133,17 @@ export function capacityProblems(env: EnvironmentConfig) {
       }
     });
   }
+  for (const [name, pool] of Object.entries(env.nodePools)) {
+    const archs = [...new Set((pool?.instanceTypes ?? []).map(architectureOf))];
+    if (archs.length > 1) {
+      problems.push({
+        path: `nodePools.${name}.instanceTypes`,
+        message: `must share one CPU architecture (a managed node group runs one AMI type; these mix ${archs.join(" and ")})`,
+        value: pool?.instanceTypes,
+        fix: "split them into separate pools or pick types of one architecture",
+      });
+    }
+  }
   if (problems.length > 0) return problems;
 
   const general = env.nodePools.general;
@@ -133,14 +151,16 @@ export function capacityProblems(env: EnvironmentConfig) {
   const total = { vcpu: round(node.vcpu * general.minSize), memoryGib: round(node.memoryGib * general.minSize) };
   const need = CAPACITY_REQUIREMENTS.general;
   if (total.vcpu < need.vcpu || total.memoryGib < need.memoryGib) {
-    const type = general.instanceTypes[0];
+    // With several types the autoscaler may launch any of them: the pool is sized by the smallest.
+    const types = general.instanceTypes;
+    const label = types.length === 1 ? types[0] : `the smallest of ${types.join(", ")}`;
     problems.push({
       path: "nodePools.general.minSize",
       message:
-        `gives ${total.vcpu} vCPU / ${total.memoryGib} GiB allocatable (${general.minSize} x ${type} at ${node.vcpu} vCPU / ${node.memoryGib} GiB each), ` +
+        `gives ${total.vcpu} vCPU / ${total.memoryGib} GiB allocatable (${general.minSize} x ${label} at ${node.vcpu} vCPU / ${node.memoryGib} GiB each), ` +
         `the reference requires at least ${need.vcpu} vCPU / ${need.memoryGib} GiB across the general pool at its minimum size`,
       value: general.minSize,
-      fix: `set minSize to ${nodesNeeded(type, need)} with ${type}, or use ${nodesNeeded("m6i.4xlarge", need)} x m6i.4xlarge`,
+      fix: `set minSize to ${nodesNeeded(node, need)} with ${types.join(", ")}, or use ${nodesNeeded("m6i.4xlarge", need)} x m6i.4xlarge`,
     });
   }
 

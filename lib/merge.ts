@@ -5,6 +5,7 @@
  * - `undefined` in a later layer leaves the earlier value;
  * - a discriminated object (`mode`, `backend`, `model`) whose discriminant changes is
  *   replaced whole, so switching e.g. clickhouse.mode does not keep the old mode's fields.
+ *   Only string discriminants count: in Helm values `backend` is a component block, not a tag.
  */
 const DISCRIMINANTS = ["mode", "backend", "model"] as const;
 
@@ -21,7 +22,7 @@ export function deepMerge<T>(...layers: unknown[]): T {
 function mergeTwo(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(over)) return clone(over);
-  if (DISCRIMINANTS.some((d) => d in over && d in base && over[d] !== base[d])) return clone(over);
+  if (DISCRIMINANTS.some((d) => typeof over[d] === "string" && typeof base[d] === "string" && over[d] !== base[d])) return clone(over);
   const out: PlainObject = { ...base };
   for (const [k, v] of Object.entries(over)) out[k] = mergeTwo(base[k], v);
   return out;

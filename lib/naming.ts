@@ -11,6 +11,8 @@ export const NAME_LIMITS = {
   s3Bucket: 63,
   eksCluster: 100,
   nodeGroup: 63,
+  /** `node_group_name_prefix` before its trailing "-": Terraform appends a 26-character suffix, 63 in all. */
+  nodeGroupPrefix: 36,
   rdsIdentifier: 63,
   elasticacheReplicationGroup: 40,
   elasticacheUser: 40,

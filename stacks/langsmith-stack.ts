@@ -1,12 +1,27 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { EnvironmentConfig } from "../lib/config/schema";
 import { Namer } from "../lib/naming";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { Network } from "../modules/network";
 import { CustomerManagedKey, logsServiceUse } from "../modules/kms";
+import { EksCluster, nodeGroupSpecs } from "../modules/eks";
+import { ClusterAddons, zoneDomain } from "../modules/cluster-addons";
+import { LangsmithData } from "../modules/langsmith-data";
+import { ClickhouseStorageClass } from "../modules/clickhouse";
+import { K8sManifests } from "../modules/k8s-manifests";
+import { Ingress } from "../modules/ingress";
+import { LangsmithRelease } from "../modules/langsmith-release";
+import { Observability } from "../modules/observability";
+import { targetGroupBinding } from "../lib/target-group-binding";
 import { configureBackend } from "./backend";
-import { awsProvider, requireTerraformVersion } from "./providers";
+import { awsProvider, clusterProviders, defaultTags, requireTerraformVersion } from "./providers";
 import { enforcePolicy } from "../lib/policy/enforce";
+
+/** The namespace LangSmith is released into (BRIEF decision 5). */
+export const LANGSMITH_NAMESPACE = "langsmith";
 
 export interface LangsmithStackProps {
   readonly env: EnvironmentConfig;
@@ -21,6 +36,20 @@ export function stackName(env: Pick<EnvironmentConfig, "name">): string {
 export class LangsmithStack extends TerraformStack {
   readonly namer: Namer;
   readonly network: Network;
+  /** Customer-managed keys: control-plane and VPC logs, Kubernetes secrets, EBS volumes. */
+  readonly keys: { readonly logs: CustomerManagedKey; readonly eksSecrets: CustomerManagedKey; readonly ebs: CustomerManagedKey };
+  readonly cluster: EksCluster;
+  readonly kubernetesProvider: KubernetesProvider;
+  readonly helmProvider: HelmProvider;
+  readonly addons: ClusterAddons;
+  /** The `langsmith` namespace; the release and its secrets live here. */
+  readonly namespace: NamespaceV1;
+  /** PostgreSQL, Redis, blob bucket, the app's IRSA role, Secrets Manager + ESO objects. */
+  readonly data: LangsmithData;
+  /** ALB, listeners, target group, certificate, DNS, WAF. */
+  readonly ingress: Ingress;
+  readonly release: LangsmithRelease;
+  readonly observability: Observability;
 
   constructor(scope: Construct, props: LangsmithStackProps) {
     const env = props.env;
@@ -51,10 +80,165 @@ export class LangsmithStack extends TerraformStack {
       logsKmsKeyArn: logsKey.keyArn,
     });
 
+    const key = (id: string, alias: string, description: string) =>
+      new CustomerManagedKey(this, id, {
+        alias: n.name(alias),
+        description: `LangSmith ${env.name}: ${description}`,
+        accountId: env.aws.accountId,
+        region: env.aws.region,
+        preventDestroy: production,
+      });
+    this.keys = {
+      logs: logsKey,
+      eksSecrets: key("eks-secrets-key", "eks-secrets", "EKS envelope encryption of Kubernetes secrets"),
+      ebs: key("ebs-key", "ebs", "EBS volumes of the gp3 StorageClass"),
+    };
+
+    this.cluster = new EksCluster(this, "eks", {
+      namer: n,
+      clusterName,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.privateSubnetIds,
+      endpointPublicAccess: env.eks.endpointPublicAccess,
+      publicAccessCidrs: env.eks.publicAccessCidrs,
+      adminPrincipalArns: env.eks.adminPrincipalArns,
+      controlPlaneLogRetentionDays: env.eks.controlPlaneLogRetentionDays,
+      logsKmsKeyArn: logsKey.keyArn,
+      secretsKmsKeyArn: this.keys.eksSecrets.keyArn,
+      ebsKmsKeyArn: this.keys.ebs.keyArn,
+      nodeGroups: nodeGroupSpecs(env.nodePools),
+      instanceTags: defaultTags(env),
+    });
+    const providers = clusterProviders(this, env, this.cluster);
+    this.kubernetesProvider = providers.kubernetes;
+    this.helmProvider = providers.helm;
+
+    this.data = new LangsmithData(this, "data", {
+      env,
+      namer: n,
+      vpcId: this.network.vpcId,
+      dataSubnetIds: this.network.dataSubnetIds,
+      nodeSecurityGroupId: this.cluster.nodeSecurityGroupId,
+      oidcProviderArn: this.cluster.oidcProviderArn,
+      oidcIssuer: this.cluster.oidcIssuer,
+      logsKmsKeyArn: logsKey.keyArn,
+    });
+
+    this.addons = new ClusterAddons(this, "addons", {
+      // The controller may read exactly the secrets of this environment (modules/secrets).
+      externalSecretsRoleArn: this.data.secrets.esoRoleArn,
+      namer: n,
+      cluster: this.cluster,
+      region: env.aws.region,
+      accountId: env.aws.accountId,
+      vpcId: this.network.vpcId,
+      hostedZoneId: env.dns.hostedZoneId,
+      domainFilters: [zoneDomain(env.dns.hostname)],
+      ebsKmsKeyArn: this.keys.ebs.keyArn,
+    });
+
+    this.namespace = new NamespaceV1(this, "langsmith-namespace", {
+      metadata: {
+        name: LANGSMITH_NAMESPACE,
+        labels: {
+          // The load balancer controller adds readiness gates to pods behind a TargetGroupBinding
+          // here, so a rolling update waits until the ALB sees the new pods healthy.
+          "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
+        },
+      },
+      // The readiness-gate webhook the label enables belongs to the load balancer controller.
+      dependsOn: [this.addons.loadBalancerController],
+    });
+
+    // Custom resources go through the local manifests chart: no CRD is needed at plan time.
+    const appSecrets = new K8sManifests(this, "app-secrets", {
+      releaseName: "langsmith-secrets",
+      namespace: LANGSMITH_NAMESPACE,
+      manifests: this.data.secrets.manifests,
+      dependsOn: [this.addons.externalSecrets, this.namespace],
+    });
+
+    this.ingress = new Ingress(this, "ingress", {
+      namer: n,
+      env,
+      vpcId: this.network.vpcId,
+      vpcCidr: this.network.vpcCidr,
+      publicSubnetIds: this.network.publicSubnetIds,
+      privateSubnetIds: this.network.privateSubnetIds,
+      nodeSecurityGroupId: this.cluster.nodeSecurityGroupId,
+      logsKmsKeyArn: logsKey.keyArn,
+    });
+    // Binds the frontend Service to the Terraform-owned target group (BRIEF decision 1).
+    const binding = new K8sManifests(this, "target-group-binding", {
+      releaseName: "langsmith-target-group-binding",
+      namespace: LANGSMITH_NAMESPACE,
+      manifests: [targetGroupBinding({ targetGroupArn: this.ingress.targetGroupArn, namespace: LANGSMITH_NAMESPACE })],
+      dependsOn: [this.addons.loadBalancerController, this.namespace],
+    });
+
+    const clickhouseClass =
+      env.clickhouse.mode === "in-cluster"
+        ? new ClickhouseStorageClass(this, "clickhouse-storage", { env, ebsKmsKeyArn: this.keys.ebs.keyArn, dependsOn: this.cluster.readyDependencies })
+        : undefined;
+    const blob = this.data.blob;
+    this.release = new LangsmithRelease(this, "langsmith", {
+      env,
+      provider: this.helmProvider,
+      namespace: this.namespace.metadata.name,
+      values: {
+        appRoleArn: this.data.appRole.roleArn,
+        blobStorage: blob ? { bucketName: blob.bucketName, kmsKeyArn: blob.kmsKeyArn } : undefined,
+        clickhouseStorageClassName: clickhouseClass?.storageClassName ?? this.addons.storageClassName,
+      },
+      prerequisites: {
+        loadBalancerController: binding.release,
+        externalSecrets: this.addons.externalSecrets,
+        appSecrets: appSecrets.release,
+        ebsCsiDriver: this.cluster.addons.ebsCsiDriver,
+        storageClass: clickhouseClass?.storageClass ?? this.addons.storageClass,
+        metricsServer: this.addons.releases.metricsServer,
+        dataStores: [this.data.postgres.instance ?? this.data.postgres.cluster!, this.data.redis.replicationGroup],
+      },
+    });
+
+    this.observability = new Observability(this, "observability", {
+      namer: n,
+      env,
+      clusterName: this.cluster.clusterName,
+      albArnSuffix: this.ingress.albArnSuffix,
+      targetGroupArnSuffix: this.ingress.targetGroupArnSuffix,
+      database: { identifier: this.data.postgres.identifier, kind: this.data.postgres.cluster ? "cluster" : "instance" },
+      redisReplicationGroupId: this.data.redis.replicationGroupId,
+      oidcProviderArn: this.cluster.oidcProviderArn,
+      oidcIssuer: this.cluster.oidcIssuer,
+      logsKmsKeyArn: logsKey.keyArn,
+      usEast1Provider: env.aws.region === "us-east-1" ? undefined : awsProvider(this, env, "aws-us-east-1", "us-east-1"),
+      addonDependsOn: Object.values(this.cluster.nodeGroups),
+    });
+
     new TerraformOutput(this, "vpc_id", { value: this.network.vpcId, description: "VPC id" });
     new TerraformOutput(this, "private_subnet_ids", { value: this.network.privateSubnetIds, description: "Node subnets" });
     new TerraformOutput(this, "region", { value: env.aws.region });
     new TerraformOutput(this, "hostname", { value: env.dns.hostname, description: "LangSmith URL host" });
+    new TerraformOutput(this, "cluster_name", { value: this.cluster.clusterName, description: "EKS cluster" });
+    new TerraformOutput(this, "cluster_endpoint", { value: this.cluster.clusterEndpoint, description: "Kubernetes API endpoint" });
+    new TerraformOutput(this, "oidc_issuer", { value: this.cluster.oidcIssuer, description: "IRSA issuer (no https://)" });
+    new TerraformOutput(this, "oidc_provider_arn", { value: this.cluster.oidcProviderArn });
+    new TerraformOutput(this, "node_security_group_id", { value: this.cluster.nodeSecurityGroupId, description: "Source/target for data store and ALB rules" });
+    new TerraformOutput(this, "postgres_identifier", { value: this.data.postgres.identifier });
+    new TerraformOutput(this, "postgres_kind", { value: this.data.postgres.cluster ? "cluster" : "instance" });
+    new TerraformOutput(this, "redis_replication_group_id", { value: this.data.redis.replicationGroupId });
+    if (blob) new TerraformOutput(this, "blob_bucket_name", { value: blob.bucketName });
+    new TerraformOutput(this, "langsmith_app_role_arn", { value: this.data.appRole.roleArn });
+    new TerraformOutput(this, "alb_target_group_arn", { value: this.ingress.targetGroupArn });
+    new TerraformOutput(this, "alb_dns_name", { value: this.ingress.albDnsName, description: "The Route 53 record points here" });
+    new TerraformOutput(this, "url", { value: `https://${env.dns.hostname}`, description: "LangSmith" });
+    new TerraformOutput(this, "alarm_topic_arn", { value: this.observability.topicArn });
+    new TerraformOutput(this, "secret_names", { value: this.data.secrets.secretNames, description: "Secrets Manager names; put operator values with `npm run secrets:seed`" });
+    new TerraformOutput(this, "kubeconfig_command", {
+      value: `aws eks update-kubeconfig --name ${this.cluster.clusterName} --region ${env.aws.region}`,
+      description: "Connect kubectl (walkthrough 3.1)",
+    });
     enforcePolicy(this, env);
   }
 }

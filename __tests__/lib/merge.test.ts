@@ -12,6 +12,10 @@ describe("deepMerge", () => {
       ch: { mode: "external", host: "h" },
     });
   });
+  test("only string discriminants replace: a Helm values `backend` block merges", () => {
+    expect(deepMerge({ backend: { a: 1 }, x: 1 }, { backend: { b: 2 } })).toEqual({ backend: { a: 1, b: 2 }, x: 1 });
+    expect(deepMerge({ backend: "s3", bucket: "b" }, { backend: "cloud", workspace: "w" })).toEqual({ backend: "cloud", workspace: "w" });
+  });
   test("does not mutate its inputs", () => {
     const base = { a: { b: [1] } };
     const out = deepMerge<{ a: { b: number[] } }>(base, {});

@@ -9,6 +9,7 @@ import { azBelongsToRegion, isKnownRegion } from "../regions";
 import { EnvironmentConfig } from "./schema";
 import { capacityProblems } from "../capacity";
 import { waiverProblems } from "../policy/engine";
+import { sizingProblems } from "../langsmith-values/sizing";
 
 export interface Problem {
   /** Dotted field path inside the environment, e.g. `network.vpcCidr`. */
@@ -116,6 +117,17 @@ const endpointAccess: EnvironmentRule = (env) => {
   return problems;
 };
 
+const clusterAdmins: EnvironmentRule = (env) => {
+  const seen = new Set<string>();
+  return env.eks.adminPrincipalArns.flatMap((arn, i) => {
+    if (!seen.has(arn)) {
+      seen.add(arn);
+      return [];
+    }
+    return [{ path: `eks.adminPrincipalArns.${i}`, message: "must not repeat a principal (EKS allows one access entry per principal)", value: arn }];
+  });
+};
+
 const nodePoolSizes: EnvironmentRule = (env) =>
   Object.entries(env.nodePools).flatMap(([name, pool]) =>
     pool && (pool.minSize > pool.desiredSize || pool.desiredSize > pool.maxSize)
@@ -128,6 +140,9 @@ const nodePoolSizes: EnvironmentRule = (env) =>
   );
 
 const capacity: EnvironmentRule = (env) => capacityProblems(env);
+
+/** The LangSmith sizing profile fits the node pools (requests at min and max replicas). */
+const langsmithSizing: EnvironmentRule = (env) => sizingProblems(env);
 
 const postgres: EnvironmentRule = (env) => {
   const p = env.postgres;
@@ -226,6 +241,19 @@ const stateBackend: EnvironmentRule = (env) => {
   return problems;
 };
 
+const alarmThresholds: EnvironmentRule = (env) => {
+  const t = env.observability.thresholds;
+  // Aurora has no FreeStorageSpace alarm (its storage grows on its own), so the rule is RDS-only.
+  return env.postgres.engine === "rds" && t.rdsFreeStorageGib >= env.postgres.allocatedStorageGib
+    ? [{
+        path: "observability.thresholds.rdsFreeStorageGib",
+        message: `must be below postgres.allocatedStorageGib (${env.postgres.allocatedStorageGib}), or the free-storage alarm fires from the first apply`,
+        value: t.rdsFreeStorageGib,
+        fix: `use e.g. ${Math.max(1, Math.floor(env.postgres.allocatedStorageGib / 10))} (10% of the allocated storage)`,
+      }]
+    : [];
+};
+
 const waivers: EnvironmentRule = (env) => {
   const seen = new Set<string>();
   const twice = env.policy.waivers.flatMap((w, i) => {
@@ -246,13 +274,16 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   existingSubnets,
   dnsName,
   endpointAccess,
+  clusterAdmins,
   nodePoolSizes,
   capacity,
+  langsmithSizing,
   postgres,
   redis,
   clickhouse,
   blobStorage,
   stateBackend,
+  alarmThresholds,
   waivers,
 ];
 

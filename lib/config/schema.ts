@@ -97,6 +97,40 @@ const ExternalClickHouseSchema = z
   })
   .strict();
 
+const percent = z.number().min(1).max(100);
+
+/**
+ * Alarm thresholds. Counts are per 5-minute period; each alarm needs 3 consecutive breaching
+ * periods (15 minutes) except the "must be zero" signals, which alarm on the first one.
+ */
+export const AlarmThresholdsSchema = z
+  .object({
+    /** ALB-generated plus target 5xx responses per 5 minutes. */
+    alb5xxCount: positiveInt,
+    /** p95 of the ALB's TargetResponseTime, in seconds. */
+    targetResponseTimeP95Seconds: z.number().positive().max(60),
+    /** Alarm when more targets than this are unhealthy (0: any unhealthy target alarms). */
+    unhealthyTargets: z.number().int().min(0),
+    rdsCpuPercent: percent,
+    /** Alarm when the database has less free storage than this (RDS instances; Aurora storage grows on its own). */
+    rdsFreeStorageGib: positiveInt,
+    rdsConnections: positiveInt,
+    /** ElastiCache DatabaseMemoryUsagePercentage of any node. */
+    redisMemoryPercent: percent,
+    /** Keys evicted per 5 minutes: LangSmith queues live in Redis, so evictions lose work. */
+    redisEvictions: z.number().int().min(0),
+    /** ElastiCache EngineCPUUtilization (the Redis thread) of any node. */
+    redisEngineCpuPercent: percent,
+    /** Container Insights node_cpu_utilization, cluster average. */
+    nodeCpuPercent: percent,
+    /** Container Insights node_memory_utilization, cluster average. */
+    nodeMemoryPercent: percent,
+    /** Container restarts of the busiest pod in namespace `langsmith` (Container Insights). */
+    podRestarts: positiveInt,
+  })
+  .strict();
+export type AlarmThresholds = z.infer<typeof AlarmThresholdsSchema>;
+
 const S3StateSchema = z
   .object({
     backend: z.literal("s3"),
@@ -143,6 +177,12 @@ export const EnvironmentSchema = z
         hostname: z.string(),
         /** Route 53 public (or private, for `private` exposure) hosted zone holding `hostname`. */
         hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ"),
+        /**
+         * Public hosted zone for the ACM certificate's DNS validation records. ACM resolves them
+         * over public DNS, so when `hostedZoneId` is a private zone (`private` exposure), name the
+         * public zone of the same domain here. Defaults to `hostedZoneId`.
+         */
+        certificateValidationZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ").optional(),
       })
       .strict(),
     /** `public`: internet-facing ALB. `private`: internal ALB, reached over VPN/PrivateLink. */
@@ -206,8 +246,13 @@ export const EnvironmentSchema = z
       .strict(),
     langsmith: z
       .object({
-        /** Resource and replica profile of the LangSmith services. */
+        /** Resource and replica profile of the LangSmith services (lib/langsmith-values/sizing.ts). */
         sizing: z.enum(["development", "production"]),
+        /**
+         * The first organization admin (chart `config.initialOrgAdminEmail`): the basic-auth login
+         * (its password comes from Secrets Manager), or the SSO user made org admin on first login.
+         */
+        initialOrgAdminEmail: z.string().email("must be an email address like admin@example.com"),
         /** Standalone Insights: off, or on with the shared RDS/ElastiCache (never in-cluster DBs). */
         insights: z.enum(["disabled", "shared"]),
         /** Standalone Polly: off, or on with the shared RDS/ElastiCache. */
@@ -227,9 +272,12 @@ export const EnvironmentSchema = z
       .strict(),
     observability: z
       .object({
+        /** Email subscribers of the environment's alarm topic (each must confirm the subscription). */
         alarmEmails: z.array(z.string().email()),
         /** Container log retention in CloudWatch Logs. */
         logRetentionDays: retentionDays,
+        /** CloudWatch alarm thresholds (modules/observability); an alarm fires when the metric crosses one. */
+        thresholds: AlarmThresholdsSchema,
       })
       .strict(),
     state: z.discriminatedUnion("backend", [S3StateSchema, CloudStateSchema]),

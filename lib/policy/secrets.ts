@@ -17,6 +17,8 @@ const POINTER_CAMEL =
   /(SecretKey|SecretName|SecretRef|KeyRef|Secrets|Name|Names|Arn|Arns|Id|Ids|Ref|Path|File|Strategy|Enabled|Length|Mode|Type|Version|Provider|Url|URL|Uri|Endpoint|Field|Property|Format)$/;
 const POINTER_SNAKE = /_(name|names|arn|arns|id|ids|ref|path|file|strategy|enabled|length|mode|type|version|provider|url|uri|endpoint|field|property|format)$/i;
 const POINTER_EXACT = new Set(["secretKey", "secretName", "secretRef"]);
+/** Settings whose names contain a secret word (IMDS `http_tokens = "required"`). */
+const NOT_SECRETS = new Set(["http_tokens"]);
 const POINTER_PREFIX = /^(existing|disable|automount|use|enable|create|manage|rotate)/i;
 
 /** Subtrees that hold metadata, not configuration secrets. */
@@ -24,7 +26,7 @@ const SKIP_SUBTREES = new Set(["tags", "tags_all", "labels", "annotations", "def
 
 export function secretLookingKey(key: string): boolean {
   if (!SECRET_WORD.test(key)) return false;
-  if (POINTER_EXACT.has(key) || POINTER_PREFIX.test(key)) return false;
+  if (POINTER_EXACT.has(key) || NOT_SECRETS.has(key) || POINTER_PREFIX.test(key)) return false;
   return !(POINTER_CAMEL.test(key) || POINTER_SNAKE.test(key));
 }
 

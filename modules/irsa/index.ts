@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
@@ -36,6 +37,11 @@ export class IrsaRole extends Construct {
   readonly roleName: string;
   /** The exact trust subjects, for tests and the policy pack. */
   readonly subjects: readonly string[];
+  /**
+   * The role's policy resources: `dependsOn` these (not just the role) when a workload must
+   * have its permissions from its first start, e.g. an EKS add-on created with the role.
+   */
+  readonly policyResources: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: IrsaRoleProps) {
     super(scope, id);
@@ -58,8 +64,10 @@ export class IrsaRole extends Construct {
     this.roleArn = this.role.arn;
     this.roleName = this.role.name;
     for (const [name, doc] of Object.entries(props.policies ?? {})) {
-      new IamRolePolicy(this, `policy-${name}`, { role: this.role.id, name, policy: policyJson(doc) });
+      this.policyResources.push(new IamRolePolicy(this, `policy-${name}`, { role: this.role.id, name, policy: policyJson(doc) }));
     }
-    (props.managedPolicyArns ?? []).forEach((arn, i) => new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.role.name, policyArn: arn }));
+    (props.managedPolicyArns ?? []).forEach((arn, i) =>
+      this.policyResources.push(new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.role.name, policyArn: arn })),
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { TerraformProvider } from "cdktf";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { accountRootArn, policyDocument, policyJson, PolicyStatement } from "../../lib/iam";
@@ -36,6 +37,12 @@ export interface CustomerManagedKeyProps {
   readonly preventDestroy?: boolean;
   /** @default 30 */
   readonly deletionWindowDays?: number;
+  /**
+   * Provider of another region (KMS keys are regional), e.g. the us-east-1 provider for a key
+   * used by global-service alarms.
+   * @default the stack's default AWS provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -76,8 +83,9 @@ export class CustomerManagedKey extends Construct {
       deletionWindowInDays: props.deletionWindowDays ?? 30,
       policy: policyJson(policyDocument(...statements)),
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+      provider: props.provider,
     });
-    new KmsAlias(this, "alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
+    new KmsAlias(this, "alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId, provider: props.provider });
     this.keyArn = this.key.arn;
     this.keyId = this.key.keyId;
   }

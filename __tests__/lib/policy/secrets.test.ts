@@ -31,6 +31,7 @@ describe("secret-looking keys", () => {
     "automountServiceAccountToken",
     "imagePullSecrets",
     "auth_token_update_strategy",
+    "http_tokens",
     "accessKeyIdSecretKey",
     "description",
     "key",

@@ -1,0 +1,82 @@
+import { EnvironmentConfig } from "../../../lib/config/schema";
+import { Secrets } from "../../../modules/secrets";
+import { envWith, Json, resource, resources } from "../../helpers";
+import { namerOf, PLATFORM, ref, secretFindings, synthWith } from "../data-fixtures";
+
+const RDS_SECRET = "arn:aws:secretsmanager:us-west-2:111111111111:secret:rds!db-0123-abcdef";
+const RDS_KEY = "arn:aws:kms:us-west-2:111111111111:key/postgres";
+
+function build(env: EnvironmentConfig): { json: Json; secrets: Secrets } {
+  let secrets: Secrets | undefined;
+  const json = synthWith(env, (scope) => {
+    secrets = new Secrets(scope, "secrets", {
+      env,
+      namer: namerOf(env),
+      oidcProviderArn: PLATFORM.oidcProviderArn,
+      oidcIssuer: PLATFORM.oidcIssuer,
+      postgres: { endpointAddress: "db.example.internal", port: 5432, databaseName: "langsmith", masterUserSecretArn: RDS_SECRET, kmsKeyArn: RDS_KEY },
+      redis: { connectionUrl: "rediss://ls-dev-langsmith@redis.example.internal:6379" },
+    });
+  });
+  return { json, secrets: secrets! };
+}
+
+describe.each([
+  ["dev: basic auth, in-cluster ClickHouse", envWith("dev"), ["license-key", "api-key-salt", "jwt-secret", "initial-org-admin-password", "clickhouse-password"]],
+  ["prod: OIDC, external ClickHouse", envWith("prod"), ["license-key", "api-key-salt", "oauth-client-secret", "clickhouse-password"]],
+  [
+    "dev with insights and polly",
+    envWith("dev", { langsmith: { insights: "shared", polly: "shared" } }),
+    ["license-key", "api-key-salt", "jwt-secret", "initial-org-admin-password", "insights-encryption-key", "polly-encryption-key", "clickhouse-password"],
+  ],
+] as const)("Secrets %s", (_label, env, ids) => {
+  const { json, secrets } = build(env);
+  const all = resources(json, "aws_secretsmanager_secret").map(([, s]) => s);
+
+  test("one Secrets Manager secret per catalog entry, named {prefix}-{env}/langsmith/{id}, under the secrets CMK", () => {
+    expect(all.map((s) => s.name).sort()).toEqual(ids.map((id) => `ls-${env.name}/langsmith/${id}`).sort());
+    expect(all.every((s) => s.kms_key_id === ref(json, "aws_kms_key", "secrets", "arn"))).toBe(true);
+    expect(all.every((s) => s.recovery_window_in_days === (env.tier === "production" ? 30 : 7))).toBe(true);
+    expect(all.every((s) => (s.lifecycle?.prevent_destroy ?? false) === (env.tier === "production"))).toBe(true);
+    expect(Object.keys(secrets.secretArns)).toEqual([...ids]);
+  });
+
+  test("no secret version, no value: nothing secret is in the configuration or the state", () => {
+    expect(resources(json, "aws_secretsmanager_secret_version")).toEqual([]);
+    expect(all.every((s) => s.secret_string === undefined)).toBe(true);
+    expect(secretFindings(json)).toEqual([]);
+  });
+
+  test("ESO role: trusted only by external-secrets/external-secrets; reads exactly these secrets and the RDS secret", () => {
+    const role = resources(json, "aws_iam_role").map(([, r]) => r)[0];
+    const trust = JSON.parse(role.assume_role_policy).Statement[0];
+    expect(trust.Condition.StringEquals).toEqual({
+      [`${PLATFORM.oidcIssuer}:sub`]: "system:serviceaccount:external-secrets:external-secrets",
+      [`${PLATFORM.oidcIssuer}:aud`]: "sts.amazonaws.com",
+    });
+    const doc = JSON.parse(resource(json, "aws_iam_role_policy").policy);
+    const secretArns = ids.map((id) => ref(json, "aws_secretsmanager_secret", `secrets_${id}_`, "arn"));
+    expect(doc.Statement).toEqual([
+      { Sid: "ReadLangsmithSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: [...secretArns, RDS_SECRET] },
+      {
+        Sid: "DecryptViaSecretsManager",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: [ref(json, "aws_kms_key", "secrets", "arn"), RDS_KEY],
+        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${env.aws.region}.amazonaws.com` } },
+      },
+    ]);
+  });
+
+  test("manifests: a store, three ExternalSecrets and the Redis Secret, referencing the secrets by ARN", () => {
+    expect(secrets.manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
+      "ClusterSecretStore/langsmith-secrets-manager",
+      "ExternalSecret/langsmith-config",
+      "ExternalSecret/langsmith-postgres",
+      "Secret/langsmith-redis",
+      "ExternalSecret/langsmith-clickhouse",
+    ]);
+    const refs = secrets.manifests.flatMap((m) => (m.kind === "ExternalSecret" ? m.spec.data.map((d) => d.remoteRef.key) : []));
+    expect(new Set(refs)).toEqual(new Set([...Object.values(secrets.secretArns), RDS_SECRET]));
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * Names the LangSmith release, its values and its neighbours agree on: release and namespace
+ * (BRIEF decisions 4-5), the frontend Service the ALB targets, the service accounts of the IRSA
+ * role, and the Kubernetes secrets ESO syncs (BRIEF decision 3). Plain data; no CDKTF.
+ *
+ * Service account names follow the chart's `_helpers.tpl`: `<fullname>-<component.name>`, and
+ * fullname is the release name when it contains "langsmith" (docs/notes chart.md section 4).
+ */
+
+/** `helm install langsmith ... -n langsmith`. */
+export const RELEASE = { name: "langsmith", namespace: "langsmith" } as const;
+
+/**
+ * The Service the Terraform-owned target group is bound to (TargetGroupBinding). The chart
+ * names it `<fullname>-frontend`, `frontend.service.httpPort` 80 -> container port 8080
+ * (`frontend.containerPort`), probes `GET /health` on 8080 (values.yaml `frontend.deployment.*Probe`).
+ */
+export const FRONTEND_SERVICE = {
+  name: `${RELEASE.name}-frontend`,
+  port: 80,
+  containerPort: 8080,
+  healthCheckPath: "/health",
+} as const;
+
+/** IRSA annotation key read by the EKS pod identity webhook. */
+export const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
+
+/**
+ * Chart components whose pods use AWS APIs (S3 blob storage via the shared `langsmith.commonEnv`,
+ * ElastiCache IAM auth) and therefore carry the `langsmith-app` IRSA annotation (BRIEF decision 4).
+ * `hostBackend` renders only with LangSmith Deployments; annotating it keeps the role's trust
+ * and the values in step if that is ever turned on.
+ */
+export const APP_COMPONENTS = ["backend", "platformBackend", "queue", "ingestQueue", "hostBackend"] as const;
+export type AppComponent = (typeof APP_COMPONENTS)[number];
+
+/** `<component>.name` defaults of the pinned chart (values.yaml). */
+const COMPONENT_NAMES: Record<AppComponent, string> = {
+  backend: "backend",
+  platformBackend: "platform-backend",
+  queue: "queue",
+  ingestQueue: "ingest-queue",
+  hostBackend: "host-backend",
+};
+
+/**
+ * Agent features (Insights, Polly) name their workloads `<fullname>-<namePrefix>-<name>`
+ * (`engineInsightsAgent.namePrefix` "standalone-insights", `polly.namePrefix` "standalone-polly").
+ * With the shared ElastiCache they authenticate with IAM too, so their service accounts join the role.
+ */
+export const AGENT_SERVICE_ACCOUNTS = {
+  insights: [`${RELEASE.name}-standalone-insights-api-server`, `${RELEASE.name}-standalone-insights-queue`],
+  polly: [`${RELEASE.name}-standalone-polly-api-server`, `${RELEASE.name}-standalone-polly-queue`],
+} as const;
+
+/** Service account name of a chart component for release `langsmith`. */
+export function serviceAccountName(component: AppComponent): string {
+  return `${RELEASE.name}-${COMPONENT_NAMES[component]}`;
+}
+
+/**
+ * Kubernetes secrets in namespace `langsmith` that the values name; ESO creates them from
+ * Secrets Manager (BRIEF decision 3). `requiredSecrets()` in `secrets.ts` lists their keys.
+ */
+export const SECRET_NAMES = {
+  /** `config.existingSecretName`. */
+  config: "langsmith-config",
+  /** `postgres.external.existingSecretName`. */
+  postgres: "langsmith-postgres",
+  /** `redis.external.existingSecretName`. */
+  redis: "langsmith-redis",
+  /** `clickhouse.external.existingSecretName` (external and in-cluster alike). */
+  clickhouse: "langsmith-clickhouse",
+  /** `engineInsightsAgent.{postgres,redis}.external.existingSecretName` with `langsmith.insights: "shared"`. */
+  insights: "langsmith-insights-db",
+  /** `polly.{postgres,redis}.external.existingSecretName` with `langsmith.polly: "shared"`. */
+  polly: "langsmith-polly-db",
+} as const;
+
+/** Key of the connection URL in `langsmith-postgres` / `langsmith-redis` (`*.external.connectionUrlSecretKey`). */
+export const CONNECTION_URL_KEY = "connection_url";
+
+/** Node label and taint of the dedicated ClickHouse pool (BRIEF decision 7). */
+export const CLICKHOUSE_NODE_TAINT = { key: "dedicated", value: "clickhouse", effect: "NoSchedule" } as const;

@@ -1,0 +1,246 @@
+/**
+ * The LangSmith chart's values as a typed object, built in layers and deep-merged once:
+ *
+ *   1. base            what every environment runs: external Postgres/Redis through the
+ *                      ESO-synced secrets, Redis IAM auth, no chart Ingress (Terraform owns the ALB)
+ *   2. infrastructure  values derived from other resources' outputs: hostname, IRSA role
+ *                      annotations, region
+ *   3. sizing          resources, HPA bounds and PDBs of `langsmith.sizing` (sizing.ts)
+ *   4. features        auth model, ClickHouse mode, blob storage, Insights, Polly
+ *   5. overrides       `langsmith.valuesOverrides`, last
+ *
+ * The result is checked against the chart's validate.yaml rules and this project's own
+ * (chart-rules.ts) and encoded once, as JSON, into the helm_release (`encodeValues`). No secret
+ * value is ever part of it: secrets reach pods through the Kubernetes secrets in `chart.ts`.
+ */
+import { EnvironmentConfig } from "../config/schema";
+import { deepMerge } from "../merge";
+import {
+  AGENT_SERVICE_ACCOUNTS,
+  APP_COMPONENTS,
+  CLICKHOUSE_NODE_TAINT,
+  CONNECTION_URL_KEY,
+  IRSA_ANNOTATION,
+  SECRET_NAMES,
+  serviceAccountName,
+} from "./chart";
+import { chartRuleViolations } from "./chart-rules";
+import { AGENT_WORKLOADS, MAIN_SERVICES, ServiceSize, SIZING_PROFILES, sizingProblems } from "./sizing";
+import { AgentComponentValues, ComponentValues, LangsmithValues, RenderedValues } from "./types";
+
+export * from "./chart";
+export * from "./types";
+export { requiredSecrets } from "./secrets";
+export { chartRuleViolations } from "./chart-rules";
+export { SIZING_PROFILES, sizingProblems } from "./sizing";
+
+/** Outputs of other resources the values depend on. Strings may be CDKTF tokens. */
+export interface LangsmithValuesInputs {
+  /** ARN of the `langsmith-app` IRSA role (BRIEF decision 4). */
+  readonly appRoleArn: string;
+  /** The blob bucket and its KMS key; required when `blobStorage.enabled`. */
+  readonly blobStorage?: {
+    readonly bucketName: string;
+    readonly kmsKeyArn: string;
+  };
+  /**
+   * StorageClass of the in-cluster ClickHouse volume (gp3, EBS CSI). The IOPS and throughput of
+   * `clickhouse.storageIops` / `storageThroughputMiBps` are parameters of that StorageClass.
+   * @default "gp3"
+   */
+  readonly clickhouseStorageClassName?: string;
+}
+
+export interface ValuesLayer {
+  readonly name: "base" | "infrastructure" | "sizing" | "features" | "overrides";
+  readonly values: LangsmithValues | Record<string, unknown>;
+}
+
+const DEFAULTS = { clickhouseStorageClassName: "gp3" } as const;
+
+const irsa = (roleArn: string) => ({ serviceAccount: { annotations: { [IRSA_ANNOTATION]: roleArn } } });
+
+/** 1. What every environment runs. */
+export function baseLayer(): LangsmithValues {
+  return {
+    config: { existingSecretName: SECRET_NAMES.config },
+    // BRIEF decision 1: no chart Ingress; the frontend Service is bound to the Terraform-owned
+    // target group. The chart's default Service type LoadBalancer would add an unmanaged NLB/CLB.
+    ingress: { enabled: false },
+    frontend: { service: { type: "ClusterIP" } },
+    // values.yaml postgres.external / redis.external; the URLs live in the secrets (no password
+    // for Redis at all: ElastiCache IAM auth, REDIS_IAM_AUTH_PROVIDER=aws).
+    postgres: { external: { enabled: true, existingSecretName: SECRET_NAMES.postgres, connectionUrlSecretKey: CONNECTION_URL_KEY } },
+    redis: { external: { enabled: true, existingSecretName: SECRET_NAMES.redis, connectionUrlSecretKey: CONNECTION_URL_KEY, iamAuthProvider: "aws" } },
+    // Keep true with external ClickHouse too (values.yaml clickhouse.enabled); the chart reads all
+    // seven connection keys from this secret in both modes.
+    clickhouse: { enabled: true, external: { enabled: false, existingSecretName: SECRET_NAMES.clickhouse } },
+    // Standalone agents default to on with their own in-cluster Postgres and Redis: off unless
+    // the environment shares the managed ones (features layer).
+    insights: { enabled: false },
+    polly: { enabled: false },
+  };
+}
+
+/** 2. Values derived from the environment's infrastructure. */
+export function infrastructureLayer(env: EnvironmentConfig, inputs: LangsmithValuesInputs): LangsmithValues {
+  const region = env.aws.region;
+  const annotated = Object.fromEntries(APP_COMPONENTS.map((c) => [c, irsa(inputs.appRoleArn)]));
+  return {
+    // With a scheme, as the chart's OAuth example: used for redirects and OAuth callbacks.
+    config: { hostname: `https://${env.dns.hostname}` },
+    // As upstream Terraform does; the pod identity webhook sets them only for annotated pods.
+    commonEnv: [
+      { name: "AWS_REGION", value: region },
+      { name: "AWS_DEFAULT_REGION", value: region },
+    ],
+    ...annotated,
+  };
+}
+
+const hpa = (s: ServiceSize, cpu: number, memory: number): ComponentValues => ({
+  deployment: { resources: s.resources },
+  autoscaling: { hpa: { enabled: true, minReplicas: s.minReplicas, maxReplicas: s.maxReplicas, targetCPUUtilizationPercentage: cpu, targetMemoryUtilizationPercentage: memory } },
+  pdb: s.pdb ? { enabled: true, minAvailable: 1 } : { enabled: false },
+});
+
+const agentHpa = (s: ServiceSize, cpu: number): AgentComponentValues => ({
+  deployment: { resources: s.resources },
+  autoscaling: { enabled: true, minReplicas: s.minReplicas, maxReplicas: s.maxReplicas, targetCPUUtilizationPercentage: cpu },
+  pdb: s.pdb ? { enabled: true, minAvailable: 1 } : { enabled: false },
+});
+
+/** 3. Resources, HPA and PDBs of the sizing profile. */
+export function sizingLayer(env: EnvironmentConfig): Record<string, unknown> {
+  const p = SIZING_PROFILES[env.langsmith.sizing];
+  const out: Record<string, unknown> = Object.fromEntries(MAIN_SERVICES.map((s) => [s, hpa(p.services[s], p.targetCpuPercent, p.targetMemoryPercent)]));
+  const agent = () => ({ apiServer: agentHpa(p.agents.apiServer, p.targetCpuPercent), queue: agentHpa(p.agents.queue, p.targetCpuPercent) });
+  // Insights' workloads live under engineInsightsAgent, Polly's under polly (AGENT_WORKLOADS).
+  for (const feature of ["insights", "polly"] as const) {
+    if (env.langsmith[feature] !== "disabled") out[AGENT_WORKLOADS[feature].apiServer.split(".")[0]] = agent();
+  }
+  if (env.clickhouse.mode === "in-cluster") out.clickhouse = { statefulSet: { resources: p.clickhouse } };
+  return out;
+}
+
+/** 4a. Auth: token = basic auth; oidc = OAuth with client secret. Both need authType mixed. */
+function authOverlay(env: EnvironmentConfig): LangsmithValues {
+  // validate.yaml: basic auth requires "mixed"; OAuth with a client secret (a confidential
+  // client, whose secret sits in Secrets Manager) also requires "mixed" ("oauth" is PKCE only,
+  // values.yaml config.authType). Client id and issuer are keys of langsmith-config.
+  const oidc = env.auth.model === "oidc";
+  return {
+    config: {
+      authType: "mixed",
+      initialOrgAdminEmail: env.langsmith.initialOrgAdminEmail,
+      basicAuth: { enabled: !oidc },
+      oauth: { enabled: oidc },
+    },
+  };
+}
+
+/** 4b. ClickHouse: external over the secret, or one replica on the dedicated tainted pool. */
+function clickhouseOverlay(env: EnvironmentConfig, inputs: LangsmithValuesInputs): LangsmithValues {
+  const ch = env.clickhouse;
+  if (ch.mode === "external") return { clickhouse: { external: { enabled: true } } };
+  return {
+    clickhouse: {
+      statefulSet: {
+        nodeSelector: { [CLICKHOUSE_NODE_TAINT.key]: CLICKHOUSE_NODE_TAINT.value },
+        tolerations: [{ key: CLICKHOUSE_NODE_TAINT.key, operator: "Equal", value: CLICKHOUSE_NODE_TAINT.value, effect: CLICKHOUSE_NODE_TAINT.effect }],
+        persistence: { enabled: true, size: `${ch.storageGib}Gi`, storageClassName: inputs.clickhouseStorageClassName ?? DEFAULTS.clickhouseStorageClassName },
+      },
+    },
+  };
+}
+
+/** 4c. Blob storage on S3 through IRSA (no access keys), and trace TTLs equal to the bucket's lifecycle. */
+function blobStorageOverlay(env: EnvironmentConfig, inputs: LangsmithValuesInputs): LangsmithValues {
+  const b = env.blobStorage;
+  const day = 86400;
+  // The bucket expires `ttl_s/` and `ttl_l/` after ttlShortDays / ttlLongDays; the app's trace
+  // tiers must not outlive their payloads (config.ttl, values.yaml defaults 14 / 400 days).
+  const ttl = { enabled: true, ttl_period_seconds: { longlived: String(b.ttlLongDays * day), shortlived: String(b.ttlShortDays * day) } };
+  if (!b.enabled) return { config: { blobStorage: { enabled: false }, ttl } };
+  if (!inputs.blobStorage) throw new Error("LangSmith values: blobStorage.enabled is true but no blob bucket was given (inputs.blobStorage)");
+  return {
+    config: {
+      blobStorage: {
+        enabled: true,
+        engine: "S3",
+        bucketName: inputs.blobStorage.bucketName,
+        apiURL: `https://s3.${env.aws.region}.amazonaws.com`,
+        kmsEncryptionEnabled: true,
+        kmsKeyArn: inputs.blobStorage.kmsKeyArn,
+      },
+      ttl,
+    },
+  };
+}
+
+/** 4d. Insights / Polly on the shared RDS and ElastiCache (existing secrets, Redis IAM auth). */
+function agentOverlay(env: EnvironmentConfig, inputs: LangsmithValuesInputs, feature: "insights" | "polly"): Record<string, unknown> {
+  if (env.langsmith[feature] === "disabled") return { [feature]: { enabled: false } };
+  const secret = feature === "insights" ? SECRET_NAMES.insights : SECRET_NAMES.polly;
+  const block = {
+    postgres: { external: { enabled: true, existingSecretName: secret } },
+    redis: { external: { enabled: true, iamProvider: "aws", existingSecretName: secret } },
+    apiServer: irsa(inputs.appRoleArn),
+    queue: irsa(inputs.appRoleArn),
+  };
+  // Insights' workloads are configured under engineInsightsAgent (validate.yaml: insights.apiServer
+  // etc. "moved to engineInsightsAgent"); the encryption key is insights_encryption_key in langsmith-config.
+  return feature === "insights" ? { insights: { enabled: true }, engineInsightsAgent: block } : { polly: { enabled: true, ...block } };
+}
+
+/** 4. Feature overlays of the environment's options. */
+export function featuresLayer(env: EnvironmentConfig, inputs: LangsmithValuesInputs): Record<string, unknown> {
+  return deepMerge(authOverlay(env), clickhouseOverlay(env, inputs), blobStorageOverlay(env, inputs), agentOverlay(env, inputs, "insights"), agentOverlay(env, inputs, "polly"));
+}
+
+/** The five layers, in merge order (for review and tests). */
+export function valueLayers(env: EnvironmentConfig, inputs: LangsmithValuesInputs): ValuesLayer[] {
+  return [
+    { name: "base", values: baseLayer() },
+    { name: "infrastructure", values: infrastructureLayer(env, inputs) },
+    { name: "sizing", values: sizingLayer(env) },
+    { name: "features", values: featuresLayer(env, inputs) },
+    { name: "overrides", values: env.langsmith.valuesOverrides },
+  ];
+}
+
+export class LangsmithValuesError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`LangSmith Helm values are invalid (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  ${problems.join("\n  ")}`);
+    this.name = "LangsmithValuesError";
+  }
+}
+
+/**
+ * The merged values for `env`. Throws a LangsmithValuesError listing every chart rule, project
+ * rule and sizing problem (the environment loader reports sizing problems earlier, per file).
+ */
+export function buildLangsmithValues(env: EnvironmentConfig, inputs: LangsmithValuesInputs): RenderedValues {
+  const values = deepMerge<RenderedValues>(...valueLayers(env, inputs).map((l) => l.values));
+  const problems = [
+    ...sizingProblems(env).map((p) => `${p.path} ${p.message}${p.fix ? `; ${p.fix}` : ""}`),
+    ...chartRuleViolations(values),
+  ];
+  if (problems.length > 0) throw new LangsmithValuesError(problems);
+  return values;
+}
+
+/** The one encoding of the values for helm_release `values` (JSON is YAML; CDKTF tokens resolve inside). */
+export function encodeValues(values: RenderedValues): string {
+  return JSON.stringify(values);
+}
+
+/**
+ * Service accounts the `langsmith-app` IRSA role must trust for `env` (BRIEF decision 4, plus the
+ * Insights / Polly workloads when they use the shared ElastiCache with IAM auth).
+ */
+export function appServiceAccounts(env: EnvironmentConfig): string[] {
+  const main = APP_COMPONENTS.map(serviceAccountName);
+  const agents = (["insights", "polly"] as const).filter((f) => env.langsmith[f] !== "disabled").flatMap((f) => [...AGENT_SERVICE_ACCOUNTS[f]]);
+  return [...main, ...agents];
+}

@@ -1,0 +1,259 @@
+/**
+ * Sizing profiles of the LangSmith services (`langsmith.sizing`): resources, HPA bounds and
+ * PodDisruptionBudgets per service, and the check that a profile fits the node pools.
+ *
+ * development: the chart's own requests/limits, one replica minimum, no PDBs (a PDB with
+ *   minAvailable 1 over a single replica blocks every node drain and cluster-autoscaler scale-down).
+ * production: at least three replicas of each request-path service (one per AZ), two of the
+ *   rest, PDBs (minAvailable 1) on all of them, HPA headroom to ~3x.
+ *
+ * HPA is required by the reference architecture (sections 5 and 7.5); the chart supports it on
+ * aceBackend, backend, frontend, hostBackend, listener, platformBackend, playground, queue and
+ * ingestQueue (`<c>.autoscaling.hpa`). hostBackend and listener render only with LangSmith
+ * Deployments, which this project does not enable, so they are not sized.
+ */
+import { allocatable, Allocatable, INSTANCE_CATALOG, poolNodeAllocatable } from "../capacity";
+import { EnvironmentConfig, NodePool } from "../config/schema";
+import { Resources } from "./types";
+
+/** Services with `autoscaling.hpa` that always render. */
+export const MAIN_SERVICES = ["backend", "platformBackend", "queue", "ingestQueue", "frontend", "aceBackend", "playground"] as const;
+export type MainService = (typeof MAIN_SERVICES)[number];
+
+/** Agent-feature workloads, sized only when the feature is on. */
+export const AGENT_WORKLOADS = {
+  insights: { apiServer: "engineInsightsAgent.apiServer", queue: "engineInsightsAgent.queue" },
+  polly: { apiServer: "polly.apiServer", queue: "polly.queue" },
+} as const;
+
+export interface ServiceSize {
+  readonly resources: Resources;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** PodDisruptionBudget with minAvailable 1; needs minReplicas >= 2. */
+  readonly pdb: boolean;
+}
+
+export interface SizingProfile {
+  readonly services: Readonly<Record<MainService, ServiceSize>>;
+  /** Insights / Polly api-server and queue (the chart ships `resources: {}`, i.e. BestEffort pods). */
+  readonly agents: { readonly apiServer: ServiceSize; readonly queue: ServiceSize };
+  /** In-cluster ClickHouse (development only; production must be external). */
+  readonly clickhouse: Resources;
+  /** HPA targets (chart defaults 50 / 80). */
+  readonly targetCpuPercent: number;
+  readonly targetMemoryPercent: number;
+}
+
+const r = (reqCpu: string, reqMem: string, limCpu: string, limMem: string): Resources => ({
+  requests: { cpu: reqCpu, memory: reqMem },
+  limits: { cpu: limCpu, memory: limMem },
+});
+
+// The chart's defaults (values.yaml `<c>.deployment.resources`), kept so both profiles start
+// from what LangChain tests; production changes replicas, not pod shapes.
+const CHART_RESOURCES: Readonly<Record<MainService, Resources>> = {
+  backend: r("1000m", "2Gi", "2000m", "4Gi"),
+  platformBackend: r("1000m", "2Gi", "2000m", "4Gi"),
+  queue: r("1000m", "2Gi", "2000m", "4Gi"),
+  ingestQueue: r("1000m", "2Gi", "2000m", "4Gi"),
+  frontend: r("500m", "1Gi", "1000m", "2Gi"),
+  aceBackend: r("1000m", "2000Mi", "2000m", "4000Mi"),
+  playground: r("500m", "1Gi", "1000m", "8Gi"),
+};
+
+const size = (service: MainService, minReplicas: number, maxReplicas: number, pdb: boolean): ServiceSize => ({
+  resources: CHART_RESOURCES[service],
+  minReplicas,
+  maxReplicas,
+  pdb,
+});
+
+export const SIZING_PROFILES: Readonly<Record<EnvironmentConfig["langsmith"]["sizing"], SizingProfile>> = {
+  development: {
+    services: {
+      backend: size("backend", 1, 3, false),
+      platformBackend: size("platformBackend", 1, 3, false),
+      queue: size("queue", 1, 4, false),
+      ingestQueue: size("ingestQueue", 1, 4, false),
+      frontend: size("frontend", 1, 2, false),
+      aceBackend: size("aceBackend", 1, 2, false),
+      playground: size("playground", 1, 2, false),
+    },
+    agents: {
+      apiServer: { resources: r("250m", "512Mi", "1000m", "2Gi"), minReplicas: 1, maxReplicas: 2, pdb: false },
+      queue: { resources: r("500m", "1Gi", "1000m", "2Gi"), minReplicas: 1, maxReplicas: 3, pdb: false },
+    },
+    // The chart's defaults; fit one r6i.2xlarge of the dedicated pool (7.9 vCPU / 61 GiB allocatable).
+    clickhouse: r("3500m", "12Gi", "8000m", "32Gi"),
+    targetCpuPercent: 50,
+    targetMemoryPercent: 80,
+  },
+  production: {
+    services: {
+      backend: size("backend", 3, 10, true),
+      platformBackend: size("platformBackend", 3, 10, true),
+      queue: size("queue", 3, 10, true),
+      ingestQueue: size("ingestQueue", 3, 10, true),
+      frontend: size("frontend", 2, 6, true),
+      aceBackend: size("aceBackend", 2, 5, true),
+      playground: size("playground", 2, 5, true),
+    },
+    agents: {
+      apiServer: { resources: r("250m", "512Mi", "1000m", "2Gi"), minReplicas: 2, maxReplicas: 4, pdb: true },
+      queue: { resources: r("500m", "1Gi", "1000m", "2Gi"), minReplicas: 2, maxReplicas: 6, pdb: true },
+    },
+    // Unused while production ClickHouse must be external (config rule); the chart's production hint.
+    clickhouse: r("8000m", "32Gi", "16000m", "64Gi"),
+    targetCpuPercent: 50,
+    targetMemoryPercent: 80,
+  },
+};
+
+/**
+ * Requests the capacity check adds on top of the services. Estimates from the add-ons' charts
+ * and EKS add-on defaults; generous on purpose (an unschedulable upgrade is the failure we avoid).
+ */
+export const OVERHEAD = {
+  /** Deployments of the add-ons on the general pool: CoreDNS x2, LB controller x2, ESO x3, metrics-server, cluster-autoscaler, ExternalDNS, EBS CSI controller x2. */
+  addOns: { vcpu: 1.5, memoryGib: 3 },
+  /** DaemonSets on every node: aws-node, kube-proxy, ebs-csi-node, eks-pod-identity-agent, CloudWatch agent + Fluent Bit. */
+  perNode: { vcpu: 0.5, memoryGib: 0.75 },
+  /**
+   * Jobs each `helm upgrade` runs next to the services (values.yaml requests): backend.migrations,
+   * clickhouseMigrations, authBootstrap (200m/500Mi each), backfillCheck (100m/256Mi), e2eTest (200m/500Mi).
+   */
+  upgradeJobs: { vcpu: 0.9, memoryGib: 2.2 },
+} as const;
+
+interface Need {
+  vcpu: number;
+  memoryGib: number;
+}
+
+export function cpuCores(q: string): number {
+  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(q);
+  if (!m) throw new Error(`not a CPU quantity: ${q}`);
+  return m[2] === "m" ? Number(m[1]) / 1000 : Number(m[1]);
+}
+
+export function memoryGib(q: string): number {
+  const m = /^(\d+(?:\.\d+)?)(Mi|Gi)$/.exec(q);
+  if (!m) throw new Error(`not a memory quantity (Mi or Gi): ${q}`);
+  return m[2] === "Gi" ? Number(m[1]) : Number(m[1]) / 1024;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+const add = (...needs: Need[]): Need => needs.reduce((a, b) => ({ vcpu: a.vcpu + b.vcpu, memoryGib: a.memoryGib + b.memoryGib }), { vcpu: 0, memoryGib: 0 });
+const times = (n: number, s: Need): Need => ({ vcpu: n * s.vcpu, memoryGib: n * s.memoryGib });
+const podRequest = (res: Resources): Need => ({ vcpu: cpuCores(res.requests.cpu), memoryGib: memoryGib(res.requests.memory) });
+const fmt = (n: Need) => `${round(n.vcpu)} vCPU / ${round(n.memoryGib)} GiB`;
+
+/** The sized workloads of an environment on the general pool: main services plus enabled agent features. */
+export function sizedWorkloads(env: EnvironmentConfig): { name: string; size: ServiceSize }[] {
+  const profile = SIZING_PROFILES[env.langsmith.sizing];
+  const out: { name: string; size: ServiceSize }[] = MAIN_SERVICES.map((s) => ({ name: s, size: profile.services[s] }));
+  for (const feature of ["insights", "polly"] as const) {
+    if (env.langsmith[feature] === "disabled") continue;
+    out.push({ name: AGENT_WORKLOADS[feature].apiServer, size: profile.agents.apiServer });
+    out.push({ name: AGENT_WORKLOADS[feature].queue, size: profile.agents.queue });
+  }
+  return out;
+}
+
+/** Requests on the general pool with every workload at `replicas(size)`, plus overhead for `nodes` nodes. */
+function demand(env: EnvironmentConfig, replicas: (s: ServiceSize) => number, surge: boolean, nodes: number) {
+  const workloads = sizedWorkloads(env);
+  const services = add(...workloads.map((w) => times(replicas(w.size), podRequest(w.size.resources))));
+  // helm upgrade rolls every Deployment at once; maxSurge 25% rounds up to one extra pod each.
+  const surgePods = surge ? add(...workloads.map((w) => podRequest(w.size.resources))) : { vcpu: 0, memoryGib: 0 };
+  const overhead = add(OVERHEAD.addOns, OVERHEAD.upgradeJobs, times(nodes, OVERHEAD.perNode));
+  return { total: add(services, surgePods, overhead), services, surgePods, overhead };
+}
+
+function nodesFor(node: Allocatable, need: (nodes: number) => Need, max = 1000): number {
+  for (let n = 1; n <= max; n++) {
+    const want = need(n);
+    if (node.vcpu * n >= want.vcpu && node.memoryGib * n >= want.memoryGib) return n;
+  }
+  return max;
+}
+
+/** A problem in the loader's shape (`lib/config/rules.ts`). */
+export interface SizingProblem {
+  readonly path: string;
+  readonly message: string;
+  readonly value: unknown;
+  readonly fix?: string;
+}
+
+/**
+ * Whether the sizing profile fits the node pools:
+ * - at minimum replicas, with one surge pod per workload, the upgrade Jobs and add-on overhead,
+ *   on the general pool at its minSize (so an upgrade never waits for the autoscaler);
+ * - at maximum replicas on the general pool at its maxSize (so HPA never creates pods the
+ *   cluster autoscaler cannot place);
+ * - in-cluster ClickHouse on one node of the dedicated pool.
+ * Pools with instance types outside the catalog are skipped (the capacity rule reports those).
+ */
+export function sizingProblems(env: EnvironmentConfig): SizingProblem[] {
+  const problems: SizingProblem[] = [];
+  const profile = SIZING_PROFILES[env.langsmith.sizing];
+  const sizing = env.langsmith.sizing;
+  for (const w of sizedWorkloads(env)) {
+    if (w.size.pdb && w.size.minReplicas < 2) {
+      problems.push({ path: "langsmith.sizing", message: `profile ${sizing} gives ${w.name} a PodDisruptionBudget with minReplicas ${w.size.minReplicas}, which blocks every node drain`, value: sizing });
+    }
+    if (w.size.minReplicas > w.size.maxReplicas) {
+      problems.push({ path: "langsmith.sizing", message: `profile ${sizing} gives ${w.name} minReplicas above maxReplicas`, value: sizing });
+    }
+  }
+
+  const general = env.nodePools.general;
+  const node = poolNodeAllocatable(general);
+  if (node) {
+    const type = general.instanceTypes[0];
+    const min = demand(env, (s) => s.minReplicas, true, general.minSize);
+    const have = times(general.minSize, node);
+    if (have.vcpu < min.total.vcpu || have.memoryGib < min.total.memoryGib) {
+      const n = nodesFor(node, (k) => demand(env, (s) => s.minReplicas, true, k).total);
+      problems.push({
+        path: "nodePools.general.minSize",
+        message:
+          `gives ${fmt(have)} allocatable (${general.minSize} x ${type}), but langsmith.sizing "${sizing}" requests ${fmt(min.total)} at minimum replicas ` +
+          `(services ${fmt(min.services)}, one surge pod per service during an upgrade ${fmt(min.surgePods)}, upgrade jobs, add-ons and daemonsets ${fmt(min.overhead)})`,
+        value: general.minSize,
+        fix: `set nodePools.general.minSize to ${n} (and desiredSize >= ${n}), use a larger instance type, or set langsmith.sizing to "development"`,
+      });
+    }
+    const max = demand(env, (s) => s.maxReplicas, false, general.maxSize);
+    const ceiling = times(general.maxSize, node);
+    if (ceiling.vcpu < max.total.vcpu || ceiling.memoryGib < max.total.memoryGib) {
+      const n = nodesFor(node, (k) => demand(env, (s) => s.maxReplicas, false, k).total);
+      problems.push({
+        path: "nodePools.general.maxSize",
+        message:
+          `gives at most ${fmt(ceiling)} allocatable (${general.maxSize} x ${type}), but langsmith.sizing "${sizing}" requests ${fmt(max.total)} ` +
+          `with every HPA at maxReplicas: the autoscaler could not place the last pods`,
+        value: general.maxSize,
+        fix: `set nodePools.general.maxSize to at least ${n}`,
+      });
+    }
+  }
+
+  const chPool: NodePool | undefined = env.nodePools.clickhouse;
+  if (env.clickhouse.mode === "in-cluster" && chPool) {
+    const chNode = poolNodeAllocatable(chPool);
+    const need = add(podRequest(profile.clickhouse), OVERHEAD.perNode);
+    if (chNode && (chNode.vcpu < need.vcpu || chNode.memoryGib < need.memoryGib)) {
+      const fit = Object.keys(INSTANCE_CATALOG).find((t) => t.startsWith("r6i.") && allocatable(INSTANCE_CATALOG[t]).vcpu >= need.vcpu && allocatable(INSTANCE_CATALOG[t]).memoryGib >= need.memoryGib);
+      problems.push({
+        path: "nodePools.clickhouse.instanceTypes",
+        message: `gives ${fmt(chNode)} allocatable per node, but in-cluster ClickHouse of langsmith.sizing "${sizing}" requests ${fmt(need)} (with daemonsets) on one node`,
+        value: chPool.instanceTypes,
+        fix: fit ? `use ${fit}` : "use a larger memory-optimized instance type",
+      });
+    }
+  }
+  return problems;
+}

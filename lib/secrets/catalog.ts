@@ -1,0 +1,116 @@
+/**
+ * Every application secret of an environment, as data: its Secrets Manager name, who provides
+ * the value, how it is generated, and which key of which Kubernetes secret it becomes.
+ *
+ * Terraform creates each secret WITHOUT a version (no value ever passes through Terraform or its
+ * state). Values arrive out of band, once:
+ *   - `operator`: the operator runs `aws secretsmanager put-secret-value` (license key, OIDC client
+ *     secret, external ClickHouse password);
+ *   - `generated`: `node dist/scripts/seed-secrets.js <env> --apply` generates the value locally
+ *     and stores it with PutSecretValue, only where the secret has no value yet (idempotent).
+ * ESO then syncs them into namespace `langsmith` (lib/secrets/manifests.ts).
+ */
+import { EnvironmentConfig } from "../config/schema";
+import { clickhouseConnection } from "../clickhouse";
+
+/** The Kubernetes secrets the chart reads (BRIEF decision 3). */
+export const K8S_SECRETS = {
+  /** `config.existingSecretName` */
+  config: "langsmith-config",
+  /** `postgres.external.existingSecretName`, key `connection_url` */
+  postgres: "langsmith-postgres",
+  /** `redis.external.existingSecretName`, key `connection_url` */
+  redis: "langsmith-redis",
+  /** `clickhouse.external.existingSecretName`, the seven `clickhouse_*` keys */
+  clickhouse: "langsmith-clickhouse",
+} as const;
+
+export type SecretSource = "operator" | "generated";
+
+/**
+ * How a generated value is made (lib/secrets/generate.ts):
+ * `token` 32 random bytes base64url; `fernet` a Fernet key (insights/polly, chart.md §2);
+ * `password` 24 characters meeting the chart's admin-password policy; `alphanumeric` 32 [A-Za-z0-9].
+ */
+export type Generator = "token" | "fernet" | "password" | "alphanumeric";
+
+export interface SecretSpec {
+  /** Stable id, also the last part of the Secrets Manager name and the Terraform construct id. */
+  readonly id: string;
+  readonly description: string;
+  readonly source: SecretSource;
+  /** Set exactly when `source` is `generated`. */
+  readonly generator?: Generator;
+  /** Where the value lands in Kubernetes. */
+  readonly target: { readonly secret: (typeof K8S_SECRETS)["config" | "clickhouse"]; readonly key: string };
+}
+
+/** Secrets Manager name of a secret: `{prefix}-{env}/langsmith/{id}`. */
+export function secretName(base: string, id: string): string {
+  return `${base}/langsmith/${id}`;
+}
+
+/** The secrets an environment needs, derived from its auth model, features and ClickHouse mode. */
+export function secretCatalog(env: EnvironmentConfig): SecretSpec[] {
+  const config = K8S_SECRETS.config;
+  const specs: SecretSpec[] = [
+    {
+      id: "license-key",
+      description: "LangSmith license key (supplied by LangChain; never generated)",
+      source: "operator",
+      target: { secret: config, key: "langsmith_license_key" },
+    },
+    {
+      // Also signs service-to-service JWTs (X_SERVICE_AUTH_JWT_SECRET); changing it invalidates every API key.
+      id: "api-key-salt",
+      description: "Salt for LangSmith API key hashes; never change after first use",
+      source: "generated",
+      generator: "token",
+      target: { secret: config, key: "api_key_salt" },
+    },
+  ];
+  if (env.auth.model === "token") {
+    // Basic auth (chart config.basicAuth): JWT signing secret and the first admin's password.
+    specs.push(
+      { id: "jwt-secret", description: "Basic-auth JWT signing secret", source: "generated", generator: "token", target: { secret: config, key: "jwt_secret" } },
+      {
+        id: "initial-org-admin-password",
+        description: "Password of the initial organization admin (basic auth); read it once, then change it in the UI",
+        source: "generated",
+        generator: "password",
+        target: { secret: config, key: "initial_org_admin_password" },
+      },
+    );
+  } else {
+    specs.push({
+      id: "oauth-client-secret",
+      description: `OIDC client secret of client ${env.auth.clientId}`,
+      source: "operator",
+      target: { secret: config, key: "oauth_client_secret" },
+    });
+  }
+  if (env.langsmith.insights !== "disabled") {
+    specs.push({ id: "insights-encryption-key", description: "Insights (CLIO) Fernet key", source: "generated", generator: "fernet", target: { secret: config, key: "insights_encryption_key" } });
+  }
+  if (env.langsmith.polly !== "disabled") {
+    specs.push({ id: "polly-encryption-key", description: "Polly Fernet key", source: "generated", generator: "fernet", target: { secret: config, key: "polly_encryption_key" } });
+  }
+  const ch = clickhouseConnection(env.clickhouse);
+  specs.push(
+    ch.password === "generated"
+      ? {
+          id: "clickhouse-password",
+          description: "Password of the in-cluster ClickHouse user default",
+          source: "generated",
+          generator: "alphanumeric",
+          target: { secret: K8S_SECRETS.clickhouse, key: "clickhouse_password" },
+        }
+      : {
+          id: "clickhouse-password",
+          description: `Password of ClickHouse user ${ch.user} at ${ch.host}`,
+          source: "operator",
+          target: { secret: K8S_SECRETS.clickhouse, key: "clickhouse_password" },
+        },
+  );
+  return specs;
+}

@@ -1,0 +1,186 @@
+/**
+ * The External Secrets Operator objects that turn Secrets Manager secrets into the Kubernetes
+ * secrets the LangSmith chart reads (BRIEF decision 3), as plain typed objects. They are
+ * delivered through the local `charts/k8s-manifests` Helm chart (BRIEF decision 2), never as
+ * `kubernetes_manifest`.
+ *
+ * Only references and non-secret facts appear here (secret ARNs, host names, ports, the OIDC
+ * client id); every secret value is fetched by ESO in the cluster. The `{{ ... }}` strings are
+ * ESO (Go) templates: the chart that renders these objects must emit them verbatim (`toYaml`,
+ * never `tpl`).
+ */
+import { EXTERNAL_SECRETS_API } from "../../versions";
+import { ClickhouseConnection } from "../clickhouse";
+import { K8S_SECRETS, SecretSpec } from "./catalog";
+
+export interface ObjectMeta {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface ClusterSecretStore {
+  readonly apiVersion: string;
+  readonly kind: "ClusterSecretStore";
+  readonly metadata: ObjectMeta;
+  readonly spec: {
+    readonly provider: { readonly aws: { readonly service: "SecretsManager"; readonly region: string } };
+    readonly conditions: readonly { readonly namespaces: readonly string[] }[];
+  };
+}
+
+export interface ExternalSecretData {
+  readonly secretKey: string;
+  readonly remoteRef: { readonly key: string; readonly property?: string };
+}
+
+export interface ExternalSecret {
+  readonly apiVersion: string;
+  readonly kind: "ExternalSecret";
+  readonly metadata: ObjectMeta;
+  readonly spec: {
+    readonly refreshInterval: string;
+    readonly secretStoreRef: { readonly kind: "ClusterSecretStore"; readonly name: string };
+    readonly target: {
+      readonly name: string;
+      readonly creationPolicy: "Owner";
+      readonly deletionPolicy: "Retain";
+      readonly template: { readonly engineVersion: "v2"; readonly type: "Opaque"; readonly data: Readonly<Record<string, string>> };
+    };
+    readonly data: readonly ExternalSecretData[];
+  };
+}
+
+export interface PlainSecret {
+  readonly apiVersion: "v1";
+  readonly kind: "Secret";
+  readonly metadata: ObjectMeta;
+  readonly type: "Opaque";
+  readonly stringData: Readonly<Record<string, string>>;
+}
+
+export type SecretManifest = ClusterSecretStore | ExternalSecret | PlainSecret;
+
+export interface EsoManifestInput {
+  /** Namespace of the LangSmith release (the only one allowed to use the store). */
+  readonly namespace: string;
+  /** ClusterSecretStore name. */
+  readonly storeName: string;
+  readonly region: string;
+  /** How often ESO re-reads Secrets Manager (picks up RDS password rotations and operator edits). */
+  readonly refreshInterval: string;
+  /** The catalog entries, each with the ARN (or name) of its Secrets Manager secret. */
+  readonly secrets: readonly (SecretSpec & { readonly ref: string })[];
+  /** OIDC client id and issuer URL (not secret), present with `auth.model: oidc`. */
+  readonly oauth?: { readonly clientId: string; readonly issuerUrl: string };
+  readonly postgres: { readonly host: string; readonly port: number; readonly database: string; readonly masterUserSecretArn: string };
+  /** `rediss://<iam-user-id>@<host>:6379`: no password exists (ElastiCache IAM auth). */
+  readonly redis: { readonly connectionUrl: string };
+  readonly clickhouse: Omit<ClickhouseConnection, "password">;
+}
+
+const LABELS = { "app.kubernetes.io/part-of": "langsmith", "app.kubernetes.io/component": "secrets" } as const;
+
+/** A literal inside an ESO template: refuse anything the template engine would interpret. */
+function literal(value: string, what: string): string {
+  if (value.includes("{{") || value.includes("}}")) throw new Error(`${what} must not contain "{{" or "}}" (ESO template syntax), got ${value}`);
+  return value;
+}
+
+/** Secret-key names double as template variables: keep them identifiers. */
+function variable(key: string): string {
+  if (!/^[a-z][a-z0-9_]*$/.test(key)) throw new Error(`secret key ${key} must match [a-z][a-z0-9_]*`);
+  return key;
+}
+
+function externalSecret(input: EsoManifestInput, name: string, data: ExternalSecretData[], template: Record<string, string>): ExternalSecret {
+  return {
+    apiVersion: EXTERNAL_SECRETS_API.externalSecret,
+    kind: "ExternalSecret",
+    metadata: { name, namespace: input.namespace, labels: LABELS },
+    spec: {
+      refreshInterval: input.refreshInterval,
+      secretStoreRef: { kind: "ClusterSecretStore", name: input.storeName },
+      // Retain: if Secrets Manager is unreachable or a secret is deleted, running pods keep their secret.
+      target: { name, creationPolicy: "Owner", deletionPolicy: "Retain", template: { engineVersion: "v2", type: "Opaque", data: template } },
+      data,
+    },
+  };
+}
+
+/** Every object, store first. */
+export function esoManifests(input: EsoManifestInput): SecretManifest[] {
+  const store: ClusterSecretStore = {
+    apiVersion: EXTERNAL_SECRETS_API.clusterSecretStore,
+    kind: "ClusterSecretStore",
+    metadata: { name: input.storeName, labels: LABELS },
+    spec: {
+      // No auth block: ESO uses its controller's IRSA role (SA external-secrets/external-secrets).
+      provider: { aws: { service: "SecretsManager", region: input.region } },
+      // Only ExternalSecrets in the LangSmith namespace may use this store.
+      conditions: [{ namespaces: [input.namespace] }],
+    },
+  };
+
+  const fromCatalog = (secret: string) => input.secrets.filter((s) => s.target.secret === secret);
+
+  // langsmith-config: every remote value by key, plus the OIDC client id and issuer (not secret).
+  const configSecrets = fromCatalog(K8S_SECRETS.config);
+  const configTemplate: Record<string, string> = Object.fromEntries(configSecrets.map((s) => [s.target.key, `{{ .${variable(s.target.key)} }}`]));
+  if (input.oauth) {
+    configTemplate.oauth_client_id = literal(input.oauth.clientId, "auth.clientId");
+    configTemplate.oauth_issuer_url = literal(input.oauth.issuerUrl, "auth.issuerUrl");
+  }
+  const config = externalSecret(
+    input,
+    K8S_SECRETS.config,
+    configSecrets.map((s) => ({ secretKey: s.target.key, remoteRef: { key: s.ref } })),
+    configTemplate,
+  );
+
+  // langsmith-postgres: chart format user:password@host:port/db?sslmode=require, no scheme
+  // (values.yaml L3185). RDS-generated passwords may hold URL-reserved characters: escaped.
+  const pg = input.postgres;
+  const postgres = externalSecret(
+    input,
+    K8S_SECRETS.postgres,
+    [
+      { secretKey: "username", remoteRef: { key: pg.masterUserSecretArn, property: "username" } },
+      { secretKey: "password", remoteRef: { key: pg.masterUserSecretArn, property: "password" } },
+    ],
+    {
+      connection_url: `{{ .username | urlquery }}:{{ .password | urlquery }}@${literal(pg.host, "postgres host")}:${pg.port}/${literal(pg.database, "postgres database")}?sslmode=require`,
+    },
+  );
+
+  // langsmith-redis: nothing secret to fetch (IAM auth), and ESO refuses an ExternalSecret
+  // without data, so this is a plain Secret holding the user id and endpoint.
+  const redis: PlainSecret = {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: K8S_SECRETS.redis, namespace: input.namespace, labels: LABELS },
+    type: "Opaque",
+    stringData: { connection_url: input.redis.connectionUrl },
+  };
+
+  // langsmith-clickhouse: the seven keys (chart clickhouse.external.*SecretKey), password remote.
+  const ch = input.clickhouse;
+  const chSecrets = fromCatalog(K8S_SECRETS.clickhouse);
+  const clickhouse = externalSecret(
+    input,
+    K8S_SECRETS.clickhouse,
+    chSecrets.map((s) => ({ secretKey: s.target.key, remoteRef: { key: s.ref } })),
+    {
+      clickhouse_host: literal(ch.host, "clickhouse host"),
+      clickhouse_port: String(ch.port),
+      clickhouse_native_port: String(ch.nativePort),
+      clickhouse_user: literal(ch.user, "clickhouse user"),
+      clickhouse_password: "{{ .clickhouse_password }}",
+      clickhouse_db: literal(ch.database, "clickhouse database"),
+      clickhouse_tls: String(ch.tls),
+    },
+  );
+  if (chSecrets.length !== 1) throw new Error(`esoManifests: expected one ClickHouse password secret, got ${chSecrets.length}`);
+
+  return [store, config, postgres, redis, clickhouse];
+}

@@ -1,0 +1,183 @@
+import { Construct } from "constructs";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { EnvironmentConfig } from "../../lib/config/schema";
+import { PolicyDocument, policyDocument, policyJson } from "../../lib/iam";
+import { Namer } from "../../lib/naming";
+import { MINIMUM_TLS_VERSION } from "../../versions";
+import { CustomerManagedKey } from "../kms";
+
+/**
+ * Object-data actions the bucket policy reserves for LangSmith and the admins. Bucket
+ * configuration actions (policy, lifecycle, versioning, encryption, tags, ...) are deliberately
+ * absent: Terraform manages those and must never be locked out by its own policy. So is plain
+ * `s3:ListBucket`: it authorizes HeadBucket, which the provider calls on every refresh of
+ * `aws_s3_bucket`. Other principals with IAM `s3:ListBucket` can therefore list object keys
+ * (LangSmith's keys are ids under `ttl_s/`, `ttl_l/`), never read or change object contents.
+ */
+export const BLOB_DATA_ACTIONS = [
+  "s3:GetObject*",
+  "s3:PutObject*",
+  "s3:DeleteObject*",
+  "s3:ListBucketVersions",
+  "s3:ListBucketMultipartUploads",
+  "s3:ListMultipartUploadParts",
+  "s3:AbortMultipartUpload",
+  "s3:RestoreObject",
+  "s3:ReplicateObject",
+  "s3:ReplicateDelete",
+] as const;
+
+/** The chart's TTL prefixes (LangChain docs "self-host-blob-storage": `ttl_s/` short, `ttl_l/` long). */
+export const TTL_PREFIXES = { short: "ttl_s/", long: "ttl_l/" } as const;
+
+export interface BlobBucketPolicyInput {
+  readonly bucketArn: string;
+  /** Principals (IAM role/user ARNs, wildcards allowed) that may touch objects. */
+  readonly allowedPrincipalArns: readonly string[];
+}
+
+/**
+ * The bucket policy: it grants nothing (same-account access comes from IAM policies) and only
+ * denies: (1) any request without TLS, (2) TLS older than 1.2, (3) object reads/writes/lists by
+ * any principal that is not listed. `aws:PrincipalArn` is the role ARN for assumed-role (IRSA)
+ * sessions, so the LangSmith role matches whatever session name the SDK picks.
+ */
+export function blobBucketPolicy(input: BlobBucketPolicyInput): PolicyDocument {
+  const resources = [input.bucketArn, `${input.bucketArn}/*`];
+  return policyDocument(
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: resources,
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+    {
+      Sid: "DenyOutdatedTls",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: resources,
+      Condition: { NumericLessThan: { "s3:TlsVersion": MINIMUM_TLS_VERSION } },
+    },
+    {
+      Sid: "DenyObjectAccessExceptLangsmithAndAdmins",
+      Effect: "Deny",
+      Principal: "*",
+      Action: [...BLOB_DATA_ACTIONS],
+      Resource: resources,
+      Condition: { ArnNotLike: { "aws:PrincipalArn": [...input.allowedPrincipalArns] } },
+    },
+  );
+}
+
+export interface BlobStorageProps {
+  /** The environment: `blobStorage.*` drives the bucket, `tier` the default of `preventDestroy`. */
+  readonly env: EnvironmentConfig;
+  readonly namer: Namer;
+  /** The `langsmith-app` IRSA role: the one workload principal allowed to touch objects. */
+  readonly appRoleArn: string;
+  /**
+   * `lifecycle.prevent_destroy` on the bucket and its key.
+   * @default env.tier === "production"
+   */
+  readonly preventDestroy?: boolean;
+  /**
+   * Bucket name (global namespace).
+   * @default `{prefix}-{env}-blobs-{accountId}`
+   */
+  readonly bucketName?: string;
+  /** Days after which incomplete multipart uploads are aborted. @default 7 */
+  readonly abortIncompleteUploadDays?: number;
+}
+
+/**
+ * The LangSmith blob bucket (chart `config.blobStorage`, engine S3): SSE-KMS with its own CMK and
+ * a bucket key, all four public-access blocks, owner-enforced objects (no ACLs), versioning,
+ * lifecycle rules for the chart's TTL prefixes and for old versions, and a deny-only policy
+ * (TLS; objects only for the LangSmith role and `blobStorage.adminPrincipalArns`).
+ * Construct it only when `blobStorage.enabled`.
+ */
+export class BlobStorage extends Construct {
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  readonly kmsKeyArn: string;
+  readonly bucket: S3Bucket;
+  /** The policy document as data (for tests and the policy pack). */
+  readonly policy: PolicyDocument;
+
+  constructor(scope: Construct, id: string, props: BlobStorageProps) {
+    super(scope, id);
+    const { env, namer } = props;
+    const cfg = env.blobStorage;
+    if (!cfg.enabled) throw new Error(`BlobStorage ${id}: blobStorage.enabled is false in environment ${env.name}; do not construct the bucket`);
+    const protect = props.preventDestroy ?? env.tier === "production";
+
+    const key = new CustomerManagedKey(this, "key", {
+      alias: namer.name("blobs"),
+      description: `LangSmith ${env.name}: blob storage (S3) encryption`,
+      accountId: env.aws.accountId,
+      region: env.aws.region,
+      preventDestroy: protect,
+    });
+    this.kmsKeyArn = key.keyArn;
+
+    // Payloads are data: Terraform never empties the bucket (force_destroy stays false).
+    const bucket = new S3Bucket(this, "bucket", {
+      bucket: props.bucketName ?? namer.name(`blobs-${env.aws.accountId}`, "s3Bucket"),
+      forceDestroy: false,
+      lifecycle: protect ? { preventDestroy: true } : undefined,
+    });
+    this.bucket = bucket;
+    this.bucketName = bucket.bucket;
+    this.bucketArn = bucket.arn;
+
+    new S3BucketOwnershipControls(this, "ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketPublicAccessBlock(this, "public-access", {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, "sse", {
+      bucket: bucket.id,
+      // The bucket key cuts KMS requests (and cost) for LangSmith's many small objects.
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.keyArn }, bucketKeyEnabled: true }],
+    });
+    const versioning = new S3BucketVersioningA(this, "versioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
+    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+      bucket: bucket.id,
+      // Lifecycle on a versioned bucket must follow versioning (provider docs).
+      dependsOn: [versioning],
+      rule: [
+        { id: "ttl-short", status: "Enabled", filter: [{ prefix: TTL_PREFIXES.short }], expiration: [{ days: cfg.ttlShortDays }] },
+        { id: "ttl-long", status: "Enabled", filter: [{ prefix: TTL_PREFIXES.long }], expiration: [{ days: cfg.ttlLongDays }] },
+        {
+          // Expiry above only adds delete markers in a versioned bucket: this removes the data.
+          id: "noncurrent-versions",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          noncurrentVersionExpiration: [{ noncurrentDays: cfg.noncurrentVersionExpirationDays }],
+          expiration: [{ expiredObjectDeleteMarker: true }],
+        },
+        {
+          id: "abort-incomplete-uploads",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteUploadDays ?? 7 }],
+        },
+      ],
+    });
+
+    this.policy = blobBucketPolicy({ bucketArn: bucket.arn, allowedPrincipalArns: [props.appRoleArn, ...cfg.adminPrincipalArns] });
+    new S3BucketPolicy(this, "policy", { bucket: bucket.id, policy: policyJson(this.policy) });
+  }
+}

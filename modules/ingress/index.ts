@@ -1,0 +1,341 @@
+import { Construct } from "constructs";
+import { Lb, LbAccessLogs } from "@cdktf/provider-aws/lib/lb";
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
+import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { Wafv2WebAcl, Wafv2WebAclRule } from "@cdktf/provider-aws/lib/wafv2-web-acl";
+import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
+import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { EnvironmentConfig } from "../../lib/config/schema";
+import { elbLogDeliveryPrincipal } from "../../lib/elb-log-delivery";
+import { policyDocument, policyJson } from "../../lib/iam";
+import { FRONTEND_SERVICE } from "../../lib/langsmith-values/chart";
+import { Namer } from "../../lib/naming";
+
+/** AWS managed rule groups of the web ACL, in priority order (WAF developer guide, "Baseline rule groups"). */
+export const MANAGED_RULE_GROUPS = [
+  // Known-bad source IPs first: cheapest, and blocks before body inspection.
+  { name: "AWSManagedRulesAmazonIpReputationList", countOnly: [] as string[] },
+  // OWASP-style common rules. LangSmith ingests traces as request bodies far above the group's
+  // 8 KB SizeRestrictions_BODY limit, and traces routinely carry HTML/markdown that
+  // CrossSiteScripting_BODY matches: both are set to count, every other rule blocks.
+  { name: "AWSManagedRulesCommonRuleSet", countOnly: ["SizeRestrictions_BODY", "CrossSiteScripting_BODY"] },
+  { name: "AWSManagedRulesKnownBadInputsRuleSet", countOnly: [] as string[] },
+] as const;
+
+/** Headers removed from WAF logs: LangSmith API keys (`x-api-key`), bearer tokens and session cookies. */
+export const WAF_REDACTED_HEADERS = ["authorization", "x-api-key", "cookie"] as const;
+
+export interface IngressProps {
+  readonly namer: Namer;
+  /**
+   * The environment fields this module reads: `tier` (deletion protection for production),
+   * `exposure` (internet-facing or internal), `dns`, `ingress` (TLS policy, WAF rate limit,
+   * access logs), `aws` (account, region), `observability.logRetentionDays` (WAF and access logs).
+   */
+  readonly env: Pick<EnvironmentConfig, "tier" | "exposure" | "dns" | "ingress" | "aws" | "observability">;
+  readonly vpcId: string;
+  /** The VPC's CIDR: who may reach an internal (`private`) ALB. */
+  readonly vpcCidr: string;
+  /** ALB subnets of a `public` environment. */
+  readonly publicSubnetIds: readonly string[];
+  /** ALB subnets of a `private` environment (the nodes' subnets). */
+  readonly privateSubnetIds: readonly string[];
+  /** The dedicated node security group (BRIEF decision 6): gets 8080 from the ALB. */
+  readonly nodeSecurityGroupId: string;
+  /** CMK for the WAF log group (its policy must allow CloudWatch Logs: `logsServiceUse`). */
+  readonly logsKmsKeyArn: string;
+  /**
+   * More client CIDRs for a `private` ALB: Transit Gateway, Direct Connect or site-to-site VPN
+   * ranges that keep their source address (AWS Client VPN translates to the VPC and needs none).
+   * @default []
+   */
+  readonly additionalPrivateCidrs?: readonly string[];
+  /**
+   * Dual-stack ALB with an AAAA alias. Needs IPv6 CIDRs on the ALB's subnets, which the network
+   * module does not assign; an AAAA alias to an IPv4-only ALB would answer nothing.
+   * @default false
+   */
+  readonly dualStack?: boolean;
+}
+
+const DEFAULTS = { additionalPrivateCidrs: [] as readonly string[], dualStack: false } as const;
+
+/** HTTPS listener port and the plain-HTTP port that only redirects. */
+const HTTPS = 443;
+const HTTP = 80;
+
+/**
+ * The Terraform-owned ingress of LangSmith (BRIEF decision 1): ALB (internet-facing for `public`,
+ * internal for `private`) with an HTTPS listener (ACM certificate, `ingress.sslPolicy`) and an
+ * HTTP listener that only redirects, an IP target group for the frontend pods (bound by the AWS
+ * Load Balancer Controller through a TargetGroupBinding), a WAFv2 web ACL with managed rules and a
+ * rate limit, logged to CloudWatch, the DNS-validated certificate, the Route 53 alias, and
+ * optionally access logs to S3.
+ */
+export class Ingress extends Construct {
+  readonly albArn: string;
+  /** For CloudWatch metrics (`LoadBalancer` dimension). */
+  readonly albArnSuffix: string;
+  readonly albDnsName: string;
+  readonly albZoneId: string;
+  readonly targetGroupArn: string;
+  /** For CloudWatch metrics (`TargetGroup` dimension). */
+  readonly targetGroupArnSuffix: string;
+  readonly albSecurityGroupId: string;
+  readonly webAclArn: string;
+  /** The validated certificate (the HTTPS listener waits for validation). */
+  readonly certificateArn: string;
+  readonly httpsListenerArn: string;
+  readonly wafLogGroupName: string;
+  /** Access-log bucket, when `ingress.accessLogs`. */
+  readonly accessLogsBucketName?: string;
+
+  constructor(scope: Construct, id: string, props: IngressProps) {
+    super(scope, id);
+    const p = { ...DEFAULTS, ...props };
+    const { env, namer } = p;
+    const isPublic = env.exposure === "public";
+    const production = env.tier === "production";
+    const { accountId, region } = env.aws;
+
+    // Security groups: the ALB takes 443/80 from its clients and talks only to the nodes' 8080.
+    const albSg = new SecurityGroup(this, "alb-sg", {
+      // A prefix, not a fixed name: a replacement is created before the old group (still attached
+      // to the ALB) can be deleted.
+      namePrefix: `${namer.name("alb")}-`,
+      description: `LangSmith ALB (${env.exposure}): HTTPS/HTTP in, frontend pods on ${FRONTEND_SERVICE.containerPort} out`,
+      vpcId: p.vpcId,
+      tags: { Name: namer.name("alb") },
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const clients = isPublic ? ["0.0.0.0/0"] : [p.vpcCidr, ...p.additionalPrivateCidrs];
+    const clientsV6 = isPublic && p.dualStack ? ["::/0"] : [];
+    for (const port of [HTTPS, HTTP]) {
+      clients.forEach((cidr, i) =>
+        new VpcSecurityGroupIngressRule(this, `alb-in-${port}-${i}`, {
+          securityGroupId: albSg.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: cidr,
+          description: `${port === HTTPS ? "HTTPS" : "HTTP (redirected to HTTPS)"} from ${isPublic ? "the internet" : cidr}`,
+        }),
+      );
+      clientsV6.forEach((cidr, i) =>
+        new VpcSecurityGroupIngressRule(this, `alb-in6-${port}-${i}`, { securityGroupId: albSg.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv6: cidr }),
+      );
+    }
+    new VpcSecurityGroupEgressRule(this, "alb-out-pods", {
+      securityGroupId: albSg.id, ipProtocol: "tcp", fromPort: FRONTEND_SERVICE.containerPort, toPort: FRONTEND_SERVICE.containerPort,
+      referencedSecurityGroupId: p.nodeSecurityGroupId, description: "LangSmith frontend pods (target type ip)",
+    });
+    new VpcSecurityGroupIngressRule(this, "nodes-in-alb", {
+      securityGroupId: p.nodeSecurityGroupId, ipProtocol: "tcp", fromPort: FRONTEND_SERVICE.containerPort, toPort: FRONTEND_SERVICE.containerPort,
+      referencedSecurityGroupId: albSg.id, description: "LangSmith ALB to frontend pods",
+    });
+
+    // Access logs (ALB writes only to SSE-S3 buckets, so no CMK here).
+    let accessLogs: LbAccessLogs | undefined;
+    let logsPolicy: S3BucketPolicy | undefined;
+    if (env.ingress.accessLogs) {
+      const prefix = "alb";
+      const bucket = new S3Bucket(this, "access-logs", {
+        bucket: namer.name(`alb-logs-${accountId}`, "s3Bucket"),
+        // Production keeps its logs through a destroy; other tiers may be torn down with them.
+        forceDestroy: !production,
+        lifecycle: production ? { preventDestroy: true } : undefined, // policy LS-STATE-001
+      });
+      // Versioned, so a deleted log (covering tracks) stays recoverable until it expires (policy LS-BAK-005).
+      new S3BucketVersioningA(this, "access-logs-versioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
+      new S3BucketOwnershipControls(this, "access-logs-ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+      new S3BucketPublicAccessBlock(this, "access-logs-public-access", { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+      new S3BucketServerSideEncryptionConfigurationA(this, "access-logs-sse", { bucket: bucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+      new S3BucketLifecycleConfiguration(this, "access-logs-lifecycle", {
+        bucket: bucket.id,
+        rule: [{ id: "expire-access-logs", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: env.observability.logRetentionDays }], noncurrentVersionExpiration: [{ noncurrentDays: 30 }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }] }],
+      });
+      logsPolicy = new S3BucketPolicy(this, "access-logs-policy", {
+        bucket: bucket.id,
+        policy: policyJson(
+          policyDocument(
+            { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket.arn, `${bucket.arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            { Sid: "ElbLogDelivery", Effect: "Allow", Principal: elbLogDeliveryPrincipal(region), Action: "s3:PutObject", Resource: `${bucket.arn}/${prefix}/AWSLogs/${accountId}/*` },
+          ),
+        ),
+      });
+      accessLogs = { bucket: bucket.id, prefix, enabled: true };
+      this.accessLogsBucketName = bucket.bucket;
+    }
+
+    const alb = new Lb(this, "alb", {
+      name: namer.name("alb", "loadBalancer"),
+      loadBalancerType: "application",
+      internal: !isPublic,
+      subnets: [...(isPublic ? p.publicSubnetIds : p.privateSubnetIds)],
+      securityGroups: [albSg.id],
+      ipAddressType: p.dualStack ? "dualstack" : "ipv4",
+      // Reject requests with header names that are not valid HTTP (request smuggling).
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: production,
+      // Below the frontend nginx keep-alive (values.yaml frontend.keepAliveTimeout 75 s), so the
+      // ALB never reuses a connection nginx has just closed (intermittent 502s).
+      idleTimeout: 60,
+      accessLogs,
+      // The bucket policy must exist first: ELB writes a test object when logging is enabled.
+      dependsOn: logsPolicy ? [logsPolicy] : undefined,
+    });
+
+    // Target group of pod IPs (target type ip: the controller registers pods, not nodes).
+    const tg = new LbTargetGroup(this, "frontend", {
+      name: namer.name("frontend", "targetGroup"),
+      targetType: "ip",
+      port: FRONTEND_SERVICE.containerPort,
+      protocol: "HTTP",
+      vpcId: p.vpcId,
+      // Pods get SIGTERM when deregistration starts; 30 s matches their terminationGracePeriodSeconds.
+      deregistrationDelay: "30",
+      healthCheck: {
+        enabled: true,
+        path: FRONTEND_SERVICE.healthCheckPath,
+        port: "traffic-port",
+        protocol: "HTTP",
+        matcher: "200",
+        interval: 15,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
+    });
+
+    // Certificate, validated over DNS (validation records in a public zone; ACM resolves them publicly).
+    const cert = new AcmCertificate(this, "certificate", {
+      domainName: env.dns.hostname,
+      validationMethod: "DNS",
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const option = cert.domainValidationOptions.get(0);
+    const validationRecord = new Route53Record(this, "certificate-validation-record", {
+      zoneId: env.dns.certificateValidationZoneId ?? env.dns.hostedZoneId,
+      name: option.resourceRecordName,
+      type: option.resourceRecordType,
+      records: [option.resourceRecordValue],
+      ttl: 60,
+      // The record is a function of the certificate; re-creating it must not fail on the old one.
+      allowOverwrite: true,
+    });
+    const validation = new AcmCertificateValidation(this, "certificate-validation", {
+      certificateArn: cert.arn,
+      validationRecordFqdns: [validationRecord.fqdn],
+    });
+
+    const https = new LbListener(this, "https", {
+      loadBalancerArn: alb.arn,
+      port: HTTPS,
+      protocol: "HTTPS",
+      sslPolicy: env.ingress.sslPolicy,
+      certificateArn: validation.certificateArn,
+      // HSTS from the ALB: browsers stop trying plain HTTP for a year.
+      routingHttpResponseStrictTransportSecurityHeaderValue: "max-age=31536000",
+      defaultAction: [{ type: "forward", targetGroupArn: tg.arn }],
+    });
+    new LbListener(this, "http", {
+      loadBalancerArn: alb.arn,
+      port: HTTP,
+      protocol: "HTTP",
+      defaultAction: [{ type: "redirect", redirect: { protocol: "HTTPS", port: String(HTTPS), statusCode: "HTTP_301" } }],
+    });
+
+    // WAF: managed rule groups, then a per-IP rate limit (requests per 5 minutes).
+    const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
+    const rules: Wafv2WebAclRule[] = MANAGED_RULE_GROUPS.map((g, priority) => ({
+      name: g.name,
+      priority,
+      overrideAction: { none: {} },
+      // `statement` is untyped in the provider bindings (nested depth); written in Terraform's snake_case.
+      statement: {
+        managed_rule_group_statement: {
+          name: g.name,
+          vendor_name: "AWS",
+          rule_action_override: g.countOnly.map((name) => ({ name, action_to_use: { count: {} } })),
+        },
+      },
+      visibilityConfig: visibility(g.name),
+    }));
+    rules.push({
+      name: "RateLimitPerIp",
+      priority: MANAGED_RULE_GROUPS.length,
+      action: { block: {} },
+      statement: { rate_based_statement: { limit: env.ingress.wafRateLimit, aggregate_key_type: "IP", evaluation_window_sec: 300 } },
+      visibilityConfig: visibility("RateLimitPerIp"),
+    });
+    const acl = new Wafv2WebAcl(this, "waf", {
+      name: namer.name("waf", "wafAcl"),
+      description: `LangSmith ${env.dns.hostname}`,
+      scope: "REGIONAL",
+      defaultAction: { allow: {} },
+      rule: rules,
+      visibilityConfig: visibility(namer.name("waf")),
+    });
+    new Wafv2WebAclAssociation(this, "waf-association", { resourceArn: alb.arn, webAclArn: acl.arn });
+
+    // WAF logs: the group name must start with aws-waf-logs-; CloudWatch Logs delivery is allowed
+    // by a resource policy scoped to this account (WAF developer guide, "CloudWatch Logs").
+    const wafLogs = new CloudwatchLogGroup(this, "waf-logs", {
+      name: `aws-waf-logs-${namer.name("waf", "logGroup")}`,
+      retentionInDays: env.observability.logRetentionDays,
+      kmsKeyId: p.logsKmsKeyArn,
+    });
+    const delivery = new CloudwatchLogResourcePolicy(this, "waf-logs-delivery", {
+      policyName: namer.name("waf-logs-delivery"),
+      policyDocument: policyJson(
+        policyDocument({
+          Sid: "WafLogDelivery",
+          Effect: "Allow",
+          Principal: { Service: "delivery.logs.amazonaws.com" },
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: `${wafLogs.arn}:*`,
+          Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:aws:logs:${region}:${accountId}:*` } },
+        }),
+      ),
+    });
+    new Wafv2WebAclLoggingConfiguration(this, "waf-logging", {
+      resourceArn: acl.arn,
+      logDestinationConfigs: [wafLogs.arn],
+      redactedFields: WAF_REDACTED_HEADERS.map((name) => ({ singleHeader: { name } })),
+      dependsOn: [delivery],
+    });
+
+    // DNS: the LangSmith hostname is an alias of the ALB.
+    for (const type of p.dualStack ? ["A", "AAAA"] : ["A"]) {
+      new Route53Record(this, `alias-${type.toLowerCase()}`, {
+        zoneId: env.dns.hostedZoneId,
+        name: env.dns.hostname,
+        type,
+        alias: { name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true },
+      });
+    }
+
+    this.albArn = alb.arn;
+    this.albArnSuffix = alb.arnSuffix;
+    this.albDnsName = alb.dnsName;
+    this.albZoneId = alb.zoneId;
+    this.targetGroupArn = tg.arn;
+    this.targetGroupArnSuffix = tg.arnSuffix;
+    this.albSecurityGroupId = albSg.id;
+    this.webAclArn = acl.arn;
+    this.certificateArn = validation.certificateArn;
+    this.httpsListenerArn = https.arn;
+    this.wafLogGroupName = wafLogs.name;
+  }
+}

@@ -1,0 +1,281 @@
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
+import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
+import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
+import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
+import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { EnvironmentConfig } from "../../lib/config/schema";
+import { policyJson, serviceTrust } from "../../lib/iam";
+import { Namer } from "../../lib/naming";
+import { ENGINES } from "../../versions";
+import { CustomerManagedKey } from "../kms";
+
+/** PostgreSQL listens here; the LangSmith connection URL and the security group use it. */
+export const POSTGRES_PORT = 5432;
+
+export interface PostgresProps {
+  /** The environment: `postgres.*` drives the database, `tier` the default of `preventDestroy`. */
+  readonly env: EnvironmentConfig;
+  readonly namer: Namer;
+  readonly vpcId: string;
+  /** Private data subnets, one per AZ (the DB subnet group). */
+  readonly dataSubnetIds: readonly string[];
+  /** The node security group: the only source allowed on 5432 (BRIEF decision 6). */
+  readonly nodeSecurityGroupId: string;
+  /**
+   * `lifecycle.prevent_destroy` on the database, its KMS key and log groups.
+   * @default env.tier === "production"
+   */
+  readonly preventDestroy?: boolean;
+  /** @default "langsmith" */
+  readonly databaseName?: string;
+  /** Master user; its password is generated and rotated by RDS in Secrets Manager. @default "langsmith" */
+  readonly masterUsername?: string;
+  /** Daily automated backup window (UTC). @default "03:00-04:00" */
+  readonly backupWindow?: string;
+  /** Weekly maintenance window (UTC), must not overlap the backup window. @default "sun:04:30-sun:05:30" */
+  readonly maintenanceWindow?: string;
+  /** Enhanced Monitoring granularity in seconds (1, 5, 10, 15, 30 or 60). @default 60 */
+  readonly monitoringIntervalSeconds?: number;
+  /** Performance Insights retention (7 is the free tier; else a multiple of 31 up to 731). @default 7 */
+  readonly performanceInsightsRetentionDays?: number;
+  /**
+   * Days between rotations of the RDS-managed master password. Unset keeps RDS's own schedule
+   * (every 7 days). Pods read `langsmith-postgres` at start, so a rotation needs a restart of the
+   * LangSmith deployments after ESO has refreshed the secret (docs/backup-restore.md, "Rotation").
+   * @default undefined (RDS default)
+   */
+  readonly masterPasswordRotationDays?: number;
+  /** Retention of the exported PostgreSQL logs. @default env.observability.logRetentionDays */
+  readonly logRetentionDays?: number;
+  /** KMS key for the exported log groups (the stack's logs key). @default undefined (CloudWatch-owned key) */
+  readonly logsKmsKeyArn?: string;
+}
+
+const DEFAULTS = {
+  databaseName: "langsmith",
+  masterUsername: "langsmith",
+  backupWindow: "03:00-04:00",
+  maintenanceWindow: "sun:04:30-sun:05:30",
+  monitoringIntervalSeconds: 60,
+  performanceInsightsRetentionDays: 7,
+} as const;
+
+/** Engine, version and parameter group family of `postgres.engine` (+ optional version override). */
+export function postgresEngine(p: EnvironmentConfig["postgres"]): { engine: string; version: string; family: string; logExports: string[] } {
+  const pin = p.engine === "aurora" ? ENGINES.auroraPostgres : ENGINES.postgres;
+  const version = p.engineVersion ?? pin.version;
+  const major = version.split(".")[0];
+  const familyPrefix = p.engine === "aurora" ? "aurora-postgresql" : "postgres";
+  // The pinned family is used as is; an override's family follows its major (e.g. postgres15).
+  const family = version === pin.version ? pin.parameterGroupFamily : `${familyPrefix}${major}`;
+  // RDS exports server and major-upgrade logs; Aurora PostgreSQL only has the server log.
+  const logExports = p.engine === "aurora" ? ["postgresql"] : ["postgresql", "upgrade"];
+  return { engine: p.engine === "aurora" ? "aurora-postgresql" : "postgres", version, family, logExports };
+}
+
+/**
+ * The LangSmith metadata database: RDS PostgreSQL, or Aurora PostgreSQL (`postgres.engine`),
+ * in the data subnets, reachable only from the node security group on 5432, encrypted with its
+ * own CMK, TLS enforced (`rds.force_ssl=1`), master password managed by RDS in Secrets Manager
+ * (no password in code, config, synthesized JSON or state), IAM database auth on.
+ */
+export class Postgres extends Construct {
+  /** Writer endpoint host name (RDS instance address or Aurora cluster endpoint). */
+  readonly endpointAddress: string;
+  readonly port: number = POSTGRES_PORT;
+  readonly databaseName: string;
+  readonly masterUsername: string;
+  /** ARN of the RDS-managed Secrets Manager secret `{"username","password"}` of the master user. */
+  readonly masterUserSecretArn: string;
+  /** The CMK that encrypts storage, Performance Insights and the master user secret. */
+  readonly kmsKeyArn: string;
+  readonly securityGroupId: string;
+  /** DB instance identifier (RDS) or cluster identifier (Aurora). */
+  readonly identifier: string;
+  /** `dbi-…` (RDS) or `cluster-…` (Aurora) resource id, for `rds-db:connect` policies. */
+  readonly resourceId: string;
+  readonly engine: "rds" | "aurora";
+  /** The RDS instance (engine `rds`) or the Aurora cluster (engine `aurora`). */
+  readonly instance?: DbInstance;
+  readonly cluster?: RdsCluster;
+
+  constructor(scope: Construct, id: string, props: PostgresProps) {
+    super(scope, id);
+    const p = { ...DEFAULTS, ...props };
+    const { env, namer } = props;
+    const cfg = env.postgres;
+    const protect = props.preventDestroy ?? env.tier === "production";
+    const lifecycle = protect ? { preventDestroy: true } : undefined;
+    const engine = postgresEngine(cfg);
+    this.engine = cfg.engine;
+    this.databaseName = p.databaseName;
+    this.masterUsername = p.masterUsername;
+    const identifier = namer.name("postgres", "rdsIdentifier");
+
+    const key = new CustomerManagedKey(this, "key", {
+      alias: namer.name("postgres"),
+      description: `LangSmith ${env.name}: PostgreSQL storage, Performance Insights and master user secret`,
+      accountId: env.aws.accountId,
+      region: env.aws.region,
+      preventDestroy: protect,
+    });
+    this.kmsKeyArn = key.keyArn;
+
+    const subnets = new DbSubnetGroup(this, "subnets", {
+      name: namer.name("postgres"),
+      description: `LangSmith ${env.name}: PostgreSQL in the data subnets`,
+      subnetIds: [...props.dataSubnetIds],
+    });
+
+    // No egress rules: the database never opens connections (Terraform removes AWS's default egress).
+    const sg = new SecurityGroup(this, "sg", {
+      name: namer.name("postgres"),
+      description: `LangSmith ${env.name}: PostgreSQL, 5432 from EKS nodes only`,
+      vpcId: props.vpcId,
+      tags: { Name: namer.name("postgres") },
+    });
+    new VpcSecurityGroupIngressRule(this, "from-nodes", {
+      securityGroupId: sg.id,
+      referencedSecurityGroupId: props.nodeSecurityGroupId,
+      ipProtocol: "tcp",
+      fromPort: POSTGRES_PORT,
+      toPort: POSTGRES_PORT,
+      description: "PostgreSQL from EKS nodes",
+    });
+    this.securityGroupId = sg.id;
+
+    // Enhanced Monitoring publishes OS metrics through this role (AWS-managed policy, RDS docs "USER_Monitoring.OS").
+    const monitoring = new IamRole(this, "monitoring-role", {
+      name: namer.name("rds-monitoring", "iamRole"),
+      assumeRolePolicy: policyJson(serviceTrust("monitoring.rds.amazonaws.com", env.aws.accountId)),
+    });
+    new IamRolePolicyAttachment(this, "monitoring-policy", {
+      role: monitoring.name,
+      policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+    });
+
+    // Pre-created so they get a retention and key; RDS would otherwise create them never-expiring.
+    const logGroups = engine.logExports.map(
+      (kind) =>
+        new CloudwatchLogGroup(this, `log-${kind}`, {
+          name: `/aws/rds/${cfg.engine === "aurora" ? "cluster" : "instance"}/${identifier}/${kind}`,
+          retentionInDays: props.logRetentionDays ?? env.observability.logRetentionDays,
+          kmsKeyId: props.logsKmsKeyArn,
+          lifecycle,
+        }),
+    );
+
+    const common = {
+      backupRetentionPeriod: cfg.backupRetentionDays,
+      copyTagsToSnapshot: true,
+      deletionProtection: cfg.deletionProtection,
+      skipFinalSnapshot: !cfg.finalSnapshot,
+      finalSnapshotIdentifier: cfg.finalSnapshot ? namer.name("postgres-final", "rdsIdentifier") : undefined,
+      // Keep automated backups (point-in-time restore) after a deletion wherever a final snapshot is wanted too.
+      deleteAutomatedBackups: !cfg.finalSnapshot,
+      storageEncrypted: true,
+      kmsKeyId: key.keyArn,
+      // RDS generates the master password and keeps it in Secrets Manager under this CMK.
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: key.keyArn,
+      iamDatabaseAuthenticationEnabled: true,
+      enabledCloudwatchLogsExports: engine.logExports,
+      port: POSTGRES_PORT,
+      dbSubnetGroupName: subnets.name,
+      vpcSecurityGroupIds: [sg.id],
+      engine: engine.engine,
+      engineVersion: engine.version,
+      dependsOn: logGroups,
+      lifecycle,
+    };
+    const perInstance = {
+      instanceClass: cfg.instanceClass,
+      publiclyAccessible: false,
+      autoMinorVersionUpgrade: true,
+      performanceInsightsEnabled: true,
+      performanceInsightsKmsKeyId: key.keyArn,
+      performanceInsightsRetentionPeriod: p.performanceInsightsRetentionDays,
+      monitoringInterval: p.monitoringIntervalSeconds,
+      monitoringRoleArn: monitoring.arn,
+    };
+
+    if (cfg.engine === "aurora") {
+      // Aurora enforces TLS through the cluster parameter group.
+      const params = new RdsClusterParameterGroup(this, "params", {
+        name: namer.name("postgres", "dbParameterGroup"),
+        family: engine.family,
+        description: `LangSmith ${env.name}: TLS required`,
+        parameter: [{ name: "rds.force_ssl", value: "1" }],
+      });
+      const cluster = new RdsCluster(this, "cluster", {
+        ...common,
+        clusterIdentifier: identifier,
+        databaseName: p.databaseName,
+        masterUsername: p.masterUsername,
+        dbClusterParameterGroupName: params.name,
+        preferredBackupWindow: p.backupWindow,
+        preferredMaintenanceWindow: p.maintenanceWindow,
+      });
+      // multiAz: a writer and a reader in another AZ (Aurora fails over to the reader).
+      const count = cfg.multiAz ? 2 : 1;
+      for (let i = 0; i < count; i++) {
+        new RdsClusterInstance(this, `instance-${i + 1}`, {
+          ...perInstance,
+          identifier: namer.name(`postgres-${i + 1}`, "rdsIdentifier"),
+          clusterIdentifier: cluster.clusterIdentifier,
+          engine: cluster.engine,
+          engineVersion: cluster.engineVersion,
+          dbSubnetGroupName: subnets.name,
+          preferredMaintenanceWindow: p.maintenanceWindow,
+          promotionTier: i,
+        });
+      }
+      this.cluster = cluster;
+      this.endpointAddress = cluster.endpoint;
+      this.masterUserSecretArn = cluster.masterUserSecret.get(0).secretArn;
+      this.identifier = cluster.clusterIdentifier;
+      this.resourceId = cluster.clusterResourceId;
+    } else {
+      const params = new DbParameterGroup(this, "params", {
+        name: namer.name("postgres", "dbParameterGroup"),
+        family: engine.family,
+        description: `LangSmith ${env.name}: TLS required`,
+        parameter: [{ name: "rds.force_ssl", value: "1" }],
+      });
+      const db = new DbInstance(this, "db", {
+        ...common,
+        ...perInstance,
+        identifier,
+        dbName: p.databaseName,
+        username: p.masterUsername,
+        parameterGroupName: params.name,
+        allocatedStorage: cfg.allocatedStorageGib,
+        maxAllocatedStorage: cfg.maxAllocatedStorageGib,
+        storageType: "gp3",
+        multiAz: cfg.multiAz,
+        backupWindow: p.backupWindow,
+        maintenanceWindow: p.maintenanceWindow,
+      });
+      this.instance = db;
+      this.endpointAddress = db.address;
+      this.masterUserSecretArn = db.masterUserSecret.get(0).secretArn;
+      this.identifier = db.identifier;
+      this.resourceId = db.resourceId;
+    }
+
+    if (props.masterPasswordRotationDays !== undefined) {
+      new SecretsmanagerSecretRotation(this, "master-rotation", {
+        secretId: this.masterUserSecretArn,
+        rotationRules: { automaticallyAfterDays: props.masterPasswordRotationDays },
+      });
+    }
+  }
+}

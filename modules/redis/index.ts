@@ -1,0 +1,182 @@
+import { Construct } from "constructs";
+import { ElasticacheParameterGroup } from "@cdktf/provider-aws/lib/elasticache-parameter-group";
+import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
+import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
+import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
+import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { EnvironmentConfig } from "../../lib/config/schema";
+import { Namer } from "../../lib/naming";
+import { ENGINES } from "../../versions";
+import { CustomerManagedKey } from "../kms";
+
+export const REDIS_PORT = 6379;
+
+/**
+ * The URL the chart expects with `redis.external.iamAuthProvider: "aws"`: TLS (`rediss`), the
+ * ElastiCache IAM user id as user name, no password (the pods sign a short-lived IAM token).
+ */
+export function redisIamConnectionUrl(userId: string, host: string, port: number = REDIS_PORT): string {
+  return `rediss://${userId}@${host}:${port}`;
+}
+
+export interface RedisProps {
+  /** The environment: `redis.*` drives the group, `tier` the default of `preventDestroy`. */
+  readonly env: EnvironmentConfig;
+  readonly namer: Namer;
+  readonly vpcId: string;
+  /** Private data subnets, one per AZ (the cache subnet group). */
+  readonly dataSubnetIds: readonly string[];
+  /** The node security group: the only source allowed on 6379 (BRIEF decision 6). */
+  readonly nodeSecurityGroupId: string;
+  /**
+   * `lifecycle.prevent_destroy` on the replication group and its key, and a final snapshot on deletion.
+   * @default env.tier === "production"
+   */
+  readonly preventDestroy?: boolean;
+  /** Daily snapshot window (UTC). @default "05:00-06:00" */
+  readonly snapshotWindow?: string;
+  /** Weekly maintenance window (UTC), must not overlap the snapshot window. @default "sun:06:30-sun:07:30" */
+  readonly maintenanceWindow?: string;
+  /**
+   * Redis ACL of the LangSmith IAM user. ElastiCache already blocks administrative commands
+   * (CONFIG, DEBUG, ...) for every user.
+   * @default "on ~* &* +@all"
+   */
+  readonly accessString?: string;
+}
+
+const DEFAULTS = {
+  snapshotWindow: "05:00-06:00",
+  maintenanceWindow: "sun:06:30-sun:07:30",
+  accessString: "on ~* &* +@all",
+} as const;
+
+/**
+ * ElastiCache for Redis OSS (cluster mode off) for LangSmith's cache and queues: data subnets,
+ * 6379 from the node security group only, encrypted at rest (own CMK) and in transit, and
+ * authenticated with ElastiCache IAM auth (BRIEF decision 3): an RBAC user with
+ * `authentication_mode iam` in a user group whose `default` user is disabled. No Redis password
+ * exists anywhere, so none can reach Terraform state.
+ */
+export class Redis extends Construct {
+  readonly primaryEndpointAddress: string;
+  readonly port: number = REDIS_PORT;
+  readonly replicationGroupId: string;
+  readonly replicationGroupArn: string;
+  /** ElastiCache user id (= user name) the LangSmith pods authenticate as. */
+  readonly iamUserId: string;
+  readonly iamUserArn: string;
+  readonly securityGroupId: string;
+  readonly kmsKeyArn: string;
+  /** `rediss://<iam-user-id>@<primary-endpoint>:6379`: not a secret (no password). */
+  readonly connectionUrl: string;
+  readonly replicationGroup: ElasticacheReplicationGroup;
+
+  constructor(scope: Construct, id: string, props: RedisProps) {
+    super(scope, id);
+    const p = { ...DEFAULTS, ...props };
+    const { env, namer } = props;
+    const cfg = env.redis;
+    const protect = props.preventDestroy ?? env.tier === "production";
+
+    const key = new CustomerManagedKey(this, "key", {
+      alias: namer.name("redis"),
+      description: `LangSmith ${env.name}: ElastiCache Redis at-rest encryption`,
+      accountId: env.aws.accountId,
+      region: env.aws.region,
+      preventDestroy: protect,
+    });
+    this.kmsKeyArn = key.keyArn;
+
+    const subnets = new ElasticacheSubnetGroup(this, "subnets", {
+      name: namer.name("redis"),
+      description: `LangSmith ${env.name}: Redis in the data subnets`,
+      subnetIds: [...props.dataSubnetIds],
+    });
+
+    const sg = new SecurityGroup(this, "sg", {
+      name: namer.name("redis"),
+      description: `LangSmith ${env.name}: Redis, 6379 from EKS nodes only`,
+      vpcId: props.vpcId,
+      tags: { Name: namer.name("redis") },
+    });
+    new VpcSecurityGroupIngressRule(this, "from-nodes", {
+      securityGroupId: sg.id,
+      referencedSecurityGroupId: props.nodeSecurityGroupId,
+      ipProtocol: "tcp",
+      fromPort: REDIS_PORT,
+      toPort: REDIS_PORT,
+      description: "Redis from EKS nodes",
+    });
+    this.securityGroupId = sg.id;
+
+    // Own group (same family as the engine pin) so tuning later is a parameter change, not a group swap.
+    const params = new ElasticacheParameterGroup(this, "params", {
+      name: namer.name("redis"),
+      family: ENGINES.redis.parameterGroupFamily,
+      description: `LangSmith ${env.name}: Redis OSS parameters`,
+    });
+
+    // IAM auth needs Redis OSS 7+, TLS, and user_id == user_name (ElastiCache "auth-iam" docs).
+    const userId = namer.name("langsmith", "elasticacheUser");
+    const appUser = new ElasticacheUser(this, "iam-user", {
+      userId,
+      userName: userId,
+      engine: "redis",
+      accessString: p.accessString,
+      authenticationMode: { type: "iam" },
+    });
+    // Every user group must contain a user named "default". This one is switched off ("off",
+    // no commands) and has no password at all: state holds only its id, name, ACL and
+    // authentication type "no-password-required" with password_count 0.
+    const defaultUser = new ElasticacheUser(this, "default-user", {
+      userId: namer.name("redis-default", "elasticacheUser"),
+      userName: "default",
+      engine: "redis",
+      accessString: "off -@all",
+      noPasswordRequired: true,
+    });
+    const group = new ElasticacheUserGroup(this, "users", {
+      userGroupId: namer.name("redis", "elasticacheUser"),
+      engine: "redis",
+      userIds: [defaultUser.userId, appUser.userId],
+    });
+
+    const replicated = cfg.replicas > 0;
+    const rg = new ElasticacheReplicationGroup(this, "group", {
+      replicationGroupId: namer.name("redis", "elasticacheReplicationGroup"),
+      description: `LangSmith ${env.name}: cache and queues`,
+      engine: "redis",
+      engineVersion: ENGINES.redis.version,
+      parameterGroupName: params.name,
+      nodeType: cfg.nodeType,
+      port: REDIS_PORT,
+      // Primary + replicas; with a replica, automatic failover to another AZ.
+      numCacheClusters: 1 + cfg.replicas,
+      automaticFailoverEnabled: replicated,
+      multiAzEnabled: replicated,
+      subnetGroupName: subnets.name,
+      securityGroupIds: [sg.id],
+      atRestEncryptionEnabled: "true",
+      kmsKeyId: key.keyArn,
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: "required",
+      userGroupIds: [group.userGroupId],
+      autoMinorVersionUpgrade: "true",
+      snapshotRetentionLimit: cfg.snapshotRetentionDays,
+      snapshotWindow: p.snapshotWindow,
+      maintenanceWindow: p.maintenanceWindow,
+      finalSnapshotIdentifier: protect ? namer.name("redis-final") : undefined,
+      lifecycle: protect ? { preventDestroy: true } : undefined,
+    });
+    this.replicationGroup = rg;
+    this.primaryEndpointAddress = rg.primaryEndpointAddress;
+    this.replicationGroupId = rg.id;
+    this.replicationGroupArn = rg.arn;
+    this.iamUserId = appUser.userId;
+    this.iamUserArn = appUser.arn;
+    this.connectionUrl = redisIamConnectionUrl(appUser.userId, rg.primaryEndpointAddress, REDIS_PORT);
+  }
+}

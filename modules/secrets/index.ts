@@ -1,0 +1,160 @@
+import { Construct } from "constructs";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { clickhouseConnection } from "../../lib/clickhouse";
+import { EnvironmentConfig } from "../../lib/config/schema";
+import { PolicyDocument, policyDocument } from "../../lib/iam";
+import { Namer } from "../../lib/naming";
+import { K8S_SECRETS, secretCatalog, secretName, SecretSpec } from "../../lib/secrets/catalog";
+import { esoManifests, SecretManifest } from "../../lib/secrets/manifests";
+import { IrsaRole } from "../irsa";
+import { CustomerManagedKey } from "../kms";
+
+export { K8S_SECRETS } from "../../lib/secrets/catalog";
+
+/** The ESO controller's service account (external-secrets chart, release `external-secrets`). */
+export const ESO_SERVICE_ACCOUNT = { namespace: "external-secrets", name: "external-secrets" } as const;
+
+/** What ESO may read: exactly these secrets, decrypted only through Secrets Manager. */
+export function esoReadPolicy(input: { secretArns: readonly string[]; kmsKeyArns: readonly string[]; region: string }): PolicyDocument {
+  return policyDocument(
+    { Sid: "ReadLangsmithSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: [...input.secretArns] },
+    {
+      Sid: "DecryptViaSecretsManager",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: [...input.kmsKeyArns],
+      Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${input.region}.amazonaws.com` } },
+    },
+  );
+}
+
+/** The parts of `Postgres` the secrets need (structural, so tests can pass plain values). */
+export interface PostgresSecretSource {
+  readonly endpointAddress: string;
+  readonly port: number;
+  readonly databaseName: string;
+  /** RDS-managed master user secret (JSON `username`, `password`). */
+  readonly masterUserSecretArn: string;
+  /** The CMK that encrypts that secret. */
+  readonly kmsKeyArn: string;
+}
+
+export interface SecretsProps {
+  readonly env: EnvironmentConfig;
+  readonly namer: Namer;
+  readonly oidcProviderArn: string;
+  /** Issuer host and path without `https://`. */
+  readonly oidcIssuer: string;
+  readonly postgres: PostgresSecretSource;
+  /** `Redis.connectionUrl` (no password: IAM auth). */
+  readonly redis: { readonly connectionUrl: string };
+  /**
+   * `lifecycle.prevent_destroy` on the secrets and their key: losing `api-key-salt` or an
+   * encryption key breaks every API key or encrypted record.
+   * @default env.tier === "production"
+   */
+  readonly preventDestroy?: boolean;
+  /** Days a deleted secret stays recoverable (0 deletes at once). @default 30 when preventDestroy, else 7 */
+  readonly recoveryWindowDays?: number;
+  /** @default "langsmith" */
+  readonly namespace?: string;
+  /** @default "langsmith-secrets-manager" */
+  readonly storeName?: string;
+  /** @default "1h" */
+  readonly refreshInterval?: string;
+}
+
+/**
+ * Application secrets in Secrets Manager (own CMK), created without a version so no value is
+ * ever in Terraform state; the IRSA role of the ESO controller, limited to exactly these secrets
+ * plus the RDS-managed master secret; and the ESO objects (`manifests`) that build
+ * `langsmith-config`, `langsmith-postgres`, `langsmith-redis` and `langsmith-clickhouse`.
+ */
+export class Secrets extends Construct {
+  readonly kmsKeyArn: string;
+  /** The catalog (lib/secrets/catalog.ts) of this environment. */
+  readonly catalog: readonly SecretSpec[];
+  /** Secrets Manager ARN by catalog id. */
+  readonly secretArns: Readonly<Record<string, string>>;
+  /** Secrets Manager name by catalog id (`{prefix}-{env}/langsmith/{id}`). */
+  readonly secretNames: Readonly<Record<string, string>>;
+  /** The ESO controller's role: annotate SA external-secrets/external-secrets with it. */
+  readonly esoRoleArn: string;
+  readonly esoRoleSubjects: readonly string[];
+  readonly esoPolicy: PolicyDocument;
+  readonly storeName: string;
+  /** Kubernetes secret names the chart values point at. */
+  readonly k8sSecretNames = K8S_SECRETS;
+  /** ClusterSecretStore, ExternalSecrets and the Redis Secret, for the local k8s-manifests chart. */
+  readonly manifests: SecretManifest[];
+
+  constructor(scope: Construct, id: string, props: SecretsProps) {
+    super(scope, id);
+    const { env, namer } = props;
+    const protect = props.preventDestroy ?? env.tier === "production";
+    this.storeName = props.storeName ?? "langsmith-secrets-manager";
+
+    const key = new CustomerManagedKey(this, "key", {
+      alias: namer.name("secrets"),
+      description: `LangSmith ${env.name}: application secrets in Secrets Manager`,
+      accountId: env.aws.accountId,
+      region: env.aws.region,
+      preventDestroy: protect,
+    });
+    this.kmsKeyArn = key.keyArn;
+
+    this.catalog = secretCatalog(env);
+    const arns: Record<string, string> = {};
+    const names: Record<string, string> = {};
+    for (const spec of this.catalog) {
+      // No aws_secretsmanager_secret_version: the value is put out of band and Terraform never
+      // reads or overwrites it (the secret resource does not track versions).
+      const secret = new SecretsmanagerSecret(this, spec.id, {
+        name: secretName(namer.base, spec.id),
+        description: `LangSmith ${env.name}: ${spec.description}`,
+        kmsKeyId: key.keyArn,
+        recoveryWindowInDays: props.recoveryWindowDays ?? (protect ? 30 : 7),
+        tags: { "langsmith/secret-source": spec.source, "langsmith/k8s-secret": `${spec.target.secret}.${spec.target.key}` },
+        lifecycle: protect ? { preventDestroy: true } : undefined,
+      });
+      arns[spec.id] = secret.arn;
+      names[spec.id] = secret.name;
+    }
+    this.secretArns = arns;
+    this.secretNames = names;
+
+    this.esoPolicy = esoReadPolicy({
+      secretArns: [...Object.values(arns), props.postgres.masterUserSecretArn],
+      kmsKeyArns: [key.keyArn, props.postgres.kmsKeyArn],
+      region: env.aws.region,
+    });
+    const eso = new IrsaRole(this, "eso-role", {
+      roleName: namer.name("irsa-external-secrets", "iamRole"),
+      oidcProviderArn: props.oidcProviderArn,
+      oidcIssuer: props.oidcIssuer,
+      namespace: ESO_SERVICE_ACCOUNT.namespace,
+      serviceAccounts: [ESO_SERVICE_ACCOUNT.name],
+      policies: { "read-langsmith-secrets": this.esoPolicy },
+    });
+    this.esoRoleArn = eso.roleArn;
+    this.esoRoleSubjects = eso.subjects;
+
+    const { password: _source, ...clickhouse } = clickhouseConnection(env.clickhouse);
+    this.manifests = esoManifests({
+      namespace: props.namespace ?? "langsmith",
+      storeName: this.storeName,
+      region: env.aws.region,
+      refreshInterval: props.refreshInterval ?? "1h",
+      secrets: this.catalog.map((s) => ({ ...s, ref: arns[s.id] })),
+      oauth: env.auth.model === "oidc" ? { clientId: env.auth.clientId, issuerUrl: env.auth.issuerUrl } : undefined,
+      postgres: {
+        host: props.postgres.endpointAddress,
+        port: props.postgres.port,
+        database: props.postgres.databaseName,
+        masterUserSecretArn: props.postgres.masterUserSecretArn,
+      },
+      redis: props.redis,
+      clickhouse,
+    });
+  }
+}
