@@ -7,4 +7,5 @@ module.exports = {
   moduleFileExtensions: ["ts", "js", "json"],
   // Synth-heavy suites share the provider classes; two workers match the 2-core CI machines.
   maxWorkers: 2,
+  globalSetup: "<rootDir>/__tests__/global-setup.ts",
 };

@@ -1,4 +1,7 @@
 /** Test helpers: build environments from the shipped ones and synthesize stacks. */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { Testing } from "cdktf";
 import { ENVIRONMENTS } from "../environments";
 import { loadEnvironment } from "../lib/config/load";
@@ -22,14 +25,31 @@ export function envWith(name: "dev" | "staging" | "prod", changes: Json = {}): E
 
 const cache = new Map<string, Json>();
 
-/** Synthesized Terraform JSON of one environment's stack (validations run). */
+/**
+ * Synthesized Terraform JSON of one environment's stack (validations run). Each environment is
+ * synthesized once per test run: jest's global setup (`__tests__/global-setup.ts`) gives the
+ * run a fresh directory, shared by all test files and workers, keyed by the environment's data.
+ */
 export function synthEnv(env: EnvironmentConfig): Json {
   const key = JSON.stringify(env);
   const hit = cache.get(key);
   if (hit) return hit;
-  const app = Testing.app();
-  const stack = new LangsmithStack(app, { env });
-  const json = JSON.parse(Testing.synth(stack, true)) as Json;
+  const dir = process.env.LS_SYNTH_CACHE;
+  const file = dir && join(dir, `${createHash("sha256").update(key).digest("hex").slice(0, 16)}.json`);
+  let text: string;
+  if (file && existsSync(file)) {
+    text = readFileSync(file, "utf8");
+  } else {
+    const app = Testing.app();
+    const stack = new LangsmithStack(app, { env });
+    text = Testing.synth(stack, true);
+    if (file) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(`${file}.${process.pid}`, text);
+      renameSync(`${file}.${process.pid}`, file); // atomic for the other worker
+    }
+  }
+  const json = JSON.parse(text) as Json;
   cache.set(key, json);
   return json;
 }

@@ -23,6 +23,8 @@ export default defineEnvironment("development", {
   auth: { model: "token" },
   langsmith: { initialOrgAdminEmail: "langsmith-admins+dev@example.com" },
   clickhouse: { mode: "in-cluster", storageGib: 100, storageIops: 3000, storageThroughputMiBps: 125, snapshotRetentionDays: 7 },
+  // GitHub Actions plans pull requests and applies merges with roles from the bootstrap stack.
+  ci: { githubRepository: "example-org/langsmith-aws", oidcProvider: "create" },
   state: {
     backend: "s3",
     bucket: "ls-tfstate-111111111111-us-west-2",

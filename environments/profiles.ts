@@ -9,8 +9,11 @@
 import { deepMerge } from "../lib/merge";
 import { DeepPartial, EnvironmentConfig, NodePool, Tier } from "../lib/config/schema";
 
-/** Fields every environment file decides itself (the walkthrough's "inputs you must decide up front"). */
-type Decided = "name" | "tier" | "owner" | "costCenter" | "aws" | "network" | "dns" | "exposure" | "auth" | "clickhouse" | "state";
+/**
+ * Fields every environment file decides itself (the walkthrough's "inputs you must decide up front").
+ * `ci` (the GitHub repository and OIDC provider, optional) has no tier default either.
+ */
+type Decided = "name" | "tier" | "owner" | "costCenter" | "aws" | "network" | "dns" | "exposure" | "auth" | "clickhouse" | "state" | "ci";
 
 type Profile = Omit<EnvironmentConfig, Decided | "nodePools" | "langsmith"> & {
   nodePools: { general: NodePool; clickhouse?: NodePool };

@@ -32,6 +32,8 @@ export default defineEnvironment("production", {
     user: "langsmith",
     tls: true,
   },
+  // GitHub Actions plans pull requests and applies merges with roles from the bootstrap stack.
+  ci: { githubRepository: "example-org/langsmith-aws", oidcProvider: "create" },
   state: {
     backend: "s3",
     bucket: "ls-tfstate-222222222222-us-west-2",

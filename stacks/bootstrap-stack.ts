@@ -10,10 +10,25 @@ import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucke
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { EnvironmentConfig } from "../lib/config/schema";
+import { ciNames, GITHUB_OIDC_HOST, githubSubjects } from "../lib/ci";
 import { policyDocument, policyJson } from "../lib/iam";
+import { CiRoles, GithubOidcProvider } from "../modules/ci-role";
 import { CustomerManagedKey } from "../modules/kms";
 import { requireTerraformVersion } from "./providers";
 import { enforcePolicy, stateStackPolicy } from "../lib/policy/enforce";
+
+/** An environment whose GitHub Actions roles this bootstrap stack creates (its `ci` block). */
+export interface CiTarget {
+  readonly environment: string;
+  readonly names: ReturnType<typeof ciNames>;
+  /** Exact OIDC subjects of the plan and apply jobs. */
+  readonly subjects: { readonly plan: string; readonly apply: string };
+  readonly stateKey: string;
+  /** The environment's DynamoDB lock table (absent with the S3 lockfile). */
+  readonly lockTable?: string;
+  readonly hostname: string;
+  readonly hostedZoneId: string;
+}
 
 /** Environments that keep state in S3, grouped by the account and region of their bucket. */
 export interface BootstrapTarget {
@@ -24,6 +39,10 @@ export interface BootstrapTarget {
   readonly environments: readonly string[];
   readonly owner: string;
   readonly costCenter: string;
+  /** CI roles to create, one set per environment with a `ci` block. */
+  readonly ci: readonly CiTarget[];
+  /** Whether this stack creates the account's GitHub OIDC provider (`ci.oidcProvider: "create"`). */
+  readonly createsGithubOidcProvider: boolean;
 }
 
 export function bootstrapTargets(envs: readonly EnvironmentConfig[]): BootstrapTarget[] {
@@ -33,6 +52,17 @@ export function bootstrapTargets(envs: readonly EnvironmentConfig[]): BootstrapT
     const key = `${env.aws.accountId}/${env.aws.region}/${env.state.bucket}`;
     const prior = byKey.get(key);
     const tables = env.state.locking === "dynamodb" && env.state.lockTable ? [env.state.lockTable] : [];
+    const ci: CiTarget[] = env.ci
+      ? [{
+          environment: env.name,
+          names: ciNames(env),
+          subjects: githubSubjects(env),
+          stateKey: env.state.key,
+          lockTable: tables[0],
+          hostname: env.dns.hostname,
+          hostedZoneId: env.dns.hostedZoneId,
+        }]
+      : [];
     byKey.set(key, {
       accountId: env.aws.accountId,
       region: env.aws.region,
@@ -41,6 +71,8 @@ export function bootstrapTargets(envs: readonly EnvironmentConfig[]): BootstrapT
       environments: [...(prior?.environments ?? []), env.name],
       owner: prior?.owner ?? env.owner,
       costCenter: prior?.costCenter ?? env.costCenter,
+      ci: [...(prior?.ci ?? []), ...ci],
+      createsGithubOidcProvider: (prior?.createsGithubOidcProvider ?? false) || env.ci?.oidcProvider === "create",
     });
   }
   return [...byKey.values()];
@@ -114,8 +146,9 @@ export class BootstrapStack extends TerraformStack {
         },
       ],
     });
+    const tables = new Map<string, DynamodbTable>();
     for (const table of t.lockTables) {
-      new DynamodbTable(this, `lock-${table}`, {
+      tables.set(table, new DynamodbTable(this, `lock-${table}`, {
         name: table,
         billingMode: "PAY_PER_REQUEST",
         hashKey: "LockID",
@@ -124,10 +157,36 @@ export class BootstrapStack extends TerraformStack {
         serverSideEncryption: { enabled: true, kmsKeyArn: key.keyArn },
         deletionProtectionEnabled: true,
         lifecycle: { preventDestroy: true },
-      });
+      }));
     }
     new TerraformOutput(this, "state_bucket", { value: bucket.bucket });
     new TerraformOutput(this, "state_kms_key_arn", { value: key.keyArn });
     enforcePolicy(this, stateStackPolicy(id));
+
+    // GitHub Actions: the account's OIDC provider (once per account) and each environment's roles.
+    if (t.ci.length === 0) return;
+    const oidcProviderArn = t.createsGithubOidcProvider
+      ? new GithubOidcProvider(this, "github-oidc").arn
+      : // Created by another bootstrap stack or outside Terraform: not in this state, so named by its fixed ARN.
+        `arn:aws:iam::${t.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
+    for (const c of t.ci) {
+      const roles = new CiRoles(this, `ci-${c.environment}`, {
+        oidcProviderArn,
+        names: c.names,
+        subjects: c.subjects,
+        scope: {
+          accountId: t.accountId,
+          region: t.region,
+          resourcePrefix: c.names.resourcePrefix,
+          ciPrefix: c.names.policyPrefix,
+          environmentTag: c.environment,
+          hostname: c.hostname,
+          hostedZoneId: c.hostedZoneId,
+          state: { bucketArn: bucket.arn, key: c.stateKey, kmsKeyArn: key.keyArn, lockTableArn: c.lockTable ? tables.get(c.lockTable)?.arn : undefined },
+        },
+      });
+      new TerraformOutput(this, `ci_${c.environment}_plan_role_arn`, { value: roles.planRoleArn, description: `repository variable AWS_PLAN_ROLE_ARN_${c.environment.toUpperCase()}` });
+      new TerraformOutput(this, `ci_${c.environment}_apply_role_arn`, { value: roles.applyRoleArn, description: "variable AWS_APPLY_ROLE_ARN of the GitHub environment" });
+    }
   }
 }

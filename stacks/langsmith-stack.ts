@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { EnvironmentConfig } from "../lib/config/schema";
@@ -16,6 +16,9 @@ import { Ingress } from "../modules/ingress";
 import { LangsmithRelease } from "../modules/langsmith-release";
 import { Observability } from "../modules/observability";
 import { targetGroupBinding } from "../lib/target-group-binding";
+import { ciArns } from "../lib/ci";
+import { PermissionsBoundary } from "../modules/ci-role/boundary";
+import { PlanRoleClusterAccess } from "../modules/ci-role/cluster-access";
 import { configureBackend } from "./backend";
 import { awsProvider, clusterProviders, defaultTags, requireTerraformVersion } from "./providers";
 import { enforcePolicy } from "../lib/policy/enforce";
@@ -57,6 +60,8 @@ export class LangsmithStack extends TerraformStack {
     requireTerraformVersion(this);
     configureBackend(this, env);
     awsProvider(this, env);
+    // The CI apply role may only create roles that carry this boundary (docs/ci-role.md).
+    if (env.ci) Aspects.of(this).add(new PermissionsBoundary(ciArns(env).boundaryPolicy));
 
     const n = (this.namer = new Namer(env.prefix, env.name));
     const clusterName = n.name("eks", "eksCluster");
@@ -109,6 +114,8 @@ export class LangsmithStack extends TerraformStack {
       nodeGroups: nodeGroupSpecs(env.nodePools),
       instanceTags: defaultTags(env),
     });
+    // CI pull-request plans refresh the helm/kubernetes resources as the plan role (docs/ci-role.md).
+    if (env.ci) new PlanRoleClusterAccess(this, "ci-plan-cluster-access", { clusterName: this.cluster.clusterName, principalArn: ciArns(env).planRole });
     const providers = clusterProviders(this, env, this.cluster);
     this.kubernetesProvider = providers.kubernetes;
     this.helmProvider = providers.helm;

@@ -190,6 +190,6 @@ describe("public API endpoint", () => {
 
   test("admins from config get access entries", () => {
     const env = envWith("dev", { eks: { adminPrincipalArns: ["arn:aws:iam::111111111111:role/platform-admin"] } });
-    expect(resource(synthEnv(env), "aws_eks_access_entry").principal_arn).toBe("arn:aws:iam::111111111111:role/platform-admin");
+    expect(resource(synthEnv(env), "aws_eks_access_entry", "eks_admin").principal_arn).toBe("arn:aws:iam::111111111111:role/platform-admin");
   });
 });

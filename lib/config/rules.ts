@@ -9,6 +9,7 @@ import { azBelongsToRegion, isKnownRegion } from "../regions";
 import { EnvironmentConfig } from "./schema";
 import { capacityProblems } from "../capacity";
 import { waiverProblems } from "../policy/engine";
+import { ciArns } from "../ci";
 import { sizingProblems } from "../langsmith-values/sizing";
 
 export interface Problem {
@@ -254,6 +255,31 @@ const alarmThresholds: EnvironmentRule = (env) => {
     : [];
 };
 
+const ci: EnvironmentRule = (env) => {
+  if (!env.ci) return [];
+  const problems: Problem[] = [];
+  if (env.state.backend === "cloud") {
+    problems.push({
+      path: "ci",
+      message: "must be absent with the Terraform Cloud backend (Terraform Cloud runs plan and apply itself, with dynamic provider credentials)",
+      value: env.ci,
+      fix: "remove ci and set up the workspace's run role (docs/terraform-cloud.md)",
+    });
+  }
+  const planRole = ciArns(env).planRole;
+  env.eks.adminPrincipalArns.forEach((arn, i) => {
+    if (arn === planRole) {
+      problems.push({
+        path: `eks.adminPrincipalArns.${i}`,
+        message: "must not list the CI plan role: it gets its own read-only access entry (EKS allows one entry per principal, and plans need no admin)",
+        value: arn,
+        fix: "remove it",
+      });
+    }
+  });
+  return problems;
+};
+
 const waivers: EnvironmentRule = (env) => {
   const seen = new Set<string>();
   const twice = env.policy.waivers.flatMap((w, i) => {
@@ -284,6 +310,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   blobStorage,
   stateBackend,
   alarmThresholds,
+  ci,
   waivers,
 ];
 
@@ -316,6 +343,26 @@ export const FLEET_RULES: readonly FleetRule[] = [
         }
       }),
     );
+    return problems;
+  },
+  // IAM allows one OIDC provider per URL and account: only one bootstrap stack may create it.
+  (envs) => {
+    const creator = new Map<string, { file: string; stack: string }>();
+    const problems: (Problem & { file: string })[] = [];
+    for (const { file, config: c } of envs) {
+      if (c.ci?.oidcProvider !== "create" || c.state.backend !== "s3") continue;
+      const stack = `${c.aws.region}/${c.state.bucket}`;
+      const prior = creator.get(c.aws.accountId);
+      if (!prior) creator.set(c.aws.accountId, { file, stack });
+      else if (prior.stack !== stack) {
+        problems.push({
+          file,
+          path: "ci.oidcProvider",
+          message: `must be "existing": ${prior.file} already creates the GitHub OIDC provider of account ${c.aws.accountId} in another bootstrap stack (one provider per account)`,
+          value: "create",
+        });
+      }
+    }
     return problems;
   },
 ];

@@ -153,6 +153,29 @@ const CloudStateSchema = z
   })
   .strict();
 
+/**
+ * CI through GitHub Actions: the bootstrap stack of the environment's state bucket creates a
+ * plan role (trusted by the repository's `pull_request` workflows) and an apply role (trusted
+ * by its jobs in one GitHub environment). See docs/ci-role.md.
+ */
+const CiSchema = z
+  .object({
+    /** `owner/name` of the GitHub repository whose workflows plan and apply this environment. */
+    githubRepository: z.string().regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, "must be a GitHub repository like owner/name"),
+    /**
+     * GitHub environment the apply job runs in (`environment:` in .github/workflows/apply.yml);
+     * the apply role trusts only `repo:<githubRepository>:environment:<this>`.
+     * @default the environment name
+     */
+    githubEnvironment: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, "must be a GitHub environment name (letters, digits, . _ -)").optional(),
+    /**
+     * The account's IAM OIDC provider for token.actions.githubusercontent.com (one per account):
+     * `create` it in this environment's bootstrap stack, or use the `existing` one.
+     */
+    oidcProvider: z.enum(["create", "existing"]),
+  })
+  .strict();
+
 export const EnvironmentSchema = z
   .object({
     /** Short name; becomes part of every resource name and the stack name `langsmith-<name>`. */
@@ -281,6 +304,8 @@ export const EnvironmentSchema = z
       })
       .strict(),
     state: z.discriminatedUnion("backend", [S3StateSchema, CloudStateSchema]),
+    /** GitHub Actions plan/apply roles; absent: CI brings its own credentials. */
+    ci: CiSchema.optional(),
     policy: z
       .object({
         waivers: z.array(z.object({ rule: z.string().min(1), reason: z.string().min(10, "must explain why (10+ characters)") }).strict()),

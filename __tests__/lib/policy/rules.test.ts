@@ -331,6 +331,13 @@ const CASES: Case[] = [
     aws_iam_role: { r: { assume_role_policy: doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }) } },
   }, ["aws_iam_role.r: trust policy statement 1 allows Principal \"*\" without a condition", "aws_s3_bucket_policy.p: policy statement 1 allows Principal \"*\" without a condition"]),
   pass("LS-IAM-005", "Describe* on *, s3:* on one bucket", { aws_iam_role_policy: { p: { policy: doc({ Effect: "Allow", Action: ["ec2:Describe*"], Resource: "*" }, { Effect: "Allow", Action: "s3:*", Resource: ref("aws_s3_bucket.b", "arn") }) } } }),
+  pass("LS-IAM-005", "ec2:* in permissions boundaries (named by a role, or by an iam:PermissionsBoundary condition)", {
+    aws_iam_policy: { boundary: { policy: doc({ Effect: "Allow", Action: ["ec2:*"], Resource: "*" }) }, ci: { policy: doc({ Effect: "Allow", Action: ["logs:*"], Resource: "*" }) } },
+    aws_iam_role: { r: { permissions_boundary: ref("aws_iam_policy.boundary", "arn") } },
+    aws_iam_role_policy: {
+      apply: { policy: doc({ Effect: "Allow", Action: "iam:CreateRole", Resource: "arn:aws:iam::111111111111:role/ls-*", Condition: { StringEquals: { "iam:PermissionsBoundary": ref("aws_iam_policy.ci", "arn") } } }) },
+    },
+  }),
   fail("LS-IAM-005", "s3:* on *", { aws_iam_role_policy: { p: { policy: doc({ Effect: "Allow", Action: ["s3:*", "kms:Decrypt"], Resource: "*" }) } } }, "aws_iam_role_policy.p: policy statement 1 allows s3:* on \"*\""),
   pass("LS-IAM-006", "IAM user group", { aws_elasticache_replication_group: { r: redis() } }),
   fail("LS-IAM-006", "no auth", { aws_elasticache_replication_group: { r: redis({ user_group_ids: undefined }) } }, "aws_elasticache_replication_group.r: Redis accepts unauthenticated connections"),

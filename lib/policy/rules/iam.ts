@@ -1,6 +1,6 @@
 /** Least-privilege IAM (reference architecture section 10; BRIEF: no `*` on `*`, no PassRole on `*`, exact IRSA trust). */
 import type { PolicyResource, RuleContext } from "../types";
-import { blocks, globMatch, isSet, list, policyStatements, Statement, statementLabel, unresolved } from "../values";
+import { blocks, globMatch, isSet, list, pointsAt, policyStatements, Statement, statementLabel, unresolved } from "../values";
 import { ALL_TIERS, each, rule } from "./rule";
 
 interface PolicyDoc {
@@ -49,6 +49,18 @@ function resourcePolicies(ctx: RuleContext): PolicyDoc[] {
     if (statements) docs.push({ resource: r, label: "trust policy", statements });
   }
   return docs;
+}
+
+/**
+ * Managed policies used as permissions boundaries: named by a role's `permissions_boundary`, or
+ * by an `iam:PermissionsBoundary` condition (a CI role may create roles only with this boundary).
+ */
+function boundaryPolicies(ctx: RuleContext): Set<string> {
+  const conditionValues = [...identityPolicies(ctx), ...resourcePolicies(ctx)].flatMap((d) =>
+    d.statements.flatMap((s) => Object.values(s.Condition).flatMap((kv) => Object.entries(kv ?? {}).filter(([k]) => k.toLowerCase() === "iam:permissionsboundary").map(([, v]) => v))),
+  );
+  const refs = [...ctx.ofType("aws_iam_role").map((r) => r.values.permissions_boundary), ...conditionValues];
+  return new Set(ctx.ofType("aws_iam_policy").filter((p) => refs.some((v) => pointsAt(v, p))).map((p) => p.address));
 }
 
 const FULL_WILDCARD = (a: string) => a === "*" || a === "*:*";
@@ -159,20 +171,24 @@ export const IAM_RULES = [
   }),
   rule({
     id: "LS-IAM-005",
-    title: "Identity policies grant no service-wide wildcard (`s3:*`) on every resource",
+    title: "Identity policies grant no service-wide wildcard (`s3:*`) on every resource (permissions boundaries excepted)",
     severity: "medium",
     tiers: ALL_TIERS,
-    rationale: "`<service>:*` on `*` includes that service's destructive and permission-changing actions on every resource.",
+    rationale: "`<service>:*` on `*` includes that service's destructive and permission-changing actions on every resource; a boundary only caps what other policies grant.",
     source: "AWS FSBP IAM.21",
-    check: (ctx, fail) =>
-      identityPolicies(ctx).flatMap((d) =>
+    check: (ctx, fail) => {
+      const boundaries = boundaryPolicies(ctx);
+      return identityPolicies(ctx)
+        .filter((d) => !boundaries.has(d.resource.address))
+        .flatMap((d) =>
         d.statements.flatMap((s, i) => {
           const wild = s.Action.filter((a) => /^[a-z0-9-]+:\*$/i.test(a) && !globMatch(a, "iam:PassRole"));
           return allows(s) && wild.length > 0 && ANY_RESOURCE(s)
             ? [fail(d.resource, `${d.label} ${statementLabel(s, i)} allows ${wild.join(", ")} on "*"`, "list the actions needed, or scope Resource to ARNs")]
             : [];
         }),
-      ),
+      );
+    },
   }),
   rule({
     id: "LS-IAM-006",

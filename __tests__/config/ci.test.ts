@@ -1,0 +1,92 @@
+import { ConfigError, loadEnvironments } from "../../lib/config/load";
+import { ciArns, ciNames, githubEnvironment, githubSubjects } from "../../lib/ci";
+import { deepMerge } from "../../lib/merge";
+import { envWith, Json, shippedInput } from "../helpers";
+
+function problems(sources: { file: string; input: Json }[]): string[] {
+  try {
+    loadEnvironments(sources);
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+}
+const one = (name: "dev" | "staging" | "prod", changes: Json, mutate?: (i: Json) => void) => {
+  const input = deepMerge<Json>(shippedInput(name), changes);
+  mutate?.(input);
+  return problems([{ file: `environments/${name}.ts`, input }]);
+};
+const TFC = { backend: "cloud", organization: "acme", workspace: "langsmith-dev", hostname: "app.terraform.io" };
+
+describe("ci block", () => {
+  test.each<[string, Json, ((i: Json) => void) | undefined, string]>([
+    ["repository without owner", { ci: { githubRepository: "langsmith-aws" } }, undefined, "environments/dev.ts: ci.githubRepository must be a GitHub repository like owner/name, got langsmith-aws"],
+    ["repository as a URL", { ci: { githubRepository: "https://github.com/acme/langsmith" } }, undefined, "environments/dev.ts: ci.githubRepository must be a GitHub repository like owner/name, got https://github.com/acme/langsmith"],
+    ["GitHub environment with a space", { ci: { githubEnvironment: "dev env" } }, undefined, "environments/dev.ts: ci.githubEnvironment must be a GitHub environment name (letters, digits, . _ -), got dev env"],
+    ["unknown OIDC provider mode", { ci: { oidcProvider: "import" } }, undefined, "environments/dev.ts: ci.oidcProvider must be one of create | existing, got import"],
+    [
+      "ci with the Terraform Cloud backend",
+      { eks: { clusterAuth: "token" } },
+      (i) => (i.state = TFC),
+      'environments/dev.ts: ci must be absent with the Terraform Cloud backend (Terraform Cloud runs plan and apply itself, with dynamic provider credentials), got {"githubRepository":"example-org/langsmith-aws","oidcProvider":"create"}; remove ci and set up the workspace\'s run role (docs/terraform-cloud.md)',
+    ],
+    [
+      "the CI plan role listed as cluster admin",
+      { eks: { adminPrincipalArns: ["arn:aws:iam::111111111111:role/ls-dev-ci-plan"] } },
+      undefined,
+      "environments/dev.ts: eks.adminPrincipalArns.0 must not list the CI plan role: it gets its own read-only access entry (EKS allows one entry per principal, and plans need no admin), got arn:aws:iam::111111111111:role/ls-dev-ci-plan; remove it",
+    ],
+  ])("%s", (_title, changes, mutate, expected) => {
+    expect(one("dev", changes, mutate).join("\n")).toContain(expected);
+  });
+
+  test("is optional: an environment without it loads and gets no CI roles", () => {
+    expect(one("dev", {}, (i) => delete i.ci)).toEqual([]);
+  });
+
+  test("a Terraform Cloud environment without ci loads", () => {
+    expect(one("dev", { eks: { clusterAuth: "token" } }, (i) => { i.state = TFC; delete i.ci; })).toEqual([]);
+  });
+
+  test("only one bootstrap stack per account may create the GitHub OIDC provider", () => {
+    const dev = shippedInput("dev");
+    const fork = (changes: Json) => ({
+      file: "environments/dev2.ts",
+      input: deepMerge<Json>(dev, { name: "dev2", network: { vpcCidr: "10.11.0.0/16" }, dns: { hostname: "langsmith.dev2.example.com" }, ...changes }),
+    });
+    // Same account, another region (so another bootstrap stack): must use the existing provider.
+    const elsewhere = {
+      aws: { region: "us-east-2", availabilityZones: ["us-east-2a", "us-east-2b"] },
+      state: { bucket: "ls-tfstate-111111111111-us-east-2", key: "langsmith/dev2/terraform.tfstate" },
+    };
+    expect(problems([{ file: "environments/dev.ts", input: dev }, fork(elsewhere)])).toEqual([
+      'environments/dev2.ts: ci.oidcProvider must be "existing": environments/dev.ts already creates the GitHub OIDC provider of account 111111111111 in another bootstrap stack (one provider per account), got create',
+    ]);
+    expect(problems([{ file: "environments/dev.ts", input: dev }, fork({ ...elsewhere, ci: { oidcProvider: "existing" } })])).toEqual([]);
+    // Same bootstrap stack (same region and bucket): it creates the provider once for both.
+    expect(problems([{ file: "environments/dev.ts", input: dev }, fork({ state: { key: "langsmith/dev2/terraform.tfstate" } })])).toEqual([]);
+  });
+});
+
+describe("lib/ci", () => {
+  const dev = envWith("dev");
+
+  test("names every CI object {prefix}-{env}-ci-* and the resource scope {prefix}-{env}-", () => {
+    expect(ciNames(dev)).toEqual({
+      planRole: "ls-dev-ci-plan",
+      applyRole: "ls-dev-ci-apply",
+      boundaryPolicy: "ls-dev-ci-boundary",
+      policyPrefix: "ls-dev-ci-",
+      resourcePrefix: "ls-dev-",
+    });
+    expect(ciArns(dev).boundaryPolicy).toBe("arn:aws:iam::111111111111:policy/ls-dev-ci-boundary");
+  });
+
+  test("subjects are the exact claims GitHub issues for pull_request jobs and environment jobs", () => {
+    expect(githubSubjects(dev)).toEqual({ plan: "repo:example-org/langsmith-aws:pull_request", apply: "repo:example-org/langsmith-aws:environment:dev" });
+    const custom = envWith("dev", { ci: { githubEnvironment: "development" } });
+    expect(githubEnvironment(custom)).toBe("development");
+    expect(githubSubjects(custom).apply).toBe("repo:example-org/langsmith-aws:environment:development");
+  });
+});

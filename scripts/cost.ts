@@ -1,0 +1,116 @@
+/**
+ * `npm run cost [-- <env|stack> ...] [--json]` (`node dist/scripts/cost.js`): the estimated monthly
+ * cost of every environment (or the ones named) by component, next to the cheapest node
+ * configuration that still meets the reference's minimum capacity. An environment with a region,
+ * instance type, database class or cache node type the price table lacks is reported by name
+ * (exit code 1), never priced wrong.
+ */
+import { ENVIRONMENTS } from "../environments";
+import { allocatable, INSTANCE_CATALOG } from "../lib/capacity";
+import { loadEnvironments } from "../lib/config/load";
+import { EnvironmentConfig } from "../lib/config/schema";
+import { compareWithCheapest, CostComparison, CostError, CostLine } from "../lib/cost/model";
+import { PRICES } from "../lib/cost/prices";
+
+const usd = (n: number | undefined) => (n === undefined ? "-" : n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+
+export interface CostReport {
+  readonly text: string;
+  readonly json: unknown;
+  /** Environments that could not be priced. */
+  readonly failed: readonly string[];
+}
+
+function capacityNote(line: CostLine | undefined): string {
+  const m = line && /^(\d+) x ([a-z0-9]+\.[a-z0-9]+)/.exec(line.detail);
+  if (!m || !INSTANCE_CATALOG[m[2]]) return "";
+  const a = allocatable(INSTANCE_CATALOG[m[2]]);
+  const n = Number(m[1]);
+  return `${Math.round(n * a.vcpu * 10) / 10} vCPU / ${Math.round(n * a.memoryGib)} GiB allocatable`;
+}
+
+function renderOne(c: CostComparison): string {
+  const { configured, cheapest } = c;
+  const rows = configured.lines.map((l) => {
+    const alt = cheapest.lines.find((x) => x.key === l.key);
+    const same = alt?.detail === l.detail;
+    return [l.component, l.detail, usd(l.monthly), same ? "same" : (alt?.detail ?? "-"), usd(alt?.monthly)];
+  });
+  rows.push(["Total", "", usd(configured.total), "", usd(cheapest.total)]);
+  const head = ["component", "configured", "$/month", "cheapest valid (meets the reference minimum)", "$/month"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (r: string[]) => r.map((cell, i) => (i === 2 || i === 4 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ").trimEnd();
+  const gap = configured.total - cheapest.total;
+  const reference = { "pool-general": c.referenceMinimum.general, "pool-clickhouse": c.referenceMinimum.clickhouse };
+  const pools = (["pool-general", "pool-clickhouse"] as const)
+    .map((k) => [configured.lines.find((l) => l.key === k), cheapest.lines.find((l) => l.key === k), reference[k]] as const)
+    .filter(([a]) => a)
+    .map(([a, b, ref]) => {
+      const refDetail = ref ? `${ref.nodes} x ${ref.instanceType}` : "";
+      const refNote = ref && !b?.detail.startsWith(refDetail) ? `\n    (the reference minimum alone: ${refDetail} = ${capacityNote({ ...(b as CostLine), detail: refDetail })})` : "";
+      return `  ${a?.component}: ${a?.detail} = ${capacityNote(a)}; cheapest ${b?.detail} = ${capacityNote(b)}${refNote}`;
+    });
+  return [
+    `langsmith-${configured.environment} (${configured.tier}, ${configured.region})`,
+    `  ${fmt(head)}`,
+    ...rows.map((r) => `  ${fmt(r)}`),
+    `  Gap to the cheapest valid configuration: ${usd(gap)} per month (${configured.total > 0 ? Math.round((gap / configured.total) * 100) : 0}%).`,
+    ...pools,
+  ].join("\n");
+}
+
+/** The report for the given environments (already validated). */
+export function costReport(envs: readonly EnvironmentConfig[]): CostReport {
+  const sections: string[] = [];
+  const json: Record<string, unknown> = {};
+  const failed: string[] = [];
+  for (const env of envs) {
+    try {
+      const c = compareWithCheapest(env);
+      sections.push(renderOne(c));
+      json[`langsmith-${env.name}`] = c;
+    } catch (e) {
+      if (!(e instanceof CostError)) throw e;
+      failed.push(env.name);
+      sections.push(e.message);
+      json[`langsmith-${env.name}`] = { error: e.problems };
+    }
+  }
+  const header = [
+    `Estimated monthly cost (${PRICES.currency}, on-demand list prices as of ${PRICES.asOf}, ${PRICES.hoursPerMonth} h/month; lib/cost/prices.ts).`,
+    "Estimates, not quotes: lines marked (estimate) and the NAT/ALB/WAF traffic use the tier's usage assumptions in lib/cost/model.ts;",
+    "taxes, data transfer out, KMS keys, Secrets Manager and discounts are not included. Check in the AWS Pricing Calculator before budgeting.",
+    "\"Cheapest\" replaces the node pools with the cheapest catalogued types (same CPU architecture, not burstable, 4+ vCPU) that pass",
+    "validation: the reference minimum (16 vCPU / 64 GiB allocatable in the general pool at min size, one ClickHouse node per the tier's",
+    "requirement), the langsmith.sizing profile's requests, and in production one general node per availability zone.",
+  ].join("\n");
+  return {
+    text: `${header}\n\n${sections.join("\n\n")}\n`,
+    json: { asOf: PRICES.asOf, currency: PRICES.currency, hoursPerMonth: PRICES.hoursPerMonth, environments: json },
+    failed,
+  };
+}
+
+export function main(args: string[]): number {
+  const wanted = args.filter((a) => !a.startsWith("--")).map((a) => a.replace(/^langsmith-/, ""));
+  const envs = loadEnvironments(ENVIRONMENTS)
+    .map((e) => e.config)
+    .filter((e) => wanted.length === 0 || wanted.includes(e.name));
+  const unknown = wanted.filter((w) => !envs.some((e) => e.name === w));
+  if (unknown.length > 0) {
+    console.error(`cost: no environment ${unknown.join(", ")} (known: ${ENVIRONMENTS.map((e) => e.file).join(", ")})`);
+    return 2;
+  }
+  const report = costReport(envs);
+  process.stdout.write(args.includes("--json") ? `${JSON.stringify(report.json, null, 2)}\n` : report.text);
+  return report.failed.length > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+  }
+}
