@@ -14,6 +14,7 @@ import { join, resolve } from "node:path";
 import { PROVIDERS } from "../versions";
 import { reduceForOffline } from "./offline/reduce";
 import { synthesizeAll } from "./synth-all";
+import { planPolicyProblems, policyEnvFor } from "./policy-check";
 
 const OUT = resolve(process.env.CDKTF_OUT ?? "cdktf.out");
 const AWS_PATH = `registry.terraform.io/hashicorp/aws/${PROVIDERS.aws.version}`;
@@ -32,7 +33,7 @@ export function findMirror(): string | undefined {
   return candidates.find((c) => existsSync(join(c, AWS_PATH)));
 }
 
-function cliConfig(mirror: string | undefined): string {
+export function cliConfig(mirror: string | undefined): string {
   if (!mirror) return "";
   return [
     "provider_installation {",
@@ -48,7 +49,7 @@ function cliConfig(mirror: string | undefined): string {
   ].join("\n");
 }
 
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, stdoutFile?: string): Promise<{ code: number; out: string }> {
+export function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, stdoutFile?: string): Promise<{ code: number; out: string }> {
   return new Promise((done) => {
     const child = spawn(cmd, args, { cwd, env });
     let out = "";
@@ -100,6 +101,9 @@ export async function planStack(stack: string, env: NodeJS.ProcessEnv): Promise<
     if (r.code !== 0) return { stack, ok: false, step, detail: r.out.trim().split("\n").slice(-40).join("\n"), seconds: seconds() };
   }
   const plan = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8"));
+  // The policy pack over what Terraform will create (docs/policy-rules.md); a violation fails the stack.
+  const policy = planPolicyProblems(plan, policyEnvFor(stack));
+  if (policy.length > 0) return { stack, ok: false, step: "policy", detail: policy.join("\n"), seconds: seconds(), planJson: join(dir, "plan.json") };
   const creates = (plan.resource_changes ?? []).filter((c: any) => c.change.actions.includes("create")).length;
   return { stack, ok: true, step: "done", detail: `${creates} to create, ${dropped.length} helm/kubernetes objects checked by tests instead`, seconds: seconds(), planJson: join(dir, "plan.json") };
 }

@@ -15,6 +15,7 @@ import { policyDocument, policyJson } from "../lib/iam";
 import { CiRoles, GithubOidcProvider } from "../modules/ci-role";
 import { CustomerManagedKey } from "../modules/kms";
 import { requireTerraformVersion } from "./providers";
+import { enforcePolicy, stateStackPolicy } from "../lib/policy/enforce";
 
 /** An environment whose GitHub Actions roles this bootstrap stack creates (its `ci` block). */
 export interface CiTarget {
@@ -160,6 +161,7 @@ export class BootstrapStack extends TerraformStack {
     }
     new TerraformOutput(this, "state_bucket", { value: bucket.bucket });
     new TerraformOutput(this, "state_kms_key_arn", { value: key.keyArn });
+    enforcePolicy(this, stateStackPolicy(id));
 
     // GitHub Actions: the account's OIDC provider (once per account) and each environment's roles.
     if (t.ci.length === 0) return;

@@ -21,6 +21,7 @@ import { PermissionsBoundary } from "../modules/ci-role/boundary";
 import { PlanRoleClusterAccess } from "../modules/ci-role/cluster-access";
 import { configureBackend } from "./backend";
 import { awsProvider, clusterProviders, defaultTags, requireTerraformVersion } from "./providers";
+import { enforcePolicy } from "../lib/policy/enforce";
 
 /** The namespace LangSmith is released into (BRIEF decision 5). */
 export const LANGSMITH_NAMESPACE = "langsmith";
@@ -245,5 +246,6 @@ export class LangsmithStack extends TerraformStack {
       value: `aws eks update-kubeconfig --name ${this.cluster.clusterName} --region ${env.aws.region}`,
       description: "Connect kubectl (walkthrough 3.1)",
     });
+    enforcePolicy(this, env);
   }
 }

@@ -8,6 +8,7 @@ import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr } from "../cidr";
 import { azBelongsToRegion, isKnownRegion } from "../regions";
 import { EnvironmentConfig } from "./schema";
 import { capacityProblems } from "../capacity";
+import { waiverProblems } from "../policy/engine";
 import { ciArns } from "../ci";
 import { sizingProblems } from "../langsmith-values/sizing";
 
@@ -281,11 +282,14 @@ const ci: EnvironmentRule = (env) => {
 
 const waivers: EnvironmentRule = (env) => {
   const seen = new Set<string>();
-  return env.policy.waivers.flatMap((w, i) => {
+  const twice = env.policy.waivers.flatMap((w, i) => {
     if (seen.has(w.rule)) return [{ path: `policy.waivers.${i}.rule`, message: "must not waive the same rule twice", value: w.rule }];
     seen.add(w.rule);
     return [];
   });
+  // Unknown rule ids, and critical rules in production (the policy pack owns the wording).
+  const refused = waiverProblems(env).map((p) => ({ path: `policy.waivers.${p.index}.rule`, message: p.message, value: p.rule, fix: p.fix }));
+  return [...twice, ...refused];
 };
 
 /** Rules over one environment. */

@@ -19,6 +19,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { EnvironmentConfig } from "../../lib/config/schema";
 import { elbLogDeliveryPrincipal } from "../../lib/elb-log-delivery";
 import { policyDocument, policyJson } from "../../lib/iam";
@@ -153,13 +154,16 @@ export class Ingress extends Construct {
         bucket: namer.name(`alb-logs-${accountId}`, "s3Bucket"),
         // Production keeps its logs through a destroy; other tiers may be torn down with them.
         forceDestroy: !production,
+        lifecycle: production ? { preventDestroy: true } : undefined, // policy LS-STATE-001
       });
+      // Versioned, so a deleted log (covering tracks) stays recoverable until it expires (policy LS-BAK-005).
+      new S3BucketVersioningA(this, "access-logs-versioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
       new S3BucketOwnershipControls(this, "access-logs-ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
       new S3BucketPublicAccessBlock(this, "access-logs-public-access", { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
       new S3BucketServerSideEncryptionConfigurationA(this, "access-logs-sse", { bucket: bucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
       new S3BucketLifecycleConfiguration(this, "access-logs-lifecycle", {
         bucket: bucket.id,
-        rule: [{ id: "expire-access-logs", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: env.observability.logRetentionDays }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }] }],
+        rule: [{ id: "expire-access-logs", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: env.observability.logRetentionDays }], noncurrentVersionExpiration: [{ noncurrentDays: 30 }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }] }],
       });
       logsPolicy = new S3BucketPolicy(this, "access-logs-policy", {
         bucket: bucket.id,

@@ -426,6 +426,7 @@ export class Observability extends Construct {
       accountId: account,
       region,
       services: [{ principal: "cloudwatch.amazonaws.com", condition: { StringEquals: { "aws:SourceAccount": account } } }],
+      preventDestroy: env.tier === "production", // policy LS-STATE-001
       provider,
     });
     const topic = new SnsTopic(this, `${key}-topic`, { name: namer.name(key), kmsMasterKeyId: cmk.keyArn, provider });

@@ -1,0 +1,207 @@
+/** Least-privilege IAM (reference architecture section 10; BRIEF: no `*` on `*`, no PassRole on `*`, exact IRSA trust). */
+import type { PolicyResource, RuleContext } from "../types";
+import { blocks, globMatch, isSet, list, pointsAt, policyStatements, Statement, statementLabel, unresolved } from "../values";
+import { ALL_TIERS, each, rule } from "./rule";
+
+interface PolicyDoc {
+  readonly resource: PolicyResource;
+  /** Which document of the resource, for messages. */
+  readonly label: string;
+  readonly statements: Statement[];
+}
+
+/** Identity policies: what a role, user or group may do. */
+function identityPolicies(ctx: RuleContext): PolicyDoc[] {
+  const docs: PolicyDoc[] = [];
+  for (const r of ctx.ofType("aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy")) {
+    const statements = policyStatements(r.values.policy);
+    if (statements) docs.push({ resource: r, label: "policy", statements });
+  }
+  for (const r of ctx.ofType("aws_iam_role")) {
+    for (const p of blocks(r.values.inline_policy)) {
+      const statements = policyStatements(p.policy);
+      if (statements) docs.push({ resource: r, label: `inline policy ${p.name ?? ""}`.trim(), statements });
+    }
+  }
+  return docs;
+}
+
+const RESOURCE_POLICY_TYPES = [
+  "aws_s3_bucket_policy",
+  "aws_kms_key",
+  "aws_secretsmanager_secret",
+  "aws_secretsmanager_secret_policy",
+  "aws_sns_topic",
+  "aws_sns_topic_policy",
+  "aws_sqs_queue_policy",
+  "aws_ecr_repository_policy",
+];
+
+/** Resource policies (who may use a bucket, key, secret...) and role trust policies. */
+function resourcePolicies(ctx: RuleContext): PolicyDoc[] {
+  const docs: PolicyDoc[] = [];
+  for (const r of ctx.ofType(...RESOURCE_POLICY_TYPES)) {
+    const statements = policyStatements(r.values.policy);
+    if (statements) docs.push({ resource: r, label: "policy", statements });
+  }
+  for (const r of ctx.ofType("aws_iam_role")) {
+    const statements = policyStatements(r.values.assume_role_policy);
+    if (statements) docs.push({ resource: r, label: "trust policy", statements });
+  }
+  return docs;
+}
+
+/**
+ * Managed policies used as permissions boundaries: named by a role's `permissions_boundary`, or
+ * by an `iam:PermissionsBoundary` condition (a CI role may create roles only with this boundary).
+ */
+function boundaryPolicies(ctx: RuleContext): Set<string> {
+  const conditionValues = [...identityPolicies(ctx), ...resourcePolicies(ctx)].flatMap((d) =>
+    d.statements.flatMap((s) => Object.values(s.Condition).flatMap((kv) => Object.entries(kv ?? {}).filter(([k]) => k.toLowerCase() === "iam:permissionsboundary").map(([, v]) => v))),
+  );
+  const refs = [...ctx.ofType("aws_iam_role").map((r) => r.values.permissions_boundary), ...conditionValues];
+  return new Set(ctx.ofType("aws_iam_policy").filter((p) => refs.some((v) => pointsAt(v, p))).map((p) => p.address));
+}
+
+const FULL_WILDCARD = (a: string) => a === "*" || a === "*:*";
+const ANY_RESOURCE = (s: Statement) => s.Resource.some((x) => x === "*") || s.NotResource.length > 0;
+/** `*`, or every role of an account (`arn:aws:iam::123456789012:role/*`). */
+const ANY_ROLE = (s: Statement) => s.Resource.some((x) => x === "*" || /:role\/\*$/.test(x)) || s.NotResource.length > 0;
+const allows = (s: Statement) => s.Effect === "Allow";
+const ADMIN_POLICY = /:policy\/AdministratorAccess$/;
+
+export const IAM_RULES = [
+  rule({
+    id: "LS-IAM-001",
+    title: "No policy allows every action on every resource (`*` on `*`, NotAction, AdministratorAccess)",
+    severity: "critical",
+    tiers: ALL_TIERS,
+    rationale: "Full administrator rights turn any compromise of the holder (a pod, a CI job) into account takeover.",
+    source: "AWS FSBP IAM.1; reference architecture section 10 (least-privilege IAM)",
+    check: (ctx, fail) => [
+      ...[...identityPolicies(ctx), ...resourcePolicies(ctx).filter((d) => d.label !== "trust policy")].flatMap((d) =>
+        d.statements.flatMap((s, i) => {
+          if (!allows(s)) return [];
+          if (s.Action.some(FULL_WILDCARD) && ANY_RESOURCE(s)) {
+            return [fail(d.resource, `${d.label} ${statementLabel(s, i)} allows "*" on "*"`, "list the actions the holder needs, on the ARNs it needs (lib/iam.ts policyDocument)")];
+          }
+          if (s.NotAction.length > 0 && ANY_RESOURCE(s)) {
+            return [fail(d.resource, `${d.label} ${statementLabel(s, i)} allows everything except ${s.NotAction.join(", ")} (NotAction) on "*"`, "replace NotAction by an explicit Action list")];
+          }
+          return [];
+        }),
+      ),
+      ...each(ctx, ["aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment"], (r) =>
+        typeof r.values.policy_arn === "string" && ADMIN_POLICY.test(r.values.policy_arn)
+          ? fail(r, "attaches AdministratorAccess", "attach a policy scoped to what the role needs")
+          : undefined,
+      ),
+      ...each(ctx, ["aws_iam_role"], (r) =>
+        list(r.values.managed_policy_arns).some((a) => typeof a === "string" && ADMIN_POLICY.test(a))
+          ? fail(r, "role has AdministratorAccess in managed_policy_arns", "attach a policy scoped to what the role needs")
+          : undefined,
+      ),
+    ],
+  }),
+  rule({
+    id: "LS-IAM-002",
+    title: "No policy allows iam:PassRole on every role",
+    severity: "critical",
+    tiers: ALL_TIERS,
+    rationale: "PassRole on `*` lets the holder hand any role (including admin roles) to a service it controls: privilege escalation.",
+    source: "AWS IAM User Guide (granting permission to pass a role); reference architecture section 10",
+    check: (ctx, fail) =>
+      identityPolicies(ctx).flatMap((d) =>
+        d.statements.flatMap((s, i) => {
+          const pass = s.Action.filter((a) => !FULL_WILDCARD(a) && globMatch(a, "iam:PassRole"));
+          return allows(s) && pass.length > 0 && ANY_ROLE(s)
+            ? [fail(d.resource, `${d.label} ${statementLabel(s, i)} allows ${pass.join(", ")} on every role`, "scope Resource to the ARNs of the roles it must pass, and add Condition iam:PassedToService")]
+            : [];
+        }),
+      ),
+  }),
+  rule({
+    id: "LS-IAM-003",
+    title: "Web-identity (IRSA, CI OIDC) trust names exact subjects and the audience",
+    severity: "high",
+    tiers: ALL_TIERS,
+    rationale: "Without an exact `sub`, any service account in the cluster (or any repository) can assume the role; without `aud`, tokens minted for other audiences work.",
+    source: "CIS EKS Benchmark 5.2.1; EKS Best Practices Guide (IRSA: scope the trust policy to the service account)",
+    check: (ctx, fail) =>
+      ctx.ofType("aws_iam_role").flatMap((r) => {
+        const statements = policyStatements(r.values.assume_role_policy);
+        if (!statements) return [];
+        return statements.flatMap((s, i) => {
+          if (!allows(s) || !s.Action.some((a) => globMatch(a, "sts:AssumeRoleWithWebIdentity"))) return [];
+          const where = `trust policy ${statementLabel(s, i)}`;
+          const problems: string[] = [];
+          if (s.Principal === "*" || !s.Principal?.Federated?.length) problems.push("trusts a principal other than one OIDC provider (Principal.Federated)");
+          const conditions = Object.entries(s.Condition).flatMap(([op, kv]) => Object.entries(kv ?? {}).map(([key, value]) => ({ op, key, values: list(value).map(String) })));
+          const subs = conditions.filter((c) => c.key.endsWith(":sub"));
+          const auds = conditions.filter((c) => c.key.endsWith(":aud"));
+          const wildcard = (v: string) => /[*?]/.test(v.replace(/\$\{[^}]*\}/g, ""));
+          if (subs.length === 0) problems.push("has no :sub condition (any service account or repository could assume it)");
+          for (const c of subs) {
+            if (c.op !== "StringEquals") problems.push(`matches :sub with ${c.op} instead of StringEquals`);
+            if (c.values.some(wildcard)) problems.push(`matches :sub against a wildcard (${c.values.filter(wildcard).join(", ")})`);
+          }
+          if (!auds.some((c) => c.op === "StringEquals" && c.values.length > 0 && !c.values.some(wildcard))) problems.push('has no exact :aud condition (StringEquals "sts.amazonaws.com")');
+          return problems.map((p) =>
+            fail(r, `${where} ${p}`, 'use IrsaRole: StringEquals { "<issuer>:sub" = "system:serviceaccount:<namespace>:<name>", "<issuer>:aud" = "sts.amazonaws.com" }'),
+          );
+        });
+      }),
+  }),
+  rule({
+    id: "LS-IAM-004",
+    title: "No resource or trust policy allows anyone (`Principal: *`) without a condition",
+    severity: "critical",
+    tiers: ALL_TIERS,
+    rationale: "An unconditioned `*` principal grants access to every AWS account and, for S3, to anonymous users.",
+    source: "AWS FSBP S3.2, S3.3 (public buckets); IAM Access Analyzer public-access findings",
+    check: (ctx, fail) =>
+      resourcePolicies(ctx).flatMap((d) =>
+        d.statements.flatMap((s, i) => {
+          const anyone = s.Principal === "*" || (s.Principal !== undefined && Object.values(s.Principal).some((ps) => ps.includes("*")));
+          return allows(s) && anyone && Object.keys(s.Condition).length === 0
+            ? [fail(d.resource, `${d.label} ${statementLabel(s, i)} allows Principal "*" without a condition`, "name the principals (role ARNs, the account root) or add a condition such as aws:SourceAccount / aws:PrincipalOrgID")]
+            : [];
+        }),
+      ),
+  }),
+  rule({
+    id: "LS-IAM-005",
+    title: "Identity policies grant no service-wide wildcard (`s3:*`) on every resource (permissions boundaries excepted)",
+    severity: "medium",
+    tiers: ALL_TIERS,
+    rationale: "`<service>:*` on `*` includes that service's destructive and permission-changing actions on every resource; a boundary only caps what other policies grant.",
+    source: "AWS FSBP IAM.21",
+    check: (ctx, fail) => {
+      const boundaries = boundaryPolicies(ctx);
+      return identityPolicies(ctx)
+        .filter((d) => !boundaries.has(d.resource.address))
+        .flatMap((d) =>
+        d.statements.flatMap((s, i) => {
+          const wild = s.Action.filter((a) => /^[a-z0-9-]+:\*$/i.test(a) && !globMatch(a, "iam:PassRole"));
+          return allows(s) && wild.length > 0 && ANY_RESOURCE(s)
+            ? [fail(d.resource, `${d.label} ${statementLabel(s, i)} allows ${wild.join(", ")} on "*"`, "list the actions needed, or scope Resource to ARNs")]
+            : [];
+        }),
+      );
+    },
+  }),
+  rule({
+    id: "LS-IAM-006",
+    title: "ElastiCache requires authentication (IAM user group or AUTH token)",
+    severity: "high",
+    tiers: ALL_TIERS,
+    rationale: "Without auth, anything that reaches port 6379 can read queued traces and flush the queues.",
+    source: "AWS FSBP ElastiCache.6; BRIEF decision 3 (ElastiCache IAM auth)",
+    check: (ctx, fail) =>
+      each(ctx, ["aws_elasticache_replication_group"], (r) =>
+        isSet(r.values.user_group_ids) || isSet(r.values.auth_token) || unresolved(r.values.user_group_ids)
+          ? undefined
+          : fail(r, "Redis accepts unauthenticated connections", "attach a user group (user_group_ids) whose users use authentication_mode { type = \"iam\" } and whose default user is disabled"),
+      ),
+  }),
+];

@@ -1,0 +1,129 @@
+/**
+ * Reading Terraform values the same way from both views. Unknown values (`${...}`) are never
+ * a violation: a rule that cannot decide says nothing, and the other view (or the next
+ * resource to appear) decides instead.
+ */
+import type { Json, PolicyResource } from "./types";
+
+/** The value is (or contains) a Terraform reference or expression not known at this point. */
+export function unresolved(v: unknown): boolean {
+  return typeof v === "string" && v.includes("${");
+}
+
+export function isTrue(v: unknown): boolean {
+  return v === true || v === "true";
+}
+
+export function isFalse(v: unknown): boolean {
+  return v === false || v === "false";
+}
+
+/** Set to something other than null, "" or an empty list. */
+export function isSet(v: unknown): boolean {
+  return v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0);
+}
+
+export function isObject(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Nested blocks: synth writes a single block as an object, plan JSON as a list. */
+export function blocks(v: unknown): Json[] {
+  if (Array.isArray(v)) return v.filter(isObject);
+  return isObject(v) ? [v] : [];
+}
+
+export function block(v: unknown): Json | undefined {
+  return blocks(v)[0];
+}
+
+/** A list attribute as a list (a scalar becomes a one-element list, null an empty one). */
+export function list(v: unknown): unknown[] {
+  if (Array.isArray(v)) return v;
+  return v === undefined || v === null ? [] : [v];
+}
+
+/** Every string anywhere inside `v`. */
+export function strings(v: unknown): string[] {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v)) return v.flatMap(strings);
+  if (isObject(v)) return Object.values(v).flatMap(strings);
+  return [];
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** `v` (anywhere inside) holds a `${...}` expression that names `address`. */
+export function refersTo(v: unknown, address: string): boolean {
+  const re = new RegExp(`(^|[^A-Za-z0-9_.-])${escapeRegExp(address)}(?![A-Za-z0-9_-])`);
+  return strings(v).some((s) => s.includes("${") && re.test(s));
+}
+
+const LITERAL_KEYS = ["id", "arn", "name", "bucket", "identifier", "cluster_identifier", "replication_group_id", "key_id"];
+
+/** `v` points at `target`: a reference to its address, or the literal id/name/arn it will have. */
+export function pointsAt(v: unknown, target: PolicyResource): boolean {
+  if (refersTo(v, target.address)) return true;
+  const literals = LITERAL_KEYS.map((k) => target.values[k]).filter((x): x is string => typeof x === "string" && x !== "" && !unresolved(x));
+  return strings(v).some((s) => literals.includes(s));
+}
+
+/** Shell-style match, case-insensitive, as IAM matches actions: `iam:Pass*` matches `iam:PassRole`. */
+export function globMatch(pattern: string, value: string): boolean {
+  const re = new RegExp(`^${pattern.split("*").map((p) => escapeRegExp(p).replace(/\\\?/g, ".")).join(".*")}$`, "i");
+  return re.test(value);
+}
+
+/** One IAM policy statement with every list-or-string field as a list. */
+export interface Statement {
+  readonly Sid?: string;
+  readonly Effect: string;
+  readonly Action: string[];
+  readonly NotAction: string[];
+  readonly Resource: string[];
+  readonly NotResource: string[];
+  /** `"*"`, or principal type → list of principals. */
+  readonly Principal?: "*" | Record<string, string[]>;
+  readonly Condition: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * The statements of a policy document given as JSON text (how `lib/iam.ts` encodes them).
+ * `undefined` when the text is not known yet (a whole-document reference such as
+ * `${data.x.json}`) or not JSON: the rule cannot judge it.
+ */
+export function policyStatements(text: unknown): Statement[] | undefined {
+  if (typeof text !== "string" || /^\s*\$\{/.test(text)) return undefined;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(doc)) return undefined;
+  const strs = (v: unknown): string[] => list(v).filter((x): x is string => typeof x === "string");
+  return list(doc.Statement)
+    .filter(isObject)
+    .map((s) => ({
+      Sid: typeof s.Sid === "string" ? s.Sid : undefined,
+      Effect: String(s.Effect ?? "Allow"),
+      Action: strs(s.Action),
+      NotAction: strs(s.NotAction),
+      Resource: strs(s.Resource),
+      NotResource: strs(s.NotResource),
+      Principal:
+        s.Principal === "*"
+          ? "*"
+          : isObject(s.Principal)
+            ? Object.fromEntries(Object.entries(s.Principal).map(([k, v]) => [k, strs(v)]))
+            : undefined,
+      Condition: isObject(s.Condition) ? (s.Condition as Record<string, Record<string, unknown>>) : {},
+    }));
+}
+
+/** A statement label for messages: its Sid, or its position. */
+export function statementLabel(s: Statement, i: number): string {
+  return s.Sid ? `statement "${s.Sid}"` : `statement ${i + 1}`;
+}

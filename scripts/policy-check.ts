@@ -1,0 +1,67 @@
+/**
+ * `node dist/scripts/policy-check.js <plan.json> [--env <env-or-stack>]`: the policy pack over
+ * `terraform show -json` output — what Terraform will actually create, after defaults and
+ * computed values. Exit 1 when a rule fails (or a waiver is refused), listing every violation.
+ *
+ * `--env` takes an environment (`dev`) or stack name (`langsmith-dev`, `bootstrap-...`); it
+ * selects the tier and the waivers. Without it the stack is inferred from the plan's path
+ * (`cdktf.out/stacks/<stack>/...`); failing that, the strictest reading (production, no
+ * waivers) applies and is said so.
+ */
+import { readFileSync } from "node:fs";
+import { ENVIRONMENTS } from "../environments";
+import { loadEnvironments } from "../lib/config/load";
+import { fromPlan } from "../lib/policy/adapters";
+import { evaluate, formatViolation, formatWaiver } from "../lib/policy/engine";
+import { stateStackPolicy } from "../lib/policy/enforce";
+import type { Json, PolicyEnvironment } from "../lib/policy/types";
+
+/** The policy environment of an environment or stack name. */
+export function policyEnvFor(name: string): PolicyEnvironment {
+  if (name.startsWith("bootstrap-")) return stateStackPolicy(name);
+  const envs = loadEnvironments(ENVIRONMENTS).map((e) => e.config);
+  const env = envs.find((e) => e.name === name || `langsmith-${e.name}` === name);
+  if (!env) throw new Error(`policy-check: unknown environment or stack "${name}" (known: ${envs.map((e) => `${e.name}, langsmith-${e.name}`).join(", ")}, bootstrap-*)`);
+  return env;
+}
+
+/** A stack name in the plan's path (`.../stacks/langsmith-dev/offline/plan.json`). */
+export function stackFromPath(path: string): string | undefined {
+  return path.split(/[\\/]/).find((seg) => /^(langsmith|bootstrap)-[A-Za-z0-9-]+$/.test(seg));
+}
+
+/** Refused waivers and violations of a plan, one line each; waiver notices go to `warn`. */
+export function planPolicyProblems(plan: Json, env: PolicyEnvironment, warn: (line: string) => void = (l) => console.warn(l)): string[] {
+  const result = evaluate(fromPlan(plan), env);
+  for (const w of result.waived) warn(formatWaiver(env, w));
+  return [...result.errors, ...result.violations.map((v) => formatViolation(v))];
+}
+
+export function main(argv: string[]): number {
+  const envAt = argv.indexOf("--env");
+  const envName = envAt >= 0 ? argv[envAt + 1] : undefined;
+  const file = argv.find((a, i) => !a.startsWith("--") && (envAt < 0 || i !== envAt + 1));
+  if (!file || (envAt >= 0 && !envName)) {
+    console.error("usage: node dist/scripts/policy-check.js <plan.json> [--env <environment or stack>]");
+    return 2;
+  }
+  const stack = envName ?? stackFromPath(file);
+  const env = stack ? policyEnvFor(stack) : { name: file, tier: "production" as const, policy: { waivers: [] } };
+  if (!stack) console.warn(`policy-check: no --env and no stack name in the path; judging ${file} as tier production with no waivers`);
+  const problems = planPolicyProblems(JSON.parse(readFileSync(file, "utf8")), env);
+  if (problems.length > 0) {
+    console.error(`policy-check: ${file} (${env.name}, tier ${env.tier}): ${problems.length} violation${problems.length === 1 ? "" : "s"}\n  ${problems.join("\n  ")}`);
+    return 1;
+  }
+  console.log(`policy-check: ${file} (${env.name}, tier ${env.tier}): passes`);
+  return 0;
+}
+
+if (require.main === module) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 2;
+  }
+}
