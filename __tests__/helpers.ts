@@ -1,7 +1,4 @@
 /** Test helpers: build environments from the shipped ones and synthesize stacks. */
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { Testing } from "cdktf";
 import { ENVIRONMENTS } from "../environments";
 import { loadEnvironment } from "../lib/config/load";
@@ -9,7 +6,10 @@ import { EnvironmentConfig } from "../lib/config/schema";
 import { deepMerge } from "../lib/merge";
 import { LangsmithStack } from "../stacks/langsmith-stack";
 
-export type Json = Record<string, any>;
+import { readSynthCache, writeSynthCache } from "./synth-cache";
+import type { Json } from "./synth-cache";
+export type { Json };
+export { shippedStack } from "./synth-cache";
 
 /** The raw (unvalidated) input of a shipped environment, deep-copied. */
 export function shippedInput(name: "dev" | "staging" | "prod"): Json {
@@ -26,28 +26,19 @@ export function envWith(name: "dev" | "staging" | "prod", changes: Json = {}): E
 const cache = new Map<string, Json>();
 
 /**
- * Synthesized Terraform JSON of one environment's stack (validations run). Each environment is
- * synthesized once per test run: jest's global setup (`__tests__/global-setup.ts`) gives the
- * run a fresh directory, shared by all test files and workers, keyed by the environment's data.
+ * Synthesized Terraform JSON of one environment's stack (validations run). The shipped
+ * environments were synthesized once by jest's global setup; any other configuration is
+ * synthesized once per run and shared by all test files and workers (synth-cache.ts).
  */
 export function synthEnv(env: EnvironmentConfig): Json {
   const key = JSON.stringify(env);
   const hit = cache.get(key);
   if (hit) return hit;
-  const dir = process.env.LS_SYNTH_CACHE;
-  const file = dir && join(dir, `${createHash("sha256").update(key).digest("hex").slice(0, 16)}.json`);
-  let text: string;
-  if (file && existsSync(file)) {
-    text = readFileSync(file, "utf8");
-  } else {
+  let text = readSynthCache(env);
+  if (text === undefined) {
     const app = Testing.app();
-    const stack = new LangsmithStack(app, { env });
-    text = Testing.synth(stack, true);
-    if (file) {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(`${file}.${process.pid}`, text);
-      renameSync(`${file}.${process.pid}`, file); // atomic for the other worker
-    }
+    text = Testing.synth(new LangsmithStack(app, { env }), true);
+    writeSynthCache(env, text);
   }
   const json = JSON.parse(text) as Json;
   cache.set(key, json);

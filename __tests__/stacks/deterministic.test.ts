@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { synthesizeAll } from "../../scripts/synth-all";
+import { shippedAppDir } from "../synth-cache";
 
 function files(root: string, dir = root): string[] {
   return readdirSync(dir)
@@ -11,12 +12,13 @@ function files(root: string, dir = root): string[] {
 }
 
 describe("deterministic output", () => {
-  const a = mkdtempSync(join(tmpdir(), "ls-synth-a-"));
+  // The first synth is the run's global setup (another process, earlier); the second is here.
+  const a = shippedAppDir();
   const b = mkdtempSync(join(tmpdir(), "ls-synth-b-"));
-  afterAll(() => [a, b].forEach((d) => rmSync(d, { recursive: true, force: true })));
+  afterAll(() => rmSync(b, { recursive: true, force: true }));
 
   test("two App instances synthesize every environment into identical files", () => {
-    expect(synthesizeAll(a)).toEqual(synthesizeAll(b));
+    expect(synthesizeAll(b).length).toBeGreaterThanOrEqual(6);
     const listed = files(a);
     expect(listed).toEqual(files(b));
     expect(listed.filter((f) => f.endsWith("cdk.tf.json")).length).toBeGreaterThanOrEqual(6);

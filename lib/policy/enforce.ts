@@ -28,9 +28,21 @@ export interface EnforceOptions {
 export function enforcePolicy(stack: PolicyTarget, env: PolicyEnvironment, options: EnforceOptions = {}): void {
   const rules = options.rules ?? RULES;
   const warn = options.warn ?? ((line: string) => console.warn(line));
+  // Resolving a stack to JSON is the costliest step of synth. The validation resolves it once and
+  // hands that JSON to the synthesizer, whose `toTerraform()` call follows right after the
+  // validations (nothing changes the tree in between); any later call resolves afresh.
+  const resolveAfresh = stack.toTerraform.bind(stack);
+  let validated: Json | undefined;
+  stack.toTerraform = () => {
+    const json = validated ?? resolveAfresh();
+    validated = undefined;
+    return json;
+  };
   stack.node.addValidation({
     validate: () => {
-      const result = evaluate(fromSynth(stack.toTerraform()), env, rules);
+      const json = resolveAfresh();
+      validated = json;
+      const result = evaluate(fromSynth(json), env, rules);
       // Waivers are printed on every synth, so nobody forgets one is in force.
       for (const w of result.waived) warn(formatWaiver(env, w, rules));
       return [...result.errors, ...result.violations.map((v) => formatViolation(v, rules))];
