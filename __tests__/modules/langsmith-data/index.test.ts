@@ -11,6 +11,13 @@ function build(env: EnvironmentConfig): { json: Json; data: LangsmithData } {
   return { json, data: data! };
 }
 
+/** The langsmith-app role's inline `data-access` policy document (fails if the role has none). */
+function dataAccessPolicy(json: Json): Json {
+  const policy = resources(json, "aws_iam_role_policy").map(([, p]) => p).find((p) => p.name === "data-access");
+  if (!policy) throw new Error("no aws_iam_role_policy named data-access");
+  return JSON.parse(policy.policy);
+}
+
 const shipped = loadEnvironments(ENVIRONMENTS).map((e) => e.config);
 
 describe.each(shipped.map((env) => [env.name, env] as const))("LangsmithData %s", (_name, env) => {
@@ -47,7 +54,7 @@ describe.each(shipped.map((env) => [env.name, env] as const))("LangsmithData %s"
   });
 
   test("the langsmith-app role's grants name this bucket and this Redis; the bucket policy names the role", () => {
-    const doc = JSON.parse(resources(json, "aws_iam_role_policy").map(([, p]) => p).find((p) => p.name === "data-access").policy);
+    const doc = dataAccessPolicy(json);
     const resourcesOf = (sid: string) => [doc.Statement.find((s: Json) => s.Sid === sid)?.Resource].flat();
     expect(resourcesOf("RedisIamAuth")).toEqual([
       ref(json, "aws_elasticache_replication_group", "redis", "arn"),
@@ -72,7 +79,7 @@ describe("LangsmithData without blob storage", () => {
   test("a development environment that turns blob storage off gets no bucket and no S3 grants", () => {
     const { json } = build(envWith("dev", { blobStorage: { enabled: false } }));
     expect(resources(json, "aws_s3_bucket")).toEqual([]);
-    const doc = JSON.parse(resources(json, "aws_iam_role_policy").map(([, p]) => p).find((p) => p.name === "data-access").policy);
+    const doc = dataAccessPolicy(json);
     expect(doc.Statement.map((s: Json) => s.Sid)).toEqual(["RedisIamAuth"]);
   });
 });

@@ -38,8 +38,8 @@ describe.each([
 
   test("auth: an IAM user (user_id == user_name) and a disabled password-less default user in the group", () => {
     const users = resources(json, "aws_elasticache_user").map(([, u]) => u);
-    const iam = users.find((u) => u.authentication_mode?.type === "iam");
-    const def = users.find((u) => u.user_name === "default");
+    const iam = users.find((u) => u.authentication_mode?.type === "iam")!;
+    const def = users.find((u) => u.user_name === "default")!;
     expect(iam.user_id).toBe(iam.user_name);
     expect(iam.user_id).toBe(`ls-${env.name}-langsmith`);
     expect(def).toMatchObject({ access_string: "off -@all", no_password_required: true });
