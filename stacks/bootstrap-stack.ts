@@ -86,7 +86,7 @@ export function bootstrapStackName(t: Pick<BootstrapTarget, "accountId" | "regio
 /**
  * The state bucket and lock table of one account/region. It keeps its own state locally
  * (chicken and egg: the bucket cannot hold the state that creates it); see the README's
- * "Bootstrap" section for the order and for moving this state into the bucket afterwards.
+ * "State and bootstrap" section for the order and for moving this state into the bucket afterwards.
  */
 export class BootstrapStack extends TerraformStack {
   constructor(scope: Construct, id: string, t: BootstrapTarget) {

@@ -23,7 +23,7 @@ import { configureBackend } from "./backend";
 import { awsProvider, clusterProviders, defaultTags, requireTerraformVersion } from "./providers";
 import { enforcePolicy } from "../lib/policy/enforce";
 
-/** The namespace LangSmith is released into (BRIEF decision 5). */
+/** The namespace LangSmith is released into. */
 export const LANGSMITH_NAMESPACE = "langsmith";
 
 export interface LangsmithStackProps {
@@ -175,7 +175,7 @@ export class LangsmithStack extends TerraformStack {
       nodeSecurityGroupId: this.cluster.nodeSecurityGroupId,
       logsKmsKeyArn: logsKey.keyArn,
     });
-    // Binds the frontend Service to the Terraform-owned target group (BRIEF decision 1).
+    // Binds the frontend Service to the Terraform-owned target group.
     const binding = new K8sManifests(this, "target-group-binding", {
       releaseName: "langsmith-target-group-binding",
       namespace: LANGSMITH_NAMESPACE,

@@ -13,7 +13,7 @@
 import { EnvironmentConfig } from "../config/schema";
 import { clickhouseConnection } from "../clickhouse";
 
-/** The Kubernetes secrets the chart reads (BRIEF decision 3). */
+/** The Kubernetes secrets the chart reads. */
 export const K8S_SECRETS = {
   /** `config.existingSecretName` */
   config: "langsmith-config",

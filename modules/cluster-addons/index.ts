@@ -35,7 +35,7 @@ export const ADDON_DEFAULTS = {
     serviceAccount: "aws-load-balancer-controller",
     values: {
       replicaCount: 2,
-      // No Service of type LoadBalancer is used (the ALB is Terraform's, BRIEF decision 1); the
+      // No Service of type LoadBalancer is used (the ALB is Terraform's); the
       // Service mutating webhook would only add a failure point to every Service create.
       enableServiceMutatorWebhook: false,
     },

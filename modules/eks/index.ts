@@ -41,7 +41,7 @@ export const ADDON_SERVICE_ACCOUNTS = {
 } as const;
 
 /**
- * Where in-cluster ClickHouse runs (BRIEF decision 7): the dedicated pool's label and taint.
+ * Where in-cluster ClickHouse runs: the dedicated pool's label and taint.
  * Workloads use `nodeSelector` and `toleration`; `taint` is the EKS API form on the node group.
  */
 export const CLICKHOUSE_PLACEMENT = {
@@ -142,7 +142,7 @@ export class EksCluster extends Construct {
   readonly clusterCertificateAuthority: string;
   /** The control-plane security group EKS creates; nodes carry it too. */
   readonly clusterSecurityGroupId: string;
-  /** The nodes' own security group: data stores and the ALB admit traffic from/to it (BRIEF decision 6). */
+  /** The nodes' own security group: data stores and the ALB admit traffic from/to it. */
   readonly nodeSecurityGroupId: string;
   readonly nodeRoleArn: string;
   readonly oidcProviderArn: string;

@@ -55,7 +55,7 @@ export interface IngressProps {
   readonly publicSubnetIds: readonly string[];
   /** ALB subnets of a `private` environment (the nodes' subnets). */
   readonly privateSubnetIds: readonly string[];
-  /** The dedicated node security group (BRIEF decision 6): gets 8080 from the ALB. */
+  /** The dedicated node security group: gets 8080 from the ALB. */
   readonly nodeSecurityGroupId: string;
   /** CMK for the WAF log group (its policy must allow CloudWatch Logs: `logsServiceUse`). */
   readonly logsKmsKeyArn: string;
@@ -80,7 +80,7 @@ const HTTPS = 443;
 const HTTP = 80;
 
 /**
- * The Terraform-owned ingress of LangSmith (BRIEF decision 1): ALB (internet-facing for `public`,
+ * The Terraform-owned ingress of LangSmith: ALB (internet-facing for `public`,
  * internal for `private`) with an HTTPS listener (ACM certificate, `ingress.sslPolicy`) and an
  * HTTP listener that only redirects, an IP target group for the frontend pods (bound by the AWS
  * Load Balancer Controller through a TargetGroupBinding), a WAFv2 web ACL with managed rules and a

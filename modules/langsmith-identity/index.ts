@@ -4,11 +4,11 @@ import { PolicyDocument, policyDocument, policyJson, PolicyStatement } from "../
 import { Namer } from "../../lib/naming";
 import { IrsaRole } from "../irsa";
 
-/** The LangSmith release's namespace (BRIEF decision 5). */
+/** The LangSmith release's namespace. */
 export const LANGSMITH_NAMESPACE = "langsmith";
 
 /**
- * Service accounts of release `langsmith` that call AWS (BRIEF decision 4): blob storage through
+ * Service accounts of release `langsmith` that call AWS: blob storage through
  * the chart's shared `langsmith.commonEnv` (backend, platform-backend, queue, ingest-queue;
  * host-backend with deployments) and ElastiCache IAM auth (docs list backend, queue,
  * platformBackend, hostBackend). Names follow `<fullname>-<component>` (chart `_helpers.tpl`).
@@ -68,7 +68,7 @@ export interface LangsmithAppRoleProps {
 }
 
 /**
- * The `langsmith-app` IRSA role (BRIEF decision 4). Built in two steps because the bucket policy
+ * The `langsmith-app` IRSA role. Built in two steps because the bucket policy
  * names this role while this role's policy names the bucket: construct the role, pass `roleArn`
  * to `BlobStorage`, then call `grant(...)` once with the bucket, key and Redis ARNs.
  * `LangsmithData` does both in the right order.

@@ -24,7 +24,7 @@ export const CONTAINER_INSIGHTS_LOG_KINDS = ["application", "dataplane", "host",
 /** Where the add-on's agent and Fluent Bit run (add-on defaults; the IRSA trust names them exactly). */
 export const CLOUDWATCH_AGENT = { namespace: "amazon-cloudwatch", serviceAccount: "cloudwatch-agent" } as const;
 
-/** The LangSmith namespace (BRIEF decision 5): pod-restart alarm and log queries are scoped to it. */
+/** The LangSmith namespace: pod-restart alarm and log queries are scoped to it. */
 const LANGSMITH_NAMESPACE = "langsmith";
 
 const GIB = 1024 ** 3;

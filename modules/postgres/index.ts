@@ -27,7 +27,7 @@ export interface PostgresProps {
   readonly vpcId: string;
   /** Private data subnets, one per AZ (the DB subnet group). */
   readonly dataSubnetIds: readonly string[];
-  /** The node security group: the only source allowed on 5432 (BRIEF decision 6). */
+  /** The node security group: the only source allowed on 5432. */
   readonly nodeSecurityGroupId: string;
   /**
    * `lifecycle.prevent_destroy` on the database, its KMS key and log groups.
@@ -49,7 +49,7 @@ export interface PostgresProps {
   /**
    * Days between rotations of the RDS-managed master password. Unset keeps RDS's own schedule
    * (every 7 days). Pods read `langsmith-postgres` at start, so a rotation needs a restart of the
-   * LangSmith deployments after ESO has refreshed the secret (docs/backup-restore.md, "Rotation").
+   * LangSmith deployments after ESO has refreshed the secret (docs/secrets.md, "Rotation").
    * @default undefined (RDS default)
    */
   readonly masterPasswordRotationDays?: number;

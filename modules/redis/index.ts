@@ -28,7 +28,7 @@ export interface RedisProps {
   readonly vpcId: string;
   /** Private data subnets, one per AZ (the cache subnet group). */
   readonly dataSubnetIds: readonly string[];
-  /** The node security group: the only source allowed on 6379 (BRIEF decision 6). */
+  /** The node security group: the only source allowed on 6379. */
   readonly nodeSecurityGroupId: string;
   /**
    * `lifecycle.prevent_destroy` on the replication group and its key, and a final snapshot on deletion.
@@ -56,7 +56,7 @@ const DEFAULTS = {
 /**
  * ElastiCache for Redis OSS (cluster mode off) for LangSmith's cache and queues: data subnets,
  * 6379 from the node security group only, encrypted at rest (own CMK) and in transit, and
- * authenticated with ElastiCache IAM auth (BRIEF decision 3): an RBAC user with
+ * authenticated with ElastiCache IAM auth: an RBAC user with
  * `authentication_mode iam` in a user group whose `default` user is disabled. No Redis password
  * exists anywhere, so none can reach Terraform state.
  */

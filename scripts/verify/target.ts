@@ -37,7 +37,7 @@ export type TargetField = keyof typeof OUTPUT_NAMES;
 export interface VerifyTarget {
   /** Environment name, e.g. `dev`. */
   readonly env: string;
-  /** Kubernetes namespace of the release (BRIEF decision 5). */
+  /** Kubernetes namespace of the release. */
   readonly namespace: string;
   /** `public` or `private` (from the environment file). */
   readonly exposure?: string;

@@ -171,7 +171,7 @@ export function healthyWorld(): World {
   };
 }
 
-/** `terraform output -json` for the world (what the lead's stack outputs will contain). */
+/** `terraform output -json` for the world (what the stack's outputs contain). */
 export function outputsOf(w: World): Json {
   const o = (value: unknown) => ({ value, type: Array.isArray(value) ? ["list", "string"] : "string", sensitive: false });
   return {

@@ -88,7 +88,7 @@ export const natEgress: Gate = {
   },
 };
 
-/** Does one of `groupIds` allow TCP `port` from `source` (security-group reference, BRIEF decision 6)? */
+/** Does one of `groupIds` allow TCP `port` from `source` (security-group reference)? */
 async function sgPath(ctx: GateContext, groupIds: string[], port: number, source: string): Promise<{ ok: boolean; line: string }> {
   if (groupIds.length === 0) return { ok: false, line: "no security groups attached" };
   const groups = (await ctx.clients.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds }))).SecurityGroups ?? [];
@@ -172,7 +172,7 @@ export const redisReachable: Gate = {
   triage: [
     NETWORK_TRIAGE,
     "the cache security group's inbound 6379 rule from the node security group; ElastiCache events",
-    "IAM auth needs TLS: the chart's Redis URL is rediss:// (BRIEF decision 3)",
+    "IAM auth needs TLS: the chart's Redis URL is rediss://",
   ],
   async run(ctx) {
     const id = need(ctx.target, "redisReplicationGroupId");
@@ -202,7 +202,7 @@ export const redisReachable: Gate = {
   },
 };
 
-/** Service accounts that carry the app role (BRIEF decision 4); the first two always exist. */
+/** Service accounts that carry the app role; the first two always exist. */
 export const APP_SERVICE_ACCOUNTS = ["langsmith-backend", "langsmith-queue", "langsmith-platform-backend", "langsmith-ingest-queue", "langsmith-host-backend"] as const;
 const REQUIRED_SERVICE_ACCOUNTS = 2;
 const ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
