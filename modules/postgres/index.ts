@@ -9,13 +9,12 @@ import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { EnvironmentConfig } from "../../lib/config/schema";
 import { policyJson, serviceTrust } from "../../lib/iam";
 import { Namer } from "../../lib/naming";
 import { ENGINES } from "../../versions";
 import { CustomerManagedKey } from "../kms";
+import { dataStoreSecurityGroup } from "../network/data-store-security-group";
 
 /** PostgreSQL listens here; the LangSmith connection URL and the security group use it. */
 export const POSTGRES_PORT = 5432;
@@ -135,20 +134,14 @@ export class Postgres extends Construct {
       subnetIds: [...props.dataSubnetIds],
     });
 
-    // No egress rules: the database never opens connections (Terraform removes AWS's default egress).
-    const sg = new SecurityGroup(this, "sg", {
-      name: namer.name("postgres"),
-      description: `LangSmith ${env.name}: PostgreSQL, 5432 from EKS nodes only`,
+    const sg = dataStoreSecurityGroup(this, {
+      namer,
+      envName: env.name,
+      component: "postgres",
+      engine: "PostgreSQL",
+      port: POSTGRES_PORT,
       vpcId: props.vpcId,
-      tags: { Name: namer.name("postgres") },
-    });
-    new VpcSecurityGroupIngressRule(this, "from-nodes", {
-      securityGroupId: sg.id,
-      referencedSecurityGroupId: props.nodeSecurityGroupId,
-      ipProtocol: "tcp",
-      fromPort: POSTGRES_PORT,
-      toPort: POSTGRES_PORT,
-      description: "PostgreSQL from EKS nodes",
+      nodeSecurityGroupId: props.nodeSecurityGroupId,
     });
     this.securityGroupId = sg.id;
 

@@ -4,12 +4,11 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { EnvironmentConfig } from "../../lib/config/schema";
 import { Namer } from "../../lib/naming";
 import { ENGINES } from "../../versions";
 import { CustomerManagedKey } from "../kms";
+import { dataStoreSecurityGroup } from "../network/data-store-security-group";
 
 export const REDIS_PORT = 6379;
 
@@ -96,19 +95,14 @@ export class Redis extends Construct {
       subnetIds: [...props.dataSubnetIds],
     });
 
-    const sg = new SecurityGroup(this, "sg", {
-      name: namer.name("redis"),
-      description: `LangSmith ${env.name}: Redis, 6379 from EKS nodes only`,
+    const sg = dataStoreSecurityGroup(this, {
+      namer,
+      envName: env.name,
+      component: "redis",
+      engine: "Redis",
+      port: REDIS_PORT,
       vpcId: props.vpcId,
-      tags: { Name: namer.name("redis") },
-    });
-    new VpcSecurityGroupIngressRule(this, "from-nodes", {
-      securityGroupId: sg.id,
-      referencedSecurityGroupId: props.nodeSecurityGroupId,
-      ipProtocol: "tcp",
-      fromPort: REDIS_PORT,
-      toPort: REDIS_PORT,
-      description: "Redis from EKS nodes",
+      nodeSecurityGroupId: props.nodeSecurityGroupId,
     });
     this.securityGroupId = sg.id;
 
