@@ -6,7 +6,7 @@ import { EnvironmentConfig } from "../lib/config/schema";
 import { Namer } from "../lib/naming";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { Network } from "../modules/network";
-import { CustomerManagedKey, logsServiceUse } from "../modules/kms";
+import { CustomerManagedKey, environmentKey, logsServiceUse, ServiceUse } from "../modules/kms";
 import { EksCluster, nodeGroupSpecs } from "../modules/eks";
 import { ClusterAddons, zoneDomain } from "../modules/cluster-addons";
 import { LangsmithData } from "../modules/langsmith-data";
@@ -67,14 +67,9 @@ export class LangsmithStack extends TerraformStack {
     const clusterName = n.name("eks", "eksCluster");
     const production = env.tier === "production";
 
-    const logsKey = new CustomerManagedKey(this, "logs-key", {
-      alias: n.name("logs"),
-      description: `LangSmith ${env.name}: CloudWatch Logs encryption`,
-      accountId: env.aws.accountId,
-      region: env.aws.region,
-      services: [logsServiceUse(env.aws.region, env.aws.accountId)],
-      preventDestroy: production,
-    });
+    const key = (id: string, alias: string, purpose: string, services?: ServiceUse[]) =>
+      environmentKey(this, id, { env, namer: n, alias, purpose, services, preventDestroy: production });
+    const logsKey = key("logs-key", "logs", "CloudWatch Logs encryption", [logsServiceUse(env.aws.region, env.aws.accountId)]);
 
     this.network = new Network(this, "network", {
       namer: n,
@@ -85,14 +80,6 @@ export class LangsmithStack extends TerraformStack {
       logsKmsKeyArn: logsKey.keyArn,
     });
 
-    const key = (id: string, alias: string, description: string) =>
-      new CustomerManagedKey(this, id, {
-        alias: n.name(alias),
-        description: `LangSmith ${env.name}: ${description}`,
-        accountId: env.aws.accountId,
-        region: env.aws.region,
-        preventDestroy: production,
-      });
     this.keys = {
       logs: logsKey,
       eksSecrets: key("eks-secrets-key", "eks-secrets", "EKS envelope encryption of Kubernetes secrets"),

@@ -10,7 +10,7 @@ import { EnvironmentConfig } from "../../lib/config/schema";
 import { PolicyDocument, policyDocument, policyJson } from "../../lib/iam";
 import { Namer } from "../../lib/naming";
 import { MINIMUM_TLS_VERSION } from "../../versions";
-import { CustomerManagedKey } from "../kms";
+import { environmentKey } from "../kms";
 
 /**
  * Object-data actions the bucket policy reserves for LangSmith and the admins. Bucket
@@ -120,13 +120,7 @@ export class BlobStorage extends Construct {
     if (!cfg.enabled) throw new Error(`BlobStorage ${id}: blobStorage.enabled is false in environment ${env.name}; do not construct the bucket`);
     const protect = props.preventDestroy ?? env.tier === "production";
 
-    const key = new CustomerManagedKey(this, "key", {
-      alias: namer.name("blobs"),
-      description: `LangSmith ${env.name}: blob storage (S3) encryption`,
-      accountId: env.aws.accountId,
-      region: env.aws.region,
-      preventDestroy: protect,
-    });
+    const key = environmentKey(this, "key", { env, namer, alias: "blobs", purpose: "blob storage (S3) encryption", preventDestroy: protect });
     this.kmsKeyArn = key.keyArn;
 
     // Payloads are data: Terraform never empties the bucket (force_destroy stays false).

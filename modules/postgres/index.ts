@@ -13,7 +13,7 @@ import { EnvironmentConfig } from "../../lib/config/schema";
 import { policyJson, serviceTrust } from "../../lib/iam";
 import { Namer } from "../../lib/naming";
 import { ENGINES } from "../../versions";
-import { CustomerManagedKey } from "../kms";
+import { environmentKey } from "../kms";
 import { dataStoreSecurityGroup } from "../network/data-store-security-group";
 
 /** PostgreSQL listens here; the LangSmith connection URL and the security group use it. */
@@ -119,13 +119,7 @@ export class Postgres extends Construct {
     this.masterUsername = p.masterUsername;
     const identifier = namer.name("postgres", "rdsIdentifier");
 
-    const key = new CustomerManagedKey(this, "key", {
-      alias: namer.name("postgres"),
-      description: `LangSmith ${env.name}: PostgreSQL storage, Performance Insights and master user secret`,
-      accountId: env.aws.accountId,
-      region: env.aws.region,
-      preventDestroy: protect,
-    });
+    const key = environmentKey(this, "key", { env, namer, alias: "postgres", purpose: "PostgreSQL storage, Performance Insights and master user secret", preventDestroy: protect });
     this.kmsKeyArn = key.keyArn;
 
     const subnets = new DbSubnetGroup(this, "subnets", {

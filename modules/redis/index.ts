@@ -7,7 +7,7 @@ import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-g
 import { EnvironmentConfig } from "../../lib/config/schema";
 import { Namer } from "../../lib/naming";
 import { ENGINES } from "../../versions";
-import { CustomerManagedKey } from "../kms";
+import { environmentKey } from "../kms";
 import { dataStoreSecurityGroup } from "../network/data-store-security-group";
 
 export const REDIS_PORT = 6379;
@@ -80,13 +80,7 @@ export class Redis extends Construct {
     const cfg = env.redis;
     const protect = props.preventDestroy ?? env.tier === "production";
 
-    const key = new CustomerManagedKey(this, "key", {
-      alias: namer.name("redis"),
-      description: `LangSmith ${env.name}: ElastiCache Redis at-rest encryption`,
-      accountId: env.aws.accountId,
-      region: env.aws.region,
-      preventDestroy: protect,
-    });
+    const key = environmentKey(this, "key", { env, namer, alias: "redis", purpose: "ElastiCache Redis at-rest encryption", preventDestroy: protect });
     this.kmsKeyArn = key.keyArn;
 
     const subnets = new ElasticacheSubnetGroup(this, "subnets", {

@@ -7,7 +7,7 @@ import { Namer } from "../../lib/naming";
 import { K8S_SECRETS, secretCatalog, secretName, SecretSpec } from "../../lib/secrets/catalog";
 import { esoManifests, SecretManifest } from "../../lib/secrets/manifests";
 import { IrsaRole } from "../irsa";
-import { CustomerManagedKey } from "../kms";
+import { environmentKey } from "../kms";
 
 export { K8S_SECRETS } from "../../lib/secrets/catalog";
 
@@ -94,13 +94,7 @@ export class Secrets extends Construct {
     const protect = props.preventDestroy ?? env.tier === "production";
     this.storeName = props.storeName ?? "langsmith-secrets-manager";
 
-    const key = new CustomerManagedKey(this, "key", {
-      alias: namer.name("secrets"),
-      description: `LangSmith ${env.name}: application secrets in Secrets Manager`,
-      accountId: env.aws.accountId,
-      region: env.aws.region,
-      preventDestroy: protect,
-    });
+    const key = environmentKey(this, "key", { env, namer, alias: "secrets", purpose: "application secrets in Secrets Manager", preventDestroy: protect });
     this.kmsKeyArn = key.keyArn;
 
     this.catalog = secretCatalog(env);
