@@ -16,6 +16,7 @@ import { Ingress } from "../modules/ingress";
 import { LangsmithRelease } from "../modules/langsmith-release";
 import { Observability } from "../modules/observability";
 import { targetGroupBinding } from "../lib/target-group-binding";
+import { RELEASE } from "../lib/langsmith-values/chart";
 import { ciArns } from "../lib/ci";
 import { PermissionsBoundary } from "../modules/ci-role/boundary";
 import { PlanRoleClusterAccess } from "../modules/ci-role/cluster-access";
@@ -24,7 +25,7 @@ import { awsProvider, clusterProviders, defaultTags, requireTerraformVersion } f
 import { enforcePolicy } from "../lib/policy/enforce";
 
 /** The namespace LangSmith is released into. */
-export const LANGSMITH_NAMESPACE = "langsmith";
+export const LANGSMITH_NAMESPACE = RELEASE.namespace;
 
 export interface LangsmithStackProps {
   readonly env: EnvironmentConfig;

@@ -6,6 +6,7 @@ import { Annotations } from "@cdktf/provider-kubernetes/lib/annotations";
 import { CHARTS, ChartPin } from "../../versions";
 import { deepMerge } from "../../lib/merge";
 import { PolicyDocument } from "../../lib/iam";
+import { IRSA_ANNOTATION } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
 import { IrsaRole } from "../irsa";
 import { clusterAutoscalerPolicy, externalDnsPolicy, loadBalancerControllerPolicy } from "./policies";
@@ -158,7 +159,6 @@ export function zoneDomain(hostname: string): string {
   return labels.slice(1).join(".");
 }
 
-const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
 const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 
 /**

@@ -1,11 +1,9 @@
 import { Construct } from "constructs";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { PolicyDocument, policyDocument, policyJson, PolicyStatement } from "../../lib/iam";
+import { APP_COMPONENTS, RELEASE, serviceAccountName } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
 import { IrsaRole } from "../irsa";
-
-/** The LangSmith release's namespace. */
-export const LANGSMITH_NAMESPACE = "langsmith";
 
 /**
  * Service accounts of release `langsmith` that call AWS: blob storage through
@@ -13,13 +11,7 @@ export const LANGSMITH_NAMESPACE = "langsmith";
  * host-backend with deployments) and ElastiCache IAM auth (docs list backend, queue,
  * platformBackend, hostBackend). Names follow `<fullname>-<component>` (chart `_helpers.tpl`).
  */
-export const LANGSMITH_APP_SERVICE_ACCOUNTS = [
-  "langsmith-backend",
-  "langsmith-platform-backend",
-  "langsmith-queue",
-  "langsmith-ingest-queue",
-  "langsmith-host-backend",
-] as const;
+export const LANGSMITH_APP_SERVICE_ACCOUNTS: readonly string[] = APP_COMPONENTS.map(serviceAccountName);
 
 /** What the LangSmith pods may reach. */
 export interface LangsmithAppAccess {
@@ -89,7 +81,7 @@ export class LangsmithAppRole extends Construct {
       roleName: props.namer.name("langsmith-app", "iamRole"),
       oidcProviderArn: props.oidcProviderArn,
       oidcIssuer: props.oidcIssuer,
-      namespace: props.namespace ?? LANGSMITH_NAMESPACE,
+      namespace: props.namespace ?? RELEASE.namespace,
       serviceAccounts: this.serviceAccounts,
     });
     this.roleArn = this.irsa.roleArn;

@@ -10,6 +10,7 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { EnvironmentConfig } from "../../lib/config/schema";
 import { accountRootArn, policyDocument, policyJson } from "../../lib/iam";
+import { RELEASE } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
 import { EKS_ADDONS } from "../../versions";
 import { IrsaRole } from "../irsa";
@@ -25,7 +26,7 @@ export const CONTAINER_INSIGHTS_LOG_KINDS = ["application", "dataplane", "host",
 export const CLOUDWATCH_AGENT = { namespace: "amazon-cloudwatch", serviceAccount: "cloudwatch-agent" } as const;
 
 /** The LangSmith namespace: pod-restart alarm and log queries are scoped to it. */
-const LANGSMITH_NAMESPACE = "langsmith";
+const LANGSMITH_NAMESPACE = RELEASE.namespace;
 
 const GIB = 1024 ** 3;
 

@@ -3,6 +3,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { clickhouseConnection } from "../../lib/clickhouse";
 import { EnvironmentConfig } from "../../lib/config/schema";
 import { PolicyDocument, policyDocument } from "../../lib/iam";
+import { RELEASE } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
 import { K8S_SECRETS, secretCatalog, secretName, SecretSpec } from "../../lib/secrets/catalog";
 import { esoManifests, SecretManifest } from "../../lib/secrets/manifests";
@@ -135,7 +136,7 @@ export class Secrets extends Construct {
 
     const { password: _source, ...clickhouse } = clickhouseConnection(env.clickhouse);
     this.manifests = esoManifests({
-      namespace: props.namespace ?? "langsmith",
+      namespace: props.namespace ?? RELEASE.namespace,
       storeName: this.storeName,
       region: env.aws.region,
       refreshInterval: props.refreshInterval ?? "1h",
