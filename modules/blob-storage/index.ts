@@ -7,7 +7,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { EnvironmentConfig } from "../../lib/config/schema";
-import { PolicyDocument, policyDocument, policyJson } from "../../lib/iam";
+import { denyInsecureTransport, PolicyDocument, policyDocument, policyJson } from "../../lib/iam";
 import { Namer } from "../../lib/naming";
 import { MINIMUM_TLS_VERSION } from "../../versions";
 import { environmentKey } from "../kms";
@@ -51,14 +51,7 @@ export interface BlobBucketPolicyInput {
 export function blobBucketPolicy(input: BlobBucketPolicyInput): PolicyDocument {
   const resources = [input.bucketArn, `${input.bucketArn}/*`];
   return policyDocument(
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: resources,
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
+    denyInsecureTransport(input.bucketArn),
     {
       Sid: "DenyOutdatedTls",
       Effect: "Deny",

@@ -22,7 +22,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { EnvironmentConfig } from "../../lib/config/schema";
 import { elbLogDeliveryPrincipal } from "../../lib/elb-log-delivery";
-import { policyDocument, policyJson } from "../../lib/iam";
+import { denyInsecureTransport, policyDocument, policyJson } from "../../lib/iam";
 import { FRONTEND_SERVICE } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
 
@@ -169,7 +169,7 @@ export class Ingress extends Construct {
         bucket: bucket.id,
         policy: policyJson(
           policyDocument(
-            { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket.arn, `${bucket.arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            denyInsecureTransport(bucket.arn),
             { Sid: "ElbLogDelivery", Effect: "Allow", Principal: elbLogDeliveryPrincipal(region), Action: "s3:PutObject", Resource: `${bucket.arn}/${prefix}/AWSLogs/${accountId}/*` },
           ),
         ),
