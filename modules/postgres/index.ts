@@ -194,14 +194,15 @@ export class Postgres extends Construct {
       monitoringRoleArn: monitoring.arn,
     };
 
+    // TLS required: rds.force_ssl in the instance's parameter group (Aurora: the cluster's).
+    const tlsParams = {
+      name: namer.name("postgres", "dbParameterGroup"),
+      family: engine.family,
+      description: `LangSmith ${env.name}: TLS required`,
+      parameter: [{ name: "rds.force_ssl", value: "1" }],
+    };
     if (cfg.engine === "aurora") {
-      // Aurora enforces TLS through the cluster parameter group.
-      const params = new RdsClusterParameterGroup(this, "params", {
-        name: namer.name("postgres", "dbParameterGroup"),
-        family: engine.family,
-        description: `LangSmith ${env.name}: TLS required`,
-        parameter: [{ name: "rds.force_ssl", value: "1" }],
-      });
+      const params = new RdsClusterParameterGroup(this, "params", tlsParams);
       const cluster = new RdsCluster(this, "cluster", {
         ...common,
         clusterIdentifier: identifier,
@@ -231,12 +232,7 @@ export class Postgres extends Construct {
       this.identifier = cluster.clusterIdentifier;
       this.resourceId = cluster.clusterResourceId;
     } else {
-      const params = new DbParameterGroup(this, "params", {
-        name: namer.name("postgres", "dbParameterGroup"),
-        family: engine.family,
-        description: `LangSmith ${env.name}: TLS required`,
-        parameter: [{ name: "rds.force_ssl", value: "1" }],
-      });
+      const params = new DbParameterGroup(this, "params", tlsParams);
       const db = new DbInstance(this, "db", {
         ...common,
         ...perInstance,
