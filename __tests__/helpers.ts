@@ -1,7 +1,7 @@
 /** Test helpers: build environments from the shipped ones and synthesize stacks. */
 import { Testing } from "cdktf";
 import { ENVIRONMENTS } from "../environments";
-import { loadEnvironment } from "../lib/config/load";
+import { ConfigError, EnvironmentSource, loadEnvironment, loadEnvironments } from "../lib/config/load";
 import { EnvironmentConfig } from "../lib/config/schema";
 import { deepMerge } from "../lib/merge";
 import { LangsmithStack } from "../stacks/langsmith-stack";
@@ -21,6 +21,24 @@ export function shippedInput(name: "dev" | "staging" | "prod"): Json {
 /** A shipped environment with fields changed (deep-merged), validated. */
 export function envWith(name: "dev" | "staging" | "prod", changes: Json = {}): EnvironmentConfig {
   return loadEnvironment({ file: `environments/${name}.ts`, input: deepMerge(shippedInput(name), changes) });
+}
+
+/** The problem lines of loading `sources` together (empty when they load). */
+export function loadProblems(sources: readonly EnvironmentSource[]): string[] {
+  try {
+    loadEnvironments(sources);
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+}
+
+/** The problem lines of a shipped environment with `changes` deep-merged in, then `mutate` applied. */
+export function problemsWith(name: "dev" | "staging" | "prod", changes: Json = {}, mutate?: (input: Json) => void): string[] {
+  const input = deepMerge<Json>(shippedInput(name), changes);
+  mutate?.(input);
+  return loadProblems([{ file: `environments/${name}.ts`, input }]);
 }
 
 const cache = new Map<string, Json>();

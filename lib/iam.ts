@@ -38,6 +38,18 @@ export function serviceTrust(service: string, accountId?: string): PolicyDocumen
   });
 }
 
+/** Bucket-policy statement: every request to the bucket or its objects without TLS is denied. */
+export function denyInsecureTransport(bucketArn: string): PolicyStatement {
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}
+
 export function accountRootArn(partition: string, accountId: string): string {
   return `arn:${partition}:iam::${accountId}:root`;
 }

@@ -1,8 +1,8 @@
 /**
  * The TargetGroupBinding that makes the AWS Load Balancer Controller register the LangSmith
- * frontend pods in the Terraform-owned target group (BRIEF decision 1). A plain typed object:
+ * frontend pods in the Terraform-owned target group. A plain typed object:
  * it is a custom resource, so it is delivered by the local `charts/k8s-manifests` release that
- * depends on the controller's release (BRIEF decision 2), never as `kubernetes_manifest`.
+ * depends on the controller's release (no CRD needed at plan time), never as `kubernetes_manifest`.
  *
  * Reference: aws-load-balancer-controller docs, "TargetGroupBinding" (apiVersion
  * elbv2.k8s.aws/v1beta1; spec.serviceRef, spec.targetGroupARN, spec.targetType).
@@ -23,7 +23,7 @@ export interface TargetGroupBinding {
 export interface TargetGroupBindingProps {
   /** ARN of the target group (`Ingress.targetGroupArn`; a CDKTF token is fine). */
   readonly targetGroupArn: string;
-  /** @default "langsmith" (BRIEF decision 5) */
+  /** @default "langsmith" */
   readonly namespace?: string;
   /** @default the chart's frontend Service, `langsmith-frontend` port 80 */
   readonly service?: { readonly name: string; readonly port: number };

@@ -11,6 +11,7 @@ import { loadEnvironments } from "../lib/config/load";
 import { EnvironmentConfig } from "../lib/config/schema";
 import { compareWithCheapest, CostComparison, CostError, CostLine } from "../lib/cost/model";
 import { PRICES } from "../lib/cost/prices";
+import { runCli } from "./cli";
 
 const usd = (n: number | undefined) => (n === undefined ? "-" : n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
 
@@ -106,11 +107,4 @@ export function main(args: string[]): number {
   return report.failed.length > 0 ? 1 : 0;
 }
 
-if (require.main === module) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (e) {
-    console.error(e instanceof Error ? e.message : e);
-    process.exitCode = 1;
-  }
-}
+runCli(module, main, 1);

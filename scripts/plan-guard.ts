@@ -9,9 +9,9 @@
  * any is found; `--allow <address>` accepts one named resource deliberately (printed, not
  * failed), for a reviewed migration.
  */
-import { readFileSync } from "node:fs";
 import { isStateful, STATEFUL_TYPES } from "../lib/policy/stateful";
 import type { Json } from "../lib/policy/types";
+import { flagValues, positionals, readJson, runCli } from "./cli";
 
 /** Terraform's `action_reason` values, in words. */
 const REASONS: Record<string, string> = {
@@ -70,13 +70,13 @@ export function formatFinding(f: GuardFinding): string {
 }
 
 export function main(argv: string[]): number {
-  const allow = argv.flatMap((a, i) => (argv[i - 1] === "--allow" ? [a] : []));
-  const file = argv.find((a, i) => !a.startsWith("--") && argv[i - 1] !== "--allow");
+  const allow = flagValues(argv, "--allow");
+  const [file] = positionals(argv, ["--allow"]);
   if (!file) {
     console.error("usage: node dist/scripts/plan-guard.js <plan.json> [--allow <address>]...");
     return 2;
   }
-  const plan = JSON.parse(readFileSync(file, "utf8")) as Json;
+  const plan = readJson(file);
   const findings = guardPlan(plan, allow);
   const blocking = findings.filter((f) => !f.allowed);
   for (const f of findings.filter((x) => x.allowed)) console.warn(`plan-guard: ${formatFinding(f)}`);
@@ -94,11 +94,4 @@ export function main(argv: string[]): number {
   return 0;
 }
 
-if (require.main === module) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (e) {
-    console.error(e instanceof Error ? e.message : e);
-    process.exitCode = 2;
-  }
-}
+runCli(module, main, 2);

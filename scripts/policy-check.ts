@@ -8,13 +8,13 @@
  * (`cdktf.out/stacks/<stack>/...`); failing that, the strictest reading (production, no
  * waivers) applies and is said so.
  */
-import { readFileSync } from "node:fs";
 import { ENVIRONMENTS } from "../environments";
 import { loadEnvironments } from "../lib/config/load";
 import { fromPlan } from "../lib/policy/adapters";
 import { evaluate, formatViolation, formatWaiver } from "../lib/policy/engine";
 import { stateStackPolicy } from "../lib/policy/enforce";
 import type { Json, PolicyEnvironment } from "../lib/policy/types";
+import { flagValues, positionals, readJson, runCli } from "./cli";
 
 /** The policy environment of an environment or stack name. */
 export function policyEnvFor(name: string): PolicyEnvironment {
@@ -38,17 +38,16 @@ export function planPolicyProblems(plan: Json, env: PolicyEnvironment, warn: (li
 }
 
 export function main(argv: string[]): number {
-  const envAt = argv.indexOf("--env");
-  const envName = envAt >= 0 ? argv[envAt + 1] : undefined;
-  const file = argv.find((a, i) => !a.startsWith("--") && (envAt < 0 || i !== envAt + 1));
-  if (!file || (envAt >= 0 && !envName)) {
+  const [envName] = flagValues(argv, "--env");
+  const [file] = positionals(argv, ["--env"]);
+  if (!file || (argv.includes("--env") && !envName)) {
     console.error("usage: node dist/scripts/policy-check.js <plan.json> [--env <environment or stack>]");
     return 2;
   }
   const stack = envName ?? stackFromPath(file);
   const env = stack ? policyEnvFor(stack) : { name: file, tier: "production" as const, policy: { waivers: [] } };
   if (!stack) console.warn(`policy-check: no --env and no stack name in the path; judging ${file} as tier production with no waivers`);
-  const problems = planPolicyProblems(JSON.parse(readFileSync(file, "utf8")), env);
+  const problems = planPolicyProblems(readJson(file), env);
   if (problems.length > 0) {
     console.error(`policy-check: ${file} (${env.name}, tier ${env.tier}): ${problems.length} violation${problems.length === 1 ? "" : "s"}\n  ${problems.join("\n  ")}`);
     return 1;
@@ -57,11 +56,4 @@ export function main(argv: string[]): number {
   return 0;
 }
 
-if (require.main === module) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (e) {
-    console.error(e instanceof Error ? e.message : e);
-    process.exitCode = 2;
-  }
-}
+runCli(module, main, 2);

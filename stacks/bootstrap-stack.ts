@@ -11,7 +11,7 @@ import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-own
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { EnvironmentConfig } from "../lib/config/schema";
 import { ciNames, GITHUB_OIDC_HOST, githubSubjects } from "../lib/ci";
-import { policyDocument, policyJson } from "../lib/iam";
+import { denyInsecureTransport, policyDocument, policyJson } from "../lib/iam";
 import { CiRoles, GithubOidcProvider } from "../modules/ci-role";
 import { CustomerManagedKey } from "../modules/kms";
 import { requireTerraformVersion } from "./providers";
@@ -86,7 +86,7 @@ export function bootstrapStackName(t: Pick<BootstrapTarget, "accountId" | "regio
 /**
  * The state bucket and lock table of one account/region. It keeps its own state locally
  * (chicken and egg: the bucket cannot hold the state that creates it); see the README's
- * "Bootstrap" section for the order and for moving this state into the bucket afterwards.
+ * "State and bootstrap" section for the order and for moving this state into the bucket afterwards.
  */
 export class BootstrapStack extends TerraformStack {
   constructor(scope: Construct, id: string, t: BootstrapTarget) {
@@ -123,16 +123,7 @@ export class BootstrapStack extends TerraformStack {
     });
     new S3BucketPolicy(this, "state-policy", {
       bucket: bucket.id,
-      policy: policyJson(
-        policyDocument({
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [bucket.arn, `${bucket.arn}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }),
-      ),
+      policy: policyJson(policyDocument(denyInsecureTransport(bucket.arn))),
     });
     new S3BucketLifecycleConfiguration(this, "state-lifecycle", {
       bucket: bucket.id,

@@ -6,7 +6,7 @@ import { EnvironmentConfig } from "../lib/config/schema";
 import { Namer } from "../lib/naming";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { Network } from "../modules/network";
-import { CustomerManagedKey, logsServiceUse } from "../modules/kms";
+import { CustomerManagedKey, environmentKey, logsServiceUse, ServiceUse } from "../modules/kms";
 import { EksCluster, nodeGroupSpecs } from "../modules/eks";
 import { ClusterAddons, zoneDomain } from "../modules/cluster-addons";
 import { LangsmithData } from "../modules/langsmith-data";
@@ -16,6 +16,7 @@ import { Ingress } from "../modules/ingress";
 import { LangsmithRelease } from "../modules/langsmith-release";
 import { Observability } from "../modules/observability";
 import { targetGroupBinding } from "../lib/target-group-binding";
+import { RELEASE } from "../lib/langsmith-values/chart";
 import { ciArns } from "../lib/ci";
 import { PermissionsBoundary } from "../modules/ci-role/boundary";
 import { PlanRoleClusterAccess } from "../modules/ci-role/cluster-access";
@@ -23,8 +24,8 @@ import { configureBackend } from "./backend";
 import { awsProvider, clusterProviders, defaultTags, requireTerraformVersion } from "./providers";
 import { enforcePolicy } from "../lib/policy/enforce";
 
-/** The namespace LangSmith is released into (BRIEF decision 5). */
-export const LANGSMITH_NAMESPACE = "langsmith";
+/** The namespace LangSmith is released into. */
+export const LANGSMITH_NAMESPACE = RELEASE.namespace;
 
 export interface LangsmithStackProps {
   readonly env: EnvironmentConfig;
@@ -67,14 +68,9 @@ export class LangsmithStack extends TerraformStack {
     const clusterName = n.name("eks", "eksCluster");
     const production = env.tier === "production";
 
-    const logsKey = new CustomerManagedKey(this, "logs-key", {
-      alias: n.name("logs"),
-      description: `LangSmith ${env.name}: CloudWatch Logs encryption`,
-      accountId: env.aws.accountId,
-      region: env.aws.region,
-      services: [logsServiceUse(env.aws.region, env.aws.accountId)],
-      preventDestroy: production,
-    });
+    const key = (id: string, alias: string, purpose: string, services?: ServiceUse[]) =>
+      environmentKey(this, id, { env, namer: n, alias, purpose, services, preventDestroy: production });
+    const logsKey = key("logs-key", "logs", "CloudWatch Logs encryption", [logsServiceUse(env.aws.region, env.aws.accountId)]);
 
     this.network = new Network(this, "network", {
       namer: n,
@@ -85,14 +81,6 @@ export class LangsmithStack extends TerraformStack {
       logsKmsKeyArn: logsKey.keyArn,
     });
 
-    const key = (id: string, alias: string, description: string) =>
-      new CustomerManagedKey(this, id, {
-        alias: n.name(alias),
-        description: `LangSmith ${env.name}: ${description}`,
-        accountId: env.aws.accountId,
-        region: env.aws.region,
-        preventDestroy: production,
-      });
     this.keys = {
       logs: logsKey,
       eksSecrets: key("eks-secrets-key", "eks-secrets", "EKS envelope encryption of Kubernetes secrets"),
@@ -175,7 +163,7 @@ export class LangsmithStack extends TerraformStack {
       nodeSecurityGroupId: this.cluster.nodeSecurityGroupId,
       logsKmsKeyArn: logsKey.keyArn,
     });
-    // Binds the frontend Service to the Terraform-owned target group (BRIEF decision 1).
+    // Binds the frontend Service to the Terraform-owned target group.
     const binding = new K8sManifests(this, "target-group-binding", {
       releaseName: "langsmith-target-group-binding",
       namespace: LANGSMITH_NAMESPACE,

@@ -1,22 +1,7 @@
-import { ConfigError, loadEnvironments } from "../../lib/config/load";
 import { ciArns, ciNames, githubEnvironment, githubSubjects } from "../../lib/ci";
 import { deepMerge } from "../../lib/merge";
-import { envWith, Json, shippedInput } from "../helpers";
+import { envWith, Json, loadProblems as problems, problemsWith as one, shippedInput } from "../helpers";
 
-function problems(sources: { file: string; input: Json }[]): string[] {
-  try {
-    loadEnvironments(sources);
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-}
-const one = (name: "dev" | "staging" | "prod", changes: Json, mutate?: (i: Json) => void) => {
-  const input = deepMerge<Json>(shippedInput(name), changes);
-  mutate?.(input);
-  return problems([{ file: `environments/${name}.ts`, input }]);
-};
 const TFC = { backend: "cloud", organization: "acme", workspace: "langsmith-dev", hostname: "app.terraform.io" };
 
 describe("ci block", () => {

@@ -1,18 +1,4 @@
-import { ConfigError, loadEnvironments } from "../../lib/config/load";
-import { deepMerge } from "../../lib/merge";
-import { Json, shippedInput } from "../helpers";
-
-function problems(name: "dev" | "staging" | "prod", changes: Json, mutate?: (input: Json) => void): string[] {
-  const input = deepMerge<Json>(shippedInput(name), changes);
-  mutate?.(input);
-  try {
-    loadEnvironments([{ file: `environments/${name}.ts`, input }]);
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-}
+import { problemsWith as problems } from "../helpers";
 
 describe("langsmith fields", () => {
   test("the first org admin's email is required", () => {

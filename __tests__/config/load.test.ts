@@ -1,20 +1,7 @@
 import { ENVIRONMENTS } from "../../environments";
-import { ConfigError, loadEnvironments } from "../../lib/config/load";
+import { loadEnvironments } from "../../lib/config/load";
 import { deepMerge } from "../../lib/merge";
-import { shippedInput, Json } from "../helpers";
-
-/** Loads one shipped environment with `changes` deep-merged in; returns the problem lines. */
-function problems(name: "dev" | "staging" | "prod", changes: Json, mutate?: (input: Json) => void): string[] {
-  const input = deepMerge<Json>(shippedInput(name), changes);
-  mutate?.(input);
-  try {
-    loadEnvironments([{ file: `environments/${name}.ts`, input }]);
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-}
+import { loadProblems, problemsWith as problems, shippedInput, Json } from "../helpers";
 
 describe("shipped environments", () => {
   test("all load together without problems", () => {
@@ -95,19 +82,11 @@ describe("field rules name the file, the field path, the value, what is allowed 
 });
 
 describe("rules across environments", () => {
-  const load = (sources: { file: string; input: Json }[]) => {
-    try {
-      loadEnvironments(sources);
-      return [];
-    } catch (e) {
-      return [...(e as ConfigError).problems];
-    }
-  };
   const dev = shippedInput("dev");
   const fork = (changes: Json) => ({ file: "environments/dev2.ts", input: deepMerge<Json>(dev, changes) });
 
   test("duplicate names, state keys, hostnames and overlapping CIDRs", () => {
-    const found = load([{ file: "environments/dev.ts", input: dev }, fork({})]);
+    const found = loadProblems([{ file: "environments/dev.ts", input: dev }, fork({})]);
     expect(found).toEqual([
       "environments/dev2.ts: name must be unique across environments (also used by environments/dev.ts), got dev; rename one",
       "environments/dev2.ts: state must not share a state (bucket and key, or Terraform Cloud workspace) with another environment (also used by environments/dev.ts), got s3://ls-tfstate-111111111111-us-west-2/langsmith/dev/terraform.tfstate; give each environment its own state.key or workspace",
@@ -117,7 +96,7 @@ describe("rules across environments", () => {
   });
 
   test("a fork that changes name, CIDR, DNS and state key loads with no other edit", () => {
-    const found = load([
+    const found = loadProblems([
       { file: "environments/dev.ts", input: dev },
       fork({ name: "dev2", network: { vpcCidr: "10.11.0.0/16" }, dns: { hostname: "langsmith.dev2.example.com" }, state: { key: "langsmith/dev2/terraform.tfstate" } }),
     ]);

@@ -210,7 +210,7 @@ export function projectRuleViolations(values: unknown): string[] {
     }
   }
   if (on(values, "config.deployment.enabled")) {
-    out.push("project: config.deployment.enabled (LangSmith Deployments) needs the chart's Ingress, but Terraform owns the ALB here (BRIEF decision 1); it is not supported");
+    out.push("project: config.deployment.enabled (LangSmith Deployments) needs the chart's Ingress, but Terraform owns the ALB here; it is not supported");
   }
   if (on(values, "ingress.enabled")) {
     out.push("project: ingress.enabled must stay false: Terraform owns the ALB and binds the frontend Service with a TargetGroupBinding");

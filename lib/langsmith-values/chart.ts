@@ -1,7 +1,7 @@
 /**
  * Names the LangSmith release, its values and its neighbours agree on: release and namespace
- * (BRIEF decisions 4-5), the frontend Service the ALB targets, the service accounts of the IRSA
- * role, and the Kubernetes secrets ESO syncs (BRIEF decision 3). Plain data; no CDKTF.
+ * (both `langsmith`), the frontend Service the ALB targets, the service accounts of the IRSA
+ * role, and the Kubernetes secrets ESO syncs. Plain data; no CDKTF.
  *
  * Service account names follow the chart's `_helpers.tpl`: `<fullname>-<component.name>`, and
  * fullname is the release name when it contains "langsmith" (docs/notes chart.md section 4).
@@ -27,7 +27,7 @@ export const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
 
 /**
  * Chart components whose pods use AWS APIs (S3 blob storage via the shared `langsmith.commonEnv`,
- * ElastiCache IAM auth) and therefore carry the `langsmith-app` IRSA annotation (BRIEF decision 4).
+ * ElastiCache IAM auth) and therefore carry the `langsmith-app` IRSA annotation.
  * `hostBackend` renders only with LangSmith Deployments; annotating it keeps the role's trust
  * and the values in step if that is ever turned on.
  */
@@ -60,7 +60,7 @@ export function serviceAccountName(component: AppComponent): string {
 
 /**
  * Kubernetes secrets in namespace `langsmith` that the values name; ESO creates them from
- * Secrets Manager (BRIEF decision 3). `requiredSecrets()` in `secrets.ts` lists their keys.
+ * Secrets Manager. `requiredSecrets()` in `secrets.ts` lists their keys.
  */
 export const SECRET_NAMES = {
   /** `config.existingSecretName`. */
@@ -80,5 +80,5 @@ export const SECRET_NAMES = {
 /** Key of the connection URL in `langsmith-postgres` / `langsmith-redis` (`*.external.connectionUrlSecretKey`). */
 export const CONNECTION_URL_KEY = "connection_url";
 
-/** Node label and taint of the dedicated ClickHouse pool (BRIEF decision 7). */
+/** Node label and taint of the dedicated ClickHouse pool (in-cluster ClickHouse runs alone there). */
 export const CLICKHOUSE_NODE_TAINT = { key: "dedicated", value: "clickhouse", effect: "NoSchedule" } as const;

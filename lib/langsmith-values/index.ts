@@ -36,7 +36,7 @@ export { SIZING_PROFILES, sizingProblems } from "./sizing";
 
 /** Outputs of other resources the values depend on. Strings may be CDKTF tokens. */
 export interface LangsmithValuesInputs {
-  /** ARN of the `langsmith-app` IRSA role (BRIEF decision 4). */
+  /** ARN of the `langsmith-app` IRSA role (S3 blob storage, Redis IAM auth). */
   readonly appRoleArn: string;
   /** The blob bucket and its KMS key; required when `blobStorage.enabled`. */
   readonly blobStorage?: {
@@ -64,8 +64,8 @@ const irsa = (roleArn: string) => ({ serviceAccount: { annotations: { [IRSA_ANNO
 export function baseLayer(): LangsmithValues {
   return {
     config: { existingSecretName: SECRET_NAMES.config },
-    // BRIEF decision 1: no chart Ingress; the frontend Service is bound to the Terraform-owned
-    // target group. The chart's default Service type LoadBalancer would add an unmanaged NLB/CLB.
+    // No chart Ingress: Terraform owns the ALB (TLS, WAF, DNS in one plan) and the frontend Service
+    // is bound to its target group. The chart's default Service type LoadBalancer would add an unmanaged NLB/CLB.
     ingress: { enabled: false },
     frontend: { service: { type: "ClusterIP" } },
     // values.yaml postgres.external / redis.external; the URLs live in the secrets (no password
@@ -236,7 +236,7 @@ export function encodeValues(values: RenderedValues): string {
 }
 
 /**
- * Service accounts the `langsmith-app` IRSA role must trust for `env` (BRIEF decision 4, plus the
+ * Service accounts the `langsmith-app` IRSA role must trust for `env` (the five main services, plus the
  * Insights / Polly workloads when they use the shared ElastiCache with IAM auth).
  */
 export function appServiceAccounts(env: EnvironmentConfig): string[] {

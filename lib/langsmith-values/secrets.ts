@@ -1,6 +1,6 @@
 /**
  * The Kubernetes secrets the values name, and the keys each must carry for an environment: the
- * contract with the ExternalSecrets that ESO renders from Secrets Manager (BRIEF decision 3).
+ * contract with the ExternalSecrets that ESO renders from Secrets Manager.
  * Key names are the chart's (`_helpers.tpl` secretKeyRefs; docs/notes chart.md sections 2, 3, 7).
  */
 import { EnvironmentConfig } from "../config/schema";

@@ -12,17 +12,18 @@
  */
 import { EnvironmentConfig } from "../config/schema";
 import { clickhouseConnection } from "../clickhouse";
+import { SECRET_NAMES } from "../langsmith-values/chart";
 
-/** The Kubernetes secrets the chart reads (BRIEF decision 3). */
+/** The Kubernetes secrets the chart reads that ESO produces (names from the values' SECRET_NAMES). */
 export const K8S_SECRETS = {
   /** `config.existingSecretName` */
-  config: "langsmith-config",
+  config: SECRET_NAMES.config,
   /** `postgres.external.existingSecretName`, key `connection_url` */
-  postgres: "langsmith-postgres",
+  postgres: SECRET_NAMES.postgres,
   /** `redis.external.existingSecretName`, key `connection_url` */
-  redis: "langsmith-redis",
+  redis: SECRET_NAMES.redis,
   /** `clickhouse.external.existingSecretName`, the seven `clickhouse_*` keys */
-  clickhouse: "langsmith-clickhouse",
+  clickhouse: SECRET_NAMES.clickhouse,
 } as const;
 
 export type SecretSource = "operator" | "generated";

@@ -1,7 +1,7 @@
 /**
  * The External Secrets Operator objects that turn Secrets Manager secrets into the Kubernetes
- * secrets the LangSmith chart reads (BRIEF decision 3), as plain typed objects. They are
- * delivered through the local `charts/k8s-manifests` Helm chart (BRIEF decision 2), never as
+ * secrets the LangSmith chart reads, as plain typed objects. They are
+ * delivered through the local `charts/k8s-manifests` Helm chart (no CRD needed at plan time), never as
  * `kubernetes_manifest`.
  *
  * Only references and non-secret facts appear here (secret ARNs, host names, ports, the OIDC

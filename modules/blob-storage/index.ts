@@ -7,10 +7,10 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { EnvironmentConfig } from "../../lib/config/schema";
-import { PolicyDocument, policyDocument, policyJson } from "../../lib/iam";
+import { denyInsecureTransport, PolicyDocument, policyDocument, policyJson } from "../../lib/iam";
 import { Namer } from "../../lib/naming";
 import { MINIMUM_TLS_VERSION } from "../../versions";
-import { CustomerManagedKey } from "../kms";
+import { environmentKey } from "../kms";
 
 /**
  * Object-data actions the bucket policy reserves for LangSmith and the admins. Bucket
@@ -51,14 +51,7 @@ export interface BlobBucketPolicyInput {
 export function blobBucketPolicy(input: BlobBucketPolicyInput): PolicyDocument {
   const resources = [input.bucketArn, `${input.bucketArn}/*`];
   return policyDocument(
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: resources,
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
+    denyInsecureTransport(input.bucketArn),
     {
       Sid: "DenyOutdatedTls",
       Effect: "Deny",
@@ -120,13 +113,7 @@ export class BlobStorage extends Construct {
     if (!cfg.enabled) throw new Error(`BlobStorage ${id}: blobStorage.enabled is false in environment ${env.name}; do not construct the bucket`);
     const protect = props.preventDestroy ?? env.tier === "production";
 
-    const key = new CustomerManagedKey(this, "key", {
-      alias: namer.name("blobs"),
-      description: `LangSmith ${env.name}: blob storage (S3) encryption`,
-      accountId: env.aws.accountId,
-      region: env.aws.region,
-      preventDestroy: protect,
-    });
+    const key = environmentKey(this, "key", { env, namer, alias: "blobs", purpose: "blob storage (S3) encryption", preventDestroy: protect });
     this.kmsKeyArn = key.keyArn;
 
     // Payloads are data: Terraform never empties the bucket (force_destroy stays false).

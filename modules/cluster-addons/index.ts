@@ -6,6 +6,7 @@ import { Annotations } from "@cdktf/provider-kubernetes/lib/annotations";
 import { CHARTS, ChartPin } from "../../versions";
 import { deepMerge } from "../../lib/merge";
 import { PolicyDocument } from "../../lib/iam";
+import { IRSA_ANNOTATION } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
 import { IrsaRole } from "../irsa";
 import { clusterAutoscalerPolicy, externalDnsPolicy, loadBalancerControllerPolicy } from "./policies";
@@ -35,7 +36,7 @@ export const ADDON_DEFAULTS = {
     serviceAccount: "aws-load-balancer-controller",
     values: {
       replicaCount: 2,
-      // No Service of type LoadBalancer is used (the ALB is Terraform's, BRIEF decision 1); the
+      // No Service of type LoadBalancer is used (the ALB is Terraform's); the
       // Service mutating webhook would only add a failure point to every Service create.
       enableServiceMutatorWebhook: false,
     },
@@ -158,7 +159,6 @@ export function zoneDomain(hostname: string): string {
   return labels.slice(1).join(".");
 }
 
-const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
 const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 
 /**

@@ -127,7 +127,7 @@ export function loadBalancerControllerPolicy({ region, accountId }: PolicyScope)
       Resource: lbAndTg,
       Condition: { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"] }, Null: CLUSTER_TAG_REQUESTED },
     },
-    // TargetGroupBinding registers pod IPs in the Terraform-owned target group (BRIEF decision 1).
+    // TargetGroupBinding registers pod IPs in the Terraform-owned target group.
     { Sid: "RegisterTargets", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: `${elb}:targetgroup/*/*` },
     {
       Sid: "ListenerSettings",

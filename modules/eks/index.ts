@@ -16,6 +16,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { EKS_ADDONS, KUBERNETES_VERSION } from "../../versions";
 import { NodePool } from "../../lib/config/schema";
+import { CLICKHOUSE_NODE_TAINT } from "../../lib/langsmith-values/chart";
 import { architectureOf } from "../../lib/capacity";
 import { policyDocument, policyJson, serviceTrust } from "../../lib/iam";
 import { Namer } from "../../lib/naming";
@@ -41,13 +42,14 @@ export const ADDON_SERVICE_ACCOUNTS = {
 } as const;
 
 /**
- * Where in-cluster ClickHouse runs (BRIEF decision 7): the dedicated pool's label and taint.
- * Workloads use `nodeSelector` and `toleration`; `taint` is the EKS API form on the node group.
+ * Where in-cluster ClickHouse runs: the dedicated pool's label and taint (`CLICKHOUSE_NODE_TAINT`,
+ * which the chart values use too). `nodeSelector` and `toleration` are the workload forms;
+ * `taint` is the EKS API form on the node group.
  */
 export const CLICKHOUSE_PLACEMENT = {
-  nodeSelector: { dedicated: "clickhouse" },
-  toleration: { key: "dedicated", operator: "Equal", value: "clickhouse", effect: "NoSchedule" },
-  taint: { key: "dedicated", value: "clickhouse", effect: "NO_SCHEDULE" },
+  nodeSelector: { [CLICKHOUSE_NODE_TAINT.key]: CLICKHOUSE_NODE_TAINT.value },
+  toleration: { key: CLICKHOUSE_NODE_TAINT.key, operator: "Equal", value: CLICKHOUSE_NODE_TAINT.value, effect: CLICKHOUSE_NODE_TAINT.effect },
+  taint: { key: CLICKHOUSE_NODE_TAINT.key, value: CLICKHOUSE_NODE_TAINT.value, effect: "NO_SCHEDULE" },
 } as const;
 
 export interface NodeTaint {
@@ -142,7 +144,7 @@ export class EksCluster extends Construct {
   readonly clusterCertificateAuthority: string;
   /** The control-plane security group EKS creates; nodes carry it too. */
   readonly clusterSecurityGroupId: string;
-  /** The nodes' own security group: data stores and the ALB admit traffic from/to it (BRIEF decision 6). */
+  /** The nodes' own security group: data stores and the ALB admit traffic from/to it. */
   readonly nodeSecurityGroupId: string;
   readonly nodeRoleArn: string;
   readonly oidcProviderArn: string;

@@ -22,7 +22,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { EnvironmentConfig } from "../../lib/config/schema";
 import { elbLogDeliveryPrincipal } from "../../lib/elb-log-delivery";
-import { policyDocument, policyJson } from "../../lib/iam";
+import { denyInsecureTransport, policyDocument, policyJson } from "../../lib/iam";
 import { FRONTEND_SERVICE } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
 
@@ -55,7 +55,7 @@ export interface IngressProps {
   readonly publicSubnetIds: readonly string[];
   /** ALB subnets of a `private` environment (the nodes' subnets). */
   readonly privateSubnetIds: readonly string[];
-  /** The dedicated node security group (BRIEF decision 6): gets 8080 from the ALB. */
+  /** The dedicated node security group: gets 8080 from the ALB. */
   readonly nodeSecurityGroupId: string;
   /** CMK for the WAF log group (its policy must allow CloudWatch Logs: `logsServiceUse`). */
   readonly logsKmsKeyArn: string;
@@ -80,7 +80,7 @@ const HTTPS = 443;
 const HTTP = 80;
 
 /**
- * The Terraform-owned ingress of LangSmith (BRIEF decision 1): ALB (internet-facing for `public`,
+ * The Terraform-owned ingress of LangSmith: ALB (internet-facing for `public`,
  * internal for `private`) with an HTTPS listener (ACM certificate, `ingress.sslPolicy`) and an
  * HTTP listener that only redirects, an IP target group for the frontend pods (bound by the AWS
  * Load Balancer Controller through a TargetGroupBinding), a WAFv2 web ACL with managed rules and a
@@ -169,7 +169,7 @@ export class Ingress extends Construct {
         bucket: bucket.id,
         policy: policyJson(
           policyDocument(
-            { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket.arn, `${bucket.arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            denyInsecureTransport(bucket.arn),
             { Sid: "ElbLogDelivery", Effect: "Allow", Principal: elbLogDeliveryPrincipal(region), Action: "s3:PutObject", Resource: `${bucket.arn}/${prefix}/AWSLogs/${accountId}/*` },
           ),
         ),

@@ -59,10 +59,9 @@ function chartAsset(scope: Construct): TerraformAsset {
 }
 
 /**
- * Custom resources as a `helm_release` of the local chart `charts/k8s-manifests` (BRIEF
- * decision 2). A helm_release plans without talking to the cluster, so a plan of a cluster
- * that does not exist yet succeeds; `kubernetes_manifest` needs the CRD at plan time and is
- * never used.
+ * Custom resources as a `helm_release` of the local chart `charts/k8s-manifests`. A helm_release
+ * plans without talking to the cluster, so a plan of a cluster that does not exist yet succeeds;
+ * `kubernetes_manifest` needs the CRD at plan time and is never used.
  */
 export class K8sManifests<T extends KubernetesObject = KubernetesObject> extends Construct {
   readonly release: Release;

@@ -3,6 +3,7 @@ import { TerraformProvider } from "cdktf";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { accountRootArn, policyDocument, policyJson, PolicyStatement } from "../../lib/iam";
+import { Namer } from "../../lib/naming";
 
 export interface ServiceUse {
   /** e.g. `logs.us-west-2.amazonaws.com` */
@@ -89,4 +90,29 @@ export class CustomerManagedKey extends Construct {
     this.keyArn = this.key.arn;
     this.keyId = this.key.keyId;
   }
+}
+
+export interface EnvironmentKeyProps {
+  /** The environment the key belongs to: its name, account and region. */
+  readonly env: { readonly name: string; readonly aws: { readonly accountId: string; readonly region: string } };
+  readonly namer: Namer;
+  /** Alias component: `logs` → `alias/{prefix}-{env}-logs`. */
+  readonly alias: string;
+  /** What the key encrypts; the description is `LangSmith <env>: <purpose>`. */
+  readonly purpose: string;
+  readonly preventDestroy: boolean;
+  /** @default [] */
+  readonly services?: readonly ServiceUse[];
+}
+
+/** A key of one environment, in its account and region, named by the environment's naming rule. */
+export function environmentKey(scope: Construct, id: string, p: EnvironmentKeyProps): CustomerManagedKey {
+  return new CustomerManagedKey(scope, id, {
+    alias: p.namer.name(p.alias),
+    description: `LangSmith ${p.env.name}: ${p.purpose}`,
+    accountId: p.env.aws.accountId,
+    region: p.env.aws.region,
+    services: p.services,
+    preventDestroy: p.preventDestroy,
+  });
 }

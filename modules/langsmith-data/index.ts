@@ -14,7 +14,7 @@ export interface LangsmithDataProps {
   readonly vpcId: string;
   /** Private data subnets (Network.dataSubnetIds). */
   readonly dataSubnetIds: readonly string[];
-  /** The dedicated node security group (BRIEF decision 6). */
+  /** The dedicated node security group: the only source the data stores admit. */
   readonly nodeSecurityGroupId: string;
   readonly oidcProviderArn: string;
   /** Issuer host and path without `https://`. */

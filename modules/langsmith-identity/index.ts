@@ -1,25 +1,17 @@
 import { Construct } from "constructs";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { PolicyDocument, policyDocument, policyJson, PolicyStatement } from "../../lib/iam";
+import { APP_COMPONENTS, RELEASE, serviceAccountName } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
 import { IrsaRole } from "../irsa";
 
-/** The LangSmith release's namespace (BRIEF decision 5). */
-export const LANGSMITH_NAMESPACE = "langsmith";
-
 /**
- * Service accounts of release `langsmith` that call AWS (BRIEF decision 4): blob storage through
+ * Service accounts of release `langsmith` that call AWS: blob storage through
  * the chart's shared `langsmith.commonEnv` (backend, platform-backend, queue, ingest-queue;
  * host-backend with deployments) and ElastiCache IAM auth (docs list backend, queue,
  * platformBackend, hostBackend). Names follow `<fullname>-<component>` (chart `_helpers.tpl`).
  */
-export const LANGSMITH_APP_SERVICE_ACCOUNTS = [
-  "langsmith-backend",
-  "langsmith-platform-backend",
-  "langsmith-queue",
-  "langsmith-ingest-queue",
-  "langsmith-host-backend",
-] as const;
+export const LANGSMITH_APP_SERVICE_ACCOUNTS: readonly string[] = APP_COMPONENTS.map(serviceAccountName);
 
 /** What the LangSmith pods may reach. */
 export interface LangsmithAppAccess {
@@ -68,7 +60,7 @@ export interface LangsmithAppRoleProps {
 }
 
 /**
- * The `langsmith-app` IRSA role (BRIEF decision 4). Built in two steps because the bucket policy
+ * The `langsmith-app` IRSA role. Built in two steps because the bucket policy
  * names this role while this role's policy names the bucket: construct the role, pass `roleArn`
  * to `BlobStorage`, then call `grant(...)` once with the bucket, key and Redis ARNs.
  * `LangsmithData` does both in the right order.
@@ -89,7 +81,7 @@ export class LangsmithAppRole extends Construct {
       roleName: props.namer.name("langsmith-app", "iamRole"),
       oidcProviderArn: props.oidcProviderArn,
       oidcIssuer: props.oidcIssuer,
-      namespace: props.namespace ?? LANGSMITH_NAMESPACE,
+      namespace: props.namespace ?? RELEASE.namespace,
       serviceAccounts: this.serviceAccounts,
     });
     this.roleArn = this.irsa.roleArn;

@@ -44,7 +44,7 @@ export interface LangsmithReleaseProps {
   readonly provider: TerraformProvider;
   /**
    * The namespace, from the kubernetes_namespace resource that also holds the secrets (pass its
-   * `metadata.name` so the release depends on it). Must be `langsmith` (BRIEF decision 5: the
+   * `metadata.name` so the release depends on it). Must be `langsmith` (the
    * IRSA trust names `system:serviceaccount:langsmith:*` subjects).
    */
   readonly namespace: string;

@@ -10,6 +10,7 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { EnvironmentConfig } from "../../lib/config/schema";
 import { accountRootArn, policyDocument, policyJson } from "../../lib/iam";
+import { RELEASE } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
 import { EKS_ADDONS } from "../../versions";
 import { IrsaRole } from "../irsa";
@@ -24,8 +25,8 @@ export const CONTAINER_INSIGHTS_LOG_KINDS = ["application", "dataplane", "host",
 /** Where the add-on's agent and Fluent Bit run (add-on defaults; the IRSA trust names them exactly). */
 export const CLOUDWATCH_AGENT = { namespace: "amazon-cloudwatch", serviceAccount: "cloudwatch-agent" } as const;
 
-/** The LangSmith namespace (BRIEF decision 5): pod-restart alarm and log queries are scoped to it. */
-const LANGSMITH_NAMESPACE = "langsmith";
+/** The LangSmith namespace: pod-restart alarm and log queries are scoped to it. */
+const LANGSMITH_NAMESPACE = RELEASE.namespace;
 
 const GIB = 1024 ** 3;
 

@@ -9,13 +9,12 @@ import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { EnvironmentConfig } from "../../lib/config/schema";
 import { policyJson, serviceTrust } from "../../lib/iam";
 import { Namer } from "../../lib/naming";
 import { ENGINES } from "../../versions";
-import { CustomerManagedKey } from "../kms";
+import { environmentKey } from "../kms";
+import { dataStoreSecurityGroup } from "../network/data-store-security-group";
 
 /** PostgreSQL listens here; the LangSmith connection URL and the security group use it. */
 export const POSTGRES_PORT = 5432;
@@ -27,7 +26,7 @@ export interface PostgresProps {
   readonly vpcId: string;
   /** Private data subnets, one per AZ (the DB subnet group). */
   readonly dataSubnetIds: readonly string[];
-  /** The node security group: the only source allowed on 5432 (BRIEF decision 6). */
+  /** The node security group: the only source allowed on 5432. */
   readonly nodeSecurityGroupId: string;
   /**
    * `lifecycle.prevent_destroy` on the database, its KMS key and log groups.
@@ -49,7 +48,7 @@ export interface PostgresProps {
   /**
    * Days between rotations of the RDS-managed master password. Unset keeps RDS's own schedule
    * (every 7 days). Pods read `langsmith-postgres` at start, so a rotation needs a restart of the
-   * LangSmith deployments after ESO has refreshed the secret (docs/backup-restore.md, "Rotation").
+   * LangSmith deployments after ESO has refreshed the secret (docs/secrets.md, "Rotation").
    * @default undefined (RDS default)
    */
   readonly masterPasswordRotationDays?: number;
@@ -120,13 +119,7 @@ export class Postgres extends Construct {
     this.masterUsername = p.masterUsername;
     const identifier = namer.name("postgres", "rdsIdentifier");
 
-    const key = new CustomerManagedKey(this, "key", {
-      alias: namer.name("postgres"),
-      description: `LangSmith ${env.name}: PostgreSQL storage, Performance Insights and master user secret`,
-      accountId: env.aws.accountId,
-      region: env.aws.region,
-      preventDestroy: protect,
-    });
+    const key = environmentKey(this, "key", { env, namer, alias: "postgres", purpose: "PostgreSQL storage, Performance Insights and master user secret", preventDestroy: protect });
     this.kmsKeyArn = key.keyArn;
 
     const subnets = new DbSubnetGroup(this, "subnets", {
@@ -135,20 +128,14 @@ export class Postgres extends Construct {
       subnetIds: [...props.dataSubnetIds],
     });
 
-    // No egress rules: the database never opens connections (Terraform removes AWS's default egress).
-    const sg = new SecurityGroup(this, "sg", {
-      name: namer.name("postgres"),
-      description: `LangSmith ${env.name}: PostgreSQL, 5432 from EKS nodes only`,
+    const sg = dataStoreSecurityGroup(this, {
+      namer,
+      envName: env.name,
+      component: "postgres",
+      engine: "PostgreSQL",
+      port: POSTGRES_PORT,
       vpcId: props.vpcId,
-      tags: { Name: namer.name("postgres") },
-    });
-    new VpcSecurityGroupIngressRule(this, "from-nodes", {
-      securityGroupId: sg.id,
-      referencedSecurityGroupId: props.nodeSecurityGroupId,
-      ipProtocol: "tcp",
-      fromPort: POSTGRES_PORT,
-      toPort: POSTGRES_PORT,
-      description: "PostgreSQL from EKS nodes",
+      nodeSecurityGroupId: props.nodeSecurityGroupId,
     });
     this.securityGroupId = sg.id;
 
@@ -207,14 +194,15 @@ export class Postgres extends Construct {
       monitoringRoleArn: monitoring.arn,
     };
 
+    // TLS required: rds.force_ssl in the instance's parameter group (Aurora: the cluster's).
+    const tlsParams = {
+      name: namer.name("postgres", "dbParameterGroup"),
+      family: engine.family,
+      description: `LangSmith ${env.name}: TLS required`,
+      parameter: [{ name: "rds.force_ssl", value: "1" }],
+    };
     if (cfg.engine === "aurora") {
-      // Aurora enforces TLS through the cluster parameter group.
-      const params = new RdsClusterParameterGroup(this, "params", {
-        name: namer.name("postgres", "dbParameterGroup"),
-        family: engine.family,
-        description: `LangSmith ${env.name}: TLS required`,
-        parameter: [{ name: "rds.force_ssl", value: "1" }],
-      });
+      const params = new RdsClusterParameterGroup(this, "params", tlsParams);
       const cluster = new RdsCluster(this, "cluster", {
         ...common,
         clusterIdentifier: identifier,
@@ -244,12 +232,7 @@ export class Postgres extends Construct {
       this.identifier = cluster.clusterIdentifier;
       this.resourceId = cluster.clusterResourceId;
     } else {
-      const params = new DbParameterGroup(this, "params", {
-        name: namer.name("postgres", "dbParameterGroup"),
-        family: engine.family,
-        description: `LangSmith ${env.name}: TLS required`,
-        parameter: [{ name: "rds.force_ssl", value: "1" }],
-      });
+      const params = new DbParameterGroup(this, "params", tlsParams);
       const db = new DbInstance(this, "db", {
         ...common,
         ...perInstance,

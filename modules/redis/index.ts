@@ -4,12 +4,11 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { EnvironmentConfig } from "../../lib/config/schema";
 import { Namer } from "../../lib/naming";
 import { ENGINES } from "../../versions";
-import { CustomerManagedKey } from "../kms";
+import { environmentKey } from "../kms";
+import { dataStoreSecurityGroup } from "../network/data-store-security-group";
 
 export const REDIS_PORT = 6379;
 
@@ -28,7 +27,7 @@ export interface RedisProps {
   readonly vpcId: string;
   /** Private data subnets, one per AZ (the cache subnet group). */
   readonly dataSubnetIds: readonly string[];
-  /** The node security group: the only source allowed on 6379 (BRIEF decision 6). */
+  /** The node security group: the only source allowed on 6379. */
   readonly nodeSecurityGroupId: string;
   /**
    * `lifecycle.prevent_destroy` on the replication group and its key, and a final snapshot on deletion.
@@ -56,7 +55,7 @@ const DEFAULTS = {
 /**
  * ElastiCache for Redis OSS (cluster mode off) for LangSmith's cache and queues: data subnets,
  * 6379 from the node security group only, encrypted at rest (own CMK) and in transit, and
- * authenticated with ElastiCache IAM auth (BRIEF decision 3): an RBAC user with
+ * authenticated with ElastiCache IAM auth: an RBAC user with
  * `authentication_mode iam` in a user group whose `default` user is disabled. No Redis password
  * exists anywhere, so none can reach Terraform state.
  */
@@ -81,13 +80,7 @@ export class Redis extends Construct {
     const cfg = env.redis;
     const protect = props.preventDestroy ?? env.tier === "production";
 
-    const key = new CustomerManagedKey(this, "key", {
-      alias: namer.name("redis"),
-      description: `LangSmith ${env.name}: ElastiCache Redis at-rest encryption`,
-      accountId: env.aws.accountId,
-      region: env.aws.region,
-      preventDestroy: protect,
-    });
+    const key = environmentKey(this, "key", { env, namer, alias: "redis", purpose: "ElastiCache Redis at-rest encryption", preventDestroy: protect });
     this.kmsKeyArn = key.keyArn;
 
     const subnets = new ElasticacheSubnetGroup(this, "subnets", {
@@ -96,19 +89,14 @@ export class Redis extends Construct {
       subnetIds: [...props.dataSubnetIds],
     });
 
-    const sg = new SecurityGroup(this, "sg", {
-      name: namer.name("redis"),
-      description: `LangSmith ${env.name}: Redis, 6379 from EKS nodes only`,
+    const sg = dataStoreSecurityGroup(this, {
+      namer,
+      envName: env.name,
+      component: "redis",
+      engine: "Redis",
+      port: REDIS_PORT,
       vpcId: props.vpcId,
-      tags: { Name: namer.name("redis") },
-    });
-    new VpcSecurityGroupIngressRule(this, "from-nodes", {
-      securityGroupId: sg.id,
-      referencedSecurityGroupId: props.nodeSecurityGroupId,
-      ipProtocol: "tcp",
-      fromPort: REDIS_PORT,
-      toPort: REDIS_PORT,
-      description: "Redis from EKS nodes",
+      nodeSecurityGroupId: props.nodeSecurityGroupId,
     });
     this.securityGroupId = sg.id;
 

@@ -3,11 +3,12 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { clickhouseConnection } from "../../lib/clickhouse";
 import { EnvironmentConfig } from "../../lib/config/schema";
 import { PolicyDocument, policyDocument } from "../../lib/iam";
+import { RELEASE } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
 import { K8S_SECRETS, secretCatalog, secretName, SecretSpec } from "../../lib/secrets/catalog";
 import { esoManifests, SecretManifest } from "../../lib/secrets/manifests";
 import { IrsaRole } from "../irsa";
-import { CustomerManagedKey } from "../kms";
+import { environmentKey } from "../kms";
 
 export { K8S_SECRETS } from "../../lib/secrets/catalog";
 
@@ -94,13 +95,7 @@ export class Secrets extends Construct {
     const protect = props.preventDestroy ?? env.tier === "production";
     this.storeName = props.storeName ?? "langsmith-secrets-manager";
 
-    const key = new CustomerManagedKey(this, "key", {
-      alias: namer.name("secrets"),
-      description: `LangSmith ${env.name}: application secrets in Secrets Manager`,
-      accountId: env.aws.accountId,
-      region: env.aws.region,
-      preventDestroy: protect,
-    });
+    const key = environmentKey(this, "key", { env, namer, alias: "secrets", purpose: "application secrets in Secrets Manager", preventDestroy: protect });
     this.kmsKeyArn = key.keyArn;
 
     this.catalog = secretCatalog(env);
@@ -141,7 +136,7 @@ export class Secrets extends Construct {
 
     const { password: _source, ...clickhouse } = clickhouseConnection(env.clickhouse);
     this.manifests = esoManifests({
-      namespace: props.namespace ?? "langsmith",
+      namespace: props.namespace ?? RELEASE.namespace,
       storeName: this.storeName,
       region: env.aws.region,
       refreshInterval: props.refreshInterval ?? "1h",

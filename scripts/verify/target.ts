@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EnvironmentSource } from "../../lib/config/load";
 import { loadEnvironments } from "../../lib/config/load";
+import { RELEASE } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
 
 /**
@@ -37,7 +38,7 @@ export type TargetField = keyof typeof OUTPUT_NAMES;
 export interface VerifyTarget {
   /** Environment name, e.g. `dev`. */
   readonly env: string;
-  /** Kubernetes namespace of the release (BRIEF decision 5). */
+  /** Kubernetes namespace of the release. */
   readonly namespace: string;
   /** `public` or `private` (from the environment file). */
   readonly exposure?: string;
@@ -118,7 +119,7 @@ export function loadTarget(o: LoadTargetOptions): VerifyTarget {
       if (outputs[output] && !outputs[output].sensitive) set(field, outputs[output].value, o.outputsFile);
     }
   }
-  return { env: o.env, namespace: "langsmith", exposure: env.exposure, values, sources };
+  return { env: o.env, namespace: RELEASE.namespace, exposure: env.exposure, values, sources };
 }
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../../scripts/verify";
 import { GATES } from "../../../scripts/verify/gates";
-import { API_KEY, healthyWorld, outputsOf, startFake, World } from "./fake";
+import { API_KEY, healthyWorld, outputsOf, startFake, World, writeKubeconfig } from "./fake";
 
 process.env.AWS_ACCESS_KEY_ID = "AKIAFAKEFAKEFAKEFAKE";
 process.env.AWS_SECRET_ACCESS_KEY = "fake-secret-access-key";
@@ -137,18 +137,7 @@ test.each([
 
 test("--kube-server replaces the kubeconfig's server (e.g. a port-forward or tunnel)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "verify-kube-"));
-  const kubeconfig = join(dir, "kubeconfig");
-  writeFileSync(
-    kubeconfig,
-    JSON.stringify({
-      apiVersion: "v1",
-      kind: "Config",
-      clusters: [{ name: "eks", cluster: { server: "https://unreachable.invalid" } }],
-      users: [{ name: "u", user: { token: "t" } }],
-      contexts: [{ name: "eks", context: { cluster: "eks", user: "u" } }],
-      "current-context": "eks",
-    }),
-  );
+  const kubeconfig = writeKubeconfig(dir, "https://unreachable.invalid");
   const w = healthyWorld();
   const fake = await startFake(w);
   const out: string[] = [];

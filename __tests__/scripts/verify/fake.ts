@@ -171,7 +171,7 @@ export function healthyWorld(): World {
   };
 }
 
-/** `terraform output -json` for the world (what the lead's stack outputs will contain). */
+/** `terraform output -json` for the world (what the stack's outputs contain). */
 export function outputsOf(w: World): Json {
   const o = (value: unknown) => ({ value, type: Array.isArray(value) ? ["list", "string"] : "string", sensitive: false });
   return {
@@ -421,20 +421,25 @@ export async function startFake(w: World, limits: FakeLimits = {}): Promise<Fake
   // Closes itself even if a test forgets: never outlives the test run.
   setTimeout(() => void close(), limits.ttlMs ?? 30_000).unref();
 
-  const dir = mkdtempSync(join(tmpdir(), "verify-fake-"));
+  const kubeconfig = writeKubeconfig(mkdtempSync(join(tmpdir(), "verify-fake-")), fakeUrl);
+  return { url: fakeUrl, requests, kubeconfig, close };
+}
+
+/** Writes `<dir>/kubeconfig` with one context whose cluster is `server` (token auth); returns its path. */
+export function writeKubeconfig(dir: string, server: string): string {
   const kubeconfig = join(dir, "kubeconfig");
   writeFileSync(
     kubeconfig,
     JSON.stringify({
       apiVersion: "v1",
       kind: "Config",
-      clusters: [{ name: "fake", cluster: { server: fakeUrl } }],
+      clusters: [{ name: "fake", cluster: { server } }],
       users: [{ name: "fake", user: { token: "fake-token" } }],
       contexts: [{ name: "fake", context: { cluster: "fake", user: "fake" } }],
       "current-context": "fake",
     }),
   );
-  return { url: fakeUrl, requests, kubeconfig, close };
+  return kubeconfig;
 }
 
 export { API_KEY };

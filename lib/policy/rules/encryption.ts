@@ -138,7 +138,7 @@ export const ENCRYPTION_RULES = [
     severity: "high",
     tiers: ALL_TIERS,
     rationale: "With a CMK, the key policy (not only IAM) decides who can decrypt, and ESO's role can be scoped to that key.",
-    source: "Reference architecture section 8; BRIEF (secrets CMK-encrypted)",
+    source: "Reference architecture section 8 (secrets in Secrets Manager under a CMK)",
     check: (ctx, fail) =>
       each(ctx, ["aws_secretsmanager_secret"], (r) =>
         isSet(r.values.kms_key_id) ? undefined : fail(r, "secret is encrypted with the AWS-managed key aws/secretsmanager", "set kms_key_id to the environment's secrets CMK"),

@@ -1,4 +1,4 @@
-/** Least-privilege IAM (reference architecture section 10; BRIEF: no `*` on `*`, no PassRole on `*`, exact IRSA trust). */
+/** Least-privilege IAM (reference architecture section 10; project rules: no `*` on `*`, no PassRole on `*`, exact IRSA trust). */
 import type { PolicyResource, RuleContext } from "../types";
 import { blocks, globMatch, isSet, list, pointsAt, policyStatements, Statement, statementLabel, unresolved } from "../values";
 import { ALL_TIERS, each, rule } from "./rule";
@@ -196,7 +196,7 @@ export const IAM_RULES = [
     severity: "high",
     tiers: ALL_TIERS,
     rationale: "Without auth, anything that reaches port 6379 can read queued traces and flush the queues.",
-    source: "AWS FSBP ElastiCache.6; BRIEF decision 3 (ElastiCache IAM auth)",
+    source: "AWS FSBP ElastiCache.6; this project uses ElastiCache IAM auth (no Redis password)",
     check: (ctx, fail) =>
       each(ctx, ["aws_elasticache_replication_group"], (r) =>
         isSet(r.values.user_group_ids) || isSet(r.values.auth_token) || unresolved(r.values.user_group_ids)

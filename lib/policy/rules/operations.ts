@@ -172,7 +172,7 @@ export const BACKUP_RULES = [
     severity: "high",
     tiers: PRODUCTION,
     rationale: "The final snapshot is the last copy of the data after a deletion.",
-    source: "Reference architecture section 6; BRIEF (production deletion safeguards)",
+    source: "Reference architecture section 6 (production deletion safeguards)",
     check: (ctx, fail) =>
       each(ctx, ["aws_db_instance", "aws_rds_cluster"], (r) =>
         !isTrue(r.values.skip_final_snapshot) && isSet(r.values.final_snapshot_identifier)

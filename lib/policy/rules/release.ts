@@ -128,7 +128,7 @@ export const RELEASE_RULES = [
     severity: "critical",
     tiers: ALL_TIERS,
     rationale: "Helm values are stored in the plan, the state and the release's Kubernetes secret; secrets belong in Secrets Manager, synced by ESO.",
-    source: "Reference architecture section 10 (no plaintext secrets) and section 8; BRIEF (secrets)",
+    source: "Reference architecture section 10 (no plaintext secrets) and section 8",
     check: (ctx, fail) =>
       each(ctx, ["helm_release"], (r) =>
         helmSecrets(r).map((f) => fail(r, `Helm values: ${f.path}: ${f.why}`, "put the value in Secrets Manager and reference it (config.existingSecretName, an ExternalSecret); never write it into values")),

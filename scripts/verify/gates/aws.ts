@@ -8,6 +8,7 @@ import { Cluster, DescribeClusterCommand } from "@aws-sdk/client-eks";
 import { DescribeCacheClustersCommand, DescribeReplicationGroupsCommand } from "@aws-sdk/client-elasticache";
 import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
+import { IRSA_ANNOTATION } from "../../../lib/langsmith-values/chart";
 import { describeError } from "../clients";
 import { need, needList, OUTPUT_NAMES } from "../target";
 import { fail, Gate, GateContext, listed, pass } from "./types";
@@ -88,7 +89,7 @@ export const natEgress: Gate = {
   },
 };
 
-/** Does one of `groupIds` allow TCP `port` from `source` (security-group reference, BRIEF decision 6)? */
+/** Does one of `groupIds` allow TCP `port` from `source` (security-group reference)? */
 async function sgPath(ctx: GateContext, groupIds: string[], port: number, source: string): Promise<{ ok: boolean; line: string }> {
   if (groupIds.length === 0) return { ok: false, line: "no security groups attached" };
   const groups = (await ctx.clients.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds }))).SecurityGroups ?? [];
@@ -172,7 +173,7 @@ export const redisReachable: Gate = {
   triage: [
     NETWORK_TRIAGE,
     "the cache security group's inbound 6379 rule from the node security group; ElastiCache events",
-    "IAM auth needs TLS: the chart's Redis URL is rediss:// (BRIEF decision 3)",
+    "IAM auth needs TLS: the chart's Redis URL is rediss://",
   ],
   async run(ctx) {
     const id = need(ctx.target, "redisReplicationGroupId");
@@ -202,10 +203,9 @@ export const redisReachable: Gate = {
   },
 };
 
-/** Service accounts that carry the app role (BRIEF decision 4); the first two always exist. */
+/** Service accounts that carry the app role; the first two always exist. */
 export const APP_SERVICE_ACCOUNTS = ["langsmith-backend", "langsmith-queue", "langsmith-platform-backend", "langsmith-ingest-queue", "langsmith-host-backend"] as const;
 const REQUIRED_SERVICE_ACCOUNTS = 2;
-const ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
 
 export const blobStorage: Gate = {
   id: "blob-storage",
@@ -252,7 +252,7 @@ export const blobStorage: Gate = {
       let annotation: string | undefined;
       try {
         const sa = (await kube.core.readNamespacedServiceAccount(name, ctx.target.namespace)).body;
-        annotation = sa.metadata?.annotations?.[ROLE_ARN_ANNOTATION];
+        annotation = sa.metadata?.annotations?.[IRSA_ANNOTATION];
       } catch (e) {
         if ((e as { statusCode?: number }).statusCode === 404) {
           if (i < REQUIRED_SERVICE_ACCOUNTS) problems.push(`service account ${ctx.target.namespace}/${name}: not found (is the release installed?)`);
@@ -260,7 +260,7 @@ export const blobStorage: Gate = {
         }
         throw e;
       }
-      if (!annotation) problems.push(`service account ${name}: no ${ROLE_ARN_ANNOTATION} annotation`);
+      if (!annotation) problems.push(`service account ${name}: no ${IRSA_ANNOTATION} annotation`);
       else if (typeof expected === "string" && annotation !== expected) problems.push(`service account ${name}: annotated ${annotation}, expected ${expected}`);
       else if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(annotation)) problems.push(`service account ${name}: ${annotation} is not an IAM role ARN`);
       else evidence.push(`service account ${name} → ${annotation}`);
