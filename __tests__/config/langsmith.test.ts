@@ -23,4 +23,11 @@ describe("langsmith fields", () => {
       "environments/staging.ts: dns.certificateValidationZoneId must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ, got public",
     ]);
   });
+
+  test("Insights and Polly on the shared data stores are refused until their databases exist", () => {
+    expect(problems("prod", { langsmith: { insights: "shared", polly: "shared" } })).toEqual([
+      'environments/prod.ts: langsmith.insights must be "disabled" for now: "shared" needs its own database in the shared PostgreSQL and a langsmith-insights-db connection secret, which this project does not create yet (and the chart\'s own in-cluster databases are never used), got shared; set langsmith.insights to "disabled"',
+      'environments/prod.ts: langsmith.polly must be "disabled" for now: "shared" needs its own database in the shared PostgreSQL and a langsmith-polly-db connection secret, which this project does not create yet (and the chart\'s own in-cluster databases are never used), got shared; set langsmith.polly to "disabled"',
+    ]);
+  });
 });

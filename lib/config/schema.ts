@@ -276,7 +276,10 @@ export const EnvironmentSchema = z
          * (its password comes from Secrets Manager), or the SSO user made org admin on first login.
          */
         initialOrgAdminEmail: z.string().email("must be an email address like admin@example.com"),
-        /** Standalone Insights: off, or on with the shared RDS/ElastiCache (never in-cluster DBs). */
+        /**
+         * Standalone Insights: off, or on with the shared RDS/ElastiCache (never in-cluster DBs).
+         * "shared" is refused by the loader until its database and secret are built (rules.ts).
+         */
         insights: z.enum(["disabled", "shared"]),
         /** Standalone Polly: off, or on with the shared RDS/ElastiCache. */
         polly: z.enum(["disabled", "shared"]),

@@ -1,6 +1,6 @@
 import { EnvironmentConfig } from "../../../lib/config/schema";
 import { Secrets } from "../../../modules/secrets";
-import { envWith, Json, resource, resources } from "../../helpers";
+import { envWith, Json, resource, resources, schemaOnlyEnvWith } from "../../helpers";
 import { namerOf, PLATFORM, ref, secretFindings, synthWith } from "../data-fixtures";
 
 const RDS_SECRET = "arn:aws:secretsmanager:us-west-2:111111111111:secret:rds!db-0123-abcdef";
@@ -26,7 +26,7 @@ describe.each([
   ["prod: OIDC, external ClickHouse", envWith("prod"), ["license-key", "api-key-salt", "oauth-client-secret", "clickhouse-password"]],
   [
     "dev with insights and polly",
-    envWith("dev", { langsmith: { insights: "shared", polly: "shared" } }),
+    schemaOnlyEnvWith("dev", { langsmith: { insights: "shared", polly: "shared" } }),
     ["license-key", "api-key-salt", "jwt-secret", "initial-org-admin-password", "insights-encryption-key", "polly-encryption-key", "clickhouse-password"],
   ],
 ] as const)("Secrets %s", (_label, env, ids) => {
