@@ -96,11 +96,13 @@ export function stringsPointAt(values: readonly string[], r: PolicyResource): bo
   return values.some((s) => (s.includes("${") && t.address.test(s)) || t.literals.includes(s));
 }
 
-/** Compiled action patterns (a small vocabulary: the actions written in policies). */
+/** Compiled wildcard patterns (a small vocabulary: `s3:Get*`, `iam:Pass*`...). */
 const globs = new Map<string, RegExp>();
 
 /** Shell-style match, case-insensitive, as IAM matches actions: `iam:Pass*` matches `iam:PassRole`. */
 export function globMatch(pattern: string, value: string): boolean {
+  // Most actions are written out in full: no regex to build (V8 compiles each one on first use).
+  if (!pattern.includes("*") && !pattern.includes("?")) return pattern.toLowerCase() === value.toLowerCase();
   let re = globs.get(pattern);
   if (!re) {
     re = new RegExp(`^${pattern.split("*").map((p) => escapeRegExp(p).replace(/\\\?/g, ".")).join(".*")}$`, "i");
