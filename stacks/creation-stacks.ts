@@ -1,13 +1,13 @@
 /**
  * CDKTF records a full JavaScript stack trace (unlimited depth) for every token it creates:
  * every attribute read (`vpc.id`) and every nested-block output object a provider class builds
- * in its constructor. About 2,500 traces per synth of this app, a quarter of its CPU time, kept
+ * in its constructor: ~2,500 traces per synth of this app, ~300 ms (a fifth of its time), kept
  * only to be printed if that token later fails to resolve; they never reach the output.
  * Upstream: hashicorp/terraform-cdk#3892 (open). CDK Terrain, the maintained fork, added an
  * off switch for exactly this (`CDKTN_DISABLE_CREATION_STACK`, open-constructs/cdk-terrain#215);
- * cdktf 0.21 has none, so the synth entry points (`main.ts`, `scripts/synth-all.ts`) replace
- * the capture function of cdktf's token module. If a cdktf upgrade moves it, this does nothing
- * (synth is slower, never different) and the test in `__tests__/stacks/creation-stacks.test.ts`
+ * cdktf 0.21 has none, so the synth entry points (`main.ts`, `scripts/synth-all.ts`) and the
+ * test setup replace the capture function of cdktf's token module. If a cdktf upgrade moves it,
+ * this does nothing (synth is slower, never different) and `__tests__/stacks/creation-stacks.test.ts`
  * fails. `CDKTF_CREATION_STACKS=1` keeps the traces, for debugging a resolve error.
  */
 // Not part of cdktf's public API: the module its token classes call for their creation stack

@@ -1,21 +1,32 @@
-import { Lazy, Testing, TerraformStack } from "cdktf";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { KEEP_CREATION_STACKS, skipTokenCreationStacks } from "../../stacks/creation-stacks";
+/**
+ * The test setup (`__tests__/setup.ts`) already turned creation stacks off for this file, so
+ * each test loads its own copies of cdktf and the switch (`jest.isolateModules`).
+ */
+type Modules = { cdktf: typeof import("cdktf"); switch: typeof import("../../stacks/creation-stacks") };
 
-// jest gives each test file its own module registry, so the switch stays inside this file.
+function fresh(): Modules {
+  let loaded: Modules | undefined;
+  jest.isolateModules(() => {
+    loaded = { cdktf: require("cdktf"), switch: require("../../stacks/creation-stacks") };
+  });
+  return loaded as Modules;
+}
+
 describe("token creation stacks (stacks/creation-stacks.ts)", () => {
-  test(`${KEEP_CREATION_STACKS}=1 keeps them (and cdktf records them by default)`, () => {
-    expect(skipTokenCreationStacks({ [KEEP_CREATION_STACKS]: "1" })).toBe(false);
-    expect(Lazy.anyValue({ produce: () => 1 }).creationStack.length).toBeGreaterThan(0);
+  test("cdktf records them by default, and CDKTF_CREATION_STACKS=1 keeps them", () => {
+    const { cdktf, switch: s } = fresh();
+    expect(s.skipTokenCreationStacks({ [s.KEEP_CREATION_STACKS]: "1" })).toBe(false);
+    expect(cdktf.Lazy.anyValue({ produce: () => 1 }).creationStack.length).toBeGreaterThan(0);
   });
 
   // Fails if a cdktf upgrade moves the capture function: the switch would silently do nothing.
   test("the switch reaches the function cdktf's tokens call, and tokens still resolve", () => {
-    expect(skipTokenCreationStacks({})).toBe(true);
-    expect(Lazy.anyValue({ produce: () => 1 }).creationStack).toEqual([]);
-    const stack = new TerraformStack(Testing.app(), "s");
-    const a = new S3Bucket(stack, "a", { bucket: "a" });
-    new S3Bucket(stack, "b", { bucket: `${a.id}-logs` });
-    expect(JSON.parse(Testing.synth(stack)).resource.aws_s3_bucket.b.bucket).toBe("${aws_s3_bucket.a.id}-logs");
+    const { cdktf, switch: s } = fresh();
+    expect(s.skipTokenCreationStacks({})).toBe(true);
+    expect(cdktf.Lazy.anyValue({ produce: () => 1 }).creationStack).toEqual([]);
+    const stack = new cdktf.TerraformStack(cdktf.Testing.app(), "s");
+    const name = cdktf.Lazy.stringValue({ produce: () => "logs" });
+    new cdktf.TerraformOutput(stack, "bucket", { value: `${name}-bucket` });
+    expect(JSON.parse(cdktf.Testing.synth(stack)).output.bucket.value).toBe("logs-bucket");
   });
 });
