@@ -14,7 +14,8 @@ interface PolicyDoc {
  * Several rules read the same documents: each list is parsed once per evaluation (per
  * context) and shared, read-only.
  */
-function once(cache: WeakMap<RuleContext, PolicyDoc[]>, read: (ctx: RuleContext) => PolicyDoc[]): (ctx: RuleContext) => readonly PolicyDoc[] {
+function once(read: (ctx: RuleContext) => PolicyDoc[]): (ctx: RuleContext) => readonly PolicyDoc[] {
+  const cache = new WeakMap<RuleContext, PolicyDoc[]>();
   return (ctx) => {
     let docs = cache.get(ctx);
     if (!docs) cache.set(ctx, (docs = read(ctx)));
@@ -23,7 +24,7 @@ function once(cache: WeakMap<RuleContext, PolicyDoc[]>, read: (ctx: RuleContext)
 }
 
 /** Identity policies: what a role, user or group may do. */
-const identityPolicies = once(new WeakMap(), (ctx) => {
+const identityPolicies = once((ctx) => {
   const docs: PolicyDoc[] = [];
   for (const r of ctx.ofType("aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy")) {
     const statements = policyStatements(r.values.policy);
@@ -50,7 +51,7 @@ const RESOURCE_POLICY_TYPES = [
 ];
 
 /** Resource policies (who may use a bucket, key, secret...) and role trust policies. */
-const resourcePolicies = once(new WeakMap(), (ctx) => {
+const resourcePolicies = once((ctx) => {
   const docs: PolicyDoc[] = [];
   for (const r of ctx.ofType(...RESOURCE_POLICY_TYPES)) {
     const statements = policyStatements(r.values.policy);
