@@ -8,4 +8,5 @@ module.exports = {
   // Synth-heavy suites share the provider classes; two workers match the 2-core CI machines.
   maxWorkers: 2,
   globalSetup: "<rootDir>/__tests__/global-setup.ts",
+  setupFiles: ["<rootDir>/__tests__/setup.ts"],
 };

@@ -5,7 +5,9 @@
 import { App } from "cdktf";
 import { ENVIRONMENTS } from "./environments";
 import { buildApp } from "./stacks/app";
+import { skipTokenCreationStacks } from "./stacks/creation-stacks";
 
+skipTokenCreationStacks();
 const app = new App();
 buildApp(app, ENVIRONMENTS);
 app.synth();

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { LocalBackend, TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
@@ -16,6 +16,7 @@ import { CiRoles, GithubOidcProvider } from "../modules/ci-role";
 import { CustomerManagedKey } from "../modules/kms";
 import { requireTerraformVersion } from "./providers";
 import { enforcePolicy, stateStackPolicy } from "../lib/policy/enforce";
+import { IsolatedStack } from "./isolated-stack";
 
 /** An environment whose GitHub Actions roles this bootstrap stack creates (its `ci` block). */
 export interface CiTarget {
@@ -88,7 +89,7 @@ export function bootstrapStackName(t: Pick<BootstrapTarget, "accountId" | "regio
  * (chicken and egg: the bucket cannot hold the state that creates it); see the README's
  * "State and bootstrap" section for the order and for moving this state into the bucket afterwards.
  */
-export class BootstrapStack extends TerraformStack {
+export class BootstrapStack extends IsolatedStack {
   constructor(scope: Construct, id: string, t: BootstrapTarget) {
     super(scope, id);
     requireTerraformVersion(this);

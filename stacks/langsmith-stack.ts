@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, TerraformOutput } from "cdktf";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { EnvironmentConfig } from "../lib/config/schema";
@@ -23,6 +23,7 @@ import { PlanRoleClusterAccess } from "../modules/ci-role/cluster-access";
 import { configureBackend } from "./backend";
 import { awsProvider, clusterProviders, defaultTags, requireTerraformVersion } from "./providers";
 import { enforcePolicy } from "../lib/policy/enforce";
+import { IsolatedStack } from "./isolated-stack";
 
 /** The namespace LangSmith is released into. */
 export const LANGSMITH_NAMESPACE = RELEASE.namespace;
@@ -37,7 +38,7 @@ export function stackName(env: Pick<EnvironmentConfig, "name">): string {
 }
 
 /** One environment = one state = one plan: network, EKS, data stores, the LangSmith release. */
-export class LangsmithStack extends TerraformStack {
+export class LangsmithStack extends IsolatedStack {
   readonly namer: Namer;
   readonly network: Network;
   /** Customer-managed keys: control-plane and VPC logs, Kubernetes secrets, EBS volumes. */

@@ -4,7 +4,7 @@
  */
 import { RULES } from "./rules";
 import type { PolicyEnvironment, PolicyResource, PolicyView, Rule, RuleContext, Violation } from "./types";
-import { pointsAt } from "./values";
+import { pointsAt, strings, stringsPointAt } from "./values";
 
 class Context implements RuleContext {
   private readonly byType = new Map<string, PolicyResource[]>();
@@ -27,7 +27,8 @@ class Context implements RuleContext {
   resolve(value: unknown, ...types: string[]): PolicyResource | undefined {
     if (value === undefined || value === null) return undefined;
     const candidates = types.length > 0 ? this.ofType(...types) : this.view.resources;
-    return candidates.find((c) => pointsAt(value, c));
+    const values = strings(value); // once, not once per candidate
+    return candidates.find((c) => stringsPointAt(values, c));
   }
 
   pointingAt(target: PolicyResource, type: string, attr: string): PolicyResource[] {

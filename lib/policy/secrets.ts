@@ -46,9 +46,12 @@ const FORMATS: [RegExp, string][] = [
   [/\bsk-[A-Za-z0-9_-]{20,}/, "an API secret key (sk-...)"],
 ];
 const URL_CREDENTIALS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:([^\s@/]+)@/i;
+/** Text every format above contains (case-insensitive, so a superset): most strings are ruled out by one test. */
+const MAY_HOLD_FORMAT = /AKIA|ASIA|PRIVATE KEY|lsv2_|gh[pousr]_|xox[abprs]-|sk-|:\/\//i;
 
 /** Which known secret format `s` is in, if any. */
 export function secretFormat(s: string): string | undefined {
+  if (!MAY_HOLD_FORMAT.test(s)) return undefined;
   for (const [re, what] of FORMATS) if (re.test(s)) return what;
   const url = URL_CREDENTIALS.exec(s);
   if (url && literalValue(url[1]) && !/^[*x]+$/i.test(url[1])) return "credentials inside a URL";

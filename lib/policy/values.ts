@@ -55,24 +55,59 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/** `(^|not part of a name)address(not followed by more name)`: a reference to `address` itself, not a longer one. */
+function addressPattern(address: string): RegExp {
+  return new RegExp(`(^|[^A-Za-z0-9_.-])${escapeRegExp(address)}(?![A-Za-z0-9_-])`);
+}
+
 /** `v` (anywhere inside) holds a `${...}` expression that names `address`. */
 export function refersTo(v: unknown, address: string): boolean {
-  const re = new RegExp(`(^|[^A-Za-z0-9_.-])${escapeRegExp(address)}(?![A-Za-z0-9_-])`);
+  const re = addressPattern(address);
   return strings(v).some((s) => s.includes("${") && re.test(s));
 }
 
 const LITERAL_KEYS = ["id", "arn", "name", "bucket", "identifier", "cluster_identifier", "replication_group_id", "key_id"];
 
+/** How other values can point at a resource: its address pattern and its literal id/name/arn. Built once per resource. */
+interface Target {
+  readonly address: RegExp;
+  readonly literals: readonly string[];
+}
+const targets = new WeakMap<PolicyResource, Target>();
+
+function targetOf(r: PolicyResource): Target {
+  let t = targets.get(r);
+  if (!t) {
+    const literals = LITERAL_KEYS.map((k) => r.values[k]).filter((x): x is string => typeof x === "string" && x !== "" && !unresolved(x));
+    t = { address: addressPattern(r.address), literals };
+    targets.set(r, t);
+  }
+  return t;
+}
+
 /** `v` points at `target`: a reference to its address, or the literal id/name/arn it will have. */
 export function pointsAt(v: unknown, target: PolicyResource): boolean {
-  if (refersTo(v, target.address)) return true;
-  const literals = LITERAL_KEYS.map((k) => target.values[k]).filter((x): x is string => typeof x === "string" && x !== "" && !unresolved(x));
-  return strings(v).some((s) => literals.includes(s));
+  return stringsPointAt(strings(v), target);
 }
+
+/** `pointsAt` for a value already flattened with `strings()` (to test one value against many resources). */
+export function stringsPointAt(values: readonly string[], r: PolicyResource): boolean {
+  const t = targetOf(r);
+  return values.some((s) => (s.includes("${") && t.address.test(s)) || t.literals.includes(s));
+}
+
+/** Compiled wildcard patterns (a small vocabulary: `s3:Get*`, `iam:Pass*`...). */
+const globs = new Map<string, RegExp>();
 
 /** Shell-style match, case-insensitive, as IAM matches actions: `iam:Pass*` matches `iam:PassRole`. */
 export function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.split("*").map((p) => escapeRegExp(p).replace(/\\\?/g, ".")).join(".*")}$`, "i");
+  // Most actions are written out in full: no regex to build (V8 compiles each one on first use).
+  if (!pattern.includes("*") && !pattern.includes("?")) return pattern.toLowerCase() === value.toLowerCase();
+  let re = globs.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.split("*").map((p) => escapeRegExp(p).replace(/\\\?/g, ".")).join(".*")}$`, "i");
+    globs.set(pattern, re);
+  }
   return re.test(value);
 }
 

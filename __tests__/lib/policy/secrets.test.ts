@@ -55,11 +55,16 @@ describe("literal values", () => {
 });
 
 describe("known secret formats", () => {
+  // One example per format: each must also get past secretFormat's one-regex prefilter.
   test.each([
     ["AKIAABCDEFGHIJKLMNOP", "an AWS access key id"],
+    ["ASIAABCDEFGHIJKLMNOP", "an AWS access key id"],
     ["-----BEGIN RSA PRIVATE KEY-----\nMIIE", "a PEM private key"],
+    ["-----BEGIN PRIVATE KEY-----\nMIIE", "a PEM private key"],
     [`lsv2_pt_${"0".repeat(32)}_abc`, "a LangSmith API key"],
+    [`LSV2_SK_${"A".repeat(32)}`, "a LangSmith API key"],
     [`ghp_${"a".repeat(36)}`, "a GitHub token"],
+    ["xoxb-1234567890-abcdefghij", "a Slack token"],
     ["postgres://langsmith:s3cret@db:5432/x", "credentials inside a URL"],
     ["sk-ant-api03-aaaaaaaaaaaaaaaaaaaaaaaa", "an API secret key (sk-...)"],
   ])("%s is %s", (v, what) => expect(secretFormat(v)).toBe(what));

@@ -10,8 +10,21 @@ interface PolicyDoc {
   readonly statements: Statement[];
 }
 
+/**
+ * Several rules read the same documents: each list is parsed once per evaluation (per
+ * context) and shared, read-only.
+ */
+function once(read: (ctx: RuleContext) => PolicyDoc[]): (ctx: RuleContext) => readonly PolicyDoc[] {
+  const cache = new WeakMap<RuleContext, PolicyDoc[]>();
+  return (ctx) => {
+    let docs = cache.get(ctx);
+    if (!docs) cache.set(ctx, (docs = read(ctx)));
+    return docs;
+  };
+}
+
 /** Identity policies: what a role, user or group may do. */
-function identityPolicies(ctx: RuleContext): PolicyDoc[] {
+const identityPolicies = once((ctx) => {
   const docs: PolicyDoc[] = [];
   for (const r of ctx.ofType("aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy")) {
     const statements = policyStatements(r.values.policy);
@@ -24,7 +37,7 @@ function identityPolicies(ctx: RuleContext): PolicyDoc[] {
     }
   }
   return docs;
-}
+});
 
 const RESOURCE_POLICY_TYPES = [
   "aws_s3_bucket_policy",
@@ -38,7 +51,7 @@ const RESOURCE_POLICY_TYPES = [
 ];
 
 /** Resource policies (who may use a bucket, key, secret...) and role trust policies. */
-function resourcePolicies(ctx: RuleContext): PolicyDoc[] {
+const resourcePolicies = once((ctx) => {
   const docs: PolicyDoc[] = [];
   for (const r of ctx.ofType(...RESOURCE_POLICY_TYPES)) {
     const statements = policyStatements(r.values.policy);
@@ -49,7 +62,7 @@ function resourcePolicies(ctx: RuleContext): PolicyDoc[] {
     if (statements) docs.push({ resource: r, label: "trust policy", statements });
   }
   return docs;
-}
+});
 
 /**
  * Managed policies used as permissions boundaries: named by a role's `permissions_boundary`, or
@@ -128,29 +141,29 @@ export const IAM_RULES = [
     rationale: "Without an exact `sub`, any service account in the cluster (or any repository) can assume the role; without `aud`, tokens minted for other audiences work.",
     source: "CIS EKS Benchmark 5.2.1; EKS Best Practices Guide (IRSA: scope the trust policy to the service account)",
     check: (ctx, fail) =>
-      ctx.ofType("aws_iam_role").flatMap((r) => {
-        const statements = policyStatements(r.values.assume_role_policy);
-        if (!statements) return [];
-        return statements.flatMap((s, i) => {
-          if (!allows(s) || !s.Action.some((a) => globMatch(a, "sts:AssumeRoleWithWebIdentity"))) return [];
-          const where = `trust policy ${statementLabel(s, i)}`;
-          const problems: string[] = [];
-          if (s.Principal === "*" || !s.Principal?.Federated?.length) problems.push("trusts a principal other than one OIDC provider (Principal.Federated)");
-          const conditions = Object.entries(s.Condition).flatMap(([op, kv]) => Object.entries(kv ?? {}).map(([key, value]) => ({ op, key, values: list(value).map(String) })));
-          const subs = conditions.filter((c) => c.key.endsWith(":sub"));
-          const auds = conditions.filter((c) => c.key.endsWith(":aud"));
-          const wildcard = (v: string) => /[*?]/.test(v.replace(/\$\{[^}]*\}/g, ""));
-          if (subs.length === 0) problems.push("has no :sub condition (any service account or repository could assume it)");
-          for (const c of subs) {
-            if (c.op !== "StringEquals") problems.push(`matches :sub with ${c.op} instead of StringEquals`);
-            if (c.values.some(wildcard)) problems.push(`matches :sub against a wildcard (${c.values.filter(wildcard).join(", ")})`);
-          }
-          if (!auds.some((c) => c.op === "StringEquals" && c.values.length > 0 && !c.values.some(wildcard))) problems.push('has no exact :aud condition (StringEquals "sts.amazonaws.com")');
-          return problems.map((p) =>
-            fail(r, `${where} ${p}`, 'use IrsaRole: StringEquals { "<issuer>:sub" = "system:serviceaccount:<namespace>:<name>", "<issuer>:aud" = "sts.amazonaws.com" }'),
-          );
-        });
-      }),
+      resourcePolicies(ctx)
+        .filter((d) => d.label === "trust policy")
+        .flatMap(({ resource: r, statements }) =>
+          statements.flatMap((s, i) => {
+            if (!allows(s) || !s.Action.some((a) => globMatch(a, "sts:AssumeRoleWithWebIdentity"))) return [];
+            const where = `trust policy ${statementLabel(s, i)}`;
+            const problems: string[] = [];
+            if (s.Principal === "*" || !s.Principal?.Federated?.length) problems.push("trusts a principal other than one OIDC provider (Principal.Federated)");
+            const conditions = Object.entries(s.Condition).flatMap(([op, kv]) => Object.entries(kv ?? {}).map(([key, value]) => ({ op, key, values: list(value).map(String) })));
+            const subs = conditions.filter((c) => c.key.endsWith(":sub"));
+            const auds = conditions.filter((c) => c.key.endsWith(":aud"));
+            const wildcard = (v: string) => /[*?]/.test(v.replace(/\$\{[^}]*\}/g, ""));
+            if (subs.length === 0) problems.push("has no :sub condition (any service account or repository could assume it)");
+            for (const c of subs) {
+              if (c.op !== "StringEquals") problems.push(`matches :sub with ${c.op} instead of StringEquals`);
+              if (c.values.some(wildcard)) problems.push(`matches :sub against a wildcard (${c.values.filter(wildcard).join(", ")})`);
+            }
+            if (!auds.some((c) => c.op === "StringEquals" && c.values.length > 0 && !c.values.some(wildcard))) problems.push('has no exact :aud condition (StringEquals "sts.amazonaws.com")');
+            return problems.map((p) =>
+              fail(r, `${where} ${p}`, 'use IrsaRole: StringEquals { "<issuer>:sub" = "system:serviceaccount:<namespace>:<name>", "<issuer>:aud" = "sts.amazonaws.com" }'),
+            );
+          }),
+        ),
   }),
   rule({
     id: "LS-IAM-004",
