@@ -2,7 +2,7 @@ import { TerraformStack } from "cdktf";
 
 /**
  * A stack that shares nothing with the other stacks of the app: every environment is its own
- * state and plan, and values cross between stacks only through configuration (BRIEF), never as
+ * state and plan, and values cross between stacks only through configuration, never as
  * references. The base class of `LangsmithStack` and `BootstrapStack`.
  *
  * `App.synth()` first calls `prepareStack()` on every stack: a full resolve of every element,
