@@ -155,7 +155,7 @@ export const RELEASE_RULES = [
     tiers: PRODUCTION,
     views: ["synth"],
     rationale: "prevent_destroy makes any plan that would delete or replace production data fail before apply (plan JSON does not show it, so synth checks it).",
-    source: "Reference architecture section 10; issue 6 (additive-only change control for data)",
+    source: "Reference architecture section 10; Langfuse self-host runbook (additive-only change control for data)",
     check: (ctx, fail) =>
       each(
         ctx,
