@@ -116,6 +116,12 @@ export const ENGINES = {
 } as const;
 
 /**
+ * psql client of the Job that creates the Insights / Polly databases (lib/secrets/database-job.ts):
+ * the official image, same major and minor as ENGINES.postgres; alpine runs as uid 70 (postgres).
+ */
+export const POSTGRES_CLIENT_IMAGE = "postgres:16.10-alpine";
+
+/**
  * Kubernetes API versions of the External Secrets Operator resources this project renders.
  * `external-secrets.io/v1` is served from ESO 0.16 on (CHARTS.externalSecrets); bump together.
  */

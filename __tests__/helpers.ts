@@ -43,8 +43,8 @@ export function problemsWith(name: "dev" | "staging" | "prod", changes: Json = {
 
 /**
  * A shipped environment with fields changed, checked against the schema only: the cross-field
- * rules are not applied. For unit tests of code paths the loader refuses today (e.g. Insights
- * and Polly "shared"); anything a user can load goes through `envWith`.
+ * rules are not applied. For unit tests of code paths the loader refuses; anything a user can
+ * load goes through `envWith`.
  */
 export function schemaOnlyEnvWith(name: "dev" | "staging" | "prod", changes: Json = {}): EnvironmentConfig {
   return EnvironmentSchema.parse(deepMerge(shippedInput(name), changes));

@@ -24,10 +24,11 @@ describe("langsmith fields", () => {
     ]);
   });
 
-  test("Insights and Polly on the shared data stores are refused until their databases exist", () => {
-    expect(problems("prod", { langsmith: { insights: "shared", polly: "shared" } })).toEqual([
-      'environments/prod.ts: langsmith.insights must be "disabled" for now: "shared" needs its own database in the shared PostgreSQL and a langsmith-insights-db connection secret, which this project does not create yet (and the chart\'s own in-cluster databases are never used), got shared; set langsmith.insights to "disabled"',
-      'environments/prod.ts: langsmith.polly must be "disabled" for now: "shared" needs its own database in the shared PostgreSQL and a langsmith-polly-db connection secret, which this project does not create yet (and the chart\'s own in-cluster databases are never used), got shared; set langsmith.polly to "disabled"',
-    ]);
+  test.each([
+    ["Insights", { insights: "shared" }],
+    ["Polly", { polly: "shared" }],
+    ["both", { insights: "shared", polly: "shared" }],
+  ])("%s on the shared data stores is accepted (databases and secrets are created)", (_l, langsmith) => {
+    expect(problems("prod", { langsmith })).toEqual([]);
   });
 });

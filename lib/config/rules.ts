@@ -145,25 +145,6 @@ const capacity: EnvironmentRule = (env) => capacityProblems(env);
 /** The LangSmith sizing profile fits the node pools (requests at min and max replicas). */
 const langsmithSizing: EnvironmentRule = (env) => sizingProblems(env);
 
-/**
- * "shared" (standalone Insights / Polly on the shared RDS and ElastiCache) is refused until the
- * project creates their databases and connection secrets; the values builder and the secrets
- * catalog already support it. Refused rather than accepted, because the pods would wait forever
- * for `langsmith-insights-db` / `langsmith-polly-db`.
- */
-const insightsAndPolly: EnvironmentRule = (env) =>
-  (["insights", "polly"] as const)
-    .filter((feature) => env.langsmith[feature] === "shared")
-    .map((feature) => ({
-      path: `langsmith.${feature}`,
-      message:
-        `must be "disabled" for now: "shared" needs its own database in the shared PostgreSQL and a ` +
-        `langsmith-${feature}-db connection secret, which this project does not create yet ` +
-        `(and the chart's own in-cluster databases are never used)`,
-      value: env.langsmith[feature],
-      fix: `set langsmith.${feature} to "disabled"`,
-    }));
-
 const postgres: EnvironmentRule = (env) => {
   const p = env.postgres;
   const problems: Problem[] = [];
@@ -323,7 +304,6 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   nodePoolSizes,
   capacity,
   langsmithSizing,
-  insightsAndPolly,
   postgres,
   redis,
   clickhouse,

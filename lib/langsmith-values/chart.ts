@@ -77,6 +77,15 @@ export const SECRET_NAMES = {
   polly: "langsmith-polly-db",
 } as const;
 
+/**
+ * With `"shared"`, each agent feature gets its own database in the shared PostgreSQL and its own
+ * logical Redis database (the chart requires URLs distinct from the main ones; README "Insights and Polly").
+ */
+export const AGENT_DATABASES = {
+  insights: { secretName: SECRET_NAMES.insights, database: "langsmith_insights", redisDb: 3 },
+  polly: { secretName: SECRET_NAMES.polly, database: "langsmith_polly", redisDb: 2 },
+} as const;
+
 /** Key of the connection URL in `langsmith-postgres` / `langsmith-redis` (`*.external.connectionUrlSecretKey`). */
 export const CONNECTION_URL_KEY = "connection_url";
 

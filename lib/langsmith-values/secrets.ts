@@ -4,7 +4,7 @@
  * Key names are the chart's (`_helpers.tpl` secretKeyRefs; docs/notes chart.md sections 2, 3, 7).
  */
 import { EnvironmentConfig } from "../config/schema";
-import { CONNECTION_URL_KEY, RELEASE, SECRET_NAMES } from "./chart";
+import { AGENT_DATABASES, CONNECTION_URL_KEY, RELEASE, SECRET_NAMES } from "./chart";
 
 export interface SecretKey {
   readonly key: string;
@@ -77,11 +77,9 @@ export function requiredSecrets(env: EnvironmentConfig): RequiredSecret[] {
             ],
     },
   ];
-  for (const [feature, name, db, redisDb] of [
-    ["insights", SECRET_NAMES.insights, "langsmith_insights", 3],
-    ["polly", SECRET_NAMES.polly, "langsmith_polly", 2],
-  ] as const) {
+  for (const feature of ["insights", "polly"] as const) {
     if (env.langsmith[feature] === "disabled") continue;
+    const { secretName: name, database: db, redisDb } = AGENT_DATABASES[feature];
     out.push({
       name,
       namespace: ns,

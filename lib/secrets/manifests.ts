@@ -77,6 +77,19 @@ export interface EsoManifestInput {
   /** `rediss://<iam-user-id>@<host>:6379`: no password exists (ElastiCache IAM auth). */
   readonly redis: { readonly connectionUrl: string };
   readonly clickhouse: Omit<ClickhouseConnection, "password">;
+  /**
+   * Agent features on the shared data stores (`langsmith.insights` / `langsmith.polly: "shared"`):
+   * one secret each, same RDS master user, own database and Redis logical database.
+   * @default []
+   */
+  readonly agents?: readonly AgentDatabase[];
+}
+
+/** One `langsmith-insights-db` / `langsmith-polly-db` secret (AGENT_DATABASES in lib/langsmith-values/chart.ts). */
+export interface AgentDatabase {
+  readonly secretName: string;
+  readonly database: string;
+  readonly redisDb: number;
 }
 
 const LABELS = { "app.kubernetes.io/part-of": "langsmith", "app.kubernetes.io/component": "secrets" } as const;
@@ -141,16 +154,22 @@ export function esoManifests(input: EsoManifestInput): SecretManifest[] {
   // langsmith-postgres: chart format user:password@host:port/db?sslmode=require, no scheme
   // (values.yaml L3185). RDS-generated passwords may hold URL-reserved characters: escaped.
   const pg = input.postgres;
-  const postgres = externalSecret(
-    input,
-    K8S_SECRETS.postgres,
-    [
-      { secretKey: "username", remoteRef: { key: pg.masterUserSecretArn, property: "username" } },
-      { secretKey: "password", remoteRef: { key: pg.masterUserSecretArn, property: "password" } },
-    ],
-    {
-      connection_url: `{{ .username | urlquery }}:{{ .password | urlquery }}@${literal(pg.host, "postgres host")}:${pg.port}/${literal(pg.database, "postgres database")}?sslmode=require`,
-    },
+  const master: ExternalSecretData[] = [
+    { secretKey: "username", remoteRef: { key: pg.masterUserSecretArn, property: "username" } },
+    { secretKey: "password", remoteRef: { key: pg.masterUserSecretArn, property: "password" } },
+  ];
+  const pgUrl = (database: string) =>
+    `{{ .username | urlquery }}:{{ .password | urlquery }}@${literal(pg.host, "postgres host")}:${pg.port}/${literal(database, "postgres database")}?sslmode=require`;
+  const postgres = externalSecret(input, K8S_SECRETS.postgres, master, { connection_url: pgUrl(pg.database) });
+
+  // langsmith-insights-db / langsmith-polly-db: the agents' chart keys want the scheme
+  // (postgresql://, rediss://) and their own databases; the Redis URL (IAM auth, nothing secret)
+  // is a template literal beside the fetched master credentials, so one ExternalSecret suffices.
+  const agents = (input.agents ?? []).map((a) =>
+    externalSecret(input, a.secretName, master, {
+      postgres_connection_url: `postgresql://${pgUrl(a.database)}`,
+      redis_connection_url: `${literal(input.redis.connectionUrl, "redis connection url")}/${a.redisDb}`,
+    }),
   );
 
   // langsmith-redis: nothing secret to fetch (IAM auth), and ESO refuses an ExternalSecret
@@ -182,5 +201,5 @@ export function esoManifests(input: EsoManifestInput): SecretManifest[] {
   );
   if (chSecrets.length !== 1) throw new Error(`esoManifests: expected one ClickHouse password secret, got ${chSecrets.length}`);
 
-  return [store, config, postgres, redis, clickhouse];
+  return [store, config, postgres, redis, clickhouse, ...agents];
 }

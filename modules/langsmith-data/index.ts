@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { EnvironmentConfig } from "../../lib/config/schema";
+import { appServiceAccounts } from "../../lib/langsmith-values";
 import { Namer } from "../../lib/naming";
 import { BlobStorage } from "../blob-storage";
 import { ClickhouseSnapshots } from "../clickhouse";
@@ -51,7 +52,13 @@ export class LangsmithData extends Construct {
 
     this.postgres = new Postgres(this, "postgres", { ...common, ...network, logsKmsKeyArn: props.logsKmsKeyArn });
     this.redis = new Redis(this, "redis", { ...common, ...network });
-    this.appRole = new LangsmithAppRole(this, "langsmith-app", { namer, oidcProviderArn: props.oidcProviderArn, oidcIssuer: props.oidcIssuer });
+    // The same service accounts the values annotate with the role (the agents' too when "shared").
+    this.appRole = new LangsmithAppRole(this, "langsmith-app", {
+      namer,
+      oidcProviderArn: props.oidcProviderArn,
+      oidcIssuer: props.oidcIssuer,
+      serviceAccounts: appServiceAccounts(env),
+    });
     if (env.blobStorage.enabled) this.blob = new BlobStorage(this, "blob", { ...common, appRoleArn: this.appRole.roleArn });
     this.appRole.grant({
       region: env.aws.region,

@@ -3,9 +3,10 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { clickhouseConnection } from "../../lib/clickhouse";
 import { EnvironmentConfig } from "../../lib/config/schema";
 import { PolicyDocument, policyDocument } from "../../lib/iam";
-import { RELEASE } from "../../lib/langsmith-values/chart";
+import { AGENT_DATABASES, RELEASE } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
 import { K8S_SECRETS, secretCatalog, secretName, SecretSpec } from "../../lib/secrets/catalog";
+import { DatabaseJob, databaseJob } from "../../lib/secrets/database-job";
 import { esoManifests, SecretManifest } from "../../lib/secrets/manifests";
 import { IrsaRole } from "../irsa";
 import { environmentKey } from "../kms";
@@ -69,7 +70,8 @@ export interface SecretsProps {
  * Application secrets in Secrets Manager (own CMK), created without a version so no value is
  * ever in Terraform state; the IRSA role of the ESO controller, limited to exactly these secrets
  * plus the RDS-managed master secret; and the ESO objects (`manifests`) that build
- * `langsmith-config`, `langsmith-postgres`, `langsmith-redis` and `langsmith-clickhouse`.
+ * `langsmith-config`, `langsmith-postgres`, `langsmith-redis` and `langsmith-clickhouse` (plus
+ * `langsmith-insights-db` / `langsmith-polly-db` and the Job creating their databases when "shared").
  */
 export class Secrets extends Construct {
   readonly kmsKeyArn: string;
@@ -86,8 +88,11 @@ export class Secrets extends Construct {
   readonly storeName: string;
   /** Kubernetes secret names the chart values point at. */
   readonly k8sSecretNames = K8S_SECRETS;
-  /** ClusterSecretStore, ExternalSecrets and the Redis Secret, for the local k8s-manifests chart. */
-  readonly manifests: SecretManifest[];
+  /**
+   * ClusterSecretStore, ExternalSecrets and the Redis Secret, for the local k8s-manifests chart;
+   * plus the Job creating the Insights / Polly databases when either is `"shared"`.
+   */
+  readonly manifests: (SecretManifest | DatabaseJob)[];
 
   constructor(scope: Construct, id: string, props: SecretsProps) {
     super(scope, id);
@@ -135,21 +140,28 @@ export class Secrets extends Construct {
     this.esoRoleSubjects = eso.subjects;
 
     const { password: _source, ...clickhouse } = clickhouseConnection(env.clickhouse);
-    this.manifests = esoManifests({
-      namespace: props.namespace ?? RELEASE.namespace,
-      storeName: this.storeName,
-      region: env.aws.region,
-      refreshInterval: props.refreshInterval ?? "1h",
-      secrets: this.catalog.map((s) => ({ ...s, ref: arns[s.id] })),
-      oauth: env.auth.model === "oidc" ? { clientId: env.auth.clientId, issuerUrl: env.auth.issuerUrl } : undefined,
-      postgres: {
-        host: props.postgres.endpointAddress,
-        port: props.postgres.port,
-        database: props.postgres.databaseName,
-        masterUserSecretArn: props.postgres.masterUserSecretArn,
-      },
-      redis: props.redis,
-      clickhouse,
-    });
+    const namespace = props.namespace ?? RELEASE.namespace;
+    const agents = (["insights", "polly"] as const).filter((f) => env.langsmith[f] === "shared").map((f) => AGENT_DATABASES[f]);
+    const job = databaseJob({ namespace, databases: agents.map((a) => a.database) });
+    this.manifests = [
+      ...esoManifests({
+        namespace,
+        storeName: this.storeName,
+        region: env.aws.region,
+        refreshInterval: props.refreshInterval ?? "1h",
+        secrets: this.catalog.map((s) => ({ ...s, ref: arns[s.id] })),
+        oauth: env.auth.model === "oidc" ? { clientId: env.auth.clientId, issuerUrl: env.auth.issuerUrl } : undefined,
+        postgres: {
+          host: props.postgres.endpointAddress,
+          port: props.postgres.port,
+          database: props.postgres.databaseName,
+          masterUserSecretArn: props.postgres.masterUserSecretArn,
+        },
+        redis: props.redis,
+        clickhouse,
+        agents,
+      }),
+      ...(job ? [job] : []),
+    ];
   }
 }

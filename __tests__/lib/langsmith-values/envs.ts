@@ -1,6 +1,6 @@
 /** Shipped environments and every option combination the values builder supports, validated. */
 import { loadEnvironment } from "../../../lib/config/load";
-import { EnvironmentConfig, EnvironmentSchema } from "../../../lib/config/schema";
+import { EnvironmentConfig } from "../../../lib/config/schema";
 import { LangsmithValuesInputs } from "../../../lib/langsmith-values";
 import { Json, shippedInput } from "../../helpers";
 
@@ -13,16 +13,11 @@ export const INPUTS: LangsmithValuesInputs = {
   blobStorage: { bucketName: "<blob bucket name>", kmsKeyArn: "<blob KMS key ARN>" },
 };
 
-/**
- * A shipped environment changed by `mutate` (on its raw input), validated by the loader, or by
- * the schema only for Insights/Polly "shared", which the loader refuses for now
- * (lib/config/rules.ts) but the values builder already supports.
- */
+/** A shipped environment changed by `mutate` (on its raw input), validated by the loader. */
 export function loadWith(name: Shipped, mutate: (input: Json) => void = () => undefined): EnvironmentConfig {
   const input = shippedInput(name);
   mutate(input);
-  const shared = input.langsmith?.insights === "shared" || input.langsmith?.polly === "shared";
-  return shared ? EnvironmentSchema.parse(input) : loadEnvironment({ file: `environments/${name}.ts`, input });
+  return loadEnvironment({ file: `environments/${name}.ts`, input });
 }
 
 export const shipped = (name: Shipped) => loadWith(name);

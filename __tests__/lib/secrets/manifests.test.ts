@@ -2,6 +2,7 @@ import { K8S_SECRETS, secretCatalog } from "../../../lib/secrets/catalog";
 import { EsoManifestInput, esoManifests, ExternalSecret, PlainSecret, ClusterSecretStore } from "../../../lib/secrets/manifests";
 import { IN_CLUSTER_CLICKHOUSE } from "../../../lib/clickhouse";
 import { EXTERNAL_SECRETS_API } from "../../../versions";
+import { AGENT_DATABASES } from "../../../lib/langsmith-values/chart";
 import { envWith, schemaOnlyEnvWith } from "../../helpers";
 
 const RDS = "arn:aws:secretsmanager:us-west-2:111111111111:secret:rds!db-1-abc";
@@ -102,6 +103,42 @@ describe("ESO manifests", () => {
     const es = byName<ExternalSecret>(name === "dev" ? dev : prod, K8S_SECRETS.clickhouse);
     expect(es.spec.target.template.data).toEqual({ ...literals, clickhouse_password: "{{ .clickhouse_password }}" });
     expect(es.spec.data).toEqual([{ secretKey: "clickhouse_password", remoteRef: { key: expect.stringMatching(/langsmith\/clickhouse-password-/) } }]);
+  });
+
+  test("no agent secret without agents (the shipped environments)", () => {
+    for (const objects of [dev, prod]) expect(objects.map((o) => o.metadata.name)).not.toEqual(expect.arrayContaining([expect.stringMatching(/-(insights|polly)-db$/)]));
+    expect(dev.map((o) => o.metadata.name)).toEqual(["langsmith-secrets-manager", "langsmith-config", "langsmith-postgres", "langsmith-redis", "langsmith-clickhouse"]);
+  });
+
+  test.each([
+    ["insights", "langsmith-insights-db", "langsmith_insights", 3],
+    ["polly", "langsmith-polly-db", "langsmith_polly", 2],
+  ] as const)("%s shared: %s with postgresql:// + its own database and the Redis URL on db %i", (feature, name, database, redisDb) => {
+    const objects = esoManifests(input("dev", { agents: [AGENT_DATABASES[feature]] }));
+    expect(objects).toHaveLength(6);
+    const es = byName<ExternalSecret>(objects, name);
+    expect(es.kind).toBe("ExternalSecret");
+    expect(es.spec.target).toMatchObject({ name, creationPolicy: "Owner", deletionPolicy: "Retain" });
+    expect(es.spec.data).toEqual([
+      { secretKey: "username", remoteRef: { key: RDS, property: "username" } },
+      { secretKey: "password", remoteRef: { key: RDS, property: "password" } },
+    ]);
+    expect(es.spec.target.template.data).toEqual({
+      postgres_connection_url: `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@ls-dev-postgres.abc.us-west-2.rds.amazonaws.com:5432/${database}?sslmode=require`,
+      redis_connection_url: `rediss://ls-dev-langsmith@master.ls-dev-redis.abc.usw2.cache.amazonaws.com:6379/${redisDb}`,
+    });
+    // The main secret is untouched: scheme-less, main database.
+    expect(byName<ExternalSecret>(objects, K8S_SECRETS.postgres).spec.target.template.data.connection_url).toMatch(/^\{\{ \.username[^]*\/langsmith\?sslmode=require$/);
+  });
+
+  test("the agent URLs differ from each other and from the main ones (the chart requires distinct URLs)", () => {
+    const objects = esoManifests(input("dev", { agents: [AGENT_DATABASES.insights, AGENT_DATABASES.polly] }));
+    const urls = [K8S_SECRETS.postgres, K8S_SECRETS.redis].map((n) => {
+      const o = byName<ExternalSecret | PlainSecret>(objects, n);
+      return o.kind === "Secret" ? o.stringData.connection_url : o.spec.target.template.data.connection_url;
+    });
+    for (const n of ["langsmith-insights-db", "langsmith-polly-db"]) urls.push(...Object.values(byName<ExternalSecret>(objects, n).spec.target.template.data));
+    expect(new Set(urls).size).toBe(6);
   });
 
   test("refuses literals that ESO would evaluate as templates", () => {

@@ -1,10 +1,11 @@
 import { EnvironmentConfig } from "../../../lib/config/schema";
 import { Secrets } from "../../../modules/secrets";
-import { envWith, Json, resource, resources, schemaOnlyEnvWith } from "../../helpers";
+import { envWith, Json, resource, resources } from "../../helpers";
 import { namerOf, PLATFORM, ref, secretFindings, synthWith } from "../data-fixtures";
 
 const RDS_SECRET = "arn:aws:secretsmanager:us-west-2:111111111111:secret:rds!db-0123-abcdef";
 const RDS_KEY = "arn:aws:kms:us-west-2:111111111111:key/postgres";
+const MAIN_MANIFESTS = ["ClusterSecretStore/langsmith-secrets-manager", "ExternalSecret/langsmith-config", "ExternalSecret/langsmith-postgres", "Secret/langsmith-redis", "ExternalSecret/langsmith-clickhouse"];
 
 function build(env: EnvironmentConfig): { json: Json; secrets: Secrets } {
   let secrets: Secrets | undefined;
@@ -22,14 +23,15 @@ function build(env: EnvironmentConfig): { json: Json; secrets: Secrets } {
 }
 
 describe.each([
-  ["dev: basic auth, in-cluster ClickHouse", envWith("dev"), ["license-key", "api-key-salt", "jwt-secret", "initial-org-admin-password", "clickhouse-password"]],
-  ["prod: OIDC, external ClickHouse", envWith("prod"), ["license-key", "api-key-salt", "oauth-client-secret", "clickhouse-password"]],
+  ["dev: basic auth, in-cluster ClickHouse", envWith("dev"), ["license-key", "api-key-salt", "jwt-secret", "initial-org-admin-password", "clickhouse-password"], MAIN_MANIFESTS],
+  ["prod: OIDC, external ClickHouse", envWith("prod"), ["license-key", "api-key-salt", "oauth-client-secret", "clickhouse-password"], MAIN_MANIFESTS],
   [
     "dev with insights and polly",
-    schemaOnlyEnvWith("dev", { langsmith: { insights: "shared", polly: "shared" } }),
+    envWith("dev", { langsmith: { insights: "shared", polly: "shared" } }),
     ["license-key", "api-key-salt", "jwt-secret", "initial-org-admin-password", "insights-encryption-key", "polly-encryption-key", "clickhouse-password"],
+    [...MAIN_MANIFESTS, "ExternalSecret/langsmith-insights-db", "ExternalSecret/langsmith-polly-db", "Job/langsmith-create-agent-databases"],
   ],
-] as const)("Secrets %s", (_label, env, ids) => {
+] as const)("Secrets %s", (_label, env, ids, manifests) => {
   const { json, secrets } = build(env);
   const all = resources(json, "aws_secretsmanager_secret").map(([, s]) => s);
 
@@ -68,14 +70,8 @@ describe.each([
     ]);
   });
 
-  test("manifests: a store, three ExternalSecrets and the Redis Secret, referencing the secrets by ARN", () => {
-    expect(secrets.manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
-      "ClusterSecretStore/langsmith-secrets-manager",
-      "ExternalSecret/langsmith-config",
-      "ExternalSecret/langsmith-postgres",
-      "Secret/langsmith-redis",
-      "ExternalSecret/langsmith-clickhouse",
-    ]);
+  test("manifests: a store, the ExternalSecrets, the Redis Secret (and the agent database Job), referencing the secrets by ARN", () => {
+    expect(secrets.manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(manifests);
     const refs = secrets.manifests.flatMap((m) => (m.kind === "ExternalSecret" ? m.spec.data.map((d) => d.remoteRef.key) : []));
     expect(new Set(refs)).toEqual(new Set([...Object.values(secrets.secretArns), RDS_SECRET]));
   });
