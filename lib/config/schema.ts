@@ -277,8 +277,8 @@ export const EnvironmentSchema = z
          */
         initialOrgAdminEmail: z.string().email("must be an email address like admin@example.com"),
         /**
-         * Standalone Insights: off, or on with the shared RDS/ElastiCache (never in-cluster DBs).
-         * "shared" is refused by the loader until its database and secret are built (rules.ts).
+         * Standalone Insights: off, or on with the shared RDS/ElastiCache (never in-cluster DBs):
+         * its own database (created by a Job) and its connection secret (ESO).
          */
         insights: z.enum(["disabled", "shared"]),
         /** Standalone Polly: off, or on with the shared RDS/ElastiCache. */
