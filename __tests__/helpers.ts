@@ -2,7 +2,7 @@
 import { Testing } from "cdktf";
 import { ENVIRONMENTS } from "../environments";
 import { ConfigError, EnvironmentSource, loadEnvironment, loadEnvironments } from "../lib/config/load";
-import { EnvironmentConfig, EnvironmentSchema } from "../lib/config/schema";
+import { EnvironmentConfig } from "../lib/config/schema";
 import { deepMerge } from "../lib/merge";
 import { LangsmithStack } from "../stacks/langsmith-stack";
 
@@ -39,15 +39,6 @@ export function problemsWith(name: "dev" | "staging" | "prod", changes: Json = {
   const input = deepMerge<Json>(shippedInput(name), changes);
   mutate?.(input);
   return loadProblems([{ file: `environments/${name}.ts`, input }]);
-}
-
-/**
- * A shipped environment with fields changed, checked against the schema only: the cross-field
- * rules are not applied. For unit tests of code paths the loader refuses; anything a user can
- * load goes through `envWith`.
- */
-export function schemaOnlyEnvWith(name: "dev" | "staging" | "prod", changes: Json = {}): EnvironmentConfig {
-  return EnvironmentSchema.parse(deepMerge(shippedInput(name), changes));
 }
 
 const cache = new Map<string, Json>();

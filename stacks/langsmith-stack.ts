@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { Aspects, TerraformOutput } from "cdktf";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import { EnvironmentConfig } from "../lib/config/schema";
+import { EnvironmentConfig, protectsData } from "../lib/config/schema";
 import { Namer } from "../lib/naming";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { Network } from "../modules/network";
@@ -67,10 +67,10 @@ export class LangsmithStack extends IsolatedStack {
 
     const n = (this.namer = new Namer(env.prefix, env.name));
     const clusterName = n.name("eks", "eksCluster");
-    const production = env.tier === "production";
+    const protect = protectsData(env);
 
     const key = (id: string, alias: string, purpose: string, services?: ServiceUse[]) =>
-      environmentKey(this, id, { env, namer: n, alias, purpose, services, preventDestroy: production });
+      environmentKey(this, id, { env, namer: n, alias, purpose, services, preventDestroy: protect });
     const logsKey = key("logs-key", "logs", "CloudWatch Logs encryption", [logsServiceUse(env.aws.region, env.aws.accountId)]);
 
     this.network = new Network(this, "network", {

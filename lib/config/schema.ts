@@ -326,3 +326,11 @@ export type DeepPartial<T> = T extends readonly unknown[]
   : T extends object
     ? { [K in keyof T]?: DeepPartial<T[K]> }
     : T;
+
+/**
+ * Whether an environment's stateful resources resist deletion: `prevent_destroy`, deletion
+ * protection, no `force_destroy` (policy rules LS-STATE-001, LS-BAK-002). Production does.
+ */
+export function protectsData(env: Pick<EnvironmentConfig, "tier">): boolean {
+  return env.tier === "production";
+}

@@ -6,7 +6,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { EnvironmentConfig } from "../../lib/config/schema";
+import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { denyInsecureTransport, PolicyDocument, policyDocument, policyJson } from "../../lib/iam";
 import { Namer } from "../../lib/naming";
 import { MINIMUM_TLS_VERSION } from "../../versions";
@@ -79,7 +79,7 @@ export interface BlobStorageProps {
   readonly appRoleArn: string;
   /**
    * `lifecycle.prevent_destroy` on the bucket and its key.
-   * @default env.tier === "production"
+   * @default protectsData(env): true in production
    */
   readonly preventDestroy?: boolean;
   /**
@@ -111,7 +111,7 @@ export class BlobStorage extends Construct {
     const { env, namer } = props;
     const cfg = env.blobStorage;
     if (!cfg.enabled) throw new Error(`BlobStorage ${id}: blobStorage.enabled is false in environment ${env.name}; do not construct the bucket`);
-    const protect = props.preventDestroy ?? env.tier === "production";
+    const protect = props.preventDestroy ?? protectsData(env);
 
     const key = environmentKey(this, "key", { env, namer, alias: "blobs", purpose: "blob storage (S3) encryption", preventDestroy: protect });
     this.kmsKeyArn = key.keyArn;

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { DlmLifecyclePolicy } from "@cdktf/provider-aws/lib/dlm-lifecycle-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { EnvironmentConfig } from "../../lib/config/schema";
+import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { policyJson, serviceTrust } from "../../lib/iam";
 import { Namer } from "../../lib/naming";
 import { CLICKHOUSE_BACKUP_TAG, CLICKHOUSE_BACKUP_TAG_SPEC } from "../../lib/clickhouse";
@@ -18,7 +18,7 @@ export interface ClickhouseSnapshotsProps {
   readonly namer: Namer;
   /**
    * `lifecycle.prevent_destroy` on the policy.
-   * @default env.tier === "production"
+   * @default protectsData(env): true in production
    */
   readonly preventDestroy?: boolean;
   /** Daily snapshot start time (UTC, `hh:mm`). @default "02:00" */
@@ -73,7 +73,7 @@ export class ClickhouseSnapshots extends Construct {
           },
         ],
       },
-      lifecycle: (props.preventDestroy ?? env.tier === "production") ? { preventDestroy: true } : undefined,
+      lifecycle: (props.preventDestroy ?? protectsData(env)) ? { preventDestroy: true } : undefined,
     });
     this.policyArn = policy.arn;
     this.policyId = policy.id;

@@ -20,7 +20,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { EnvironmentConfig } from "../../lib/config/schema";
+import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { elbLogDeliveryPrincipal } from "../../lib/elb-log-delivery";
 import { denyInsecureTransport, policyDocument, policyJson } from "../../lib/iam";
 import { FRONTEND_SERVICE } from "../../lib/langsmith-values/chart";
@@ -110,7 +110,7 @@ export class Ingress extends Construct {
     const p = { ...DEFAULTS, ...props };
     const { env, namer } = p;
     const isPublic = env.exposure === "public";
-    const production = env.tier === "production";
+    const protect = protectsData(env);
     const { accountId, region } = env.aws;
 
     // Security groups: the ALB takes 443/80 from its clients and talks only to the nodes' 8080.
@@ -153,8 +153,8 @@ export class Ingress extends Construct {
       const bucket = new S3Bucket(this, "access-logs", {
         bucket: namer.name(`alb-logs-${accountId}`, "s3Bucket"),
         // Production keeps its logs through a destroy; other tiers may be torn down with them.
-        forceDestroy: !production,
-        lifecycle: production ? { preventDestroy: true } : undefined, // policy LS-STATE-001
+        forceDestroy: !protect,
+        lifecycle: protect ? { preventDestroy: true } : undefined, // policy LS-STATE-001
       });
       // Versioned, so a deleted log (covering tracks) stays recoverable until it expires (policy LS-BAK-005).
       new S3BucketVersioningA(this, "access-logs-versioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
@@ -187,7 +187,7 @@ export class Ingress extends Construct {
       ipAddressType: p.dualStack ? "dualstack" : "ipv4",
       // Reject requests with header names that are not valid HTTP (request smuggling).
       dropInvalidHeaderFields: true,
-      enableDeletionProtection: production,
+      enableDeletionProtection: protect,
       // Below the frontend nginx keep-alive (values.yaml frontend.keepAliveTimeout 75 s), so the
       // ALB never reuses a connection nginx has just closed (intermittent 502s).
       idleTimeout: 60,

@@ -24,7 +24,7 @@ export interface LangsmithDataProps {
   readonly logsKmsKeyArn?: string;
   /**
    * `prevent_destroy` on every stateful resource and key.
-   * @default env.tier === "production"
+   * @default protectsData(env): true in production
    */
   readonly preventDestroy?: boolean;
 }

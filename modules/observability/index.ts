@@ -8,7 +8,7 @@ import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { EnvironmentConfig } from "../../lib/config/schema";
+import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { accountRootArn, policyDocument, policyJson } from "../../lib/iam";
 import { RELEASE } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
@@ -427,7 +427,7 @@ export class Observability extends Construct {
       accountId: account,
       region,
       services: [{ principal: "cloudwatch.amazonaws.com", condition: { StringEquals: { "aws:SourceAccount": account } } }],
-      preventDestroy: env.tier === "production", // policy LS-STATE-001
+      preventDestroy: protectsData(env),
       provider,
     });
     const topic = new SnsTopic(this, `${key}-topic`, { name: namer.name(key), kmsMasterKeyId: cmk.keyArn, provider });

@@ -9,7 +9,7 @@ import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
-import { EnvironmentConfig } from "../../lib/config/schema";
+import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { policyJson, serviceTrust } from "../../lib/iam";
 import { Namer } from "../../lib/naming";
 import { ENGINES } from "../../versions";
@@ -30,7 +30,7 @@ export interface PostgresProps {
   readonly nodeSecurityGroupId: string;
   /**
    * `lifecycle.prevent_destroy` on the database, its KMS key and log groups.
-   * @default env.tier === "production"
+   * @default protectsData(env): true in production
    */
   readonly preventDestroy?: boolean;
   /** @default "langsmith" */
@@ -111,7 +111,7 @@ export class Postgres extends Construct {
     const p = { ...DEFAULTS, ...props };
     const { env, namer } = props;
     const cfg = env.postgres;
-    const protect = props.preventDestroy ?? env.tier === "production";
+    const protect = props.preventDestroy ?? protectsData(env);
     const lifecycle = protect ? { preventDestroy: true } : undefined;
     const engine = postgresEngine(cfg);
     this.engine = cfg.engine;

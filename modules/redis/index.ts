@@ -4,7 +4,7 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
-import { EnvironmentConfig } from "../../lib/config/schema";
+import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { Namer } from "../../lib/naming";
 import { ENGINES } from "../../versions";
 import { environmentKey } from "../kms";
@@ -31,7 +31,7 @@ export interface RedisProps {
   readonly nodeSecurityGroupId: string;
   /**
    * `lifecycle.prevent_destroy` on the replication group and its key, and a final snapshot on deletion.
-   * @default env.tier === "production"
+   * @default protectsData(env): true in production
    */
   readonly preventDestroy?: boolean;
   /** Daily snapshot window (UTC). @default "05:00-06:00" */
@@ -78,7 +78,7 @@ export class Redis extends Construct {
     const p = { ...DEFAULTS, ...props };
     const { env, namer } = props;
     const cfg = env.redis;
-    const protect = props.preventDestroy ?? env.tier === "production";
+    const protect = props.preventDestroy ?? protectsData(env);
 
     const key = environmentKey(this, "key", { env, namer, alias: "redis", purpose: "ElastiCache Redis at-rest encryption", preventDestroy: protect });
     this.kmsKeyArn = key.keyArn;

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { clickhouseConnection } from "../../lib/clickhouse";
-import { EnvironmentConfig } from "../../lib/config/schema";
+import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { PolicyDocument, policyDocument } from "../../lib/iam";
 import { AGENT_DATABASES, RELEASE } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
@@ -53,7 +53,7 @@ export interface SecretsProps {
   /**
    * `lifecycle.prevent_destroy` on the secrets and their key: losing `api-key-salt` or an
    * encryption key breaks every API key or encrypted record.
-   * @default env.tier === "production"
+   * @default protectsData(env): true in production
    */
   readonly preventDestroy?: boolean;
   /** Days a deleted secret stays recoverable (0 deletes at once). @default 30 when preventDestroy, else 7 */
@@ -97,7 +97,7 @@ export class Secrets extends Construct {
   constructor(scope: Construct, id: string, props: SecretsProps) {
     super(scope, id);
     const { env, namer } = props;
-    const protect = props.preventDestroy ?? env.tier === "production";
+    const protect = props.preventDestroy ?? protectsData(env);
     this.storeName = props.storeName ?? "langsmith-secrets-manager";
 
     const key = environmentKey(this, "key", { env, namer, alias: "secrets", purpose: "application secrets in Secrets Manager", preventDestroy: protect });

@@ -3,7 +3,7 @@ import { EsoManifestInput, esoManifests, ExternalSecret, PlainSecret, ClusterSec
 import { IN_CLUSTER_CLICKHOUSE } from "../../../lib/clickhouse";
 import { EXTERNAL_SECRETS_API } from "../../../versions";
 import { AGENT_DATABASES } from "../../../lib/langsmith-values/chart";
-import { envWith, schemaOnlyEnvWith } from "../../helpers";
+import { envWith } from "../../helpers";
 
 const RDS = "arn:aws:secretsmanager:us-west-2:111111111111:secret:rds!db-1-abc";
 
@@ -73,7 +73,7 @@ describe("ESO manifests", () => {
   });
 
   test("insights and polly keys appear when the features are on", () => {
-    const env = schemaOnlyEnvWith("dev", { langsmith: { insights: "shared", polly: "shared" } });
+    const env = envWith("dev", { langsmith: { insights: "shared", polly: "shared" } });
     const objects = esoManifests({ ...input("dev"), secrets: secretCatalog(env).map((s) => ({ ...s, ref: s.id })) });
     const keys = Object.keys(byName<ExternalSecret>(objects, K8S_SECRETS.config).spec.target.template.data);
     expect(keys).toEqual(expect.arrayContaining(["insights_encryption_key", "polly_encryption_key"]));
