@@ -11,7 +11,7 @@ import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-pa
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { policyJson, serviceTrust } from "../../lib/iam";
-import { Namer } from "../../lib/naming";
+import { Namer, postgresKind } from "../../lib/naming";
 import { ENGINES } from "../../versions";
 import { environmentKey } from "../kms";
 import { dataStoreSecurityGroup } from "../network/data-store-security-group";
@@ -153,7 +153,7 @@ export class Postgres extends Construct {
     const logGroups = engine.logExports.map(
       (kind) =>
         new CloudwatchLogGroup(this, `log-${kind}`, {
-          name: `/aws/rds/${cfg.engine === "aurora" ? "cluster" : "instance"}/${identifier}/${kind}`,
+          name: `/aws/rds/${postgresKind(cfg.engine)}/${identifier}/${kind}`,
           retentionInDays: props.logRetentionDays ?? env.observability.logRetentionDays,
           kmsKeyId: props.logsKmsKeyArn,
           lifecycle,
