@@ -3,7 +3,7 @@
  * problems; the loader prefixes them with the environment file. Add a rule here, and a test
  * on its message in `__tests__/config/rules.test.ts`.
  */
-import { ENGINES } from "../../versions";
+import { resolvePostgresEngine } from "../engines";
 import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr } from "../cidr";
 import { azBelongsToRegion, isKnownRegion } from "../regions";
 import { EnvironmentConfig } from "./schema";
@@ -148,15 +148,13 @@ const langsmithSizing: EnvironmentRule = (env) => sizingProblems(env);
 const postgres: EnvironmentRule = (env) => {
   const p = env.postgres;
   const problems: Problem[] = [];
-  const engine = p.engine === "aurora" ? ENGINES.auroraPostgres : ENGINES.postgres;
-  const version = p.engineVersion ?? engine.version;
-  const major = Number(version.split(".")[0]);
-  if (major < engine.minimumMajor) {
+  const engine = resolvePostgresEngine(p);
+  if (engine.major < engine.minimumMajor) {
     problems.push({
       path: "postgres.engineVersion",
       message: `must be PostgreSQL ${engine.minimumMajor} or newer (reference architecture, section 6)`,
-      value: version,
-      fix: `remove the field to use the pinned ${engine.version}`,
+      value: engine.version,
+      fix: `remove the field to use the pinned ${engine.pinnedVersion}`,
     });
   }
   const minBackup = env.tier === "production" ? 14 : 7;

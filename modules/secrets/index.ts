@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { clickhouseConnection } from "../../lib/clickhouse";
+import { resolvePostgresEngine } from "../../lib/engines";
 import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { PolicyDocument, policyDocument } from "../../lib/iam";
 import { AGENT_DATABASES, RELEASE } from "../../lib/langsmith-values/chart";
@@ -142,7 +143,7 @@ export class Secrets extends Construct {
     const { password: _source, ...clickhouse } = clickhouseConnection(env.clickhouse);
     const namespace = props.namespace ?? RELEASE.namespace;
     const agents = (["insights", "polly"] as const).filter((f) => env.langsmith[f] === "shared").map((f) => AGENT_DATABASES[f]);
-    const job = databaseJob({ namespace, databases: agents.map((a) => a.database) });
+    const job = databaseJob({ namespace, databases: agents.map((a) => a.database), image: resolvePostgresEngine(env.postgres).clientImage });
     this.manifests = [
       ...esoManifests({
         namespace,
