@@ -69,7 +69,7 @@ function outputOf(file) {
 /** @param {string} root */
 function esbuildVersion(root) {
   try {
-    return JSON.parse(readFileSync(require.resolve("esbuild/package.json", { paths: [root] }), "utf8")).version;
+    return JSON.parse(readFileSync(require.resolve("esbuild/package.json", { paths: [root, __dirname] }), "utf8")).version;
   } catch {
     return "missing";
   }
@@ -109,7 +109,7 @@ function build(options = {}) {
     /** @type {typeof import("esbuild")} */
     let esbuild;
     try {
-      esbuild = require(require.resolve("esbuild", { paths: [root] }));
+      esbuild = require(require.resolve("esbuild", { paths: [root, __dirname] }));
     } catch {
       throw new Error("build: esbuild is not installed: run `npm ci` (it is a devDependency)");
     }
@@ -125,7 +125,7 @@ function build(options = {}) {
       tsconfig: join(root, "tsconfig.json"),
       target: "es2022",
       sourcemap: false,
-      logLevel: "error",
+      logLevel: options.quiet ? "silent" : "error",
     });
   }
   mkdirSync(outDir, { recursive: true });
