@@ -150,6 +150,9 @@ const CASES: Case[] = [
   fail("LS-ENC-009", "table with an AWS-owned key", { aws_dynamodb_table: { t: { name: "x" } } }, "aws_dynamodb_table.t: table is encrypted with an AWS-owned key"),
   pass("LS-ENC-010", "encrypted topic", { aws_sns_topic: { t: { kms_master_key_id: ref("aws_kms_key.k", "arn") } } }),
   fail("LS-ENC-010", "plain topic", { aws_sns_topic: { t: { name: "alarms" } } }, "aws_sns_topic.t: SNS topic is not encrypted"),
+  // The backend blocks come from EXTRA (they are not resources).
+  pass("LS-ENC-011", "S3 backend with the state key's alias ARN; a Terraform Cloud workspace", {}),
+  fail("LS-ENC-011", "S3 backend with encrypt and no kms_key_id", {}, "terraform.backend.s3: the S3 state backend does not name the state CMK"),
 
   // Encryption in transit
   pass("LS-TLS-001", "TLS on", { aws_elasticache_replication_group: { r: redis() } }),
@@ -492,6 +495,10 @@ const CASES: Case[] = [
 
 /** The provider block some SEC-002 cases add. */
 const EXTRA: Record<string, Json> = {
+  "LS-ENC-011 passes: S3 backend with the state key's alias ARN; a Terraform Cloud workspace": {
+    terraform: { backend: { s3: { bucket: "b", key: "k", encrypt: true, kms_key_id: "arn:aws:kms:us-west-2:111111111111:alias/b-state" } }, cloud: { organization: "o" } },
+  },
+  "LS-ENC-011 fails: S3 backend with encrypt and no kms_key_id": { terraform: { backend: { s3: { bucket: "b", key: "k", encrypt: true } } } },
   "LS-SEC-002 fails: literal password, secret string, provider key, Kubernetes Secret data, access key id in a tag": { provider: { aws: [{ region: "us-west-2", secret_key: "abc123" }] } },
 };
 
