@@ -16,12 +16,12 @@ const s3Envs = shipped.filter((e) => e.state.backend === "s3");
 
 describe.each(s3Envs.map((e) => [e.name, e] as const))("state of %s", (_name, env) => {
   const json = shippedStack(`langsmith-${env.name}`);
-  if (env.state.backend !== "s3") throw new Error("unreachable");
-  const target = targets.find((t) => t.bucket === (env.state as { bucket: string }).bucket && t.accountId === env.aws.accountId && t.region === env.aws.region)!;
+  const state = env.state as Extract<typeof env.state, { backend: "s3" }>;
+  const target = targets.find((t) => t.bucket === state.bucket && t.accountId === env.aws.accountId && t.region === env.aws.region)!;
   const bootstrap = shippedStack(bootstrapStackName(target, targets));
 
   test("the backend names the state key (kms_key_id), so uploads are not SSE-S3", () => {
-    expect(json.terraform.backend.s3).toMatchObject({ encrypt: true, kms_key_id: stateKeyAliasArn({ ...env.aws, bucket: env.state.bucket }) });
+    expect(json.terraform.backend.s3).toMatchObject({ encrypt: true, kms_key_id: stateKeyAliasArn({ ...env.aws, bucket: state.bucket }) });
   });
 
   test("the backend's key is the bootstrap stack's state key alias", () => {
@@ -33,7 +33,7 @@ describe.each(s3Envs.map((e) => [e.name, e] as const))("state of %s", (_name, en
     const policy = JSON.parse(resource(bootstrap, "aws_s3_bucket_policy").policy);
     const deny = policy.Statement.find((s: Json) => s.Sid === "DenyStateWithoutStateKey");
     expect(deny).toMatchObject({ Effect: "Deny", Principal: "*", Action: "s3:PutObject" });
-    expect(deny.Resource).toContain(`\${aws_s3_bucket.state-bucket.arn}/${env.state.key}`);
+    expect(deny.Resource).toContain(`\${aws_s3_bucket.state-bucket.arn}/${state.key}`);
     const allowed = deny.Condition.StringNotEquals["s3:x-amz-server-side-encryption-aws-kms-key-id"];
     expect(allowed).toContain(json.terraform.backend.s3.kms_key_id);
     expect(allowed.some((v: string) => /aws_kms_key\.state-key/.test(v))).toBe(true);
