@@ -104,7 +104,14 @@ export class LangsmithStack extends IsolatedStack {
       instanceTags: defaultTags(env),
     });
     // CI pull-request plans refresh the helm/kubernetes resources as the plan role (docs/ci-role.md).
-    if (env.ci) new PlanRoleClusterAccess(this, "ci-plan-cluster-access", { clusterName: this.cluster.clusterName, principalArn: ciArns(env).planRole });
+    // It reads no Secret: a custom read-only group, Helm release records in ConfigMaps.
+    if (env.ci) {
+      new PlanRoleClusterAccess(this, "ci-plan-cluster-access", {
+        clusterName: this.cluster.clusterName,
+        principalArn: ciArns(env).planRole,
+        dependsOn: this.cluster.readyDependencies,
+      });
+    }
     const providers = clusterProviders(this, env, this.cluster);
     this.kubernetesProvider = providers.kubernetes;
     this.helmProvider = providers.helm;

@@ -343,6 +343,13 @@ const CASES: Case[] = [
   }),
   fail("LS-IAM-005", "s3:* on *", { aws_iam_role_policy: { p: { policy: doc({ Effect: "Allow", Action: ["s3:*", "kms:Decrypt"], Resource: "*" }) } } }, "aws_iam_role_policy.p: policy statement 1 allows s3:* on \"*\""),
   pass("LS-IAM-006", "IAM user group", { aws_elasticache_replication_group: { r: redis() } }),
+  pass("LS-IAM-007", "a custom group on the entry; cluster admin on purpose", {
+    aws_eks_access_entry: { e: { cluster_name: "c", principal_arn: "arn:aws:iam::111111111111:role/ls-dev-ci-plan", kubernetes_groups: ["langsmith:ci-plan-reader"] } },
+    aws_eks_access_policy_association: { a: { policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", access_scope: { type: "cluster" } } },
+  }),
+  fail("LS-IAM-007", "admin view for a read-only role", {
+    aws_eks_access_policy_association: { a: { policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", access_scope: { type: "cluster" } } },
+  }, "aws_eks_access_policy_association.a: access policy AmazonEKSAdminViewPolicy lets a read-only principal read every Kubernetes Secret"),
   fail("LS-IAM-006", "no auth", { aws_elasticache_replication_group: { r: redis({ user_group_ids: undefined }) } }, "aws_elasticache_replication_group.r: Redis accepts unauthenticated connections"),
 
   // Nodes

@@ -217,4 +217,19 @@ export const IAM_RULES = [
           : fail(r, "Redis accepts unauthenticated connections", "attach a user group (user_group_ids) whose users use authentication_mode { type = \"iam\" } and whose default user is disabled"),
       ),
   }),
+  rule({
+    id: "LS-IAM-007",
+    title: "No EKS access entry gets a view policy that reads Secrets (AmazonEKSAdminViewPolicy)",
+    severity: "high",
+    tiers: ALL_TIERS,
+    rationale:
+      "AmazonEKSAdminViewPolicy reads every Secret of the cluster (license key, OAuth secret, database URLs): a read-only principal such as the CI plan role must get a custom group without Secrets instead; admins get AmazonEKSClusterAdminPolicy on purpose.",
+    source: "EKS user guide, access policy permissions (AmazonEKSAdminViewPolicy vs AmazonEKSViewPolicy); CIS EKS Benchmark 4.1.2 (minimize access to secrets)",
+    check: (ctx, fail) =>
+      each(ctx, ["aws_eks_access_policy_association"], (r) =>
+        String(r.values.policy_arn ?? "").endsWith("/AmazonEKSAdminViewPolicy")
+          ? fail(r, "access policy AmazonEKSAdminViewPolicy lets a read-only principal read every Kubernetes Secret", "put the principal in a Kubernetes group bound to a ClusterRole without secrets (kubernetes_groups on the access entry; modules/ci-role/cluster-access.ts)")
+          : undefined,
+      ),
+  }),
 ];
