@@ -95,7 +95,8 @@ export class LangsmithStack extends IsolatedStack {
       subnetIds: this.network.privateSubnetIds,
       endpointPublicAccess: env.eks.endpointPublicAccess,
       publicAccessCidrs: env.eks.publicAccessCidrs,
-      adminPrincipalArns: env.eks.adminPrincipalArns,
+      // The CI apply role applies (and so runs the helm/kubernetes providers): an explicit entry.
+      adminPrincipalArns: [...(env.ci ? [ciArns(env).applyRole] : []), ...env.eks.adminPrincipalArns],
       controlPlaneLogRetentionDays: env.eks.controlPlaneLogRetentionDays,
       logsKmsKeyArn: logsKey.keyArn,
       secretsKmsKeyArn: this.keys.eksSecrets.keyArn,

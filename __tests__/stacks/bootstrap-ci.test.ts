@@ -70,6 +70,7 @@ describe("environment stack of a CI-applied environment", () => {
   test("without a ci block, no boundary and no CI roles", () => {
     const input = shippedInput("dev");
     delete input.ci;
+    input.eks.adminPrincipalArns = ["arn:aws:iam::111111111111:role/platform-admin"];
     const env = loadEnvironments([{ file: "environments/dev.ts", input }])[0].config;
     for (const [, role] of resources(synthEnv(env), "aws_iam_role")) expect(role.permissions_boundary).toBeUndefined();
     expect(resources(synthEnv(env), "aws_eks_access_entry").filter(([n]) => n.includes("ci-plan"))).toEqual([]);

@@ -231,5 +231,20 @@ export const IAM_RULES = [
           ? fail(r, "access policy AmazonEKSAdminViewPolicy lets a read-only principal read every Kubernetes Secret", "put the principal in a Kubernetes group bound to a ClusterRole without secrets (kubernetes_groups on the access entry; modules/ci-role/cluster-access.ts)")
           : undefined,
       ),
+  }),  rule({
+    id: "LS-IAM-008",
+    title: "EKS gives the cluster creator no implicit admin entry (bootstrap_cluster_creator_admin_permissions false)",
+    severity: "medium",
+    tiers: ALL_TIERS,
+    rationale:
+      "With the bootstrap setting, whoever first applied (possibly a person) stays cluster-admin through an entry Terraform does not manage; admins should be explicit access entries that a plan shows.",
+    source: "EKS user guide, access entries (bootstrapClusterCreatorAdminPermissions); CIS EKS Benchmark 4.1.1",
+    check: (ctx, fail) =>
+      each(ctx, ["aws_eks_cluster"], (r) => {
+        const access = blocks(r.values.access_config);
+        return access.some((a) => a.bootstrap_cluster_creator_admin_permissions === true || a.bootstrap_cluster_creator_admin_permissions === "true")
+          ? fail(r, "the cluster creator gets an admin access entry Terraform does not manage", "set access_config.bootstrap_cluster_creator_admin_permissions = false and give the applying role an explicit aws_eks_access_entry")
+          : undefined;
+      }),
   }),
 ];
