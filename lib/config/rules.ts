@@ -120,13 +120,23 @@ const endpointAccess: EnvironmentRule = (env) => {
 
 const clusterAdmins: EnvironmentRule = (env) => {
   const seen = new Set<string>();
-  return env.eks.adminPrincipalArns.flatMap((arn, i) => {
+  const problems: Problem[] = env.eks.adminPrincipalArns.flatMap((arn, i) => {
     if (!seen.has(arn)) {
       seen.add(arn);
       return [];
     }
     return [{ path: `eks.adminPrincipalArns.${i}`, message: "must not repeat a principal (EKS allows one access entry per principal)", value: arn }];
   });
+  // The cluster creator gets no access entry (modules/eks): someone must be able to apply.
+  if (!env.ci && env.eks.adminPrincipalArns.length === 0) {
+    problems.push({
+      path: "eks.adminPrincipalArns",
+      message: "must name the IAM principal that applies this environment when it has no ci block (the cluster creator gets no access entry of its own)",
+      value: [],
+      fix: "add the ARN of the role you run cdktf deploy with, or add a ci block (the CI apply role then gets the entry)",
+    });
+  }
+  return problems;
 };
 
 const nodePoolSizes: EnvironmentRule = (env) =>
@@ -264,12 +274,20 @@ const ci: EnvironmentRule = (env) => {
       fix: "remove ci and set up the workspace's run role (docs/terraform-cloud.md)",
     });
   }
-  const planRole = ciArns(env).planRole;
+  const { planRole, applyRole } = ciArns(env);
   env.eks.adminPrincipalArns.forEach((arn, i) => {
     if (arn === planRole) {
       problems.push({
         path: `eks.adminPrincipalArns.${i}`,
         message: "must not list the CI plan role: it gets its own read-only access entry (EKS allows one entry per principal, and plans need no admin)",
+        value: arn,
+        fix: "remove it",
+      });
+    }
+    if (arn === applyRole) {
+      problems.push({
+        path: `eks.adminPrincipalArns.${i}`,
+        message: "must not list the CI apply role: the stack gives it its cluster-admin entry (EKS allows one entry per principal)",
         value: arn,
         fix: "remove it",
       });
