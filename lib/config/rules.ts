@@ -3,7 +3,7 @@
  * problems; the loader prefixes them with the environment file. Add a rule here, and a test
  * on its message in `__tests__/config/rules.test.ts`.
  */
-import { ENGINES } from "../../versions";
+import { resolvePostgresEngine } from "../engines";
 import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr } from "../cidr";
 import { azBelongsToRegion, isKnownRegion } from "../regions";
 import { EnvironmentConfig, langfuseHostname, runs } from "./schema";
@@ -121,13 +121,23 @@ const endpointAccess: EnvironmentRule = (env) => {
 
 const clusterAdmins: EnvironmentRule = (env) => {
   const seen = new Set<string>();
-  return env.eks.adminPrincipalArns.flatMap((arn, i) => {
+  const problems: Problem[] = env.eks.adminPrincipalArns.flatMap((arn, i) => {
     if (!seen.has(arn)) {
       seen.add(arn);
       return [];
     }
     return [{ path: `eks.adminPrincipalArns.${i}`, message: "must not repeat a principal (EKS allows one access entry per principal)", value: arn }];
   });
+  // The cluster creator gets no access entry (modules/eks): someone must be able to apply.
+  if (!env.ci && env.eks.adminPrincipalArns.length === 0) {
+    problems.push({
+      path: "eks.adminPrincipalArns",
+      message: "must name the IAM principal that applies this environment when it has no ci block (the cluster creator gets no access entry of its own)",
+      value: [],
+      fix: "add the ARN of the role you run cdktf deploy with, or add a ci block (the CI apply role then gets the entry)",
+    });
+  }
+  return problems;
 };
 
 const nodePoolSizes: EnvironmentRule = (env) =>
@@ -231,15 +241,13 @@ const langfuse: EnvironmentRule = (env) => {
 const postgres: EnvironmentRule = (env) => {
   const p = env.postgres;
   const problems: Problem[] = [];
-  const engine = p.engine === "aurora" ? ENGINES.auroraPostgres : ENGINES.postgres;
-  const version = p.engineVersion ?? engine.version;
-  const major = Number(version.split(".")[0]);
-  if (major < engine.minimumMajor) {
+  const engine = resolvePostgresEngine(p);
+  if (engine.major < engine.minimumMajor) {
     problems.push({
       path: "postgres.engineVersion",
       message: `must be PostgreSQL ${engine.minimumMajor} or newer (reference architecture, section 6)`,
-      value: version,
-      fix: `remove the field to use the pinned ${engine.version}`,
+      value: engine.version,
+      fix: `remove the field to use the pinned ${engine.pinnedVersion}`,
     });
   }
   const minBackup = env.tier === "production" ? 14 : 7;
@@ -349,12 +357,20 @@ const ci: EnvironmentRule = (env) => {
       fix: "remove ci and set up the workspace's run role (docs/terraform-cloud.md)",
     });
   }
-  const planRole = ciArns(env).planRole;
+  const { planRole, applyRole } = ciArns(env);
   env.eks.adminPrincipalArns.forEach((arn, i) => {
     if (arn === planRole) {
       problems.push({
         path: `eks.adminPrincipalArns.${i}`,
         message: "must not list the CI plan role: it gets its own read-only access entry (EKS allows one entry per principal, and plans need no admin)",
+        value: arn,
+        fix: "remove it",
+      });
+    }
+    if (arn === applyRole) {
+      problems.push({
+        path: `eks.adminPrincipalArns.${i}`,
+        message: "must not list the CI apply role: the stack gives it its cluster-admin entry (EKS allows one entry per principal)",
         value: arn,
         fix: "remove it",
       });
