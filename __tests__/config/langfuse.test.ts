@@ -124,6 +124,7 @@ function baseFields() {
     auth: { model: "token" as const },
     langsmith: { initialOrgAdminEmail: "a@example.com" },
     clickhouse: { mode: "external" as const, host: "ch.example.com", port: 8443, nativePort: 9440, database: "d", user: "u", tls: true },
+    ci: { githubRepository: "example-org/x", oidcProvider: "existing" as const },
     state: { backend: "s3" as const, bucket: "ls-tfstate-111111111111-us-west-2", key: "x/terraform.tfstate", locking: "lockfile" as const },
   };
 }
