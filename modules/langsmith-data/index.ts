@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { EnvironmentConfig } from "../../lib/config/schema";
+import { EnvironmentConfig, runs } from "../../lib/config/schema";
 import { appServiceAccounts } from "../../lib/langsmith-values";
 import { Namer } from "../../lib/naming";
 import { BlobStorage } from "../blob-storage";
@@ -37,6 +37,8 @@ export interface LangsmithDataProps {
 export class LangsmithData extends Construct {
   readonly postgres: Postgres;
   readonly redis: Redis;
+  /** Langfuse's own PostgreSQL instance (`langfuse.database: "own-instance"`). */
+  readonly langfusePostgres?: Postgres;
   /** Absent when `blobStorage.enabled` is false. */
   readonly blob?: BlobStorage;
   readonly appRole: LangsmithAppRole;
@@ -51,7 +53,11 @@ export class LangsmithData extends Construct {
     const common = { env, namer, preventDestroy: props.preventDestroy };
 
     this.postgres = new Postgres(this, "postgres", { ...common, ...network, logsKmsKeyArn: props.logsKmsKeyArn });
-    this.redis = new Redis(this, "redis", { ...common, ...network });
+    if (env.langfuse?.database === "own-instance") {
+      this.langfusePostgres = new Postgres(this, "langfuse-postgres", { ...common, ...network, component: "langfuse-postgres", logsKmsKeyArn: props.logsKmsKeyArn });
+    }
+    // Langfuse has no ElastiCache IAM auth: its own password user (password from secrets:seed).
+    this.redis = new Redis(this, "redis", { ...common, ...network, passwordUsers: runs(env, "langfuse") ? ["langfuse"] : [] });
     // The same service accounts the values annotate with the role (the agents' too when "shared").
     this.appRole = new LangsmithAppRole(this, "langsmith-app", {
       namer,
@@ -71,6 +77,9 @@ export class LangsmithData extends Construct {
       oidcIssuer: props.oidcIssuer,
       postgres: this.postgres,
       redis: this.redis,
+      additionalReadable: this.langfusePostgres
+        ? { secretArns: [this.langfusePostgres.masterUserSecretArn], kmsKeyArns: [this.langfusePostgres.kmsKeyArn] }
+        : undefined,
     });
     if (env.clickhouse.mode === "in-cluster") this.clickhouseSnapshots = new ClickhouseSnapshots(this, "clickhouse-snapshots", common);
   }

@@ -33,6 +33,13 @@ export interface PostgresProps {
    * @default protectsData(env): true in production
    */
   readonly preventDestroy?: boolean;
+  /**
+   * Name component of everything the instance names (identifier, subnet and parameter groups,
+   * security group, key alias, monitoring role), for a second instance beside the first
+   * (Langfuse's `langfuse.database: "own-instance"`).
+   * @default "postgres"
+   */
+  readonly component?: string;
   /** @default "langsmith" */
   readonly databaseName?: string;
   /** Master user; its password is generated and rotated by RDS in Secrets Manager. @default "langsmith" */
@@ -107,13 +114,14 @@ export class Postgres extends Construct {
     this.engine = cfg.engine;
     this.databaseName = p.databaseName;
     this.masterUsername = p.masterUsername;
-    const identifier = namer.name("postgres", "rdsIdentifier");
+    const component = props.component ?? "postgres";
+    const identifier = namer.name(component, "rdsIdentifier");
 
-    const key = environmentKey(this, "key", { env, namer, alias: "postgres", purpose: "PostgreSQL storage, Performance Insights and master user secret", preventDestroy: protect });
+    const key = environmentKey(this, "key", { env, namer, alias: component, purpose: "PostgreSQL storage, Performance Insights and master user secret", preventDestroy: protect });
     this.kmsKeyArn = key.keyArn;
 
     const subnets = new DbSubnetGroup(this, "subnets", {
-      name: namer.name("postgres"),
+      name: namer.name(component),
       description: `LangSmith ${env.name}: PostgreSQL in the data subnets`,
       subnetIds: [...props.dataSubnetIds],
     });
@@ -121,7 +129,7 @@ export class Postgres extends Construct {
     const sg = dataStoreSecurityGroup(this, {
       namer,
       envName: env.name,
-      component: "postgres",
+      component,
       engine: "PostgreSQL",
       port: POSTGRES_PORT,
       vpcId: props.vpcId,
@@ -131,7 +139,7 @@ export class Postgres extends Construct {
 
     // Enhanced Monitoring publishes OS metrics through this role (AWS-managed policy, RDS docs "USER_Monitoring.OS").
     const monitoring = new IamRole(this, "monitoring-role", {
-      name: namer.name("rds-monitoring", "iamRole"),
+      name: namer.name(component === "postgres" ? "rds-monitoring" : `${component}-monitoring`, "iamRole"),
       assumeRolePolicy: policyJson(serviceTrust("monitoring.rds.amazonaws.com", env.aws.accountId)),
     });
     new IamRolePolicyAttachment(this, "monitoring-policy", {
@@ -155,7 +163,7 @@ export class Postgres extends Construct {
       copyTagsToSnapshot: true,
       deletionProtection: cfg.deletionProtection,
       skipFinalSnapshot: !cfg.finalSnapshot,
-      finalSnapshotIdentifier: cfg.finalSnapshot ? namer.name("postgres-final", "rdsIdentifier") : undefined,
+      finalSnapshotIdentifier: cfg.finalSnapshot ? namer.name(`${component}-final`, "rdsIdentifier") : undefined,
       // Keep automated backups (point-in-time restore) after a deletion wherever a final snapshot is wanted too.
       deleteAutomatedBackups: !cfg.finalSnapshot,
       storageEncrypted: true,
@@ -186,7 +194,7 @@ export class Postgres extends Construct {
 
     // TLS required: rds.force_ssl in the instance's parameter group (Aurora: the cluster's).
     const tlsParams = {
-      name: namer.name("postgres", "dbParameterGroup"),
+      name: namer.name(component, "dbParameterGroup"),
       family: engine.family,
       description: `LangSmith ${env.name}: TLS required`,
       parameter: [{ name: "rds.force_ssl", value: "1" }],
@@ -207,7 +215,7 @@ export class Postgres extends Construct {
       for (let i = 0; i < count; i++) {
         new RdsClusterInstance(this, `instance-${i + 1}`, {
           ...perInstance,
-          identifier: namer.name(`postgres-${i + 1}`, "rdsIdentifier"),
+          identifier: namer.name(`${component}-${i + 1}`, "rdsIdentifier"),
           clusterIdentifier: cluster.clusterIdentifier,
           engine: cluster.engine,
           engineVersion: cluster.engineVersion,

@@ -3,7 +3,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { EXTERNAL_SECRETS_SERVICE_ACCOUNT } from "../../lib/addons";
 import { clickhouseConnection } from "../../lib/clickhouse";
 import { resolvePostgresEngine } from "../../lib/engines";
-import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
+import { EnvironmentConfig, protectsData, runs } from "../../lib/config/schema";
 import { PolicyDocument, policyDocument } from "../../lib/iam";
 import { AGENT_DATABASES, RELEASE } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
@@ -62,6 +62,12 @@ export interface SecretsProps {
   readonly recoveryWindowDays?: number;
   /** @default "langsmith" */
   readonly namespace?: string;
+  /**
+   * More secrets the ESO controller may read, with their keys: the RDS-managed master secret of
+   * Langfuse's own PostgreSQL instance (`langfuse.database: "own-instance"`).
+   * @default none
+   */
+  readonly additionalReadable?: { readonly secretArns: readonly string[]; readonly kmsKeyArns: readonly string[] };
   /** @default "langsmith-secrets-manager" */
   readonly storeName?: string;
   /** @default "1h" */
@@ -126,8 +132,8 @@ export class Secrets extends Construct {
     this.secretNames = names;
 
     this.esoPolicy = esoReadPolicy({
-      secretArns: [...Object.values(arns), props.postgres.masterUserSecretArn],
-      kmsKeyArns: [key.keyArn, props.postgres.kmsKeyArn],
+      secretArns: [...Object.values(arns), props.postgres.masterUserSecretArn, ...(props.additionalReadable?.secretArns ?? [])],
+      kmsKeyArns: [key.keyArn, props.postgres.kmsKeyArn, ...(props.additionalReadable?.kmsKeyArns ?? [])],
       region: env.aws.region,
     });
     const eso = new IrsaRole(this, "eso-role", {
@@ -145,7 +151,8 @@ export class Secrets extends Construct {
     const namespace = props.namespace ?? RELEASE.namespace;
     const agents = (["insights", "polly"] as const).filter((f) => env.langsmith[f] === "shared").map((f) => AGENT_DATABASES[f]);
     const job = databaseJob({ namespace, databases: agents.map((a) => a.database), image: resolvePostgresEngine(env.postgres).clientImage });
-    this.manifests = [
+    // LangSmith's objects only when it runs (Langfuse brings its own store: modules/langfuse-release).
+    this.manifests = !runs(env, "langsmith") ? [] : [
       ...esoManifests({
         namespace,
         storeName: this.storeName,
