@@ -27,6 +27,11 @@ export const STACK_OUTPUTS = {
   alarmTopicArn: "alarm_topic_arn",
   secretNames: "secret_names",
   kubeconfigCommand: "kubeconfig_command",
+  /** Langfuse (`applications` includes "langfuse"): its URL, bucket, IRSA role and target group. */
+  langfuseUrl: "langfuse_url",
+  langfuseBucketName: "langfuse_bucket_name",
+  langfuseRoleArn: "langfuse_role_arn",
+  langfuseTargetGroupArn: "langfuse_target_group_arn",
 } as const;
 
 export type StackOutput = keyof typeof STACK_OUTPUTS;

@@ -41,7 +41,8 @@ export class LangsmithData extends Construct {
   readonly langfusePostgres?: Postgres;
   /** Absent when `blobStorage.enabled` is false. */
   readonly blob?: BlobStorage;
-  readonly appRole: LangsmithAppRole;
+  /** Absent when LangSmith does not run (`applications`). */
+  readonly appRole?: LangsmithAppRole;
   readonly secrets: Secrets;
   /** Present when `clickhouse.mode` is `in-cluster`. */
   readonly clickhouseSnapshots?: ClickhouseSnapshots;
@@ -58,19 +59,21 @@ export class LangsmithData extends Construct {
     }
     // Langfuse has no ElastiCache IAM auth: its own password user (password from secrets:seed).
     this.redis = new Redis(this, "redis", { ...common, ...network, passwordUsers: runs(env, "langfuse") ? ["langfuse"] : [] });
-    // The same service accounts the values annotate with the role (the agents' too when "shared").
-    this.appRole = new LangsmithAppRole(this, "langsmith-app", {
-      namer,
-      oidcProviderArn: props.oidcProviderArn,
-      oidcIssuer: props.oidcIssuer,
-      serviceAccounts: appServiceAccounts(env),
-    });
-    if (env.blobStorage.enabled) this.blob = new BlobStorage(this, "blob", { ...common, appRoleArn: this.appRole.roleArn });
-    this.appRole.grant({
-      region: env.aws.region,
-      blob: this.blob ? { bucketArn: this.blob.bucketArn, kmsKeyArn: this.blob.kmsKeyArn } : undefined,
-      redis: { replicationGroupArn: this.redis.replicationGroupArn, userArn: this.redis.iamUserArn },
-    });
+    if (runs(env, "langsmith")) {
+      // The same service accounts the values annotate with the role (the agents' too when "shared").
+      const appRole = (this.appRole = new LangsmithAppRole(this, "langsmith-app", {
+        namer,
+        oidcProviderArn: props.oidcProviderArn,
+        oidcIssuer: props.oidcIssuer,
+        serviceAccounts: appServiceAccounts(env),
+      }));
+      if (env.blobStorage.enabled) this.blob = new BlobStorage(this, "blob", { ...common, appRoleArn: appRole.roleArn });
+      appRole.grant({
+        region: env.aws.region,
+        blob: this.blob ? { bucketArn: this.blob.bucketArn, kmsKeyArn: this.blob.kmsKeyArn } : undefined,
+        redis: { replicationGroupArn: this.redis.replicationGroupArn, userArn: this.redis.iamUserArn },
+      });
+    }
     this.secrets = new Secrets(this, "secrets", {
       ...common,
       oidcProviderArn: props.oidcProviderArn,
@@ -81,6 +84,6 @@ export class LangsmithData extends Construct {
         ? { secretArns: [this.langfusePostgres.masterUserSecretArn], kmsKeyArns: [this.langfusePostgres.kmsKeyArn] }
         : undefined,
     });
-    if (env.clickhouse.mode === "in-cluster") this.clickhouseSnapshots = new ClickhouseSnapshots(this, "clickhouse-snapshots", common);
+    if (runs(env, "langsmith") && env.clickhouse.mode === "in-cluster") this.clickhouseSnapshots = new ClickhouseSnapshots(this, "clickhouse-snapshots", common);
   }
 }
