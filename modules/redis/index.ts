@@ -20,6 +20,14 @@ export function redisIamConnectionUrl(userId: string, host: string, port: number
   return `rediss://${userId}@${host}:${port}`;
 }
 
+/** ElastiCache user id (= name) of a `passwordUsers` component; `secrets:seed` sets its password. */
+export function passwordUserName(namer: Namer, component: string): string {
+  return namer.name(component, "elasticacheUser");
+}
+
+/** The access string `secrets:seed` gives a password user when it sets the password. */
+export const PASSWORD_USER_ACCESS_STRING = "on ~* &* +@all";
+
 export interface RedisProps {
   /** The environment: `redis.*` drives the group, `tier` the default of `preventDestroy`. */
   readonly env: EnvironmentConfig;
@@ -137,7 +145,7 @@ export class Redis extends Construct {
       noPasswordRequired: true,
     });
     const passwordUsers = (props.passwordUsers ?? []).map((component) => {
-      const id = namer.name(component, "elasticacheUser");
+      const id = passwordUserName(namer, component);
       return new ElasticacheUser(this, `user-${component}`, {
         userId: id,
         userName: id,
