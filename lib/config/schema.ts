@@ -334,3 +334,9 @@ export type DeepPartial<T> = T extends readonly unknown[]
 export function protectsData(env: Pick<EnvironmentConfig, "tier">): boolean {
   return env.tier === "production";
 }
+
+/** What every construct of an environment may know about it: its name (descriptions), account and region. */
+export interface EnvironmentIdentity {
+  readonly name: string;
+  readonly aws: { readonly accountId: string; readonly region: string };
+}

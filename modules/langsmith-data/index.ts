@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { EnvironmentConfig } from "../../lib/config/schema";
+import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { appServiceAccounts } from "../../lib/langsmith-values";
 import { Namer } from "../../lib/naming";
 import { BlobStorage } from "../blob-storage";
@@ -49,9 +49,18 @@ export class LangsmithData extends Construct {
     const { env, namer } = props;
     const network = { vpcId: props.vpcId, dataSubnetIds: props.dataSubnetIds, nodeSecurityGroupId: props.nodeSecurityGroupId };
     const common = { env, namer, preventDestroy: props.preventDestroy };
+    const preventDestroy = props.preventDestroy ?? protectsData(env);
 
-    this.postgres = new Postgres(this, "postgres", { ...common, ...network, logsKmsKeyArn: props.logsKmsKeyArn });
-    this.redis = new Redis(this, "redis", { ...common, ...network });
+    this.postgres = new Postgres(this, "postgres", {
+      namer,
+      environment: env,
+      settings: env.postgres,
+      ...network,
+      logRetentionDays: env.observability.logRetentionDays,
+      logsKmsKeyArn: props.logsKmsKeyArn,
+      preventDestroy,
+    });
+    this.redis = new Redis(this, "redis", { namer, environment: env, settings: env.redis, ...network, preventDestroy });
     // The same service accounts the values annotate with the role (the agents' too when "shared").
     this.appRole = new LangsmithAppRole(this, "langsmith-app", {
       namer,
