@@ -94,7 +94,8 @@ export class LangsmithStack extends IsolatedStack {
       subnetIds: this.network.privateSubnetIds,
       endpointPublicAccess: env.eks.endpointPublicAccess,
       publicAccessCidrs: env.eks.publicAccessCidrs,
-      adminPrincipalArns: env.eks.adminPrincipalArns,
+      // The CI apply role applies (and so runs the helm/kubernetes providers): an explicit entry.
+      adminPrincipalArns: [...(env.ci ? [ciArns(env).applyRole] : []), ...env.eks.adminPrincipalArns],
       controlPlaneLogRetentionDays: env.eks.controlPlaneLogRetentionDays,
       logsKmsKeyArn: logsKey.keyArn,
       secretsKmsKeyArn: this.keys.eksSecrets.keyArn,
@@ -103,7 +104,14 @@ export class LangsmithStack extends IsolatedStack {
       instanceTags: defaultTags(env),
     });
     // CI pull-request plans refresh the helm/kubernetes resources as the plan role (docs/ci-role.md).
-    if (env.ci) new PlanRoleClusterAccess(this, "ci-plan-cluster-access", { clusterName: this.cluster.clusterName, principalArn: ciArns(env).planRole });
+    // It reads no Secret: a custom read-only group, Helm release records in ConfigMaps.
+    if (env.ci) {
+      new PlanRoleClusterAccess(this, "ci-plan-cluster-access", {
+        clusterName: this.cluster.clusterName,
+        principalArn: ciArns(env).planRole,
+        dependsOn: this.cluster.readyDependencies,
+      });
+    }
     const providers = clusterProviders(this, env, this.cluster);
     this.kubernetesProvider = providers.kubernetes;
     this.helmProvider = providers.helm;
