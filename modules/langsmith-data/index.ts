@@ -75,7 +75,10 @@ export class LangsmithData extends Construct {
       redis: { replicationGroupArn: this.redis.replicationGroupArn, userArn: this.redis.iamUserArn },
     });
     this.secrets = new Secrets(this, "secrets", {
-      ...common,
+      namer,
+      environment: env,
+      settings: env,
+      preventDestroy,
       oidcProviderArn: props.oidcProviderArn,
       oidcIssuer: props.oidcIssuer,
       postgres: this.postgres,
