@@ -181,7 +181,7 @@ export class LangsmithStack extends IsolatedStack {
 
     const clickhouseClass =
       env.clickhouse.mode === "in-cluster"
-        ? new ClickhouseStorageClass(this, "clickhouse-storage", { env, ebsKmsKeyArn: this.keys.ebs.keyArn, dependsOn: this.cluster.readyDependencies })
+        ? new ClickhouseStorageClass(this, "clickhouse-storage", { settings: env.clickhouse, ebsKmsKeyArn: this.keys.ebs.keyArn, dependsOn: this.cluster.readyDependencies })
         : undefined;
     const blob = this.data.blob;
     this.release = new LangsmithRelease(this, "langsmith", {

@@ -48,7 +48,6 @@ export class LangsmithData extends Construct {
     super(scope, id);
     const { env, namer } = props;
     const network = { vpcId: props.vpcId, dataSubnetIds: props.dataSubnetIds, nodeSecurityGroupId: props.nodeSecurityGroupId };
-    const common = { env, namer, preventDestroy: props.preventDestroy };
     const preventDestroy = props.preventDestroy ?? protectsData(env);
 
     this.postgres = new Postgres(this, "postgres", {
@@ -84,6 +83,6 @@ export class LangsmithData extends Construct {
       postgres: this.postgres,
       redis: this.redis,
     });
-    if (env.clickhouse.mode === "in-cluster") this.clickhouseSnapshots = new ClickhouseSnapshots(this, "clickhouse-snapshots", common);
+    if (env.clickhouse.mode === "in-cluster") this.clickhouseSnapshots = new ClickhouseSnapshots(this, "clickhouse-snapshots", { namer, environment: env, settings: env.clickhouse, preventDestroy });
   }
 }
