@@ -206,12 +206,17 @@ export class LangsmithStack extends IsolatedStack {
 
     this.observability = new Observability(this, "observability", {
       namer: n,
-      env,
+      environment: env,
+      settings: env.observability,
+      // Route 53 checks reach only an internet-facing ALB.
+      publicHostname: env.exposure === "public" ? env.dns.hostname : undefined,
+      preventDestroy: protect,
       clusterName: this.cluster.clusterName,
       albArnSuffix: this.ingress.albArnSuffix,
       targetGroupArnSuffix: this.ingress.targetGroupArnSuffix,
       database: { identifier: this.data.postgres.identifier, kind: postgresKind(this.data.postgres.engine) },
       redisReplicationGroupId: this.data.redis.replicationGroupId,
+      redisReplicas: env.redis.replicas,
       oidcProviderArn: this.cluster.oidcProviderArn,
       oidcIssuer: this.cluster.oidcIssuer,
       logsKmsKeyArn: logsKey.keyArn,
