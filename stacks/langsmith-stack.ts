@@ -18,6 +18,7 @@ import { LangsmithRelease } from "../modules/langsmith-release";
 import { Observability } from "../modules/observability";
 import { targetGroupBinding } from "../lib/target-group-binding";
 import { RELEASE } from "../lib/langsmith-values/chart";
+import { buildLangsmithValues } from "../lib/langsmith-values";
 import { ciArns } from "../lib/ci";
 import { PermissionsBoundary } from "../modules/ci-role/boundary";
 import { PlanRoleClusterAccess } from "../modules/ci-role/cluster-access";
@@ -185,14 +186,13 @@ export class LangsmithStack extends IsolatedStack {
         : undefined;
     const blob = this.data.blob;
     this.release = new LangsmithRelease(this, "langsmith", {
-      env,
       provider: this.helmProvider,
       namespace: this.namespace.metadata.name,
-      values: {
+      values: buildLangsmithValues(env, {
         appRoleArn: this.data.appRole.roleArn,
         blobStorage: blob ? { bucketName: blob.bucketName, kmsKeyArn: blob.kmsKeyArn } : undefined,
         clickhouseStorageClassName: clickhouseClass?.storageClassName ?? this.addons.storageClassName,
-      },
+      }),
       prerequisites: {
         loadBalancerController: binding.release,
         externalSecrets: this.addons.externalSecrets,
