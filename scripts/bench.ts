@@ -211,11 +211,15 @@ async function main(): Promise<void> {
       add({ label: "jest", ...jest, note: count ? `${count} tests` : undefined, budget: { seconds: 10 } });
       if (hasTerraform()) {
         const out = join(ROOT, "cdktf.out");
-        forgetPlans(out);
-        const plan = await once("plan:offline", node, [join(__dirname, "plan-offline.js"), "--fresh"]);
+        let plan = await once("plan:offline", node, [join(__dirname, "plan-offline.js"), "--fresh"]);
+        if (/init ran/.test(plan.stdout)) {
+          // A fresh clone installs the provider first (once); the row measures the everyday run after it.
+          add({ label: "offline plan, first run (provider install)", ...plan, budget: {} });
+          plan = await once("plan:offline", node, [join(__dirname, "plan-offline.js"), "--fresh"]);
+        }
         const perStack = [...plan.stdout.matchAll(/^\s+ok\s+(\S+) \(([\d.]+) s\)/gm)].map((m) => ({ stack: m[1], seconds: Number(m[2]) }));
         const slowest = perStack.reduce((a, b) => (b.seconds > a.seconds ? b : a), { stack: "none", seconds: 0 });
-        add({ label: "offline plan of every shipped stack", ...plan, note: `${perStack.length} stacks, init warm`, budget: { seconds: 15 } });
+        add({ label: "offline plan of every shipped stack", ...plan, note: `${perStack.length} stacks, every one planned`, budget: { seconds: 15 } });
         add({ label: "slowest stack of the offline plan", seconds: slowest.seconds, nodeSeconds: plan.nodeSeconds, note: slowest.stack, budget: { seconds: 5 } });
         forgetPlans(out);
       } else {
