@@ -19,8 +19,10 @@ import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { PROVIDERS } from "../versions";
 import { reduceForOffline } from "./offline/reduce";
-import { synthesizeAll } from "./synth-all";
-import { planPolicyProblems, policyEnvFor } from "./policy-check";
+// The synthesizer and the policy pack load the whole app (~0.5 s): required when used, so that
+// --help and a mistyped stack name answer at once.
+type SynthAll = typeof import("./synth-all");
+type PolicyCheck = typeof import("./policy-check");
 
 const OUT = resolve(process.env.CDKTF_OUT ?? "cdktf.out");
 const AWS_PATH = `registry.terraform.io/hashicorp/aws/${PROVIDERS.aws.version}`;
@@ -178,6 +180,7 @@ export async function planStack(stack: string, init: SharedInit, dropped: readon
   if (!reused) writeFileSync(stampFile, stamp);
   const plan = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8"));
   // The policy pack over what Terraform will create (docs/policy-rules.md); a violation fails the stack.
+  const { planPolicyProblems, policyEnvFor } = require("./policy-check") as PolicyCheck;
   const policy = planPolicyProblems(plan, policyEnvFor(stack));
   if (policy.length > 0) return { stack, ok: false, step: "policy", detail: policy.join("\n"), seconds: seconds(), planJson: join(dir, "plan.json") };
   const creates = (plan.resource_changes ?? []).filter((c: any) => c.change.actions.includes("create")).length;
@@ -254,7 +257,7 @@ async function main(): Promise<void> {
   }
   const ci = process.env.CI === "true";
   const started = Date.now();
-  if (args.synth) synthesizeAll(OUT);
+  if (args.synth) (require("./synth-all") as SynthAll).synthesizeAll(OUT);
   const stacks = selectStacks(existsSync(join(OUT, "stacks")) ? readdirSync(join(OUT, "stacks")) : [], args.wanted);
   const env: NodeJS.ProcessEnv = { ...process.env, GOGC: process.env.GOGC ?? PLAN_GOGC, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", AWS_EC2_METADATA_DISABLED: "true" };
   const version = await terraformVersion(env);

@@ -1,7 +1,9 @@
 /** The command line of `npm run plan:offline`: --help, stack selection and its errors (exit 2). */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TEST_DIST } from "../synth-cache";
 import { parseArgs, selectStacks, USAGE, UsageError } from "../../scripts/plan-offline";
 
 const STACKS = ["langsmith-dev", "bootstrap-111111111111-us-west-2", "langsmith-prod"];
@@ -51,16 +53,12 @@ describe("plan:offline stack selection", () => {
   });
 });
 
-describe("plan:offline as a command (from the fast build's dist/)", () => {
-  const root = join(__dirname, "..", "..");
-  const dist = join(root, "node_modules", ".cache", `ls-plan-cli-${process.pid}`);
-  const script = join(dist, "scripts", "plan-offline.js");
-  beforeAll(() => {
-    (require("../../scripts/build.js") as { build(o: object): unknown }).build({ root, outDir: dist, quiet: true });
-  });
+describe("plan:offline as a command (from the fast build's output)", () => {
+  const script = join(TEST_DIST, "scripts", "plan-offline.js");
+  const dist = mkdtempSync(join(tmpdir(), "ls-plan-cli-"));
   afterAll(() => rmSync(dist, { recursive: true, force: true }));
 
-  test("--help prints the usage, exits 0 and plans (and synthesizes) nothing", () => {
+  test("--help prints the usage at once, exits 0 and plans (and synthesizes) nothing", () => {
     const r = spawnSync(process.execPath, [script, "--help"], { encoding: "utf8", env: { ...process.env, CDKTF_OUT: join(dist, "no-such-out") } });
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toBe(USAGE);
