@@ -63,7 +63,7 @@ export function secretName(base: string, id: string): string {
  * ClickHouse mode. With OIDC, both applications sign in through the same client: one
  * `oauth-client-secret`.
  */
-export function secretCatalog(env: EnvironmentConfig): SecretSpec[] {
+export function secretCatalog(env: Pick<EnvironmentConfig, "auth" | "langsmith" | "clickhouse" | "applications" | "langfuse">): SecretSpec[] {
   const langfuse = runs(env, "langfuse") ? langfuseSecretSpecs(env) : [];
   if (!runs(env, "langsmith")) return [...(env.auth.model === "oidc" ? [oauthClientSecret(env.auth.clientId)] : []), ...langfuse];
   return [...langsmithSecretSpecs(env), ...langfuse];
@@ -76,7 +76,7 @@ const oauthClientSecret = (clientId: string): SecretSpec => ({
   target: { secret: K8S_SECRETS.config, key: "oauth_client_secret" },
 });
 
-function langsmithSecretSpecs(env: EnvironmentConfig): SecretSpec[] {
+function langsmithSecretSpecs(env: Pick<EnvironmentConfig, "auth" | "langsmith" | "clickhouse">): SecretSpec[] {
   const config = K8S_SECRETS.config;
   const specs: SecretSpec[] = [
     {

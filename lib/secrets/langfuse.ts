@@ -36,7 +36,7 @@ export const LANGFUSE_SECRET_IDS = {
 const I = LANGFUSE_SECRET_IDS;
 
 /** Langfuse's catalog entries (lib/secrets/catalog.ts appends them when Langfuse runs). */
-export function langfuseSecretSpecs(env: EnvironmentConfig): SecretSpec[] {
+export function langfuseSecretSpecs(env: Pick<EnvironmentConfig, "langfuse">): SecretSpec[] {
   const ch = env.langfuse?.clickhouse;
   const config = LANGFUSE_SECRETS.config;
   return [

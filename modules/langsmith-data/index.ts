@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { EnvironmentConfig, runs } from "../../lib/config/schema";
+import { EnvironmentConfig, protectsData, runs } from "../../lib/config/schema";
 import { appServiceAccounts } from "../../lib/langsmith-values";
 import { Namer } from "../../lib/naming";
 import { BlobStorage } from "../blob-storage";
@@ -51,14 +51,31 @@ export class LangsmithData extends Construct {
     super(scope, id);
     const { env, namer } = props;
     const network = { vpcId: props.vpcId, dataSubnetIds: props.dataSubnetIds, nodeSecurityGroupId: props.nodeSecurityGroupId };
-    const common = { env, namer, preventDestroy: props.preventDestroy };
+    const preventDestroy = props.preventDestroy ?? protectsData(env);
 
-    this.postgres = new Postgres(this, "postgres", { ...common, ...network, logsKmsKeyArn: props.logsKmsKeyArn });
+    this.postgres = new Postgres(this, "postgres", {
+      namer,
+      environment: env,
+      settings: env.postgres,
+      ...network,
+      logRetentionDays: env.observability.logRetentionDays,
+      logsKmsKeyArn: props.logsKmsKeyArn,
+      preventDestroy,
+    });
     if (env.langfuse?.database === "own-instance") {
-      this.langfusePostgres = new Postgres(this, "langfuse-postgres", { ...common, ...network, component: "langfuse-postgres", logsKmsKeyArn: props.logsKmsKeyArn });
+      this.langfusePostgres = new Postgres(this, "langfuse-postgres", {
+        namer,
+        environment: env,
+        settings: env.postgres,
+        component: "langfuse-postgres",
+        ...network,
+        logRetentionDays: env.observability.logRetentionDays,
+        logsKmsKeyArn: props.logsKmsKeyArn,
+        preventDestroy,
+      });
     }
     // Langfuse has no ElastiCache IAM auth: its own password user (password from secrets:seed).
-    this.redis = new Redis(this, "redis", { ...common, ...network, passwordUsers: runs(env, "langfuse") ? ["langfuse"] : [] });
+    this.redis = new Redis(this, "redis", { namer, environment: env, settings: env.redis, ...network, preventDestroy, passwordUsers: runs(env, "langfuse") ? ["langfuse"] : [] });
     if (runs(env, "langsmith")) {
       // The same service accounts the values annotate with the role (the agents' too when "shared").
       const appRole = (this.appRole = new LangsmithAppRole(this, "langsmith-app", {
@@ -67,7 +84,7 @@ export class LangsmithData extends Construct {
         oidcIssuer: props.oidcIssuer,
         serviceAccounts: appServiceAccounts(env),
       }));
-      if (env.blobStorage.enabled) this.blob = new BlobStorage(this, "blob", { ...common, appRoleArn: appRole.roleArn });
+      if (env.blobStorage.enabled) this.blob = new BlobStorage(this, "blob", { namer, environment: env, settings: env.blobStorage, preventDestroy, appRoleArn: appRole.roleArn });
       appRole.grant({
         region: env.aws.region,
         blob: this.blob ? { bucketArn: this.blob.bucketArn, kmsKeyArn: this.blob.kmsKeyArn } : undefined,
@@ -75,7 +92,10 @@ export class LangsmithData extends Construct {
       });
     }
     this.secrets = new Secrets(this, "secrets", {
-      ...common,
+      namer,
+      environment: env,
+      settings: env,
+      preventDestroy,
       oidcProviderArn: props.oidcProviderArn,
       oidcIssuer: props.oidcIssuer,
       postgres: this.postgres,
@@ -84,6 +104,6 @@ export class LangsmithData extends Construct {
         ? { secretArns: [this.langfusePostgres.masterUserSecretArn], kmsKeyArns: [this.langfusePostgres.kmsKeyArn] }
         : undefined,
     });
-    if (runs(env, "langsmith") && env.clickhouse.mode === "in-cluster") this.clickhouseSnapshots = new ClickhouseSnapshots(this, "clickhouse-snapshots", common);
+    if (runs(env, "langsmith") && env.clickhouse.mode === "in-cluster") this.clickhouseSnapshots = new ClickhouseSnapshots(this, "clickhouse-snapshots", { namer, environment: env, settings: env.clickhouse, preventDestroy });
   }
 }
