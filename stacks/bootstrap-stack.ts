@@ -14,7 +14,7 @@ import { ciNames, GITHUB_OIDC_HOST, githubSubjects } from "../lib/ci";
 import { denyInsecureTransport, policyDocument, policyJson, PolicyStatement } from "../lib/iam";
 import { CiRoles, GithubOidcProvider } from "../modules/ci-role";
 import { CustomerManagedKey } from "../modules/kms";
-import { requireTerraformVersion } from "./providers";
+import { projectTags, requireTerraformVersion } from "./providers";
 import { enforcePolicy, stateStackPolicy } from "../lib/policy/enforce";
 import { IsolatedStack } from "./isolated-stack";
 import { stateKeyAlias, stateKeyAliasArn } from "./backend";
@@ -119,7 +119,7 @@ export class BootstrapStack extends IsolatedStack {
     new AwsProvider(this, "aws", {
       region: t.region,
       allowedAccountIds: [t.accountId],
-      defaultTags: [{ tags: { app: "langsmith", component: "terraform-state", "managed-by": "cdktf", owner: t.owner, "cost-center": t.costCenter } }],
+      defaultTags: [{ tags: projectTags(t, { component: "terraform-state" }) }],
     });
 
     const key = new CustomerManagedKey(this, "state-key", {

@@ -165,7 +165,7 @@ export const RELEASE_RULES = [
         (r) =>
           isTrue(r.lifecycle?.prevent_destroy)
             ? undefined
-            : fail(r, `production ${r.type} lacks lifecycle.prevent_destroy (a delete would lose ${STATEFUL_TYPES[r.type].loses})`, "add lifecycle: { preventDestroy: true } (driven by the tier, e.g. preventDestroy: env.tier === \"production\")"),
+            : fail(r, `production ${r.type} lacks lifecycle.prevent_destroy (a delete would lose ${STATEFUL_TYPES[r.type].loses})`, "add lifecycle: { preventDestroy: true } (the data modules set it from their preventDestroy prop, which the stack passes as protectsData(env))"),
       ),
   }),
 ];
