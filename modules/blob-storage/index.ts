@@ -97,6 +97,8 @@ export interface BlobStorageProps {
   readonly abortIncompleteUploadDays?: number;
 }
 
+const DEFAULTS = { preventDestroy: false, abortIncompleteUploadDays: 7 } as const;
+
 /**
  * The LangSmith blob bucket (chart `config.blobStorage`, engine S3): SSE-KMS with its own CMK and
  * a bucket key, all four public-access blocks, owner-enforced objects (no ACLs), versioning,
@@ -114,10 +116,11 @@ export class BlobStorage extends Construct {
 
   constructor(scope: Construct, id: string, props: BlobStorageProps) {
     super(scope, id);
-    const { environment: env, namer } = props;
-    const cfg = props.settings;
+    const p = { ...DEFAULTS, ...props };
+    const { environment: env, namer } = p;
+    const cfg = p.settings;
     if (!cfg.enabled) throw new Error(`BlobStorage ${id}: blobStorage.enabled is false in environment ${env.name}; do not construct the bucket`);
-    const protect = props.preventDestroy ?? false;
+    const protect = p.preventDestroy;
 
     const key = environmentKey(this, "key", { env, namer, alias: "blobs", purpose: "blob storage (S3) encryption", preventDestroy: protect });
     this.kmsKeyArn = key.keyArn;
@@ -165,7 +168,7 @@ export class BlobStorage extends Construct {
           id: "abort-incomplete-uploads",
           status: "Enabled",
           filter: [{ prefix: "" }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteUploadDays ?? 7 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: p.abortIncompleteUploadDays }],
         },
       ],
     });

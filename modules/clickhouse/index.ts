@@ -31,6 +31,8 @@ export interface ClickhouseSnapshotsProps {
   readonly snapshotTime?: string;
 }
 
+const SNAPSHOT_DEFAULTS = { preventDestroy: false, snapshotTime: "02:00" } as const;
+
 /**
  * Daily EBS snapshots of the in-cluster ClickHouse volumes (Data Lifecycle Manager), kept
  * `clickhouse.snapshotRetentionDays` days, targeting volumes tagged `CLICKHOUSE_BACKUP_TAG`.
@@ -44,8 +46,9 @@ export class ClickhouseSnapshots extends Construct {
 
   constructor(scope: Construct, id: string, props: ClickhouseSnapshotsProps) {
     super(scope, id);
-    const { environment: env, namer } = props;
-    const ch = props.settings;
+    const p = { ...SNAPSHOT_DEFAULTS, ...props };
+    const { environment: env, namer } = p;
+    const ch = p.settings;
     if (ch.mode !== "in-cluster") throw new Error(`ClickhouseSnapshots ${id}: clickhouse.mode is "${ch.mode}" in environment ${env.name}; snapshots apply to in-cluster ClickHouse only`);
     this.retentionDays = ch.snapshotRetentionDays;
 
@@ -71,7 +74,7 @@ export class ClickhouseSnapshots extends Construct {
         schedule: [
           {
             name: "daily",
-            createRule: { interval: 24, intervalUnit: "HOURS", times: [props.snapshotTime ?? "02:00"] },
+            createRule: { interval: 24, intervalUnit: "HOURS", times: [p.snapshotTime] },
             retainRule: { interval: ch.snapshotRetentionDays, intervalUnit: "DAYS" },
             // The volume's tags (PVC name, namespace from the CSI driver) identify the snapshot at restore time.
             copyTags: true,
@@ -79,7 +82,7 @@ export class ClickhouseSnapshots extends Construct {
           },
         ],
       },
-      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+      lifecycle: p.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.policyArn = policy.arn;
     this.policyId = policy.id;
