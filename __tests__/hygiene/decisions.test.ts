@@ -35,8 +35,9 @@ describe.each<[string, RegExp, { include?: (file: string) => boolean; allowed?: 
   ["only the adapter stacks/cdktf-internals.ts reaches into cdktf internals", /from ["']cdktf\/lib\/|require\(["']cdktf\/lib\//, { allowed: ["stacks/cdktf-internals.ts"] }],
   ["stacks import modules through their index", /from ["']\.\.\/modules\/[a-z-]+\/[a-z-]+["']/, { include: (f) => f.startsWith("stacks/") || f === "main.ts" }],
   ["modules import other modules through their index", /from ["']\.\.\/[a-z-]+\/[a-z-]+["']/, { include: (f) => f.startsWith("modules/") }],
-  // langsmith-data is the composite that maps the environment onto its modules' props.
-  ["modules take explicit props, not the whole EnvironmentConfig", /readonly env: EnvironmentConfig\b/, { include: (f) => f.startsWith("modules/"), allowed: ["modules/langsmith-data/index.ts"] }],
+  // An application's data composite (modules/<app>-data, e.g. langsmith-data) is where the
+  // environment is mapped onto its modules' props; every other module takes explicit props.
+  ["modules take explicit props, not the whole EnvironmentConfig", /readonly env: EnvironmentConfig\b/, { include: (f) => f.startsWith("modules/") && !/^modules\/[a-z]+-data\/index\.ts$/.test(f) }],
 ])("%s", (_decision, pattern, options) => {
   test("no source re-makes it", () => {
     expect(offenders(pattern, options)).toEqual([]);
