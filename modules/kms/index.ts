@@ -3,6 +3,7 @@ import { TerraformProvider } from "cdktf";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { accountRootArn, policyDocument, policyJson, PolicyStatement } from "../../lib/iam";
+import { EnvironmentIdentity } from "../../lib/config/schema";
 import { Namer } from "../../lib/naming";
 
 export interface ServiceUse {
@@ -94,7 +95,7 @@ export class CustomerManagedKey extends Construct {
 
 export interface EnvironmentKeyProps {
   /** The environment the key belongs to: its name, account and region. */
-  readonly env: { readonly name: string; readonly aws: { readonly accountId: string; readonly region: string } };
+  readonly env: EnvironmentIdentity;
   readonly namer: Namer;
   /** Alias component: `logs` → `alias/{prefix}-{env}-logs`. */
   readonly alias: string;
