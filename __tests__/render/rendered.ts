@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { ENVIRONMENTS } from "../../environments";
 import { loadEnvironments } from "../../lib/config/load";
 import type { EnvironmentConfig } from "../../lib/config/schema";
-import { LANGSMITH_CHART, Manifest, renderChart, RenderTier, replaceTokens, requireRenderTier } from "../../lib/render";
+import { LANGSMITH_CHART, Manifest, renderChart, RenderTier, replaceTokens, requireRenderTier, stackLookup } from "../../lib/render";
 import { chartDirectory as k8sManifestsChartDir } from "../../modules/k8s-manifests";
 import { Json, shippedStack, stackName } from "../synth-cache";
 
@@ -53,9 +53,11 @@ export const describeRendered: jest.Describe = TIER ? describe : describe.skip;
 const K8S_MANIFESTS_ASSET = /^assets\/k8s-manifests-chart\//;
 
 /** Renders one helm_release of a synthesized stack, or says why it cannot offline. */
-export function renderRelease(tier: RenderTier, resource: string, body: Json, region: string): RenderedRelease {
-  const values = replaceTokens((body.values ?? []).reduce((acc: Json, v: string) => ({ ...acc, ...(JSON.parse(v) as Json) }), {}), region) as Json;
-  const base = { resource, chart: String(body.chart), name: String(body.name), namespace: String(body.namespace ?? "default"), values };
+export function renderRelease(tier: RenderTier, resource: string, body: Json, region: string, stack: Json): RenderedRelease {
+  const lookup = stackLookup(stack);
+  const values = replaceTokens((body.values ?? []).reduce((acc: Json, v: string) => ({ ...acc, ...(JSON.parse(v) as Json) }), {}), region, lookup) as Json;
+  const namespace = replaceTokens(String(body.namespace ?? "default"), region, lookup);
+  const base = { resource, chart: String(body.chart), name: String(body.name), namespace, values };
   const opts = { releaseName: base.name, namespace: base.namespace };
   if (K8S_MANIFESTS_ASSET.test(base.chart)) return { ...base, manifests: renderChart(tier.helm, k8sManifestsChartDir(), values, opts) };
   if (base.chart === LANGSMITH_CHART.chart && body.version === LANGSMITH_CHART.version && body.repository === LANGSMITH_CHART.repository) {
@@ -77,7 +79,7 @@ function renderEnvironment(tier: RenderTier, config: EnvironmentConfig): Rendere
     releases = JSON.parse(readFileSync(cacheFile, "utf8")) as RenderedRelease[];
   } else {
     const start = Date.now();
-    releases = Object.entries(releasesJson).map(([resource, body]) => renderRelease(tier, resource, body as Json, config.aws.region));
+    releases = Object.entries(releasesJson).map(([resource, body]) => renderRelease(tier, resource, body as Json, config.aws.region, stack));
     renderMs = Date.now() - start;
     if (cacheFile) {
       writeFileSync(`${cacheFile}.${process.pid}`, JSON.stringify(releases));

@@ -101,7 +101,6 @@ describe.each(shipped.map((env) => [env.name, env] as const))("platform of langs
         "system:serviceaccount:amazon-cloudwatch:cloudwatch-agent",
         "system:serviceaccount:external-secrets:external-secrets",
         "system:serviceaccount:langsmith:langsmith-backend",
-        "system:serviceaccount:langsmith:langsmith-host-backend",
         "system:serviceaccount:langsmith:langsmith-ingest-queue",
         "system:serviceaccount:langsmith:langsmith-platform-backend",
         "system:serviceaccount:langsmith:langsmith-queue",

@@ -27,12 +27,17 @@ export const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
 
 /**
  * Chart components whose pods use AWS APIs (S3 blob storage via the shared `langsmith.commonEnv`,
- * ElastiCache IAM auth) and therefore carry the `langsmith-app` IRSA annotation.
- * `hostBackend` renders only with LangSmith Deployments; annotating it keeps the role's trust
- * and the values in step if that is ever turned on.
+ * ElastiCache IAM auth) and therefore carry the `langsmith-app` IRSA annotation. The render tier
+ * (`__tests__/render`) checks the list against the pods that read those settings, hook Jobs included.
  */
-export const APP_COMPONENTS = ["backend", "platformBackend", "queue", "ingestQueue", "hostBackend"] as const;
-export type AppComponent = (typeof APP_COMPONENTS)[number];
+export const APP_COMPONENTS = ["backend", "platformBackend", "queue", "ingestQueue"] as const;
+/**
+ * Components that call AWS too but render only with LangSmith Deployments (`config.deployment.enabled`
+ * or `hostBackend.enabled`, chart templates/host-backend/service-account.yaml): annotated and trusted
+ * only then, so no value is dead and the role trusts no service account that does not exist.
+ */
+export const DEPLOYMENTS_APP_COMPONENTS = ["hostBackend"] as const;
+export type AppComponent = (typeof APP_COMPONENTS)[number] | (typeof DEPLOYMENTS_APP_COMPONENTS)[number];
 
 /** `<component>.name` defaults of the pinned chart (values.yaml). */
 const COMPONENT_NAMES: Record<AppComponent, string> = {

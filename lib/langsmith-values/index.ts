@@ -18,7 +18,9 @@ import { deepMerge } from "../merge";
 import {
   AGENT_SERVICE_ACCOUNTS,
   APP_COMPONENTS,
+  AppComponent,
   CLICKHOUSE_NODE_TAINT,
+  DEPLOYMENTS_APP_COMPONENTS,
   CONNECTION_URL_KEY,
   IRSA_ANNOTATION,
   SECRET_NAMES,
@@ -82,10 +84,21 @@ export function baseLayer(): LangsmithValues {
   };
 }
 
+/** True when the operator's overrides turn on LangSmith Deployments (host-backend then renders). */
+export function deploymentsEnabled(env: EnvironmentConfig): boolean {
+  const o = env.langsmith.valuesOverrides as { config?: { deployment?: { enabled?: unknown } }; hostBackend?: { enabled?: unknown } };
+  return o.config?.deployment?.enabled === true || o.hostBackend?.enabled === true;
+}
+
+/** The components that carry the app IRSA role in `env` (APP_COMPONENTS, plus host-backend with Deployments). */
+export function appComponents(env: EnvironmentConfig): AppComponent[] {
+  return [...APP_COMPONENTS, ...(deploymentsEnabled(env) ? DEPLOYMENTS_APP_COMPONENTS : [])];
+}
+
 /** 2. Values derived from the environment's infrastructure. */
 export function infrastructureLayer(env: EnvironmentConfig, inputs: LangsmithValuesInputs): LangsmithValues {
   const region = env.aws.region;
-  const annotated = Object.fromEntries(APP_COMPONENTS.map((c) => [c, irsa(inputs.appRoleArn)]));
+  const annotated = Object.fromEntries(appComponents(env).map((c) => [c, irsa(inputs.appRoleArn)]));
   return {
     // With a scheme, as the chart's OAuth example: used for redirects and OAuth callbacks.
     config: { hostname: `https://${env.dns.hostname}` },
@@ -236,11 +249,12 @@ export function encodeValues(values: RenderedValues): string {
 }
 
 /**
- * Service accounts the `langsmith-app` IRSA role must trust for `env` (the five main services, plus the
+ * Service accounts the `langsmith-app` IRSA role must trust for `env` (the four main services, host-backend
+ * with LangSmith Deployments, plus the
  * Insights / Polly workloads when they use the shared ElastiCache with IAM auth).
  */
 export function appServiceAccounts(env: EnvironmentConfig): string[] {
-  const main = APP_COMPONENTS.map(serviceAccountName);
+  const main = appComponents(env).map(serviceAccountName);
   const agents = (["insights", "polly"] as const).filter((f) => env.langsmith[f] !== "disabled").flatMap((f) => [...AGENT_SERVICE_ACCOUNTS[f]]);
   return [...main, ...agents];
 }

@@ -55,11 +55,34 @@ export function standIn(reference: string, region: string): string {
   return id;
 }
 
-/** A deep copy of `value` with every Terraform reference inside its strings replaced by its stand-in. */
-export function replaceTokens<T>(value: T, region: string): T {
-  if (typeof value === "string") return value.replace(TOKEN, (_, ref: string) => standIn(ref, region)) as T;
-  if (Array.isArray(value)) return value.map((v) => replaceTokens(v, region)) as T;
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [replaceTokens(k, region), replaceTokens(v, region)])) as T;
+/** Resolves a reference to a literal the configuration itself holds (a namespace's name), or undefined. */
+export type ReferenceLookup = (reference: string) => string | undefined;
+
+/**
+ * The literal a synthesized stack gives `<type>.<name>.<attr>[0].<attr>` (CDKTF writes blocks as
+ * objects), when it is a plain string; e.g. the namespace name behind `kubernetes_namespace_v1.x.metadata[0].name`.
+ */
+export function stackLookup(stack: { resource?: Record<string, Record<string, unknown>> }): ReferenceLookup {
+  return (reference) => {
+    const [type, name, ...path] = reference.replace(/\[(\d+)\]/g, ".$1").split(".");
+    let at: unknown = stack.resource?.[type]?.[name];
+    for (const step of path) {
+      if (Array.isArray(at)) at = at[Number(step)];
+      else if (at && typeof at === "object") at = /^\d+$/.test(step) ? at : (at as Record<string, unknown>)[step];
+      else return undefined;
+    }
+    return typeof at === "string" && !hasToken(at) ? at : undefined;
+  };
+}
+
+/**
+ * A deep copy of `value` with every Terraform reference inside its strings replaced: by the literal
+ * `lookup` finds in the configuration, else by its stand-in.
+ */
+export function replaceTokens<T>(value: T, region: string, lookup: ReferenceLookup = () => undefined): T {
+  if (typeof value === "string") return value.replace(TOKEN, (_, ref: string) => lookup(ref) ?? standIn(ref, region)) as T;
+  if (Array.isArray(value)) return value.map((v) => replaceTokens(v, region, lookup)) as T;
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [replaceTokens(k, region, lookup), replaceTokens(v, region, lookup)])) as T;
   return value;
 }
 

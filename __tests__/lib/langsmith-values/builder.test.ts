@@ -57,8 +57,18 @@ describe.each(SHIPPED)("environment %s", (name) => {
     ]);
   });
 
-  test.each(["backend", "platformBackend", "queue", "ingestQueue", "hostBackend"])("annotates %s's service account with the app IRSA role", (c) => {
+  test.each(["backend", "platformBackend", "queue", "ingestQueue"])("annotates %s's service account with the app IRSA role", (c) => {
     expect(v[c].serviceAccount.annotations).toEqual({ "eks.amazonaws.com/role-arn": INPUTS.appRoleArn });
+  });
+
+  test("annotates and trusts host-backend only when LangSmith Deployments render it (else the value is dead)", () => {
+    expect(v.hostBackend).toBeUndefined();
+    expect(appServiceAccounts(env)).not.toContain("langsmith-host-backend");
+    for (const overrides of [{ hostBackend: { enabled: true } }]) {
+      const withDeployments = loadWith("dev", (i) => (i.langsmith.valuesOverrides = overrides));
+      expect((buildLangsmithValues(withDeployments, INPUTS) as Json).hostBackend.serviceAccount.annotations).toEqual({ "eks.amazonaws.com/role-arn": INPUTS.appRoleArn });
+      expect(appServiceAccounts(withDeployments)).toContain("langsmith-host-backend");
+    }
   });
 
   test("annotates no service account that does not need AWS", () => {
