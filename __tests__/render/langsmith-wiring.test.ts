@@ -5,7 +5,8 @@
  */
 import { resources } from "../helpers";
 import { containersOf, envValue, IRSA_ANNOTATION, irsaTrusts, pods, producedSecrets, secretReads } from "./manifests";
-import { describeRendered, ENVIRONMENT_NAMES, ofKind, rendered } from "./rendered";
+import { RenderError, renderChart } from "../../lib/render";
+import { describeRendered, ENVIRONMENT_NAMES, ofKind, rendered, TIER } from "./rendered";
 
 /** A pod calls AWS when it authenticates to ElastiCache with IAM or reaches S3 without access keys. */
 function callsAws(c: Record<string, any>): boolean {
@@ -80,5 +81,15 @@ describeRendered.each(ENVIRONMENT_NAMES)("%s: rendered LangSmith wiring", (name)
     expect(tgbs[0].spec.targetType).toBe("ip");
     expect(container.readinessProbe?.httpGet?.path).toBe(tg.health_check.path);
     expect(svc!.metadata.namespace ?? ns()).toBe(tgbs[0].metadata.namespace);
+  });
+});
+
+describeRendered("validate.yaml guards every render", () => {
+  test("each environment's values pass the chart's own rules (a render that fails them throws), and a violating value does fail", () => {
+    for (const name of ENVIRONMENT_NAMES) expect(rendered(name).langsmith.manifests.length).toBeGreaterThan(0);
+    const env = rendered(ENVIRONMENT_NAMES[0]);
+    const bad = { ...env.langsmith.values, clickhouse: { ...env.langsmith.values.clickhouse, enabled: "true" } };
+    expect(() => renderChart(TIER!.helm, TIER!.langsmith.dir, bad, { releaseName: "langsmith", namespace: "langsmith" })).toThrow(RenderError);
+    expect(() => renderChart(TIER!.helm, TIER!.langsmith.dir, bad, { releaseName: "langsmith", namespace: "langsmith" })).toThrow(/clickhouse.enabled must be a boolean/);
   });
 });
