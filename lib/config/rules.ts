@@ -7,7 +7,7 @@ import { resolvePostgresEngine } from "../engines";
 import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr } from "../cidr";
 import { azBelongsToRegion, isKnownRegion } from "../regions";
 import { EnvironmentConfig, langfuseHostname, runs } from "./schema";
-import { AGENT_DATABASES } from "../langsmith-values/chart";
+import { AGENT_DATABASES, FRONTEND_PROXY_READ_TIMEOUT_SECONDS } from "../langsmith-values/chart";
 import { capacityProblems } from "../capacity";
 import { waiverProblems } from "../policy/engine";
 import { ciArns } from "../ci";
@@ -392,6 +392,28 @@ const waivers: EnvironmentRule = (env) => {
 };
 
 /** Rules over one environment. */
+const ingress: EnvironmentRule = (env) => {
+  const i = env.ingress;
+  const problems: Problem[] = [];
+  if (i.idleTimeoutSeconds < FRONTEND_PROXY_READ_TIMEOUT_SECONDS) {
+    problems.push({
+      path: "ingress.idleTimeoutSeconds",
+      message: `must be at least ${FRONTEND_PROXY_READ_TIMEOUT_SECONDS}, the LangSmith frontend's proxy_read_timeout: a shorter ALB idle timeout cuts long playground streams and exports with 504s`,
+      value: i.idleTimeoutSeconds,
+      fix: "use 3600 (upstream's value) or remove the field to take the tier's default",
+    });
+  }
+  if (i.wafIngestRateLimit < i.wafRateLimit) {
+    problems.push({
+      path: "ingress.wafIngestRateLimit",
+      message: `must be at least ingress.wafRateLimit (${i.wafRateLimit}): trace ingestion from a whole fleet arrives from one NAT address per VPC`,
+      value: i.wafIngestRateLimit,
+      fix: `raise it to ${i.wafRateLimit} or more`,
+    });
+  }
+  return problems;
+};
+
 export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   region,
   availabilityZones,
@@ -409,6 +431,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   redis,
   clickhouse,
   blobStorage,
+  ingress,
   stateBackend,
   alarmThresholds,
   ci,

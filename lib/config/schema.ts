@@ -349,8 +349,23 @@ export const EnvironmentSchema = z
       .strict(),
     ingress: z
       .object({
-        /** WAF rate-based rule: requests per 5 minutes per client IP. */
+        /**
+         * WAF rate-based rule for everything but trace ingestion: requests per 5 minutes per client IP
+         * (100 to 2,000,000,000).
+         */
         wafRateLimit: z.number().int().min(100).max(2_000_000_000),
+        /**
+         * WAF rate-based rule for the trace-ingestion paths (`INGEST_PATH_PREFIXES`): requests per 5
+         * minutes per client IP. Whole fleets of instrumented services reach the ALB from one NAT
+         * address each, so this is sized for a fleet, not a person; must be >= `wafRateLimit`.
+         */
+        wafIngestRateLimit: z.number().int().min(100).max(2_000_000_000),
+        /**
+         * ALB idle timeout in seconds (1 to 4000). Must be at least the LangSmith frontend's
+         * `proxy_read_timeout` (300 s in the pinned chart), or long playground streams and exports
+         * end in 504s. Upstream's Terraform uses 3600.
+         */
+        idleTimeoutSeconds: z.number().int().min(1).max(4000),
         sslPolicy: z.string().regex(/^ELBSecurityPolicy-TLS13-1-[23]-/, "must be a TLS 1.2+ ALB policy such as ELBSecurityPolicy-TLS13-1-2-2021-06"),
         /** ALB access logs to an S3 bucket of this environment. */
         accessLogs: z.boolean(),

@@ -96,3 +96,19 @@ export const CONNECTION_URL_KEY = "connection_url";
 
 /** Node label and taint of the dedicated ClickHouse pool (in-cluster ClickHouse runs alone there). */
 export const CLICKHOUSE_NODE_TAINT = { key: "dedicated", value: "clickhouse", effect: "NoSchedule" } as const;
+
+/**
+ * `proxy_read_timeout` of the frontend's nginx (pinned chart, frontend ConfigMap): long playground
+ * streams and exports run this long. The ALB idle timeout must not be shorter (loader rule; the
+ * render tier checks this constant against the rendered ConfigMap).
+ */
+export const FRONTEND_PROXY_READ_TIMEOUT_SECONDS = 300;
+
+/**
+ * Trace-ingestion paths of the frontend's nginx (the chart's `location = /api/v1/runs`,
+ * `/api/v1/runs/batch`, `/api/v1/runs/multipart`, the same under `/api/runs`, and `/api/v1/otel/`),
+ * as URI prefixes (they also cover run updates, `PATCH /api/v1/runs/<id>`). The WAF
+ * exempts them from its body-inspecting managed rules and rate-limits them separately (modules/ingress);
+ * the render tier checks every ingestion location of the rendered nginx config is covered.
+ */
+export const INGEST_PATH_PREFIXES = ["/api/v1/runs", "/api/runs", "/api/v1/otel/"] as const;

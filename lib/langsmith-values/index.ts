@@ -61,6 +61,9 @@ export interface ValuesLayer {
 
 const DEFAULTS = { clickhouseStorageClassName: "gp3" } as const;
 
+/** Seconds the frontend nginx keep-alive exceeds the ALB idle timeout by. */
+export const NGINX_KEEPALIVE_MARGIN_SECONDS = 5;
+
 const irsa = (roleArn: string) => ({ serviceAccount: { annotations: { [IRSA_ANNOTATION]: roleArn } } });
 
 /** 1. What every environment runs. */
@@ -108,6 +111,9 @@ export function infrastructureLayer(env: EnvironmentConfig, inputs: LangsmithVal
       { name: "AWS_REGION", value: region },
       { name: "AWS_DEFAULT_REGION", value: region },
     ],
+    // nginx keeps idle connections open longer than the ALB does (its idle timeout), so the ALB
+    // never sends a request on a connection nginx has just closed (intermittent 502s).
+    frontend: { keepAliveTimeout: String(env.ingress.idleTimeoutSeconds + NGINX_KEEPALIVE_MARGIN_SECONDS) },
     ...annotated,
   };
 }

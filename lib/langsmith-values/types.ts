@@ -132,7 +132,11 @@ export interface LangsmithValues {
       readonly persistence?: { readonly enabled: boolean; readonly size: string; readonly storageClassName: string };
     };
   };
-  readonly frontend?: ComponentValues & { readonly service?: { readonly type: "ClusterIP" } };
+  readonly frontend?: ComponentValues & {
+    readonly service?: { readonly type: "ClusterIP" };
+    /** nginx `keepalive_timeout`, seconds as a string (values.yaml default "75"). */
+    readonly keepAliveTimeout?: string;
+  };
   readonly backend?: ComponentValues;
   readonly platformBackend?: ComponentValues;
   readonly queue?: ComponentValues;
