@@ -296,8 +296,35 @@ const clickhouse: EnvironmentRule = (env) => {
         fix: "add a clickhouse pool, e.g. instanceTypes [r6i.2xlarge], minSize 1",
       });
     }
-  } else if (env.nodePools.clickhouse) {
-    problems.push({ path: "nodePools.clickhouse", message: 'must be absent when clickhouse.mode is "external"', value: env.nodePools.clickhouse });
+  } else {
+    if (env.nodePools.clickhouse) {
+      problems.push({ path: "nodePools.clickhouse", message: 'must be absent when clickhouse.mode is "external"', value: env.nodePools.clickhouse });
+    }
+    const ch = env.clickhouse;
+    if (ch.replicated === true && !ch.cluster) {
+      problems.push({
+        path: "clickhouse.cluster",
+        message: "is required when clickhouse.replicated is true: without it the migrations create non-replicated tables on one replica (CLICKHOUSE_CLUSTER empty)",
+        value: ch.cluster,
+        fix: 'set it to the cluster name of the replicas in the ClickHouse remote_servers config, e.g. cluster: "langsmith"',
+      });
+    }
+    if (ch.cluster && ch.replicated !== true) {
+      problems.push({
+        path: "clickhouse.cluster",
+        message: "is only used with clickhouse.replicated: true (ON CLUSTER DDL)",
+        value: ch.cluster,
+        fix: "set replicated: true if the server is a cluster of replicas, else remove cluster",
+      });
+    }
+    if (env.tier === "production" && ch.replicated === undefined && ch.hybrid !== true) {
+      problems.push({
+        path: "clickhouse.replicated",
+        message: "must be declared for tier production: the reference architecture requires a replicated ClickHouse (3 replicas) or a managed one, and the tables are created accordingly",
+        value: undefined,
+        fix: 'add replicated: true and cluster: "<remote_servers cluster name>", or hybrid: true for ClickHouse Cloud',
+      });
+    }
   }
   return problems;
 };

@@ -97,6 +97,30 @@ const ExternalClickHouseSchema = z
   })
   .strict();
 
+/**
+ * LangSmith's external ClickHouse: the connection, plus what kind of server it is, which decides
+ * how the migrations create tables (chart `clickhouse.external.cluster` / `hybrid`).
+ */
+const LangsmithExternalClickHouseSchema = ExternalClickHouseSchema.extend({
+  /**
+   * The server is a self-managed cluster of replicas: the migrations then create replicated tables
+   * with `ON CLUSTER <cluster>`. Required (true or false) in tier production.
+   * @default false
+   */
+  replicated: z.boolean().optional(),
+  /**
+   * The cluster name of the replicas (`remote_servers` in the ClickHouse config), rendered as
+   * `CLICKHOUSE_CLUSTER`. Required when `replicated` is true; absent otherwise.
+   */
+  cluster: z.string().regex(/^[A-Za-z0-9_]+$/, "must be a ClickHouse cluster name ([A-Za-z0-9_])").optional(),
+  /**
+   * A managed ClickHouse (ClickHouse Cloud): the chart's `clickhouse.external.hybrid`, which the chart
+   * requires for managed ClickHouse (values.yaml).
+   * @default false
+   */
+  hybrid: z.boolean().optional(),
+}).strict();
+
 const percent = z.number().min(1).max(100);
 
 /**
@@ -313,7 +337,7 @@ export const EnvironmentSchema = z
         snapshotRetentionDays: z.number().int().min(0).max(35),
       })
       .strict(),
-    clickhouse: z.discriminatedUnion("mode", [InClusterClickHouseSchema, ExternalClickHouseSchema]),
+    clickhouse: z.discriminatedUnion("mode", [InClusterClickHouseSchema, LangsmithExternalClickHouseSchema]),
     blobStorage: z
       .object({
         /** Required in production; a development environment may turn it off explicitly. */

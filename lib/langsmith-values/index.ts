@@ -162,7 +162,10 @@ function authOverlay(env: EnvironmentConfig): LangsmithValues {
 /** 4b. ClickHouse: external over the secret, or one replica on the dedicated tainted pool. */
 function clickhouseOverlay(env: EnvironmentConfig, inputs: LangsmithValuesInputs): LangsmithValues {
   const ch = env.clickhouse;
-  if (ch.mode === "external") return { clickhouse: { external: { enabled: true } } };
+  if (ch.mode === "external") {
+    // CLICKHOUSE_CLUSTER: the migrations create replicated tables ON CLUSTER; hybrid: managed ClickHouse.
+    return { clickhouse: { external: { enabled: true, hybrid: ch.hybrid ?? false, ...(ch.replicated && ch.cluster ? { cluster: ch.cluster } : {}) } } };
+  }
   return {
     clickhouse: {
       statefulSet: {

@@ -124,7 +124,14 @@ export interface LangsmithValues {
   };
   readonly clickhouse?: {
     readonly enabled?: boolean;
-    readonly external?: { readonly enabled: boolean; readonly existingSecretName?: string };
+    readonly external?: {
+      readonly enabled: boolean;
+      readonly existingSecretName?: string;
+      /** Managed ClickHouse (ClickHouse Cloud). */
+      readonly hybrid?: boolean;
+      /** Cluster name for ON CLUSTER DDL (replicated ClickHouse), rendered as CLICKHOUSE_CLUSTER. */
+      readonly cluster?: string;
+    };
     readonly statefulSet?: {
       readonly resources?: Resources;
       readonly nodeSelector?: Readonly<Record<string, string>>;

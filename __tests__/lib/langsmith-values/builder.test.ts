@@ -116,9 +116,11 @@ describe("ClickHouse mode", () => {
     expect(build(shipped("dev"), { ...INPUTS, clickhouseStorageClassName: "gp3-clickhouse" }).clickhouse.statefulSet.persistence.storageClassName).toBe("gp3-clickhouse");
   });
 
-  test("external: enabled stays true, connection from the secret only, no statefulSet values", () => {
+  test("external: enabled stays true, connection from the secret only, topology from config, no statefulSet values", () => {
     const v = build(shipped("prod"));
-    expect(v.clickhouse).toEqual({ enabled: true, external: { enabled: true, existingSecretName: "langsmith-clickhouse" } });
+    expect(v.clickhouse).toEqual({ enabled: true, external: { enabled: true, existingSecretName: "langsmith-clickhouse", hybrid: false, cluster: "langsmith" } });
+    const managed = build(loadWith("prod", (i) => (i.clickhouse = { ...i.clickhouse, replicated: undefined, cluster: undefined, hybrid: true })));
+    expect(managed.clickhouse.external).toEqual({ enabled: true, existingSecretName: "langsmith-clickhouse", hybrid: true });
   });
 });
 
