@@ -4,14 +4,14 @@
  * key-path fixture catches unknown keys, this catches keys the templates never read in our setup).
  * A leaf set identically by several environments is checked once, in the first.
  */
-import { renderChart } from "../../lib/render";
+import { renderChartText } from "../../lib/render";
 import { deadLeaves, Leaf, leaves, pathText } from "./dead-values";
 import { describeRendered, ENVIRONMENT_NAMES, rendered, TIER } from "./rendered";
 
 const seen = new Set<string>();
 
 describeRendered("LangSmith values: none is dead", () => {
-  test.each(ENVIRONMENT_NAMES)("%s: every value we set changes the render", (name) => {
+  test.each(ENVIRONMENT_NAMES)("%s: every value we set changes the render", async (name) => {
     const env = rendered(name);
     const fresh: Leaf[] = leaves(env.langsmith.values).filter((l) => {
       const key = `${pathText(l.path)}=${JSON.stringify(l.value)}`;
@@ -19,17 +19,17 @@ describeRendered("LangSmith values: none is dead", () => {
       seen.add(key);
       return true;
     });
-    const render = (values: unknown) => renderChart(TIER!.helm, TIER!.langsmith.dir, values, { releaseName: env.langsmith.name, namespace: env.langsmith.namespace });
-    const { dead, renders } = deadLeaves(env.langsmith.values, render, fresh);
+    const render = (values: unknown) => renderChartText(TIER!.helm, TIER!.langsmith.dir, values, { releaseName: env.langsmith.name, namespace: env.langsmith.namespace });
+    const { dead, renders } = await deadLeaves(env.langsmith.values, render, fresh);
     expect({ environment: env.file, dead }).toEqual({ environment: env.file, dead: [] });
     expect(renders).toBeLessThan(fresh.length + 20);
-  });
+  }, 120_000);
 
-  test("the check can fail: a key the templates ignore is reported", () => {
+  test("the check can fail: a key the templates ignore is reported", async () => {
     const env = rendered(ENVIRONMENT_NAMES[0]);
     const values = { ...env.langsmith.values, hostBackend: { serviceAccount: { annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/x" } } } };
-    const render = (v: unknown) => renderChart(TIER!.helm, TIER!.langsmith.dir, v, { releaseName: env.langsmith.name, namespace: env.langsmith.namespace });
+    const render = (v: unknown) => renderChartText(TIER!.helm, TIER!.langsmith.dir, v, { releaseName: env.langsmith.name, namespace: env.langsmith.namespace });
     const target = leaves(values).filter((l) => l.path[0] === "hostBackend" || pathText(l.path) === "ingress.enabled");
-    expect(deadLeaves(values, render, target).dead).toEqual(["hostBackend.serviceAccount.annotations.eks.amazonaws.com/role-arn"]);
-  });
+    expect((await deadLeaves(values, render, target)).dead).toEqual(["hostBackend.serviceAccount.annotations.eks.amazonaws.com/role-arn"]);
+  }, 60_000);
 });

@@ -5,7 +5,7 @@
  * leaf whose change alone fails the render is live, since the chart reads it); booleans and the
  * leaves without a visible marker are flipped one at a time and compared with the baseline.
  */
-import { Manifest, RenderError } from "../../lib/render";
+import { RenderError } from "../../lib/render";
 
 export type Path = readonly (string | number)[];
 export interface Leaf {
@@ -29,7 +29,22 @@ export function setPath<T>(root: T, path: Path, value: unknown): T {
 
 export const pathText = (p: Path): string => p.map((s) => (typeof s === "number" ? `[${s}]` : s)).join(".").replace(/\.\[/g, "[");
 
-type Render = (values: unknown) => Manifest[];
+/** Renders values to helm's output text (async, so renders can run side by side). */
+type Render = (values: unknown) => Promise<string>;
+
+/** Runs `tasks` with at most `limit` at a time, results in order. */
+async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
 
 function marker(i: number, leaf: Leaf): { value: string | number; seen: (out: string) => boolean } {
   if (typeof leaf.value === "number") {
@@ -40,23 +55,26 @@ function marker(i: number, leaf: Leaf): { value: string | number; seen: (out: st
   return { value: `${String(leaf.value)}${m}`, seen: (out) => out.includes(m) };
 }
 
-/** Paths (as text) of the leaves of `values` whose change leaves the render unchanged. */
-export function deadLeaves(values: unknown, render: Render, candidates: readonly Leaf[] = leaves(values)): { dead: string[]; renders: number } {
+/**
+ * Paths (as text) of the leaves of `values` whose change leaves the render unchanged. Renders run
+ * `concurrency` at a time (helm is one process per render).
+ */
+export async function deadLeaves(values: unknown, render: Render, candidates: readonly Leaf[] = leaves(values), concurrency = 3): Promise<{ dead: string[]; renders: number }> {
   let renders = 0;
-  const text = (v: unknown): string | RenderError => {
+  const text = async (v: unknown): Promise<string | RenderError> => {
     renders++;
     try {
-      return JSON.stringify(render(v));
+      return await render(v);
     } catch (e) {
       if (e instanceof RenderError) return e;
       throw e;
     }
   };
-  const baseline = text(values);
+  const baseline = await text(values);
   if (typeof baseline !== "string") throw baseline;
   const live = new Set<Leaf>();
   const markable = candidates.filter((l) => typeof l.value === "string" || typeof l.value === "number");
-  const batch = (group: Leaf[]): void => {
+  const batch = async (group: Leaf[]): Promise<void> => {
     if (group.length === 0) return;
     let v = values;
     const marks = group.map((l) => {
@@ -64,23 +82,23 @@ export function deadLeaves(values: unknown, render: Render, candidates: readonly
       v = setPath(v, l.path, m.value);
       return { l, m };
     });
-    const out = text(v);
+    const out = await text(v);
     if (typeof out !== "string") {
       if (group.length === 1) live.add(group[0]);
-      else {
-        batch(group.slice(0, group.length >> 1));
-        batch(group.slice(group.length >> 1));
-      }
+      else await Promise.all([batch(group.slice(0, group.length >> 1)), batch(group.slice(group.length >> 1))]);
       return;
     }
     for (const { l, m } of marks) if (m.seen(out)) live.add(l);
   };
-  batch(markable);
-  const dead: string[] = [];
-  for (const l of candidates.filter((c) => !live.has(c))) {
-    const changed = typeof l.value === "boolean" ? !l.value : typeof l.value === "number" ? l.value + 1 : l.value === null ? "x" : `${l.value}x`;
-    const out = text(setPath(values, l.path, changed));
-    if (out === baseline) dead.push(pathText(l.path));
-  }
+  await batch(markable);
+  const rest = candidates.filter((c) => !live.has(c));
+  const outs = await pool(
+    rest.map((l) => () => {
+      const changed = typeof l.value === "boolean" ? !l.value : typeof l.value === "number" ? l.value + 1 : l.value === null ? "x" : `${l.value}x`;
+      return text(setPath(values, l.path, changed));
+    }),
+    concurrency,
+  );
+  const dead = rest.filter((_, i) => outs[i] === baseline).map((l) => pathText(l.path));
   return { dead, renders };
 }

@@ -3,7 +3,7 @@
  * would receive them (hooks included), offline. Used for LangSmith, the local charts/k8s-manifests
  * chart and Langfuse (whose sub-chart dependencies are dropped from a temporary copy).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,26 +58,51 @@ export function parseManifests(text: string): Manifest[] {
   return out;
 }
 
+/** The temporary chart copy (dropDependencies) and values file of one render, and helm's arguments. */
+function prepare(work: string, chartDir: string, values: unknown, options: RenderOptions): string[] {
+  let chart = chartDir;
+  if (options.dropDependencies) {
+    chart = join(work, "chart");
+    cpSync(chartDir, chart, { recursive: true });
+    const meta = parse(readFileSync(join(chart, "Chart.yaml"), "utf8")) as Record<string, unknown>;
+    delete meta.dependencies;
+    writeFileSync(join(chart, "Chart.yaml"), stringify(meta));
+    rmSync(join(chart, "Chart.lock"), { force: true });
+  }
+  const valuesFile = join(work, "values.json");
+  writeFileSync(valuesFile, JSON.stringify(values));
+  const args = ["template", options.releaseName, chart, "--namespace", options.namespace, "--values", valuesFile, "--kube-version", options.kubeVersion ?? KUBERNETES_VERSION];
+  for (const v of options.apiVersions ?? []) args.push("--api-versions", v);
+  return args;
+}
+
 /** Renders `chartDir` with `values` (an object; written to a temporary file that is deleted). */
 export function renderChart(helm: HelmBinary, chartDir: string, values: unknown, options: RenderOptions): Manifest[] {
   const work = mkdtempSync(join(tmpdir(), "ls-render-"));
   try {
-    let chart = chartDir;
-    if (options.dropDependencies) {
-      chart = join(work, "chart");
-      cpSync(chartDir, chart, { recursive: true });
-      const meta = parse(readFileSync(join(chart, "Chart.yaml"), "utf8")) as Record<string, unknown>;
-      delete meta.dependencies;
-      writeFileSync(join(chart, "Chart.yaml"), stringify(meta));
-      rmSync(join(chart, "Chart.lock"), { force: true });
-    }
-    const valuesFile = join(work, "values.json");
-    writeFileSync(valuesFile, JSON.stringify(values));
-    const args = ["template", options.releaseName, chart, "--namespace", options.namespace, "--values", valuesFile, "--kube-version", options.kubeVersion ?? KUBERNETES_VERSION];
-    for (const v of options.apiVersions ?? []) args.push("--api-versions", v);
-    const r = spawnSync(helm.path, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
+    const r = spawnSync(helm.path, prepare(work, chartDir, values, options), { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
     if (r.status !== 0) throw new RenderError(chartDir, r.stderr || r.error?.message || `exit ${r.status}`);
     return parseManifests(r.stdout);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** `renderChart` without blocking, so several renders can run at once; the raw helm output. */
+export async function renderChartText(helm: HelmBinary, chartDir: string, values: unknown, options: RenderOptions): Promise<string> {
+  const work = mkdtempSync(join(tmpdir(), "ls-render-"));
+  try {
+    const child = spawn(helm.path, prepare(work, chartDir, values, options), { stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (d: Buffer) => out.push(d));
+    child.stderr.on("data", (d: Buffer) => err.push(d));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", resolve);
+    });
+    if (code !== 0) throw new RenderError(chartDir, Buffer.concat(err).toString("utf8") || `exit ${code}`);
+    return Buffer.concat(out).toString("utf8");
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
