@@ -48,7 +48,8 @@ async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]>
 
 function marker(i: number, leaf: Leaf): { value: string | number; seen: (out: string) => boolean } {
   if (typeof leaf.value === "number") {
-    const n = 7_000_000 + i * 13;
+    // Below 1e6: Helm reads values as float64 and prints 1e6 and above in exponent form (7.000013e+06).
+    const n = 900_000 + i * 7;
     return { value: n, seen: (out) => new RegExp(`\\b${n}\\b`).test(out) };
   }
   const m = `zq${i}x`;
