@@ -8,9 +8,13 @@ import { containersOf, envValue, IRSA_ANNOTATION, irsaTrusts, pods, producedSecr
 import { RenderError, renderChart } from "../../lib/render";
 import { describeRendered, ENVIRONMENT_NAMES, ofKind, rendered, TIER } from "./rendered";
 
-/** A pod calls AWS when it authenticates to ElastiCache with IAM or reaches S3 without access keys. */
+/**
+ * A pod calls AWS when it authenticates to a data store with IAM (`*_IAM_AUTH_PROVIDER=aws`: Redis
+ * today, Postgres with IAM auth) or reaches S3 without access keys.
+ */
 function callsAws(c: Record<string, any>): boolean {
-  return envValue(c, "REDIS_IAM_AUTH_PROVIDER") === "aws" || (envValue(c, "BLOB_STORAGE_ENGINE") === "S3" && envValue(c, "FF_BLOB_STORAGE_ENABLED") === "true");
+  const iam = (c.env ?? []).some((e: { name: string; value?: string }) => /_IAM_AUTH_PROVIDER$/.test(e.name) && e.value === "aws");
+  return iam || (envValue(c, "BLOB_STORAGE_ENGINE") === "S3" && envValue(c, "FF_BLOB_STORAGE_ENABLED") === "true");
 }
 
 describeRendered.each(ENVIRONMENT_NAMES)("%s: rendered LangSmith wiring", (name) => {

@@ -56,7 +56,9 @@ describeRendered("the known list cannot rot", () => {
       const rotating = rotatingSecrets(env);
       for (const r of pods(env.langsmith.manifests).filter((p) => p.kind !== "Job").flatMap(secretReads)) if (rotating.has(r.secret)) stillRead.add(r.secret);
     }
-    const stale = Object.keys(KNOWN_ROTATING_READS).filter((s) => !stillRead.has(s));
+    const stale = Object.keys(KNOWN_ROTATING_READS)
+      .filter((s) => !stillRead.has(s))
+      .map((s) => `${s} is no longer a rotating secret read by a pod (${KNOWN_ROTATING_READS[s]}): remove it from KNOWN_ROTATING_READS in __tests__/render/rotation.test.ts`);
     expect(stale).toEqual([]);
   });
 });
