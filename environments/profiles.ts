@@ -56,7 +56,10 @@ export const PROFILES: Record<Tier, Profile> = {
     redis: { nodeType: "cache.t4g.medium", replicas: 0, snapshotRetentionDays: 1 },
     blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 7, adminPrincipalArns: [] },
     langsmith: { sizing: "development", insights: "disabled", polly: "disabled", valuesOverrides: {} },
-    ingress: { wafRateLimit: 2000, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", accessLogs: false },
+    // WAF per IP and 5 minutes: 2,000 (~7 req/s) for people using the UI and API; 30,000 (100 req/s)
+    // on the trace-ingestion paths, where one NAT address carries CI evaluation runs of a whole team.
+    // Idle timeout 3600 s (upstream's) > the chart frontend's proxy_read_timeout 300 s.
+    ingress: { wafRateLimit: 2000, wafIngestRateLimit: 30000, idleTimeoutSeconds: 3600, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", accessLogs: false },
     observability: {
       alarmEmails: [],
       logRetentionDays: 30,
@@ -100,7 +103,11 @@ export const PROFILES: Record<Tier, Profile> = {
     redis: { nodeType: "cache.r7g.large", replicas: 1, snapshotRetentionDays: 7 },
     blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 30, adminPrincipalArns: [] },
     langsmith: { sizing: "production", insights: "disabled", polly: "disabled", valuesOverrides: {} },
-    ingress: { wafRateLimit: 10000, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", accessLogs: true },
+    // WAF per IP and 5 minutes: 10,000 (~33 req/s) for the UI and API, which a person or one
+    // automation stays under; 300,000 (1,000 req/s) on the trace-ingestion paths, because every
+    // instrumented service behind one NAT address shares one client IP (SDKs batch runs, so 1,000
+    // requests/s is tens of thousands of runs/s). Idle timeout 3600 s, as development.
+    ingress: { wafRateLimit: 10000, wafIngestRateLimit: 300000, idleTimeoutSeconds: 3600, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", accessLogs: true },
     observability: {
       alarmEmails: [],
       logRetentionDays: 90,

@@ -14,7 +14,7 @@ import { LangsmithData } from "../modules/langsmith-data";
 import { ClickhouseStorageClass } from "../modules/clickhouse";
 import { K8sManifests } from "../modules/k8s-manifests";
 import { Ingress } from "../modules/ingress";
-import { LangsmithRelease } from "../modules/langsmith-release";
+import { LangsmithRelease, requiredSecretValues, secretValuePreconditions } from "../modules/langsmith-release";
 import { Observability } from "../modules/observability";
 import { targetGroupBinding } from "../lib/target-group-binding";
 import { RELEASE } from "../lib/langsmith-values/chart";
@@ -160,6 +160,13 @@ export class LangsmithStack extends IsolatedStack {
       manifests: this.data.secrets.manifests,
       dependsOn: [this.addons.externalSecrets, this.namespace],
     });
+    // Day 1 (release): no ExternalSecret is created, and LangSmith is not installed, while a secret it
+    // reads is empty; the apply stops naming the secret and the command that fills it.
+    const secretChecks = secretValuePreconditions(this, requiredSecretValues(env.name, this.data.secrets));
+    appSecrets.release.addOverride(
+      "lifecycle.precondition",
+      secretChecks.map((c) => ({ condition: c.condition, error_message: c.errorMessage })),
+    );
 
     this.ingress = new Ingress(this, "ingress", {
       namer: n,
@@ -201,6 +208,7 @@ export class LangsmithStack extends IsolatedStack {
         metricsServer: this.addons.releases.metricsServer,
         dataStores: [this.data.postgres.instance ?? this.data.postgres.cluster!, this.data.redis.replicationGroup],
       },
+      secretPreconditions: secretChecks,
     });
 
     this.observability = new Observability(this, "observability", {

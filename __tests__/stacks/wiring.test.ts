@@ -12,7 +12,7 @@ describe.each(shipped.map((env) => [env.name, env] as const))("langsmith-%s, end
 
   test("the release is the pinned chart in the langsmith namespace, after everything it needs", () => {
     const ls = release(json, "langsmith");
-    expect(ls).toMatchObject({ chart: CHARTS.langsmith.chart, repository: CHARTS.langsmith.repository, version: CHARTS.langsmith.version, atomic: true, wait: true });
+    expect(ls).toMatchObject({ chart: CHARTS.langsmith.chart, repository: CHARTS.langsmith.repository, version: CHARTS.langsmith.version, atomic: false, wait: false });
     expect(ls.namespace).toMatch(/kubernetes_namespace_v1\./);
     const deps = (ls.depends_on as string[]).join(" ");
     for (const needed of ["target-group-binding", "external-secrets", "app-secrets", "aws_eks_addon.eks_aws-ebs-csi-driver", "kubernetes_storage_class_v1", "metrics-server", "aws_elasticache_replication_group"]) {

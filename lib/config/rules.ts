@@ -7,7 +7,7 @@ import { resolvePostgresEngine } from "../engines";
 import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr } from "../cidr";
 import { azBelongsToRegion, isKnownRegion } from "../regions";
 import { EnvironmentConfig, langfuseHostname, runs } from "./schema";
-import { AGENT_DATABASES } from "../langsmith-values/chart";
+import { AGENT_DATABASES, FRONTEND_PROXY_READ_TIMEOUT_SECONDS } from "../langsmith-values/chart";
 import { capacityProblems } from "../capacity";
 import { waiverProblems } from "../policy/engine";
 import { ciArns } from "../ci";
@@ -296,8 +296,35 @@ const clickhouse: EnvironmentRule = (env) => {
         fix: "add a clickhouse pool, e.g. instanceTypes [r6i.2xlarge], minSize 1",
       });
     }
-  } else if (env.nodePools.clickhouse) {
-    problems.push({ path: "nodePools.clickhouse", message: 'must be absent when clickhouse.mode is "external"', value: env.nodePools.clickhouse });
+  } else {
+    if (env.nodePools.clickhouse) {
+      problems.push({ path: "nodePools.clickhouse", message: 'must be absent when clickhouse.mode is "external"', value: env.nodePools.clickhouse });
+    }
+    const ch = env.clickhouse;
+    if (ch.replicated === true && !ch.cluster) {
+      problems.push({
+        path: "clickhouse.cluster",
+        message: "is required when clickhouse.replicated is true: without it the migrations create non-replicated tables on one replica (CLICKHOUSE_CLUSTER empty)",
+        value: ch.cluster,
+        fix: 'set it to the cluster name of the replicas in the ClickHouse remote_servers config, e.g. cluster: "langsmith"',
+      });
+    }
+    if (ch.cluster && ch.replicated !== true) {
+      problems.push({
+        path: "clickhouse.cluster",
+        message: "is only used with clickhouse.replicated: true (ON CLUSTER DDL)",
+        value: ch.cluster,
+        fix: "set replicated: true if the server is a cluster of replicas, else remove cluster",
+      });
+    }
+    if (env.tier === "production" && ch.replicated === undefined && ch.hybrid !== true) {
+      problems.push({
+        path: "clickhouse.replicated",
+        message: "must be declared for tier production: the reference architecture requires a replicated ClickHouse (3 replicas) or a managed one, and the tables are created accordingly",
+        value: undefined,
+        fix: 'add replicated: true and cluster: "<remote_servers cluster name>", or hybrid: true for ClickHouse Cloud',
+      });
+    }
   }
   return problems;
 };
@@ -392,6 +419,28 @@ const waivers: EnvironmentRule = (env) => {
 };
 
 /** Rules over one environment. */
+const ingress: EnvironmentRule = (env) => {
+  const i = env.ingress;
+  const problems: Problem[] = [];
+  if (i.idleTimeoutSeconds < FRONTEND_PROXY_READ_TIMEOUT_SECONDS) {
+    problems.push({
+      path: "ingress.idleTimeoutSeconds",
+      message: `must be at least ${FRONTEND_PROXY_READ_TIMEOUT_SECONDS}, the LangSmith frontend's proxy_read_timeout: a shorter ALB idle timeout cuts long playground streams and exports with 504s`,
+      value: i.idleTimeoutSeconds,
+      fix: "use 3600 (upstream's value) or remove the field to take the tier's default",
+    });
+  }
+  if (i.wafIngestRateLimit < i.wafRateLimit) {
+    problems.push({
+      path: "ingress.wafIngestRateLimit",
+      message: `must be at least ingress.wafRateLimit (${i.wafRateLimit}): trace ingestion from a whole fleet arrives from one NAT address per VPC`,
+      value: i.wafIngestRateLimit,
+      fix: `raise it to ${i.wafRateLimit} or more`,
+    });
+  }
+  return problems;
+};
+
 export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   region,
   availabilityZones,
@@ -409,6 +458,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   redis,
   clickhouse,
   blobStorage,
+  ingress,
   stateBackend,
   alarmThresholds,
   ci,

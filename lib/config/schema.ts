@@ -122,6 +122,30 @@ const ExternalClickHouseSchema = z
   })
   .strict();
 
+/**
+ * LangSmith's external ClickHouse: the connection, plus what kind of server it is, which decides
+ * how the migrations create tables (chart `clickhouse.external.cluster` / `hybrid`).
+ */
+const LangsmithExternalClickHouseSchema = ExternalClickHouseSchema.extend({
+  /**
+   * The server is a self-managed cluster of replicas: the migrations then create replicated tables
+   * with `ON CLUSTER <cluster>`. Required (true or false) in tier production.
+   * @default false
+   */
+  replicated: z.boolean().optional(),
+  /**
+   * The cluster name of the replicas (`remote_servers` in the ClickHouse config), rendered as
+   * `CLICKHOUSE_CLUSTER`. Required when `replicated` is true; absent otherwise.
+   */
+  cluster: z.string().regex(/^[A-Za-z0-9_]+$/, "must be a ClickHouse cluster name ([A-Za-z0-9_])").optional(),
+  /**
+   * A managed ClickHouse (ClickHouse Cloud): the chart's `clickhouse.external.hybrid`, which the chart
+   * requires for managed ClickHouse (values.yaml).
+   * @default false
+   */
+  hybrid: z.boolean().optional(),
+}).strict();
+
 const percent = z.number().min(1).max(100);
 
 /**
@@ -375,7 +399,7 @@ export const EnvironmentSchema = z
       })
       .strict(),
     /** LangSmith's ClickHouse (traces): in-cluster (development) or external (`mode`). */
-    clickhouse: z.discriminatedUnion("mode", [InClusterClickHouseSchema, ExternalClickHouseSchema]),
+    clickhouse: z.discriminatedUnion("mode", [InClusterClickHouseSchema, LangsmithExternalClickHouseSchema]),
     /** The S3 bucket for LangSmith payloads (chart `config.blobStorage`). */
     blobStorage: z
       .object({
@@ -415,8 +439,23 @@ export const EnvironmentSchema = z
     /** The ALB in front of the applications: TLS policy, WAF rate limit, access logs. */
     ingress: z
       .object({
-        /** WAF rate-based rule: requests per 5 minutes per client IP. */
+        /**
+         * WAF rate-based rule for everything but trace ingestion: requests per 5 minutes per client IP
+         * (100 to 2,000,000,000).
+         */
         wafRateLimit: z.number().int().min(100).max(2_000_000_000),
+        /**
+         * WAF rate-based rule for the trace-ingestion paths (`INGEST_PATH_PREFIXES`): requests per 5
+         * minutes per client IP. Whole fleets of instrumented services reach the ALB from one NAT
+         * address each, so this is sized for a fleet, not a person; must be >= `wafRateLimit`.
+         */
+        wafIngestRateLimit: z.number().int().min(100).max(2_000_000_000),
+        /**
+         * ALB idle timeout in seconds (1 to 4000). Must be at least the LangSmith frontend's
+         * `proxy_read_timeout` (300 s in the pinned chart), or long playground streams and exports
+         * end in 504s. Upstream's Terraform uses 3600.
+         */
+        idleTimeoutSeconds: z.number().int().min(1).max(4000),
         /** ALB TLS security policy (TLS 1.2 or newer). */
         sslPolicy: z.string().regex(/^ELBSecurityPolicy-TLS13-1-[23]-/, "must be a TLS 1.2+ ALB policy such as ELBSecurityPolicy-TLS13-1-2-2021-06"),
         /** ALB access logs to an S3 bucket of this environment. */

@@ -19,7 +19,9 @@ import { httpsUrl } from "../naming";
 import {
   AGENT_SERVICE_ACCOUNTS,
   APP_COMPONENTS,
+  AppComponent,
   CLICKHOUSE_NODE_TAINT,
+  DEPLOYMENTS_APP_COMPONENTS,
   CONNECTION_URL_KEY,
   IRSA_ANNOTATION,
   SECRET_NAMES,
@@ -59,6 +61,9 @@ export interface ValuesLayer {
 
 const DEFAULTS = { clickhouseStorageClassName: "gp3" } as const;
 
+/** Seconds the frontend nginx keep-alive exceeds the ALB idle timeout by. */
+export const NGINX_KEEPALIVE_MARGIN_SECONDS = 5;
+
 const irsa = (roleArn: string) => ({ serviceAccount: { annotations: { [IRSA_ANNOTATION]: roleArn } } });
 
 /** 1. What every environment runs. */
@@ -83,10 +88,21 @@ export function baseLayer(): LangsmithValues {
   };
 }
 
+/** True when the operator's overrides turn on LangSmith Deployments (host-backend then renders). */
+export function deploymentsEnabled(env: EnvironmentConfig): boolean {
+  const o = env.langsmith.valuesOverrides as { config?: { deployment?: { enabled?: unknown } }; hostBackend?: { enabled?: unknown } };
+  return o.config?.deployment?.enabled === true || o.hostBackend?.enabled === true;
+}
+
+/** The components that carry the app IRSA role in `env` (APP_COMPONENTS, plus host-backend with Deployments). */
+export function appComponents(env: EnvironmentConfig): AppComponent[] {
+  return [...APP_COMPONENTS, ...(deploymentsEnabled(env) ? DEPLOYMENTS_APP_COMPONENTS : [])];
+}
+
 /** 2. Values derived from the environment's infrastructure. */
 export function infrastructureLayer(env: EnvironmentConfig, inputs: LangsmithValuesInputs): LangsmithValues {
   const region = env.aws.region;
-  const annotated = Object.fromEntries(APP_COMPONENTS.map((c) => [c, irsa(inputs.appRoleArn)]));
+  const annotated = Object.fromEntries(appComponents(env).map((c) => [c, irsa(inputs.appRoleArn)]));
   return {
     // With a scheme, as the chart's OAuth example: used for redirects and OAuth callbacks.
     config: { hostname: httpsUrl(env.dns.hostname) },
@@ -95,6 +111,9 @@ export function infrastructureLayer(env: EnvironmentConfig, inputs: LangsmithVal
       { name: "AWS_REGION", value: region },
       { name: "AWS_DEFAULT_REGION", value: region },
     ],
+    // nginx keeps idle connections open longer than the ALB does (its idle timeout), so the ALB
+    // never sends a request on a connection nginx has just closed (intermittent 502s).
+    frontend: { keepAliveTimeout: String(env.ingress.idleTimeoutSeconds + NGINX_KEEPALIVE_MARGIN_SECONDS) },
     ...annotated,
   };
 }
@@ -143,7 +162,10 @@ function authOverlay(env: EnvironmentConfig): LangsmithValues {
 /** 4b. ClickHouse: external over the secret, or one replica on the dedicated tainted pool. */
 function clickhouseOverlay(env: EnvironmentConfig, inputs: LangsmithValuesInputs): LangsmithValues {
   const ch = env.clickhouse;
-  if (ch.mode === "external") return { clickhouse: { external: { enabled: true } } };
+  if (ch.mode === "external") {
+    // CLICKHOUSE_CLUSTER: the migrations create replicated tables ON CLUSTER; hybrid: managed ClickHouse.
+    return { clickhouse: { external: { enabled: true, hybrid: ch.hybrid ?? false, ...(ch.replicated && ch.cluster ? { cluster: ch.cluster } : {}) } } };
+  }
   return {
     clickhouse: {
       statefulSet: {
@@ -237,11 +259,12 @@ export function encodeValues(values: RenderedValues): string {
 }
 
 /**
- * Service accounts the `langsmith-app` IRSA role must trust for `env` (the five main services, plus the
+ * Service accounts the `langsmith-app` IRSA role must trust for `env` (the four main services, host-backend
+ * with LangSmith Deployments, plus the
  * Insights / Polly workloads when they use the shared ElastiCache with IAM auth).
  */
 export function appServiceAccounts(env: EnvironmentConfig): string[] {
-  const main = APP_COMPONENTS.map(serviceAccountName);
+  const main = appComponents(env).map(serviceAccountName);
   const agents = (["insights", "polly"] as const).filter((f) => env.langsmith[f] !== "disabled").flatMap((f) => [...AGENT_SERVICE_ACCOUNTS[f]]);
   return [...main, ...agents];
 }

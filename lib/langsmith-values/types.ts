@@ -124,7 +124,14 @@ export interface LangsmithValues {
   };
   readonly clickhouse?: {
     readonly enabled?: boolean;
-    readonly external?: { readonly enabled: boolean; readonly existingSecretName?: string };
+    readonly external?: {
+      readonly enabled: boolean;
+      readonly existingSecretName?: string;
+      /** Managed ClickHouse (ClickHouse Cloud). */
+      readonly hybrid?: boolean;
+      /** Cluster name for ON CLUSTER DDL (replicated ClickHouse), rendered as CLICKHOUSE_CLUSTER. */
+      readonly cluster?: string;
+    };
     readonly statefulSet?: {
       readonly resources?: Resources;
       readonly nodeSelector?: Readonly<Record<string, string>>;
@@ -132,7 +139,11 @@ export interface LangsmithValues {
       readonly persistence?: { readonly enabled: boolean; readonly size: string; readonly storageClassName: string };
     };
   };
-  readonly frontend?: ComponentValues & { readonly service?: { readonly type: "ClusterIP" } };
+  readonly frontend?: ComponentValues & {
+    readonly service?: { readonly type: "ClusterIP" };
+    /** nginx `keepalive_timeout`, seconds as a string (values.yaml default "75"). */
+    readonly keepAliveTimeout?: string;
+  };
   readonly backend?: ComponentValues;
   readonly platformBackend?: ComponentValues;
   readonly queue?: ComponentValues;

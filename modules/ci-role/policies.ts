@@ -56,7 +56,8 @@ export const READ_ACTIONS = [
   "rds:Describe*", "rds:ListTagsForResource",
   "route53:GetChange", "route53:GetHealthCheck", "route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource",
   "s3:GetAccelerateConfiguration", "s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration",
-  "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy",
+  // ListSecretVersionIds: the release preconditions check a secret has a value (metadata only, modules/langsmith-release).
+  "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds",
   "sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource",
   "sts:GetCallerIdentity",
   "wafv2:Get*", "wafv2:List*",

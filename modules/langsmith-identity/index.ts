@@ -7,9 +7,9 @@ import { IrsaRole } from "../irsa";
 
 /**
  * Service accounts of release `langsmith` that call AWS: blob storage through
- * the chart's shared `langsmith.commonEnv` (backend, platform-backend, queue, ingest-queue;
- * host-backend with deployments) and ElastiCache IAM auth (docs list backend, queue,
- * platformBackend, hostBackend). Names follow `<fullname>-<component>` (chart `_helpers.tpl`).
+ * the chart's shared `langsmith.commonEnv` (backend, platform-backend, queue, ingest-queue) and
+ * ElastiCache IAM auth. host-backend renders only with LangSmith Deployments: `appServiceAccounts(env)`
+ * adds it then. Names follow `<fullname>-<component>` (chart `_helpers.tpl`).
  */
 export const LANGSMITH_APP_SERVICE_ACCOUNTS: readonly string[] = APP_COMPONENTS.map(serviceAccountName);
 

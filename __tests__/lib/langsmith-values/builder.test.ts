@@ -57,8 +57,18 @@ describe.each(SHIPPED)("environment %s", (name) => {
     ]);
   });
 
-  test.each(["backend", "platformBackend", "queue", "ingestQueue", "hostBackend"])("annotates %s's service account with the app IRSA role", (c) => {
+  test.each(["backend", "platformBackend", "queue", "ingestQueue"])("annotates %s's service account with the app IRSA role", (c) => {
     expect(v[c].serviceAccount.annotations).toEqual({ "eks.amazonaws.com/role-arn": INPUTS.appRoleArn });
+  });
+
+  test("annotates and trusts host-backend only when LangSmith Deployments render it (else the value is dead)", () => {
+    expect(v.hostBackend).toBeUndefined();
+    expect(appServiceAccounts(env)).not.toContain("langsmith-host-backend");
+    for (const overrides of [{ hostBackend: { enabled: true } }]) {
+      const withDeployments = loadWith("dev", (i) => (i.langsmith.valuesOverrides = overrides));
+      expect((buildLangsmithValues(withDeployments, INPUTS) as Json).hostBackend.serviceAccount.annotations).toEqual({ "eks.amazonaws.com/role-arn": INPUTS.appRoleArn });
+      expect(appServiceAccounts(withDeployments)).toContain("langsmith-host-backend");
+    }
   });
 
   test("annotates no service account that does not need AWS", () => {
@@ -106,9 +116,11 @@ describe("ClickHouse mode", () => {
     expect(build(shipped("dev"), { ...INPUTS, clickhouseStorageClassName: "gp3-clickhouse" }).clickhouse.statefulSet.persistence.storageClassName).toBe("gp3-clickhouse");
   });
 
-  test("external: enabled stays true, connection from the secret only, no statefulSet values", () => {
+  test("external: enabled stays true, connection from the secret only, topology from config, no statefulSet values", () => {
     const v = build(shipped("prod"));
-    expect(v.clickhouse).toEqual({ enabled: true, external: { enabled: true, existingSecretName: "langsmith-clickhouse" } });
+    expect(v.clickhouse).toEqual({ enabled: true, external: { enabled: true, existingSecretName: "langsmith-clickhouse", hybrid: false, cluster: "langsmith" } });
+    const managed = build(loadWith("prod", (i) => (i.clickhouse = { ...i.clickhouse, replicated: undefined, cluster: undefined, hybrid: true })));
+    expect(managed.clickhouse.external).toEqual({ enabled: true, existingSecretName: "langsmith-clickhouse", hybrid: true });
   });
 });
 
