@@ -94,12 +94,6 @@ export const CHARTS = {
     version: "0.20.4",
     appVersion: "v0.20.4",
   },
-  externalDns: {
-    repository: "https://kubernetes-sigs.github.io/external-dns/",
-    chart: "external-dns",
-    version: "1.19.0",
-    appVersion: "0.19.0",
-  },
 } as const satisfies Record<string, ChartPin>;
 
 /** Published digest of the pinned LangSmith chart archive (chart repository index.yaml). */

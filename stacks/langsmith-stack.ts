@@ -8,7 +8,7 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { Network } from "../modules/network";
 import { CustomerManagedKey, environmentKey, logsServiceUse, ServiceUse } from "../modules/kms";
 import { EksCluster, nodeGroupSpecs } from "../modules/eks";
-import { ClusterAddons, zoneDomain } from "../modules/cluster-addons";
+import { ClusterAddons } from "../modules/cluster-addons";
 import { LangsmithData } from "../modules/langsmith-data";
 import { ClickhouseStorageClass } from "../modules/clickhouse";
 import { K8sManifests } from "../modules/k8s-manifests";
@@ -136,8 +136,6 @@ export class LangsmithStack extends IsolatedStack {
       region: env.aws.region,
       accountId: env.aws.accountId,
       vpcId: this.network.vpcId,
-      hostedZoneId: env.dns.hostedZoneId,
-      domainFilters: [zoneDomain(env.dns.hostname)],
       ebsKmsKeyArn: this.keys.ebs.keyArn,
     });
 

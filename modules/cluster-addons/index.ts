@@ -9,9 +9,14 @@ import { PolicyDocument } from "../../lib/iam";
 import { IRSA_ANNOTATION } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
 import { IrsaRole } from "../irsa";
-import { clusterAutoscalerPolicy, externalDnsPolicy, loadBalancerControllerPolicy } from "./policies";
+import { clusterAutoscalerPolicy, loadBalancerControllerPolicy } from "./policies";
 
-export type AddonName = "awsLoadBalancerController" | "clusterAutoscaler" | "metricsServer" | "externalSecrets" | "externalDns";
+/**
+ * No ExternalDNS: Terraform owns the one record LangSmith needs (the ALB alias, modules/ingress),
+ * the chart's Ingress is off and the frontend Service is ClusterIP, so ExternalDNS would publish
+ * nothing while holding write access to the hosted zone.
+ */
+export type AddonName = "awsLoadBalancerController" | "clusterAutoscaler" | "metricsServer" | "externalSecrets";
 
 /** One Helm-installed add-on: what it installs, where, as whom, with which defaults. */
 export interface AddonDefaults {
@@ -71,21 +76,6 @@ export const ADDON_DEFAULTS = {
     serviceAccount: "external-secrets",
     values: { installCRDs: true },
   },
-  externalDns: {
-    chart: CHARTS.externalDns,
-    // The chart names its service account after the release ("external-dns"); its values schema
-    // of this line does not accept serviceAccount.name, so the name comes from here.
-    releaseName: "external-dns",
-    namespace: "kube-system",
-    serviceAccount: "external-dns",
-    values: {
-      provider: { name: "aws" },
-      // Create and update records, never delete: a mistake cannot remove a record others own.
-      policy: "upsert-only",
-      registry: "txt",
-      sources: ["service", "ingress"],
-    },
-  },
 } as const satisfies Record<AddonName, AddonDefaults>;
 
 /** Where External Secrets Operator runs: its controller role (created with the data stores) trusts this. */
@@ -122,10 +112,6 @@ export interface ClusterAddonsProps {
   readonly region: string;
   readonly accountId: string;
   readonly vpcId: string;
-  /** Route 53 zone ExternalDNS may write to (and nothing else). */
-  readonly hostedZoneId: string;
-  /** Domains ExternalDNS manages (`--domain-filter`), e.g. `[zoneDomain(hostname)]`. */
-  readonly domainFilters: readonly string[];
   /** CMK of the default gp3 StorageClass. */
   readonly ebsKmsKeyArn: string;
   /**
@@ -150,13 +136,6 @@ export interface ClusterAddonsProps {
    * @default true
    */
   readonly demoteGp2?: boolean;
-}
-
-/** The zone-level domain of a hostname: `langsmith.dev.example.com` → `dev.example.com`. */
-export function zoneDomain(hostname: string): string {
-  const labels = hostname.split(".");
-  if (labels.length < 3) throw new Error(`zoneDomain: ${hostname} has no parent domain below the top level`);
-  return labels.slice(1).join(".");
 }
 
 const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
@@ -198,7 +177,6 @@ export class ClusterAddons extends Construct {
         "clusterAutoscaler",
         clusterAutoscalerPolicy(scopeArgs, cluster.clusterName, Object.values(cluster.nodeGroups).map((g) => g.arn)),
       ),
-      externalDns: role("externalDns", externalDnsPolicy(props.hostedZoneId)),
     };
     this.roles = roles;
     const annotation = (arn: string | undefined) => (arn ? { annotations: { [IRSA_ANNOTATION]: arn } } : {});
@@ -220,14 +198,6 @@ export class ClusterAddons extends Construct {
       metricsServer: {},
       externalSecrets: {
         serviceAccount: { create: true, name: ADDON_DEFAULTS.externalSecrets.serviceAccount, ...annotation(props.externalSecretsRoleArn) },
-      },
-      externalDns: {
-        domainFilters: [...props.domainFilters],
-        txtOwnerId: cluster.clusterName,
-        extraArgs: [`--zone-id-filter=${props.hostedZoneId}`],
-        // The chart has no region key; the SDK reads it from the environment.
-        env: [{ name: "AWS_DEFAULT_REGION", value: props.region }],
-        serviceAccount: { create: true, ...annotation(roles.externalDns?.roleArn) },
       },
     };
 

@@ -180,21 +180,3 @@ export function clusterAutoscalerPolicy(
     { Sid: "DescribeOwnNodeGroups", Effect: "Allow", Action: "eks:DescribeNodegroup", Resource: [...nodeGroupArns] },
   );
 }
-
-/**
- * ExternalDNS on Route 53 (kubernetes-sigs/external-dns `docs/tutorials/aws.md`), limited to
- * one hosted zone: record changes and reads there, zone listing (no resource-level permission).
- */
-export function externalDnsPolicy(hostedZoneId: string): PolicyDocument {
-  // The zone is not managed by this stack (it comes from config), so there is no attribute to reference.
-  const zone = `arn:aws:route53:::hostedzone/${hostedZoneId}`;
-  return policyDocument(
-    {
-      Sid: "RecordsInTheZone",
-      Effect: "Allow",
-      Action: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResource", "route53:ListTagsForResources"],
-      Resource: zone,
-    },
-    { Sid: "ListZones", Effect: "Allow", Action: "route53:ListHostedZones", Resource: "*" },
-  );
-}
