@@ -9,7 +9,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { EnvironmentConfig } from "../lib/config/schema";
+import { EnvironmentConfig, protectsData } from "../lib/config/schema";
 import { ciNames, GITHUB_OIDC_HOST, githubSubjects } from "../lib/ci";
 import { denyInsecureTransport, policyDocument, policyJson, PolicyStatement } from "../lib/iam";
 import { CiRoles, GithubOidcProvider } from "../modules/ci-role";
@@ -30,6 +30,8 @@ export interface CiTarget {
   readonly lockTable?: string;
   readonly hostname: string;
   readonly hostedZoneId: string;
+  /** `protectsData(env)`: the apply role may not delete data stores, buckets, secrets or keys. */
+  readonly protectData: boolean;
 }
 
 /** Environments that keep state in S3, grouped by the account and region of their bucket. */
@@ -65,6 +67,7 @@ export function bootstrapTargets(envs: readonly EnvironmentConfig[]): BootstrapT
           lockTable: tables[0],
           hostname: env.dns.hostname,
           hostedZoneId: env.dns.hostedZoneId,
+          protectData: protectsData(env),
         }]
       : [];
     byKey.set(key, {
@@ -196,6 +199,7 @@ export class BootstrapStack extends IsolatedStack {
           environmentTag: c.environment,
           hostname: c.hostname,
           hostedZoneId: c.hostedZoneId,
+          protectData: c.protectData,
           state: { bucketArn: bucket.arn, key: c.stateKey, kmsKeyArn: key.keyArn, lockTableArn: c.lockTable ? tables.get(c.lockTable)?.arn : undefined },
         },
       });

@@ -350,6 +350,25 @@ const CASES: Case[] = [
   fail("LS-IAM-007", "admin view for a read-only role", {
     aws_eks_access_policy_association: { a: { policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", access_scope: { type: "cluster" } } },
   }, "aws_eks_access_policy_association.a: access policy AmazonEKSAdminViewPolicy lets a read-only principal read every Kubernetes Secret"),
+  pass("LS-IAM-009", "IRSA, GitHub OIDC, EKS and flow-logs services", {
+    aws_iam_role: {
+      irsa: { assume_role_policy: irsaTrust({ StringEquals: { "oidc.eks.us-west-2.amazonaws.com/id/ABC:sub": "system:serviceaccount:a:b" } }) },
+      gh: { assume_role_policy: doc({ Effect: "Allow", Principal: { Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }, Action: "sts:AssumeRoleWithWebIdentity" }) },
+      eks: { assume_role_policy: doc({ Effect: "Allow", Principal: { Service: ["eks.amazonaws.com"] }, Action: "sts:AssumeRole" }) },
+      flow: { assume_role_policy: doc({ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }) },
+    },
+  }),
+  fail("LS-IAM-009", "another account, a foreign IdP, an unlisted service", {
+    aws_iam_role: {
+      acct: { assume_role_policy: doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" }) },
+      idp: { assume_role_policy: doc({ Effect: "Allow", Principal: { Federated: "arn:aws:iam::111111111111:oidc-provider/accounts.google.com" }, Action: "sts:AssumeRoleWithWebIdentity" }) },
+      svc: { assume_role_policy: doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }) },
+    },
+  }, [
+    "aws_iam_role.acct: trust policy statement 1 trusts the AWS principal arn:aws:iam::999999999999:root",
+    "aws_iam_role.idp: trust policy statement 1 trusts the identity provider arn:aws:iam::111111111111:oidc-provider/accounts.google.com",
+    "aws_iam_role.svc: trust policy statement 1 trusts the service lambda.amazonaws.com",
+  ]),
   pass("LS-IAM-008", "no creator entry", { aws_eks_cluster: { c: eks({ access_config: { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false } }) } }),
   fail("LS-IAM-008", "creator entry", { aws_eks_cluster: { c: eks({ access_config: { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: true } }) } }, "aws_eks_cluster.c: the cluster creator gets an admin access entry"),
   fail("LS-IAM-006", "no auth", { aws_elasticache_replication_group: { r: redis({ user_group_ids: undefined }) } }, "aws_elasticache_replication_group.r: Redis accepts unauthenticated connections"),

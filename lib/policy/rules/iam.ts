@@ -3,6 +3,11 @@ import type { PolicyResource, RuleContext } from "../types";
 import { blocks, globMatch, isSet, list, pointsAt, policyStatements, Statement, statementLabel, unresolved } from "../values";
 import { ALL_TIERS, each, rule } from "./rule";
 
+/** OIDC providers a role may trust: an EKS cluster issuer (IRSA), GitHub Actions (CI roles). */
+const TRUSTED_OIDC = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/(oidc\.eks\.[a-z0-9-]+\.amazonaws\.com\/id\/[A-Za-z0-9]+|token\.actions\.githubusercontent\.com)$/;
+/** AWS services the stacks' roles are for (the CI apply role's PassRole list, plus their helpers). */
+const TRUSTED_SERVICES: readonly string[] = ["eks.amazonaws.com", "ec2.amazonaws.com", "vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com", "dlm.amazonaws.com"];
+
 interface PolicyDoc {
   readonly resource: PolicyResource;
   /** Which document of the resource, for messages. */
@@ -232,6 +237,31 @@ export const IAM_RULES = [
           : undefined,
       ),
   }),  rule({
+    id: "LS-IAM-009",
+    title: "Role trust names only OIDC providers (an EKS issuer, GitHub) and the AWS services the stack uses, never an AWS account or role",
+    severity: "high",
+    tiers: ALL_TIERS,
+    rationale:
+      "IAM has no condition key on the content of a trust policy, so the CI apply role could make an environment role (e.g. the External Secrets role) trust another account; this rule on the reviewed plan is the check (policy-check runs before every apply).",
+    source: "AWS IAM user guide (confused deputy; cross-account trust); AWS FSBP IAM.21",
+    check: (ctx, fail) =>
+      resourcePolicies(ctx)
+        .filter((d) => d.label === "trust policy")
+        .flatMap((d) =>
+          d.statements.flatMap((st, i) => {
+            if (st.Effect !== "Allow" || !st.Principal || st.Principal === "*") return [];
+            const where = `trust policy ${statementLabel(st, i)}`;
+            const bad: string[] = [
+              ...(st.Principal.AWS ?? []).map((a) => `trusts the AWS principal ${a}`),
+              ...(st.Principal.Federated ?? []).filter((f) => !unresolved(f) && !TRUSTED_OIDC.test(f)).map((f) => `trusts the identity provider ${f}`),
+              ...(st.Principal.Service ?? []).filter((v) => !unresolved(v) && !TRUSTED_SERVICES.includes(v)).map((v) => `trusts the service ${v}`),
+              ...Object.keys(st.Principal).filter((k) => !["AWS", "Federated", "Service"].includes(k)).map((k) => `trusts a ${k} principal`),
+            ];
+            return bad.map((b) => fail(d.resource, `${where} ${b}`, "trust only this account's EKS OIDC provider (IRSA), GitHub's OIDC provider (CI roles) or a service listed in TRUSTED_SERVICES (lib/policy/rules/iam.ts)"));
+          }),
+        ),
+  }),
+  rule({
     id: "LS-IAM-008",
     title: "EKS gives the cluster creator no implicit admin entry (bootstrap_cluster_creator_admin_permissions false)",
     severity: "medium",
