@@ -44,6 +44,11 @@ export const ADDON_DEFAULTS = {
       // No Service of type LoadBalancer is used (the ALB is Terraform's); the
       // Service mutating webhook would only add a failure point to every Service create.
       enableServiceMutatorWebhook: false,
+      // Terraform associates the WAF with the ALB (modules/ingress); the controller has no
+      // WAF/Shield permission, and these features would make it call those APIs.
+      enableShield: false,
+      enableWaf: false,
+      enableWafv2: false,
     },
   },
   clusterAutoscaler: {
@@ -172,7 +177,11 @@ export class ClusterAddons extends Construct {
       });
     };
     const roles: Partial<Record<AddonName, IrsaRole>> = {
-      awsLoadBalancerController: role("awsLoadBalancerController", loadBalancerControllerPolicy(scopeArgs)),
+      awsLoadBalancerController: role(
+        "awsLoadBalancerController",
+        // The environment's target groups (`{prefix}-{env}-*`), the only ones a binding may fill.
+        loadBalancerControllerPolicy([`arn:aws:elasticloadbalancing:${props.region}:${props.accountId}:targetgroup/${n.base}-*/*`]),
+      ),
       clusterAutoscaler: role(
         "clusterAutoscaler",
         clusterAutoscalerPolicy(scopeArgs, cluster.clusterName, Object.values(cluster.nodeGroups).map((g) => g.arn)),
