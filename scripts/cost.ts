@@ -11,6 +11,7 @@ import { loadEnvironments } from "../lib/config/load";
 import { EnvironmentConfig } from "../lib/config/schema";
 import { compareWithCheapest, CostComparison, CostError, CostLine } from "../lib/cost/model";
 import { PRICES } from "../lib/cost/prices";
+import { stackName } from "../lib/naming";
 import { runCli } from "./cli";
 
 const usd = (n: number | undefined) => (n === undefined ? "-" : n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
@@ -52,7 +53,7 @@ function renderOne(c: CostComparison): string {
       return `  ${a?.component}: ${a?.detail} = ${capacityNote(a)}; cheapest ${b?.detail} = ${capacityNote(b)}${refNote}`;
     });
   return [
-    `langsmith-${configured.environment} (${configured.tier}, ${configured.region})`,
+    `${stackName({ name: configured.environment })} (${configured.tier}, ${configured.region})`,
     `  ${fmt(head)}`,
     ...rows.map((r) => `  ${fmt(r)}`),
     `  Gap to the cheapest valid configuration: ${usd(gap)} per month (${configured.total > 0 ? Math.round((gap / configured.total) * 100) : 0}%).`,
@@ -69,12 +70,12 @@ export function costReport(envs: readonly EnvironmentConfig[]): CostReport {
     try {
       const c = compareWithCheapest(env);
       sections.push(renderOne(c));
-      json[`langsmith-${env.name}`] = c;
+      json[stackName(env)] = c;
     } catch (e) {
       if (!(e instanceof CostError)) throw e;
       failed.push(env.name);
       sections.push(e.message);
-      json[`langsmith-${env.name}`] = { error: e.problems };
+      json[stackName(env)] = { error: e.problems };
     }
   }
   const header = [
