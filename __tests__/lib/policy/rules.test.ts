@@ -47,7 +47,7 @@ const eks = (over: Json = {}, vpc: Json = {}) => ({
 });
 const lt = (over: Json = {}) => ({
   block_device_mappings: [{ device_name: "/dev/xvda", ebs: { encrypted: "true", volume_type: "gp3" } }],
-  metadata_options: { http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 2 },
+  metadata_options: { http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1 },
   ...over,
 });
 const db = (over: Json = {}) => ({
@@ -375,12 +375,17 @@ const CASES: Case[] = [
 
   // Nodes
   pass("LS-NODE-001", "node group with an IMDSv2-only launch template", { aws_eks_node_group: { g: { launch_template: { id: ref("aws_launch_template.n"), version: ref("aws_launch_template.n", "latest_version") } } }, aws_launch_template: { n: lt() } }),
-  fail("LS-NODE-001", "no launch template; IMDSv1 allowed; hop limit 3", {
+  fail("LS-NODE-001", "no launch template; IMDSv1 allowed; hop limit 2; no hop limit", {
     aws_eks_node_group: { g: { disk_size: 100 } },
-    aws_launch_template: { v1: lt({ metadata_options: { http_tokens: "optional" } }), hops: lt({ metadata_options: { http_tokens: "required", http_put_response_hop_limit: 3 } }) },
+    aws_launch_template: {
+      v1: lt({ metadata_options: { http_tokens: "optional" } }),
+      hops: lt({ metadata_options: { http_tokens: "required", http_put_response_hop_limit: 2 } }),
+      unset: lt({ metadata_options: { http_tokens: "required" } }),
+    },
   }, [
     "aws_eks_node_group.g: node group has no launch template",
-    "aws_launch_template.hops: launch template lets IMDS responses travel 3 hops",
+    "aws_launch_template.hops: launch template lets IMDS responses travel 2 hops",
+    "aws_launch_template.unset: launch template leaves the IMDS hop limit to the AMI default",
     "aws_launch_template.v1: launch template does not require IMDSv2",
   ]),
 

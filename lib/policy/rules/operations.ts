@@ -10,27 +10,29 @@ const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager"
 function imdsProblem(options: Record<string, unknown> | undefined): string | undefined {
   if (!options || (options.http_tokens !== "required" && !unresolved(options.http_tokens))) return "does not require IMDSv2 (metadata_options.http_tokens is not \"required\")";
   const hops = options.http_put_response_hop_limit;
-  if (hops !== undefined && hops !== null && !unresolved(hops) && Number(hops) > 2) return `lets IMDS responses travel ${hops} hops (pods could reach node credentials)`;
+  if (hops === undefined || hops === null) return "leaves the IMDS hop limit to the AMI default (set http_put_response_hop_limit = 1)";
+  if (!unresolved(hops) && Number(hops) > 1) return `lets IMDS responses travel ${hops} hops (pods on the pod network reach the node role's credentials)`;
   return undefined;
 }
 
 export const NODE_RULES = [
   rule({
     id: "LS-NODE-001",
-    title: "Nodes require IMDSv2 with a hop limit of at most 2 (node groups use launch templates)",
+    title: "Nodes require IMDSv2 with a hop limit of 1 (node groups use launch templates)",
     severity: "high",
     tiers: ALL_TIERS,
-    rationale: "IMDSv1 answers any SSRF with the node role's credentials; IMDSv2 needs a session token a forwarded request cannot get.",
+    rationale:
+      "IMDSv1 answers any SSRF with the node role's credentials; IMDSv2 needs a session token a forwarded request cannot get. With a hop limit of 2 every pod on the pod network still gets that token and the node role's credentials; 1 keeps IMDS to the node and host-network pods (add-ons get their region and VPC explicitly).",
     source: "AWS FSBP EC2.8, EC2.170; EKS Best Practices Guide (restrict access to the instance profile)",
     check: (ctx, fail) => [
       ...each(ctx, ["aws_eks_node_group"], (r) =>
         block(r.values.launch_template) || unresolved(r.values.launch_template)
           ? undefined
-          : fail(r, "node group has no launch template, so IMDS settings are EKS defaults", "give the node group a launch template with metadata_options { http_tokens = \"required\", http_put_response_hop_limit = 2 }"),
+          : fail(r, "node group has no launch template, so IMDS settings are EKS defaults", "give the node group a launch template with metadata_options { http_tokens = \"required\", http_put_response_hop_limit = 1 }"),
       ),
       ...each(ctx, ["aws_launch_template", "aws_instance"], (r) => {
         const problem = imdsProblem(block(r.values.metadata_options));
-        return problem ? fail(r, `${r.type === "aws_instance" ? "instance" : "launch template"} ${problem}`, 'set metadata_options { http_endpoint = "enabled", http_tokens = "required", http_put_response_hop_limit = 2 }') : undefined;
+        return problem ? fail(r, `${r.type === "aws_instance" ? "instance" : "launch template"} ${problem}`, 'set metadata_options { http_endpoint = "enabled", http_tokens = "required", http_put_response_hop_limit = 1 }') : undefined;
       }),
     ],
   }),
