@@ -22,6 +22,7 @@ import { ciArns } from "../lib/ci";
 import { PermissionsBoundary } from "../modules/ci-role/boundary";
 import { PlanRoleClusterAccess } from "../modules/ci-role/cluster-access";
 import { configureBackend } from "./backend";
+import { podSecurityLabels } from "../lib/pod-security";
 import { awsProvider, clusterProviders, defaultTags, requireTerraformVersion } from "./providers";
 import { enforcePolicy } from "../lib/policy/enforce";
 import { IsolatedStack } from "./isolated-stack";
@@ -145,6 +146,8 @@ export class LangsmithStack extends IsolatedStack {
           // The load balancer controller adds readiness gates to pods behind a TargetGroupBinding
           // here, so a rolling update waits until the ALB sees the new pods healthy.
           "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
+          // Pod Security Admission: baseline enforced, restricted warned (lib/pod-security.ts).
+          ...podSecurityLabels(),
         },
       },
       // The readiness-gate webhook the label enables belongs to the load balancer controller.

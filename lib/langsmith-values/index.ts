@@ -26,7 +26,7 @@ import {
   serviceAccountName,
 } from "./chart";
 import { chartRuleViolations } from "./chart-rules";
-import { AGENT_WORKLOADS, MAIN_SERVICES, ServiceSize, SIZING_PROFILES, sizingProblems } from "./sizing";
+import { AGENT_WORKLOADS, MAIN_SERVICES, MainService, ServiceSize, SIZING_PROFILES, sizingProblems } from "./sizing";
 import { AgentComponentValues, ComponentValues, LangsmithValues, RenderedValues } from "./types";
 
 export * from "./chart";
@@ -80,6 +80,20 @@ export function baseLayer(): LangsmithValues {
     // the environment shares the managed ones (features layer).
     insights: { enabled: false },
     polly: { enabled: false },
+  };
+}
+
+/**
+ * Security contexts the chart allows (values.yaml `commonPodSecurityContext`, merged into every
+ * pod, and `<service>.deployment.securityContext`): the runtime's default seccomp profile and no
+ * privilege escalation. Not `runAsNonRoot` or `capabilities.drop: [ALL]`: the images declare no
+ * user, so either could stop a pod that starts as root; the namespace warns on `restricted`
+ * (lib/pod-security.ts), which names every such pod at each upgrade.
+ */
+export function podSecurityValues(): Pick<LangsmithValues, "commonPodSecurityContext" | MainService> {
+  return {
+    commonPodSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
+    ...(Object.fromEntries(MAIN_SERVICES.map((s) => [s, { deployment: { securityContext: { allowPrivilegeEscalation: false } } }])) as Record<MainService, ComponentValues>),
   };
 }
 
@@ -202,7 +216,8 @@ export function featuresLayer(env: EnvironmentConfig, inputs: LangsmithValuesInp
 /** The five layers, in merge order (for review and tests). */
 export function valueLayers(env: EnvironmentConfig, inputs: LangsmithValuesInputs): ValuesLayer[] {
   return [
-    { name: "base", values: baseLayer() },
+    // Pod security contexts belong to the base (every environment) but come from their own builder.
+    { name: "base", values: deepMerge<LangsmithValues>(baseLayer(), podSecurityValues()) },
     { name: "infrastructure", values: infrastructureLayer(env, inputs) },
     { name: "sizing", values: sizingLayer(env) },
     { name: "features", values: featuresLayer(env, inputs) },

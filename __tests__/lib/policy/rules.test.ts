@@ -389,6 +389,19 @@ const CASES: Case[] = [
     "aws_launch_template.v1: launch template does not require IMDSv2",
   ]),
 
+  pass("LS-NODE-002", "baseline enforced; restricted enforced", {
+    kubernetes_namespace_v1: {
+      a: { metadata: { name: "a", labels: { "pod-security.kubernetes.io/enforce": "baseline" } } },
+      b: { metadata: { name: "b", labels: { "pod-security.kubernetes.io/enforce": "restricted" } } },
+    },
+  }),
+  fail("LS-NODE-002", "no labels; privileged", {
+    kubernetes_namespace_v1: { a: { metadata: { name: "a" } }, b: { metadata: { name: "b", labels: { "pod-security.kubernetes.io/enforce": "privileged" } } } },
+  }, [
+    "kubernetes_namespace_v1.a: namespace does not enforce Pod Security baseline (enforce label: none)",
+    "kubernetes_namespace_v1.b: namespace does not enforce Pod Security baseline (enforce label: privileged)",
+  ]),
+
   // Logging
   pass("LS-LOG-001", "all control-plane logs", { aws_eks_cluster: { c: eks() } }),
   fail("LS-LOG-001", "audit and authenticator missing", { aws_eks_cluster: { c: eks({ enabled_cluster_log_types: ["api", "controllerManager", "scheduler"] }) } }, "aws_eks_cluster.c: EKS control-plane logs missing: audit, authenticator"),

@@ -15,6 +15,9 @@ function imdsProblem(options: Record<string, unknown> | undefined): string | und
   return undefined;
 }
 
+/** Pod Security levels from the least to the most restrictive. */
+const PSS_ORDER = ["privileged", "baseline", "restricted"];
+
 export const NODE_RULES = [
   rule({
     id: "LS-NODE-001",
@@ -35,6 +38,24 @@ export const NODE_RULES = [
         return problem ? fail(r, `${r.type === "aws_instance" ? "instance" : "launch template"} ${problem}`, 'set metadata_options { http_endpoint = "enabled", http_tokens = "required", http_put_response_hop_limit = 1 }') : undefined;
       }),
     ],
+  }),
+  rule({
+    id: "LS-NODE-002",
+    title: "Namespaces Terraform creates enforce Pod Security baseline or stricter",
+    severity: "high",
+    tiers: ALL_TIERS,
+    rationale:
+      "Without an enforce label any pod with namespace access can run privileged, share the node's network or PID namespace or mount the host: a path from one compromised workload to the node and every secret on it.",
+    source: "Kubernetes Pod Security Standards; CIS EKS Benchmark 4.2 (pod security policies)",
+    check: (ctx, fail) =>
+      each(ctx, ["kubernetes_namespace_v1", "kubernetes_namespace"], (r) => {
+        const labels = block(r.values.metadata)?.labels;
+        if (unresolved(labels)) return undefined;
+        const level = (labels as Record<string, unknown> | undefined)?.["pod-security.kubernetes.io/enforce"];
+        return PSS_ORDER.indexOf(String(level)) >= 1
+          ? undefined
+          : fail(r, `namespace does not enforce Pod Security baseline (enforce label: ${level ?? "none"})`, "add labels from podSecurityLabels() (lib/pod-security.ts): enforce baseline, warn restricted");
+      }),
   }),
 ];
 
