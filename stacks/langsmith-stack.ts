@@ -80,6 +80,7 @@ export class LangsmithStack extends IsolatedStack {
       clusterName,
       vpc: env.network,
       logsKmsKeyArn: logsKey.keyArn,
+      accountId: env.aws.accountId,
     });
 
     this.keys = {

@@ -45,7 +45,8 @@ export class ClickhouseSnapshots extends Construct {
 
     const role = new IamRole(this, "role", {
       name: namer.name("dlm-clickhouse", "iamRole"),
-      assumeRolePolicy: policyJson(serviceTrust("dlm.amazonaws.com")),
+      // aws:SourceAccount: DLM assumes it only on behalf of this account (confused deputy).
+      assumeRolePolicy: policyJson(serviceTrust("dlm.amazonaws.com", env.aws.accountId)),
     });
     new IamRolePolicyAttachment(this, "role-policy", {
       role: role.name,

@@ -46,6 +46,8 @@ export interface NetworkProps {
   readonly vpc: CreateVpcProps | ExistingVpcProps;
   /** KMS key for the flow-log group. */
   readonly logsKmsKeyArn: string;
+  /** The account: the flow-logs role trusts the service only for this account (`aws:SourceAccount`). */
+  readonly accountId: string;
 }
 
 /**
@@ -162,7 +164,8 @@ export class Network extends Construct {
     });
     const role = new IamRole(this, "flow-logs-role", {
       name: n.name("vpc-flow-logs", "iamRole"),
-      assumeRolePolicy: policyJson(serviceTrust("vpc-flow-logs.amazonaws.com")),
+      // aws:SourceAccount: the service assumes it only on behalf of this account (confused deputy).
+      assumeRolePolicy: policyJson(serviceTrust("vpc-flow-logs.amazonaws.com", props.accountId)),
     });
     new IamRolePolicy(this, "flow-logs-policy", {
       role: role.id,

@@ -185,11 +185,17 @@ export class Postgres extends Construct {
     };
 
     // TLS required: rds.force_ssl in the instance's parameter group (Aurora: the cluster's).
+    // Connection logging (CIS PostgreSQL 3.1.x, AWS FSBP RDS): who connected from where, and when
+    // they left, in the exported postgresql log.
     const tlsParams = {
       name: namer.name("postgres", "dbParameterGroup"),
       family: engine.family,
       description: `LangSmith ${env.name}: TLS required`,
-      parameter: [{ name: "rds.force_ssl", value: "1" }],
+      parameter: [
+        { name: "rds.force_ssl", value: "1" },
+        { name: "log_connections", value: "1" },
+        { name: "log_disconnections", value: "1" },
+      ],
     };
     if (cfg.engine === "aurora") {
       const params = new RdsClusterParameterGroup(this, "params", tlsParams);

@@ -369,6 +369,15 @@ const CASES: Case[] = [
     "aws_iam_role.idp: trust policy statement 1 trusts the identity provider arn:aws:iam::111111111111:oidc-provider/accounts.google.com",
     "aws_iam_role.svc: trust policy statement 1 trusts the service lambda.amazonaws.com",
   ]),
+  pass("LS-IAM-010", "flow logs with aws:SourceAccount; EKS without", {
+    aws_iam_role: {
+      flow: { assume_role_policy: doc({ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } } }) },
+      eks: { assume_role_policy: doc({ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" }) },
+    },
+  }),
+  fail("LS-IAM-010", "flow logs without a condition", {
+    aws_iam_role: { flow: { assume_role_policy: doc({ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }) } },
+  }, "aws_iam_role.flow: trust policy statement 1 trusts vpc-flow-logs.amazonaws.com without aws:SourceAccount"),
   pass("LS-IAM-008", "no creator entry", { aws_eks_cluster: { c: eks({ access_config: { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false } }) } }),
   fail("LS-IAM-008", "creator entry", { aws_eks_cluster: { c: eks({ access_config: { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: true } }) } }, "aws_eks_cluster.c: the cluster creator gets an admin access entry"),
   fail("LS-IAM-006", "no auth", { aws_elasticache_replication_group: { r: redis({ user_group_ids: undefined }) } }, "aws_elasticache_replication_group.r: Redis accepts unauthenticated connections"),
@@ -403,6 +412,15 @@ const CASES: Case[] = [
   ]),
 
   // Logging
+  pass("LS-LOG-007", "both set; a non-PostgreSQL group", {
+    aws_db_parameter_group: {
+      pg: { family: "postgres16", parameter: [{ name: "log_connections", value: "1" }, { name: "log_disconnections", value: "1" }] },
+      my: { family: "mysql8.0", parameter: [] },
+    },
+  }),
+  fail("LS-LOG-007", "disconnections missing", {
+    aws_rds_cluster_parameter_group: { cpg: { family: "aurora-postgresql16", parameter: [{ name: "rds.force_ssl", value: "1" }, { name: "log_connections", value: "1" }] } },
+  }, "aws_rds_cluster_parameter_group.cpg: PostgreSQL parameter group does not set log_disconnections = 1"),
   pass("LS-LOG-001", "all control-plane logs", { aws_eks_cluster: { c: eks() } }),
   fail("LS-LOG-001", "audit and authenticator missing", { aws_eks_cluster: { c: eks({ enabled_cluster_log_types: ["api", "controllerManager", "scheduler"] }) } }, "aws_eks_cluster.c: EKS control-plane logs missing: audit, authenticator"),
   pass("LS-LOG-002", "VPC with a flow log of ALL traffic", { aws_vpc: { v: { cidr_block: "10.10.0.0/16" } }, aws_flow_log: { f: { vpc_id: ref("aws_vpc.v"), traffic_type: "ALL" } } }),

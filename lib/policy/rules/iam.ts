@@ -8,6 +8,9 @@ const TRUSTED_OIDC = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/(oidc\.eks\.[a-
 /** AWS services the stacks' roles are for (the CI apply role's PassRole list, plus their helpers). */
 const TRUSTED_SERVICES: readonly string[] = ["eks.amazonaws.com", "ec2.amazonaws.com", "vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com", "dlm.amazonaws.com"];
 
+/** Services that act for an account and set aws:SourceAccount when they assume a role. */
+const CONFUSED_DEPUTY_SERVICES: readonly string[] = ["vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com", "dlm.amazonaws.com", "delivery.logs.amazonaws.com"];
+
 interface PolicyDoc {
   readonly resource: PolicyResource;
   /** Which document of the resource, for messages. */
@@ -258,6 +261,28 @@ export const IAM_RULES = [
               ...Object.keys(st.Principal).filter((k) => !["AWS", "Federated", "Service"].includes(k)).map((k) => `trusts a ${k} principal`),
             ];
             return bad.map((b) => fail(d.resource, `${where} ${b}`, "trust only this account's EKS OIDC provider (IRSA), GitHub's OIDC provider (CI roles) or a service listed in TRUSTED_SERVICES (lib/policy/rules/iam.ts)"));
+          }),
+        ),
+  }),
+  rule({
+    id: "LS-IAM-010",
+    title: "Roles for services that act on behalf of an account (flow logs, RDS monitoring, DLM) trust them only with aws:SourceAccount or aws:SourceArn",
+    severity: "low",
+    tiers: ALL_TIERS,
+    rationale: "Without it, the service could be made to assume the role on behalf of another account (the cross-service confused deputy).",
+    source: "AWS IAM user guide, cross-service confused deputy prevention; VPC Flow Logs user guide (IAM role trust)",
+    check: (ctx, fail) =>
+      resourcePolicies(ctx)
+        .filter((d) => d.label === "trust policy")
+        .flatMap((d) =>
+          d.statements.flatMap((st, i) => {
+            if (st.Effect !== "Allow" || !st.Principal || st.Principal === "*") return [];
+            const deputies = (st.Principal.Service ?? []).filter((v) => CONFUSED_DEPUTY_SERVICES.includes(v));
+            if (deputies.length === 0) return [];
+            const keys = Object.values(st.Condition).flatMap((kv) => Object.keys(kv ?? {}).map((k) => k.toLowerCase()));
+            return keys.includes("aws:sourceaccount") || keys.includes("aws:sourcearn")
+              ? []
+              : [fail(d.resource, `trust policy ${statementLabel(st, i)} trusts ${deputies.join(", ")} without aws:SourceAccount`, "add Condition StringEquals aws:SourceAccount = <account id> (serviceTrust(service, accountId) in lib/iam.ts)")];
           }),
         ),
   }),

@@ -143,6 +143,22 @@ export const LOGGING_RULES = [
         return unresolved(exports) || list(exports).includes("postgresql") ? undefined : fail(r, "database does not export its postgresql log", 'set enabled_cloudwatch_logs_exports = ["postgresql"]');
       }),
   }),
+  rule({
+    id: "LS-LOG-007",
+    title: "PostgreSQL parameter groups log connections and disconnections",
+    severity: "low",
+    tiers: ALL_TIERS,
+    rationale: "Without log_connections/log_disconnections the exported log cannot say who connected from where, or how long a session lasted.",
+    source: "CIS PostgreSQL Benchmark 3.1.20, 3.1.21; AWS FSBP RDS (PostgreSQL logging)",
+    check: (ctx, fail) =>
+      each(ctx, ["aws_db_parameter_group", "aws_rds_cluster_parameter_group"], (r) => {
+        if (!/postgres/.test(String(r.values.family))) return undefined;
+        if (unresolved(r.values.parameter)) return undefined;
+        const set = new Map(blocks(r.values.parameter).map((p) => [String(p.name), String(p.value)]));
+        const missing = ["log_connections", "log_disconnections"].filter((n) => set.get(n) !== "1");
+        return missing.length === 0 ? undefined : fail(r, `PostgreSQL parameter group does not set ${missing.join(", ")} = 1`, "add parameter { name = \"log_connections\", value = \"1\" } and log_disconnections likewise");
+      }),
+  }),
 ];
 
 /** Minimum automated-backup retention per tier (agrees with lib/config/rules.ts). */
