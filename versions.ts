@@ -121,7 +121,7 @@ export const POSTGRES_CLIENT = { repository: "postgres", variant: "alpine" } as 
  * `external-secrets.io/v1` is served from ESO 0.16 on (CHARTS.externalSecrets); bump together.
  */
 export const EXTERNAL_SECRETS_API = {
-  clusterSecretStore: "external-secrets.io/v1",
+  secretStore: "external-secrets.io/v1",
   externalSecret: "external-secrets.io/v1",
 } as const;
 

@@ -130,8 +130,8 @@ export class LangsmithStack extends IsolatedStack {
     });
 
     this.addons = new ClusterAddons(this, "addons", {
-      // The controller may read exactly the secrets of this environment (modules/secrets).
-      externalSecretsRoleArn: this.data.secrets.esoRoleArn,
+      // No externalSecretsRoleArn: the ESO controller has no AWS identity; the namespaced
+      // SecretStore authenticates as its own service account (modules/secrets).
       namer: n,
       cluster: this.cluster,
       region: env.aws.region,

@@ -100,7 +100,8 @@ describe.each(shipped.map((env) => [env.name, env] as const))("platform of langs
     expect(subjects.sort()).toEqual(
       [
         "system:serviceaccount:amazon-cloudwatch:cloudwatch-agent",
-        "system:serviceaccount:external-secrets:external-secrets",
+        // The namespaced SecretStore's own service account, not the ESO controller's.
+        "system:serviceaccount:langsmith:langsmith-secrets-reader",
         "system:serviceaccount:langsmith:langsmith-backend",
         "system:serviceaccount:langsmith:langsmith-host-backend",
         "system:serviceaccount:langsmith:langsmith-ingest-queue",

@@ -504,6 +504,25 @@ const CASES: Case[] = [
   ]),
 
   // Secrets
+  pass("LS-SEC-003", "a namespaced store with jwt auth; other manifests", {
+    helm_release: {
+      s: { values: [JSON.stringify({ manifests: [
+        { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "reader" } },
+        { apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: { name: "st" }, spec: { provider: { aws: { service: "SecretsManager", region: "us-west-2", auth: { jwt: { serviceAccountRef: { name: "reader" } } } } } } },
+      ] })] },
+    },
+  }),
+  fail("LS-SEC-003", "a ClusterSecretStore; a store without auth", {
+    helm_release: {
+      s: { values: [JSON.stringify({ manifests: [
+        { kind: "ClusterSecretStore", metadata: { name: "all" }, spec: { provider: { aws: { service: "SecretsManager", region: "us-west-2" } } } },
+        { kind: "SecretStore", metadata: { name: "st" }, spec: { provider: { aws: { service: "SecretsManager", region: "us-west-2" } } } },
+      ] })] },
+    },
+  }, [
+    "helm_release.s: values[0].manifests[0] ClusterSecretStore all is cluster-wide",
+    "helm_release.s: values[0].manifests[1] SecretStore st has no auth of its own",
+  ]),
   pass("LS-SEC-001", "references to secrets only", {
     helm_release: {
       a: helm({

@@ -1,5 +1,5 @@
 import { K8S_SECRETS, secretCatalog } from "../../../lib/secrets/catalog";
-import { EsoManifestInput, esoManifests, ExternalSecret, PlainSecret, ClusterSecretStore } from "../../../lib/secrets/manifests";
+import { EsoManifestInput, esoManifests, ExternalSecret, PlainSecret, SecretStore, ServiceAccount } from "../../../lib/secrets/manifests";
 import { IN_CLUSTER_CLICKHOUSE } from "../../../lib/clickhouse";
 import { EXTERNAL_SECRETS_API } from "../../../versions";
 import { AGENT_DATABASES } from "../../../lib/langsmith-values/chart";
@@ -12,6 +12,7 @@ function input(name: "dev" | "prod", over: Partial<EsoManifestInput> = {}): EsoM
   return {
     namespace: "langsmith",
     storeName: "langsmith-secrets-manager",
+    serviceAccount: { name: "langsmith-secrets-reader", roleArn: "arn:aws:iam::111111111111:role/ls-dev-irsa-external-secrets" },
     region: env.aws.region,
     refreshInterval: "1h",
     secrets: secretCatalog(env).map((s) => ({ ...s, ref: `arn:aws:secretsmanager:${env.aws.region}:${env.aws.accountId}:secret:ls-${env.name}/langsmith/${s.id}-AbCdEf` })),
@@ -33,22 +34,24 @@ describe("ESO manifests", () => {
   const dev = esoManifests(input("dev"));
   const prod = esoManifests(input("prod"));
 
-  test("ClusterSecretStore: AWS Secrets Manager in the region, controller identity, langsmith namespace only", () => {
-    const store = byName<ClusterSecretStore>(dev, "langsmith-secrets-manager");
+  test("SecretStore: namespaced, AWS Secrets Manager in the region, authenticating as its own service account (never the controller's identity)", () => {
+    const store = byName<SecretStore>(dev, "langsmith-secrets-manager");
     expect(store).toEqual({
-      apiVersion: EXTERNAL_SECRETS_API.clusterSecretStore,
-      kind: "ClusterSecretStore",
-      metadata: { name: "langsmith-secrets-manager", labels: expect.any(Object) },
-      spec: { provider: { aws: { service: "SecretsManager", region: "us-west-2" } }, conditions: [{ namespaces: ["langsmith"] }] },
+      apiVersion: EXTERNAL_SECRETS_API.secretStore,
+      kind: "SecretStore",
+      metadata: { name: "langsmith-secrets-manager", namespace: "langsmith", labels: expect.any(Object) },
+      spec: { provider: { aws: { service: "SecretsManager", region: "us-west-2", auth: { jwt: { serviceAccountRef: { name: "langsmith-secrets-reader" } } } } } },
     });
-    expect(store.metadata.namespace).toBeUndefined();
+    expect(dev.some((m) => (m as { kind: string }).kind === "ClusterSecretStore")).toBe(false);
+    const sa = byName<ServiceAccount>(dev, "langsmith-secrets-reader");
+    expect(sa).toMatchObject({ kind: "ServiceAccount", metadata: { namespace: "langsmith", annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::111111111111:role/ls-dev-irsa-external-secrets" } }, automountServiceAccountToken: false });
   });
 
   test("every ExternalSecret targets a same-named secret in langsmith through the store, owned, v2 templates", () => {
     for (const es of dev.filter((m): m is ExternalSecret => m.kind === "ExternalSecret")) {
       expect(es.apiVersion).toBe(EXTERNAL_SECRETS_API.externalSecret);
       expect(es.metadata.namespace).toBe("langsmith");
-      expect(es.spec.secretStoreRef).toEqual({ kind: "ClusterSecretStore", name: "langsmith-secrets-manager" });
+      expect(es.spec.secretStoreRef).toEqual({ kind: "SecretStore", name: "langsmith-secrets-manager" });
       expect(es.spec.target).toMatchObject({ name: es.metadata.name, creationPolicy: "Owner", deletionPolicy: "Retain", template: { engineVersion: "v2", type: "Opaque" } });
       expect(es.spec.data.length).toBeGreaterThan(0); // ESO's webhook rejects an ExternalSecret without data
       expect(es.spec.refreshInterval).toBe("1h");
@@ -107,7 +110,7 @@ describe("ESO manifests", () => {
 
   test("no agent secret without agents (the shipped environments)", () => {
     for (const objects of [dev, prod]) expect(objects.map((o) => o.metadata.name)).not.toEqual(expect.arrayContaining([expect.stringMatching(/-(insights|polly)-db$/)]));
-    expect(dev.map((o) => o.metadata.name)).toEqual(["langsmith-secrets-manager", "langsmith-config", "langsmith-postgres", "langsmith-redis", "langsmith-clickhouse"]);
+    expect(dev.map((o) => o.metadata.name)).toEqual(["langsmith-secrets-reader", "langsmith-secrets-manager", "langsmith-config", "langsmith-postgres", "langsmith-redis", "langsmith-clickhouse"]);
   });
 
   test.each([
@@ -115,7 +118,7 @@ describe("ESO manifests", () => {
     ["polly", "langsmith-polly-db", "langsmith_polly", 2],
   ] as const)("%s shared: %s with postgresql:// + its own database and the Redis URL on db %i", (feature, name, database, redisDb) => {
     const objects = esoManifests(input("dev", { agents: [AGENT_DATABASES[feature]] }));
-    expect(objects).toHaveLength(6);
+    expect(objects).toHaveLength(7);
     const es = byName<ExternalSecret>(objects, name);
     expect(es.kind).toBe("ExternalSecret");
     expect(es.spec.target).toMatchObject({ name, creationPolicy: "Owner", deletionPolicy: "Retain" });

@@ -149,6 +149,30 @@ export const RELEASE_RULES = [
       ),
   }),
   rule({
+    id: "LS-SEC-003",
+    title: "External Secrets stores are namespaced and authenticate as their own service account (no ClusterSecretStore, no store on the controller's identity)",
+    severity: "high",
+    tiers: ALL_TIERS,
+    rationale:
+      "A store without auth uses the ESO controller's identity, and the chart's aggregated external-secrets-edit role lets anyone with edit in any namespace create one and pull every secret that identity can read, the RDS master password included.",
+    source: "External Secrets Operator docs, security best practices (namespaced SecretStores; restrict the controller's identity)",
+    check: (ctx, fail) =>
+      each(ctx, ["helm_release"], (r) =>
+        valuesDocuments(r).flatMap(({ index, doc }) => {
+          const manifests = isObject(doc) && Array.isArray(doc.manifests) ? (doc.manifests as unknown[]) : [];
+          return manifests.flatMap((m, i) => {
+            if (!isObject(m) || !["ClusterSecretStore", "SecretStore"].includes(String(m.kind))) return [];
+            const where = `values[${index}].manifests[${i}] ${m.kind} ${(m.metadata as Json | undefined)?.name ?? ""}`.trim();
+            if (m.kind === "ClusterSecretStore") return [fail(r, `${where} is cluster-wide`, "use a SecretStore in the application's namespace with auth.jwt.serviceAccountRef (lib/secrets/manifests.ts)")];
+            const providers = isObject((m.spec as Json | undefined)?.provider) ? Object.values((m.spec as Json).provider as Json) : [];
+            return providers.some((p) => !isObject(p) || !isObject(p.auth))
+              ? [fail(r, `${where} has no auth of its own (it would use the ESO controller's identity)`, "set spec.provider.aws.auth.jwt.serviceAccountRef to a service account annotated with the store's IRSA role")]
+              : [];
+          });
+        }),
+      ),
+  }),
+  rule({
     id: "LS-STATE-001",
     title: "Production stateful resources carry lifecycle.prevent_destroy",
     severity: "high",
