@@ -17,12 +17,13 @@ import { Ingress } from "../modules/ingress";
 import { LangsmithRelease } from "../modules/langsmith-release";
 import { Observability } from "../modules/observability";
 import { targetGroupBinding } from "../lib/target-group-binding";
-import { RELEASE } from "../lib/langsmith-values/chart";
+import { FRONTEND_SERVICE, RELEASE } from "../lib/langsmith-values/chart";
 import { ciArns } from "../lib/ci";
 import { PermissionsBoundary } from "../modules/ci-role/boundary";
 import { PlanRoleClusterAccess } from "../modules/ci-role/cluster-access";
 import { configureBackend } from "./backend";
 import { podSecurityLabels } from "../lib/pod-security";
+import { networkPolicies } from "../lib/network-policies";
 import { awsProvider, clusterProviders, defaultTags, requireTerraformVersion } from "./providers";
 import { enforcePolicy } from "../lib/policy/enforce";
 import { IsolatedStack } from "./isolated-stack";
@@ -54,6 +55,8 @@ export class LangsmithStack extends IsolatedStack {
   /** ALB, listeners, target group, certificate, DNS, WAF. */
   readonly ingress: Ingress;
   readonly release: LangsmithRelease;
+  /** The namespace's NetworkPolicies (default deny, explicit allows). */
+  readonly networkPolicies: K8sManifests;
   readonly observability: Observability;
 
   constructor(scope: Construct, props: LangsmithStackProps) {
@@ -153,6 +156,22 @@ export class LangsmithStack extends IsolatedStack {
       },
       // The readiness-gate webhook the label enables belongs to the load balancer controller.
       dependsOn: [this.addons.loadBalancerController],
+    });
+
+    // Default deny with explicit allows (lib/network-policies.ts), enforced by the VPC CNI's agent.
+    const ch = env.clickhouse;
+    this.networkPolicies = new K8sManifests(this, "network-policies", {
+      releaseName: "langsmith-network-policies",
+      namespace: LANGSMITH_NAMESPACE,
+      manifests: networkPolicies({
+        namespace: LANGSMITH_NAMESPACE,
+        albSourceCidrs: this.network.publicSubnetCidrs,
+        frontendPort: FRONTEND_SERVICE.containerPort,
+        dataStoreCidrs: this.network.dataSubnetCidrs,
+        dataStorePorts: [this.data.postgres.port, this.data.redis.port],
+        egressPorts: [443, ...(ch.mode === "external" ? [ch.port, ch.nativePort] : [])],
+      }),
+      dependsOn: [this.namespace],
     });
 
     // Custom resources go through the local manifests chart: no CRD is needed at plan time.

@@ -52,8 +52,9 @@ describe.each(shipped.map((env) => [env.name, env] as const))("platform of langs
   test("the Helm add-ons beside the LangSmith releases, the default gp3 StorageClass and the langsmith namespace", () => {
     const releases = [
       "langsmith", "langsmith-secrets", "langsmith-target-group-binding", ...Object.values(ADDON_DEFAULTS).map((d) => d.releaseName),
-      // The CI plan role's read-only RBAC (environments with a ci block).
+      // The CI plan role's read-only RBAC (environments with a ci block), the namespace's NetworkPolicies.
       ...(env.ci ? ["langsmith-ci-plan-reader"] : []),
+      "langsmith-network-policies",
     ];
     expect(resources(json, "helm_release").map(([, r]) => r.name).sort()).toEqual(releases.sort());
     const gp3 = resource(json, "kubernetes_storage_class_v1", "addons_gp3");

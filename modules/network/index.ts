@@ -60,6 +60,10 @@ export class Network extends Construct {
   readonly publicSubnetIds: string[];
   readonly privateSubnetIds: string[];
   readonly dataSubnetIds: string[];
+  /** CIDRs of the public subnets (an existing VPC: its CIDR, the subnets' are not known at synth). */
+  readonly publicSubnetCidrs: string[];
+  /** CIDRs of the data subnets (an existing VPC: its CIDR). */
+  readonly dataSubnetCidrs: string[];
   /** NAT gateway ids (empty for an existing VPC). */
   readonly natGatewayIds: string[] = [];
 
@@ -73,6 +77,8 @@ export class Network extends Construct {
       this.publicSubnetIds = [...v.publicSubnetIds];
       this.privateSubnetIds = [...v.privateSubnetIds];
       this.dataSubnetIds = [...v.dataSubnetIds];
+      this.publicSubnetCidrs = [v.vpcCidr];
+      this.dataSubnetCidrs = [v.vpcCidr];
       const tag = (kind: string, ids: readonly string[], key: string, value: string) =>
         ids.forEach((subnetId, i) => new Ec2Tag(this, `${kind}-${i}-${key.replace(/[^a-z]/g, "")}`, { resourceId: subnetId, key, value }));
       tag("public", v.publicSubnetIds, "kubernetes.io/role/elb", "1");
@@ -84,6 +90,8 @@ export class Network extends Construct {
     const n = props.namer;
     const azs = props.availabilityZones;
     const plan = planSubnets(v.vpcCidr, azs.length);
+    this.publicSubnetCidrs = [...plan.public];
+    this.dataSubnetCidrs = [...plan.data];
     const vpc = new Vpc(this, "vpc", {
       cidrBlock: v.vpcCidr,
       enableDnsHostnames: true,

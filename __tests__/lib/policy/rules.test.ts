@@ -523,6 +523,16 @@ const CASES: Case[] = [
     "helm_release.s: values[0].manifests[0] ClusterSecretStore all is cluster-wide",
     "helm_release.s: values[0].manifests[1] SecretStore st has no auth of its own",
   ]),
+  pass("LS-NET-011", "namespace with default deny; CNI enforcing", {
+    kubernetes_namespace_v1: { ns: { metadata: { name: "app" } } },
+    helm_release: { np: { namespace: "app", values: [JSON.stringify({ manifests: [{ kind: "NetworkPolicy", metadata: { name: "default-deny", namespace: "app" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } }] })] } },
+    aws_eks_addon: { cni: { addon_name: "vpc-cni", configuration_values: JSON.stringify({ enableNetworkPolicy: "true" }) } },
+  }),
+  fail("LS-NET-011", "only an allow policy; CNI without network policy", {
+    kubernetes_namespace_v1: { ns: { metadata: { name: "app" } } },
+    helm_release: { np: { namespace: "app", values: [JSON.stringify({ manifests: [{ kind: "NetworkPolicy", metadata: { name: "allow", namespace: "app" }, spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] } }] })] } },
+    aws_eks_addon: { cni: { addon_name: "vpc-cni", configuration_values: "{}" } },
+  }, ["aws_eks_addon.cni: the VPC CNI does not enforce NetworkPolicies", "kubernetes_namespace_v1.ns: namespace app has no default-deny NetworkPolicy"]),
   pass("LS-SEC-001", "references to secrets only", {
     helm_release: {
       a: helm({
