@@ -29,7 +29,7 @@ describe.each(shipped.map((env) => [env.name, env] as const))("LangsmithData %s"
     expect(resources(json, "aws_s3_bucket")).toHaveLength(env.blobStorage.enabled ? 1 : 0);
     expect(resources(json, "aws_dlm_lifecycle_policy")).toHaveLength(env.clickhouse.mode === "in-cluster" ? 1 : 0);
     expect(resources(json, "aws_secretsmanager_secret").length).toBe(data.secrets.catalog.length);
-    expect(data.secrets.manifests).toHaveLength(5);
+    expect(data.secrets.manifests).toHaveLength(6); // the store's ServiceAccount, the SecretStore, 3 ExternalSecrets, the Redis Secret
   });
 
   test("no secret value in the synthesized JSON or the ESO manifests", () => {
