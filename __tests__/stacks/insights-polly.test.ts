@@ -55,8 +55,8 @@ describe.each([
   });
 });
 
-test("the shipped dev stack has neither agent secrets nor the Job, and the role trusts only the main service accounts", () => {
+test("the shipped dev stack has no agent secrets (its setup Job creates only the app role), and the role trusts only the main service accounts", () => {
   const json = synthEnv(envWith("dev"));
-  expect(appSecrets(json).map((m) => m.metadata.name)).toEqual(["langsmith-secrets-reader", "langsmith-secrets-manager", "langsmith-config", "langsmith-postgres", "langsmith-redis", "langsmith-clickhouse"]);
+  expect(appSecrets(json).map((m) => m.metadata.name)).toEqual(["langsmith-secrets-reader", "langsmith-secrets-manager", "langsmith-config", "langsmith-postgres", "langsmith-postgres-app", "langsmith-redis", "langsmith-clickhouse", "langsmith-database-setup"]);
   expect(trustedSubjects(json).filter((s) => s.includes("standalone"))).toEqual([]);
 });

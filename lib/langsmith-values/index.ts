@@ -71,7 +71,9 @@ export function baseLayer(): LangsmithValues {
     frontend: { service: { type: "ClusterIP" } },
     // values.yaml postgres.external / redis.external; the URLs live in the secrets (no password
     // for Redis at all: ElastiCache IAM auth, REDIS_IAM_AUTH_PROVIDER=aws).
-    postgres: { external: { enabled: true, existingSecretName: SECRET_NAMES.postgres, connectionUrlSecretKey: CONNECTION_URL_KEY } },
+    // IAM database authentication: the URL names POSTGRES_APP_USER and no password; pods sign a
+    // token with the langsmith-app role (rds-db:connect), so an RDS password rotation touches nothing.
+    postgres: { external: { enabled: true, existingSecretName: SECRET_NAMES.postgres, connectionUrlSecretKey: CONNECTION_URL_KEY, iamAuthProvider: "aws" } },
     redis: { external: { enabled: true, existingSecretName: SECRET_NAMES.redis, connectionUrlSecretKey: CONNECTION_URL_KEY, iamAuthProvider: "aws" } },
     // Keep true with external ClickHouse too (values.yaml clickhouse.enabled); the chart reads all
     // seven connection keys from this secret in both modes.

@@ -119,6 +119,8 @@ export interface LangsmithValues {
       readonly enabled: boolean;
       readonly existingSecretName: string;
       readonly connectionUrlSecretKey: string;
+      /** values.yaml postgres.external.iamAuthProvider: renders POSTGRES_IAM_AUTH_PROVIDER. */
+      readonly iamAuthProvider?: "" | "aws";
     };
   };
   readonly redis?: {

@@ -95,7 +95,14 @@ export interface EsoManifestInput {
   readonly secrets: readonly (SecretSpec & { readonly ref: string })[];
   /** OIDC client id and issuer URL (not secret), present with `auth.model: oidc`. */
   readonly oauth?: { readonly clientId: string; readonly issuerUrl: string };
-  readonly postgres: { readonly host: string; readonly port: number; readonly database: string; readonly masterUserSecretArn: string };
+  readonly postgres: {
+    readonly host: string;
+    readonly port: number;
+    readonly database: string;
+    readonly masterUserSecretArn: string;
+    /** The IAM-authenticated role LangSmith connects as (POSTGRES_APP_USER). */
+    readonly appUser: string;
+  };
   /** `rediss://<iam-user-id>@<host>:6379`: no password exists (ElastiCache IAM auth). */
   readonly redis: { readonly connectionUrl: string };
   readonly clickhouse: Omit<ClickhouseConnection, "password">;
@@ -174,8 +181,9 @@ export function esoManifests(input: EsoManifestInput): SecretManifest[] {
     configTemplate,
   );
 
-  // langsmith-postgres: chart format user:password@host:port/db?sslmode=require, no scheme
-  // (values.yaml L3185). RDS-generated passwords may hold URL-reserved characters: escaped.
+  // langsmith-postgres (master, break-glass: the setup Job and the agents only): chart format
+  // user:password@host:port/db?sslmode=require, no scheme (values.yaml L3185). RDS-generated
+  // passwords may hold URL-reserved characters: escaped.
   const pg = input.postgres;
   const master: ExternalSecretData[] = [
     { secretKey: "username", remoteRef: { key: pg.masterUserSecretArn, property: "username" } },
@@ -183,7 +191,16 @@ export function esoManifests(input: EsoManifestInput): SecretManifest[] {
   ];
   const pgUrl = (database: string) =>
     `{{ .username | urlquery }}:{{ .password | urlquery }}@${literal(pg.host, "postgres host")}:${pg.port}/${literal(database, "postgres database")}?sslmode=require`;
-  const postgres = externalSecret(input, K8S_SECRETS.postgres, master, { connection_url: pgUrl(pg.database) });
+  const postgresAdmin = externalSecret(input, K8S_SECRETS.postgresAdmin, master, { connection_url: pgUrl(pg.database) });
+  // langsmith-postgres-app: what LangSmith reads. IAM database auth, so no password exists: a plain
+  // Secret (ESO refuses an ExternalSecret without data), like langsmith-redis.
+  const postgres: PlainSecret = {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: K8S_SECRETS.postgres, namespace: input.namespace, labels: LABELS },
+    type: "Opaque",
+    stringData: { connection_url: `${literal(pg.appUser, "postgres app user")}@${literal(pg.host, "postgres host")}:${pg.port}/${literal(pg.database, "postgres database")}?sslmode=require` },
+  };
 
   // langsmith-insights-db / langsmith-polly-db: the agents' chart keys want the scheme
   // (postgresql://, rediss://) and their own databases; the Redis URL (IAM auth, nothing secret)
@@ -224,5 +241,5 @@ export function esoManifests(input: EsoManifestInput): SecretManifest[] {
   );
   if (chSecrets.length !== 1) throw new Error(`esoManifests: expected one ClickHouse password secret, got ${chSecrets.length}`);
 
-  return [serviceAccount, store, config, postgres, redis, clickhouse, ...agents];
+  return [serviceAccount, store, config, postgresAdmin, postgres, redis, clickhouse, ...agents];
 }

@@ -455,6 +455,13 @@ export function boundaryPolicy(s: Pick<CiScope, "accountId" | "region" | "resour
       Resource: [`${logs}:*${p}*`, `${logs}:*${p}*:log-stream:*`, `${logs}:RDSOSMetrics`, `${logs}:RDSOSMetrics:log-stream:*`],
     },
     {
+      // IAM database authentication (LangSmith's application user): database users of the region.
+      Sid: "ConnectAsDatabaseUsers",
+      Effect: "Allow",
+      Action: "rds-db:connect",
+      Resource: `arn:aws:rds-db:${s.region}:${s.accountId}:dbuser:*/*`,
+    },
+    {
       // The environment's customer-managed keys carry its `environment` tag (provider default_tags).
       Sid: "OwnTaggedKeys",
       Effect: "Allow",

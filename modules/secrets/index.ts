@@ -5,7 +5,7 @@ import { clickhouseConnection } from "../../lib/clickhouse";
 import { resolvePostgresEngine } from "../../lib/engines";
 import { EnvironmentConfig, EnvironmentIdentity } from "../../lib/config/schema";
 import { PolicyDocument, policyDocument } from "../../lib/iam";
-import { AGENT_DATABASES, RELEASE } from "../../lib/langsmith-values/chart";
+import { AGENT_DATABASES, POSTGRES_APP_USER, RELEASE } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
 import { K8S_SECRETS, secretCatalog, secretName, SecretSpec } from "../../lib/secrets/catalog";
 import { DatabaseJob, databaseJob } from "../../lib/secrets/database-job";
@@ -165,7 +165,13 @@ export class Secrets extends Construct {
 
     const { password: _source, ...clickhouse } = clickhouseConnection(settings.clickhouse);
     const agents = (["insights", "polly"] as const).filter((f) => settings.langsmith[f] === "shared").map((f) => AGENT_DATABASES[f]);
-    const job = databaseJob({ namespace, databases: agents.map((a) => a.database), image: resolvePostgresEngine(settings.postgres).clientImage });
+    // Always: LangSmith connects as POSTGRES_APP_USER (IAM auth), which this Job creates and makes owner.
+    const job = databaseJob({
+      namespace,
+      databases: agents.map((a) => a.database),
+      appRole: { user: POSTGRES_APP_USER, database: props.postgres.databaseName },
+      image: resolvePostgresEngine(settings.postgres).clientImage,
+    });
     this.manifests = [
       ...esoManifests({
         namespace,
@@ -180,6 +186,7 @@ export class Secrets extends Construct {
           port: props.postgres.port,
           database: props.postgres.databaseName,
           masterUserSecretArn: props.postgres.masterUserSecretArn,
+          appUser: POSTGRES_APP_USER,
         },
         redis: props.redis,
         clickhouse,

@@ -35,7 +35,7 @@ describe.each(SHIPPED)("environment %s", (name) => {
 
   test("wires the ESO secrets, external Postgres and Redis (IAM auth), no chart Ingress", () => {
     expect(v.config.existingSecretName).toBe("langsmith-config");
-    expect(v.postgres.external).toEqual({ enabled: true, existingSecretName: "langsmith-postgres", connectionUrlSecretKey: "connection_url" });
+    expect(v.postgres.external).toEqual({ enabled: true, existingSecretName: "langsmith-postgres-app", connectionUrlSecretKey: "connection_url", iamAuthProvider: "aws" });
     expect(v.redis.external).toEqual({ enabled: true, existingSecretName: "langsmith-redis", connectionUrlSecretKey: "connection_url", iamAuthProvider: "aws" });
     expect(v.ingress).toEqual({ enabled: false });
     expect(v.frontend.service).toEqual({ type: "ClusterIP" });

@@ -533,6 +533,15 @@ const CASES: Case[] = [
     helm_release: { np: { namespace: "app", values: [JSON.stringify({ manifests: [{ kind: "NetworkPolicy", metadata: { name: "allow", namespace: "app" }, spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] } }] })] } },
     aws_eks_addon: { cni: { addon_name: "vpc-cni", configuration_values: "{}" } },
   }, ["aws_eks_addon.cni: the VPC CNI does not enforce NetworkPolicies", "kubernetes_namespace_v1.ns: namespace app has no default-deny NetworkPolicy"]),
+  pass("LS-SEC-004", "IAM auth; another chart", {
+    helm_release: {
+      ls: { chart: "langsmith", values: [JSON.stringify({ postgres: { external: { enabled: true, existingSecretName: "s", iamAuthProvider: "aws" } } })] },
+      other: { chart: "x", values: [JSON.stringify({ postgres: { external: { enabled: true } } })] },
+    },
+  }),
+  fail("LS-SEC-004", "password URL", {
+    helm_release: { ls: { chart: "langsmith", values: [JSON.stringify({ postgres: { external: { enabled: true, existingSecretName: "s" } } })] } },
+  }, "helm_release.ls: values[0].postgres.external has no iamAuthProvider"),
   pass("LS-SEC-001", "references to secrets only", {
     helm_release: {
       a: helm({

@@ -17,7 +17,7 @@ function input(name: "dev" | "prod", over: Partial<EsoManifestInput> = {}): EsoM
     refreshInterval: "1h",
     secrets: secretCatalog(env).map((s) => ({ ...s, ref: `arn:aws:secretsmanager:${env.aws.region}:${env.aws.accountId}:secret:ls-${env.name}/langsmith/${s.id}-AbCdEf` })),
     oauth: env.auth.model === "oidc" ? { clientId: env.auth.clientId, issuerUrl: env.auth.issuerUrl } : undefined,
-    postgres: { host: "ls-dev-postgres.abc.us-west-2.rds.amazonaws.com", port: 5432, database: "langsmith", masterUserSecretArn: RDS },
+    postgres: { host: "ls-dev-postgres.abc.us-west-2.rds.amazonaws.com", port: 5432, database: "langsmith", masterUserSecretArn: RDS, appUser: "langsmith_app" },
     redis: { connectionUrl: "rediss://ls-dev-langsmith@master.ls-dev-redis.abc.usw2.cache.amazonaws.com:6379" },
     clickhouse: env.clickhouse.mode === "in-cluster" ? IN_CLUSTER_CLICKHOUSE : { host: env.clickhouse.host, port: env.clickhouse.port, nativePort: env.clickhouse.nativePort, user: env.clickhouse.user, database: env.clickhouse.database, tls: env.clickhouse.tls },
     ...over,
@@ -82,8 +82,8 @@ describe("ESO manifests", () => {
     expect(keys).toEqual(expect.arrayContaining(["insights_encryption_key", "polly_encryption_key"]));
   });
 
-  test("langsmith-postgres composes user:password@host:port/db?sslmode=require (no scheme) from the RDS secret, URL-escaped", () => {
-    const es = byName<ExternalSecret>(dev, K8S_SECRETS.postgres);
+  test("langsmith-postgres (master, for the setup Job only) composes user:password@host:port/db?sslmode=require (no scheme) from the RDS secret, URL-escaped", () => {
+    const es = byName<ExternalSecret>(dev, K8S_SECRETS.postgresAdmin);
     expect(es.spec.data).toEqual([
       { secretKey: "username", remoteRef: { key: RDS, property: "username" } },
       { secretKey: "password", remoteRef: { key: RDS, property: "password" } },
@@ -91,6 +91,12 @@ describe("ESO manifests", () => {
     expect(es.spec.target.template.data).toEqual({
       connection_url: "{{ .username | urlquery }}:{{ .password | urlquery }}@ls-dev-postgres.abc.us-west-2.rds.amazonaws.com:5432/langsmith?sslmode=require",
     });
+  });
+
+  test("langsmith-postgres-app, what LangSmith reads, is a plain Secret naming the IAM-authenticated app user: no password, no master", () => {
+    const s = byName<PlainSecret>(dev, K8S_SECRETS.postgres);
+    expect(s).toMatchObject({ apiVersion: "v1", kind: "Secret", type: "Opaque", metadata: { namespace: "langsmith" } });
+    expect(s.stringData).toEqual({ connection_url: "langsmith_app@ls-dev-postgres.abc.us-west-2.rds.amazonaws.com:5432/langsmith?sslmode=require" });
   });
 
   test("langsmith-redis is a plain Secret with the IAM-auth URL: user id, no password", () => {
@@ -110,7 +116,7 @@ describe("ESO manifests", () => {
 
   test("no agent secret without agents (the shipped environments)", () => {
     for (const objects of [dev, prod]) expect(objects.map((o) => o.metadata.name)).not.toEqual(expect.arrayContaining([expect.stringMatching(/-(insights|polly)-db$/)]));
-    expect(dev.map((o) => o.metadata.name)).toEqual(["langsmith-secrets-reader", "langsmith-secrets-manager", "langsmith-config", "langsmith-postgres", "langsmith-redis", "langsmith-clickhouse"]);
+    expect(dev.map((o) => o.metadata.name)).toEqual(["langsmith-secrets-reader", "langsmith-secrets-manager", "langsmith-config", "langsmith-postgres", "langsmith-postgres-app", "langsmith-redis", "langsmith-clickhouse"]);
   });
 
   test.each([
@@ -118,7 +124,7 @@ describe("ESO manifests", () => {
     ["polly", "langsmith-polly-db", "langsmith_polly", 2],
   ] as const)("%s shared: %s with postgresql:// + its own database and the Redis URL on db %i", (feature, name, database, redisDb) => {
     const objects = esoManifests(input("dev", { agents: [AGENT_DATABASES[feature]] }));
-    expect(objects).toHaveLength(7);
+    expect(objects).toHaveLength(8);
     const es = byName<ExternalSecret>(objects, name);
     expect(es.kind).toBe("ExternalSecret");
     expect(es.spec.target).toMatchObject({ name, creationPolicy: "Owner", deletionPolicy: "Retain" });
@@ -130,8 +136,8 @@ describe("ESO manifests", () => {
       postgres_connection_url: `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@ls-dev-postgres.abc.us-west-2.rds.amazonaws.com:5432/${database}?sslmode=require`,
       redis_connection_url: `rediss://ls-dev-langsmith@master.ls-dev-redis.abc.usw2.cache.amazonaws.com:6379/${redisDb}`,
     });
-    // The main secret is untouched: scheme-less, main database.
-    expect(byName<ExternalSecret>(objects, K8S_SECRETS.postgres).spec.target.template.data.connection_url).toMatch(/^\{\{ \.username[^]*\/langsmith\?sslmode=require$/);
+    // The master secret is untouched: scheme-less, main database.
+    expect(byName<ExternalSecret>(objects, K8S_SECRETS.postgresAdmin).spec.target.template.data.connection_url).toMatch(/^\{\{ \.username[^]*\/langsmith\?sslmode=require$/);
   });
 
   test("the agent URLs differ from each other and from the main ones (the chart requires distinct URLs)", () => {

@@ -29,7 +29,7 @@ describe.each(shipped.map((env) => [env.name, env] as const))("LangsmithData %s"
     expect(resources(json, "aws_s3_bucket")).toHaveLength(env.blobStorage.enabled ? 1 : 0);
     expect(resources(json, "aws_dlm_lifecycle_policy")).toHaveLength(env.clickhouse.mode === "in-cluster" ? 1 : 0);
     expect(resources(json, "aws_secretsmanager_secret").length).toBe(data.secrets.catalog.length);
-    expect(data.secrets.manifests).toHaveLength(6); // the store's ServiceAccount, the SecretStore, 3 ExternalSecrets, the Redis Secret
+    expect(data.secrets.manifests).toHaveLength(8); // the store's ServiceAccount, the SecretStore, 3 ExternalSecrets, the Postgres app and Redis Secrets, the setup Job
   });
 
   test("no secret value in the synthesized JSON or the ESO manifests", () => {
@@ -56,6 +56,10 @@ describe.each(shipped.map((env) => [env.name, env] as const))("LangsmithData %s"
   test("the langsmith-app role's grants name this bucket and this Redis; the bucket policy names the role", () => {
     const doc = dataAccessPolicy(json);
     const resourcesOf = (sid: string) => [doc.Statement.find((s: Json) => s.Sid === sid)?.Resource].flat();
+    // IAM database auth as the application user of this database (resource id), never the master.
+    expect(resourcesOf("PostgresIamAuth")).toEqual([
+      `arn:aws:rds-db:${env.aws.region}:${env.aws.accountId}:dbuser:${ref(json, env.postgres.engine === "aurora" ? "aws_rds_cluster" : "aws_db_instance", "", env.postgres.engine === "aurora" ? "cluster_resource_id" : "resource_id")}/langsmith_app`,
+    ]);
     expect(resourcesOf("RedisIamAuth")).toEqual([
       ref(json, "aws_elasticache_replication_group", "redis", "arn"),
       ref(json, "aws_elasticache_user", "iam-user", "arn"),
@@ -80,7 +84,7 @@ describe("LangsmithData without blob storage", () => {
     const { json } = build(envWith("dev", { blobStorage: { enabled: false } }));
     expect(resources(json, "aws_s3_bucket")).toEqual([]);
     const doc = dataAccessPolicy(json);
-    expect(doc.Statement.map((s: Json) => s.Sid)).toEqual(["RedisIamAuth"]);
+    expect(doc.Statement.map((s: Json) => s.Sid)).toEqual(["PostgresIamAuth", "RedisIamAuth"]);
   });
 });
 

@@ -173,6 +173,26 @@ export const RELEASE_RULES = [
       ),
   }),
   rule({
+    id: "LS-SEC-004",
+    title: "LangSmith connects to an external PostgreSQL with IAM database authentication (postgres.external.iamAuthProvider)",
+    severity: "medium",
+    tiers: ALL_TIERS,
+    rationale:
+      "With a password URL LangSmith runs as whatever user the URL names (here it was the rds_superuser master), and an RDS password rotation leaves running pods with a stale URL until they restart; an IAM-authenticated application role has no password at all.",
+    source: "RDS user guide, IAM database authentication; LangSmith chart 0.16.11 values.yaml postgres.external.iamAuthProvider",
+    check: (ctx, fail) =>
+      each(ctx, ["helm_release"], (r) => {
+        if (r.values.chart !== "langsmith") return undefined;
+        return valuesDocuments(r).flatMap(({ index, doc }) => {
+          const external = isObject(doc) && isObject(doc.postgres) && isObject((doc.postgres as Json).external) ? ((doc.postgres as Json).external as Json) : undefined;
+          if (!external || external.enabled !== true || unresolved(external.iamAuthProvider)) return [];
+          return external.iamAuthProvider
+            ? []
+            : [fail(r, `values[${index}].postgres.external has no iamAuthProvider: LangSmith logs in with a password`, 'set postgres.external.iamAuthProvider: "aws" and a URL naming the IAM-authenticated application user (lib/langsmith-values, lib/secrets/database-job.ts)')];
+        });
+      }),
+  }),
+  rule({
     id: "LS-STATE-001",
     title: "Production stateful resources carry lifecycle.prevent_destroy",
     severity: "high",
