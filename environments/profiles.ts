@@ -103,7 +103,9 @@ export const PROFILES: Record<Tier, Profile> = {
     ingress: { wafRateLimit: 10000, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", accessLogs: true },
     observability: {
       alarmEmails: [],
-      logRetentionDays: 90,
+      // One year: CIS AWS Foundations and AWS FSBP CloudWatch.16 expect it for audit-relevant logs
+      // (application, WAF, RDS); policy rule LS-LOG-008 checks every production log group.
+      logRetentionDays: 365,
       // Early warning with headroom: db.r6g.xlarge allows ~3,600 connections, Redis evictions lose queued work.
       thresholds: {
         alb5xxCount: 10,

@@ -412,6 +412,8 @@ const CASES: Case[] = [
   ]),
 
   // Logging
+  pass("LS-LOG-008", "a year; forever is LS-LOG-003's", { aws_cloudwatch_log_group: { a: { name: "a", retention_in_days: 365 }, b: { name: "b", retention_in_days: 0 } } }, "production"),
+  fail("LS-LOG-008", "90 days", { aws_cloudwatch_log_group: { a: { name: "a", retention_in_days: 90 } } }, "aws_cloudwatch_log_group.a: production log group keeps logs 90 days (fewer than 365)", "production"),
   pass("LS-LOG-007", "both set; a non-PostgreSQL group", {
     aws_db_parameter_group: {
       pg: { family: "postgres16", parameter: [{ name: "log_connections", value: "1" }, { name: "log_disconnections", value: "1" }] },

@@ -144,6 +144,20 @@ export const LOGGING_RULES = [
       }),
   }),
   rule({
+    id: "LS-LOG-008",
+    title: "Production log groups keep logs at least 365 days",
+    severity: "medium",
+    tiers: PRODUCTION,
+    rationale: "An incident is often found months later: application, WAF, database, VPC and control-plane logs must cover a year (development may keep less).",
+    source: "AWS FSBP CloudWatch.16 (retention of at least 365 days); CIS AWS Foundations Benchmark (log retention)",
+    check: (ctx, fail) =>
+      each(ctx, ["aws_cloudwatch_log_group"], (r) => {
+        const days = r.values.retention_in_days;
+        if (!isSet(days) || unresolved(days) || Number(days) === 0) return undefined;
+        return Number(days) >= 365 ? undefined : fail(r, `production log group keeps logs ${days} days (fewer than 365)`, "set observability.logRetentionDays (and the flow-log / control-plane retentions) to 365 or more");
+      }),
+  }),
+  rule({
     id: "LS-LOG-007",
     title: "PostgreSQL parameter groups log connections and disconnections",
     severity: "low",
