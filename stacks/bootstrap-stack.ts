@@ -131,6 +131,8 @@ export class BootstrapStack extends IsolatedStack {
       accountId: t.accountId,
       region: t.region,
       preventDestroy: true,
+      // The state objects (S3) and the lock table (DynamoDB); the CI roles' grants say the same.
+      usedThrough: ["s3", "dynamodb"],
     });
     // State outlives every environment: never destroyed by Terraform.
     const bucket = new S3Bucket(this, "state-bucket", { bucket: t.bucket, lifecycle: { preventDestroy: true } });

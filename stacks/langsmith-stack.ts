@@ -72,8 +72,8 @@ export class LangsmithStack extends IsolatedStack {
     const clusterName = clusterNameOf(env);
     const protect = protectsData(env);
 
-    const key = (id: string, alias: string, purpose: string, services?: ServiceUse[]) =>
-      environmentKey(this, id, { env, namer: n, alias, purpose, services, preventDestroy: protect });
+    const key = (id: string, alias: string, purpose: string, services?: ServiceUse[], usedThrough?: readonly string[] | "direct") =>
+      environmentKey(this, id, { env, namer: n, alias, purpose, services, usedThrough, preventDestroy: protect });
     const logsKey = key("logs-key", "logs", "CloudWatch Logs encryption", [logsServiceUse(env.aws.region, env.aws.accountId)]);
 
     this.network = new Network(this, "network", {
@@ -88,8 +88,9 @@ export class LangsmithStack extends IsolatedStack {
 
     this.keys = {
       logs: logsKey,
-      eksSecrets: key("eks-secrets-key", "eks-secrets", "EKS envelope encryption of Kubernetes secrets"),
-      ebs: key("ebs-key", "ebs", "EBS volumes of the gp3 StorageClass"),
+      // EKS encrypts with the cluster role's own calls (no kms:ViaService to name).
+      eksSecrets: key("eks-secrets-key", "eks-secrets", "EKS envelope encryption of Kubernetes secrets", undefined, "direct"),
+      ebs: key("ebs-key", "ebs", "EBS volumes of the gp3 StorageClass", undefined, ["ec2"]),
     };
 
     this.cluster = new EksCluster(this, "eks", {

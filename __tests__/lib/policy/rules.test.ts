@@ -150,6 +150,12 @@ const CASES: Case[] = [
   fail("LS-ENC-009", "table with an AWS-owned key", { aws_dynamodb_table: { t: { name: "x" } } }, "aws_dynamodb_table.t: table is encrypted with an AWS-owned key"),
   pass("LS-ENC-010", "encrypted topic", { aws_sns_topic: { t: { kms_master_key_id: ref("aws_kms_key.k", "arn") } } }),
   fail("LS-ENC-010", "plain topic", { aws_sns_topic: { t: { name: "alarms" } } }, "aws_sns_topic.t: SNS topic is not encrypted"),
+  pass("LS-ENC-012", "admin and use apart", {
+    aws_kms_key: { k: { enable_key_rotation: true, policy: doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: ["kms:DescribeKey", "kms:PutKeyPolicy"], Resource: "*" }, { Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: ["kms:Decrypt"], Resource: "*", Condition: { StringEquals: { "kms:ViaService": "s3.us-west-2.amazonaws.com" } } }) } },
+  }),
+  fail("LS-ENC-012", "kms:* to the account", {
+    aws_kms_key: { k: { enable_key_rotation: true, policy: doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "kms:*", Resource: "*" }) } },
+  }, "aws_kms_key.k: key policy statement 1 allows kms:* (administration and use together)"),
   // The backend blocks come from EXTRA (they are not resources).
   pass("LS-ENC-011", "S3 backend with the state key's alias ARN; a Terraform Cloud workspace", {}),
   fail("LS-ENC-011", "S3 backend with encrypt and no kms_key_id", {}, "terraform.backend.s3: the S3 state backend does not name the state CMK"),

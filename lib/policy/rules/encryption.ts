@@ -1,6 +1,6 @@
 /** Encryption at rest (reference architecture section 10: "no plaintext secrets"; AWS FSBP). */
 import type { PolicyResource, RuleContext } from "../types";
-import { block, blocks, isSet, isTrue, list, pointsAt, unresolved } from "../values";
+import { block, blocks, isSet, isTrue, list, pointsAt, policyStatements, unresolved } from "../values";
 import { ALL_TIERS, each, rule } from "./rule";
 
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
@@ -184,6 +184,22 @@ export const ENCRYPTION_RULES = [
       each(ctx, ["aws_sns_topic"], (r) =>
         isSet(r.values.kms_master_key_id) ? undefined : fail(r, "SNS topic is not encrypted", "set kms_master_key_id to a CMK whose policy admits cloudwatch.amazonaws.com"),
       ),
+  }),
+  rule({
+    id: "LS-ENC-012",
+    title: "KMS key policies separate administration from use: no kms:* to a principal",
+    severity: "medium",
+    tiers: ALL_TIERS,
+    rationale:
+      "A key policy that gives the account kms:* lets every IAM principal with a kms:Decrypt grant on * decrypt directly; with administration (no Decrypt) and use (through the services that encrypt with the key, kms:ViaService) apart, a key admin cannot read the data and a leaked role cannot decrypt outside the service.",
+    source: "AWS KMS best practices (least privilege, kms:ViaService; separate key administrators from users); AWS FSBP KMS.1/KMS.2",
+    check: (ctx, fail) =>
+      each(ctx, ["aws_kms_key"], (r) => {
+        const statements = policyStatements(r.values.policy);
+        if (!statements) return undefined;
+        const broad = statements.findIndex((s) => s.Effect === "Allow" && s.Action.some((a) => a === "kms:*" || a === "*"));
+        return broad < 0 ? undefined : fail(r, `key policy statement ${broad + 1} allows kms:* (administration and use together)`, "use CustomerManagedKey (modules/kms): admin actions without Decrypt, use only through kms:ViaService");
+      }),
   }),
   rule({
     id: "LS-ENC-011",
