@@ -54,7 +54,7 @@ export const PROFILES: Record<Tier, Profile> = {
       finalSnapshot: false,
     },
     redis: { nodeType: "cache.t4g.medium", replicas: 0, snapshotRetentionDays: 1 },
-    blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 7, adminPrincipalArns: [] },
+    blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 7, adminPrincipalArns: [], accessLogs: false },
     langsmith: { sizing: "development", insights: "disabled", polly: "disabled", valuesOverrides: {} },
     ingress: { wafRateLimit: 2000, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", accessLogs: false },
     observability: {
@@ -98,7 +98,7 @@ export const PROFILES: Record<Tier, Profile> = {
       finalSnapshot: true,
     },
     redis: { nodeType: "cache.r7g.large", replicas: 1, snapshotRetentionDays: 7 },
-    blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 30, adminPrincipalArns: [] },
+    blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 30, adminPrincipalArns: [], accessLogs: true },
     langsmith: { sizing: "production", insights: "disabled", polly: "disabled", valuesOverrides: {} },
     ingress: { wafRateLimit: 10000, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", accessLogs: true },
     observability: {

@@ -67,7 +67,16 @@ export class LangsmithData extends Construct {
       oidcIssuer: props.oidcIssuer,
       serviceAccounts: appServiceAccounts(env),
     });
-    if (env.blobStorage.enabled) this.blob = new BlobStorage(this, "blob", { namer, environment: env, settings: env.blobStorage, preventDestroy, appRoleArn: this.appRole.roleArn });
+    if (env.blobStorage.enabled) {
+      this.blob = new BlobStorage(this, "blob", {
+        namer,
+        environment: env,
+        settings: env.blobStorage,
+        preventDestroy,
+        appRoleArn: this.appRole.roleArn,
+        accessLogRetentionDays: env.observability.logRetentionDays,
+      });
+    }
     this.appRole.grant({
       region: env.aws.region,
       blob: this.blob ? { bucketArn: this.blob.bucketArn, kmsKeyArn: this.blob.kmsKeyArn } : undefined,

@@ -26,7 +26,7 @@ describe.each(shipped.map((env) => [env.name, env] as const))("LangsmithData %s"
   test("builds PostgreSQL, Redis, the bucket, the roles, the secrets and, in-cluster only, ClickHouse snapshots", () => {
     expect(resources(json, env.postgres.engine === "aurora" ? "aws_rds_cluster" : "aws_db_instance")).toHaveLength(1);
     expect(resources(json, "aws_elasticache_replication_group")).toHaveLength(1);
-    expect(resources(json, "aws_s3_bucket")).toHaveLength(env.blobStorage.enabled ? 1 : 0);
+    expect(resources(json, "aws_s3_bucket")).toHaveLength(env.blobStorage.enabled ? (env.blobStorage.accessLogs ? 2 : 1) : 0); // + the access-log bucket
     expect(resources(json, "aws_dlm_lifecycle_policy")).toHaveLength(env.clickhouse.mode === "in-cluster" ? 1 : 0);
     expect(resources(json, "aws_secretsmanager_secret").length).toBe(data.secrets.catalog.length);
     expect(data.secrets.manifests).toHaveLength(8); // the store's ServiceAccount, the SecretStore, 3 ExternalSecrets, the Postgres app and Redis Secrets, the setup Job
@@ -65,8 +65,8 @@ describe.each(shipped.map((env) => [env.name, env] as const))("LangsmithData %s"
       ref(json, "aws_elasticache_user", "iam-user", "arn"),
     ]);
     if (env.blobStorage.enabled) {
-      expect(resourcesOf("BlobList")).toEqual([ref(json, "aws_s3_bucket", "bucket", "arn")]);
-      const policy = JSON.parse(resource(json, "aws_s3_bucket_policy").policy);
+      expect(resourcesOf("BlobList")).toEqual([ref(json, "aws_s3_bucket", "blob_bucket", "arn")]);
+      const policy = JSON.parse(resource(json, "aws_s3_bucket_policy", "blob_policy").policy);
       const restricted = policy.Statement.find((s: Json) => s.Sid === "DenyObjectAccessExceptLangsmithAndAdmins");
       expect(restricted.Condition.ArnNotLike["aws:PrincipalArn"][0]).toBe(ref(json, "aws_iam_role", "langsmith-app", "arn"));
     }

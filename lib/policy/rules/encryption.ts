@@ -69,7 +69,7 @@ export const ENCRYPTION_RULES = [
   }),
   rule({
     id: "LS-ENC-004",
-    title: "S3 buckets use SSE-KMS default encryption (ALB access-log buckets: SSE-S3)",
+    title: "S3 buckets use SSE-KMS default encryption (ALB and S3 access-log buckets: SSE-S3)",
     severity: "critical",
     tiers: ALL_TIERS,
     rationale: "SSE-KMS adds key-policy control and CloudTrail records of every decrypt to the S3 default (SSE-S3).",
@@ -79,11 +79,14 @@ export const ENCRYPTION_RULES = [
         const algorithms = bucketAlgorithms(ctx, r);
         if (algorithms.some((a) => unresolved(a) || KMS_ALGORITHMS.includes(String(a)))) return undefined;
         // Load balancers cannot write access logs to an SSE-KMS bucket: there, an explicit SSE-S3 configuration is the requirement.
+        // Likewise S3 server access logs (S3 user guide: the target bucket must not use SSE-KMS by default).
         const albLogs = ctx.ofType("aws_lb", "aws_alb").some((lb) => blocks(lb.values.access_logs).some((l) => pointsAt(l.bucket, r)));
-        if (albLogs) {
+        const s3Logs = ctx.ofType("aws_s3_bucket_logging").some((l) => pointsAt(l.values.target_bucket, r));
+        if (albLogs || s3Logs) {
+          const what = albLogs ? "ALB access-log bucket" : "S3 server access-log bucket";
           return algorithms.includes("AES256")
             ? undefined
-            : fail(r, "ALB access-log bucket has no server-side encryption configuration", 'add aws_s3_bucket_server_side_encryption_configuration with sse_algorithm = "AES256" (load balancers cannot write to SSE-KMS buckets)');
+            : fail(r, `${what} has no server-side encryption configuration`, 'add aws_s3_bucket_server_side_encryption_configuration with sse_algorithm = "AES256" (load balancers and S3 log delivery cannot write to SSE-KMS buckets)');
         }
         const fix = "add aws_s3_bucket_server_side_encryption_configuration for this bucket with sse_algorithm = \"aws:kms\", kms_master_key_id = <CMK arn>, bucket_key_enabled = true";
         return algorithms.length === 0
