@@ -384,6 +384,16 @@ const CASES: Case[] = [
   fail("LS-IAM-010", "flow logs without a condition", {
     aws_iam_role: { flow: { assume_role_policy: doc({ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }) } },
   }, "aws_iam_role.flow: trust policy statement 1 trusts vpc-flow-logs.amazonaws.com without aws:SourceAccount"),
+  pass("LS-IAM-011", "the account's own principals; no provider accounts known", {
+    aws_s3_bucket_policy: { p: { policy: doc({ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::111111111111:role/app", "111111111111"] }, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }) } },
+  }),
+  fail("LS-IAM-011", "a bucket and a key opened to another account", {
+    aws_s3_bucket_policy: { p: { policy: doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }) } },
+    aws_kms_key: { k: { enable_key_rotation: true, policy: doc({ Effect: "Allow", Principal: { AWS: "999999999999" }, Action: "kms:Decrypt", Resource: "*" }) } },
+  }, [
+    "aws_kms_key.k: policy statement 1 allows 999999999999, outside the stack's accounts (111111111111)",
+    "aws_s3_bucket_policy.p: policy statement 1 allows arn:aws:iam::999999999999:root, outside the stack's accounts (111111111111)",
+  ]),
   pass("LS-IAM-008", "no creator entry", { aws_eks_cluster: { c: eks({ access_config: { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false } }) } }),
   fail("LS-IAM-008", "creator entry", { aws_eks_cluster: { c: eks({ access_config: { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: true } }) } }, "aws_eks_cluster.c: the cluster creator gets an admin access entry"),
   fail("LS-IAM-006", "no auth", { aws_elasticache_replication_group: { r: redis({ user_group_ids: undefined }) } }, "aws_elasticache_replication_group.r: Redis accepts unauthenticated connections"),
@@ -605,6 +615,8 @@ const CASES: Case[] = [
 
 /** The provider block some SEC-002 cases add. */
 const EXTRA: Record<string, Json> = {
+  "LS-IAM-011 passes: the account's own principals; no provider accounts known": { provider: { aws: [{ region: "us-west-2", allowed_account_ids: ["111111111111"] }] } },
+  "LS-IAM-011 fails: a bucket and a key opened to another account": { provider: { aws: [{ region: "us-west-2", allowed_account_ids: ["111111111111"] }] } },
   "LS-ENC-011 passes: S3 backend with the state key's alias ARN; a Terraform Cloud workspace": {
     terraform: { backend: { s3: { bucket: "b", key: "k", encrypt: true, kms_key_id: "arn:aws:kms:us-west-2:111111111111:alias/b-state" } }, cloud: { organization: "o" } },
   },

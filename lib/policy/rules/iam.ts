@@ -2,6 +2,7 @@
 import type { PolicyResource, RuleContext } from "../types";
 import { blocks, globMatch, isSet, list, pointsAt, policyStatements, Statement, statementLabel, unresolved } from "../values";
 import { ALL_TIERS, each, rule } from "./rule";
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../elb-log-delivery";
 
 /** OIDC providers a role may trust: an EKS cluster issuer (IRSA), GitHub Actions (CI roles). */
 const TRUSTED_OIDC = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/(oidc\.eks\.[a-z0-9-]+\.amazonaws\.com\/id\/[A-Za-z0-9]+|token\.actions\.githubusercontent\.com)$/;
@@ -285,6 +286,30 @@ export const IAM_RULES = [
               : [fail(d.resource, `trust policy ${statementLabel(st, i)} trusts ${deputies.join(", ")} without aws:SourceAccount`, "add Condition StringEquals aws:SourceAccount = <account id> (serviceTrust(service, accountId) in lib/iam.ts)")];
           }),
         ),
+  }),
+  rule({
+    id: "LS-IAM-011",
+    title: "Resource policies (buckets, keys, secrets, topics) allow no AWS principal outside the stack's accounts",
+    severity: "high",
+    tiers: ALL_TIERS,
+    rationale:
+      "IAM cannot condition s3:PutBucketPolicy or kms:PutKeyPolicy on the policy's content, so an apply could open the blob bucket or a key to another account; the reviewed plan is where that shows, and this rule fails it (the accounts are the providers' allowed_account_ids).",
+    source: "AWS FSBP S3.6 (no cross-account access); AWS IAM user guide (resource-based policies, cross-account access)",
+    check: (ctx, fail) => {
+      const accounts = new Set(ctx.ofType("provider").flatMap((p) => (Array.isArray(p.values.allowed_account_ids) ? p.values.allowed_account_ids.map(String) : [])));
+      if (accounts.size === 0) return [];
+      // AWS's own log-delivery accounts (ALB access logs in regions without the service principal).
+      const trusted = new Set([...accounts, ...Object.values(ELB_LOG_DELIVERY_ACCOUNTS)]);
+      return resourcePolicies(ctx)
+        .filter((d) => d.label !== "trust policy")
+        .flatMap((d) =>
+          d.statements.flatMap((st, i) => {
+            if (st.Effect !== "Allow" || !st.Principal || st.Principal === "*") return [];
+            const outside = (st.Principal.AWS ?? []).filter((a) => !unresolved(a) && !trusted.has(/^\d{12}$/.test(a) ? a : (/^arn:aws[a-z-]*:(iam|sts)::(\d{12}):/.exec(a)?.[2] ?? "?")));
+            return outside.map((a) => fail(d.resource, `${d.label} ${statementLabel(st, i)} allows ${a}, outside the stack's accounts (${[...accounts].join(", ")})`, "grant only principals of this account; share data across accounts deliberately, with a waiver that says why"));
+          }),
+        );
+    },
   }),
   rule({
     id: "LS-IAM-008",
