@@ -200,7 +200,8 @@ function agentOverlay(env: EnvironmentConfig, inputs: LangsmithValuesInputs, fea
   if (env.langsmith[feature] === "disabled") return { [feature]: { enabled: false } };
   const secret = feature === "insights" ? SECRET_NAMES.insights : SECRET_NAMES.polly;
   const block = {
-    postgres: { external: { enabled: true, existingSecretName: secret } },
+    // IAM auth for both: the app user (no password) owns the agent databases (lib/secrets/database-job.ts).
+    postgres: { external: { enabled: true, iamProvider: "aws", existingSecretName: secret } },
     redis: { external: { enabled: true, iamProvider: "aws", existingSecretName: secret } },
     apiServer: irsa(inputs.appRoleArn),
     queue: irsa(inputs.appRoleArn),

@@ -34,6 +34,8 @@ export interface AppRole {
   readonly user: string;
   /** The LangSmith database, e.g. `langsmith` (the master URL connects to it). */
   readonly database: string;
+  /** Further databases the role owns (the shared Insights / Polly databases). @default [] */
+  readonly alsoOwns?: readonly string[];
 }
 
 export interface DatabaseJobInput {
@@ -56,16 +58,18 @@ const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
  * moves shared objects (databases) the master owns, so every database but LangSmith's goes back.
  */
 export function appRoleSql(role: AppRole): string {
-  for (const name of [role.user, role.database]) if (!IDENTIFIER.test(name)) throw new Error(`name ${name} must match [a-z][a-z0-9_]*`);
+  const owned = [role.database, ...(role.alsoOwns ?? [])];
+  for (const name of [role.user, ...owned]) if (!IDENTIFIER.test(name)) throw new Error(`name ${name} must match [a-z][a-z0-9_]*`);
   const u = role.user;
   return [
     `GRANT rds_iam TO "${u}";`,
     // The master must be a member to hand objects to the role (PostgreSQL 16: ADMIN from CREATEROLE).
     `GRANT "${u}" TO CURRENT_USER;`,
-    `ALTER DATABASE "${role.database}" OWNER TO "${u}";`,
-    `REASSIGN OWNED BY CURRENT_USER TO "${u}";`,
+    ...owned.map((db) => `ALTER DATABASE "${db}" OWNER TO "${u}";`),
+    // In each owned database (psql \connect keeps host, user, password and sslmode), what the master created there.
+    ...owned.flatMap((db, i) => [...(i === 0 ? [] : [`\\connect ${db}`]), `REASSIGN OWNED BY CURRENT_USER TO "${u}";`]),
     "DO $setup$ DECLARE d text; BEGIN",
-    `  FOR d IN SELECT datname FROM pg_database WHERE datdba = (SELECT oid FROM pg_roles WHERE rolname = '${u}') AND datname <> '${role.database}' LOOP`,
+    `  FOR d IN SELECT datname FROM pg_database WHERE datdba = (SELECT oid FROM pg_roles WHERE rolname = '${u}') AND datname NOT IN (${owned.map((d) => `'${d}'`).join(", ")}) LOOP`,
     "    EXECUTE format('ALTER DATABASE %I OWNER TO %I', d, current_user);",
     "  END LOOP;",
     "END $setup$;",
@@ -88,20 +92,21 @@ export function databaseScript(databases: readonly string[], appRole?: AppRole):
           `else psql -X -q -v ON_ERROR_STOP=1 -d "$url" -c 'CREATE ROLE "${appRole.user}" LOGIN' && echo "role ${appRole.user} created"; fi`,
         // A quoted heredoc: the shell expands nothing inside the SQL.
         `psql -X -q -v ON_ERROR_STOP=1 -d "$url" <<'SQL'\n${appRoleSql(appRole)}\nSQL`,
-        `echo "role ${appRole.user} owns database ${appRole.database}"`,
+        `echo "role ${appRole.user} owns ${[appRole.database, ...(appRole.alsoOwns ?? [])].join(", ")}"`,
       ]
     : [];
   return [
     "set -eu",
     // The secret holds the chart's scheme-less form (values.yaml postgres.external).
     'url="postgresql://${PG_CONNECTION_URL}"',
-    ...role,
     ...databases.map(
       (db) =>
         `if [ "$(psql -X -tA -v ON_ERROR_STOP=1 -d "$url" -c "SELECT 1 FROM pg_database WHERE datname='${db}'")" = "1" ]; ` +
         `then echo "database ${db} exists"; ` +
         `else psql -X -q -v ON_ERROR_STOP=1 -d "$url" -c 'CREATE DATABASE "${db}"' && echo "database ${db} created"; fi`,
     ),
+    // After the databases: the role takes them over.
+    ...role,
   ].join("\n");
 }
 

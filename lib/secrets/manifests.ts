@@ -203,11 +203,13 @@ export function esoManifests(input: EsoManifestInput): SecretManifest[] {
   };
 
   // langsmith-insights-db / langsmith-polly-db: the agents' chart keys want the scheme
-  // (postgresql://, rediss://) and their own databases; the Redis URL (IAM auth, nothing secret)
-  // is a template literal beside the fetched master credentials, so one ExternalSecret suffices.
+  // (postgresql://, rediss://) and their own databases. Both URLs are IAM-authenticated (the app
+  // user, no password; the Redis user id): nothing secret. They stay ExternalSecrets so the Kubernetes
+  // secret keeps its owner across upgrades; ESO refuses one without data, so it fetches the master
+  // user's name, which the template does not use (only templated keys reach the secret).
   const agents = (input.agents ?? []).map((a) =>
-    externalSecret(input, a.secretName, master, {
-      postgres_connection_url: `postgresql://${pgUrl(a.database)}`,
+    externalSecret(input, a.secretName, [master[0]], {
+      postgres_connection_url: `postgresql://${literal(pg.appUser, "postgres app user")}@${literal(pg.host, "postgres host")}:${pg.port}/${literal(a.database, "postgres database")}?sslmode=require`,
       redis_connection_url: `${literal(input.redis.connectionUrl, "redis connection url")}/${a.redisDb}`,
     }),
   );

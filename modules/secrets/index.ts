@@ -169,7 +169,7 @@ export class Secrets extends Construct {
     const job = databaseJob({
       namespace,
       databases: agents.map((a) => a.database),
-      appRole: { user: POSTGRES_APP_USER, database: props.postgres.databaseName },
+      appRole: { user: POSTGRES_APP_USER, database: props.postgres.databaseName, alsoOwns: agents.map((a) => a.database) },
       image: resolvePostgresEngine(settings.postgres).clientImage,
     });
     this.manifests = [

@@ -134,7 +134,7 @@ describe.each(["insights", "polly"] as const)("%s", (feature) => {
     const env = loadWith(name, (i) => (i.langsmith[feature] = "shared"));
     const v = build(env);
     expect(v[feature].enabled).toBe(true);
-    expect(v[block].postgres).toEqual({ external: { enabled: true, existingSecretName: secret } });
+    expect(v[block].postgres).toEqual({ external: { enabled: true, iamProvider: "aws", existingSecretName: secret } });
     expect(v[block].redis).toEqual({ external: { enabled: true, iamProvider: "aws", existingSecretName: secret } });
     for (const w of ["apiServer", "queue"]) {
       expect(v[block][w].serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toBe(INPUTS.appRoleArn);

@@ -107,9 +107,19 @@ describe("application role setup", () => {
     expect(sql).toContain('ALTER DATABASE "langsmith" OWNER TO "langsmith_app";');
     expect(sql).toContain('REASSIGN OWNED BY CURRENT_USER TO "langsmith_app";');
     // Every other database the REASSIGN moved goes back to the master.
-    expect(sql).toMatch(/datname <> 'langsmith'[^]*ALTER DATABASE %I OWNER TO %I', d, current_user/);
+    expect(sql).toMatch(/datname NOT IN \('langsmith'\)[^]*ALTER DATABASE %I OWNER TO %I', d, current_user/);
     expect(sql).not.toMatch(/PASSWORD|SUPERUSER|rds_superuser|CREATEROLE|CREATEDB/i);
     expect(() => appRoleSql({ user: "x\"; DROP ROLE y; --", database: "langsmith" })).toThrow("must match [a-z][a-z0-9_]*");
+  });
+
+  test("shared agent databases: the role owns them too (connecting to each), and the restore loop leaves them", () => {
+    const sql = appRoleSql({ ...ROLE, alsoOwns: ["langsmith_insights"] });
+    expect(sql).toContain('ALTER DATABASE "langsmith_insights" OWNER TO "langsmith_app";');
+    expect(sql).toMatch(/\\connect langsmith_insights\nREASSIGN OWNED BY CURRENT_USER TO "langsmith_app";/);
+    expect(sql).toContain("datname NOT IN ('langsmith', 'langsmith_insights')");
+    // The databases exist before the role takes them over.
+    const script = databaseScript(["langsmith_insights"], { ...ROLE, alsoOwns: ["langsmith_insights"] });
+    expect(script.indexOf('CREATE DATABASE "langsmith_insights"')).toBeLessThan(script.indexOf("GRANT rds_iam"));
   });
 
   test.each([

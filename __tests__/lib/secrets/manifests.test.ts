@@ -122,18 +122,16 @@ describe("ESO manifests", () => {
   test.each([
     ["insights", "langsmith-insights-db", "langsmith_insights", 3],
     ["polly", "langsmith-polly-db", "langsmith_polly", 2],
-  ] as const)("%s shared: %s with postgresql:// + its own database and the Redis URL on db %i", (feature, name, database, redisDb) => {
+  ] as const)("%s shared: %s with postgresql:// (app user, IAM auth) + its own database and the Redis URL on db %i", (feature, name, database, redisDb) => {
     const objects = esoManifests(input("dev", { agents: [AGENT_DATABASES[feature]] }));
     expect(objects).toHaveLength(8);
     const es = byName<ExternalSecret>(objects, name);
     expect(es.kind).toBe("ExternalSecret");
     expect(es.spec.target).toMatchObject({ name, creationPolicy: "Owner", deletionPolicy: "Retain" });
-    expect(es.spec.data).toEqual([
-      { secretKey: "username", remoteRef: { key: RDS, property: "username" } },
-      { secretKey: "password", remoteRef: { key: RDS, property: "password" } },
-    ]);
+    // No password: the app user with IAM auth; the fetched master name is unused (ESO needs data).
+    expect(es.spec.data).toEqual([{ secretKey: "username", remoteRef: { key: RDS, property: "username" } }]);
     expect(es.spec.target.template.data).toEqual({
-      postgres_connection_url: `postgresql://{{ .username | urlquery }}:{{ .password | urlquery }}@ls-dev-postgres.abc.us-west-2.rds.amazonaws.com:5432/${database}?sslmode=require`,
+      postgres_connection_url: `postgresql://langsmith_app@ls-dev-postgres.abc.us-west-2.rds.amazonaws.com:5432/${database}?sslmode=require`,
       redis_connection_url: `rediss://ls-dev-langsmith@master.ls-dev-redis.abc.usw2.cache.amazonaws.com:6379/${redisDb}`,
     });
     // The master secret is untouched: scheme-less, main database.
