@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, chmodSync, readFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync, chmodSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { appRoleSql, databaseJob, databaseScript } from "../../../lib/secrets/database-job";
@@ -88,7 +88,9 @@ describe("agent database Job", () => {
     });
     expect(out).not.toContain("s3cr3t");
     expect(out).not.toContain("db.example.com");
-    expect(readFileSync(log, "utf8").trim().split("\n").filter(Boolean)).toEqual(created.map((d) => `CREATE DATABASE "${d}"`));
+    const ran = readFileSync(log, "utf8");
+    rmSync(dir, { recursive: true, force: true });
+    expect(ran.trim().split("\n").filter(Boolean)).toEqual(created.map((d) => `CREATE DATABASE "${d}"`));
   });
 });
 
@@ -150,6 +152,7 @@ describe("application role setup", () => {
     expect(out).not.toContain("s3cr3t");
     const ran = readFileSync(log, "utf8");
     expect(ran.includes('CREATE ROLE "langsmith_app" LOGIN')).toBe(creates);
+    rmSync(dir, { recursive: true, force: true });
     // The heredoc reached psql verbatim (the shell expanded nothing: `$setup$` is intact).
     expect(ran).toContain(appRoleSql(ROLE));
   });
