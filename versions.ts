@@ -94,12 +94,6 @@ export const CHARTS = {
     version: "0.20.4",
     appVersion: "v0.20.4",
   },
-  externalDns: {
-    repository: "https://kubernetes-sigs.github.io/external-dns/",
-    chart: "external-dns",
-    version: "1.19.0",
-    appVersion: "0.19.0",
-  },
 } as const satisfies Record<string, ChartPin>;
 
 /** Published digest of the pinned LangSmith chart archive (chart repository index.yaml). */
@@ -127,7 +121,7 @@ export const POSTGRES_CLIENT = { repository: "postgres", variant: "alpine" } as 
  * `external-secrets.io/v1` is served from ESO 0.16 on (CHARTS.externalSecrets); bump together.
  */
 export const EXTERNAL_SECRETS_API = {
-  clusterSecretStore: "external-secrets.io/v1",
+  secretStore: "external-secrets.io/v1",
   externalSecret: "external-secrets.io/v1",
 } as const;
 

@@ -54,7 +54,7 @@ export const PROFILES: Record<Tier, Profile> = {
       finalSnapshot: false,
     },
     redis: { nodeType: "cache.t4g.medium", replicas: 0, snapshotRetentionDays: 1 },
-    blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 7, adminPrincipalArns: [] },
+    blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 7, adminPrincipalArns: [], accessLogs: false },
     langsmith: { sizing: "development", insights: "disabled", polly: "disabled", valuesOverrides: {} },
     // WAF per IP and 5 minutes: 2,000 (~7 req/s) for people using the UI and API; 30,000 (100 req/s)
     // on the trace-ingestion paths, where one NAT address carries CI evaluation runs of a whole team.
@@ -101,7 +101,7 @@ export const PROFILES: Record<Tier, Profile> = {
       finalSnapshot: true,
     },
     redis: { nodeType: "cache.r7g.large", replicas: 1, snapshotRetentionDays: 7 },
-    blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 30, adminPrincipalArns: [] },
+    blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 30, adminPrincipalArns: [], accessLogs: true },
     langsmith: { sizing: "production", insights: "disabled", polly: "disabled", valuesOverrides: {} },
     // WAF per IP and 5 minutes: 10,000 (~33 req/s) for the UI and API, which a person or one
     // automation stays under; 300,000 (1,000 req/s) on the trace-ingestion paths, because every
@@ -110,7 +110,9 @@ export const PROFILES: Record<Tier, Profile> = {
     ingress: { wafRateLimit: 10000, wafIngestRateLimit: 300000, idleTimeoutSeconds: 3600, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", accessLogs: true },
     observability: {
       alarmEmails: [],
-      logRetentionDays: 90,
+      // One year: CIS AWS Foundations and AWS FSBP CloudWatch.16 expect it for audit-relevant logs
+      // (application, WAF, RDS); policy rule LS-LOG-008 checks every production log group.
+      logRetentionDays: 365,
       // Early warning with headroom: db.r6g.xlarge allows ~3,600 connections, Redis evictions lose queued work.
       thresholds: {
         alb5xxCount: 10,

@@ -144,7 +144,7 @@ describe("WAF", () => {
     const group = resource(prod, "aws_cloudwatch_log_group", "waf");
     expect(group.name).toBe("aws-waf-logs-ls-prod-waf");
     expect(group.kms_key_id).toBe("arn:aws:kms:us-west-2:111111111111:key/logs");
-    expect(group.retention_in_days).toBe(90);
+    expect(group.retention_in_days).toBe(365); // production profile: a year (LS-LOG-008)
     const logging = resource(prod, "aws_wafv2_web_acl_logging_configuration", "waf");
     expect(logging.log_destination_configs).toEqual([expect.stringMatching(/aws_cloudwatch_log_group\..*\.arn/)]);
     expect(logging.redacted_fields).toEqual(["authorization", "x-api-key", "cookie"].map((name) => ({ single_header: { name } })));

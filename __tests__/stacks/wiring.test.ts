@@ -30,9 +30,15 @@ describe.each(shipped.map((env) => [env.name, env] as const))("langsmith-%s, end
     expect(tgb.values[0]).toMatch(/aws_lb_target_group\./);
   });
 
-  test("ESO's controller runs with the role that may read exactly this environment's secrets", () => {
+  test("ESO's controller has no AWS identity; the namespaced store's service account has the role that reads exactly this environment's secrets", () => {
     const eso = JSON.parse(release(json, "external-secrets").values[0]);
-    expect(eso.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toMatch(/aws_iam_role\.data_secrets_/);
+    expect(eso.serviceAccount.annotations).toBeUndefined();
+    const manifests = JSON.parse(release(json, "langsmith-secrets").values[0]).manifests as Json[];
+    const sa = manifests.find((m) => m.kind === "ServiceAccount");
+    expect(sa?.metadata.annotations["eks.amazonaws.com/role-arn"]).toMatch(/aws_iam_role\.data_secrets_/);
+    const store = manifests.find((m) => m.kind === "SecretStore");
+    expect(store?.spec.provider.aws.auth.jwt.serviceAccountRef.name).toBe(sa?.metadata.name);
+    expect(manifests.some((m) => m.kind === "ClusterSecretStore")).toBe(false);
   });
 
   test("data stores, bucket and ALB are all in the plan", () => {

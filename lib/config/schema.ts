@@ -413,6 +413,12 @@ export const EnvironmentSchema = z
         noncurrentVersionExpirationDays: positiveInt,
         /** Principals besides the LangSmith role allowed by the bucket policy (break-glass admins). */
         adminPrincipalArns: z.array(arn),
+        /**
+         * Object-level audit: S3 server access logs of every request to the bucket, delivered to a
+         * log bucket of the environment (SSE-S3, TLS-only, kept `observability.logRetentionDays`).
+         * Profiles: on in production, off in development.
+         */
+        accessLogs: z.boolean(),
       })
       .strict(),
     /** The LangSmith release: sizing, first admin, Insights / Polly, value overrides. */

@@ -70,8 +70,16 @@ export function serviceAccountName(component: AppComponent): string {
 export const SECRET_NAMES = {
   /** `config.existingSecretName`. */
   config: "langsmith-config",
-  /** `postgres.external.existingSecretName`. */
-  postgres: "langsmith-postgres",
+  /**
+   * `postgres.external.existingSecretName`: `POSTGRES_APP_USER@host:5432/db` with no password (IAM
+   * database authentication, `postgres.external.iamAuthProvider: aws`).
+   */
+  postgres: "langsmith-postgres-app",
+  /**
+   * The master user's URL (ESO over the RDS-managed secret): break-glass, read only by the
+   * database setup Job (lib/secrets/database-job.ts) and the agents' secrets, never by LangSmith.
+   */
+  postgresAdmin: "langsmith-postgres",
   /** `redis.external.existingSecretName`. */
   redis: "langsmith-redis",
   /** `clickhouse.external.existingSecretName` (external and in-cluster alike). */
@@ -91,7 +99,13 @@ export const AGENT_DATABASES = {
   polly: { secretName: SECRET_NAMES.polly, database: "langsmith_polly", redisDb: 2 },
 } as const;
 
-/** Key of the connection URL in `langsmith-postgres` / `langsmith-redis` (`*.external.connectionUrlSecretKey`). */
+/**
+ * The PostgreSQL role LangSmith connects as: owns the LangSmith database, logs in only with an IAM
+ * token (`rds_iam`), created by the database setup Job. Not the master user (`rds_superuser`).
+ */
+export const POSTGRES_APP_USER = "langsmith_app";
+
+/** Key of the connection URL in the Postgres and Redis secrets (`*.external.connectionUrlSecretKey`). */
 export const CONNECTION_URL_KEY = "connection_url";
 
 /** Node label and taint of the dedicated ClickHouse pool (in-cluster ClickHouse runs alone there). */

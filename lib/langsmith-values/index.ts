@@ -28,7 +28,7 @@ import {
   serviceAccountName,
 } from "./chart";
 import { chartRuleViolations } from "./chart-rules";
-import { AGENT_WORKLOADS, MAIN_SERVICES, ServiceSize, SIZING_PROFILES, sizingProblems } from "./sizing";
+import { AGENT_WORKLOADS, MAIN_SERVICES, MainService, ServiceSize, SIZING_PROFILES, sizingProblems } from "./sizing";
 import { AgentComponentValues, ComponentValues, LangsmithValues, RenderedValues } from "./types";
 
 export * from "./chart";
@@ -76,7 +76,9 @@ export function baseLayer(): LangsmithValues {
     frontend: { service: { type: "ClusterIP" } },
     // values.yaml postgres.external / redis.external; the URLs live in the secrets (no password
     // for Redis at all: ElastiCache IAM auth, REDIS_IAM_AUTH_PROVIDER=aws).
-    postgres: { external: { enabled: true, existingSecretName: SECRET_NAMES.postgres, connectionUrlSecretKey: CONNECTION_URL_KEY } },
+    // IAM database authentication: the URL names POSTGRES_APP_USER and no password; pods sign a
+    // token with the langsmith-app role (rds-db:connect), so an RDS password rotation touches nothing.
+    postgres: { external: { enabled: true, existingSecretName: SECRET_NAMES.postgres, connectionUrlSecretKey: CONNECTION_URL_KEY, iamAuthProvider: "aws" } },
     redis: { external: { enabled: true, existingSecretName: SECRET_NAMES.redis, connectionUrlSecretKey: CONNECTION_URL_KEY, iamAuthProvider: "aws" } },
     // Keep true with external ClickHouse too (values.yaml clickhouse.enabled); the chart reads all
     // seven connection keys from this secret in both modes.
@@ -97,6 +99,20 @@ export function deploymentsEnabled(env: EnvironmentConfig): boolean {
 /** The components that carry the app IRSA role in `env` (APP_COMPONENTS, plus host-backend with Deployments). */
 export function appComponents(env: EnvironmentConfig): AppComponent[] {
   return [...APP_COMPONENTS, ...(deploymentsEnabled(env) ? DEPLOYMENTS_APP_COMPONENTS : [])];
+}
+
+/**
+ * Security contexts the chart allows (values.yaml `commonPodSecurityContext`, merged into every
+ * pod, and `<service>.deployment.securityContext`): the runtime's default seccomp profile and no
+ * privilege escalation. Not `runAsNonRoot` or `capabilities.drop: [ALL]`: the images declare no
+ * user, so either could stop a pod that starts as root; the namespace warns on `restricted`
+ * (lib/pod-security.ts), which names every such pod at each upgrade.
+ */
+export function podSecurityValues(): Pick<LangsmithValues, "commonPodSecurityContext" | MainService> {
+  return {
+    commonPodSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
+    ...(Object.fromEntries(MAIN_SERVICES.map((s) => [s, { deployment: { securityContext: { allowPrivilegeEscalation: false } } }])) as Record<MainService, ComponentValues>),
+  };
 }
 
 /** 2. Values derived from the environment's infrastructure. */
@@ -206,7 +222,8 @@ function agentOverlay(env: EnvironmentConfig, inputs: LangsmithValuesInputs, fea
   if (env.langsmith[feature] === "disabled") return { [feature]: { enabled: false } };
   const secret = feature === "insights" ? SECRET_NAMES.insights : SECRET_NAMES.polly;
   const block = {
-    postgres: { external: { enabled: true, existingSecretName: secret } },
+    // IAM auth for both: the app user (no password) owns the agent databases (lib/secrets/database-job.ts).
+    postgres: { external: { enabled: true, iamProvider: "aws", existingSecretName: secret } },
     redis: { external: { enabled: true, iamProvider: "aws", existingSecretName: secret } },
     apiServer: irsa(inputs.appRoleArn),
     queue: irsa(inputs.appRoleArn),
@@ -224,7 +241,8 @@ export function featuresLayer(env: EnvironmentConfig, inputs: LangsmithValuesInp
 /** The five layers, in merge order (for review and tests). */
 export function valueLayers(env: EnvironmentConfig, inputs: LangsmithValuesInputs): ValuesLayer[] {
   return [
-    { name: "base", values: baseLayer() },
+    // Pod security contexts belong to the base (every environment) but come from their own builder.
+    { name: "base", values: deepMerge<LangsmithValues>(baseLayer(), podSecurityValues()) },
     { name: "infrastructure", values: infrastructureLayer(env, inputs) },
     { name: "sizing", values: sizingLayer(env) },
     { name: "features", values: featuresLayer(env, inputs) },

@@ -115,7 +115,7 @@ export const SIZING_PROFILES: Readonly<Record<EnvironmentConfig["langsmith"]["si
  * and EKS add-on defaults; generous on purpose (an unschedulable upgrade is the failure we avoid).
  */
 export const OVERHEAD = {
-  /** Deployments of the add-ons on the general pool: CoreDNS x2, LB controller x2, ESO x3, metrics-server, cluster-autoscaler, ExternalDNS, EBS CSI controller x2. */
+  /** Deployments of the add-ons on the general pool: CoreDNS x2, LB controller x2, ESO x3, metrics-server, cluster-autoscaler, EBS CSI controller x2 (ExternalDNS was counted too; kept as margin). */
   addOns: { vcpu: 1.5, memoryGib: 3 },
   /** DaemonSets on every node: aws-node, kube-proxy, ebs-csi-node, eks-pod-identity-agent, CloudWatch agent + Fluent Bit. */
   perNode: { vcpu: 0.5, memoryGib: 0.75 },

@@ -42,8 +42,13 @@ export interface PdbValues {
 }
 
 /** backend, platformBackend, queue, ingestQueue, frontend, aceBackend, playground, hostBackend. */
+/** `securityContext` of a container (Kubernetes SecurityContext), the keys this project sets. */
+export interface ContainerSecurityContext {
+  readonly allowPrivilegeEscalation?: boolean;
+}
+
 export interface ComponentValues {
-  readonly deployment?: { readonly resources?: Resources };
+  readonly deployment?: { readonly resources?: Resources; readonly securityContext?: ContainerSecurityContext };
   readonly autoscaling?: { readonly hpa?: HpaValues };
   readonly pdb?: PdbValues;
   readonly serviceAccount?: ServiceAccountValues;
@@ -105,6 +110,8 @@ export interface ConfigValues {
 
 export interface LangsmithValues {
   readonly commonEnv?: readonly { readonly name: string; readonly value: string }[];
+  /** Merged into every pod's securityContext (component values win). */
+  readonly commonPodSecurityContext?: { readonly seccompProfile?: { readonly type: "RuntimeDefault" } };
   readonly ingress?: { readonly enabled: boolean };
   readonly config?: ConfigValues;
   readonly postgres?: {
@@ -112,6 +119,8 @@ export interface LangsmithValues {
       readonly enabled: boolean;
       readonly existingSecretName: string;
       readonly connectionUrlSecretKey: string;
+      /** values.yaml postgres.external.iamAuthProvider: renders POSTGRES_IAM_AUTH_PROVIDER. */
+      readonly iamAuthProvider?: "" | "aws";
     };
   };
   readonly redis?: {

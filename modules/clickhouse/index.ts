@@ -17,8 +17,8 @@ export type ClickhouseSettings = EnvironmentConfig["clickhouse"];
 
 export interface ClickhouseSnapshotsProps {
   readonly namer: Namer;
-  /** The environment's name (descriptions and snapshot tags). */
-  readonly environment: Pick<EnvironmentIdentity, "name">;
+  /** The environment's name (descriptions and snapshot tags) and account (the DLM role's aws:SourceAccount). */
+  readonly environment: Pick<EnvironmentIdentity, "name" | "aws">;
   /** Must be `in-cluster` (an external ClickHouse is backed up by its operator): `snapshotRetentionDays`. */
   readonly settings: ClickhouseSettings;
   /**
@@ -54,7 +54,8 @@ export class ClickhouseSnapshots extends Construct {
 
     const role = new IamRole(this, "role", {
       name: namer.name("dlm-clickhouse", "iamRole"),
-      assumeRolePolicy: policyJson(serviceTrust("dlm.amazonaws.com")),
+      // aws:SourceAccount: DLM assumes it only on behalf of this account (confused deputy).
+      assumeRolePolicy: policyJson(serviceTrust("dlm.amazonaws.com", env.aws.accountId)),
     });
     new IamRolePolicyAttachment(this, "role-policy", {
       role: role.name,

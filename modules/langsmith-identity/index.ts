@@ -20,9 +20,11 @@ export interface LangsmithAppAccess {
   readonly blob?: { readonly bucketArn: string; readonly kmsKeyArn: string };
   /** ElastiCache IAM auth: `elasticache:Connect` needs both the group and the user ARN. */
   readonly redis: { readonly replicationGroupArn: string; readonly userArn: string };
+  /** RDS IAM database auth: the `rds-db:connect` ARN of the application user (`Postgres.dbUserArn`). */
+  readonly postgres?: { readonly dbUserArn: string };
 }
 
-/** The `langsmith-app` permissions: objects of one bucket, its key via S3, Redis connect. Nothing else. */
+/** The `langsmith-app` permissions: objects of one bucket, its key via S3, Postgres and Redis connect as one user each. Nothing else. */
 export function langsmithAppPolicy(access: LangsmithAppAccess): PolicyDocument {
   const statements: PolicyStatement[] = [];
   if (access.blob) {
@@ -38,6 +40,10 @@ export function langsmithAppPolicy(access: LangsmithAppAccess): PolicyDocument {
         Condition: { StringEquals: { "kms:ViaService": `s3.${access.region}.amazonaws.com` } },
       },
     );
+  }
+  if (access.postgres) {
+    // One database user of one database: not the master user, never `*`.
+    statements.push({ Sid: "PostgresIamAuth", Effect: "Allow", Action: "rds-db:connect", Resource: access.postgres.dbUserArn });
   }
   statements.push({
     Sid: "RedisIamAuth",

@@ -35,7 +35,7 @@ describe.each(SHIPPED)("environment %s", (name) => {
 
   test("wires the ESO secrets, external Postgres and Redis (IAM auth), no chart Ingress", () => {
     expect(v.config.existingSecretName).toBe("langsmith-config");
-    expect(v.postgres.external).toEqual({ enabled: true, existingSecretName: "langsmith-postgres", connectionUrlSecretKey: "connection_url" });
+    expect(v.postgres.external).toEqual({ enabled: true, existingSecretName: "langsmith-postgres-app", connectionUrlSecretKey: "connection_url", iamAuthProvider: "aws" });
     expect(v.redis.external).toEqual({ enabled: true, existingSecretName: "langsmith-redis", connectionUrlSecretKey: "connection_url", iamAuthProvider: "aws" });
     expect(v.ingress).toEqual({ enabled: false });
     expect(v.frontend.service).toEqual({ type: "ClusterIP" });
@@ -146,7 +146,7 @@ describe.each(["insights", "polly"] as const)("%s", (feature) => {
     const env = loadWith(name, (i) => (i.langsmith[feature] = "shared"));
     const v = build(env);
     expect(v[feature].enabled).toBe(true);
-    expect(v[block].postgres).toEqual({ external: { enabled: true, existingSecretName: secret } });
+    expect(v[block].postgres).toEqual({ external: { enabled: true, iamProvider: "aws", existingSecretName: secret } });
     expect(v[block].redis).toEqual({ external: { enabled: true, iamProvider: "aws", existingSecretName: secret } });
     for (const w of ["apiServer", "queue"]) {
       expect(v[block][w].serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toBe(INPUTS.appRoleArn);

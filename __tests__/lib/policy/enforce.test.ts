@@ -65,7 +65,7 @@ function weakenedStack(): TerraformStack {
   const nodes = new SecurityGroup(stack, "nodes", { name: "nodes", vpcId: "vpc-0123456789abcdef0" });
   const dbSg = new SecurityGroup(stack, "db-sg", { name: "db", vpcId: "vpc-0123456789abcdef0" });
   new VpcSecurityGroupIngressRule(stack, "db-from-nodes", { securityGroupId: dbSg.id, referencedSecurityGroupId: nodes.id, ipProtocol: "tcp", fromPort: 5432, toPort: 5432 });
-  const pg = new DbParameterGroup(stack, "pg", { name: "weak-pg", family: ENGINES.postgres.parameterGroupFamily, parameter: [{ name: "rds.force_ssl", value: "1" }] });
+  const pg = new DbParameterGroup(stack, "pg", { name: "weak-pg", family: ENGINES.postgres.parameterGroupFamily, parameter: [{ name: "rds.force_ssl", value: "1" }, { name: "log_connections", value: "1" }, { name: "log_disconnections", value: "1" }] });
   new DbInstance(stack, "postgres", {
     identifier: "weak-postgres",
     engine: "postgres",
