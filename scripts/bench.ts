@@ -194,7 +194,7 @@ async function main(): Promise<void> {
     add({ label: "`npm run policy -- <plan.json>`", ...best("policy", runs, npm, ["run", "--silent", "policy", "--", fixture], { ok: [0, 1] }), budget: { seconds: 1 } });
     add({ label: "`npm run plan:guard -- <plan.json>`", ...best("plan:guard", runs, npm, ["run", "--silent", "plan:guard", "--", fixture], { ok: [0, 1] }), budget: { seconds: 1 } });
     add({ label: "`npm run verify -- --help`", ...best("verify", runs, npm, ["run", "--silent", "verify", "--", "--help"]), budget: { seconds: 1 } });
-    add({ label: "compiled synth of the fleet (`node dist/main.js`)", ...best("node dist/main.js", runs, node, [join(ROOT, "dist", "main.js")], { env: synthEnv }), budget: { seconds: 0.5, mb: 120 } });
+    add({ label: "compiled synth of the fleet (`node dist/main.js`, bundled)", ...best("node dist/main.js", runs, node, [join(ROOT, "dist", "main.js")], { env: synthEnv }), budget: { seconds: 0.5, mb: 120 } });
 
     // Scale: generated fleets (scripts/synth-generated.ts); the cost per added environment should be flat.
     for (const n of [3, 10, 30]) {
