@@ -1,3 +1,5 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { ENVIRONMENTS } from "../../environments";
 import { loadEnvironments } from "../../lib/config/load";
 import { deepMerge } from "../../lib/merge";
@@ -5,7 +7,15 @@ import { loadProblems, problemsWith as problems, shippedInput, Json } from "../h
 
 describe("shipped environments", () => {
   test("all load together without problems", () => {
-    expect(loadEnvironments(ENVIRONMENTS).map((e) => e.config.name)).toEqual(["dev", "staging", "prod"]);
+    expect(loadEnvironments(ENVIRONMENTS).map((e) => e.file)).toEqual(ENVIRONMENTS.map((e) => e.file));
+  });
+
+  test("every environment file in environments/ is registered in environments/index.ts, under its own path", () => {
+    const dir = join(__dirname, "..", "..", "environments");
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith(".ts") && !["index.ts", "profiles.ts"].includes(f))
+      .map((f) => `environments/${f}`);
+    expect(ENVIRONMENTS.map((e) => e.file).sort()).toEqual(files.sort());
   });
 });
 
