@@ -117,9 +117,10 @@ export const ENGINES = {
 
 /**
  * psql client of the Job that creates the Insights / Polly databases (lib/secrets/database-job.ts):
- * the official image, same major and minor as ENGINES.postgres; alpine runs as uid 70 (postgres).
+ * the official image, tagged with the server's version (lib/engines.ts derives
+ * `postgres:<version>-alpine` from the engine the environment runs); alpine runs as uid 70 (postgres).
  */
-export const POSTGRES_CLIENT_IMAGE = "postgres:16.10-alpine";
+export const POSTGRES_CLIENT = { repository: "postgres", variant: "alpine" } as const;
 
 /**
  * Kubernetes API versions of the External Secrets Operator resources this project renders.

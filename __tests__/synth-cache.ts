@@ -17,9 +17,7 @@ export function shippedAppDir(): string {
   return join(dir, "app");
 }
 
-export function stackName(env: Pick<EnvironmentConfig, "name">): string {
-  return `langsmith-${env.name}`;
-}
+export { stackName } from "../lib/naming";
 
 /** A stack of the shipped app, as written to `cdktf.out/stacks/<name>/cdk.tf.json`. */
 export function shippedStack(name: string): Json {

@@ -7,19 +7,29 @@
  *             deletion protection, longer retention). ClickHouse must be external there.
  */
 import { deepMerge } from "../lib/merge";
-import { DeepPartial, EnvironmentConfig, NodePool, Tier } from "../lib/config/schema";
+import { DeepPartial, EnvironmentConfig, LangfuseConfig, NodePool, Tier } from "../lib/config/schema";
 
 /**
  * Fields every environment file decides itself (the walkthrough's "inputs you must decide up front").
  * `ci` (the GitHub repository and OIDC provider, optional) has no tier default either.
  */
-type Decided = "name" | "tier" | "owner" | "costCenter" | "aws" | "network" | "dns" | "exposure" | "auth" | "clickhouse" | "state" | "ci";
+type Decided = "name" | "tier" | "owner" | "costCenter" | "aws" | "network" | "dns" | "exposure" | "auth" | "clickhouse" | "state" | "ci" | "langfuse";
 
 type Profile = Omit<EnvironmentConfig, Decided | "nodePools" | "langsmith"> & {
   nodePools: { general: NodePool; clickhouse?: NodePool };
   /** The first admin is a person of the environment, never a profile default. */
   langsmith: Omit<EnvironmentConfig["langsmith"], "initialOrgAdminEmail">;
   network: { natGateways: "single" | "per-az"; flowLogsRetentionDays: number };
+};
+
+/**
+ * Langfuse defaults per tier, applied only to an environment file that has a `langfuse` block
+ * (Langfuse settings exist exactly when `applications` includes "langfuse"). ClickHouse, the
+ * headless-init organisation/project/user and (beside LangSmith) the hostname are the file's.
+ */
+export const LANGFUSE_PROFILES: Record<Tier, Omit<LangfuseConfig, "clickhouse" | "init" | "hostname">> = {
+  development: { database: "shared", redisDb: 4, sizing: "development", valuesOverrides: {} },
+  production: { database: "shared", redisDb: 4, sizing: "production", valuesOverrides: {} },
 };
 
 export const PROFILES: Record<Tier, Profile> = {
@@ -67,6 +77,7 @@ export const PROFILES: Record<Tier, Profile> = {
       },
     },
     policy: { waivers: [] },
+    applications: ["langsmith"],
   },
   production: {
     prefix: "ls",
@@ -110,14 +121,20 @@ export const PROFILES: Record<Tier, Profile> = {
       },
     },
     policy: { waivers: [] },
+    applications: ["langsmith"],
   },
 };
 
 /** What an environment file must say; everything else comes from its tier's profile. */
 export type EnvironmentFields = DeepPartial<EnvironmentConfig> &
-  Pick<EnvironmentConfig, Exclude<Decided, "tier" | "network">> & {
+  Pick<EnvironmentConfig, Exclude<Decided, "tier" | "network" | "langfuse" | "ci" | "clickhouse">> & {
+    ci?: EnvironmentConfig["ci"];
+    /** LangSmith's ClickHouse; a Langfuse-only environment may leave it out (it takes Langfuse's). */
+    clickhouse?: EnvironmentConfig["clickhouse"];
     network: DeepPartial<EnvironmentConfig["network"]> & Pick<EnvironmentConfig["network"], "mode" | "vpcCidr">;
-    langsmith: DeepPartial<EnvironmentConfig["langsmith"]> & Pick<EnvironmentConfig["langsmith"], "initialOrgAdminEmail">;
+    /** Required when `applications` includes "langsmith" (the default). */
+    langsmith?: DeepPartial<EnvironmentConfig["langsmith"]> & Pick<EnvironmentConfig["langsmith"], "initialOrgAdminEmail">;
+    langfuse?: DeepPartial<LangfuseConfig> & Pick<LangfuseConfig, "clickhouse" | "init">;
   };
 
 /**
@@ -129,6 +146,18 @@ export function defineEnvironment(tier: Tier, fields: EnvironmentFields): unknow
   // Profile parts that belong to a mode the file switched away from are dropped: an existing
   // VPC has no NAT or flow-log settings here, external ClickHouse has no dedicated pool.
   const networkDefaults = fields.network.mode === "existing" ? {} : network;
-  const pools = fields.clickhouse.mode === "external" ? { general: nodePools.general } : nodePools;
-  return deepMerge({ ...profile, tier, network: networkDefaults, nodePools: pools }, fields);
+  // LangSmith-shaped fields a Langfuse-only file may leave out: ClickHouse is Langfuse's (external).
+  const clickhouse = fields.clickhouse ?? langfuseClickhouse(fields.langfuse?.clickhouse);
+  const pools = clickhouse?.mode === "in-cluster" ? nodePools : { general: nodePools.general };
+  // A Langfuse-only environment has no LangSmith admin of its own: its LangSmith settings (the
+  // schema keeps them, unused) name Langfuse's first user, so a fork never writes a langsmith block.
+  const langsmith = fields.langsmith ? {} : fields.langfuse ? { langsmith: { initialOrgAdminEmail: fields.langfuse.init?.userEmail } } : {};
+  const langfuse = fields.langfuse ? { langfuse: LANGFUSE_PROFILES[tier] } : {};
+  return deepMerge({ ...profile, tier, network: networkDefaults, nodePools: pools, clickhouse }, { ...langfuse, ...langsmith }, fields);
+}
+
+function langfuseClickhouse(ch: LangfuseConfig["clickhouse"] | undefined): EnvironmentConfig["clickhouse"] | undefined {
+  if (ch?.mode !== "external") return undefined;
+  const { clusterEnabled: _cluster, ...external } = ch;
+  return external;
 }

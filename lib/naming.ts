@@ -48,3 +48,31 @@ export function fit(name: string, max: number): string {
   const hash = createHash("sha256").update(name).digest("hex").slice(0, 6);
   return `${name.slice(0, max - 7).replace(/-+$/, "")}-${hash}`;
 }
+
+/*
+ * Names derived from an environment, decided here once (no CDKTF import: scripts such as
+ * `verify`, `cost` and `policy-check` use them without loading the provider classes).
+ */
+
+/** Stack name of an environment: `langsmith-<name>` (cdktf.out/stacks/<stack name>). */
+export function stackName(env: { readonly name: string }): string {
+  return `langsmith-${env.name}`;
+}
+
+/** The EKS cluster name of an environment (the stack creates it, `verify` looks it up). */
+export function clusterName(env: { readonly prefix: string; readonly name: string }): string {
+  return new Namer(env.prefix, env.name).name("eks", "eksCluster");
+}
+
+/** RDS PostgreSQL runs as a DB instance, Aurora as a DB cluster (log group paths, CloudWatch dimensions, RDS APIs). */
+export type PostgresKind = "instance" | "cluster";
+
+/** `instance` for engine `rds`, `cluster` for engine `aurora`. */
+export function postgresKind(engine: "rds" | "aurora"): PostgresKind {
+  return engine === "aurora" ? "cluster" : "instance";
+}
+
+/** The URL users open: `https://<hostname>` (the ALB terminates TLS on 443 only). */
+export function httpsUrl(hostname: string): string {
+  return `https://${hostname}`;
+}

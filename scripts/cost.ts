@@ -11,6 +11,7 @@ import { EnvironmentSource, loadEnvironments } from "../lib/config/load";
 import { EnvironmentConfig } from "../lib/config/schema";
 import { compareWithCheapest, CostComparison, CostError, CostLine } from "../lib/cost/model";
 import { PRICES } from "../lib/cost/prices";
+import { stackName } from "../lib/naming";
 import { runCli, wantsHelp } from "./cli";
 
 const USAGE = [
@@ -61,7 +62,7 @@ function renderOne(c: CostComparison): string {
       return `  ${a?.component}: ${a?.detail} = ${capacityNote(a)}; cheapest ${b?.detail} = ${capacityNote(b)}${refNote}`;
     });
   return [
-    `langsmith-${configured.environment} (${configured.tier}, ${configured.region})`,
+    `${stackName({ name: configured.environment })} (${configured.tier}, ${configured.region})`,
     `  ${fmt(head)}`,
     ...rows.map((r) => `  ${fmt(r)}`),
     `  Gap to the cheapest valid configuration: ${usd(gap)} per month (${configured.total > 0 ? Math.round((gap / configured.total) * 100) : 0}%).`,
@@ -78,12 +79,12 @@ export function costReport(envs: readonly EnvironmentConfig[]): CostReport {
     try {
       const c = compareWithCheapest(env);
       sections.push(renderOne(c));
-      json[`langsmith-${env.name}`] = c;
+      json[stackName(env)] = c;
     } catch (e) {
       if (!(e instanceof CostError)) throw e;
       unpriced.push(env.name);
-      sections.push([`langsmith-${env.name} (${env.tier}, ${env.aws.region}): unpriced`, ...e.problems.map((p) => `  ${p}`)].join("\n"));
-      json[`langsmith-${env.name}`] = { unpriced: e.problems };
+      sections.push([`${stackName(env)} (${env.tier}, ${env.aws.region}): unpriced`, ...e.problems.map((p) => `  ${p}`)].join("\n"));
+      json[stackName(env)] = { unpriced: e.problems };
     }
   }
   const header = [

@@ -10,6 +10,7 @@
  */
 import { ENVIRONMENTS } from "../environments";
 import { EnvironmentSource, loadEnvironments } from "../lib/config/load";
+import { stackName } from "../lib/naming";
 import { fromPlan } from "../lib/policy/adapters";
 import { evaluate, formatViolation, formatWaiver } from "../lib/policy/engine";
 import { stateStackPolicy } from "../lib/policy/enforce";
@@ -28,8 +29,8 @@ const USAGE = [
 export function policyEnvFor(name: string, sources: readonly EnvironmentSource[] = ENVIRONMENTS): PolicyEnvironment {
   if (name.startsWith("bootstrap-")) return stateStackPolicy(name);
   const envs = loadEnvironments(sources).map((e) => e.config);
-  const env = envs.find((e) => e.name === name || `langsmith-${e.name}` === name);
-  if (!env) throw new Error(`policy-check: unknown environment or stack "${name}" (known: ${envs.map((e) => `${e.name}, langsmith-${e.name}`).join(", ")}, bootstrap-*)`);
+  const env = envs.find((e) => e.name === name || stackName(e) === name);
+  if (!env) throw new Error(`policy-check: unknown environment or stack "${name}" (known: ${envs.map((e) => `${e.name}, ${stackName(e)}`).join(", ")}, bootstrap-*)`);
   return env;
 }
 

@@ -11,12 +11,13 @@ import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-own
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { EnvironmentConfig } from "../lib/config/schema";
 import { ciNames, GITHUB_OIDC_HOST, githubSubjects } from "../lib/ci";
-import { denyInsecureTransport, policyDocument, policyJson } from "../lib/iam";
+import { denyInsecureTransport, policyDocument, policyJson, PolicyStatement } from "../lib/iam";
 import { CiRoles, GithubOidcProvider } from "../modules/ci-role";
 import { CustomerManagedKey } from "../modules/kms";
 import { requireTerraformVersion } from "./providers";
 import { enforcePolicy, stateStackPolicy } from "../lib/policy/enforce";
 import { IsolatedStack } from "./isolated-stack";
+import { stateKeyAlias, stateKeyAliasArn } from "./backend";
 
 /** An environment whose GitHub Actions roles this bootstrap stack creates (its `ci` block). */
 export interface CiTarget {
@@ -38,6 +39,8 @@ export interface BootstrapTarget {
   readonly bucket: string;
   readonly lockTables: readonly string[];
   readonly environments: readonly string[];
+  /** State object keys of those environments (`state.key`): uploads must name the state CMK. */
+  readonly stateKeys: readonly string[];
   readonly owner: string;
   readonly costCenter: string;
   /** CI roles to create, one set per environment with a `ci` block. */
@@ -70,6 +73,7 @@ export function bootstrapTargets(envs: readonly EnvironmentConfig[]): BootstrapT
       bucket: env.state.bucket,
       lockTables: [...new Set([...(prior?.lockTables ?? []), ...tables])].sort(),
       environments: [...(prior?.environments ?? []), env.name],
+      stateKeys: [...(prior?.stateKeys ?? []), env.state.key],
       owner: prior?.owner ?? env.owner,
       costCenter: prior?.costCenter ?? env.costCenter,
       ci: [...(prior?.ci ?? []), ...ci],
@@ -82,6 +86,24 @@ export function bootstrapTargets(envs: readonly EnvironmentConfig[]): BootstrapT
 export function bootstrapStackName(t: Pick<BootstrapTarget, "accountId" | "region" | "bucket">, all: readonly BootstrapTarget[]): string {
   const sameAccountRegion = all.filter((o) => o.accountId === t.accountId && o.region === t.region);
   return sameAccountRegion.length > 1 ? `bootstrap-${t.bucket}` : `bootstrap-${t.accountId}-${t.region}`;
+}
+
+/**
+ * Bucket-policy statement: a state upload that does not name the state CMK is refused. Terraform's
+ * S3 backend with `encrypt` and no `kms_key_id` sends `x-amz-server-side-encryption: AES256`,
+ * which overrides the bucket's default key; an absent header fails `StringNotEquals` too. Only the
+ * state objects: lock files (`<key>.tflock`) hold no state.
+ */
+export function denyStateWithoutKey(bucketArn: string, t: Pick<BootstrapTarget, "accountId" | "region" | "bucket" | "stateKeys">, keyArn: string): PolicyStatement {
+  return {
+    Sid: "DenyStateWithoutStateKey",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:PutObject",
+    Resource: t.stateKeys.map((k) => `${bucketArn}/${k}`),
+    // The backend names the key by its alias ARN (stacks/backend.ts); S3 may report either form.
+    Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": [stateKeyAliasArn(t), keyArn] } },
+  };
 }
 
 /**
@@ -101,7 +123,7 @@ export class BootstrapStack extends IsolatedStack {
     });
 
     const key = new CustomerManagedKey(this, "state-key", {
-      alias: `${t.bucket}-state`,
+      alias: stateKeyAlias(t.bucket),
       description: `Terraform state of LangSmith environments ${t.environments.join(", ")}`,
       accountId: t.accountId,
       region: t.region,
@@ -124,7 +146,7 @@ export class BootstrapStack extends IsolatedStack {
     });
     new S3BucketPolicy(this, "state-policy", {
       bucket: bucket.id,
-      policy: policyJson(policyDocument(denyInsecureTransport(bucket.arn))),
+      policy: policyJson(policyDocument(denyInsecureTransport(bucket.arn), denyStateWithoutKey(bucket.arn, t, key.keyArn))),
     });
     new S3BucketLifecycleConfiguration(this, "state-lifecycle", {
       bucket: bucket.id,

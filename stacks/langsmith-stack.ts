@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
-import { Aspects, TerraformOutput } from "cdktf";
+import { Aspects, TerraformOutput, TerraformOutputConfig } from "cdktf";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { EnvironmentConfig, protectsData } from "../lib/config/schema";
-import { Namer } from "../lib/naming";
+import { clusterName as clusterNameOf, httpsUrl, Namer, postgresKind, stackName } from "../lib/naming";
+import { STACK_OUTPUTS, StackOutput } from "../lib/outputs";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { Network } from "../modules/network";
 import { CustomerManagedKey, environmentKey, logsServiceUse, ServiceUse } from "../modules/kms";
@@ -32,10 +33,8 @@ export interface LangsmithStackProps {
   readonly env: EnvironmentConfig;
 }
 
-/** Stack name of an environment: `langsmith-<name>`. */
-export function stackName(env: Pick<EnvironmentConfig, "name">): string {
-  return `langsmith-${env.name}`;
-}
+/** Stack name of an environment: `langsmith-<name>` (decided in lib/naming.ts). */
+export { stackName };
 
 /** One environment = one state = one plan: network, EKS, data stores, the LangSmith release. */
 export class LangsmithStack extends IsolatedStack {
@@ -66,7 +65,7 @@ export class LangsmithStack extends IsolatedStack {
     if (env.ci) Aspects.of(this).add(new PermissionsBoundary(ciArns(env).boundaryPolicy));
 
     const n = (this.namer = new Namer(env.prefix, env.name));
-    const clusterName = n.name("eks", "eksCluster");
+    const clusterName = clusterNameOf(env);
     const protect = protectsData(env);
 
     const key = (id: string, alias: string, purpose: string, services?: ServiceUse[]) =>
@@ -95,7 +94,8 @@ export class LangsmithStack extends IsolatedStack {
       subnetIds: this.network.privateSubnetIds,
       endpointPublicAccess: env.eks.endpointPublicAccess,
       publicAccessCidrs: env.eks.publicAccessCidrs,
-      adminPrincipalArns: env.eks.adminPrincipalArns,
+      // The CI apply role applies (and so runs the helm/kubernetes providers): an explicit entry.
+      adminPrincipalArns: [...(env.ci ? [ciArns(env).applyRole] : []), ...env.eks.adminPrincipalArns],
       controlPlaneLogRetentionDays: env.eks.controlPlaneLogRetentionDays,
       logsKmsKeyArn: logsKey.keyArn,
       secretsKmsKeyArn: this.keys.eksSecrets.keyArn,
@@ -104,7 +104,14 @@ export class LangsmithStack extends IsolatedStack {
       instanceTags: defaultTags(env),
     });
     // CI pull-request plans refresh the helm/kubernetes resources as the plan role (docs/ci-role.md).
-    if (env.ci) new PlanRoleClusterAccess(this, "ci-plan-cluster-access", { clusterName: this.cluster.clusterName, principalArn: ciArns(env).planRole });
+    // It reads no Secret: a custom read-only group, Helm release records in ConfigMaps.
+    if (env.ci) {
+      new PlanRoleClusterAccess(this, "ci-plan-cluster-access", {
+        clusterName: this.cluster.clusterName,
+        principalArn: ciArns(env).planRole,
+        dependsOn: this.cluster.readyDependencies,
+      });
+    }
     const providers = clusterProviders(this, env, this.cluster);
     this.kubernetesProvider = providers.kubernetes;
     this.helmProvider = providers.helm;
@@ -203,7 +210,7 @@ export class LangsmithStack extends IsolatedStack {
       clusterName: this.cluster.clusterName,
       albArnSuffix: this.ingress.albArnSuffix,
       targetGroupArnSuffix: this.ingress.targetGroupArnSuffix,
-      database: { identifier: this.data.postgres.identifier, kind: this.data.postgres.cluster ? "cluster" : "instance" },
+      database: { identifier: this.data.postgres.identifier, kind: postgresKind(this.data.postgres.engine) },
       redisReplicationGroupId: this.data.redis.replicationGroupId,
       oidcProviderArn: this.cluster.oidcProviderArn,
       oidcIssuer: this.cluster.oidcIssuer,
@@ -212,26 +219,27 @@ export class LangsmithStack extends IsolatedStack {
       addonDependsOn: Object.values(this.cluster.nodeGroups),
     });
 
-    new TerraformOutput(this, "vpc_id", { value: this.network.vpcId, description: "VPC id" });
-    new TerraformOutput(this, "private_subnet_ids", { value: this.network.privateSubnetIds, description: "Node subnets" });
-    new TerraformOutput(this, "region", { value: env.aws.region });
-    new TerraformOutput(this, "hostname", { value: env.dns.hostname, description: "LangSmith URL host" });
-    new TerraformOutput(this, "cluster_name", { value: this.cluster.clusterName, description: "EKS cluster" });
-    new TerraformOutput(this, "cluster_endpoint", { value: this.cluster.clusterEndpoint, description: "Kubernetes API endpoint" });
-    new TerraformOutput(this, "oidc_issuer", { value: this.cluster.oidcIssuer, description: "IRSA issuer (no https://)" });
-    new TerraformOutput(this, "oidc_provider_arn", { value: this.cluster.oidcProviderArn });
-    new TerraformOutput(this, "node_security_group_id", { value: this.cluster.nodeSecurityGroupId, description: "Source/target for data store and ALB rules" });
-    new TerraformOutput(this, "postgres_identifier", { value: this.data.postgres.identifier });
-    new TerraformOutput(this, "postgres_kind", { value: this.data.postgres.cluster ? "cluster" : "instance" });
-    new TerraformOutput(this, "redis_replication_group_id", { value: this.data.redis.replicationGroupId });
-    if (blob) new TerraformOutput(this, "blob_bucket_name", { value: blob.bucketName });
-    new TerraformOutput(this, "langsmith_app_role_arn", { value: this.data.appRole.roleArn });
-    new TerraformOutput(this, "alb_target_group_arn", { value: this.ingress.targetGroupArn });
-    new TerraformOutput(this, "alb_dns_name", { value: this.ingress.albDnsName, description: "The Route 53 record points here" });
-    new TerraformOutput(this, "url", { value: `https://${env.dns.hostname}`, description: "LangSmith" });
-    new TerraformOutput(this, "alarm_topic_arn", { value: this.observability.topicArn });
-    new TerraformOutput(this, "secret_names", { value: this.data.secrets.secretNames, description: "Secrets Manager names; put operator values with `npm run secrets:seed`" });
-    new TerraformOutput(this, "kubeconfig_command", {
+    const output = (name: StackOutput, config: TerraformOutputConfig) => new TerraformOutput(this, STACK_OUTPUTS[name], config);
+    output("vpcId", { value: this.network.vpcId, description: "VPC id" });
+    output("privateSubnetIds", { value: this.network.privateSubnetIds, description: "Node subnets" });
+    output("region", { value: env.aws.region });
+    output("hostname", { value: env.dns.hostname, description: "LangSmith URL host" });
+    output("clusterName", { value: this.cluster.clusterName, description: "EKS cluster" });
+    output("clusterEndpoint", { value: this.cluster.clusterEndpoint, description: "Kubernetes API endpoint" });
+    output("oidcIssuer", { value: this.cluster.oidcIssuer, description: "IRSA issuer (no https://)" });
+    output("oidcProviderArn", { value: this.cluster.oidcProviderArn });
+    output("nodeSecurityGroupId", { value: this.cluster.nodeSecurityGroupId, description: "Source/target for data store and ALB rules" });
+    output("postgresIdentifier", { value: this.data.postgres.identifier });
+    output("postgresKind", { value: postgresKind(this.data.postgres.engine) });
+    output("redisReplicationGroupId", { value: this.data.redis.replicationGroupId });
+    if (blob) output("blobBucketName", { value: blob.bucketName });
+    output("appRoleArn", { value: this.data.appRole.roleArn });
+    output("targetGroupArn", { value: this.ingress.targetGroupArn });
+    output("albDnsName", { value: this.ingress.albDnsName, description: "The Route 53 record points here" });
+    output("url", { value: httpsUrl(env.dns.hostname), description: "LangSmith" });
+    output("alarmTopicArn", { value: this.observability.topicArn });
+    output("secretNames", { value: this.data.secrets.secretNames, description: "Secrets Manager names; put operator values with `npm run secrets:seed`" });
+    output("kubeconfigCommand", {
       value: `aws eks update-kubeconfig --name ${this.cluster.clusterName} --region ${env.aws.region}`,
       description: "Connect kubectl (walkthrough 3.1)",
     });

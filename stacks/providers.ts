@@ -42,6 +42,14 @@ export interface ClusterConnection {
 }
 
 /**
+ * Where Helm keeps release records: ConfigMaps, not the default Secrets, so the CI plan role can
+ * refresh every helm_release without any Secret read (modules/ci-role/cluster-access.ts). Values
+ * hold no secrets here (policy rule LS-SEC-001), so a record holds none either. Changing the
+ * driver of an existing cluster needs its records moved first (README, upgrade notes).
+ */
+export const HELM_DRIVER = "configmap";
+
+/**
  * The kubernetes and helm providers of the same stack, configured from the cluster's outputs.
  * `exec`: `aws eks get-token` at each call (local and CI runs, which have the AWS CLI).
  * `token`: the `aws_eks_cluster_auth` data source (Terraform Cloud remote runs have no AWS CLI).
@@ -55,7 +63,7 @@ export function clusterProviders(scope: Construct, env: EnvironmentConfig, clust
     const token = new DataAwsEksClusterAuth(scope, "cluster-auth", { name: cluster.clusterName }).token;
     return {
       kubernetes: new KubernetesProvider(scope, "kubernetes", { host, clusterCaCertificate, token }),
-      helm: new HelmProvider(scope, "helm", { kubernetes: { host, clusterCaCertificate, token } }),
+      helm: new HelmProvider(scope, "helm", { helmDriver: HELM_DRIVER, kubernetes: { host, clusterCaCertificate, token } }),
     };
   }
   const exec = {
@@ -65,6 +73,6 @@ export function clusterProviders(scope: Construct, env: EnvironmentConfig, clust
   };
   return {
     kubernetes: new KubernetesProvider(scope, "kubernetes", { host, clusterCaCertificate, exec: [exec] }),
-    helm: new HelmProvider(scope, "helm", { kubernetes: { host, clusterCaCertificate, exec } }),
+    helm: new HelmProvider(scope, "helm", { helmDriver: HELM_DRIVER, kubernetes: { host, clusterCaCertificate, exec } }),
   };
 }

@@ -22,16 +22,28 @@ describe("ci block", () => {
       undefined,
       "environments/dev.ts: eks.adminPrincipalArns.0 must not list the CI plan role: it gets its own read-only access entry (EKS allows one entry per principal, and plans need no admin), got arn:aws:iam::111111111111:role/ls-dev-ci-plan; remove it",
     ],
+    [
+      "the CI apply role listed as cluster admin",
+      { eks: { adminPrincipalArns: ["arn:aws:iam::111111111111:role/ls-dev-ci-apply"] } },
+      undefined,
+      "environments/dev.ts: eks.adminPrincipalArns.0 must not list the CI apply role: the stack gives it its cluster-admin entry (EKS allows one entry per principal), got arn:aws:iam::111111111111:role/ls-dev-ci-apply; remove it",
+    ],
   ])("%s", (_title, changes, mutate, expected) => {
     expect(one("dev", changes, mutate).join("\n")).toContain(expected);
   });
 
-  test("is optional: an environment without it loads and gets no CI roles", () => {
-    expect(one("dev", {}, (i) => delete i.ci)).toEqual([]);
+  test("is optional: an environment without it loads when it names who applies", () => {
+    expect(one("dev", { eks: { adminPrincipalArns: ["arn:aws:iam::111111111111:role/platform-admin"] } }, (i) => delete i.ci)).toEqual([]);
   });
 
-  test("a Terraform Cloud environment without ci loads", () => {
-    expect(one("dev", { eks: { clusterAuth: "token" } }, (i) => { i.state = TFC; delete i.ci; })).toEqual([]);
+  test("a Terraform Cloud environment without ci loads when it names its run role", () => {
+    expect(one("dev", { eks: { clusterAuth: "token", adminPrincipalArns: ["arn:aws:iam::111111111111:role/platform-admin"] } }, (i) => { i.state = TFC; delete i.ci; })).toEqual([]);
+  });
+
+  test("without ci, someone must be cluster admin: the creator gets no access entry", () => {
+    expect(one("dev", {}, (i) => delete i.ci)).toEqual([
+      "environments/dev.ts: eks.adminPrincipalArns must name the IAM principal that applies this environment when it has no ci block (the cluster creator gets no access entry of its own), got []; add the ARN of the role you run cdktf deploy with, or add a ci block (the CI apply role then gets the entry)",
+    ]);
   });
 
   test("only one bootstrap stack per account may create the GitHub OIDC provider", () => {

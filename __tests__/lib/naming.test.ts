@@ -1,4 +1,4 @@
-import { fit, Namer } from "../../lib/naming";
+import { clusterName, fit, httpsUrl, Namer, postgresKind, stackName } from "../../lib/naming";
 
 describe("naming", () => {
   test("builds {prefix}-{env}-{component}", () => {
@@ -11,5 +11,24 @@ describe("naming", () => {
     expect(long).toMatch(/^ls-staging-a-very-long-component-[0-9a-f]{6}$/);
     expect(n.name("a-very-long-component-name-for-a-replication-group", "elasticacheReplicationGroup")).toBe(long);
     expect(fit("x".repeat(70), 63)).toHaveLength(63);
+  });
+});
+
+describe("derived names", () => {
+  test("stack name: langsmith-<env>", () => {
+    expect(stackName({ name: "dev" })).toBe("langsmith-dev");
+  });
+  test("cluster name: {prefix}-{env}-eks within the EKS limit", () => {
+    expect(clusterName({ prefix: "ls", name: "dev" })).toBe("ls-dev-eks");
+    expect(clusterName({ prefix: "p".repeat(60), name: "e".repeat(60) }).length).toBeLessThanOrEqual(100);
+  });
+  test.each([
+    ["rds", "instance"],
+    ["aurora", "cluster"],
+  ] as const)("postgres engine %s runs as a DB %s", (engine, kind) => {
+    expect(postgresKind(engine)).toBe(kind);
+  });
+  test("the URL is https://<hostname>", () => {
+    expect(httpsUrl("langsmith.example.com")).toBe("https://langsmith.example.com");
   });
 });

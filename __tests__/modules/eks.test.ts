@@ -43,9 +43,9 @@ describe("EksCluster", () => {
   const json = synth();
   const cluster = resource(json, "aws_eks_cluster");
 
-  test("runs the pinned Kubernetes version with access entries only (API mode)", () => {
+  test("runs the pinned Kubernetes version with access entries only (API mode), no implicit creator admin", () => {
     expect(cluster.version).toBe(KUBERNETES_VERSION);
-    expect(cluster.access_config).toEqual({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: true });
+    expect(cluster.access_config).toEqual({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false });
     expect(cluster.bootstrap_self_managed_addons).toBe(false);
   });
 

@@ -62,18 +62,17 @@ describe("environment stack of a CI-applied environment", () => {
     for (const p of providers) expect(p.default_tags[0].tags.environment).toBe("dev");
   });
 
-  test("the plan role gets read-only cluster access (admin view: Helm keeps releases in Secrets), never admin", () => {
+  test("the plan role gets read-only cluster access without Secrets (a custom group, no EKS access policy), never admin", () => {
     const json = synthEnv(envWith("dev"));
     const entry = resource(json, "aws_eks_access_entry", "ci-plan");
-    expect(entry).toMatchObject({ principal_arn: "arn:aws:iam::111111111111:role/ls-dev-ci-plan", type: "STANDARD" });
-    const association = resource(json, "aws_eks_access_policy_association", "ci-plan");
-    expect(association).toMatchObject({ policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", access_scope: { type: "cluster" } });
-    expect(association.principal_arn).toMatch(/aws_eks_access_entry\.ci-plan/);
+    expect(entry).toMatchObject({ principal_arn: "arn:aws:iam::111111111111:role/ls-dev-ci-plan", type: "STANDARD", kubernetes_groups: ["langsmith:ci-plan-reader"] });
+    expect(resources(json, "aws_eks_access_policy_association").filter(([name]) => name.includes("ci-plan"))).toEqual([]);
   });
 
   test("without a ci block, no boundary and no CI roles", () => {
     const input = shippedInput("dev");
     delete input.ci;
+    input.eks.adminPrincipalArns = ["arn:aws:iam::111111111111:role/platform-admin"];
     const env = loadEnvironments([{ file: "environments/dev.ts", input }])[0].config;
     for (const [, role] of resources(synthEnv(env), "aws_iam_role")) expect(role.permissions_boundary).toBeUndefined();
     expect(resources(synthEnv(env), "aws_eks_access_entry").filter(([n]) => n.includes("ci-plan"))).toEqual([]);

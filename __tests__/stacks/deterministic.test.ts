@@ -1,12 +1,20 @@
-/** Two synths of the same commit give byte-identical output: no timestamps, random ids or map-order drift. */
+/**
+ * Two synths of the same commit give byte-identical output: no timestamps, random ids or
+ * map-order drift. The second synth also runs what users run: the fast build's `dist/`
+ * (scripts/build.js, esbuild, no type-check) in a fresh process, so a transpile that differs
+ * from the sources in any byte of output fails here.
+ */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { synthesizeAll } from "../../scripts/synth-all";
 import { shippedAppDir } from "../synth-cache";
 import { ENVIRONMENTS } from "../../environments";
 import { loadEnvironments } from "../../lib/config/load";
 import { bootstrapTargets } from "../../stacks/bootstrap-stack";
+
+const ROOT = join(__dirname, "..", "..");
+const { build } = require("../../scripts/build.js") as { build(o: { root: string; outDir: string; quiet: boolean }): { transpiled: string[] } };
 
 function files(root: string, dir = root): string[] {
   return readdirSync(dir)
@@ -15,16 +23,24 @@ function files(root: string, dir = root): string[] {
 }
 
 describe("deterministic output", () => {
-  // The first synth is the run's global setup (another process, earlier); the second is here.
+  // The first synth is the run's global setup (the sources through jest's transform, another
+  // process, earlier); the second is the fast build's output, in a child process.
   const a = shippedAppDir();
   const b = mkdtempSync(join(tmpdir(), "ls-synth-b-"));
-  afterAll(() => rmSync(b, { recursive: true, force: true }));
+  // Inside the repository, so the compiled files resolve node_modules as dist/ does.
+  const dist = join(ROOT, "node_modules", ".cache", `ls-build-${process.pid}`);
+  afterAll(() => {
+    rmSync(b, { recursive: true, force: true });
+    rmSync(dist, { recursive: true, force: true });
+  });
 
-  test("two App instances synthesize every environment into identical files", () => {
+  test("two App instances synthesize every environment into identical files (the second from scripts/build.js's output)", () => {
     // One stack per environment and one bootstrap stack per state bucket, whatever the fleet.
     const configs = loadEnvironments(ENVIRONMENTS).map((e) => e.config);
     const stacks = configs.length + bootstrapTargets(configs).length;
-    expect(synthesizeAll(b).length).toBe(stacks);
+    expect(build({ root: ROOT, outDir: dist, quiet: true }).transpiled.length).toBeGreaterThan(50);
+    const code = `const ids = require(${JSON.stringify(join(dist, "scripts", "synth-all.js"))}).synthesizeAll(${JSON.stringify(b)}); process.stdout.write(String(ids.length));`;
+    expect(Number(execFileSync(process.execPath, ["-e", code], { encoding: "utf8" }))).toBe(stacks);
     const listed = files(a);
     expect(listed).toEqual(files(b));
     expect(listed.filter((f) => f.endsWith("cdk.tf.json")).length).toBe(stacks);

@@ -1,5 +1,5 @@
 import { AGENT_SERVICE_ACCOUNTS } from "../../lib/langsmith-values/chart";
-import { POSTGRES_CLIENT_IMAGE } from "../../versions";
+import { resolvePostgresEngine } from "../../lib/engines";
 import { secretFindings } from "../modules/data-fixtures";
 import { envWith, Json, resources, synthEnv } from "../helpers";
 
@@ -27,7 +27,7 @@ describe.each([
     expect(jobs).toHaveLength(1);
     expect(jobs[0].metadata.annotations["helm.sh/hook"]).toBe("post-install,post-upgrade");
     const container = jobs[0].spec.template.spec.containers[0];
-    expect(container.image).toBe(POSTGRES_CLIENT_IMAGE);
+    expect(container.image).toBe(resolvePostgresEngine(envWith("dev").postgres).clientImage);
     const script: string = container.command[2];
     for (const db of ["langsmith_insights", "langsmith_polly"]) expect(script.includes(`CREATE DATABASE "${db}"`)).toBe((databases as readonly string[]).includes(db));
   });

@@ -8,6 +8,8 @@ function tfcInput(): Json {
   const input = shippedInput("dev");
   input.state = { backend: "cloud", organization: "acme", workspace: "langsmith-dev", hostname: "app.terraform.io" };
   input.eks.clusterAuth = "token";
+  // The workspace's run role applies: the cluster creator gets no entry of its own.
+  input.eks.adminPrincipalArns = ["arn:aws:iam::111111111111:role/tfc-run"];
   delete input.ci;
   return input;
 }

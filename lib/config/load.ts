@@ -6,7 +6,7 @@
  */
 import { ZodIssue } from "zod";
 import { EnvironmentConfig, EnvironmentSchema } from "./schema";
-import { ENVIRONMENT_RULES, FLEET_RULES, Problem } from "./rules";
+import { ENVIRONMENT_RULES, EnvironmentRule, FLEET_RULES, Problem } from "./rules";
 
 /** An environment file's data together with the file it came from (for messages). */
 export interface EnvironmentSource {
@@ -35,16 +35,8 @@ export function loadEnvironments(sources: readonly EnvironmentSource[]): LoadedE
     if (!parsed.success) {
       problems.push(...parsed.error.issues.map((i) => `${source.file}: ${formatZodIssue(i, source.input)}`));
     }
-    // Cross-field rules run even when the shape is wrong, so one run reports everything it
-    // can; a rule that trips over a malformed field is skipped (the shape error covers it).
     const data = (parsed.success ? parsed.data : source.input) as EnvironmentConfig;
-    const envProblems = ENVIRONMENT_RULES.flatMap((rule) => {
-      try {
-        return rule(data);
-      } catch {
-        return [];
-      }
-    });
+    const envProblems = runEnvironmentRules(data, { file: source.file, schemaValid: parsed.success });
     problems.push(...envProblems.map((p) => `${source.file}: ${formatProblem(p)}`));
     if (parsed.success && envProblems.length === 0) loaded.push({ file: source.file, config: parsed.data });
   }
@@ -53,6 +45,38 @@ export function loadEnvironments(sources: readonly EnvironmentSource[]): LoadedE
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return loaded;
+}
+
+/** A cross-field rule threw on an environment the schema accepted: a bug in the rule, never a pass. */
+export class RuleError extends Error {
+  constructor(
+    readonly file: string,
+    readonly rule: string,
+    cause: unknown,
+  ) {
+    super(`${file}: environment rule "${rule}" (lib/config/rules.ts) failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "RuleError";
+  }
+}
+
+/**
+ * Runs the cross-field rules over one environment. They run even when the shape is wrong, so
+ * one run reports everything it can; there, a rule that trips over a malformed field is skipped
+ * (the shape error covers it). On a schema-valid environment a throwing rule is rethrown with
+ * its name: swallowing it would let every environment pass that rule.
+ */
+export function runEnvironmentRules(
+  env: EnvironmentConfig,
+  o: { readonly file: string; readonly schemaValid: boolean; readonly rules?: readonly EnvironmentRule[] },
+): Problem[] {
+  return (o.rules ?? ENVIRONMENT_RULES).flatMap((rule, i) => {
+    try {
+      return rule(env);
+    } catch (e) {
+      if (o.schemaValid) throw new RuleError(o.file, rule.name || `#${i}`, e);
+      return [];
+    }
+  });
 }
 
 /** Validates one environment (tests, forks). */

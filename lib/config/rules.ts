@@ -3,10 +3,11 @@
  * problems; the loader prefixes them with the environment file. Add a rule here, and a test
  * on its message in `__tests__/config/rules.test.ts`.
  */
-import { ENGINES } from "../../versions";
+import { resolvePostgresEngine } from "../engines";
 import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr } from "../cidr";
 import { azBelongsToRegion, isKnownRegion } from "../regions";
-import { EnvironmentConfig } from "./schema";
+import { EnvironmentConfig, langfuseHostname, runs } from "./schema";
+import { AGENT_DATABASES } from "../langsmith-values/chart";
 import { capacityProblems } from "../capacity";
 import { waiverProblems } from "../policy/engine";
 import { ciArns } from "../ci";
@@ -120,13 +121,23 @@ const endpointAccess: EnvironmentRule = (env) => {
 
 const clusterAdmins: EnvironmentRule = (env) => {
   const seen = new Set<string>();
-  return env.eks.adminPrincipalArns.flatMap((arn, i) => {
+  const problems: Problem[] = env.eks.adminPrincipalArns.flatMap((arn, i) => {
     if (!seen.has(arn)) {
       seen.add(arn);
       return [];
     }
     return [{ path: `eks.adminPrincipalArns.${i}`, message: "must not repeat a principal (EKS allows one access entry per principal)", value: arn }];
   });
+  // The cluster creator gets no access entry (modules/eks): someone must be able to apply.
+  if (!env.ci && env.eks.adminPrincipalArns.length === 0) {
+    problems.push({
+      path: "eks.adminPrincipalArns",
+      message: "must name the IAM principal that applies this environment when it has no ci block (the cluster creator gets no access entry of its own)",
+      value: [],
+      fix: "add the ARN of the role you run cdktf deploy with, or add a ci block (the CI apply role then gets the entry)",
+    });
+  }
+  return problems;
 };
 
 const nodePoolSizes: EnvironmentRule = (env) =>
@@ -143,20 +154,100 @@ const nodePoolSizes: EnvironmentRule = (env) =>
 const capacity: EnvironmentRule = (env) => capacityProblems(env);
 
 /** The LangSmith sizing profile fits the node pools (requests at min and max replicas). */
-const langsmithSizing: EnvironmentRule = (env) => sizingProblems(env);
+const langsmithSizing: EnvironmentRule = (env) => (runs(env, "langsmith") ? sizingProblems(env) : []);
+
+/** `applications` names each application once; Langfuse settings exist exactly when Langfuse runs. */
+const applications: EnvironmentRule = (env) => {
+  const problems: Problem[] = [];
+  if (new Set(env.applications).size !== env.applications.length) {
+    problems.push({ path: "applications", message: "must not name an application twice", value: env.applications });
+  }
+  if (runs(env, "langfuse") && !env.langfuse) {
+    problems.push({
+      path: "langfuse",
+      message: 'is required when applications includes "langfuse"',
+      value: undefined,
+      fix: "add langfuse: { clickhouse: { mode: \"external\", ... }, init: { organization, project, userEmail } } (lib/config/schema.ts)",
+    });
+  }
+  if (!runs(env, "langfuse") && env.langfuse) {
+    problems.push({
+      path: "langfuse",
+      message: `must be absent when applications (${env.applications.join(", ")}) does not include "langfuse"`,
+      value: "a langfuse block",
+      fix: 'add "langfuse" to applications, or remove the langfuse block',
+    });
+  }
+  return problems;
+};
+
+/** Langfuse's hostname, ClickHouse and Redis database against the rest of the environment. */
+const langfuse: EnvironmentRule = (env) => {
+  const lf = env.langfuse;
+  if (!lf || !runs(env, "langfuse")) return [];
+  const problems: Problem[] = [];
+  if (runs(env, "langsmith") && lf.hostname === undefined) {
+    problems.push({
+      path: "langfuse.hostname",
+      message: "is required when LangSmith runs beside Langfuse (each application has its own name on the shared ALB)",
+      value: undefined,
+      fix: `add e.g. langfuse.hostname: "langfuse.${env.dns.hostname.split(".").slice(1).join(".")}"`,
+    });
+  }
+  if (lf.hostname !== undefined) {
+    const parent = env.dns.hostname.split(".").slice(1).join(".");
+    if (!HOSTNAME_RE.test(lf.hostname)) {
+      problems.push({ path: "langfuse.hostname", message: "must be a lowercase DNS name like langfuse.example.com", value: lf.hostname });
+    } else if (runs(env, "langsmith") && lf.hostname === env.dns.hostname) {
+      problems.push({ path: "langfuse.hostname", message: `must differ from dns.hostname (${env.dns.hostname}): the ALB routes by host name`, value: lf.hostname });
+    } else if (!lf.hostname.endsWith(`.${parent}`)) {
+      problems.push({
+        path: "langfuse.hostname",
+        message: `must be in the domain of dns.hostname (${parent}): one hosted zone (dns.hostedZoneId) holds both names and validates the certificate`,
+        value: lf.hostname,
+        fix: `use e.g. langfuse.${parent}`,
+      });
+    }
+  }
+  if (lf.clickhouse.mode === "in-cluster") {
+    problems.push({
+      path: "langfuse.clickhouse.mode",
+      message:
+        'must be "external": the Langfuse chart 2.0.0 runs in-cluster ClickHouse only through the alpha ClickHouse operator ' +
+        "(clickhouse.com/v1alpha1 CRDs, Keeper, cert-manager), which this project does not install or plan offline",
+      value: "in-cluster",
+      fix: "use ClickHouse Cloud or your own replicated cluster: { mode: \"external\", host, port, nativePort, database, user, tls, clusterEnabled }",
+    });
+  }
+  const taken: [number, string][] = [];
+  if (runs(env, "langsmith")) {
+    taken.push([0, "LangSmith"]);
+    if (env.langsmith.polly !== "disabled") taken.push([AGENT_DATABASES.polly.redisDb, "Polly"]);
+    if (env.langsmith.insights !== "disabled") taken.push([AGENT_DATABASES.insights.redisDb, "Insights"]);
+  }
+  const clash = taken.find(([db]) => db === lf.redisDb);
+  if (clash) {
+    const free = [...Array(16).keys()].find((db) => !taken.some(([t]) => t === db));
+    problems.push({
+      path: "langfuse.redisDb",
+      message: `must not be Redis database ${clash[0]}, which ${clash[1]} uses (Langfuse's queues would mix with its keys)`,
+      value: lf.redisDb,
+      fix: `use e.g. ${free}`,
+    });
+  }
+  return problems;
+};
 
 const postgres: EnvironmentRule = (env) => {
   const p = env.postgres;
   const problems: Problem[] = [];
-  const engine = p.engine === "aurora" ? ENGINES.auroraPostgres : ENGINES.postgres;
-  const version = p.engineVersion ?? engine.version;
-  const major = Number(version.split(".")[0]);
-  if (major < engine.minimumMajor) {
+  const engine = resolvePostgresEngine(p);
+  if (engine.major < engine.minimumMajor) {
     problems.push({
       path: "postgres.engineVersion",
       message: `must be PostgreSQL ${engine.minimumMajor} or newer (reference architecture, section 6)`,
-      value: version,
-      fix: `remove the field to use the pinned ${engine.version}`,
+      value: engine.version,
+      fix: `remove the field to use the pinned ${engine.pinnedVersion}`,
     });
   }
   const minBackup = env.tier === "production" ? 14 : 7;
@@ -266,12 +357,20 @@ const ci: EnvironmentRule = (env) => {
       fix: "remove ci and set up the workspace's run role (docs/terraform-cloud.md)",
     });
   }
-  const planRole = ciArns(env).planRole;
+  const { planRole, applyRole } = ciArns(env);
   env.eks.adminPrincipalArns.forEach((arn, i) => {
     if (arn === planRole) {
       problems.push({
         path: `eks.adminPrincipalArns.${i}`,
         message: "must not list the CI plan role: it gets its own read-only access entry (EKS allows one entry per principal, and plans need no admin)",
+        value: arn,
+        fix: "remove it",
+      });
+    }
+    if (arn === applyRole) {
+      problems.push({
+        path: `eks.adminPrincipalArns.${i}`,
+        message: "must not list the CI apply role: the stack gives it its cluster-admin entry (EKS allows one entry per principal)",
         value: arn,
         fix: "remove it",
       });
@@ -304,6 +403,8 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   nodePoolSizes,
   capacity,
   langsmithSizing,
+  applications,
+  langfuse,
   postgres,
   redis,
   clickhouse,
@@ -326,6 +427,20 @@ export const FLEET_RULES: readonly FleetRule[] = [
       "give each environment its own state.key or workspace",
     ),
   (envs) => duplicates(envs, (c) => c.dns.hostname, "dns.hostname", "must be unique across environments", "use another name"),
+  (envs) => {
+    // A Langfuse name must not be any environment's LangSmith or Langfuse name (one DNS record each).
+    const owners = new Map<string, string>();
+    for (const e of envs) owners.set(e.config.dns.hostname, e.file);
+    const problems: (Problem & { file: string })[] = [];
+    for (const e of envs) {
+      if (!e.config.langfuse?.hostname) continue;
+      const host = langfuseHostname(e.config);
+      const prior = owners.get(host);
+      if (prior && prior !== e.file) problems.push({ file: e.file, path: "langfuse.hostname", message: `must be unique across environments (also used by ${prior})`, value: host, fix: "use another name" });
+      else owners.set(host, e.file);
+    }
+    return problems;
+  },
   (envs) => {
     const problems: (Problem & { file: string })[] = [];
     envs.forEach((a, i) =>

@@ -176,6 +176,59 @@ const CiSchema = z
   })
   .strict();
 
+/** The applications an environment can run on its platform (`applications`). */
+export const APPLICATIONS = ["langsmith", "langfuse"] as const;
+export type Application = (typeof APPLICATIONS)[number];
+
+/**
+ * Langfuse's ClickHouse. Only an external ClickHouse (ClickHouse Cloud or a replicated cluster
+ * of your own): chart 2.0.0's in-cluster ClickHouse runs through the alpha ClickHouse operator
+ * (`clickhouse.com/v1alpha1` CRDs, cert-manager, Keeper), which this project does not install.
+ */
+const LangfuseExternalClickHouseSchema = ExternalClickHouseSchema.extend({
+  /** `CLICKHOUSE_CLUSTER_ENABLED`: ON CLUSTER DDL; true for a replicated cluster, false for one node. */
+  clusterEnabled: z.boolean(),
+}).strict();
+/** Accepted by the shape so the loader can say why it is refused (lib/config/rules.ts). */
+const LangfuseInClusterClickHouseSchema = z.object({ mode: z.literal("in-cluster") }).strict();
+
+/** Langfuse (`applications` includes "langfuse"): absent otherwise. */
+export const LangfuseSchema = z
+  .object({
+    /**
+     * The Langfuse URL host, a second name on the environment's ALB and certificate.
+     * @default dns.hostname when LangSmith is not in `applications`; required beside LangSmith
+     */
+    hostname: z.string().optional(),
+    /**
+     * Where Langfuse's PostgreSQL database lives: `shared` = its own database and role `langfuse`
+     * on the environment's RDS/Aurora (created by a Job); `own-instance` = a second RDS instance
+     * with the settings of `postgres` (isolation from LangSmith's load, at the price of one more instance).
+     */
+    database: z.enum(["shared", "own-instance"]),
+    /** Redis logical database on the environment's ElastiCache (LangSmith uses 0, Polly 2, Insights 3). */
+    redisDb: z.number().int().min(0).max(15),
+    clickhouse: z.discriminatedUnion("mode", [LangfuseExternalClickHouseSchema, LangfuseInClusterClickHouseSchema]),
+    /** Resource and replica profile of the web and worker pods (lib/langfuse-values/sizing.ts). */
+    sizing: z.enum(["development", "production"]),
+    /**
+     * Headless initialisation (LANGFUSE_INIT_*): the organisation, project and first user created
+     * on first start. The user's password and the project's API key pair are generated into
+     * Secrets Manager by `npm run secrets:seed`.
+     */
+    init: z
+      .object({
+        organization: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}$/, "must be 1-63 letters, digits, spaces, . _ -"),
+        project: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}$/, "must be 1-63 letters, digits, spaces, . _ -"),
+        userEmail: z.string().email("must be an email address like admin@example.com"),
+      })
+      .strict(),
+    /** Operator overrides, merged last into the Helm values. Keys must exist in the chart. */
+    valuesOverrides: z.record(z.unknown()),
+  })
+  .strict();
+export type LangfuseConfig = z.infer<typeof LangfuseSchema>;
+
 export const EnvironmentSchema = z
   .object({
     /** Short name; becomes part of every resource name and the stack name `langsmith-<name>`. */
@@ -183,6 +236,13 @@ export const EnvironmentSchema = z
     tier: z.enum(TIERS),
     /** Naming prefix: resources are named `{prefix}-{name}-{component}`. */
     prefix: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, "must be 2-10 lowercase letters or digits, starting with a letter"),
+    /**
+     * The applications this environment runs on its platform, in one plan: LangSmith, Langfuse or
+     * both (they share the VPC, EKS, PostgreSQL, Redis, ALB, WAF and alarms). @default ["langsmith"]
+     */
+    applications: z.array(z.enum(APPLICATIONS)).min(1),
+    /** Langfuse settings; present exactly when `applications` includes "langfuse". */
+    langfuse: LangfuseSchema.optional(),
     owner: z.string().min(1),
     costCenter: z.string().min(1),
     aws: z
@@ -333,4 +393,15 @@ export type DeepPartial<T> = T extends readonly unknown[]
  */
 export function protectsData(env: Pick<EnvironmentConfig, "tier">): boolean {
   return env.tier === "production";
+}
+
+/** Whether `env` runs `app`. */
+export function runs(env: Pick<EnvironmentConfig, "applications">, app: Application): boolean {
+  return env.applications.includes(app);
+}
+
+/** The Langfuse URL host: `langfuse.hostname`, or `dns.hostname` when LangSmith is not run. */
+export function langfuseHostname(env: Pick<EnvironmentConfig, "langfuse" | "dns">): string {
+  if (!env.langfuse) throw new Error("langfuseHostname: the environment does not run Langfuse");
+  return env.langfuse.hostname ?? env.dns.hostname;
 }

@@ -14,6 +14,7 @@
 import { allocatable, CAPACITY_REQUIREMENTS, INSTANCE_CATALOG } from "../capacity";
 import { ENVIRONMENT_RULES } from "../config/rules";
 import { EnvironmentConfig, NodePool, Tier } from "../config/schema";
+import { stackName } from "../naming";
 import { PRICES, RegionPrices } from "./prices";
 
 /** Monthly usage assumed per tier (not configuration: traffic). Change them to match yours. */
@@ -81,7 +82,7 @@ export class CostError extends Error {
     readonly environment: string,
     readonly problems: readonly string[],
   ) {
-    super(`langsmith-${environment}: cannot estimate the cost:\n  ${problems.join("\n  ")}`);
+    super(`${stackName({ name: environment })}: cannot estimate the cost:\n  ${problems.join("\n  ")}`);
     this.name = "CostError";
   }
 }

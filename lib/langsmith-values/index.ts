@@ -15,6 +15,7 @@
  */
 import { EnvironmentConfig } from "../config/schema";
 import { deepMerge } from "../merge";
+import { httpsUrl } from "../naming";
 import {
   AGENT_SERVICE_ACCOUNTS,
   APP_COMPONENTS,
@@ -88,7 +89,7 @@ export function infrastructureLayer(env: EnvironmentConfig, inputs: LangsmithVal
   const annotated = Object.fromEntries(APP_COMPONENTS.map((c) => [c, irsa(inputs.appRoleArn)]));
   return {
     // With a scheme, as the chart's OAuth example: used for redirects and OAuth callbacks.
-    config: { hostname: `https://${env.dns.hostname}` },
+    config: { hostname: httpsUrl(env.dns.hostname) },
     // As upstream Terraform does; the pod identity webhook sets them only for annotated pods.
     commonEnv: [
       { name: "AWS_REGION", value: region },

@@ -6,7 +6,6 @@
  * Delivered by the app-secrets release (charts/k8s-manifests) as a Helm post-install/post-upgrade
  * hook: it runs after the ExternalSecrets exist, on every apply, and is idempotent.
  */
-import { POSTGRES_CLIENT_IMAGE } from "../../versions";
 import { CONNECTION_URL_KEY, SECRET_NAMES } from "../langsmith-values/chart";
 import { ObjectMeta } from "./manifests";
 
@@ -29,6 +28,8 @@ export interface DatabaseJobInput {
   readonly namespace: string;
   /** Databases to ensure, e.g. `langsmith_insights`. */
   readonly databases: readonly string[];
+  /** psql client image, the server's version: `resolvePostgresEngine(env.postgres).clientImage` (lib/engines.ts). */
+  readonly image: string;
   /** @default "langsmith-create-agent-databases" */
   readonly name?: string;
 }
@@ -87,7 +88,7 @@ export function databaseJob(input: DatabaseJobInput): DatabaseJob | undefined {
           containers: [
             {
               name: "create-databases",
-              image: POSTGRES_CLIENT_IMAGE,
+              image: input.image,
               command: ["/bin/sh", "-c", databaseScript(input.databases)],
               env: [
                 // Waits for langsmith-postgres: the kubelet retries the container until ESO has

@@ -81,7 +81,15 @@ export function statePolicy(s: CiScope, access: "plan" | "apply"): PolicyDocumen
     // A plan reads the state and never writes it; only apply may replace the state object.
     { Sid: "StateObject", Effect: "Allow", Action: access === "apply" ? ["s3:GetObject", "s3:PutObject"] : "s3:GetObject", Resource: `${bucketArn}/${key}` },
     { Sid: "StateLockfile", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${bucketArn}/${key}.tflock` },
-    { Sid: "StateKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"], Resource: kmsKeyArn },
+    // The state CMK through S3 (state and lockfile objects) and DynamoDB (the lock table) only: the
+    // backend names it by alias ARN in `kms_key_id` (stacks/backend.ts), S3 calls KMS as the caller.
+    {
+      Sid: "StateKeyThroughS3AndDynamodb",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
+      Resource: kmsKeyArn,
+      Condition: { StringEquals: { "kms:ViaService": [`s3.${s.region}.amazonaws.com`, `dynamodb.${s.region}.amazonaws.com`] } },
+    },
   ];
   if (lockTableArn) {
     statements.push({ Sid: "StateLockTable", Effect: "Allow", Action: ["dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem"], Resource: lockTableArn });

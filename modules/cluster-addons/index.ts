@@ -3,7 +3,7 @@ import { ITerraformDependable } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
 import { Annotations } from "@cdktf/provider-kubernetes/lib/annotations";
-import { CHARTS, ChartPin } from "../../versions";
+import { ADDON_DEFAULTS, AddonDefaults, AddonName } from "../../lib/addons";
 import { deepMerge } from "../../lib/merge";
 import { PolicyDocument } from "../../lib/iam";
 import { IRSA_ANNOTATION } from "../../lib/langsmith-values/chart";
@@ -11,88 +11,8 @@ import { Namer } from "../../lib/naming";
 import { IrsaRole } from "../irsa";
 import { clusterAutoscalerPolicy, externalDnsPolicy, loadBalancerControllerPolicy } from "./policies";
 
-export type AddonName = "awsLoadBalancerController" | "clusterAutoscaler" | "metricsServer" | "externalSecrets" | "externalDns";
-
-/** One Helm-installed add-on: what it installs, where, as whom, with which defaults. */
-export interface AddonDefaults {
-  readonly chart: ChartPin;
-  readonly releaseName: string;
-  readonly namespace: string;
-  /** The service account the chart runs as; an IRSA role trusts exactly it. Absent: needs no AWS access. */
-  readonly serviceAccount?: string;
-  /** Values from the chart's values.yaml we change; infrastructure-derived values and overrides merge over them. */
-  readonly values: Readonly<Record<string, unknown>>;
-}
-
-/**
- * Every add-on's pinned chart and default values in one place (cdk-eks-blueprints style).
- * Values keys: notes/versions.md §3.
- */
-export const ADDON_DEFAULTS = {
-  awsLoadBalancerController: {
-    chart: CHARTS.awsLoadBalancerController,
-    releaseName: "aws-load-balancer-controller",
-    namespace: "kube-system",
-    serviceAccount: "aws-load-balancer-controller",
-    values: {
-      replicaCount: 2,
-      // No Service of type LoadBalancer is used (the ALB is Terraform's); the
-      // Service mutating webhook would only add a failure point to every Service create.
-      enableServiceMutatorWebhook: false,
-    },
-  },
-  clusterAutoscaler: {
-    chart: CHARTS.clusterAutoscaler,
-    releaseName: "cluster-autoscaler",
-    namespace: "kube-system",
-    serviceAccount: "cluster-autoscaler",
-    values: {
-      cloudProvider: "aws",
-      fullnameOverride: "cluster-autoscaler",
-      extraArgs: {
-        // Pick the group that leaves the least idle CPU/memory after scale-up.
-        expander: "least-waste",
-        // Keep zones even when the general pool grows.
-        "balance-similar-node-groups": true,
-      },
-    },
-  },
-  metricsServer: {
-    chart: CHARTS.metricsServer,
-    releaseName: "metrics-server",
-    namespace: "kube-system",
-    // Reads kubelets only: no IAM role.
-    values: {},
-  },
-  externalSecrets: {
-    chart: CHARTS.externalSecrets,
-    releaseName: "external-secrets",
-    namespace: "external-secrets",
-    serviceAccount: "external-secrets",
-    values: { installCRDs: true },
-  },
-  externalDns: {
-    chart: CHARTS.externalDns,
-    // The chart names its service account after the release ("external-dns"); its values schema
-    // of this line does not accept serviceAccount.name, so the name comes from here.
-    releaseName: "external-dns",
-    namespace: "kube-system",
-    serviceAccount: "external-dns",
-    values: {
-      provider: { name: "aws" },
-      // Create and update records, never delete: a mistake cannot remove a record others own.
-      policy: "upsert-only",
-      registry: "txt",
-      sources: ["service", "ingress"],
-    },
-  },
-} as const satisfies Record<AddonName, AddonDefaults>;
-
-/** Where External Secrets Operator runs: its controller role (created with the data stores) trusts this. */
-export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = {
-  namespace: ADDON_DEFAULTS.externalSecrets.namespace,
-  name: ADDON_DEFAULTS.externalSecrets.serviceAccount,
-} as const;
+export { ADDON_DEFAULTS, EXTERNAL_SECRETS_SERVICE_ACCOUNT } from "../../lib/addons";
+export type { AddonDefaults, AddonName } from "../../lib/addons";
 
 /** The release settings every add-on shares. */
 const RELEASE_SETTINGS = {

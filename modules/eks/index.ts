@@ -105,7 +105,10 @@ export interface EksClusterProps {
   readonly endpointPublicAccess: boolean;
   /** The only sources allowed to reach the public endpoint (not set when it is off). */
   readonly publicAccessCidrs: readonly string[];
-  /** IAM principals given cluster-admin through access entries (besides the cluster creator). */
+  /**
+   * IAM principals given cluster-admin through access entries: the principal that applies the
+   * stack (the CI apply role) first, then people. The cluster creator gets no entry of its own.
+   */
   readonly adminPrincipalArns: readonly string[];
   /** Retention of `/aws/eks/<cluster>/cluster`. */
   readonly controlPlaneLogRetentionDays: number;
@@ -200,9 +203,9 @@ export class EksCluster extends Construct {
       roleArn: clusterRole.arn,
       accessConfig: {
         authenticationMode: "API",
-        // The deploying principal needs cluster access in this same apply (helm/kubernetes
-        // providers); EKS creates that one entry. Do not list it in adminPrincipalArns too.
-        bootstrapClusterCreatorAdminPermissions: true,
+        // No admin entry Terraform does not manage for whoever created the cluster (possibly a
+        // person): the applying principal is in adminPrincipalArns, with an explicit entry below.
+        bootstrapClusterCreatorAdminPermissions: false,
       },
       // vpc-cni, kube-proxy and coredns come from the managed add-ons below instead of
       // unmanaged copies EKS would install (and the add-ons would then have to overwrite).
@@ -217,6 +220,9 @@ export class EksCluster extends Construct {
       },
       // The log group must exist first (see above); the role needs its policies before EKS assumes it.
       dependsOn: [logGroup, clusterPolicy, clusterKms],
+      // The setting forces a new cluster: clusters created with `true` keep it (README, upgrade
+      // notes: import the apply role's entry, delete the creator's); new clusters get `false`.
+      lifecycle: { ignoreChanges: ["access_config[0].bootstrap_cluster_creator_admin_permissions"] },
     });
     this.clusterName = this.cluster.name;
     this.clusterArn = this.cluster.arn;
@@ -235,16 +241,19 @@ export class EksCluster extends Construct {
     // at synth (a function call inline would put its quoted arguments inside the JSON text).
     this.oidcIssuer = Token.asString(new TerraformLocal(this, "oidc-issuer", Fn.replace(oidc.url, "https://", "")).expression);
 
+    const adminAccess: ITerraformDependable[] = [];
     for (const arn of props.adminPrincipalArns) {
       // Keyed by the principal (not its position) so removing one admin leaves the others in place.
       const key = `admin-${arn.replace(/^arn:aws[a-z-]*:iam::/, "").replace(/[^A-Za-z0-9]+/g, "-")}`;
       const entry = new EksAccessEntry(this, key, { clusterName: this.cluster.name, principalArn: arn, type: "STANDARD" });
-      new EksAccessPolicyAssociation(this, `${key}-policy`, {
+      adminAccess.push(entry);
+      const association = new EksAccessPolicyAssociation(this, `${key}-policy`, {
         clusterName: this.cluster.name,
         principalArn: entry.principalArn,
         policyArn: AWS_MANAGED_POLICIES.clusterAdminAccess,
         accessScope: { type: "cluster" },
       });
+      adminAccess.push(association);
     }
 
     // Dedicated node security group. Not tagged kubernetes.io/cluster/<name>: the load balancer
@@ -410,6 +419,7 @@ export class EksCluster extends Construct {
       dependsOn: [...groups, ...ebsRole.policyResources],
     });
     this.addons = { vpcCni, kubeProxy, coredns, ebsCsiDriver: ebsCsi };
-    this.readyDependencies = [...groups, coredns, ebsCsi];
+    // The helm/kubernetes providers act as the applying principal: its access entry comes first.
+    this.readyDependencies = [...groups, coredns, ebsCsi, ...adminAccess];
   }
 }

@@ -11,7 +11,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { accountRootArn, policyDocument, policyJson } from "../../lib/iam";
 import { RELEASE } from "../../lib/langsmith-values/chart";
-import { Namer } from "../../lib/naming";
+import { httpsUrl, Namer } from "../../lib/naming";
 import { EKS_ADDONS } from "../../versions";
 import { IrsaRole } from "../irsa";
 import { CustomerManagedKey } from "../kms";
@@ -344,7 +344,7 @@ export class Observability extends Construct {
       this.healthCheckId = hc.id;
       const spec: AlarmSpec = {
         key: "health-check",
-        description: `Route 53 health checkers cannot load https://${env.dns.hostname}${p.healthCheckPath}. Look at: DNS record, ACM certificate, WAF, ALB target health.`,
+        description: `Route 53 health checkers cannot load ${httpsUrl(env.dns.hostname)}${p.healthCheckPath}. Look at: DNS record, ACM certificate, WAF, ALB target health.`,
         comparison: "LessThanThreshold",
         threshold: 1,
         periodSeconds: 60,

@@ -11,8 +11,8 @@ import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-pa
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { policyJson, serviceTrust } from "../../lib/iam";
-import { Namer } from "../../lib/naming";
-import { ENGINES } from "../../versions";
+import { Namer, postgresKind } from "../../lib/naming";
+import { resolvePostgresEngine } from "../../lib/engines";
 import { environmentKey } from "../kms";
 import { dataStoreSecurityGroup } from "../network/data-store-security-group";
 
@@ -67,18 +67,8 @@ const DEFAULTS = {
   performanceInsightsRetentionDays: 7,
 } as const;
 
-/** Engine, version and parameter group family of `postgres.engine` (+ optional version override). */
-export function postgresEngine(p: EnvironmentConfig["postgres"]): { engine: string; version: string; family: string; logExports: string[] } {
-  const pin = p.engine === "aurora" ? ENGINES.auroraPostgres : ENGINES.postgres;
-  const version = p.engineVersion ?? pin.version;
-  const major = version.split(".")[0];
-  const familyPrefix = p.engine === "aurora" ? "aurora-postgresql" : "postgres";
-  // The pinned family is used as is; an override's family follows its major (e.g. postgres15).
-  const family = version === pin.version ? pin.parameterGroupFamily : `${familyPrefix}${major}`;
-  // RDS exports server and major-upgrade logs; Aurora PostgreSQL only has the server log.
-  const logExports = p.engine === "aurora" ? ["postgresql"] : ["postgresql", "upgrade"];
-  return { engine: p.engine === "aurora" ? "aurora-postgresql" : "postgres", version, family, logExports };
-}
+/** Engine, version and parameter group family of `postgres.engine` (+ optional version override): lib/engines.ts. */
+export { resolvePostgresEngine as postgresEngine } from "../../lib/engines";
 
 /**
  * The LangSmith metadata database: RDS PostgreSQL, or Aurora PostgreSQL (`postgres.engine`),
@@ -113,7 +103,7 @@ export class Postgres extends Construct {
     const cfg = env.postgres;
     const protect = props.preventDestroy ?? protectsData(env);
     const lifecycle = protect ? { preventDestroy: true } : undefined;
-    const engine = postgresEngine(cfg);
+    const engine = resolvePostgresEngine(cfg);
     this.engine = cfg.engine;
     this.databaseName = p.databaseName;
     this.masterUsername = p.masterUsername;
@@ -153,7 +143,7 @@ export class Postgres extends Construct {
     const logGroups = engine.logExports.map(
       (kind) =>
         new CloudwatchLogGroup(this, `log-${kind}`, {
-          name: `/aws/rds/${cfg.engine === "aurora" ? "cluster" : "instance"}/${identifier}/${kind}`,
+          name: `/aws/rds/${postgresKind(cfg.engine)}/${identifier}/${kind}`,
           retentionInDays: props.logRetentionDays ?? env.observability.logRetentionDays,
           kmsKeyId: props.logsKmsKeyArn,
           lifecycle,
@@ -174,7 +164,7 @@ export class Postgres extends Construct {
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: key.keyArn,
       iamDatabaseAuthenticationEnabled: true,
-      enabledCloudwatchLogsExports: engine.logExports,
+      enabledCloudwatchLogsExports: [...engine.logExports],
       port: POSTGRES_PORT,
       dbSubnetGroupName: subnets.name,
       vpcSecurityGroupIds: [sg.id],

@@ -1,6 +1,8 @@
 import { Construct } from "constructs";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { EXTERNAL_SECRETS_SERVICE_ACCOUNT } from "../../lib/addons";
 import { clickhouseConnection } from "../../lib/clickhouse";
+import { resolvePostgresEngine } from "../../lib/engines";
 import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { PolicyDocument, policyDocument } from "../../lib/iam";
 import { AGENT_DATABASES, RELEASE } from "../../lib/langsmith-values/chart";
@@ -13,8 +15,8 @@ import { environmentKey } from "../kms";
 
 export { K8S_SECRETS } from "../../lib/secrets/catalog";
 
-/** The ESO controller's service account (external-secrets chart, release `external-secrets`). */
-export const ESO_SERVICE_ACCOUNT = { namespace: "external-secrets", name: "external-secrets" } as const;
+/** The ESO controller's service account (external-secrets chart, release `external-secrets`): lib/addons.ts. */
+export const ESO_SERVICE_ACCOUNT = EXTERNAL_SECRETS_SERVICE_ACCOUNT;
 
 /** What ESO may read: exactly these secrets, decrypted only through Secrets Manager. */
 export function esoReadPolicy(input: { secretArns: readonly string[]; kmsKeyArns: readonly string[]; region: string }): PolicyDocument {
@@ -142,7 +144,7 @@ export class Secrets extends Construct {
     const { password: _source, ...clickhouse } = clickhouseConnection(env.clickhouse);
     const namespace = props.namespace ?? RELEASE.namespace;
     const agents = (["insights", "polly"] as const).filter((f) => env.langsmith[f] === "shared").map((f) => AGENT_DATABASES[f]);
-    const job = databaseJob({ namespace, databases: agents.map((a) => a.database) });
+    const job = databaseJob({ namespace, databases: agents.map((a) => a.database), image: resolvePostgresEngine(env.postgres).clientImage });
     this.manifests = [
       ...esoManifests({
         namespace,

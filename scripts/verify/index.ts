@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import type { EnvironmentSource } from "../../lib/config/load";
 import { ENVIRONMENTS } from "../../environments";
+import { stackName } from "../../lib/naming";
 import { makeClients, VerifyClients } from "./clients";
 import { GATES, GateContext, VerifyOptions } from "./gates";
 import { runGates } from "./runner";
@@ -142,7 +143,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo, deps: Ma
   };
   const progress = v.json ? io.err : io.out;
   const sources = [...new Set(Object.values(target.sources))];
-  progress(`verify langsmith-${target.env}: region ${region}, cluster ${target.values.clusterName ?? "?"}, host ${target.values.hostname ?? "?"}`);
+  progress(`verify ${stackName({ name: target.env })}: region ${region}, cluster ${target.values.clusterName ?? "?"}, host ${target.values.hostname ?? "?"}`);
   progress(`inputs: ${sources.join(", ")}`);
   try {
     const report = await runGates(only ? GATES.filter((g) => only.includes(g.id)) : GATES, ctx, { continueOnFailure: v.continue, print: progress });

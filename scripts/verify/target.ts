@@ -11,27 +11,31 @@ import { join } from "node:path";
 import type { EnvironmentSource } from "../../lib/config/load";
 import { loadEnvironments } from "../../lib/config/load";
 import { RELEASE } from "../../lib/langsmith-values/chart";
-import { Namer } from "../../lib/naming";
+import { clusterName, postgresKind, stackName } from "../../lib/naming";
+import { STACK_OUTPUTS } from "../../lib/outputs";
 
 /**
- * The stack outputs `verify` reads (Terraform output names). The stack declares them with
- * `TerraformOutput`; `terraform output -json` writes them for `--outputs`.
+ * The stack outputs `verify` reads, by their names in the outputs contract (lib/outputs.ts):
+ * the stack declares them with `TerraformOutput`; `terraform output -json` writes them for `--outputs`.
  */
-export const OUTPUT_NAMES = {
-  region: "region",
-  clusterName: "cluster_name",
-  hostname: "hostname",
-  vpcId: "vpc_id",
-  privateSubnetIds: "private_subnet_ids",
-  nodeSecurityGroupId: "node_security_group_id",
-  postgresIdentifier: "postgres_identifier",
-  /** `instance` (RDS) or `cluster` (Aurora). */
-  postgresKind: "postgres_kind",
-  redisReplicationGroupId: "redis_replication_group_id",
-  blobBucketName: "blob_bucket_name",
-  appRoleArn: "langsmith_app_role_arn",
-  targetGroupArn: "alb_target_group_arn",
-} as const;
+export const OUTPUT_NAMES = pickOutputs([
+  "region",
+  "clusterName",
+  "hostname",
+  "vpcId",
+  "privateSubnetIds",
+  "nodeSecurityGroupId",
+  "postgresIdentifier",
+  "postgresKind",
+  "redisReplicationGroupId",
+  "blobBucketName",
+  "appRoleArn",
+  "targetGroupArn",
+] as const);
+
+function pickOutputs<K extends keyof typeof STACK_OUTPUTS>(keys: readonly K[]): { readonly [P in K]: (typeof STACK_OUTPUTS)[P] } {
+  return Object.fromEntries(keys.map((k) => [k, STACK_OUTPUTS[k]])) as { [P in K]: (typeof STACK_OUTPUTS)[P] };
+}
 
 export type TargetField = keyof typeof OUTPUT_NAMES;
 
@@ -98,12 +102,12 @@ export function loadTarget(o: LoadTargetOptions): VerifyTarget {
   const env = found.config;
   set("region", env.aws.region, found.file);
   set("hostname", env.dns.hostname, found.file);
-  // The stack names its cluster this way (stacks/langsmith-stack.ts); a cluster_name output overrides it.
-  set("clusterName", new Namer(env.prefix, env.name).name("eks", "eksCluster"), `${found.file} (naming rule)`);
-  set("postgresKind", env.postgres.engine === "aurora" ? "cluster" : "instance", found.file);
+  // The stack names its cluster by the same rule (lib/naming.ts); a cluster_name output overrides it.
+  set("clusterName", clusterName(env), `${found.file} (naming rule)`);
+  set("postgresKind", postgresKind(env.postgres.engine), found.file);
 
   // 2. The synthesized stack.
-  const stackFile = join(o.cdktfOut ?? "cdktf.out", "stacks", `langsmith-${o.env}`, "cdk.tf.json");
+  const stackFile = join(o.cdktfOut ?? "cdktf.out", "stacks", stackName({ name: o.env }), "cdk.tf.json");
   if (existsSync(stackFile)) {
     const stack = JSON.parse(readFileSync(stackFile, "utf8")) as Json;
     for (const [field, output] of Object.entries(OUTPUT_NAMES) as [TargetField, string][]) {

@@ -150,6 +150,9 @@ const CASES: Case[] = [
   fail("LS-ENC-009", "table with an AWS-owned key", { aws_dynamodb_table: { t: { name: "x" } } }, "aws_dynamodb_table.t: table is encrypted with an AWS-owned key"),
   pass("LS-ENC-010", "encrypted topic", { aws_sns_topic: { t: { kms_master_key_id: ref("aws_kms_key.k", "arn") } } }),
   fail("LS-ENC-010", "plain topic", { aws_sns_topic: { t: { name: "alarms" } } }, "aws_sns_topic.t: SNS topic is not encrypted"),
+  // The backend blocks come from EXTRA (they are not resources).
+  pass("LS-ENC-011", "S3 backend with the state key's alias ARN; a Terraform Cloud workspace", {}),
+  fail("LS-ENC-011", "S3 backend with encrypt and no kms_key_id", {}, "terraform.backend.s3: the S3 state backend does not name the state CMK"),
 
   // Encryption in transit
   pass("LS-TLS-001", "TLS on", { aws_elasticache_replication_group: { r: redis() } }),
@@ -340,6 +343,15 @@ const CASES: Case[] = [
   }),
   fail("LS-IAM-005", "s3:* on *", { aws_iam_role_policy: { p: { policy: doc({ Effect: "Allow", Action: ["s3:*", "kms:Decrypt"], Resource: "*" }) } } }, "aws_iam_role_policy.p: policy statement 1 allows s3:* on \"*\""),
   pass("LS-IAM-006", "IAM user group", { aws_elasticache_replication_group: { r: redis() } }),
+  pass("LS-IAM-007", "a custom group on the entry; cluster admin on purpose", {
+    aws_eks_access_entry: { e: { cluster_name: "c", principal_arn: "arn:aws:iam::111111111111:role/ls-dev-ci-plan", kubernetes_groups: ["langsmith:ci-plan-reader"] } },
+    aws_eks_access_policy_association: { a: { policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", access_scope: { type: "cluster" } } },
+  }),
+  fail("LS-IAM-007", "admin view for a read-only role", {
+    aws_eks_access_policy_association: { a: { policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", access_scope: { type: "cluster" } } },
+  }, "aws_eks_access_policy_association.a: access policy AmazonEKSAdminViewPolicy lets a read-only principal read every Kubernetes Secret"),
+  pass("LS-IAM-008", "no creator entry", { aws_eks_cluster: { c: eks({ access_config: { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false } }) } }),
+  fail("LS-IAM-008", "creator entry", { aws_eks_cluster: { c: eks({ access_config: { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: true } }) } }, "aws_eks_cluster.c: the cluster creator gets an admin access entry"),
   fail("LS-IAM-006", "no auth", { aws_elasticache_replication_group: { r: redis({ user_group_ids: undefined }) } }, "aws_elasticache_replication_group.r: Redis accepts unauthenticated connections"),
 
   // Nodes
@@ -492,6 +504,10 @@ const CASES: Case[] = [
 
 /** The provider block some SEC-002 cases add. */
 const EXTRA: Record<string, Json> = {
+  "LS-ENC-011 passes: S3 backend with the state key's alias ARN; a Terraform Cloud workspace": {
+    terraform: { backend: { s3: { bucket: "b", key: "k", encrypt: true, kms_key_id: "arn:aws:kms:us-west-2:111111111111:alias/b-state" } }, cloud: { organization: "o" } },
+  },
+  "LS-ENC-011 fails: S3 backend with encrypt and no kms_key_id": { terraform: { backend: { s3: { bucket: "b", key: "k", encrypt: true } } } },
   "LS-SEC-002 fails: literal password, secret string, provider key, Kubernetes Secret data, access key id in a tag": { provider: { aws: [{ region: "us-west-2", secret_key: "abc123" }] } },
 };
 

@@ -3,16 +3,18 @@ import { mkdtempSync, writeFileSync, chmodSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { databaseJob, databaseScript } from "../../../lib/secrets/database-job";
-import { POSTGRES_CLIENT_IMAGE } from "../../../versions";
+import { resolvePostgresEngine } from "../../../lib/engines";
 
 type Container = { command: string[]; image: string; env: { name: string; valueFrom?: unknown; value?: string }[]; securityContext: object; resources: { requests: object; limits: object } };
 
+const IMAGE = resolvePostgresEngine({ engine: "rds" }).clientImage;
+
 describe("agent database Job", () => {
   test("nothing to create: no Job", () => {
-    expect(databaseJob({ namespace: "langsmith", databases: [] })).toBeUndefined();
+    expect(databaseJob({ namespace: "langsmith", databases: [], image: IMAGE })).toBeUndefined();
   });
 
-  const job = databaseJob({ namespace: "langsmith", databases: ["langsmith_insights", "langsmith_polly"] })!;
+  const job = databaseJob({ namespace: "langsmith", databases: ["langsmith_insights", "langsmith_polly"], image: IMAGE })!;
   const container = (job.spec.template.spec.containers as Container[])[0];
 
   test("a Helm post-install/post-upgrade hook, replaced on each run, deleted when it succeeds", () => {
@@ -26,8 +28,8 @@ describe("agent database Job", () => {
   });
 
   test("pinned client image, non-root, no privilege, resources set", () => {
-    expect(container.image).toBe(POSTGRES_CLIENT_IMAGE);
-    expect(POSTGRES_CLIENT_IMAGE).toMatch(/^postgres:\d+\.\d+-alpine$/);
+    expect(container.image).toBe(IMAGE);
+    expect(IMAGE).toMatch(/^postgres:\d+\.\d+-alpine$/);
     expect(job.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 70 });
     expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
     expect(container.resources.requests).toBeDefined();

@@ -185,4 +185,22 @@ export const ENCRYPTION_RULES = [
         isSet(r.values.kms_master_key_id) ? undefined : fail(r, "SNS topic is not encrypted", "set kms_master_key_id to a CMK whose policy admits cloudwatch.amazonaws.com"),
       ),
   }),
+  rule({
+    id: "LS-ENC-011",
+    title: "The S3 state backend encrypts with the state CMK (encrypt and kms_key_id)",
+    severity: "critical",
+    tiers: ALL_TIERS,
+    // The backend block is in the synthesized configuration; plan JSON does not carry it.
+    views: ["synth"],
+    rationale:
+      "With encrypt = true and no kms_key_id, Terraform's S3 backend uploads with x-amz-server-side-encryption: AES256, which overrides the bucket's default CMK: the state (database endpoints, every resource attribute) is then protected by no key policy.",
+    source: "hashicorp/terraform internal/backend/remote-state/s3/client.go (put); AWS FSBP S3.17",
+    check: (ctx, fail) =>
+      each(ctx, ["backend"], (r) => {
+        if (r.address !== "terraform.backend.s3") return undefined;
+        return isTrue(r.values.encrypt) && isSet(r.values.kms_key_id)
+          ? undefined
+          : fail(r, "the S3 state backend does not name the state CMK (encrypt and kms_key_id)", "set encrypt: true and kmsKeyId: stateKeyAliasArn(...) (stacks/backend.ts)");
+      }),
+  }),
 ];

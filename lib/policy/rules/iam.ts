@@ -217,4 +217,34 @@ export const IAM_RULES = [
           : fail(r, "Redis accepts unauthenticated connections", "attach a user group (user_group_ids) whose users use authentication_mode { type = \"iam\" } and whose default user is disabled"),
       ),
   }),
+  rule({
+    id: "LS-IAM-007",
+    title: "No EKS access entry gets a view policy that reads Secrets (AmazonEKSAdminViewPolicy)",
+    severity: "high",
+    tiers: ALL_TIERS,
+    rationale:
+      "AmazonEKSAdminViewPolicy reads every Secret of the cluster (license key, OAuth secret, database URLs): a read-only principal such as the CI plan role must get a custom group without Secrets instead; admins get AmazonEKSClusterAdminPolicy on purpose.",
+    source: "EKS user guide, access policy permissions (AmazonEKSAdminViewPolicy vs AmazonEKSViewPolicy); CIS EKS Benchmark 4.1.2 (minimize access to secrets)",
+    check: (ctx, fail) =>
+      each(ctx, ["aws_eks_access_policy_association"], (r) =>
+        String(r.values.policy_arn ?? "").endsWith("/AmazonEKSAdminViewPolicy")
+          ? fail(r, "access policy AmazonEKSAdminViewPolicy lets a read-only principal read every Kubernetes Secret", "put the principal in a Kubernetes group bound to a ClusterRole without secrets (kubernetes_groups on the access entry; modules/ci-role/cluster-access.ts)")
+          : undefined,
+      ),
+  }),  rule({
+    id: "LS-IAM-008",
+    title: "EKS gives the cluster creator no implicit admin entry (bootstrap_cluster_creator_admin_permissions false)",
+    severity: "medium",
+    tiers: ALL_TIERS,
+    rationale:
+      "With the bootstrap setting, whoever first applied (possibly a person) stays cluster-admin through an entry Terraform does not manage; admins should be explicit access entries that a plan shows.",
+    source: "EKS user guide, access entries (bootstrapClusterCreatorAdminPermissions); CIS EKS Benchmark 4.1.1",
+    check: (ctx, fail) =>
+      each(ctx, ["aws_eks_cluster"], (r) => {
+        const access = blocks(r.values.access_config);
+        return access.some((a) => a.bootstrap_cluster_creator_admin_permissions === true || a.bootstrap_cluster_creator_admin_permissions === "true")
+          ? fail(r, "the cluster creator gets an admin access entry Terraform does not manage", "set access_config.bootstrap_cluster_creator_admin_permissions = false and give the applying role an explicit aws_eks_access_entry")
+          : undefined;
+      }),
+  }),
 ];

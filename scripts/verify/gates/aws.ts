@@ -8,7 +8,7 @@ import { Cluster, DescribeClusterCommand } from "@aws-sdk/client-eks";
 import { DescribeCacheClustersCommand, DescribeReplicationGroupsCommand } from "@aws-sdk/client-elasticache";
 import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
-import { IRSA_ANNOTATION } from "../../../lib/langsmith-values/chart";
+import { APP_COMPONENTS, IRSA_ANNOTATION, serviceAccountName } from "../../../lib/langsmith-values/chart";
 import { describeError } from "../clients";
 import { need, needList, OUTPUT_NAMES } from "../target";
 import { fail, Gate, GateContext, listed, pass } from "./types";
@@ -203,9 +203,10 @@ export const redisReachable: Gate = {
   },
 };
 
-/** Service accounts that carry the app role; the first two always exist. */
-export const APP_SERVICE_ACCOUNTS = ["langsmith-backend", "langsmith-queue", "langsmith-platform-backend", "langsmith-ingest-queue", "langsmith-host-backend"] as const;
-const REQUIRED_SERVICE_ACCOUNTS = 2;
+/** Service accounts that carry the app role: the chart components the role trusts (lib/langsmith-values/chart.ts). */
+export const APP_SERVICE_ACCOUNTS: readonly string[] = APP_COMPONENTS.map(serviceAccountName);
+/** The chart renders these whatever the features: a missing one means the release is not installed. */
+const ALWAYS_RENDERED = new Set([serviceAccountName("backend"), serviceAccountName("queue")]);
 
 export const blobStorage: Gate = {
   id: "blob-storage",
@@ -248,14 +249,14 @@ export const blobStorage: Gate = {
     // The access path: every LangSmith service account that talks to AWS carries the app role.
     const expected = ctx.target.values.appRoleArn;
     const kube = ctx.clients.kube();
-    for (const [i, name] of APP_SERVICE_ACCOUNTS.entries()) {
+    for (const name of APP_SERVICE_ACCOUNTS) {
       let annotation: string | undefined;
       try {
         const sa = (await kube.core.readNamespacedServiceAccount(name, ctx.target.namespace)).body;
         annotation = sa.metadata?.annotations?.[IRSA_ANNOTATION];
       } catch (e) {
         if ((e as { statusCode?: number }).statusCode === 404) {
-          if (i < REQUIRED_SERVICE_ACCOUNTS) problems.push(`service account ${ctx.target.namespace}/${name}: not found (is the release installed?)`);
+          if (ALWAYS_RENDERED.has(name)) problems.push(`service account ${ctx.target.namespace}/${name}: not found (is the release installed?)`);
           continue;
         }
         throw e;

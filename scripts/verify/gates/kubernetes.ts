@@ -3,22 +3,21 @@
  * the Kubernetes API.
  */
 import type { CoreV1Event, V1Deployment, V1Pod } from "@kubernetes/client-node";
+import { ADDON_DEFAULTS } from "../../../lib/addons";
 import { describeError, Kube } from "../clients";
 import { describeCluster } from "./aws";
 import { fail, Gate, listed, pass } from "./types";
 
 /**
- * Add-ons the walkthrough requires (3.2) plus those this design depends on, found by their charts'
- * `app.kubernetes.io/name` label in any namespace (the cluster-autoscaler chart names itself
- * `<cloudProvider>-cluster-autoscaler`).
+ * The add-ons the stack installs (lib/addons.ts: the walkthrough's 3.2 list plus those this design
+ * depends on), found by their charts' `app.kubernetes.io/name` label in any namespace.
  */
-export const REQUIRED_ADDONS: readonly { readonly name: string; readonly labels: readonly string[] }[] = [
-  { name: "metrics-server", labels: ["metrics-server"] },
-  { name: "cluster-autoscaler", labels: ["aws-cluster-autoscaler", "cluster-autoscaler"] },
-  { name: "aws-load-balancer-controller", labels: ["aws-load-balancer-controller"] },
-  { name: "external-secrets", labels: ["external-secrets"] },
-];
+export const REQUIRED_ADDONS: readonly { readonly name: string; readonly labels: readonly string[] }[] = Object.values(ADDON_DEFAULTS).map((d) => ({
+  name: d.releaseName,
+  labels: d.deploymentLabels,
+}));
 const NAME_LABEL = "app.kubernetes.io/name";
+const ADDON_SELECTOR = `${NAME_LABEL} in (${REQUIRED_ADDONS.flatMap((a) => a.labels).join(",")})`;
 
 /** `kubectl get`-style quantity → number (cores, bytes). */
 export function quantity(q: string | undefined): number {
@@ -36,7 +35,7 @@ export const clusterAddons: Gate = {
   title: "Nodes are Ready and the cluster add-ons run",
   triage: [
     "`kubectl get nodes` / `kubectl describe node <name>` (conditions, taints) and the node group's health in the EKS console",
-    "`kubectl get deploy -A -l 'app.kubernetes.io/name in (metrics-server,aws-cluster-autoscaler,aws-load-balancer-controller,external-secrets)'` and their logs",
+    `\`kubectl get deploy -A -l '${ADDON_SELECTOR}'\` and their logs`,
     "`kubectl top nodes` needs metrics-server and its APIService (`kubectl get apiservice v1beta1.metrics.k8s.io`)",
   ],
   async run(ctx) {
@@ -67,8 +66,7 @@ export const clusterAddons: Gate = {
       problems.push(`node ${n.metadata?.name} not Ready (${ready?.reason ?? "no Ready condition"}${ready?.message ? `: ${ready.message}` : ""})`);
     });
 
-    const selector = `${NAME_LABEL} in (${REQUIRED_ADDONS.flatMap((a) => a.labels).join(",")})`;
-    const deployments: V1Deployment[] = (await kube.apps.listDeploymentForAllNamespaces(undefined, undefined, undefined, selector)).body.items;
+    const deployments: V1Deployment[] = (await kube.apps.listDeploymentForAllNamespaces(undefined, undefined, undefined, ADDON_SELECTOR)).body.items;
     for (const addon of REQUIRED_ADDONS) {
       const found = deployments.filter((d) => addon.labels.includes(d.metadata?.labels?.[NAME_LABEL] ?? ""));
       if (found.length === 0) {

@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { httpsUrl } from "../../../lib/naming";
 import { describeError } from "../clients";
 import { need } from "../target";
 import { fail, Gate, GateContext, pass } from "./types";
@@ -23,7 +24,7 @@ export const BACKPRESSURE_CHECKLIST = [
 ];
 
 export function langsmithUrl(ctx: GateContext): string {
-  return (ctx.options.langsmithUrl ?? `https://${need(ctx.target, "hostname")}`).replace(/\/+$/, "");
+  return (ctx.options.langsmithUrl ?? httpsUrl(need(ctx.target, "hostname"))).replace(/\/+$/, "");
 }
 
 interface Answer {

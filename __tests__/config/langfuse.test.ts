@@ -1,0 +1,129 @@
+import { defineEnvironment } from "../../environments/profiles";
+import { loadEnvironment } from "../../lib/config/load";
+import { langfuseHostname } from "../../lib/config/schema";
+import { loadProblems, problemsWith as problems } from "../helpers";
+import { LANGFUSE_CLICKHOUSE, LANGFUSE_DEV, langfuseOnlyFork, withLangfuse } from "../langfuse-envs";
+
+describe("applications", () => {
+  test("defaults to LangSmith alone, without Langfuse settings", () => {
+    expect(problems("dev")).toEqual([]);
+    const env = loadEnvironment({ file: "environments/dev.ts", input: defineEnvironment("development", { ...baseFields() }) });
+    expect(env.applications).toEqual(["langsmith"]);
+    expect(env.langfuse).toBeUndefined();
+  });
+
+  test("must name at least one application, each once, from the known ones", () => {
+    expect(problems("dev", {}, (i) => (i.applications = []))).toEqual(["environments/dev.ts: applications must have at least 1 item, got []"]);
+    expect(problems("dev", {}, (i) => (i.applications = ["langsmith", "langsmith"]))).toEqual([
+      'environments/dev.ts: applications must not name an application twice, got ["langsmith","langsmith"]',
+    ]);
+    expect(problems("dev", {}, (i) => (i.applications = ["langfuse2"]))).toEqual(["environments/dev.ts: applications.0 must be one of langsmith | langfuse, got langfuse2"]);
+  });
+
+  test("Langfuse needs its settings", () => {
+    expect(problems("dev", {}, (i) => (i.applications = ["langsmith", "langfuse"]))).toEqual([
+      'environments/dev.ts: langfuse is required when applications includes "langfuse", got nothing; add langfuse: { clickhouse: { mode: "external", ... }, init: { organization, project, userEmail } } (lib/config/schema.ts)',
+    ]);
+  });
+
+  test("Langfuse settings only when Langfuse runs", () => {
+    expect(problems("dev", { langfuse: LANGFUSE_DEV })).toEqual([
+      'environments/dev.ts: langfuse must be absent when applications (langsmith) does not include "langfuse", got a langfuse block; add "langfuse" to applications, or remove the langfuse block',
+    ]);
+  });
+
+  test.each([["dev"], ["staging"], ["prod"]] as const)("%s can run both applications", (name) => {
+    expect(withLangfuse(name).applications).toEqual(["langsmith", "langfuse"]);
+  });
+
+  test("a Langfuse-only fork needs no LangSmith fields and uses dns.hostname", () => {
+    const env = loadEnvironment({ file: "environments/lf.ts", input: langfuseOnlyFork() });
+    expect(env.applications).toEqual(["langfuse"]);
+    expect(langfuseHostname(env)).toBe(env.dns.hostname);
+    expect(env.langfuse).toMatchObject({ database: "shared", redisDb: 4, sizing: "development" });
+  });
+});
+
+describe("langfuse fields", () => {
+  const both = (langfuse: Record<string, unknown>, mutate?: (i: any) => void) =>
+    problems("dev", { applications: ["langsmith", "langfuse"], langfuse: { ...LANGFUSE_DEV, ...langfuse } }, mutate);
+
+  test("beside LangSmith the hostname is required", () => {
+    expect(both({}, (i) => delete i.langfuse.hostname)).toEqual([
+      'environments/dev.ts: langfuse.hostname is required when LangSmith runs beside Langfuse (each application has its own name on the shared ALB), got nothing; add e.g. langfuse.hostname: "langfuse.dev.example.com"',
+    ]);
+  });
+
+  test.each([
+    ["Langfuse.dev.example.com", "must be a lowercase DNS name like langfuse.example.com, got Langfuse.dev.example.com"],
+    ["langsmith.dev.example.com", "must differ from dns.hostname (langsmith.dev.example.com): the ALB routes by host name, got langsmith.dev.example.com"],
+    [
+      "langfuse.other.org",
+      "must be in the domain of dns.hostname (dev.example.com): one hosted zone (dns.hostedZoneId) holds both names and validates the certificate, got langfuse.other.org; use e.g. langfuse.dev.example.com",
+    ],
+  ])("hostname %s is refused", (hostname, message) => {
+    expect(both({ hostname })).toEqual([`environments/dev.ts: langfuse.hostname ${message}`]);
+  });
+
+  test("in-cluster ClickHouse is refused with the reason", () => {
+    expect(both({ clickhouse: { mode: "in-cluster" } })).toEqual([
+      'environments/dev.ts: langfuse.clickhouse.mode must be "external": the Langfuse chart 2.0.0 runs in-cluster ClickHouse only through the alpha ClickHouse operator (clickhouse.com/v1alpha1 CRDs, Keeper, cert-manager), which this project does not install or plan offline, got in-cluster; use ClickHouse Cloud or your own replicated cluster: { mode: "external", host, port, nativePort, database, user, tls, clusterEnabled }',
+    ]);
+  });
+
+  test("external ClickHouse says whether it is a cluster", () => {
+    expect(both({}, (i) => delete i.langfuse.clickhouse.clusterEnabled)).toEqual([
+      "environments/dev.ts: langfuse.clickhouse.clusterEnabled is required (boolean), got nothing; add it (see lib/config/schema.ts)",
+    ]);
+  });
+
+  test.each([
+    [0, {}, "must not be Redis database 0, which LangSmith uses (Langfuse's queues would mix with its keys), got 0; use e.g. 1"],
+    [2, { polly: "shared" }, "must not be Redis database 2, which Polly uses (Langfuse's queues would mix with its keys), got 2; use e.g. 1"],
+    [3, { insights: "shared" }, "must not be Redis database 3, which Insights uses (Langfuse's queues would mix with its keys), got 3; use e.g. 1"],
+  ])("Redis database %s is refused when taken", (redisDb, langsmith, message) => {
+    expect(both({ redisDb }, (i) => Object.assign(i.langsmith, langsmith))).toEqual([`environments/dev.ts: langfuse.redisDb ${message}`]);
+  });
+
+  test("Redis database 0 is Langfuse's when LangSmith does not run", () => {
+    expect(loadProblems([{ file: "environments/lf.ts", input: langfuseOnlyFork({ redisDb: 0 }) }])).toEqual([]);
+  });
+
+  test("database placement and init fields are checked", () => {
+    expect(both({ database: "mine" })).toEqual(["environments/dev.ts: langfuse.database must be one of shared | own-instance, got mine"]);
+    expect(both({ init: { organization: "Acme", project: "default", userEmail: "root" } })).toEqual([
+      "environments/dev.ts: langfuse.init.userEmail must be an email address like admin@example.com, got root",
+    ]);
+  });
+
+  test("the Langfuse hostname is unique across environments", () => {
+    const a = langfuseOnlyFork();
+    const b = { ...(langfuseOnlyFork() as any), name: "lf2", state: { ...(a as any).state, key: "lf2/terraform.tfstate" }, network: { ...(a as any).network, vpcCidr: "10.60.0.0/16" }, dns: { ...(a as any).dns, hostname: "other.lf.example.com" } };
+    b.applications = ["langsmith", "langfuse"];
+    b.langfuse = { ...b.langfuse, hostname: (a as any).dns.hostname };
+    b.langsmith = { ...b.langsmith };
+    expect(loadProblems([{ file: "environments/lf.ts", input: a }, { file: "environments/lf2.ts", input: b }])).toEqual([
+      "environments/lf2.ts: langfuse.hostname must be unique across environments (also used by environments/lf.ts), got langfuse.lf.example.com; use another name",
+    ]);
+  });
+
+  test("the ClickHouse of the shared example is complete", () => {
+    expect(Object.keys(LANGFUSE_CLICKHOUSE).sort()).toEqual(["clusterEnabled", "database", "host", "mode", "nativePort", "port", "tls", "user"]);
+  });
+});
+
+function baseFields() {
+  return {
+    name: "dev",
+    owner: "o",
+    costCenter: "c",
+    aws: { accountId: "111111111111", region: "us-west-2", availabilityZones: ["us-west-2a", "us-west-2b"] },
+    network: { mode: "create" as const, vpcCidr: "10.10.0.0/16" },
+    dns: { hostname: "langsmith.dev.example.com", hostedZoneId: "Z0DEV00000000000000001" },
+    exposure: "public" as const,
+    auth: { model: "token" as const },
+    langsmith: { initialOrgAdminEmail: "a@example.com" },
+    clickhouse: { mode: "external" as const, host: "ch.example.com", port: 8443, nativePort: 9440, database: "d", user: "u", tls: true },
+    state: { backend: "s3" as const, bucket: "ls-tfstate-111111111111-us-west-2", key: "x/terraform.tfstate", locking: "lockfile" as const },
+  };
+}

@@ -1,0 +1,20 @@
+/** The outputs contract: the synthesized stacks declare exactly the names of lib/outputs.ts. */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { STACK_OUTPUTS } from "../../lib/outputs";
+import { shippedAppDir, shippedStack } from "../synth-cache";
+
+const OPTIONAL = new Set<string>([STACK_OUTPUTS.blobBucketName]);
+const stacks = readdirSync(join(shippedAppDir(), "stacks")).filter((s) => shippedStack(s).output?.[STACK_OUTPUTS.clusterName]);
+
+describe("stack outputs", () => {
+  test("there are environment stacks to check", () => {
+    expect(stacks.length).toBeGreaterThan(0);
+  });
+  test.each(stacks)("%s declares only contract names, and every required one", (stack) => {
+    const declared = Object.keys(shippedStack(stack).output ?? {});
+    const contract: string[] = Object.values(STACK_OUTPUTS);
+    expect(declared.filter((o) => !contract.includes(o))).toEqual([]);
+    expect(contract.filter((o) => !OPTIONAL.has(o) && !declared.includes(o))).toEqual([]);
+  });
+});

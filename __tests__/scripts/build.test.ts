@@ -1,0 +1,120 @@
+/**
+ * The contract of `scripts/build.js` (the fast path every npm script and cdktf.json's `app`
+ * take): it transpiles exactly the sources that changed, never leaves a stale output, and
+ * skips esbuild entirely when nothing changed. Runs on a small project in a temp directory.
+ * That its output synthesizes the same bytes as the sources is checked in
+ * __tests__/stacks/deterministic.test.ts.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+
+interface BuildResult {
+  transpiled: string[];
+  deleted: string[];
+  full: boolean;
+}
+interface BuildModule {
+  build(options: { root: string; outDir?: string; quiet?: boolean }): BuildResult;
+  listSources(root: string): string[];
+  STAMP: string;
+  SOURCES: string[];
+}
+// Plain JavaScript (it runs before anything is compiled), so required rather than imported.
+const builder = require("../../scripts/build.js") as BuildModule;
+
+const ROOT = join(__dirname, "..", "..");
+
+describe("scripts/build.js", () => {
+  let root: string;
+  const write = (file: string, text: string) => {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), text);
+  };
+  const out = (file: string) => join(root, "dist", file);
+  const build = () => builder.build({ root, quiet: true });
+  const run = (file: string) => execFileSync(process.execPath, [out(file)], { encoding: "utf8" }).trim();
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), "ls-build-"));
+    write("tsconfig.json", JSON.stringify({ compilerOptions: { target: "ES2022", module: "node16", strict: true, outDir: "dist", rootDir: "." } }));
+    write("main.ts", `import { greet } from "./lib/greet";\nimport type { Name } from "./lib/types";\nconst who: Name = "fleet";\nconsole.log(greet(who));\n`);
+    write("lib/greet.ts", `export function greet(name: string): string {\n  return \`hello \${name}\`;\n}\n`);
+    write("lib/types.ts", `export type Name = string;\n`);
+    write("lib/types.d.ts", `declare const ignored: number;\n`);
+    write("scripts/tool.ts", `export const tool = 1;\n`);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  test("lists what tsconfig.json compiles: .ts under its include, no declaration files, tests excluded", () => {
+    write("__tests__/x.test.ts", "test('x', () => undefined);\n");
+    expect(builder.listSources(root)).toEqual(["lib/greet.ts", "lib/types.ts", "main.ts", "scripts/tool.ts"]);
+    expect(builder.SOURCES).toEqual(JSON.parse(readFileSync(join(ROOT, "tsconfig.json"), "utf8")).include.map((p: string) => p.replace(/\/\*\*\/\*\.ts$/, "")));
+  });
+
+  test("a first build transpiles every source into runnable CommonJS under dist/, in strict mode", () => {
+    const r = build();
+    expect(r.full).toBe(true);
+    expect(r.transpiled).toEqual(["lib/greet.ts", "lib/types.ts", "main.ts", "scripts/tool.ts"]);
+    expect(run("main.js")).toBe("hello fleet");
+    expect(readFileSync(out("lib/greet.js"), "utf8")).toMatch(/^"use strict";/);
+    expect(existsSync(join(root, "dist", builder.STAMP))).toBe(true);
+  });
+
+  test("a build with nothing changed transpiles nothing", () => {
+    build();
+    expect(build()).toEqual(expect.objectContaining({ transpiled: [], deleted: [], full: false }));
+  });
+
+  test("an edited source is transpiled again, alone, even when its mtime goes back in time", () => {
+    build();
+    write("lib/greet.ts", `export function greet(name: string): string {\n  return \`hi \${name}\`;\n}\n`);
+    utimesSync(join(root, "lib/greet.ts"), new Date(2000, 0, 1), new Date(2000, 0, 1));
+    expect(build().transpiled).toEqual(["lib/greet.ts"]);
+    expect(run("main.js")).toBe("hi fleet");
+  });
+
+  test("an output deleted or missing is written again", () => {
+    build();
+    rmSync(out("lib/greet.js"));
+    expect(build().transpiled).toEqual(["lib/greet.ts"]);
+    expect(run("main.js")).toBe("hello fleet");
+  });
+
+  test("the output of a deleted source is deleted, so nothing stale can be required", () => {
+    build();
+    rmSync(join(root, "scripts/tool.ts"));
+    const r = build();
+    expect(r.deleted).toEqual(["scripts/tool.ts"]);
+    expect(existsSync(out("scripts/tool.js"))).toBe(false);
+  });
+
+  test("a tsconfig.json change rebuilds everything", () => {
+    build();
+    write("tsconfig.json", JSON.stringify({ compilerOptions: { target: "ES2022", module: "node16", strict: true, outDir: "dist", rootDir: ".", noUnusedLocals: true } }));
+    const r = build();
+    expect(r.full).toBe(true);
+    expect(r.transpiled).toHaveLength(4);
+  });
+
+  test("a syntax error fails the build naming the file, and the next build retries it", () => {
+    build();
+    write("lib/greet.ts", "export function greet(: string {\n");
+    expect(build).toThrow(/lib\/greet\.ts/);
+    write("lib/greet.ts", `export function greet(name: string): string {\n  return \`hey \${name}\`;\n}\n`);
+    expect(build().transpiled).toEqual(["lib/greet.ts"]);
+    expect(run("main.js")).toBe("hey fleet");
+  });
+
+  test("every npm script that runs compiled code, and cdktf.json's app, builds with it first (no type-check on the hot path)", () => {
+    const scripts = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
+    const runsDist = Object.entries(scripts).filter(([, cmd]) => cmd.includes("node dist/"));
+    expect(runsDist.length).toBeGreaterThanOrEqual(8);
+    for (const [name, cmd] of runsDist) expect(`${name}: ${cmd}`).toMatch(new RegExp(`^${name.replace(/[:]/g, "\\:")}: node scripts/build\\.js && node dist/`));
+    for (const [, cmd] of runsDist) expect(cmd).not.toMatch(/\btsc\b/);
+    expect(scripts.build).toBe("node scripts/build.js");
+    expect(scripts.typecheck).toMatch(/^tsc -p tsconfig\.test\.json/);
+    expect(JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")).app).toBe("node scripts/build.js && node dist/main.js");
+  });
+});
