@@ -105,6 +105,56 @@ describe("rules across environments", () => {
     ]);
   });
 
+  const other = { name: "eu", network: { vpcCidr: "10.44.0.0/16" }, dns: { hostname: "langsmith.eu.example.com" }, state: { key: "langsmith/eu/terraform.tfstate" }, ci: { oidcProvider: "existing" } };
+  const elsewhere = (changes: Json = {}) =>
+    fork(deepMerge<Json>({ ...other, aws: { accountId: "444444444444", region: "eu-central-1", availabilityZones: ["eu-central-1a", "eu-central-1b"] } }, changes));
+
+  test.each<[string, Json, string[]]>([
+    [
+      "a state bucket named after another account and region",
+      {},
+      [
+        "environments/dev2.ts: state.bucket names account 111111111111, but aws.accountId is 444444444444 (a bucket copied from another environment: S3 names are global and the bootstrap stack of this account creates its own), got ls-tfstate-111111111111-us-west-2; name it after this account and region, e.g. ls-tfstate-444444444444-eu-central-1 (npm run env:new does)",
+        "environments/dev2.ts: state.bucket names region us-west-2, but the backend and its bootstrap bucket are in aws.region eu-central-1, got ls-tfstate-111111111111-us-west-2; name it after this account and region, e.g. ls-tfstate-444444444444-eu-central-1 (npm run env:new does)",
+      ],
+    ],
+    [
+      "one bucket claimed by two accounts, whatever its name",
+      { state: { bucket: "acme-terraform-state" } },
+      [
+        "environments/dev2.ts: state.bucket must belong to one account and region: environments/dev.ts keeps its state there from account 111111111111 in us-west-2, this environment is account 444444444444 in eu-central-1 (S3 bucket names are global; two bootstrap stacks would both create it), got acme-terraform-state; use this account and region's own bucket, e.g. ls-tfstate-444444444444-eu-central-1",
+      ],
+    ],
+    [
+      "a state key with .. segments",
+      { state: { bucket: "ls-tfstate-444444444444-eu-central-1", key: "langsmith/../dev/terraform.tfstate" } },
+      ["environments/dev2.ts: state.key must not have empty, . or .. segments (S3 keeps them literally, and the CI roles' policies name the exact key), got langsmith/../dev/terraform.tfstate; use e.g. langsmith/eu/terraform.tfstate"],
+    ],
+  ])("%s", (_title, changes, expected) => {
+    const base = { ...dev, state: { ...dev.state, bucket: "acme-terraform-state" } };
+    const first = _title.startsWith("one bucket") ? base : dev;
+    expect(loadProblems([{ file: "environments/dev.ts", input: first }, elsewhere(changes)])).toEqual(expected);
+  });
+
+  test("a lock table belongs to one bucket per account and region", () => {
+    const second = fork({ ...other, state: { bucket: "ls-tfstate-111111111111-us-west-2-b" } });
+    expect(loadProblems([{ file: "environments/dev.ts", input: dev }, second])).toEqual([
+      "environments/dev2.ts: state.lockTable must not name the lock table of another state bucket in account 111111111111, us-west-2: environments/dev.ts locks bucket ls-tfstate-111111111111-us-west-2 with it, and both bootstrap stacks would create it, got ls-tfstate-lock; name another table, use bucket ls-tfstate-111111111111-us-west-2, or set state.locking to \"lockfile\"",
+    ]);
+    expect(loadProblems([{ file: "environments/dev.ts", input: dev }, fork({ ...other, state: { bucket: "ls-tfstate-111111111111-us-west-2-b", lockTable: "ls-tfstate-lock-b" } })])).toEqual([]);
+  });
+
+  test("two environments of one repository cannot apply from the same GitHub environment", () => {
+    const found = loadProblems([{ file: "environments/dev.ts", input: dev }, fork({ ...other, ci: { githubEnvironment: "dev" } })]);
+    expect(found).toEqual([
+      "environments/dev2.ts: ci.githubEnvironment must give the apply job its own GitHub environment in example-org/langsmith-aws: environments/dev.ts applies from dev too (it holds one AWS_APPLY_ROLE_ARN), got dev; set ci.githubEnvironment to a name of its own",
+    ]);
+  });
+
+  test("a fork in another account and region with its own bucket loads", () => {
+    expect(loadProblems([{ file: "environments/dev.ts", input: dev }, elsewhere({ state: { bucket: "ls-tfstate-444444444444-eu-central-1" } })])).toEqual([]);
+  });
+
   test("a fork that changes name, CIDR, DNS and state key loads with no other edit", () => {
     const found = loadProblems([
       { file: "environments/dev.ts", input: dev },

@@ -5,7 +5,8 @@
  */
 import { resolvePostgresEngine } from "../engines";
 import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr } from "../cidr";
-import { azBelongsToRegion, isKnownRegion } from "../regions";
+import { AWS_REGIONS, azBelongsToRegion, isKnownRegion } from "../regions";
+import { githubEnvironment } from "../ci";
 import { EnvironmentConfig, langfuseHostname, runs } from "./schema";
 import { AGENT_DATABASES } from "../langsmith-values/chart";
 import { capacityProblems } from "../capacity";
@@ -333,6 +334,33 @@ const stateBackend: EnvironmentRule = (env) => {
   return problems;
 };
 
+/**
+ * State references a copy would get wrong: a bucket named after another account or region (S3
+ * names are global: the bootstrap stack here cannot create a bucket another account owns), a key
+ * with empty, `.` or `..` segments (S3 keeps them literally; the IAM policies scope the key).
+ */
+const stateReferences: EnvironmentRule = (env) => {
+  if (env.state.backend !== "s3") return [];
+  const { bucket, key } = env.state;
+  const problems: Problem[] = [];
+  const fix = `name it after this account and region, e.g. ls-tfstate-${env.aws.accountId}-${env.aws.region} (npm run env:new does)`;
+  for (const account of bucket.match(/(?<!\d)\d{12}(?!\d)/g) ?? []) {
+    if (account !== env.aws.accountId) {
+      problems.push({ path: "state.bucket", message: `names account ${account}, but aws.accountId is ${env.aws.accountId} (a bucket copied from another environment: S3 names are global and the bootstrap stack of this account creates its own)`, value: bucket, fix });
+    }
+  }
+  const regions = AWS_REGIONS.filter((r) => bucket.includes(r) && !AWS_REGIONS.some((longer) => longer !== r && longer.startsWith(r) && bucket.includes(longer)));
+  for (const r of regions) {
+    if (r !== env.aws.region) {
+      problems.push({ path: "state.bucket", message: `names region ${r}, but the backend and its bootstrap bucket are in aws.region ${env.aws.region}`, value: bucket, fix });
+    }
+  }
+  if (key.split("/").some((seg) => seg === "" || seg === "." || seg === "..")) {
+    problems.push({ path: "state.key", message: "must not have empty, . or .. segments (S3 keeps them literally, and the CI roles' policies name the exact key)", value: key, fix: `use e.g. langsmith/${env.name}/terraform.tfstate` });
+  }
+  return problems;
+};
+
 const alarmThresholds: EnvironmentRule = (env) => {
   const t = env.observability.thresholds;
   // Aurora has no FreeStorageSpace alarm (its storage grows on its own), so the rule is RDS-only.
@@ -410,6 +438,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   clickhouse,
   blobStorage,
   stateBackend,
+  stateReferences,
   alarmThresholds,
   ci,
   waivers,
@@ -480,7 +509,84 @@ export const FLEET_RULES: readonly FleetRule[] = [
     }
     return problems;
   },
+  stateBucketOwner,
+  lockTableOwner,
+  githubEnvironmentOwner,
 ];
+
+type Fleet = Parameters<FleetRule>[0];
+
+/**
+ * One state bucket, one account and region: S3 bucket names are global, and each bootstrap stack
+ * (one per account/region/bucket) creates its bucket; the S3 backend reaches it in aws.region.
+ */
+function stateBucketOwner(envs: Fleet): (Problem & { file: string })[] {
+  const owner = new Map<string, { file: string; accountId: string; region: string }>();
+  const problems: (Problem & { file: string })[] = [];
+  for (const { file, config: c } of envs) {
+    if (c.state.backend !== "s3") continue;
+    const prior = owner.get(c.state.bucket);
+    if (!prior) owner.set(c.state.bucket, { file, accountId: c.aws.accountId, region: c.aws.region });
+    else if (prior.accountId !== c.aws.accountId || prior.region !== c.aws.region) {
+      problems.push({
+        file,
+        path: "state.bucket",
+        message: `must belong to one account and region: ${prior.file} keeps its state there from account ${prior.accountId} in ${prior.region}, this environment is account ${c.aws.accountId} in ${c.aws.region} (S3 bucket names are global; two bootstrap stacks would both create it)`,
+        value: c.state.bucket,
+        fix: `use this account and region's own bucket, e.g. ls-tfstate-${c.aws.accountId}-${c.aws.region}`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** A DynamoDB lock table is created by one bootstrap stack: in one account/region, one bucket's. */
+function lockTableOwner(envs: Fleet): (Problem & { file: string })[] {
+  const owner = new Map<string, { file: string; bucket: string }>();
+  const problems: (Problem & { file: string })[] = [];
+  for (const { file, config: c } of envs) {
+    if (c.state.backend !== "s3" || c.state.locking !== "dynamodb" || !c.state.lockTable) continue;
+    const key = `${c.aws.accountId}/${c.aws.region}/${c.state.lockTable}`;
+    const prior = owner.get(key);
+    if (!prior) owner.set(key, { file, bucket: c.state.bucket });
+    else if (prior.bucket !== c.state.bucket) {
+      problems.push({
+        file,
+        path: "state.lockTable",
+        message: `must not name the lock table of another state bucket in account ${c.aws.accountId}, ${c.aws.region}: ${prior.file} locks bucket ${prior.bucket} with it, and both bootstrap stacks would create it`,
+        value: c.state.lockTable,
+        fix: `name another table, use bucket ${prior.bucket}, or set state.locking to "lockfile"`,
+      });
+    }
+  }
+  return problems;
+}
+
+/**
+ * The apply role trusts `repo:<repository>:environment:<GitHub environment>`, and that GitHub
+ * environment holds one AWS_APPLY_ROLE_ARN: two environments cannot share it.
+ */
+function githubEnvironmentOwner(envs: Fleet): (Problem & { file: string })[] {
+  const owner = new Map<string, { file: string; explicit: boolean }>();
+  const problems: (Problem & { file: string })[] = [];
+  for (const { file, config: c } of envs) {
+    if (!c.ci) continue;
+    const key = `${c.ci.githubRepository}:${githubEnvironment(c)}`;
+    const prior = owner.get(key);
+    if (!prior) owner.set(key, { file, explicit: !!c.ci.githubEnvironment });
+    // Both defaulting to their name: the duplicate name is the problem, already reported.
+    else if (prior.explicit || c.ci.githubEnvironment) {
+      problems.push({
+        file,
+        path: c.ci.githubEnvironment ? "ci.githubEnvironment" : "name",
+        message: `must give the apply job its own GitHub environment in ${c.ci.githubRepository}: ${prior.file} applies from ${githubEnvironment(c)} too (it holds one AWS_APPLY_ROLE_ARN)`,
+        value: githubEnvironment(c),
+        fix: "set ci.githubEnvironment to a name of its own",
+      });
+    }
+  }
+  return problems;
+}
 
 function duplicates(
   envs: readonly { file: string; config: EnvironmentConfig }[],
