@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ENVIRONMENTS } from "../../environments";
+import { defineEnvironment } from "../../environments/profiles";
 import { loadEnvironments } from "../../lib/config/load";
 import { deepMerge } from "../../lib/merge";
 import { loadProblems, problemsWith as problems, shippedInput, Json } from "../helpers";
@@ -161,5 +162,52 @@ describe("rules across environments", () => {
       fork({ name: "dev2", network: { vpcCidr: "10.11.0.0/16" }, dns: { hostname: "langsmith.dev2.example.com" }, state: { key: "langsmith/dev2/terraform.tfstate" } }),
     ]);
     expect(found).toEqual([]);
+  });
+});
+
+describe("environment files: the loader, not tsc or defineEnvironment, reports every mistake", () => {
+  // The fields a file like environments/dev.ts writes (everything the tier decides is left out).
+  const fields = {
+    name: "dev",
+    owner: "platform-team",
+    costCenter: "eng-platform",
+    aws: { accountId: "111111111111", region: "us-west-2", availabilityZones: ["us-west-2a", "us-west-2b"] },
+    network: { mode: "create", vpcCidr: "10.10.0.0/16" },
+    dns: { hostname: "langsmith.dev.example.com", hostedZoneId: "Z0DEV00000000000000001" },
+    exposure: "public",
+    auth: { model: "token" },
+    langsmith: { initialOrgAdminEmail: "admins@example.com" },
+    clickhouse: { mode: "in-cluster", storageGib: 100, storageIops: 3000, storageThroughputMiBps: 125, snapshotRetentionDays: 7 },
+    eks: { adminPrincipalArns: ["arn:aws:iam::111111111111:role/platform-admin"] },
+    state: { backend: "s3", bucket: "ls-tfstate-111111111111-us-west-2", key: "langsmith/dev/terraform.tfstate", locking: "lockfile" },
+  } as const;
+  const load = (input: unknown) => loadProblems([{ file: "environments/dev.ts", input }]);
+
+  test("the fields above load (the baseline of the cases below)", () => {
+    expect(load(defineEnvironment("development", fields))).toEqual([]);
+  });
+
+  // Each call below type-checks (tsconfig.test.json runs tsc on this file): defineEnvironment
+  // accepts loosely-typed input, so tsc does not stop the run before the loader names the field.
+  test.each<[string, unknown, string[]]>([
+    ["an unknown tier does not crash defineEnvironment", defineEnvironment("prod", fields), ["environments/dev.ts: tier must be one of development | production, got prod"]],
+    [
+      "a string where a number belongs",
+      defineEnvironment("development", { ...fields, postgres: { allocatedStorageGib: "100" } }),
+      ["environments/dev.ts: postgres.allocatedStorageGib must be number, got string 100"],
+    ],
+    ["an unknown exposure", defineEnvironment("development", { ...fields, exposure: "internet" }), ["environments/dev.ts: exposure must be one of public | private, got internet"]],
+    [
+      "a misspelt field",
+      defineEnvironment("development", { ...fields, redis: { replica: 1 } }),
+      ["environments/dev.ts: redis has unknown field replica; remove it or fix the spelling (see lib/config/schema.ts)"],
+    ],
+    [
+      "a missing network block",
+      defineEnvironment("development", { ...fields, network: undefined }),
+      ["environments/dev.ts: network.mode must be one of create | existing, got nothing"],
+    ],
+  ])("%s", (_t, input, expected) => {
+    expect(load(input)).toEqual(expected);
   });
 });

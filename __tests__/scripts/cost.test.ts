@@ -65,7 +65,7 @@ describe("scripts/cost", () => {
   });
 
   test("an environment it cannot price is shown as unpriced with the reason; the others still print", () => {
-    const eu = envWith("dev", { aws: { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] } });
+    const eu = envWith("dev", { aws: { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] }, state: { bucket: "ls-tfstate-111111111111-eu-west-1" } });
     const r = costReport([eu, envWith("prod")]);
     expect(r.unpriced).toEqual(["dev"]);
     expect(r.text).toContain("langsmith-dev (development, eu-west-1): unpriced\n  no prices for region eu-west-1 in lib/cost/prices.ts (priced: ");
@@ -90,7 +90,8 @@ describe("scripts/cost", () => {
     const bad = capture(() => main(["no-such-env"], FIXTURES));
     expect(bad.code).toBe(2);
     expect(bad.err).toBe("cost: no environment no-such-env (known: environments/dev.ts, environments/staging.ts, environments/prod.ts)");
-    const unpriced = capture(() => main([], [{ file: "environments/eu.ts", input: { ...(FIXTURE_ENVIRONMENTS.dev.input as object), aws: { accountId: "444444444444", region: "eu-central-1", availabilityZones: ["eu-central-1a", "eu-central-1b"] } } }]));
+    const euInput = envWith("dev", { aws: { accountId: "444444444444", region: "eu-central-1", availabilityZones: ["eu-central-1a", "eu-central-1b"] }, state: { bucket: "ls-tfstate-444444444444-eu-central-1" } });
+    const unpriced = capture(() => main([], [{ file: "environments/eu.ts", input: euInput }]));
     expect(unpriced.code).toBe(0);
     expect(unpriced.out).toContain("langsmith-dev (development, eu-central-1): unpriced");
   });

@@ -46,7 +46,7 @@ describe("price table", () => {
         expect((e as CostError).problems.length).toBeGreaterThan(0);
       }
     }
-    const eu = envWith("dev", { aws: { region: "eu-central-1", availabilityZones: ["eu-central-1a", "eu-central-1b"] } });
+    const eu = envWith("dev", { aws: { region: "eu-central-1", availabilityZones: ["eu-central-1a", "eu-central-1b"] }, state: { bucket: "ls-tfstate-111111111111-eu-central-1" } });
     expect(() => estimateMonthlyCost(eu)).toThrow("no prices for region eu-central-1 in lib/cost/prices.ts (priced: us-east-1, us-west-2)");
   });
 
@@ -105,7 +105,7 @@ describe("estimateMonthlyCost", () => {
   });
 
   test("an unpriced region is named, with the regions that are priced", () => {
-    const eu = envWith("dev", { aws: { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] } });
+    const eu = envWith("dev", { aws: { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] }, state: { bucket: "ls-tfstate-111111111111-eu-west-1" } });
     expect(() => estimateMonthlyCost(eu)).toThrow(CostError);
     expect(() => estimateMonthlyCost(eu)).toThrow("langsmith-dev: cannot estimate the cost:\n  no prices for region eu-west-1 in lib/cost/prices.ts (priced: us-east-1, us-west-2)");
   });
