@@ -8,5 +8,6 @@ module.exports = {
   // Synth-heavy suites share the provider classes; two workers match the 2-core CI machines.
   maxWorkers: 2,
   globalSetup: "<rootDir>/__tests__/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/global-teardown.ts",
   setupFiles: ["<rootDir>/__tests__/setup.ts"],
 };

@@ -6,6 +6,10 @@ import type { EnvironmentConfig } from "../lib/config/schema";
 
 export type Json = Record<string, any>;
 
+export const ROOT = join(__dirname, "..");
+/** scripts/build.js's output for tests, built by global setup (see there). */
+export const TEST_DIST = join(ROOT, "node_modules", ".cache", "ls-test-dist");
+
 function cacheDir(): string | undefined {
   return process.env.LS_SYNTH_CACHE;
 }

@@ -18,9 +18,9 @@ import { LangsmithRelease } from "../modules/langsmith-release";
 import { Observability } from "../modules/observability";
 import { targetGroupBinding } from "../lib/target-group-binding";
 import { RELEASE } from "../lib/langsmith-values/chart";
+import { buildLangsmithValues } from "../lib/langsmith-values";
 import { ciArns } from "../lib/ci";
-import { PermissionsBoundary } from "../modules/ci-role/boundary";
-import { PlanRoleClusterAccess } from "../modules/ci-role/cluster-access";
+import { PermissionsBoundary, PlanRoleClusterAccess } from "../modules/ci-role";
 import { configureBackend } from "./backend";
 import { awsProvider, clusterProviders, defaultTags, requireTerraformVersion } from "./providers";
 import { enforcePolicy } from "../lib/policy/enforce";
@@ -181,18 +181,17 @@ export class LangsmithStack extends IsolatedStack {
 
     const clickhouseClass =
       env.clickhouse.mode === "in-cluster"
-        ? new ClickhouseStorageClass(this, "clickhouse-storage", { env, ebsKmsKeyArn: this.keys.ebs.keyArn, dependsOn: this.cluster.readyDependencies })
+        ? new ClickhouseStorageClass(this, "clickhouse-storage", { settings: env.clickhouse, ebsKmsKeyArn: this.keys.ebs.keyArn, dependsOn: this.cluster.readyDependencies })
         : undefined;
     const blob = this.data.blob;
     this.release = new LangsmithRelease(this, "langsmith", {
-      env,
       provider: this.helmProvider,
       namespace: this.namespace.metadata.name,
-      values: {
+      values: buildLangsmithValues(env, {
         appRoleArn: this.data.appRole.roleArn,
         blobStorage: blob ? { bucketName: blob.bucketName, kmsKeyArn: blob.kmsKeyArn } : undefined,
         clickhouseStorageClassName: clickhouseClass?.storageClassName ?? this.addons.storageClassName,
-      },
+      }),
       prerequisites: {
         loadBalancerController: binding.release,
         externalSecrets: this.addons.externalSecrets,
@@ -206,12 +205,17 @@ export class LangsmithStack extends IsolatedStack {
 
     this.observability = new Observability(this, "observability", {
       namer: n,
-      env,
+      environment: env,
+      settings: env.observability,
+      // Route 53 checks reach only an internet-facing ALB.
+      publicHostname: env.exposure === "public" ? env.dns.hostname : undefined,
+      preventDestroy: protect,
       clusterName: this.cluster.clusterName,
       albArnSuffix: this.ingress.albArnSuffix,
       targetGroupArnSuffix: this.ingress.targetGroupArnSuffix,
       database: { identifier: this.data.postgres.identifier, kind: postgresKind(this.data.postgres.engine) },
       redisReplicationGroupId: this.data.redis.replicationGroupId,
+      redisReplicas: env.redis.replicas,
       oidcProviderArn: this.cluster.oidcProviderArn,
       oidcIssuer: this.cluster.oidcIssuer,
       logsKmsKeyArn: logsKey.keyArn,

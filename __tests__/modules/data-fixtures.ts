@@ -1,7 +1,7 @@
 /** Shared inputs and checks for the data-module tests (synthScope + the secret scan). */
 import { Testing } from "cdktf";
 import { Construct } from "constructs";
-import { EnvironmentConfig } from "../../lib/config/schema";
+import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { Namer } from "../../lib/naming";
 import { awsProvider } from "../../stacks/providers";
 import { Json } from "../helpers";
@@ -17,6 +17,14 @@ export const PLATFORM = {
 
 export function namerOf(env: EnvironmentConfig): Namer {
   return new Namer(env.prefix, env.name);
+}
+
+/**
+ * What modules/langsmith-data hands every data module of `env`: namer, identity, network and
+ * `preventDestroy` by tier (each test adds the module's own settings).
+ */
+export function dataInputs(env: EnvironmentConfig) {
+  return { namer: namerOf(env), environment: env, ...PLATFORM, preventDestroy: protectsData(env) };
 }
 
 /** Synthesized JSON of a stack holding the environment's AWS provider and what `build` adds. */

@@ -8,6 +8,7 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
 import { LangsmithRelease, LangsmithReleaseProps } from "../../modules/langsmith-release";
 import { EnvironmentConfig } from "../../lib/config/schema";
+import { buildLangsmithValues } from "../../lib/langsmith-values";
 import { CHARTS, LANGSMITH_CHART_DIGEST } from "../../versions";
 import { Json, resource } from "../helpers";
 import { INPUTS, loadWith, shipped } from "../lib/langsmith-values/envs";
@@ -32,10 +33,9 @@ function synth(env: EnvironmentConfig, change: Partial<LangsmithReleaseProps> = 
   return JSON.parse(
     Testing.synthScope((scope) => {
       new LangsmithRelease(scope, "langsmith", {
-        env,
         provider: new HelmProvider(scope, "helm", {}),
         namespace: "langsmith",
-        values: INPUTS,
+        values: buildLangsmithValues(env, INPUTS),
         prerequisites: prerequisites(scope),
         ...change,
       });
@@ -91,10 +91,9 @@ describe("LangSmith helm_release", () => {
       Testing.synthScope((scope) => {
         const role = new Release(scope, "stand-in", { name: "x", chart: "x" });
         new LangsmithRelease(scope, "langsmith", {
-          env: shipped("dev"),
           provider: new HelmProvider(scope, "helm", {}),
           namespace: "langsmith",
-          values: { appRoleArn: role.id, blobStorage: { bucketName: role.name, kmsKeyArn: role.chart } },
+          values: buildLangsmithValues(shipped("dev"), { appRoleArn: role.id, blobStorage: { bucketName: role.name, kmsKeyArn: role.chart } }),
           prerequisites: prerequisites(scope),
         });
       }),
@@ -119,10 +118,9 @@ describe("guards", () => {
     expect(() =>
       Testing.synthScope((scope) => {
         new LangsmithRelease(scope, "langsmith", {
-          env: shipped("dev"),
           provider: new HelmProvider(scope, "helm", {}),
           namespace: "langsmith",
-          values: INPUTS,
+          values: buildLangsmithValues(shipped("dev"), INPUTS),
           prerequisites: { ...prerequisites(scope), dataStores: [] },
         });
       }),

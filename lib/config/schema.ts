@@ -29,9 +29,13 @@ export const NodePoolSchema = z
   .object({
     /** Instance types, first one preferred; capacity is computed from the smallest. */
     instanceTypes: z.array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, "must be an EC2 instance type like m6i.2xlarge")).min(1),
+    /** Fewest nodes the Cluster Autoscaler keeps. */
     minSize: z.number().int().min(0),
+    /** Nodes at creation; the Cluster Autoscaler owns the count afterwards (Terraform ignores later changes). */
     desiredSize: z.number().int().min(0),
+    /** Most nodes the Cluster Autoscaler may run. */
     maxSize: positiveInt,
+    /** `ON_DEMAND`, or `SPOT` (cheaper; AWS may reclaim a node with two minutes' notice). */
     capacityType: z.enum(["ON_DEMAND", "SPOT"]),
     /** Root EBS volume (gp3, encrypted). */
     diskSizeGib: z.number().int().min(20).max(16384),
@@ -41,11 +45,13 @@ export type NodePool = z.infer<typeof NodePoolSchema>;
 
 const CreateNetworkSchema = z
   .object({
+    /** `create`: a new VPC with public, private and data subnets in every zone; `existing`: subnets you already have. */
     mode: z.literal("create"),
     /** A private (RFC 1918) /16 to /20; subnets are computed from it. */
     vpcCidr: z.string(),
     /** `per-az` keeps egress up when one AZ fails; `single` saves two NAT gateways. */
     natGateways: z.enum(["single", "per-az"]),
+    /** Retention of the VPC flow logs (a CloudWatch Logs period). */
     flowLogsRetentionDays: retentionDays,
   })
   .strict();
@@ -53,28 +59,40 @@ const CreateNetworkSchema = z
 const ExistingNetworkSchema = z
   .object({
     mode: z.literal("existing"),
+    /** The existing VPC. */
     vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, "must be a VPC id like vpc-0123456789abcdef0"),
     /** The VPC's primary CIDR (security-group rules and validation use it). */
     vpcCidr: z.string(),
+    /** Subnets of the internet-facing ALB, one per zone. */
     publicSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id")),
+    /** Node (and internal ALB) subnets, one per zone, with a route to NAT. */
     privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id")).min(2),
+    /** PostgreSQL and Redis subnets, one per zone. */
     dataSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id")).min(2),
   })
   .strict();
 
-const TokenAuthSchema = z.object({ model: z.literal("token") }).strict();
+const TokenAuthSchema = z
+  .object({
+    /** `token`: LangSmith's basic auth (the first admin gets a generated password); `oidc`: single sign-on through your identity provider. */
+    model: z.literal("token"),
+  })
+  .strict();
 const OidcAuthSchema = z
   .object({
     model: z.literal("oidc"),
     /** OAuth client id (not secret). The client secret goes to Secrets Manager. */
     clientId: z.string().min(1),
+    /** OIDC issuer URL of your identity provider (https://). */
     issuerUrl: z.string().url().startsWith("https://", "must be an https:// URL"),
   })
   .strict();
 
 const InClusterClickHouseSchema = z
   .object({
+    /** `in-cluster`: the chart's ClickHouse on a dedicated node pool (development only); `external`: ClickHouse Cloud or your own cluster. */
     mode: z.literal("in-cluster"),
+    /** Size of the ClickHouse data volume (encrypted gp3). */
     storageGib: z.number().int().min(20).max(16384),
     /** gp3 provisioned IOPS (reference: ~7000 for production). */
     storageIops: z.number().int().min(3000).max(16000),
@@ -87,12 +105,19 @@ const InClusterClickHouseSchema = z
 
 const ExternalClickHouseSchema = z
   .object({
+    /** `external`: ClickHouse Cloud or a ClickHouse of your own, reached over the network. */
     mode: z.literal("external"),
+    /** ClickHouse host name. */
     host: z.string().min(1),
+    /** HTTP(S) interface port. */
     port: z.number().int().min(1).max(65535),
+    /** Native-protocol port. */
     nativePort: z.number().int().min(1).max(65535),
+    /** Database the application uses. */
     database: z.string().min(1),
+    /** User the application connects as; its password goes to Secrets Manager (`npm run secrets:seed`). */
     user: z.string().min(1),
+    /** Connect over TLS. */
     tls: z.boolean(),
   })
   .strict();
@@ -111,9 +136,11 @@ export const AlarmThresholdsSchema = z
     targetResponseTimeP95Seconds: z.number().positive().max(60),
     /** Alarm when more targets than this are unhealthy (0: any unhealthy target alarms). */
     unhealthyTargets: z.number().int().min(0),
+    /** PostgreSQL CPUUtilization (average) above this alarms. */
     rdsCpuPercent: percent,
     /** Alarm when the database has less free storage than this (RDS instances; Aurora storage grows on its own). */
     rdsFreeStorageGib: positiveInt,
+    /** PostgreSQL DatabaseConnections (maximum) above this alarms. */
     rdsConnections: positiveInt,
     /** ElastiCache DatabaseMemoryUsagePercentage of any node. */
     redisMemoryPercent: percent,
@@ -133,9 +160,11 @@ export type AlarmThresholds = z.infer<typeof AlarmThresholdsSchema>;
 
 const S3StateSchema = z
   .object({
+    /** `s3`: an S3 bucket with a lock (the bootstrap stack creates both); `cloud`: a Terraform Cloud / Enterprise workspace. */
     backend: z.literal("s3"),
     /** State bucket, created by the bootstrap stack of this account and region. */
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name"),
+    /** State object key in the bucket, ending in `.tfstate`. */
     key: z.string().regex(/^[A-Za-z0-9!_.*'()/-]+\.tfstate$/, "must be an S3 key ending in .tfstate"),
     /** `dynamodb`: a lock table (created by bootstrap); `lockfile`: Terraform's native S3 lock. */
     locking: z.enum(["dynamodb", "lockfile"]),
@@ -147,8 +176,11 @@ const S3StateSchema = z
 const CloudStateSchema = z
   .object({
     backend: z.literal("cloud"),
+    /** Terraform Cloud / Enterprise organization. */
     organization: z.string().min(1),
+    /** Workspace holding this environment's state. */
     workspace: z.string().regex(/^[A-Za-z0-9_-]{1,90}$/, "must be a Terraform Cloud workspace name"),
+    /** Terraform Cloud / Enterprise host, e.g. `app.terraform.io`. */
     hostname: z.string().min(1),
   })
   .strict();
@@ -208,6 +240,7 @@ export const LangfuseSchema = z
     database: z.enum(["shared", "own-instance"]),
     /** Redis logical database on the environment's ElastiCache (LangSmith uses 0, Polly 2, Insights 3). */
     redisDb: z.number().int().min(0).max(15),
+    /** Langfuse's ClickHouse: `external` (an in-cluster one is refused, see `mode`). */
     clickhouse: z.discriminatedUnion("mode", [LangfuseExternalClickHouseSchema, LangfuseInClusterClickHouseSchema]),
     /** Resource and replica profile of the web and worker pods (lib/langfuse-values/sizing.ts). */
     sizing: z.enum(["development", "production"]),
@@ -218,8 +251,11 @@ export const LangfuseSchema = z
      */
     init: z
       .object({
+        /** Organisation created on first start. */
         organization: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}$/, "must be 1-63 letters, digits, spaces, . _ -"),
+        /** Project created on first start. */
         project: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}$/, "must be 1-63 letters, digits, spaces, . _ -"),
+        /** E-mail address of the first user (its password is generated into Secrets Manager). */
         userEmail: z.string().email("must be an email address like admin@example.com"),
       })
       .strict(),
@@ -233,6 +269,7 @@ export const EnvironmentSchema = z
   .object({
     /** Short name; becomes part of every resource name and the stack name `langsmith-<name>`. */
     name: z.string().regex(/^[a-z][a-z0-9]{1,11}$/, "must be 2-12 lowercase letters or digits, starting with a letter"),
+    /** `development` or `production`: picks the profile of defaults (environments/profiles.ts) and the rules production must meet. */
     tier: z.enum(TIERS),
     /** Naming prefix: resources are named `{prefix}-{name}-{component}`. */
     prefix: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, "must be 2-10 lowercase letters or digits, starting with a letter"),
@@ -243,17 +280,24 @@ export const EnvironmentSchema = z
     applications: z.array(z.enum(APPLICATIONS)).min(1),
     /** Langfuse settings; present exactly when `applications` includes "langfuse". */
     langfuse: LangfuseSchema.optional(),
+    /** Team or person responsible: tag `owner` on every resource. */
     owner: z.string().min(1),
+    /** Cost allocation: tag `cost-center` on every resource. */
     costCenter: z.string().min(1),
+    /** The AWS account and region the environment lives in. */
     aws: z
       .object({
+        /** AWS account id (12 digits); the AWS provider refuses to run in any other account. */
         accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
+        /** AWS region, e.g. `us-west-2`. */
         region: z.string(),
         /** Explicit list (no data-source lookup, so plans run offline). */
         availabilityZones: z.array(z.string()),
       })
       .strict(),
+    /** The VPC: created by the stack, or an existing one (`mode`). */
     network: z.discriminatedUnion("mode", [CreateNetworkSchema, ExistingNetworkSchema]),
+    /** Where users reach LangSmith. */
     dns: z
       .object({
         /** The LangSmith URL host, e.g. `langsmith.example.com`. */
@@ -270,9 +314,12 @@ export const EnvironmentSchema = z
       .strict(),
     /** `public`: internet-facing ALB. `private`: internal ALB, reached over VPN/PrivateLink. */
     exposure: z.enum(["public", "private"]),
+    /** How users sign in (`model`). */
     auth: z.discriminatedUnion("model", [TokenAuthSchema, OidcAuthSchema]),
+    /** The EKS cluster: API endpoint access, admins, control-plane logs. */
     eks: z
       .object({
+        /** Public Kubernetes API endpoint on (reachable from `publicAccessCidrs` only) or off (private endpoint only). */
         endpointPublicAccess: z.boolean(),
         /** Where public endpoint access is on, only these CIDRs reach it. */
         publicAccessCidrs: z.array(z.string()),
@@ -280,40 +327,56 @@ export const EnvironmentSchema = z
         clusterAuth: z.enum(["exec", "token"]),
         /** IAM principals granted cluster-admin through EKS access entries. */
         adminPrincipalArns: z.array(arn),
+        /** Retention of the control-plane log group `/aws/eks/<cluster>/cluster`. */
         controlPlaneLogRetentionDays: retentionDays,
       })
       .strict(),
+    /** EKS managed node groups. */
     nodePools: z
       .object({
+        /** The pool every service runs on. */
         general: NodePoolSchema,
         /** Dedicated, tainted pool for in-cluster ClickHouse. */
         clickhouse: NodePoolSchema.optional(),
       })
       .strict(),
+    /** The LangSmith metadata database (RDS or Aurora PostgreSQL). */
     postgres: z
       .object({
+        /** `rds`: an RDS for PostgreSQL instance; `aurora`: an Aurora PostgreSQL cluster. */
         engine: z.enum(["rds", "aurora"]),
         /** Override of the pinned engine version (versions.ts); must be 14 or newer. */
         engineVersion: z.string().regex(/^\d+(\.\d+)?$/, "must be a PostgreSQL version like 16.8").optional(),
+        /** RDS instance class, e.g. `db.r6g.xlarge`. */
         instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class like db.m6g.large"),
+        /** Initial RDS storage (gp3); Aurora storage grows on its own. */
         allocatedStorageGib: z.number().int().min(20).max(65536),
+        /** Ceiling of RDS storage autoscaling. */
         maxAllocatedStorageGib: z.number().int().min(20).max(65536),
+        /** A standby (RDS) or reader (Aurora) in another zone, with automatic failover. */
         multiAz: z.boolean(),
+        /** Days of automated backups (point-in-time restore). */
         backupRetentionDays: z.number().int().min(0).max(35),
+        /** RDS refuses to delete the database while this is on. */
         deletionProtection: z.boolean(),
         /** Take a final snapshot when the database is deleted. */
         finalSnapshot: z.boolean(),
       })
       .strict(),
+    /** ElastiCache for Redis OSS: LangSmith's cache and queues. */
     redis: z
       .object({
+        /** ElastiCache node type, e.g. `cache.r7g.large`. */
         nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "must be an ElastiCache node type like cache.r7g.large"),
         /** Read replicas in addition to the primary; 1 or more enables automatic failover and Multi-AZ. */
         replicas: z.number().int().min(0).max(5),
+        /** Days daily snapshots are kept (0: none). */
         snapshotRetentionDays: z.number().int().min(0).max(35),
       })
       .strict(),
+    /** LangSmith's ClickHouse (traces): in-cluster (development) or external (`mode`). */
     clickhouse: z.discriminatedUnion("mode", [InClusterClickHouseSchema, ExternalClickHouseSchema]),
+    /** The S3 bucket for LangSmith payloads (chart `config.blobStorage`). */
     blobStorage: z
       .object({
         /** Required in production; a development environment may turn it off explicitly. */
@@ -322,11 +385,13 @@ export const EnvironmentSchema = z
         ttlShortDays: positiveInt,
         /** Lifecycle expiry of the chart's long-TTL prefix `ttl_l/`. */
         ttlLongDays: positiveInt,
+        /** Days a replaced or deleted object version is kept. */
         noncurrentVersionExpirationDays: positiveInt,
         /** Principals besides the LangSmith role allowed by the bucket policy (break-glass admins). */
         adminPrincipalArns: z.array(arn),
       })
       .strict(),
+    /** The LangSmith release: sizing, first admin, Insights / Polly, value overrides. */
     langsmith: z
       .object({
         /** Resource and replica profile of the LangSmith services (lib/langsmith-values/sizing.ts). */
@@ -347,15 +412,18 @@ export const EnvironmentSchema = z
         valuesOverrides: z.record(z.unknown()),
       })
       .strict(),
+    /** The ALB in front of the applications: TLS policy, WAF rate limit, access logs. */
     ingress: z
       .object({
         /** WAF rate-based rule: requests per 5 minutes per client IP. */
         wafRateLimit: z.number().int().min(100).max(2_000_000_000),
+        /** ALB TLS security policy (TLS 1.2 or newer). */
         sslPolicy: z.string().regex(/^ELBSecurityPolicy-TLS13-1-[23]-/, "must be a TLS 1.2+ ALB policy such as ELBSecurityPolicy-TLS13-1-2-2021-06"),
         /** ALB access logs to an S3 bucket of this environment. */
         accessLogs: z.boolean(),
       })
       .strict(),
+    /** Alarms, log retention and their thresholds. */
     observability: z
       .object({
         /** Email subscribers of the environment's alarm topic (each must confirm the subscription). */
@@ -366,12 +434,24 @@ export const EnvironmentSchema = z
         thresholds: AlarmThresholdsSchema,
       })
       .strict(),
+    /** Where Terraform keeps this environment's state (`backend`). */
     state: z.discriminatedUnion("backend", [S3StateSchema, CloudStateSchema]),
     /** GitHub Actions plan/apply roles; absent: CI brings its own credentials. */
     ci: CiSchema.optional(),
+    /** The policy pack (lib/policy) checked at synth. */
     policy: z
       .object({
-        waivers: z.array(z.object({ rule: z.string().min(1), reason: z.string().min(10, "must explain why (10+ characters)") }).strict()),
+        /** Policy rules waived for this environment, each with its reason (docs/policy-rules.md). */
+        waivers: z.array(
+          z
+            .object({
+              /** Id of the waived rule, e.g. `LS-NET-003`. */
+              rule: z.string().min(1),
+              /** Why the rule does not apply here (10+ characters); the policy report prints it. */
+              reason: z.string().min(10, "must explain why (10+ characters)"),
+            })
+            .strict(),
+        ),
       })
       .strict(),
   })
@@ -404,4 +484,10 @@ export function runs(env: Pick<EnvironmentConfig, "applications">, app: Applicat
 export function langfuseHostname(env: Pick<EnvironmentConfig, "langfuse" | "dns">): string {
   if (!env.langfuse) throw new Error("langfuseHostname: the environment does not run Langfuse");
   return env.langfuse.hostname ?? env.dns.hostname;
+}
+
+/** What every construct of an environment may know about it: its name (descriptions), account and region. */
+export interface EnvironmentIdentity {
+  readonly name: string;
+  readonly aws: { readonly accountId: string; readonly region: string };
 }

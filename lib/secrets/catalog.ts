@@ -52,7 +52,7 @@ export function secretName(base: string, id: string): string {
 }
 
 /** The secrets an environment needs, derived from its auth model, features and ClickHouse mode. */
-export function secretCatalog(env: EnvironmentConfig): SecretSpec[] {
+export function secretCatalog(env: Pick<EnvironmentConfig, "auth" | "langsmith" | "clickhouse">): SecretSpec[] {
   const config = K8S_SECRETS.config;
   const specs: SecretSpec[] = [
     {

@@ -6,7 +6,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
+import { EnvironmentConfig, EnvironmentIdentity } from "../../lib/config/schema";
 import { denyInsecureTransport, PolicyDocument, policyDocument, policyJson } from "../../lib/iam";
 import { Namer } from "../../lib/naming";
 import { MINIMUM_TLS_VERSION } from "../../versions";
@@ -71,15 +71,21 @@ export function blobBucketPolicy(input: BlobBucketPolicyInput): PolicyDocument {
   );
 }
 
+/** `blobStorage.*` of an environment file (lib/config/schema.ts documents each field). */
+export type BlobStorageSettings = EnvironmentConfig["blobStorage"];
+
 export interface BlobStorageProps {
-  /** The environment: `blobStorage.*` drives the bucket, `tier` the default of `preventDestroy`. */
-  readonly env: EnvironmentConfig;
   readonly namer: Namer;
+  /** The environment: name (descriptions), account (bucket name) and region (key). */
+  readonly environment: EnvironmentIdentity;
+  /** TTL expiries, noncurrent-version expiry, admin principals; `enabled` must be true. */
+  readonly settings: BlobStorageSettings;
   /** The `langsmith-app` IRSA role: the one workload principal allowed to touch objects. */
   readonly appRoleArn: string;
   /**
-   * `lifecycle.prevent_destroy` on the bucket and its key.
-   * @default protectsData(env): true in production
+   * `lifecycle.prevent_destroy` on the bucket and its key
+   * (modules/langsmith-data passes `protectsData(env)`: true in production).
+   * @default false
    */
   readonly preventDestroy?: boolean;
   /**
@@ -108,10 +114,10 @@ export class BlobStorage extends Construct {
 
   constructor(scope: Construct, id: string, props: BlobStorageProps) {
     super(scope, id);
-    const { env, namer } = props;
-    const cfg = env.blobStorage;
+    const { environment: env, namer } = props;
+    const cfg = props.settings;
     if (!cfg.enabled) throw new Error(`BlobStorage ${id}: blobStorage.enabled is false in environment ${env.name}; do not construct the bucket`);
-    const protect = props.preventDestroy ?? protectsData(env);
+    const protect = props.preventDestroy ?? false;
 
     const key = environmentKey(this, "key", { env, namer, alias: "blobs", purpose: "blob storage (S3) encryption", preventDestroy: protect });
     this.kmsKeyArn = key.keyArn;

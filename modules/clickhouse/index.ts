@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { DlmLifecyclePolicy } from "@cdktf/provider-aws/lib/dlm-lifecycle-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
+import { EnvironmentConfig, EnvironmentIdentity } from "../../lib/config/schema";
 import { policyJson, serviceTrust } from "../../lib/iam";
 import { Namer } from "../../lib/naming";
 import { CLICKHOUSE_BACKUP_TAG, CLICKHOUSE_BACKUP_TAG_SPEC } from "../../lib/clickhouse";
@@ -12,13 +12,19 @@ import { ITerraformDependable } from "cdktf";
 export { CLICKHOUSE_BACKUP_TAG, CLICKHOUSE_BACKUP_TAG_SPEC, IN_CLUSTER_CLICKHOUSE, clickhouseConnection } from "../../lib/clickhouse";
 export type { ClickhouseConnection } from "../../lib/clickhouse";
 
+/** `clickhouse.*` of an environment file (lib/config/schema.ts documents each field). */
+export type ClickhouseSettings = EnvironmentConfig["clickhouse"];
+
 export interface ClickhouseSnapshotsProps {
-  /** The environment; must run ClickHouse `in-cluster` (an external ClickHouse is backed up by its operator). */
-  readonly env: EnvironmentConfig;
   readonly namer: Namer;
+  /** The environment's name (descriptions and snapshot tags). */
+  readonly environment: Pick<EnvironmentIdentity, "name">;
+  /** Must be `in-cluster` (an external ClickHouse is backed up by its operator): `snapshotRetentionDays`. */
+  readonly settings: ClickhouseSettings;
   /**
-   * `lifecycle.prevent_destroy` on the policy.
-   * @default protectsData(env): true in production
+   * `lifecycle.prevent_destroy` on the policy
+   * (modules/langsmith-data passes `protectsData(env)`: true in production).
+   * @default false
    */
   readonly preventDestroy?: boolean;
   /** Daily snapshot start time (UTC, `hh:mm`). @default "02:00" */
@@ -38,8 +44,8 @@ export class ClickhouseSnapshots extends Construct {
 
   constructor(scope: Construct, id: string, props: ClickhouseSnapshotsProps) {
     super(scope, id);
-    const { env, namer } = props;
-    const ch = env.clickhouse;
+    const { environment: env, namer } = props;
+    const ch = props.settings;
     if (ch.mode !== "in-cluster") throw new Error(`ClickhouseSnapshots ${id}: clickhouse.mode is "${ch.mode}" in environment ${env.name}; snapshots apply to in-cluster ClickHouse only`);
     this.retentionDays = ch.snapshotRetentionDays;
 
@@ -73,7 +79,7 @@ export class ClickhouseSnapshots extends Construct {
           },
         ],
       },
-      lifecycle: (props.preventDestroy ?? protectsData(env)) ? { preventDestroy: true } : undefined,
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.policyArn = policy.arn;
     this.policyId = policy.id;
@@ -81,8 +87,8 @@ export class ClickhouseSnapshots extends Construct {
 }
 
 export interface ClickhouseStorageClassProps {
-  /** Must run ClickHouse `in-cluster`: IOPS, throughput come from `clickhouse`. */
-  readonly env: EnvironmentConfig;
+  /** Must be `in-cluster`: `storageIops`, `storageThroughputMiBps`. */
+  readonly settings: ClickhouseSettings;
   /** CMK of the volumes (the stack's EBS key). */
   readonly ebsKmsKeyArn: string;
   /** The EBS CSI driver must exist before the class is used. */
@@ -102,7 +108,7 @@ export class ClickhouseStorageClass extends Construct {
 
   constructor(scope: Construct, id: string, props: ClickhouseStorageClassProps) {
     super(scope, id);
-    const ch = props.env.clickhouse;
+    const ch = props.settings;
     if (ch.mode !== "in-cluster") throw new Error(`ClickhouseStorageClass ${id}: clickhouse.mode must be "in-cluster", got ${ch.mode}`);
     this.storageClass = new StorageClassV1(this, "class", {
       metadata: { name: props.name ?? "gp3-clickhouse" },

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { EnvironmentConfig } from "../../lib/config/schema";
+import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { appServiceAccounts } from "../../lib/langsmith-values";
 import { Namer } from "../../lib/naming";
 import { BlobStorage } from "../blob-storage";
@@ -48,10 +48,18 @@ export class LangsmithData extends Construct {
     super(scope, id);
     const { env, namer } = props;
     const network = { vpcId: props.vpcId, dataSubnetIds: props.dataSubnetIds, nodeSecurityGroupId: props.nodeSecurityGroupId };
-    const common = { env, namer, preventDestroy: props.preventDestroy };
+    const preventDestroy = props.preventDestroy ?? protectsData(env);
 
-    this.postgres = new Postgres(this, "postgres", { ...common, ...network, logsKmsKeyArn: props.logsKmsKeyArn });
-    this.redis = new Redis(this, "redis", { ...common, ...network });
+    this.postgres = new Postgres(this, "postgres", {
+      namer,
+      environment: env,
+      settings: env.postgres,
+      ...network,
+      logRetentionDays: env.observability.logRetentionDays,
+      logsKmsKeyArn: props.logsKmsKeyArn,
+      preventDestroy,
+    });
+    this.redis = new Redis(this, "redis", { namer, environment: env, settings: env.redis, ...network, preventDestroy });
     // The same service accounts the values annotate with the role (the agents' too when "shared").
     this.appRole = new LangsmithAppRole(this, "langsmith-app", {
       namer,
@@ -59,19 +67,22 @@ export class LangsmithData extends Construct {
       oidcIssuer: props.oidcIssuer,
       serviceAccounts: appServiceAccounts(env),
     });
-    if (env.blobStorage.enabled) this.blob = new BlobStorage(this, "blob", { ...common, appRoleArn: this.appRole.roleArn });
+    if (env.blobStorage.enabled) this.blob = new BlobStorage(this, "blob", { namer, environment: env, settings: env.blobStorage, preventDestroy, appRoleArn: this.appRole.roleArn });
     this.appRole.grant({
       region: env.aws.region,
       blob: this.blob ? { bucketArn: this.blob.bucketArn, kmsKeyArn: this.blob.kmsKeyArn } : undefined,
       redis: { replicationGroupArn: this.redis.replicationGroupArn, userArn: this.redis.iamUserArn },
     });
     this.secrets = new Secrets(this, "secrets", {
-      ...common,
+      namer,
+      environment: env,
+      settings: env,
+      preventDestroy,
       oidcProviderArn: props.oidcProviderArn,
       oidcIssuer: props.oidcIssuer,
       postgres: this.postgres,
       redis: this.redis,
     });
-    if (env.clickhouse.mode === "in-cluster") this.clickhouseSnapshots = new ClickhouseSnapshots(this, "clickhouse-snapshots", common);
+    if (env.clickhouse.mode === "in-cluster") this.clickhouseSnapshots = new ClickhouseSnapshots(this, "clickhouse-snapshots", { namer, environment: env, settings: env.clickhouse, preventDestroy });
   }
 }

@@ -1,8 +1,7 @@
 import { Construct } from "constructs";
 import { ITerraformDependable, TerraformProvider, Token } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { EnvironmentConfig } from "../../lib/config/schema";
-import { buildLangsmithValues, encodeValues, LangsmithValuesInputs, RELEASE, RenderedValues } from "../../lib/langsmith-values";
+import { encodeValues, RELEASE, RenderedValues } from "../../lib/langsmith-values";
 import { CHARTS, LANGSMITH_CHART_DIGEST } from "../../versions";
 
 /**
@@ -39,7 +38,6 @@ export interface LangsmithReleasePrerequisites {
 }
 
 export interface LangsmithReleaseProps {
-  readonly env: EnvironmentConfig;
   /** The helm provider configured for this environment's EKS cluster. */
   readonly provider: TerraformProvider;
   /**
@@ -48,8 +46,11 @@ export interface LangsmithReleaseProps {
    * IRSA trust names `system:serviceaccount:langsmith:*` subjects).
    */
   readonly namespace: string;
-  /** Outputs the values are built from: IRSA role ARN, blob bucket and key, StorageClass name. */
-  readonly values: LangsmithValuesInputs;
+  /**
+   * The chart values, built in layers from the environment and the infrastructure outputs by
+   * `buildLangsmithValues(env, outputs)` (lib/langsmith-values); encoded once here.
+   */
+  readonly values: RenderedValues;
   readonly prerequisites: LangsmithReleasePrerequisites;
   /**
    * Seconds Helm waits for every Deployment, StatefulSet and Job.
@@ -80,7 +81,7 @@ export class LangsmithRelease extends Construct {
     }
     const pre = p.prerequisites;
     if (pre.dataStores.length === 0) throw new Error(`LangsmithRelease ${id}: prerequisites.dataStores must list the RDS and ElastiCache resources`);
-    this.values = buildLangsmithValues(p.env, p.values);
+    this.values = p.values;
     const chart = CHARTS.langsmith;
 
     this.release = new Release(this, "release", {

@@ -9,28 +9,35 @@ import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
-import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
+import { EnvironmentConfig, EnvironmentIdentity } from "../../lib/config/schema";
 import { policyJson, serviceTrust } from "../../lib/iam";
 import { Namer, postgresKind } from "../../lib/naming";
 import { resolvePostgresEngine } from "../../lib/engines";
-import { environmentKey } from "../kms";
-import { dataStoreSecurityGroup } from "../network/data-store-security-group";
+import { dataStoreScaffold } from "../data-store";
 
 /** PostgreSQL listens here; the LangSmith connection URL and the security group use it. */
 export const POSTGRES_PORT = 5432;
 
+/** `postgres.*` of an environment file (lib/config/schema.ts documents each field). */
+export type PostgresSettings = EnvironmentConfig["postgres"];
+
 export interface PostgresProps {
-  /** The environment: `postgres.*` drives the database, `tier` the default of `preventDestroy`. */
-  readonly env: EnvironmentConfig;
   readonly namer: Namer;
+  /** The environment: name (descriptions), account and region (key, Enhanced Monitoring role). */
+  readonly environment: EnvironmentIdentity;
+  /** Engine, version, instance class, storage, Multi-AZ, backups, deletion protection, final snapshot. */
+  readonly settings: PostgresSettings;
   readonly vpcId: string;
   /** Private data subnets, one per AZ (the DB subnet group). */
   readonly dataSubnetIds: readonly string[];
   /** The node security group: the only source allowed on 5432. */
   readonly nodeSecurityGroupId: string;
+  /** Retention of the exported PostgreSQL logs (a CloudWatch Logs retention period). */
+  readonly logRetentionDays: number;
   /**
-   * `lifecycle.prevent_destroy` on the database, its KMS key and log groups.
-   * @default protectsData(env): true in production
+   * `lifecycle.prevent_destroy` on the database, its KMS key and log groups
+   * (the stack passes `protectsData(env)`: true in production).
+   * @default false
    */
   readonly preventDestroy?: boolean;
   /** @default "langsmith" */
@@ -52,13 +59,12 @@ export interface PostgresProps {
    * @default undefined (RDS default)
    */
   readonly masterPasswordRotationDays?: number;
-  /** Retention of the exported PostgreSQL logs. @default env.observability.logRetentionDays */
-  readonly logRetentionDays?: number;
   /** KMS key for the exported log groups (the stack's logs key). @default undefined (CloudWatch-owned key) */
   readonly logsKmsKeyArn?: string;
 }
 
 const DEFAULTS = {
+  preventDestroy: false,
   databaseName: "langsmith",
   masterUsername: "langsmith",
   backupWindow: "03:00-04:00",
@@ -99,9 +105,9 @@ export class Postgres extends Construct {
   constructor(scope: Construct, id: string, props: PostgresProps) {
     super(scope, id);
     const p = { ...DEFAULTS, ...props };
-    const { env, namer } = props;
-    const cfg = env.postgres;
-    const protect = props.preventDestroy ?? protectsData(env);
+    const { environment: env, namer } = props;
+    const cfg = props.settings;
+    const protect = p.preventDestroy;
     const lifecycle = protect ? { preventDestroy: true } : undefined;
     const engine = resolvePostgresEngine(cfg);
     this.engine = cfg.engine;
@@ -109,24 +115,20 @@ export class Postgres extends Construct {
     this.masterUsername = p.masterUsername;
     const identifier = namer.name("postgres", "rdsIdentifier");
 
-    const key = environmentKey(this, "key", { env, namer, alias: "postgres", purpose: "PostgreSQL storage, Performance Insights and master user secret", preventDestroy: protect });
-    this.kmsKeyArn = key.keyArn;
-
-    const subnets = new DbSubnetGroup(this, "subnets", {
-      name: namer.name("postgres"),
-      description: `LangSmith ${env.name}: PostgreSQL in the data subnets`,
-      subnetIds: [...props.dataSubnetIds],
-    });
-
-    const sg = dataStoreSecurityGroup(this, {
+    const { key, subnetGroupName, securityGroup: sg } = dataStoreScaffold(this, {
       namer,
-      envName: env.name,
+      environment: env,
       component: "postgres",
       engine: "PostgreSQL",
       port: POSTGRES_PORT,
+      keyPurpose: "PostgreSQL storage, Performance Insights and master user secret",
+      preventDestroy: protect,
       vpcId: props.vpcId,
+      dataSubnetIds: props.dataSubnetIds,
       nodeSecurityGroupId: props.nodeSecurityGroupId,
+      subnetGroup: DbSubnetGroup,
     });
+    this.kmsKeyArn = key.keyArn;
     this.securityGroupId = sg.id;
 
     // Enhanced Monitoring publishes OS metrics through this role (AWS-managed policy, RDS docs "USER_Monitoring.OS").
@@ -144,7 +146,7 @@ export class Postgres extends Construct {
       (kind) =>
         new CloudwatchLogGroup(this, `log-${kind}`, {
           name: `/aws/rds/${postgresKind(cfg.engine)}/${identifier}/${kind}`,
-          retentionInDays: props.logRetentionDays ?? env.observability.logRetentionDays,
+          retentionInDays: props.logRetentionDays,
           kmsKeyId: props.logsKmsKeyArn,
           lifecycle,
         }),
@@ -166,7 +168,7 @@ export class Postgres extends Construct {
       iamDatabaseAuthenticationEnabled: true,
       enabledCloudwatchLogsExports: [...engine.logExports],
       port: POSTGRES_PORT,
-      dbSubnetGroupName: subnets.name,
+      dbSubnetGroupName: subnetGroupName,
       vpcSecurityGroupIds: [sg.id],
       engine: engine.engine,
       engineVersion: engine.version,
@@ -211,7 +213,7 @@ export class Postgres extends Construct {
           clusterIdentifier: cluster.clusterIdentifier,
           engine: cluster.engine,
           engineVersion: cluster.engineVersion,
-          dbSubnetGroupName: subnets.name,
+          dbSubnetGroupName: subnetGroupName,
           preferredMaintenanceWindow: p.maintenanceWindow,
           promotionTier: i,
         });

@@ -4,11 +4,10 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
-import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
+import { EnvironmentConfig, EnvironmentIdentity } from "../../lib/config/schema";
 import { Namer } from "../../lib/naming";
 import { ENGINES } from "../../versions";
-import { environmentKey } from "../kms";
-import { dataStoreSecurityGroup } from "../network/data-store-security-group";
+import { dataStoreScaffold } from "../data-store";
 
 export const REDIS_PORT = 6379;
 
@@ -20,18 +19,24 @@ export function redisIamConnectionUrl(userId: string, host: string, port: number
   return `rediss://${userId}@${host}:${port}`;
 }
 
+/** `redis.*` of an environment file (lib/config/schema.ts documents each field). */
+export type RedisSettings = EnvironmentConfig["redis"];
+
 export interface RedisProps {
-  /** The environment: `redis.*` drives the group, `tier` the default of `preventDestroy`. */
-  readonly env: EnvironmentConfig;
   readonly namer: Namer;
+  /** The environment: name (descriptions), account and region (key). */
+  readonly environment: EnvironmentIdentity;
+  /** Node type, replicas, snapshot retention. */
+  readonly settings: RedisSettings;
   readonly vpcId: string;
   /** Private data subnets, one per AZ (the cache subnet group). */
   readonly dataSubnetIds: readonly string[];
   /** The node security group: the only source allowed on 6379. */
   readonly nodeSecurityGroupId: string;
   /**
-   * `lifecycle.prevent_destroy` on the replication group and its key, and a final snapshot on deletion.
-   * @default protectsData(env): true in production
+   * `lifecycle.prevent_destroy` on the replication group and its key, and a final snapshot on deletion
+   * (the stack passes `protectsData(env)`: true in production).
+   * @default false
    */
   readonly preventDestroy?: boolean;
   /** Daily snapshot window (UTC). @default "05:00-06:00" */
@@ -47,6 +52,7 @@ export interface RedisProps {
 }
 
 const DEFAULTS = {
+  preventDestroy: false,
   snapshotWindow: "05:00-06:00",
   maintenanceWindow: "sun:06:30-sun:07:30",
   accessString: "on ~* &* +@all",
@@ -76,28 +82,24 @@ export class Redis extends Construct {
   constructor(scope: Construct, id: string, props: RedisProps) {
     super(scope, id);
     const p = { ...DEFAULTS, ...props };
-    const { env, namer } = props;
-    const cfg = env.redis;
-    const protect = props.preventDestroy ?? protectsData(env);
+    const { environment: env, namer } = props;
+    const cfg = props.settings;
+    const protect = p.preventDestroy;
 
-    const key = environmentKey(this, "key", { env, namer, alias: "redis", purpose: "ElastiCache Redis at-rest encryption", preventDestroy: protect });
-    this.kmsKeyArn = key.keyArn;
-
-    const subnets = new ElasticacheSubnetGroup(this, "subnets", {
-      name: namer.name("redis"),
-      description: `LangSmith ${env.name}: Redis in the data subnets`,
-      subnetIds: [...props.dataSubnetIds],
-    });
-
-    const sg = dataStoreSecurityGroup(this, {
+    const { key, subnetGroupName, securityGroup: sg } = dataStoreScaffold(this, {
       namer,
-      envName: env.name,
+      environment: env,
       component: "redis",
       engine: "Redis",
       port: REDIS_PORT,
+      keyPurpose: "ElastiCache Redis at-rest encryption",
+      preventDestroy: protect,
       vpcId: props.vpcId,
+      dataSubnetIds: props.dataSubnetIds,
       nodeSecurityGroupId: props.nodeSecurityGroupId,
+      subnetGroup: ElasticacheSubnetGroup,
     });
+    this.kmsKeyArn = key.keyArn;
     this.securityGroupId = sg.id;
 
     // Own group (same family as the engine pin) so tuning later is a parameter change, not a group swap.
@@ -145,7 +147,7 @@ export class Redis extends Construct {
       numCacheClusters: 1 + cfg.replicas,
       automaticFailoverEnabled: replicated,
       multiAzEnabled: replicated,
-      subnetGroupName: subnets.name,
+      subnetGroupName,
       securityGroupIds: [sg.id],
       atRestEncryptionEnabled: "true",
       kmsKeyId: key.keyArn,

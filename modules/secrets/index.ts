@@ -3,7 +3,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { EXTERNAL_SECRETS_SERVICE_ACCOUNT } from "../../lib/addons";
 import { clickhouseConnection } from "../../lib/clickhouse";
 import { resolvePostgresEngine } from "../../lib/engines";
-import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
+import { EnvironmentConfig, EnvironmentIdentity } from "../../lib/config/schema";
 import { PolicyDocument, policyDocument } from "../../lib/iam";
 import { AGENT_DATABASES, RELEASE } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
@@ -43,9 +43,18 @@ export interface PostgresSecretSource {
   readonly kmsKeyArn: string;
 }
 
+/**
+ * The environment-file sections the secrets follow (lib/config/schema.ts documents each field):
+ * `auth` (basic auth or OIDC secrets), `langsmith` (Insights / Polly), `clickhouse` (its
+ * password), `postgres` (the psql client of the database Job).
+ */
+export type SecretsSettings = Pick<EnvironmentConfig, "auth" | "langsmith" | "clickhouse" | "postgres">;
+
 export interface SecretsProps {
-  readonly env: EnvironmentConfig;
   readonly namer: Namer;
+  /** The environment: name (descriptions), account and region (key, ESO store). */
+  readonly environment: EnvironmentIdentity;
+  readonly settings: SecretsSettings;
   readonly oidcProviderArn: string;
   /** Issuer host and path without `https://`. */
   readonly oidcIssuer: string;
@@ -55,7 +64,8 @@ export interface SecretsProps {
   /**
    * `lifecycle.prevent_destroy` on the secrets and their key: losing `api-key-salt` or an
    * encryption key breaks every API key or encrypted record.
-   * @default protectsData(env): true in production
+   * (modules/langsmith-data passes `protectsData(env)`: true in production).
+   * @default false
    */
   readonly preventDestroy?: boolean;
   /** Days a deleted secret stays recoverable (0 deletes at once). @default 30 when preventDestroy, else 7 */
@@ -98,14 +108,14 @@ export class Secrets extends Construct {
 
   constructor(scope: Construct, id: string, props: SecretsProps) {
     super(scope, id);
-    const { env, namer } = props;
-    const protect = props.preventDestroy ?? protectsData(env);
+    const { environment: env, settings, namer } = props;
+    const protect = props.preventDestroy ?? false;
     this.storeName = props.storeName ?? "langsmith-secrets-manager";
 
     const key = environmentKey(this, "key", { env, namer, alias: "secrets", purpose: "application secrets in Secrets Manager", preventDestroy: protect });
     this.kmsKeyArn = key.keyArn;
 
-    this.catalog = secretCatalog(env);
+    this.catalog = secretCatalog(settings);
     const arns: Record<string, string> = {};
     const names: Record<string, string> = {};
     for (const spec of this.catalog) {
@@ -141,10 +151,10 @@ export class Secrets extends Construct {
     this.esoRoleArn = eso.roleArn;
     this.esoRoleSubjects = eso.subjects;
 
-    const { password: _source, ...clickhouse } = clickhouseConnection(env.clickhouse);
+    const { password: _source, ...clickhouse } = clickhouseConnection(settings.clickhouse);
     const namespace = props.namespace ?? RELEASE.namespace;
-    const agents = (["insights", "polly"] as const).filter((f) => env.langsmith[f] === "shared").map((f) => AGENT_DATABASES[f]);
-    const job = databaseJob({ namespace, databases: agents.map((a) => a.database), image: resolvePostgresEngine(env.postgres).clientImage });
+    const agents = (["insights", "polly"] as const).filter((f) => settings.langsmith[f] === "shared").map((f) => AGENT_DATABASES[f]);
+    const job = databaseJob({ namespace, databases: agents.map((a) => a.database), image: resolvePostgresEngine(settings.postgres).clientImage });
     this.manifests = [
       ...esoManifests({
         namespace,
@@ -152,7 +162,7 @@ export class Secrets extends Construct {
         region: env.aws.region,
         refreshInterval: props.refreshInterval ?? "1h",
         secrets: this.catalog.map((s) => ({ ...s, ref: arns[s.id] })),
-        oauth: env.auth.model === "oidc" ? { clientId: env.auth.clientId, issuerUrl: env.auth.issuerUrl } : undefined,
+        oauth: settings.auth.model === "oidc" ? { clientId: settings.auth.clientId, issuerUrl: settings.auth.issuerUrl } : undefined,
         postgres: {
           host: props.postgres.endpointAddress,
           port: props.postgres.port,

@@ -1,4 +1,4 @@
-import { EnvironmentConfig } from "../../../lib/config/schema";
+import { EnvironmentConfig, protectsData } from "../../../lib/config/schema";
 import { BLOB_DATA_ACTIONS, blobBucketPolicy, BlobStorage } from "../../../modules/blob-storage";
 import { envWith, Json, resource } from "../../helpers";
 import { namerOf, ref, secretFindings, synthWith } from "../data-fixtures";
@@ -7,7 +7,7 @@ const APP_ROLE = "arn:aws:iam::111111111111:role/ls-dev-langsmith-app";
 const ADMIN = "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_Admin_*";
 
 function synth(env: EnvironmentConfig, extra: Partial<ConstructorParameters<typeof BlobStorage>[2]> = {}): Json {
-  return synthWith(env, (scope) => new BlobStorage(scope, "blob", { env, namer: namerOf(env), appRoleArn: APP_ROLE, ...extra }));
+  return synthWith(env, (scope) => new BlobStorage(scope, "blob", { namer: namerOf(env), environment: env, settings: env.blobStorage, preventDestroy: protectsData(env), appRoleArn: APP_ROLE, ...extra }));
 }
 
 const dev = envWith("dev", { blobStorage: { adminPrincipalArns: [ADMIN] } });

@@ -4,7 +4,7 @@ import { namerOf, ref, synthWith } from "../data-fixtures";
 
 describe("ClickHouse snapshots (in-cluster)", () => {
   const env = envWith("dev", { clickhouse: { snapshotRetentionDays: 14 } });
-  const json = synthWith(env, (scope) => new ClickhouseSnapshots(scope, "clickhouse", { env, namer: namerOf(env) }));
+  const json = synthWith(env, (scope) => new ClickhouseSnapshots(scope, "clickhouse", { namer: namerOf(env), environment: env, settings: env.clickhouse }));
   const policy = resource(json, "aws_dlm_lifecycle_policy");
 
   test("daily snapshots of volumes tagged langsmith/backup=clickhouse, kept clickhouse.snapshotRetentionDays days", () => {
@@ -30,7 +30,7 @@ describe("ClickHouse snapshots (in-cluster)", () => {
 
   test("refuses an external ClickHouse (its operator owns backups)", () => {
     const prod = envWith("prod");
-    expect(() => synthWith(prod, (scope) => new ClickhouseSnapshots(scope, "clickhouse", { env: prod, namer: namerOf(prod) }))).toThrow(
+    expect(() => synthWith(prod, (scope) => new ClickhouseSnapshots(scope, "clickhouse", { namer: namerOf(prod), environment: prod, settings: prod.clickhouse }))).toThrow(
       'ClickhouseSnapshots clickhouse: clickhouse.mode is "external" in environment prod; snapshots apply to in-cluster ClickHouse only',
     );
   });

@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { envWith, Json, resource, resources } from "../../helpers";
-import { EnvironmentConfig } from "../../../lib/config/schema";
+import { EnvironmentConfig, protectsData } from "../../../lib/config/schema";
 import { Namer } from "../../../lib/naming";
 import { EKS_ADDONS } from "../../../versions";
 import { Observability, ObservabilityProps } from "../../../modules/observability";
@@ -22,8 +22,13 @@ function build(env: EnvironmentConfig, overrides: Partial<ObservabilityProps> = 
       new AwsProvider(scope, "aws", { region: env.aws.region });
       const usEast1 = withUsEast1 ? new AwsProvider(scope, "aws-us-east-1", { region: "us-east-1", alias: "us_east_1" }) : undefined;
       obs = new Observability(scope, "obs", {
+        // As the stack maps the environment (stacks/langsmith-stack.ts).
         namer: new Namer(env.prefix, env.name),
-        env,
+        environment: env,
+        settings: env.observability,
+        publicHostname: env.exposure === "public" ? env.dns.hostname : undefined,
+        preventDestroy: protectsData(env),
+        redisReplicas: env.redis.replicas,
         clusterName: `ls-${env.name}-eks`,
         albArnSuffix: ALB,
         targetGroupArnSuffix: TG,

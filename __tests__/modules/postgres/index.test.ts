@@ -2,10 +2,10 @@ import { EnvironmentConfig } from "../../../lib/config/schema";
 import { Postgres, postgresEngine } from "../../../modules/postgres";
 import { ENGINES } from "../../../versions";
 import { envWith, Json, resource, resources } from "../../helpers";
-import { namerOf, PLATFORM, ref, secretFindings, synthWith } from "../data-fixtures";
+import { dataInputs, namerOf, PLATFORM, ref, secretFindings, synthWith } from "../data-fixtures";
 
 function synth(env: EnvironmentConfig, extra: Partial<ConstructorParameters<typeof Postgres>[2]> = {}): Json {
-  return synthWith(env, (scope) => new Postgres(scope, "postgres", { env, namer: namerOf(env), ...PLATFORM, ...extra }));
+  return synthWith(env, (scope) => new Postgres(scope, "postgres", { ...dataInputs(env), settings: env.postgres, logRetentionDays: env.observability.logRetentionDays, ...extra }));
 }
 
 const dev = envWith("dev");
@@ -98,7 +98,8 @@ describe.each([
 });
 
 describe("Postgres options", () => {
-  test("production tier is protected by default; preventDestroy overrides the tier", () => {
+  test("preventDestroy defaults to false (the data module passes it by tier) and puts prevent_destroy on the database", () => {
+    expect(resource(synthWith(dev, (scope) => new Postgres(scope, "postgres", { namer: namerOf(dev), environment: dev, settings: prod.postgres, ...PLATFORM, logRetentionDays: 30 })), "aws_db_instance").lifecycle).toBeUndefined();
     expect(resource(synth(dev), "aws_db_instance").lifecycle).toBeUndefined();
     expect(resource(synth(dev, { preventDestroy: true }), "aws_db_instance").lifecycle).toEqual({ prevent_destroy: true });
     expect(resource(synth(prod, { preventDestroy: false }), "aws_db_instance").lifecycle).toBeUndefined();
@@ -133,7 +134,7 @@ describe("Postgres options", () => {
   test("outputs the endpoint, port, database, master secret, SG and identifier as references", () => {
     const env = dev;
     let pg: Postgres | undefined;
-    synthWith(env, (scope) => (pg = new Postgres(scope, "postgres", { env, namer: namerOf(env), ...PLATFORM })));
+    synthWith(env, (scope) => (pg = new Postgres(scope, "postgres", { ...dataInputs(env), settings: env.postgres, logRetentionDays: 30 })));
     expect(pg!.port).toBe(5432);
     expect(pg!.databaseName).toBe("langsmith");
     for (const v of [pg!.endpointAddress, pg!.masterUserSecretArn, pg!.securityGroupId, pg!.identifier, pg!.kmsKeyArn]) expect(v).toMatch(/\$\{TfToken\[/);

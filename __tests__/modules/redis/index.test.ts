@@ -2,11 +2,11 @@ import { EnvironmentConfig } from "../../../lib/config/schema";
 import { Redis, redisIamConnectionUrl } from "../../../modules/redis";
 import { ENGINES } from "../../../versions";
 import { envWith, Json, resource, resources } from "../../helpers";
-import { namerOf, PLATFORM, ref, secretFindings, synthWith } from "../data-fixtures";
+import { dataInputs, PLATFORM, ref, secretFindings, synthWith } from "../data-fixtures";
 
 function build(env: EnvironmentConfig, extra: Partial<ConstructorParameters<typeof Redis>[2]> = {}): { json: Json; redis: Redis } {
   let redis: Redis | undefined;
-  const json = synthWith(env, (scope) => (redis = new Redis(scope, "redis", { env, namer: namerOf(env), ...PLATFORM, ...extra })));
+  const json = synthWith(env, (scope) => (redis = new Redis(scope, "redis", { ...dataInputs(env), settings: env.redis, ...extra })));
   return { json, redis: redis! };
 }
 

@@ -1,4 +1,4 @@
-import { EnvironmentConfig } from "../../../lib/config/schema";
+import { EnvironmentConfig, protectsData } from "../../../lib/config/schema";
 import { Secrets } from "../../../modules/secrets";
 import { envWith, Json, resource, resources } from "../../helpers";
 import { namerOf, PLATFORM, ref, secretFindings, synthWith } from "../data-fixtures";
@@ -11,8 +11,10 @@ function build(env: EnvironmentConfig): { json: Json; secrets: Secrets } {
   let secrets: Secrets | undefined;
   const json = synthWith(env, (scope) => {
     secrets = new Secrets(scope, "secrets", {
-      env,
       namer: namerOf(env),
+      environment: env,
+      settings: env,
+      preventDestroy: protectsData(env),
       oidcProviderArn: PLATFORM.oidcProviderArn,
       oidcIssuer: PLATFORM.oidcIssuer,
       postgres: { endpointAddress: "db.example.internal", port: 5432, databaseName: "langsmith", masterUserSecretArn: RDS_SECRET, kmsKeyArn: RDS_KEY },

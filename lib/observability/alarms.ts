@@ -1,0 +1,291 @@
+/**
+ * The alarm table of an environment, as data: every CloudWatch alarm with its metric (or query),
+ * threshold and the first place to look. Plain TypeScript (no CDKTF): modules/observability turns
+ * each entry into an `aws_cloudwatch_metric_alarm`; tests and runbooks read the table directly.
+ */
+import type { AlarmThresholds } from "../config/schema";
+import type { PostgresKind } from "../naming";
+
+const GIB = 1024 ** 3;
+
+export type Comparison = "GreaterThanThreshold" | "LessThanThreshold";
+
+/** One query of a metric-math or Metrics Insights alarm (the shape of `metric_query`). */
+export interface AlarmQuery {
+  readonly id: string;
+  readonly expression?: string;
+  readonly label?: string;
+  readonly period?: number;
+  readonly returnData?: boolean;
+  readonly metric?: {
+    readonly namespace: string;
+    readonly metricName: string;
+    readonly dimensions: Readonly<Record<string, string>>;
+    readonly stat: string;
+    readonly period: number;
+  };
+}
+
+/** One alarm, as data: the table below is the list operators read. */
+export interface AlarmSpec {
+  /** Name component: the alarm is `<prefix>-<env>-<key>`. */
+  readonly key: string;
+  /** What fired and the first place to look (shown in the notification email). */
+  readonly description: string;
+  readonly comparison: Comparison;
+  readonly threshold: number;
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm?: number;
+  readonly treatMissingData: "missing" | "notBreaching" | "breaching";
+  /** A single metric … */
+  readonly metric?: {
+    readonly namespace: string;
+    readonly name: string;
+    readonly dimensions: Readonly<Record<string, string>>;
+    /** `Average`, `Sum`, `Maximum`, `Minimum`, or a percentile like `p95`. */
+    readonly stat: string;
+  };
+  /** … or metric math / a Metrics Insights query (the query with `returnData` is the alarm's value). */
+  readonly query?: readonly AlarmQuery[];
+}
+
+/** The CloudWatch dimensions the alarms and the dashboard share. */
+export interface AlarmDimensions {
+  /** `{ LoadBalancer }` */
+  readonly alb: Readonly<Record<string, string>>;
+  /** `{ LoadBalancer, TargetGroup }` */
+  readonly tg: Readonly<Record<string, string>>;
+  /** `{ DBInstanceIdentifier }` or `{ DBClusterIdentifier }` */
+  readonly db: Readonly<Record<string, string>>;
+  /** `{ ClusterName }` */
+  readonly cluster: Readonly<Record<string, string>>;
+}
+
+export interface AlarmTableInput {
+  readonly thresholds: AlarmThresholds;
+  readonly dimensions: AlarmDimensions;
+  readonly database: { readonly kind: PostgresKind };
+  /** Member cache cluster ids of the Redis replication group (`redisMemberClusterIds`). */
+  readonly redisMembers: readonly string[];
+  readonly clusterName: string;
+  /** Namespace of the LangSmith release (pod-restart alarm). */
+  readonly namespace: string;
+}
+
+/** CloudWatch dimensions of the ALB, target group, database and cluster. */
+export function alarmDimensions(i: {
+  readonly albArnSuffix: string;
+  readonly targetGroupArnSuffix: string;
+  readonly database: { readonly identifier: string; readonly kind: PostgresKind };
+  readonly clusterName: string;
+}): AlarmDimensions {
+  return {
+    alb: { LoadBalancer: i.albArnSuffix },
+    tg: { LoadBalancer: i.albArnSuffix, TargetGroup: i.targetGroupArnSuffix },
+    db: { [i.database.kind === "instance" ? "DBInstanceIdentifier" : "DBClusterIdentifier"]: i.database.identifier },
+    cluster: { ClusterName: i.clusterName },
+  };
+}
+
+/**
+ * Member cache cluster ids of a cluster-mode-disabled replication group: `<group>-001` …
+ * `-00<replicas + 1>`, the names ElastiCache gives them (its metrics have no group dimension).
+ */
+export function redisMemberClusterIds(replicationGroupId: string, replicas: number): string[] {
+  return Array.from({ length: replicas + 1 }, (_, i) => `${replicationGroupId}-${String(i + 1).padStart(3, "0")}`);
+}
+
+const metric = (namespace: string, name: string, dimensions: Readonly<Record<string, string>>, stat: string) => ({ namespace, name, dimensions, stat });
+
+/** Every alarm of the environment's region, in the order operators read them. */
+export function alarmTable(d: AlarmTableInput): AlarmSpec[] {
+  const t = d.thresholds;
+  const { alb, tg, db, cluster } = d.dimensions;
+  const members = d.redisMembers;
+return [
+    {
+      key: "alb-5xx",
+      description: `More than ${t.alb5xxCount} 5xx responses (ALB + targets) in 5 minutes. Look at: ALB target health, langsmith-frontend/backend logs (Container Insights application log group).`,
+      comparison: "GreaterThanThreshold",
+      threshold: t.alb5xxCount,
+      periodSeconds: 300,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: "notBreaching",
+      // 502/503 come from the ALB itself when no target answers; 500s from the app: count both.
+      query: [
+        { id: "elb", metric: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_ELB_5XX_Count", dimensions: alb, stat: "Sum", period: 300 }, returnData: false },
+        { id: "target", metric: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_5XX_Count", dimensions: tg, stat: "Sum", period: 300 }, returnData: false },
+        { id: "total", expression: "FILL(elb, 0) + FILL(target, 0)", label: "5xx responses", returnData: true },
+      ],
+    },
+    {
+      key: "alb-latency-p95",
+      description: `p95 target response time above ${t.targetResponseTimeP95Seconds}s for 15 minutes. Look at: backend CPU/memory, RDS and ClickHouse load.`,
+      comparison: "GreaterThanThreshold",
+      threshold: t.targetResponseTimeP95Seconds,
+      periodSeconds: 300,
+      evaluationPeriods: 3,
+      treatMissingData: "notBreaching",
+      metric: metric("AWS/ApplicationELB", "TargetResponseTime", tg, "p95"),
+    },
+    {
+      key: "alb-unhealthy-targets",
+      description: `More than ${t.unhealthyTargets} unhealthy target(s) in the LangSmith target group. Look at: target health reasons, TargetGroupBinding, langsmith-frontend pods.`,
+      comparison: "GreaterThanThreshold",
+      threshold: t.unhealthyTargets,
+      periodSeconds: 60,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: "notBreaching",
+      metric: metric("AWS/ApplicationELB", "UnHealthyHostCount", tg, "Maximum"),
+    },
+    {
+      // The target group checks the frontend's /health: no healthy target = the UI is down.
+      key: "alb-no-healthy-targets",
+      description: "No healthy target behind the ALB: LangSmith is unreachable. Look at: langsmith-frontend pods, TargetGroupBinding, AWS Load Balancer Controller logs.",
+      comparison: "LessThanThreshold",
+      threshold: 1,
+      periodSeconds: 60,
+      evaluationPeriods: 3,
+      treatMissingData: "breaching",
+      metric: metric("AWS/ApplicationELB", "HealthyHostCount", tg, "Minimum"),
+    },
+    {
+      key: "rds-cpu",
+      description: `PostgreSQL CPU above ${t.rdsCpuPercent}% for 15 minutes. Look at: Performance Insights top SQL.`,
+      comparison: "GreaterThanThreshold",
+      threshold: t.rdsCpuPercent,
+      periodSeconds: 300,
+      evaluationPeriods: 3,
+      treatMissingData: "missing",
+      metric: metric("AWS/RDS", "CPUUtilization", db, "Average"),
+    },
+    // Aurora storage grows on its own (no FreeStorageSpace); instances need the alarm.
+    ...(d.database.kind === "instance"
+      ? [{
+          key: "rds-free-storage",
+          description: `PostgreSQL free storage below ${t.rdsFreeStorageGib} GiB. Look at: storage autoscaling limit (postgres.maxAllocatedStorageGib), table bloat.`,
+          comparison: "LessThanThreshold" as const,
+          threshold: t.rdsFreeStorageGib * GIB,
+          periodSeconds: 300,
+          evaluationPeriods: 2,
+          treatMissingData: "missing" as const,
+          metric: metric("AWS/RDS", "FreeStorageSpace", db, "Minimum"),
+        }]
+      : []),
+    {
+      key: "rds-connections",
+      description: `More than ${t.rdsConnections} PostgreSQL connections. Look at: backend/queue replica counts and their pool sizes.`,
+      comparison: "GreaterThanThreshold",
+      threshold: t.rdsConnections,
+      periodSeconds: 300,
+      evaluationPeriods: 3,
+      treatMissingData: "missing",
+      metric: metric("AWS/RDS", "DatabaseConnections", db, "Maximum"),
+    },
+    ...members.flatMap((member, i): AlarmSpec[] => {
+      const node = { CacheClusterId: member };
+      const n = String(i + 1).padStart(3, "0");
+      return [
+        {
+          key: `redis-${n}-memory`,
+          description: `Redis node ${member}: memory above ${t.redisMemoryPercent}%. Look at: queue depth (stuck workers), redis.nodeType.`,
+          comparison: "GreaterThanThreshold",
+          threshold: t.redisMemoryPercent,
+          periodSeconds: 300,
+          evaluationPeriods: 3,
+          treatMissingData: "missing",
+          metric: metric("AWS/ElastiCache", "DatabaseMemoryUsagePercentage", node, "Maximum"),
+        },
+        {
+          key: `redis-${n}-evictions`,
+          description: `Redis node ${member}: more than ${t.redisEvictions} evictions in 5 minutes; queued work is being dropped. Look at: memory, redis.nodeType.`,
+          comparison: "GreaterThanThreshold",
+          threshold: t.redisEvictions,
+          periodSeconds: 300,
+          evaluationPeriods: 1,
+          treatMissingData: "notBreaching",
+          metric: metric("AWS/ElastiCache", "Evictions", node, "Sum"),
+        },
+        {
+          key: `redis-${n}-engine-cpu`,
+          description: `Redis node ${member}: engine CPU above ${t.redisEngineCpuPercent}% for 15 minutes. Look at: ingestion volume, redis.nodeType.`,
+          comparison: "GreaterThanThreshold",
+          threshold: t.redisEngineCpuPercent,
+          periodSeconds: 300,
+          evaluationPeriods: 3,
+          treatMissingData: "missing",
+          metric: metric("AWS/ElastiCache", "EngineCPUUtilization", node, "Average"),
+        },
+      ];
+    }),
+    {
+      key: "eks-failed-nodes",
+      description: "A worker node reports a failing condition (Container Insights cluster_failed_node_count). Look at: kubectl describe node, node group health in the EKS console.",
+      comparison: "GreaterThanThreshold",
+      threshold: 0,
+      periodSeconds: 300,
+      evaluationPeriods: 2,
+      treatMissingData: "missing",
+      metric: metric("ContainerInsights", "cluster_failed_node_count", cluster, "Maximum"),
+    },
+    {
+      key: "eks-node-cpu",
+      description: `Node CPU above ${t.nodeCpuPercent}% (cluster average) for 15 minutes. Look at: cluster-autoscaler logs, nodePools.general.maxSize.`,
+      comparison: "GreaterThanThreshold",
+      threshold: t.nodeCpuPercent,
+      periodSeconds: 300,
+      evaluationPeriods: 3,
+      treatMissingData: "missing",
+      metric: metric("ContainerInsights", "node_cpu_utilization", cluster, "Average"),
+    },
+    {
+      key: "eks-node-memory",
+      description: `Node memory above ${t.nodeMemoryPercent}% (cluster average) for 15 minutes. Look at: OOMKills (kubectl get events), nodePools.general.`,
+      comparison: "GreaterThanThreshold",
+      threshold: t.nodeMemoryPercent,
+      periodSeconds: 300,
+      evaluationPeriods: 3,
+      treatMissingData: "missing",
+      metric: metric("ContainerInsights", "node_memory_utilization", cluster, "Average"),
+    },
+    {
+      // pod_number_of_container_restarts has PodName/Namespace/ClusterName dimensions only, so one
+      // Metrics Insights query covers every LangSmith workload, including ones added by a chart bump.
+      key: "langsmith-pod-restarts",
+      description: `A LangSmith pod restarted more than ${t.podRestarts} times. Look at: kubectl -n ${d.namespace} describe pod, logs --previous, ExternalSecrets status.`,
+      comparison: "GreaterThanThreshold",
+      threshold: t.podRestarts,
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      treatMissingData: "notBreaching",
+      query: [
+        {
+          id: "restarts",
+          expression:
+            `SELECT MAX(pod_number_of_container_restarts) FROM SCHEMA(ContainerInsights, ClusterName, Namespace, PodName) ` +
+            `WHERE ClusterName = '${d.clusterName}' AND Namespace = '${d.namespace}'`,
+          period: 300,
+          label: "max container restarts",
+          returnData: true,
+        },
+      ],
+    },
+  ];
+}
+
+/** The alarm on the Route 53 health check of `url` (its metrics exist only in us-east-1). */
+export function healthCheckAlarm(healthCheckId: string, url: string): AlarmSpec {
+  return {
+    key: "health-check",
+    description: `Route 53 health checkers cannot load ${url}. Look at: DNS record, ACM certificate, WAF, ALB target health.`,
+    comparison: "LessThanThreshold",
+    threshold: 1,
+    periodSeconds: 60,
+    evaluationPeriods: 3,
+    treatMissingData: "breaching",
+    metric: metric("AWS/Route53", "HealthCheckStatus", { HealthCheckId: healthCheckId }, "Minimum"),
+  };
+}
