@@ -137,6 +137,14 @@ describe("rules across environments", () => {
     expect(loadProblems([{ file: "environments/dev.ts", input: first }, elsewhere(changes)])).toEqual(expected);
   });
 
+  test("S3-native locking is the default; a lock table without dynamodb locking is refused, not ignored", () => {
+    const { locking: _l, lockTable: _t, ...state } = dev.state as Json;
+    expect(loadEnvironments([{ file: "environments/dev.ts", input: { ...dev, state } }])[0].config.state).toMatchObject({ locking: "lockfile" });
+    expect(loadProblems([{ file: "environments/dev.ts", input: { ...dev, state: { ...state, lockTable: "ls-tfstate-lock" } } }])).toEqual([
+      'environments/dev.ts: state.lockTable is only used with state.locking "dynamodb", but state.locking is lockfile (the default): this state would be locked by the S3 lockfile, not the table, got ls-tfstate-lock; set state.locking to "dynamodb" to keep the table, or remove state.lockTable (README, "State locking")',
+    ]);
+  });
+
   test("a lock table belongs to one bucket per account and region", () => {
     const second = fork({ ...other, state: { bucket: "ls-tfstate-111111111111-us-west-2-b" } });
     expect(loadProblems([{ file: "environments/dev.ts", input: dev }, second])).toEqual([

@@ -355,6 +355,14 @@ const stateReferences: EnvironmentRule = (env) => {
       problems.push({ path: "state.bucket", message: `names region ${r}, but the backend and its bootstrap bucket are in aws.region ${env.aws.region}`, value: bucket, fix });
     }
   }
+  if (env.state.lockTable && env.state.locking !== "dynamodb") {
+    problems.push({
+      path: "state.lockTable",
+      message: `is only used with state.locking "dynamodb", but state.locking is ${env.state.locking} (the default): this state would be locked by the S3 lockfile, not the table`,
+      value: env.state.lockTable,
+      fix: 'set state.locking to "dynamodb" to keep the table, or remove state.lockTable (README, "State locking")',
+    });
+  }
   if (key.split("/").some((seg) => seg === "" || seg === "." || seg === "..")) {
     problems.push({ path: "state.key", message: "must not have empty, . or .. segments (S3 keeps them literally, and the CI roles' policies name the exact key)", value: key, fix: `use e.g. langsmith/${env.name}/terraform.tfstate` });
   }
