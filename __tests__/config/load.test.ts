@@ -59,6 +59,11 @@ describe("field rules name the file, the field path, the value, what is allowed 
     ["long TTL shorter than short TTL", "dev", { blobStorage: { ttlShortDays: 30, ttlLongDays: 20 } }, "environments/dev.ts: blobStorage.ttlLongDays must be at least blobStorage.ttlShortDays (30), got 20"],
     ["DynamoDB locking without a table", "staging", { state: { locking: "dynamodb" } }, "environments/staging.ts: state.lockTable is required when state.locking is \"dynamodb\", got nothing; name the bootstrap lock table, or set state.locking to \"lockfile\""],
     ["Terraform Cloud with exec auth", "dev", { state: { backend: "cloud", organization: "acme", workspace: "langsmith-dev", hostname: "app.terraform.io" } }, "environments/dev.ts: eks.clusterAuth must be \"token\" with the Terraform Cloud backend (remote runs have no AWS CLI for exec auth), got exec"],
+    ["production Postgres without Multi-AZ", "prod", { postgres: { multiAz: false } }, "environments/prod.ts: postgres.multiAz must be true for tier production (a standby in another AZ: the database survives the loss of one), got false"],
+    ["production with one NAT gateway", "prod", { network: { natGateways: "single" } }, "environments/prod.ts: network.natGateways must be \"per-az\" for tier production (with one NAT gateway, losing its AZ cuts every node's egress), got single"],
+    ["production Redis without snapshots", "prod", { redis: { snapshotRetentionDays: 0 } }, "environments/prod.ts: redis.snapshotRetentionDays must be at least 1 for tier production (queues in flight are restorable only from a snapshot), got 0"],
+    ["external ClickHouse without TLS", "prod", { clickhouse: { tls: false } }, "environments/prod.ts: clickhouse.tls must be true: every data store is reached over TLS (reference architecture, section 10), and the ClickHouse password travels on this connection, got false; enable TLS on the ClickHouse endpoint (e.g. ports 8443 / 9440) and set tls: true"],
+    ["ClickHouse host given as a URL", "prod", { clickhouse: { host: "https://clickhouse.example.com:8443" } }, "environments/prod.ts: clickhouse.host must be a host name only: no scheme, port or path (the ports are their own fields), got https://clickhouse.example.com:8443; use clickhouse.example.com and set clickhouse.port / nativePort"],
     ["waiver without a reason", "dev", { policy: { waivers: [{ rule: "LS-X", reason: "because" }] } }, "environments/dev.ts: policy.waivers.0.reason must explain why (10+ characters), got because"],
     ["same rule waived twice", "dev", { policy: { waivers: [{ rule: "LS-X", reason: "a long enough reason" }, { rule: "LS-X", reason: "a long enough reason" }] } }, "environments/dev.ts: policy.waivers.1.rule must not waive the same rule twice, got LS-X"],
   ])("%s", (_title, env, changes, expected) => {
@@ -170,6 +175,25 @@ describe("rules across environments", () => {
       fork({ name: "dev2", network: { vpcCidr: "10.11.0.0/16" }, dns: { hostname: "langsmith.dev2.example.com" }, state: { key: "langsmith/dev2/terraform.tfstate" } }),
     ]);
     expect(found).toEqual([]);
+  });
+});
+
+describe("an existing VPC", () => {
+  test("a subnet listed twice (in one list or across lists) is refused: it would count as two zones", () => {
+    const found = problems("dev", {}, (i) => {
+      i.network = {
+        mode: "existing",
+        vpcId: "vpc-0123456789abcdef0",
+        vpcCidr: "10.10.0.0/16",
+        publicSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
+        privateSubnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb1"],
+        dataSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0ccccccccccccccc2"],
+      };
+    });
+    expect(found).toEqual([
+      "environments/dev.ts: network.privateSubnetIds.1 must not repeat a subnet (already network.privateSubnetIds.0): one subnet would count as two zones, got subnet-0bbbbbbbbbbbbbbb1; list each zone's own subnet once",
+      "environments/dev.ts: network.dataSubnetIds.0 must not repeat a subnet (already network.publicSubnetIds.0): one subnet would count as two zones, got subnet-0aaaaaaaaaaaaaaa1; list each zone's own subnet once",
+    ]);
   });
 });
 

@@ -303,6 +303,71 @@ const clickhouse: EnvironmentRule = (env) => {
   return problems;
 };
 
+/**
+ * What tier production promises, one row per property, so a fork cannot drop one quietly:
+ * survive the loss of an AZ (Multi-AZ database, NAT per AZ) and keep backups of every data
+ * store. (Zones, Redis replicas, deletion protection, final snapshots, blob storage and
+ * external ClickHouse have their own rules above and below.)
+ */
+const PRODUCTION_PROMISES: readonly { path: string; holds: (env: EnvironmentConfig) => boolean; value: (env: EnvironmentConfig) => unknown; message: string }[] = [
+  {
+    path: "postgres.multiAz",
+    holds: (env) => env.postgres.multiAz,
+    value: (env) => env.postgres.multiAz,
+    message: "must be true for tier production (a standby in another AZ: the database survives the loss of one)",
+  },
+  {
+    path: "network.natGateways",
+    holds: (env) => env.network.mode !== "create" || env.network.natGateways === "per-az",
+    value: (env) => (env.network.mode === "create" ? env.network.natGateways : undefined),
+    message: 'must be "per-az" for tier production (with one NAT gateway, losing its AZ cuts every node\'s egress)',
+  },
+  {
+    path: "redis.snapshotRetentionDays",
+    holds: (env) => env.redis.snapshotRetentionDays >= 1,
+    value: (env) => env.redis.snapshotRetentionDays,
+    message: "must be at least 1 for tier production (queues in flight are restorable only from a snapshot)",
+  },
+];
+
+const productionResilience: EnvironmentRule = (env) =>
+  env.tier !== "production" ? [] : PRODUCTION_PROMISES.filter((r) => !r.holds(env)).map((r) => ({ path: r.path, message: r.message, value: r.value(env) }));
+
+/** Every external ClickHouse (LangSmith's, Langfuse's): a bare host name, reached over TLS. */
+const externalClickhouse: EnvironmentRule = (env) => {
+  const targets: [string, unknown][] = [["clickhouse", env.clickhouse], ["langfuse.clickhouse", (env as { langfuse?: { clickhouse?: unknown } }).langfuse?.clickhouse]];
+  return targets.flatMap(([path, ch]) => {
+    const c = ch as { mode?: string; host?: string; tls?: boolean } | undefined;
+    if (c?.mode !== "external") return [];
+    const problems: Problem[] = [];
+    const host = String(c.host);
+    if (/:\/\/|[:/?#@\s]/.test(host)) {
+      const bare = host.replace(/^[a-z]+:\/\//i, "").replace(/[:/?#].*$/, "");
+      problems.push({ path: `${path}.host`, message: "must be a host name only: no scheme, port or path (the ports are their own fields)", value: host, fix: `use ${bare} and set ${path}.port / nativePort` });
+    }
+    if (c.tls === false) {
+      problems.push({ path: `${path}.tls`, message: "must be true: every data store is reached over TLS (reference architecture, section 10), and the ClickHouse password travels on this connection", value: false, fix: "enable TLS on the ClickHouse endpoint (e.g. ports 8443 / 9440) and set tls: true" });
+    }
+    return problems;
+  });
+};
+
+/** An existing VPC's subnets: each listed once (a repeated id would count as two zones). */
+const existingSubnetIds: EnvironmentRule = (env) => {
+  if (env.network.mode !== "existing") return [];
+  const net = env.network;
+  const seen = new Map<string, string>();
+  const problems: Problem[] = [];
+  for (const kind of ["publicSubnetIds", "privateSubnetIds", "dataSubnetIds"] as const) {
+    net[kind].forEach((id, i) => {
+      const prior = seen.get(id);
+      if (prior) problems.push({ path: `network.${kind}.${i}`, message: `must not repeat a subnet (already ${prior}): one subnet would count as two zones`, value: id, fix: "list each zone's own subnet once" });
+      else seen.set(id, `network.${kind}.${i}`);
+    });
+  }
+  return problems;
+};
+
 const blobStorage: EnvironmentRule = (env) => {
   const b = env.blobStorage;
   const problems: Problem[] = [];
@@ -447,6 +512,9 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   blobStorage,
   stateBackend,
   stateReferences,
+  productionResilience,
+  externalClickhouse,
+  existingSubnetIds,
   alarmThresholds,
   ci,
   waivers,
