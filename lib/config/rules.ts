@@ -7,6 +7,7 @@ import { resolvePostgresEngine } from "../engines";
 import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr } from "../cidr";
 import { AWS_REGIONS, azBelongsToRegion, isKnownRegion } from "../regions";
 import { githubEnvironment } from "../ci";
+import { CatalogName, DATA_CATALOGS, notOffered } from "../data-catalogs";
 import { EnvironmentConfig, langfuseHostname, runs } from "./schema";
 import { AGENT_DATABASES } from "../langsmith-values/chart";
 import { capacityProblems } from "../capacity";
@@ -303,6 +304,21 @@ const clickhouse: EnvironmentRule = (env) => {
   return problems;
 };
 
+/** Database and cache sizes that exist in the region (lib/data-catalogs.ts), instead of failing at apply. */
+const dataCatalogs: EnvironmentRule = (env) => {
+  const checks: [string, CatalogName, string][] = [
+    ["postgres.instanceClass", env.postgres.engine === "aurora" ? "auroraPostgres" : "rdsPostgres", env.postgres.instanceClass],
+    ["redis.nodeType", "elasticache", env.redis.nodeType],
+  ];
+  return checks.flatMap(([path, catalog, type]) => {
+    const why = notOffered(catalog, type, env.aws.region);
+    const what = { rdsPostgres: "an RDS for PostgreSQL instance class", auroraPostgres: "an Aurora PostgreSQL instance class", elasticache: "an ElastiCache node type" }[catalog];
+    return why
+      ? [{ path, message: `must be ${what} offered in ${env.aws.region} (lib/data-catalogs.ts, as of ${DATA_CATALOGS.asOf}): ${why}`, value: type, fix: "pick a listed size, or add the class to the catalog with its AWS source" }]
+      : [];
+  });
+};
+
 /**
  * What tier production promises, one row per property, so a fork cannot drop one quietly:
  * survive the loss of an AZ (Multi-AZ database, NAT per AZ) and keep backups of every data
@@ -513,6 +529,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   stateBackend,
   stateReferences,
   productionResilience,
+  dataCatalogs,
   externalClickhouse,
   existingSubnetIds,
   alarmThresholds,

@@ -111,7 +111,7 @@ describe("estimateMonthlyCost", () => {
   });
 
   test("every unpriced instance type, database class and node type is named together", () => {
-    const odd = envWith("dev", { nodePools: { general: { instanceTypes: ["c5.8xlarge"] } }, postgres: { instanceClass: "db.x2g.large" }, redis: { nodeType: "cache.c1.xlarge" } });
+    const odd = envWith("dev", { nodePools: { general: { instanceTypes: ["c5.8xlarge"] } }, postgres: { instanceClass: "db.x2g.large" }, redis: { nodeType: "cache.m6g.8xlarge" } });
     try {
       estimateMonthlyCost(odd);
       throw new Error("expected a CostError");
@@ -119,7 +119,7 @@ describe("estimateMonthlyCost", () => {
       expect((e as CostError).problems).toEqual([
         "nodePools.general.instanceTypes.0: no on-demand EC2 price for c5.8xlarge in us-west-2 (lib/cost/prices.ts); add it with its source, or pick a priced type",
         "postgres.instanceClass: no RDS for PostgreSQL price for db.x2g.large in us-west-2 (lib/cost/prices.ts)",
-        "redis.nodeType: no ElastiCache price for cache.c1.xlarge in us-west-2 (lib/cost/prices.ts)",
+        "redis.nodeType: no ElastiCache price for cache.m6g.8xlarge in us-west-2 (lib/cost/prices.ts)",
       ]);
     }
   });
