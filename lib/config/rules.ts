@@ -8,6 +8,9 @@ import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr } from "../cidr";
 import { AWS_REGIONS, azBelongsToRegion, isKnownRegion } from "../regions";
 import { githubEnvironment } from "../ci";
 import { CatalogName, DATA_CATALOGS, notOffered } from "../data-catalogs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { ChartKeys, unknownKeyPaths } from "../langsmith-values/chart-keys";
 import { EnvironmentConfig, langfuseHostname, runs } from "./schema";
 import { AGENT_DATABASES } from "../langsmith-values/chart";
 import { capacityProblems } from "../capacity";
@@ -304,6 +307,34 @@ const clickhouse: EnvironmentRule = (env) => {
   return problems;
 };
 
+/** The LangSmith chart's key paths (the fixture scripts/chart-keys.ts writes), found from here up; undefined outside a checkout. */
+let chartKeysCache: ChartKeys | null | undefined;
+function langsmithChartKeys(): ChartKeys | undefined {
+  if (chartKeysCache === undefined) {
+    chartKeysCache = null;
+    for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+      const file = join(dir, "__tests__", "fixtures", "langsmith-chart-keys.json");
+      if (existsSync(file)) {
+        chartKeysCache = JSON.parse(readFileSync(file, "utf8")) as ChartKeys;
+        break;
+      }
+    }
+  }
+  return chartKeysCache ?? undefined;
+}
+
+/** Overrides set only keys the pinned chart has: Helm ignores a misspelt key silently. */
+const valuesOverrideKeys: EnvironmentRule = (env) => {
+  const keys = langsmithChartKeys();
+  if (!keys || Object.keys(env.langsmith.valuesOverrides).length === 0) return [];
+  return unknownKeyPaths(env.langsmith.valuesOverrides, keys).map((path) => ({
+    path: `langsmith.valuesOverrides.${path}`,
+    message: `is not a key of the ${keys.chart} chart ${keys.version} (Helm would ignore it silently)`,
+    value: path.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], env.langsmith.valuesOverrides),
+    fix: `check the spelling against the chart's values.yaml (keys: __tests__/fixtures/langsmith-chart-keys.json)`,
+  }));
+};
+
 /** Database and cache sizes that exist in the region (lib/data-catalogs.ts), instead of failing at apply. */
 const dataCatalogs: EnvironmentRule = (env) => {
   const checks: [string, CatalogName, string][] = [
@@ -530,6 +561,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   stateReferences,
   productionResilience,
   dataCatalogs,
+  valuesOverrideKeys,
   externalClickhouse,
   existingSubnetIds,
   alarmThresholds,
