@@ -247,3 +247,19 @@ describe("environment files: the loader, not tsc or defineEnvironment, reports e
     expect(load(input)).toEqual(expected);
   });
 });
+
+describe("replica overrides go through the capacity arithmetic", () => {
+  test("an HPA maximum the pool cannot hold is refused, naming the override path", () => {
+    const found = problems("dev", { langsmith: { valuesOverrides: { backend: { autoscaling: { hpa: { maxReplicas: 200 } } } } } }).join("\n");
+    expect(found).toMatch(/environments\/dev\.ts: nodePools\.general\.maxSize gives at most [\d.]+ vCPU \/ [\d.]+ GiB allocatable \(6 x m6i\.2xlarge\), but langsmith\.sizing "development" with langsmith\.valuesOverrides\.backend\.autoscaling\.hpa\.maxReplicas requests/);
+  });
+
+  test("a fixed replica count (HPA off) counts at minimum too", () => {
+    const found = problems("dev", { langsmith: { valuesOverrides: { queue: { autoscaling: { hpa: { enabled: false } }, deployment: { replicas: 60 } } } } }).join("\n");
+    expect(found).toMatch(/nodePools\.general\.minSize gives [\d.]+ vCPU .* but langsmith\.sizing "development" with langsmith\.valuesOverrides\.queue\.deployment\.replicas requests/);
+  });
+
+  test("modest overrides still load", () => {
+    expect(problems("dev", { langsmith: { valuesOverrides: { frontend: { autoscaling: { hpa: { maxReplicas: 3 } } } } } })).toEqual([]);
+  });
+});
