@@ -51,3 +51,24 @@ describe("rules do not run on values that already failed their type", () => {
     expect(problemsWith("dev", changes)).toEqual(expected);
   });
 });
+
+describe("a rule that fails while loading", () => {
+  test("is reported with the other problems of the run, naming the file and the rule, not thrown", () => {
+    const { shippedInput } = require("../helpers") as typeof import("../helpers");
+    const { loadEnvironments } = require("../../lib/config/load") as typeof import("../../lib/config/load");
+    const sources = [
+      { file: "environments/dev.ts", input: shippedInput("dev") },
+      { file: "environments/prod.ts", input: { ...shippedInput("prod"), owner: "" } },
+    ];
+    let problems: string[] = [];
+    try {
+      loadEnvironments(sources, { rules: [buggyRule] });
+    } catch (e) {
+      problems = [...(e as { problems: string[] }).problems];
+    }
+    expect(problems).toEqual([
+      expect.stringMatching(/^environments\/dev\.ts: environment rule "buggyRule" \(lib\/config\/rules\.ts\) failed: Cannot read properties of undefined/),
+      "environments/prod.ts: owner must have at least 1 characters, got ",
+    ]);
+  });
+});

@@ -27,7 +27,7 @@ export interface LoadedEnvironment {
 }
 
 /** Validates all environments; throws a ConfigError listing every problem found. */
-export function loadEnvironments(sources: readonly EnvironmentSource[]): LoadedEnvironment[] {
+export function loadEnvironments(sources: readonly EnvironmentSource[], options: { readonly rules?: readonly EnvironmentRule[] } = {}): LoadedEnvironment[] {
   const problems: string[] = [];
   const loaded: LoadedEnvironment[] = [];
   for (const source of sources) {
@@ -37,7 +37,16 @@ export function loadEnvironments(sources: readonly EnvironmentSource[]): LoadedE
     }
     const data = (parsed.success ? parsed.data : source.input) as EnvironmentConfig;
     const failedPaths = parsed.success ? [] : parsed.error.issues.map(failedPath);
-    const envProblems = runEnvironmentRules(data, { file: source.file, schemaValid: parsed.success, failedPaths });
+    let envProblems: Problem[];
+    try {
+      envProblems = runEnvironmentRules(data, { file: source.file, schemaValid: parsed.success, failedPaths, rules: options.rules });
+    } catch (e) {
+      // A rule (or a values builder it calls) failed on a schema-valid file: reported with every
+      // other problem of this run, naming the file and the rule, instead of ending the run.
+      if (!(e instanceof RuleError)) throw e;
+      problems.push(e.message);
+      continue;
+    }
     problems.push(...envProblems.map((p) => `${source.file}: ${formatProblem(p)}`));
     if (parsed.success && envProblems.length === 0) loaded.push({ file: source.file, config: parsed.data });
   }
