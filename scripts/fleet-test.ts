@@ -11,7 +11,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { ENVIRONMENTS } from "../environments";
@@ -105,6 +105,14 @@ export function main(argv: string[]): number {
       const r = JSON.parse(readFileSync(results, "utf8"));
       tests = { passed: r.numPassedTests, failed: r.numFailedTests + r.numRuntimeErrorTestSuites };
     }
+    // A mistake in a fork: `npm run synth` prints the loader's problems once, no stack trace, exit 1.
+    const forked = join(copy, "environments", `${extras[0].name}.ts`);
+    writeFileSync(forked, readFileSync(forked, "utf8").replace(/vpcCidr: "[^"]+"/, 'vpcCidr: "10.0.0.1/8"'));
+    steps.push(build());
+    const broken = spawnSync(process.execPath, [join(copy, "dist", "main.js")], { cwd: copy, encoding: "utf8" });
+    const said = `${broken.stdout}${broken.stderr}`;
+    const clean = broken.status === 1 && said.split("Invalid environment configuration").length === 2 && said.includes(`environments/${extras[0].name}.ts: network.vpcCidr`) && !/^\s+at /m.test(said) && !/Node\.js v\d/.test(said);
+    steps.push({ name: "synth of a broken fork: the problem once, no stack trace, exit 1", ok: clean, output: said });
   } catch (e) {
     steps.push({ name: "fleet test", ok: false, output: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   } finally {
