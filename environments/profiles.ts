@@ -7,7 +7,7 @@
  *             deletion protection, longer retention). ClickHouse must be external there.
  */
 import { deepMerge } from "../lib/merge";
-import { DeepPartial, EnvironmentConfig, LangfuseConfig, NodePool, Tier } from "../lib/config/schema";
+import { DeepPartial, EnvironmentConfig, LangfuseConfig, NodePool, Tier, TIERS } from "../lib/config/schema";
 
 /**
  * Fields every environment file decides itself (the walkthrough's "inputs you must decide up front").
@@ -147,21 +147,42 @@ export type EnvironmentFields = DeepPartial<EnvironmentConfig> &
   };
 
 /**
- * An environment: the tier's profile, then the file's fields. Returns unvalidated data: the
- * loader (`lib/config/load.ts`) validates every environment together when the app starts.
+ * What `defineEnvironment` accepts: the shape of EnvironmentFields, so editors complete every
+ * field and every allowed value, but any value type-checks. Decision (issue 11): the loader, not
+ * tsc, judges environment files. A tsc error names a TypeScript type and no field, and it came
+ * before the loader in CI logs; the loader's message names the file, the field path, the value,
+ * what is allowed and the fix, for every mistake at once (a wrong type, a missing field, an
+ * unknown tier or exposure included).
  */
-export function defineEnvironment(tier: Tier, fields: EnvironmentFields): unknown {
-  const { network, nodePools, ...profile } = PROFILES[tier];
+export type Loose<T> = T extends readonly (infer U)[]
+  ? readonly Loose<U>[] | Scalar
+  : T extends object
+    ? { [K in keyof T]?: Loose<T[K]> } & { readonly [field: string]: unknown }
+    : T | Scalar;
+// `string & {}` keeps the literal completions of T (tier names, enum values) in editors.
+type Scalar = (string & {}) | (number & {}) | boolean | null | undefined;
+
+/**
+ * An environment: the tier's profile, then the file's fields. Returns unvalidated data: the
+ * loader (`lib/config/load.ts`) validates every environment together when the app starts. It
+ * never throws: an unknown tier or a malformed field reaches the loader, which names it.
+ */
+export function defineEnvironment(tier: Tier | (string & {}), input: Loose<EnvironmentFields>): unknown {
+  const fields = (input !== null && typeof input === "object" ? input : {}) as EnvironmentFields;
+  // An unknown tier borrows the first profile's defaults (so the only problem reported is the
+  // tier itself) and keeps its value: the loader names it and the allowed ones.
+  const known = Object.prototype.hasOwnProperty.call(PROFILES, tier) ? (tier as Tier) : TIERS[0];
+  const { network, nodePools, ...profile } = PROFILES[known];
   // Profile parts that belong to a mode the file switched away from are dropped: an existing
   // VPC has no NAT or flow-log settings here, external ClickHouse has no dedicated pool.
-  const networkDefaults = fields.network.mode === "existing" ? {} : network;
+  const networkDefaults = fields.network?.mode === "existing" ? {} : network;
   // LangSmith-shaped fields a Langfuse-only file may leave out: ClickHouse is Langfuse's (external).
   const clickhouse = fields.clickhouse ?? langfuseClickhouse(fields.langfuse?.clickhouse);
   const pools = clickhouse?.mode === "in-cluster" ? nodePools : { general: nodePools.general };
   // A Langfuse-only environment has no LangSmith admin of its own: its LangSmith settings (the
   // schema keeps them, unused) name Langfuse's first user, so a fork never writes a langsmith block.
   const langsmith = fields.langsmith ? {} : fields.langfuse ? { langsmith: { initialOrgAdminEmail: fields.langfuse.init?.userEmail } } : {};
-  const langfuse = fields.langfuse ? { langfuse: LANGFUSE_PROFILES[tier] } : {};
+  const langfuse = fields.langfuse ? { langfuse: LANGFUSE_PROFILES[known] } : {};
   return deepMerge({ ...profile, tier, network: networkDefaults, nodePools: pools, clickhouse }, { ...langfuse, ...langsmith }, fields);
 }
 

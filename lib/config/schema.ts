@@ -190,8 +190,13 @@ const S3StateSchema = z
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name"),
     /** State object key in the bucket, ending in `.tfstate`. */
     key: z.string().regex(/^[A-Za-z0-9!_.*'()/-]+\.tfstate$/, "must be an S3 key ending in .tfstate"),
-    /** `dynamodb`: a lock table (created by bootstrap); `lockfile`: Terraform's native S3 lock. */
-    locking: z.enum(["dynamodb", "lockfile"]),
+    /**
+     * `lockfile`: Terraform's native S3 lock (`use_lockfile`, Terraform >= 1.10; the default for
+     * new environments: Terraform 1.11 deprecates `dynamodb_table`); `dynamodb`: a lock table
+     * (created by bootstrap). README "State locking" says how to move from one to the other.
+     * @default "lockfile"
+     */
+    locking: z.enum(["dynamodb", "lockfile"]).default("lockfile"),
     /** Required with `locking: "dynamodb"`. */
     lockTable: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, "must be a DynamoDB table name").optional(),
   })
