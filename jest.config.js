@@ -7,6 +7,8 @@ module.exports = {
   moduleFileExtensions: ["ts", "js", "json"],
   // Synth-heavy suites share the provider classes; two workers match the 2-core CI machines.
   maxWorkers: 2,
+  // Jest's transform cache inside the repository: the tests leave no cache behind in the temp dir.
+  cacheDirectory: "<rootDir>/node_modules/.cache/jest",
   globalSetup: "<rootDir>/__tests__/global-setup.ts",
   globalTeardown: "<rootDir>/__tests__/global-teardown.ts",
   setupFiles: ["<rootDir>/__tests__/setup.ts"],

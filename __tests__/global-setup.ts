@@ -18,7 +18,12 @@ import { ROOT, shippedAppDir, stackName, TEST_DIST, writeSynthCache } from "./sy
 import { readFileSync } from "node:fs";
 
 export default function globalSetup(): void {
-  const dir = mkdtempSync(join(tmpdir(), "ls-synth-"));
+  // One scratch directory per run holds every temporary directory the tests make (os.tmpdir()
+  // reads TMPDIR; workers inherit it): cdktf's outdirs, fakes, plans. global-teardown.ts removes it.
+  const run = mkdtempSync(join(tmpdir(), "ls-jest-run-"));
+  process.env.LS_TEST_TMP = run;
+  process.env.TMPDIR = run;
+  const dir = mkdtempSync(join(run, "ls-synth-"));
   process.env.LS_SYNTH_CACHE = dir;
   (require("../scripts/build.js") as { build(o: object): unknown }).build({ root: ROOT, outDir: TEST_DIST, quiet: true });
   synthesizeAll(shippedAppDir());

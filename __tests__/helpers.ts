@@ -1,6 +1,6 @@
-/** Test helpers: build environments from the shipped ones and synthesize stacks. */
+/** Test helpers: build environments from the fixture environments and synthesize stacks. */
 import { Testing } from "cdktf";
-import { ENVIRONMENTS } from "../environments";
+import { FIXTURE_ENVIRONMENTS, FixtureName } from "./fixtures/environments";
 import { ConfigError, EnvironmentSource, loadEnvironment, loadEnvironments } from "../lib/config/load";
 import { EnvironmentConfig } from "../lib/config/schema";
 import { deepMerge } from "../lib/merge";
@@ -11,15 +11,16 @@ import type { Json } from "./synth-cache";
 export type { Json };
 export { shippedStack } from "./synth-cache";
 
-/** The raw (unvalidated) input of a shipped environment, deep-copied. */
-export function shippedInput(name: "dev" | "staging" | "prod"): Json {
-  const source = ENVIRONMENTS.find((e) => e.file === `environments/${name}.ts`);
-  if (!source) throw new Error(`no shipped environment ${name}`);
-  return JSON.parse(JSON.stringify(source.input));
+/**
+ * The raw (unvalidated) input of a fixture environment (`__tests__/fixtures/environments`),
+ * deep-copied. Fixtures, not the shipped files: a fork may change or delete those.
+ */
+export function shippedInput(name: FixtureName): Json {
+  return JSON.parse(JSON.stringify(FIXTURE_ENVIRONMENTS[name].input));
 }
 
 /** A shipped environment with fields changed (deep-merged), validated. */
-export function envWith(name: "dev" | "staging" | "prod", changes: Json = {}): EnvironmentConfig {
+export function envWith(name: FixtureName, changes: Json = {}): EnvironmentConfig {
   return loadEnvironment({ file: `environments/${name}.ts`, input: deepMerge(shippedInput(name), changes) });
 }
 
@@ -35,7 +36,7 @@ export function loadProblems(sources: readonly EnvironmentSource[]): string[] {
 }
 
 /** The problem lines of a shipped environment with `changes` deep-merged in, then `mutate` applied. */
-export function problemsWith(name: "dev" | "staging" | "prod", changes: Json = {}, mutate?: (input: Json) => void): string[] {
+export function problemsWith(name: FixtureName, changes: Json = {}, mutate?: (input: Json) => void): string[] {
   const input = deepMerge<Json>(shippedInput(name), changes);
   mutate?.(input);
   return loadProblems([{ file: `environments/${name}.ts`, input }]);

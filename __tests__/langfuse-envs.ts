@@ -36,6 +36,8 @@ export function langfuseOnlyFork(langfuse: Partial<LangfuseConfig> = {}): unknow
     dns: { hostname: "langfuse.lf.example.com", hostedZoneId: "Z0LF000000000000000001" },
     exposure: "public",
     auth: { model: "token" },
+    // No ci block: whoever applies must be a named cluster admin (the creator gets no entry).
+    eks: { adminPrincipalArns: ["arn:aws:iam::111111111111:role/platform-admin"] },
     langfuse: {
       clickhouse: LANGFUSE_CLICKHOUSE,
       init: { organization: "Platform", project: "default", userEmail: "langfuse-admins+lf@example.com" },

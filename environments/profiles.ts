@@ -7,7 +7,7 @@
  *             deletion protection, longer retention). ClickHouse must be external there.
  */
 import { deepMerge } from "../lib/merge";
-import { DeepPartial, EnvironmentConfig, LangfuseConfig, NodePool, Tier } from "../lib/config/schema";
+import { DeepPartial, EnvironmentConfig, LangfuseConfig, NodePool, Tier, TIERS } from "../lib/config/schema";
 
 /**
  * Fields every environment file decides itself (the walkthrough's "inputs you must decide up front").
@@ -54,9 +54,12 @@ export const PROFILES: Record<Tier, Profile> = {
       finalSnapshot: false,
     },
     redis: { nodeType: "cache.t4g.medium", replicas: 0, snapshotRetentionDays: 1 },
-    blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 7, adminPrincipalArns: [] },
+    blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 7, adminPrincipalArns: [], accessLogs: false },
     langsmith: { sizing: "development", insights: "disabled", polly: "disabled", valuesOverrides: {} },
-    ingress: { wafRateLimit: 2000, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", accessLogs: false },
+    // WAF per IP and 5 minutes: 2,000 (~7 req/s) for people using the UI and API; 30,000 (100 req/s)
+    // on the trace-ingestion paths, where one NAT address carries CI evaluation runs of a whole team.
+    // Idle timeout 3600 s (upstream's) > the chart frontend's proxy_read_timeout 300 s.
+    ingress: { wafRateLimit: 2000, wafIngestRateLimit: 30000, idleTimeoutSeconds: 3600, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", accessLogs: false },
     observability: {
       alarmEmails: [],
       logRetentionDays: 30,
@@ -98,12 +101,18 @@ export const PROFILES: Record<Tier, Profile> = {
       finalSnapshot: true,
     },
     redis: { nodeType: "cache.r7g.large", replicas: 1, snapshotRetentionDays: 7 },
-    blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 30, adminPrincipalArns: [] },
+    blobStorage: { enabled: true, ttlShortDays: 14, ttlLongDays: 400, noncurrentVersionExpirationDays: 30, adminPrincipalArns: [], accessLogs: true },
     langsmith: { sizing: "production", insights: "disabled", polly: "disabled", valuesOverrides: {} },
-    ingress: { wafRateLimit: 10000, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", accessLogs: true },
+    // WAF per IP and 5 minutes: 10,000 (~33 req/s) for the UI and API, which a person or one
+    // automation stays under; 300,000 (1,000 req/s) on the trace-ingestion paths, because every
+    // instrumented service behind one NAT address shares one client IP (SDKs batch runs, so 1,000
+    // requests/s is tens of thousands of runs/s). Idle timeout 3600 s, as development.
+    ingress: { wafRateLimit: 10000, wafIngestRateLimit: 300000, idleTimeoutSeconds: 3600, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", accessLogs: true },
     observability: {
       alarmEmails: [],
-      logRetentionDays: 90,
+      // One year: CIS AWS Foundations and AWS FSBP CloudWatch.16 expect it for audit-relevant logs
+      // (application, WAF, RDS); policy rule LS-LOG-008 checks every production log group.
+      logRetentionDays: 365,
       // Early warning with headroom: db.r6g.xlarge allows ~3,600 connections, Redis evictions lose queued work.
       thresholds: {
         alb5xxCount: 10,
@@ -138,21 +147,42 @@ export type EnvironmentFields = DeepPartial<EnvironmentConfig> &
   };
 
 /**
- * An environment: the tier's profile, then the file's fields. Returns unvalidated data: the
- * loader (`lib/config/load.ts`) validates every environment together when the app starts.
+ * What `defineEnvironment` accepts: the shape of EnvironmentFields, so editors complete every
+ * field and every allowed value, but any value type-checks. Decision (issue 11): the loader, not
+ * tsc, judges environment files. A tsc error names a TypeScript type and no field, and it came
+ * before the loader in CI logs; the loader's message names the file, the field path, the value,
+ * what is allowed and the fix, for every mistake at once (a wrong type, a missing field, an
+ * unknown tier or exposure included).
  */
-export function defineEnvironment(tier: Tier, fields: EnvironmentFields): unknown {
-  const { network, nodePools, ...profile } = PROFILES[tier];
+export type Loose<T> = T extends readonly (infer U)[]
+  ? readonly Loose<U>[] | Scalar
+  : T extends object
+    ? { [K in keyof T]?: Loose<T[K]> } & { readonly [field: string]: unknown }
+    : T | Scalar;
+// `string & {}` keeps the literal completions of T (tier names, enum values) in editors.
+type Scalar = (string & {}) | (number & {}) | boolean | null | undefined;
+
+/**
+ * An environment: the tier's profile, then the file's fields. Returns unvalidated data: the
+ * loader (`lib/config/load.ts`) validates every environment together when the app starts. It
+ * never throws: an unknown tier or a malformed field reaches the loader, which names it.
+ */
+export function defineEnvironment(tier: Tier | (string & {}), input: Loose<EnvironmentFields>): unknown {
+  const fields = (input !== null && typeof input === "object" ? input : {}) as EnvironmentFields;
+  // An unknown tier borrows the first profile's defaults (so the only problem reported is the
+  // tier itself) and keeps its value: the loader names it and the allowed ones.
+  const known = Object.prototype.hasOwnProperty.call(PROFILES, tier) ? (tier as Tier) : TIERS[0];
+  const { network, nodePools, ...profile } = PROFILES[known];
   // Profile parts that belong to a mode the file switched away from are dropped: an existing
   // VPC has no NAT or flow-log settings here, external ClickHouse has no dedicated pool.
-  const networkDefaults = fields.network.mode === "existing" ? {} : network;
+  const networkDefaults = fields.network?.mode === "existing" ? {} : network;
   // LangSmith-shaped fields a Langfuse-only file may leave out: ClickHouse is Langfuse's (external).
   const clickhouse = fields.clickhouse ?? langfuseClickhouse(fields.langfuse?.clickhouse);
   const pools = clickhouse?.mode === "in-cluster" ? nodePools : { general: nodePools.general };
   // A Langfuse-only environment has no LangSmith admin of its own: its LangSmith settings (the
   // schema keeps them, unused) name Langfuse's first user, so a fork never writes a langsmith block.
   const langsmith = fields.langsmith ? {} : fields.langfuse ? { langsmith: { initialOrgAdminEmail: fields.langfuse.init?.userEmail } } : {};
-  const langfuse = fields.langfuse ? { langfuse: LANGFUSE_PROFILES[tier] } : {};
+  const langfuse = fields.langfuse ? { langfuse: LANGFUSE_PROFILES[known] } : {};
   return deepMerge({ ...profile, tier, network: networkDefaults, nodePools: pools, clickhouse }, { ...langfuse, ...langsmith }, fields);
 }
 

@@ -31,6 +31,10 @@ export default defineEnvironment("production", {
     database: "langsmith",
     user: "langsmith",
     tls: true,
+    // Three replicas (reference architecture, section 6): the migrations create replicated tables
+    // ON CLUSTER langsmith (the remote_servers name in the ClickHouse configuration).
+    replicated: true,
+    cluster: "langsmith",
   },
   // GitHub Actions plans pull requests and applies merges with roles from the bootstrap stack.
   ci: { githubRepository: "example-org/langsmith-aws", oidcProvider: "create" },

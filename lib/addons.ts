@@ -4,7 +4,12 @@
  */
 import { CHARTS, ChartPin } from "../versions";
 
-export type AddonName = "awsLoadBalancerController" | "clusterAutoscaler" | "metricsServer" | "externalSecrets" | "externalDns";
+/**
+ * No ExternalDNS: Terraform owns the one record LangSmith needs (the ALB alias, modules/ingress),
+ * the chart's Ingress is off and the frontend Service is ClusterIP, so ExternalDNS would publish
+ * nothing while holding write access to the hosted zone.
+ */
+export type AddonName = "awsLoadBalancerController" | "clusterAutoscaler" | "metricsServer" | "externalSecrets";
 
 /** One Helm-installed add-on: what it installs, where, as whom, with which defaults. */
 export interface AddonDefaults {
@@ -39,6 +44,11 @@ export const ADDON_DEFAULTS = {
       // No Service of type LoadBalancer is used (the ALB is Terraform's); the
       // Service mutating webhook would only add a failure point to every Service create.
       enableServiceMutatorWebhook: false,
+      // Terraform associates the WAF with the ALB (modules/ingress); the controller has no
+      // WAF/Shield permission, and these features would make it call those APIs.
+      enableShield: false,
+      enableWaf: false,
+      enableWafv2: false,
     },
   },
   clusterAutoscaler: {
@@ -74,22 +84,6 @@ export const ADDON_DEFAULTS = {
     namespace: "external-secrets",
     serviceAccount: "external-secrets",
     values: { installCRDs: true },
-  },
-  externalDns: {
-    chart: CHARTS.externalDns,
-    // The chart names its service account after the release ("external-dns"); its values schema
-    // of this line does not accept serviceAccount.name, so the name comes from here.
-    deploymentLabels: ["external-dns"],
-    releaseName: "external-dns",
-    namespace: "kube-system",
-    serviceAccount: "external-dns",
-    values: {
-      provider: { name: "aws" },
-      // Create and update records, never delete: a mistake cannot remove a record others own.
-      policy: "upsert-only",
-      registry: "txt",
-      sources: ["service", "ingress"],
-    },
   },
 } as const satisfies Record<AddonName, AddonDefaults>;
 

@@ -67,6 +67,11 @@ export function clusterName(env: { readonly prefix: string; readonly name: strin
 /** RDS PostgreSQL runs as a DB instance, Aurora as a DB cluster (log group paths, CloudWatch dimensions, RDS APIs). */
 export type PostgresKind = "instance" | "cluster";
 
+/** A Postgres kind read back from outside (a stack output): `cluster`, else `instance`. */
+export function asPostgresKind(value: unknown): PostgresKind {
+  return value === "cluster" ? "cluster" : "instance";
+}
+
 /** `instance` for engine `rds`, `cluster` for engine `aurora`. */
 export function postgresKind(engine: "rds" | "aurora"): PostgresKind {
   return engine === "aurora" ? "cluster" : "instance";

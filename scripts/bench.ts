@@ -140,8 +140,9 @@ function onceRaw(label: string, cmd: string, args: string[], env: NodeJS.Process
     child.on("error", fail);
     child.on("close", (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) fail(new Error(`bench: ${label} exited ${code}:\n${out.trim().split("\n").slice(-30).join("\n")}`));
-      else done({ seconds, mb: Number.NaN, stdout: out, status: 0 });
+      // Timed all the same: whether the tests pass is the test job's verdict, not the bench's.
+      if (code !== 0) console.error(`bench: ${label} exited ${code} (timed anyway):\n${out.trim().split("\n").slice(-15).join("\n")}`);
+      done({ seconds, mb: Number.NaN, stdout: out, status: code ?? 1 });
     });
   });
 }
@@ -194,7 +195,7 @@ async function main(): Promise<void> {
     add({ label: "`npm run policy -- <plan.json>`", ...best("policy", runs, npm, ["run", "--silent", "policy", "--", fixture], { ok: [0, 1] }), budget: { seconds: 1 } });
     add({ label: "`npm run plan:guard -- <plan.json>`", ...best("plan:guard", runs, npm, ["run", "--silent", "plan:guard", "--", fixture], { ok: [0, 1] }), budget: { seconds: 1 } });
     add({ label: "`npm run verify -- --help`", ...best("verify", runs, npm, ["run", "--silent", "verify", "--", "--help"]), budget: { seconds: 1 } });
-    add({ label: "compiled synth of the fleet (`node dist/main.js`)", ...best("node dist/main.js", runs, node, [join(ROOT, "dist", "main.js")], { env: synthEnv }), budget: { seconds: 0.5, mb: 120 } });
+    add({ label: "compiled synth of the fleet (`node dist/main.js`, bundled)", ...best("node dist/main.js", runs, node, [join(ROOT, "dist", "main.js")], { env: synthEnv }), budget: { seconds: 0.5, mb: 120 } });
 
     // Scale: generated fleets (scripts/synth-generated.ts); the cost per added environment should be flat.
     for (const n of [3, 10, 30]) {
@@ -208,7 +209,7 @@ async function main(): Promise<void> {
     } else {
       const jest = await once("jest", node, [require.resolve("jest/bin/jest"), "--silent"]);
       const count = /Tests:\s+(?:\d+ skipped, )?(\d+) passed/.exec(jest.stdout)?.[1];
-      add({ label: "jest", ...jest, note: count ? `${count} tests` : undefined, budget: { seconds: 10 } });
+      add({ label: "jest", ...jest, note: [count ? `${count} tests` : "", jest.status ? `exit ${jest.status}` : ""].filter(Boolean).join(", ") || undefined, budget: { seconds: 10 } });
       if (hasTerraform()) {
         const out = join(ROOT, "cdktf.out");
         let plan = await once("plan:offline", node, [join(__dirname, "plan-offline.js"), "--fresh"]);
@@ -225,8 +226,9 @@ async function main(): Promise<void> {
       } else {
         for (const label of ["offline plan of every shipped stack", "slowest stack of the offline plan"]) add({ label, seconds: 0, budget: {}, skipped: "no terraform on PATH" });
       }
+      forgetPlans(join(ROOT, "cdktf.out"));
       const test = await once("npm test", npm, ["test", "--silent"]);
-      add({ label: "`npm test`", ...test, note: "plans every stack", budget: { seconds: 45 } });
+      add({ label: "`npm test`", ...test, note: `plans every stack${test.status ? `, exit ${test.status}` : ""}`, budget: { seconds: 45 } });
     }
 
     const text = table(rows, nodeSeconds);

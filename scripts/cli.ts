@@ -1,5 +1,6 @@
 /** What the command-line scripts share: arguments, reading a plan, running `main`. */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Json } from "../lib/policy/types";
 
 /** Every value given after `flag`: `--allow a --allow b` → `["a", "b"]`. */
@@ -12,9 +13,20 @@ export function positionals(argv: readonly string[], valueFlags: readonly string
   return argv.filter((a, i) => !a.startsWith("--") && !valueFlags.includes(argv[i - 1]));
 }
 
-/** A JSON file, e.g. the output of `terraform show -json`. */
+/** True when the user asked for usage (`--help` or `-h`): print it and do nothing else. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes("--help") || argv.includes("-h");
+}
+
+/** A JSON file, e.g. the output of `terraform show -json`; a missing or unreadable file is said plainly. */
 export function readJson(file: string): Json {
-  return JSON.parse(readFileSync(file, "utf8")) as Json;
+  const path = resolve(file);
+  if (!existsSync(path)) throw new Error(`${path}: no such file (run the plan first, e.g. npm run plan:offline, or give the path of a terraform show -json file)`);
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Json;
+  } catch (e) {
+    throw new Error(`${path}: not a JSON file (${e instanceof Error ? e.message : String(e)})`);
+  }
 }
 
 /**

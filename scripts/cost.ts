@@ -2,26 +2,35 @@
  * `npm run cost [-- <env|stack> ...] [--json]` (`node dist/scripts/cost.js`): the estimated monthly
  * cost of every environment (or the ones named) by component, next to the cheapest node
  * configuration that still meets the reference's minimum capacity. An environment with a region,
- * instance type, database class or cache node type the price table lacks is reported by name
- * (exit code 1), never priced wrong.
+ * instance type, database class or cache node type the price table lacks is shown as "unpriced"
+ * with the reason (exit code 0: a fork in another region is not an error), never priced wrong.
  */
 import { ENVIRONMENTS } from "../environments";
 import { allocatable, INSTANCE_CATALOG } from "../lib/capacity";
-import { loadEnvironments } from "../lib/config/load";
+import { EnvironmentSource, loadEnvironments } from "../lib/config/load";
 import { EnvironmentConfig } from "../lib/config/schema";
 import { compareWithCheapest, CostComparison, CostError, CostLine } from "../lib/cost/model";
 import { applicationShares } from "../lib/cost/applications";
 import { PRICES } from "../lib/cost/prices";
 import { stackName } from "../lib/naming";
-import { runCli } from "./cli";
+import { runCli, wantsHelp } from "./cli";
+
+const USAGE = [
+  "usage: npm run cost [-- <environment or stack> ...] [--json]",
+  "  Estimated monthly cost of every environment (or the ones named) by component, next to the cheapest",
+  "  node configuration that still passes validation. Prices: lib/cost/prices.ts (dated, sourced).",
+  "  An environment the table cannot price (region, instance type, class) is listed as unpriced with the reason.",
+  "  --json  machine-readable output",
+  "  Exit 0: report printed (priced or unpriced); 2: an unknown environment name.",
+].join("\n");
 
 const usd = (n: number | undefined) => (n === undefined ? "-" : n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
 
 export interface CostReport {
   readonly text: string;
   readonly json: unknown;
-  /** Environments that could not be priced. */
-  readonly failed: readonly string[];
+  /** Environments that could not be priced (shown as "unpriced" with the reason). */
+  readonly unpriced: readonly string[];
 }
 
 function capacityNote(line: CostLine | undefined): string {
@@ -74,7 +83,7 @@ function renderOne(c: CostComparison): string {
 export function costReport(envs: readonly EnvironmentConfig[]): CostReport {
   const sections: string[] = [];
   const json: Record<string, unknown> = {};
-  const failed: string[] = [];
+  const unpriced: string[] = [];
   for (const env of envs) {
     try {
       const c = compareWithCheapest(env);
@@ -82,9 +91,9 @@ export function costReport(envs: readonly EnvironmentConfig[]): CostReport {
       json[stackName(env)] = { ...c, applications: applicationShares(env, c.configured) };
     } catch (e) {
       if (!(e instanceof CostError)) throw e;
-      failed.push(env.name);
-      sections.push(e.message);
-      json[stackName(env)] = { error: e.problems };
+      unpriced.push(env.name);
+      sections.push([`${stackName(env)} (${env.tier}, ${env.aws.region}): unpriced`, ...e.problems.map((p) => `  ${p}`)].join("\n"));
+      json[stackName(env)] = { unpriced: e.problems };
     }
   }
   const header = [
@@ -100,23 +109,27 @@ export function costReport(envs: readonly EnvironmentConfig[]): CostReport {
   return {
     text: `${header}\n\n${sections.join("\n\n")}\n`,
     json: { asOf: PRICES.asOf, currency: PRICES.currency, hoursPerMonth: PRICES.hoursPerMonth, environments: json },
-    failed,
+    unpriced,
   };
 }
 
-export function main(args: string[]): number {
-  const wanted = args.filter((a) => !a.startsWith("--")).map((a) => a.replace(/^langsmith-/, ""));
-  const envs = loadEnvironments(ENVIRONMENTS)
+export function main(args: string[], sources: readonly EnvironmentSource[] = ENVIRONMENTS): number {
+  if (wantsHelp(args)) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const wanted = args.filter((a) => !a.startsWith("-")).map((a) => a.replace(/^langsmith-/, ""));
+  const envs = loadEnvironments(sources)
     .map((e) => e.config)
     .filter((e) => wanted.length === 0 || wanted.includes(e.name));
   const unknown = wanted.filter((w) => !envs.some((e) => e.name === w));
   if (unknown.length > 0) {
-    console.error(`cost: no environment ${unknown.join(", ")} (known: ${ENVIRONMENTS.map((e) => e.file).join(", ")})`);
+    console.error(`cost: no environment ${unknown.join(", ")} (known: ${sources.map((e) => e.file).join(", ")})`);
     return 2;
   }
   const report = costReport(envs);
   process.stdout.write(args.includes("--json") ? `${JSON.stringify(report.json, null, 2)}\n` : report.text);
-  return report.failed.length > 0 ? 1 : 0;
+  return 0;
 }
 
 runCli(module, main, 1);

@@ -11,7 +11,14 @@
  */
 import { isStateful, STATEFUL_TYPES } from "../lib/policy/stateful";
 import type { Json } from "../lib/policy/types";
-import { flagValues, positionals, readJson, runCli } from "./cli";
+import { flagValues, positionals, readJson, runCli, wantsHelp } from "./cli";
+
+const USAGE = [
+  "usage: npm run plan:guard -- <plan.json> [--allow <address>]...",
+  "  Refuses a plan (terraform show -json output) that deletes or replaces a stateful resource, naming each,",
+  "  why Terraform replaces it and what would be lost. --allow <address> accepts one reviewed replacement.",
+  "  Exit 0: nothing stateful is lost; 1: something is; 2: usage or a missing/unreadable file.",
+].join("\n");
 
 /** Terraform's `action_reason` values, in words. */
 const REASONS: Record<string, string> = {
@@ -70,10 +77,14 @@ export function formatFinding(f: GuardFinding): string {
 }
 
 export function main(argv: string[]): number {
+  if (wantsHelp(argv)) {
+    console.log(USAGE);
+    return 0;
+  }
   const allow = flagValues(argv, "--allow");
   const [file] = positionals(argv, ["--allow"]);
   if (!file) {
-    console.error("usage: node dist/scripts/plan-guard.js <plan.json> [--allow <address>]...");
+    console.error(USAGE);
     return 2;
   }
   const plan = readJson(file);

@@ -17,6 +17,7 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
+import { stackName } from "../lib/naming";
 import { PROVIDERS } from "../versions";
 import { reduceForOffline } from "./offline/reduce";
 // The synthesizer and the policy pack load the whole app (~0.5 s): required when used, so that
@@ -242,7 +243,7 @@ export class UsageError extends Error {}
  */
 export function selectStacks(available: readonly string[], wanted: readonly string[]): string[] {
   if (wanted.length === 0) return [...available].sort();
-  const unknown = wanted.filter((w) => !available.includes(w) && !available.includes(`langsmith-${w}`));
+  const unknown = wanted.filter((w) => !available.includes(w) && !available.includes(stackName({ name: w })));
   if (unknown.length > 0) {
     throw new UsageError(`plan:offline: no stack named ${unknown.join(", ")}; the stacks are: ${[...available].sort().join(", ")} (an environment name such as ${available.find((a) => a.startsWith("langsmith-"))?.slice("langsmith-".length) ?? "dev"} also works)`);
   }

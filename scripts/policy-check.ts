@@ -9,18 +9,26 @@
  * waivers) applies and is said so.
  */
 import { ENVIRONMENTS } from "../environments";
-import { loadEnvironments } from "../lib/config/load";
+import { EnvironmentSource, loadEnvironments } from "../lib/config/load";
 import { stackName } from "../lib/naming";
 import { fromPlan } from "../lib/policy/adapters";
 import { evaluate, formatViolation, formatWaiver } from "../lib/policy/engine";
 import { stateStackPolicy } from "../lib/policy/enforce";
 import type { Json, PolicyEnvironment } from "../lib/policy/types";
-import { flagValues, positionals, readJson, runCli } from "./cli";
+import { flagValues, positionals, readJson, runCli, wantsHelp } from "./cli";
+
+const USAGE = [
+  "usage: npm run policy -- <plan.json> [--env <environment or stack>]",
+  "  Runs the policy pack (lib/policy) over `terraform show -json` output and lists every violation.",
+  "  --env   an environment (dev) or stack (langsmith-dev, bootstrap-...) name: selects the tier and waivers;",
+  "          default: the stack named in the plan's path, else tier production with no waivers.",
+  "  Exit 0: passes; 1: violations; 2: usage or a missing/unreadable file.",
+].join("\n");
 
 /** The policy environment of an environment or stack name. */
-export function policyEnvFor(name: string): PolicyEnvironment {
+export function policyEnvFor(name: string, sources: readonly EnvironmentSource[] = ENVIRONMENTS): PolicyEnvironment {
   if (name.startsWith("bootstrap-")) return stateStackPolicy(name);
-  const envs = loadEnvironments(ENVIRONMENTS).map((e) => e.config);
+  const envs = loadEnvironments(sources).map((e) => e.config);
   const env = envs.find((e) => e.name === name || stackName(e) === name);
   if (!env) throw new Error(`policy-check: unknown environment or stack "${name}" (known: ${envs.map((e) => `${e.name}, ${stackName(e)}`).join(", ")}, bootstrap-*)`);
   return env;
@@ -38,15 +46,19 @@ export function planPolicyProblems(plan: Json, env: PolicyEnvironment, warn: (li
   return [...result.errors, ...result.violations.map((v) => formatViolation(v))];
 }
 
-export function main(argv: string[]): number {
+export function main(argv: string[], sources: readonly EnvironmentSource[] = ENVIRONMENTS): number {
+  if (wantsHelp(argv)) {
+    console.log(USAGE);
+    return 0;
+  }
   const [envName] = flagValues(argv, "--env");
   const [file] = positionals(argv, ["--env"]);
   if (!file || (argv.includes("--env") && !envName)) {
-    console.error("usage: node dist/scripts/policy-check.js <plan.json> [--env <environment or stack>]");
+    console.error(USAGE);
     return 2;
   }
   const stack = envName ?? stackFromPath(file);
-  const env = stack ? policyEnvFor(stack) : { name: file, tier: "production" as const, policy: { waivers: [] } };
+  const env = stack ? policyEnvFor(stack, sources) : { name: file, tier: "production" as const, policy: { waivers: [] } };
   if (!stack) console.warn(`policy-check: no --env and no stack name in the path; judging ${file} as tier production with no waivers`);
   const problems = planPolicyProblems(readJson(file), env);
   if (problems.length > 0) {

@@ -19,7 +19,8 @@ import { runs } from "../lib/config/schema";
 import { LANGFUSE_SECRET_IDS } from "../lib/secrets/langfuse";
 import { passwordUserName, PASSWORD_USER_ACCESS_STRING } from "../modules/redis";
 import { ENVIRONMENTS } from "../environments";
-import { loadEnvironments } from "../lib/config/load";
+import { quietSdkNodeVersionWarning } from "../lib/aws-sdk-node";
+import { EnvironmentSource, loadEnvironments } from "../lib/config/load";
 import { EnvironmentConfig } from "../lib/config/schema";
 import { Namer } from "../lib/naming";
 import { secretCatalog, secretName, SecretSpec } from "../lib/secrets/catalog";
@@ -30,8 +31,8 @@ export interface SecretsApi {
   /** True when the secret has a current (AWSCURRENT) version. */
   hasValue(name: string): Promise<boolean>;
   putValue(name: string, value: string): Promise<void>;
-  /** The current value (only for a secret that must also be set elsewhere: Langfuse's Redis password). */
-  getValue(name: string): Promise<string>;
+  /** The current value: only read for Langfuse's Redis password, which is also set on its ElastiCache user. */
+  getValue?(name: string): Promise<string>;
 }
 
 /**
@@ -81,7 +82,7 @@ export async function seedSecrets(
   }
   // Langfuse's Redis password must also be on its ElastiCache user: set it (idempotent) on every
   // --apply, so a re-created user or a rotated secret is brought in line.
-  if (apply && runs(env, "langfuse") && redisUsers) {
+  if (apply && runs(env, "langfuse") && redisUsers && api.getValue) {
     const name = secretName(base, LANGFUSE_SECRET_IDS.redisPassword);
     const user = passwordUserName(namer, "langfuse");
     await redisUsers.setPassword(user, await api.getValue(name));
@@ -91,6 +92,7 @@ export async function seedSecrets(
 }
 
 function awsApi(region: string): SecretsApi {
+  quietSdkNodeVersionWarning();
   const client = new SecretsManagerClient({ region });
   return {
     async hasValue(name) {
@@ -119,27 +121,75 @@ function elasticacheApi(region: string): RedisUsersApi {
   };
 }
 
-async function main(): Promise<void> {
-  const [name] = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-  const apply = process.argv.includes("--apply");
-  const envs = loadEnvironments(ENVIRONMENTS).map((e) => e.config);
+const USAGE = [
+  "usage: npm run secrets:seed -- <environment> [--apply]",
+  "  Fills the environment's generated secrets in Secrets Manager (values never printed; --apply writes,",
+  "  without it this is a dry run that only reads) and lists the operator secrets still missing, with the",
+  "  command to set each. Needs AWS credentials of the environment's account with secretsmanager:DescribeSecret,",
+  "  secretsmanager:PutSecretValue (with --apply) and kms:GenerateDataKey on its secrets.",
+  "  Exit 0: every secret has a value; 1: some are missing, or AWS could not be reached; 2: usage.",
+].join("\n");
+
+export interface SeedDeps {
+  readonly sources?: readonly EnvironmentSource[];
+  readonly api?: (region: string) => SecretsApi;
+  /** ElastiCache for Langfuse's Redis user. @default the AWS SDK */
+  readonly redisUsers?: (region: string) => RedisUsersApi;
+  readonly out?: (line: string) => void;
+  readonly err?: (line: string) => void;
+}
+
+/** AWS SDK errors that mean "no usable credentials", as opposed to a missing permission or secret. */
+function isCredentialsError(e: unknown): boolean {
+  const name = e instanceof Error ? e.name : "";
+  const message = e instanceof Error ? e.message : String(e);
+  return /CredentialsProviderError|ExpiredToken|UnrecognizedClientException|InvalidClientTokenId/.test(name) || /Could not load credentials|security token/i.test(message);
+}
+
+export async function main(argv: readonly string[], deps: SeedDeps = {}): Promise<number> {
+  const out = deps.out ?? ((l: string) => console.log(l));
+  const err = deps.err ?? ((l: string) => console.error(l));
+  if (argv.includes("--help") || argv.includes("-h")) {
+    out(USAGE);
+    return 0;
+  }
+  const [name] = argv.filter((a) => !a.startsWith("-"));
+  const apply = argv.includes("--apply");
+  const envs = loadEnvironments(deps.sources ?? ENVIRONMENTS).map((e) => e.config);
   const env = envs.find((e) => e.name === name);
   if (!env) {
-    console.error(`usage: node dist/scripts/seed-secrets.js <${envs.map((e) => e.name).join("|")}> [--apply]`);
-    process.exit(2);
+    err(`secrets:seed: ${name ? `no environment ${name}` : "name one environment"} (known: ${envs.map((e) => e.name).join(", ")})\n${USAGE}`);
+    return 2;
   }
-  const results = await seedSecrets(env, awsApi(env.aws.region), apply, generateSecretValue, elasticacheApi(env.aws.region));
-  for (const r of results) console.log(`${r.status.padEnd(17)} ${r.name}${r.command ? `\n                  ${r.command}` : ""}`);
+  let results: SeedResult[];
+  try {
+    results = await seedSecrets(env, (deps.api ?? awsApi)(env.aws.region), apply, generateSecretValue, (deps.redisUsers ?? elasticacheApi)(env.aws.region));
+  } catch (e) {
+    if (!isCredentialsError(e)) throw e;
+    err(
+      `secrets:seed: no usable AWS credentials for account ${env.aws.accountId} in ${env.aws.region} (${e instanceof Error ? e.message.split("\n")[0] : String(e)}).\n` +
+        "  Needed: credentials of that account (AWS_PROFILE, aws sso login, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) allowed\n" +
+        `  secretsmanager:DescribeSecret${apply ? ", secretsmanager:PutSecretValue" : ""} and kms:GenerateDataKey on the environment's secrets.\n` +
+        `  ${apply ? "Nothing was written." : "Dry run (no --apply): nothing was read or written."}`,
+    );
+    return 1;
+  }
+  for (const r of results) out(`${r.status.padEnd(17)} ${r.name}${r.command ? `\n                  ${r.command}` : ""}`);
   const open = results.filter((r) => r.status === "operator-missing" || r.status === "would-seed");
+  if (!apply) out("Dry run (no --apply): nothing was written.");
   if (open.length > 0) {
-    console.log(`${open.length} secret(s) still without a value${apply ? "" : " (run again with --apply to generate the generated ones)"}`);
-    process.exitCode = 1;
+    out(`${open.length} secret(s) still without a value${apply ? "" : " (run again with --apply to generate the generated ones)"}`);
+    return 1;
   }
+  return 0;
 }
 
 if (require.main === module) {
-  main().catch((e) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (e) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -12,6 +12,7 @@
 import { App } from "cdktf";
 import { ENVIRONMENTS } from "../environments";
 import type { EnvironmentSource } from "../lib/config/load";
+import { stackName } from "../lib/naming";
 import { buildApp } from "../stacks/app";
 import { skipTokenCreationStacks } from "../stacks/creation-stacks";
 
@@ -26,7 +27,7 @@ export function generatedEnvironment(base: EnvironmentSource, i: number): Enviro
   if (input.network?.mode === "create") input.network.vpcCidr = `10.${64 + i}.0.0/16`;
   if (input.dns?.hostname) input.dns.hostname = `langsmith.${name}.example.com`;
   if (input.state?.backend === "s3") input.state.key = `langsmith/${name}/terraform.tfstate`;
-  else if (input.state?.workspace) input.state.workspace = `langsmith-${name}`;
+  else if (input.state?.workspace) input.state.workspace = stackName({ name });
   // One OIDC provider per account: the first environment of an account creates it (as shipped).
   return { file: `environments/${name}.ts`, input: input as EnvironmentSource["input"] };
 }

@@ -62,6 +62,12 @@ export const STAGES: readonly Stage[] = [
     args: () => [join(__dirname, "plan-offline.js")],
     count: (output) => countLine(output) ?? { passed: 0, failed: 1 },
   },
+  {
+    // Forks two environments with the scaffolder in a throwaway copy, synthesizes, plans and tests them there.
+    name: "fleet",
+    args: () => [join(__dirname, "fleet-test.js")],
+    count: (output) => countLine(output.split("\n").reverse().find((l) => /^fleet test: \d+ passed, \d+ failed$/.test(l)) ?? "") ?? { passed: 0, failed: 1 },
+  },
 ];
 
 function runStage(stage: Stage, ctx: StageContext): Promise<{ stage: Stage; status: number; output: string; seconds: number }> {

@@ -9,12 +9,12 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { EnvironmentConfig } from "../lib/config/schema";
+import { EnvironmentConfig, protectsData } from "../lib/config/schema";
 import { ciNames, GITHUB_OIDC_HOST, githubSubjects } from "../lib/ci";
 import { denyInsecureTransport, policyDocument, policyJson, PolicyStatement } from "../lib/iam";
 import { CiRoles, GithubOidcProvider } from "../modules/ci-role";
 import { CustomerManagedKey } from "../modules/kms";
-import { requireTerraformVersion } from "./providers";
+import { projectTags, requireTerraformVersion } from "./providers";
 import { enforcePolicy, stateStackPolicy } from "../lib/policy/enforce";
 import { IsolatedStack } from "./isolated-stack";
 import { stateKeyAlias, stateKeyAliasArn } from "./backend";
@@ -30,6 +30,8 @@ export interface CiTarget {
   readonly lockTable?: string;
   readonly hostname: string;
   readonly hostedZoneId: string;
+  /** `protectsData(env)`: the apply role may not delete data stores, buckets, secrets or keys. */
+  readonly protectData: boolean;
 }
 
 /** Environments that keep state in S3, grouped by the account and region of their bucket. */
@@ -65,6 +67,7 @@ export function bootstrapTargets(envs: readonly EnvironmentConfig[]): BootstrapT
           lockTable: tables[0],
           hostname: env.dns.hostname,
           hostedZoneId: env.dns.hostedZoneId,
+          protectData: protectsData(env),
         }]
       : [];
     byKey.set(key, {
@@ -119,7 +122,7 @@ export class BootstrapStack extends IsolatedStack {
     new AwsProvider(this, "aws", {
       region: t.region,
       allowedAccountIds: [t.accountId],
-      defaultTags: [{ tags: { app: "langsmith", component: "terraform-state", "managed-by": "cdktf", owner: t.owner, "cost-center": t.costCenter } }],
+      defaultTags: [{ tags: projectTags(t, { component: "terraform-state" }) }],
     });
 
     const key = new CustomerManagedKey(this, "state-key", {
@@ -128,6 +131,8 @@ export class BootstrapStack extends IsolatedStack {
       accountId: t.accountId,
       region: t.region,
       preventDestroy: true,
+      // The state objects (S3) and the lock table (DynamoDB); the CI roles' grants say the same.
+      usedThrough: ["s3", "dynamodb"],
     });
     // State outlives every environment: never destroyed by Terraform.
     const bucket = new S3Bucket(this, "state-bucket", { bucket: t.bucket, lifecycle: { preventDestroy: true } });
@@ -196,6 +201,7 @@ export class BootstrapStack extends IsolatedStack {
           environmentTag: c.environment,
           hostname: c.hostname,
           hostedZoneId: c.hostedZoneId,
+          protectData: c.protectData,
           state: { bucketArn: bucket.arn, key: c.stateKey, kmsKeyArn: key.keyArn, lockTableArn: c.lockTable ? tables.get(c.lockTable)?.arn : undefined },
         },
       });

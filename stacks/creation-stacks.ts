@@ -8,19 +8,15 @@
  * cdktf 0.21 has none, so the synth entry points (`main.ts`, `scripts/synth-all.ts`) and the
  * test setup replace the capture function of cdktf's token module. If a cdktf upgrade moves it,
  * this does nothing (synth is slower, never different) and `__tests__/stacks/creation-stacks.test.ts`
- * fails. `CDKTF_CREATION_STACKS=1` keeps the traces, for debugging a resolve error.
+ * and `__tests__/stacks/cdktf-internals.test.ts` fail. `CDKTF_CREATION_STACKS=1` keeps the traces, for debugging a resolve error.
  */
-// Not part of cdktf's public API: the module its token classes call for their creation stack
-// (`require`, not `import *`, so the assignment below reaches the module's own exports object).
-import stackTrace = require("cdktf/lib/tokens/private/stack-trace");
+// The reach into cdktf's token module lives in the internals adapter (patch 1 there).
+import { disableTokenCreationStacks } from "./cdktf-internals";
 
 export const KEEP_CREATION_STACKS = "CDKTF_CREATION_STACKS";
 
 /** Turns token creation stacks off for this process, unless `CDKTF_CREATION_STACKS=1`. Returns whether it did. */
 export function skipTokenCreationStacks(env: NodeJS.ProcessEnv = process.env): boolean {
   if (env[KEEP_CREATION_STACKS] === "1") return false;
-  const target = stackTrace as { captureStackTrace: typeof stackTrace.captureStackTrace };
-  if (typeof target.captureStackTrace !== "function") return false;
-  target.captureStackTrace = () => [];
-  return true;
+  return disableTokenCreationStacks();
 }

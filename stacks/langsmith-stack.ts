@@ -9,7 +9,7 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { Network } from "../modules/network";
 import { CustomerManagedKey, environmentKey, logsServiceUse, ServiceUse } from "../modules/kms";
 import { EksCluster, nodeGroupSpecs } from "../modules/eks";
-import { ClusterAddons, zoneDomain } from "../modules/cluster-addons";
+import { ClusterAddons } from "../modules/cluster-addons";
 import { LangsmithData } from "../modules/langsmith-data";
 import { ClickhouseStorageClass } from "../modules/clickhouse";
 import { K8sManifests } from "../modules/k8s-manifests";
@@ -17,14 +17,17 @@ import { Ingress, IngressRoute, langsmithRoute } from "../modules/ingress";
 import { LangfuseData } from "../modules/langfuse-data";
 import { LangfuseRelease } from "../modules/langfuse-release";
 import { LANGFUSE_WEB_SERVICE } from "../lib/langfuse-values/chart";
-import { LangsmithRelease } from "../modules/langsmith-release";
+import { LANGFUSE_ID_PREFIX } from "../lib/secrets/langfuse";
+import { LangsmithRelease, requiredSecretValues, secretValuePreconditions } from "../modules/langsmith-release";
 import { Observability } from "../modules/observability";
 import { targetGroupBinding } from "../lib/target-group-binding";
-import { RELEASE } from "../lib/langsmith-values/chart";
+import { FRONTEND_SERVICE, RELEASE } from "../lib/langsmith-values/chart";
 import { buildLangsmithValues } from "../lib/langsmith-values";
 import { ciArns } from "../lib/ci";
 import { PermissionsBoundary, PlanRoleClusterAccess } from "../modules/ci-role";
 import { configureBackend } from "./backend";
+import { podSecurityLabels } from "../lib/pod-security";
+import { networkPolicies } from "../lib/network-policies";
 import { awsProvider, clusterProviders, defaultTags, requireTerraformVersion } from "./providers";
 import { enforcePolicy } from "../lib/policy/enforce";
 import { IsolatedStack } from "./isolated-stack";
@@ -57,6 +60,8 @@ export class LangsmithStack extends IsolatedStack {
   readonly ingress: Ingress;
   /** Absent when LangSmith does not run (`applications`). */
   readonly release?: LangsmithRelease;
+  /** The namespace's NetworkPolicies (default deny, explicit allows). Absent without LangSmith. */
+  readonly networkPolicies?: K8sManifests;
   /** Langfuse's bucket and IRSA role, and its release; present when Langfuse runs. */
   readonly langfuse?: { readonly data: LangfuseData; readonly release: LangfuseRelease };
   readonly observability: Observability;
@@ -75,8 +80,8 @@ export class LangsmithStack extends IsolatedStack {
     const protect = protectsData(env);
     const langsmith = runs(env, "langsmith");
 
-    const key = (id: string, alias: string, purpose: string, services?: ServiceUse[]) =>
-      environmentKey(this, id, { env, namer: n, alias, purpose, services, preventDestroy: protect });
+    const key = (id: string, alias: string, purpose: string, services?: ServiceUse[], usedThrough?: readonly string[] | "direct") =>
+      environmentKey(this, id, { env, namer: n, alias, purpose, services, usedThrough, preventDestroy: protect });
     const logsKey = key("logs-key", "logs", "CloudWatch Logs encryption", [logsServiceUse(env.aws.region, env.aws.accountId)]);
 
     this.network = new Network(this, "network", {
@@ -86,12 +91,14 @@ export class LangsmithStack extends IsolatedStack {
       clusterName,
       vpc: env.network,
       logsKmsKeyArn: logsKey.keyArn,
+      accountId: env.aws.accountId,
     });
 
     this.keys = {
       logs: logsKey,
-      eksSecrets: key("eks-secrets-key", "eks-secrets", "EKS envelope encryption of Kubernetes secrets"),
-      ebs: key("ebs-key", "ebs", "EBS volumes of the gp3 StorageClass"),
+      // EKS encrypts with the cluster role's own calls (no kms:ViaService to name).
+      eksSecrets: key("eks-secrets-key", "eks-secrets", "EKS envelope encryption of Kubernetes secrets", undefined, "direct"),
+      ebs: key("ebs-key", "ebs", "EBS volumes of the gp3 StorageClass", undefined, ["ec2"]),
     };
 
     this.cluster = new EksCluster(this, "eks", {
@@ -135,15 +142,13 @@ export class LangsmithStack extends IsolatedStack {
     });
 
     this.addons = new ClusterAddons(this, "addons", {
-      // The controller may read exactly the secrets of this environment (modules/secrets).
-      externalSecretsRoleArn: this.data.secrets.esoRoleArn,
+      // No externalSecretsRoleArn: the ESO controller has no AWS identity; the namespaced
+      // SecretStore authenticates as its own service account (modules/secrets).
       namer: n,
       cluster: this.cluster,
       region: env.aws.region,
       accountId: env.aws.accountId,
       vpcId: this.network.vpcId,
-      hostedZoneId: env.dns.hostedZoneId,
-      domainFilters: [zoneDomain(env.dns.hostname)],
       ebsKmsKeyArn: this.keys.ebs.keyArn,
     });
 
@@ -174,10 +179,28 @@ export class LangsmithStack extends IsolatedStack {
             // The load balancer controller adds readiness gates to pods behind a TargetGroupBinding
             // here, so a rolling update waits until the ALB sees the new pods healthy.
             "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
+            // Pod Security Admission: baseline enforced, restricted warned (lib/pod-security.ts).
+            ...podSecurityLabels(),
           },
         },
         // The readiness-gate webhook the label enables belongs to the load balancer controller.
         dependsOn: [this.addons.loadBalancerController],
+      });
+
+      // Default deny with explicit allows (lib/network-policies.ts), enforced by the VPC CNI's agent.
+      const ch = env.clickhouse;
+      this.networkPolicies = new K8sManifests(this, "network-policies", {
+        releaseName: "langsmith-network-policies",
+        namespace: LANGSMITH_NAMESPACE,
+        manifests: networkPolicies({
+          namespace: LANGSMITH_NAMESPACE,
+          albSourceCidrs: this.network.publicSubnetCidrs,
+          frontendPort: FRONTEND_SERVICE.containerPort,
+          dataStoreCidrs: this.network.dataSubnetCidrs,
+          dataStorePorts: [this.data.postgres.port, this.data.redis.port],
+          egressPorts: [443, ...(ch.mode === "external" ? [ch.port, ch.nativePort] : [])],
+        }),
+        dependsOn: [this.namespace],
       });
 
       // Custom resources go through the local manifests chart: no CRD is needed at plan time.
@@ -187,6 +210,13 @@ export class LangsmithStack extends IsolatedStack {
         manifests: this.data.secrets.manifests,
         dependsOn: [this.addons.externalSecrets, this.namespace],
       });
+      // Day 1 (release): no ExternalSecret is created, and LangSmith is not installed, while a secret it
+      // reads is empty; the apply stops naming the secret and the command that fills it.
+      const secretChecks = secretValuePreconditions(this, requiredSecretValues(env.name, this.data.secrets));
+      appSecrets.release.addOverride(
+        "lifecycle.precondition",
+        secretChecks.map((c) => ({ condition: c.condition, error_message: c.errorMessage })),
+      );
 
       // Binds the frontend Service to the Terraform-owned target group.
       const binding = new K8sManifests(this, "target-group-binding", {
@@ -219,6 +249,7 @@ export class LangsmithStack extends IsolatedStack {
           metricsServer: this.addons.releases.metricsServer,
           dataStores: [this.data.postgres.instance ?? this.data.postgres.cluster!, this.data.redis.replicationGroup],
         },
+        secretPreconditions: secretChecks,
       });
     }
 
@@ -258,6 +289,16 @@ export class LangsmithStack extends IsolatedStack {
           redis: { host: this.data.redis.primaryEndpointAddress, port: this.data.redis.port, userName: this.data.redis.passwordUserNames.langfuse, database: env.langfuse.redisDb },
           oidc: env.auth.model === "oidc",
         },
+        readable: {
+          secretArns: [
+            ...Object.entries(this.data.secrets.secretArns).filter(([id]) => id.startsWith(LANGFUSE_ID_PREFIX) || id === "oauth-client-secret").map(([, arn]) => arn),
+            pg.masterUserSecretArn,
+          ],
+          kmsKeyArns: [this.data.secrets.kmsKeyArn, pg.kmsKeyArn],
+        },
+        oidcProviderArn: this.cluster.oidcProviderArn,
+        oidcIssuer: this.cluster.oidcIssuer,
+        network: { albSourceCidrs: this.network.publicSubnetCidrs, dataStoreCidrs: this.network.dataSubnetCidrs, dataStorePorts: [pg.port, this.data.redis.port] },
         targetGroup: this.ingress.targetGroups.langfuse,
         albArnSuffix: this.ingress.albArnSuffix,
         alarmTopicArn: this.observability.topicArn,

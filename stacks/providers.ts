@@ -7,16 +7,17 @@ import { DataAwsEksClusterAuth } from "@cdktf/provider-aws/lib/data-aws-eks-clus
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 
+/**
+ * The tags every AWS resource of this project carries (provider `default_tags`): the app, what
+ * the resources are for (`scope`, e.g. the environment and tier), the tool, and who owns and pays.
+ */
+export function projectTags(o: Pick<EnvironmentConfig, "owner" | "costCenter">, scope: Readonly<Record<string, string>>): Record<string, string> {
+  return { app: "langsmith", ...scope, "managed-by": "cdktf", owner: o.owner, "cost-center": o.costCenter };
+}
+
 /** The tags every AWS resource of an environment carries (provider `default_tags`). */
 export function defaultTags(env: EnvironmentConfig): Record<string, string> {
-  return {
-    app: "langsmith",
-    environment: env.name,
-    tier: env.tier,
-    "managed-by": "cdktf",
-    owner: env.owner,
-    "cost-center": env.costCenter,
-  };
+  return projectTags(env, { environment: env.name, tier: env.tier });
 }
 
 /** AWS provider locked to the environment's account and region. */

@@ -122,6 +122,8 @@ function baseFields() {
     dns: { hostname: "langsmith.dev.example.com", hostedZoneId: "Z0DEV00000000000000001" },
     exposure: "public" as const,
     auth: { model: "token" as const },
+    // No ci block: whoever applies must be a named cluster admin (the creator gets no entry).
+    eks: { adminPrincipalArns: ["arn:aws:iam::111111111111:role/platform-admin"] },
     langsmith: { initialOrgAdminEmail: "a@example.com" },
     clickhouse: { mode: "external" as const, host: "ch.example.com", port: 8443, nativePort: 9440, database: "d", user: "u", tls: true },
     ci: { githubRepository: "example-org/x", oidcProvider: "existing" as const },

@@ -1,11 +1,22 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { ENVIRONMENTS } from "../../environments";
+import { defineEnvironment } from "../../environments/profiles";
 import { loadEnvironments } from "../../lib/config/load";
 import { deepMerge } from "../../lib/merge";
 import { loadProblems, problemsWith as problems, shippedInput, Json } from "../helpers";
 
 describe("shipped environments", () => {
   test("all load together without problems", () => {
-    expect(loadEnvironments(ENVIRONMENTS).map((e) => e.config.name)).toEqual(["dev", "staging", "prod"]);
+    expect(loadEnvironments(ENVIRONMENTS).map((e) => e.file)).toEqual(ENVIRONMENTS.map((e) => e.file));
+  });
+
+  test("every environment file in environments/ is registered in environments/index.ts, under its own path", () => {
+    const dir = join(__dirname, "..", "..", "environments");
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith(".ts") && !["index.ts", "profiles.ts"].includes(f))
+      .map((f) => `environments/${f}`);
+    expect(ENVIRONMENTS.map((e) => e.file).sort()).toEqual(files.sort());
   });
 });
 
@@ -48,6 +59,15 @@ describe("field rules name the file, the field path, the value, what is allowed 
     ["long TTL shorter than short TTL", "dev", { blobStorage: { ttlShortDays: 30, ttlLongDays: 20 } }, "environments/dev.ts: blobStorage.ttlLongDays must be at least blobStorage.ttlShortDays (30), got 20"],
     ["DynamoDB locking without a table", "staging", { state: { locking: "dynamodb" } }, "environments/staging.ts: state.lockTable is required when state.locking is \"dynamodb\", got nothing; name the bootstrap lock table, or set state.locking to \"lockfile\""],
     ["Terraform Cloud with exec auth", "dev", { state: { backend: "cloud", organization: "acme", workspace: "langsmith-dev", hostname: "app.terraform.io" } }, "environments/dev.ts: eks.clusterAuth must be \"token\" with the Terraform Cloud backend (remote runs have no AWS CLI for exec auth), got exec"],
+    ["production Postgres without Multi-AZ", "prod", { postgres: { multiAz: false } }, "environments/prod.ts: postgres.multiAz must be true for tier production (a standby in another AZ: the database survives the loss of one), got false"],
+    ["production with one NAT gateway", "prod", { network: { natGateways: "single" } }, "environments/prod.ts: network.natGateways must be \"per-az\" for tier production (with one NAT gateway, losing its AZ cuts every node's egress), got single"],
+    ["production Redis without snapshots", "prod", { redis: { snapshotRetentionDays: 0 } }, "environments/prod.ts: redis.snapshotRetentionDays must be at least 1 for tier production (queues in flight are restorable only from a snapshot), got 0"],
+    ["external ClickHouse without TLS", "prod", { clickhouse: { tls: false } }, "environments/prod.ts: clickhouse.tls must be true: every data store is reached over TLS (reference architecture, section 10), and the ClickHouse password travels on this connection, got false; enable TLS on the ClickHouse endpoint (e.g. ports 8443 / 9440) and set tls: true"],
+    ["ClickHouse host given as a URL", "prod", { clickhouse: { host: "https://clickhouse.example.com:8443" } }, "environments/prod.ts: clickhouse.host must be a host name only: no scheme, port or path (the ports are their own fields), got https://clickhouse.example.com:8443; use clickhouse.example.com and set clickhouse.port / nativePort"],
+    ["an RDS class that does not exist", "dev", { postgres: { instanceClass: "db.m6i.medium" } }, "environments/dev.ts: postgres.instanceClass must be an RDS for PostgreSQL instance class offered in us-west-2 (lib/data-catalogs.ts, as of 2025-06-01): db.m6i comes in large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge, 24xlarge, 32xlarge, got db.m6i.medium; pick a listed size, or add the class to the catalog with its AWS source"],
+    ["an RDS class Aurora does not offer", "staging", { postgres: { instanceClass: "db.m6g.large" } }, "environments/staging.ts: postgres.instanceClass must be an Aurora PostgreSQL instance class offered in us-west-2 (lib/data-catalogs.ts, as of 2025-06-01): family db.m6g is not one of db.t3, db.t4g, db.r5, db.r6g, db.r6i, db.r7g, got db.m6g.large"],
+    ["an ElastiCache node type that does not exist", "dev", { redis: { nodeType: "cache.r7g.micro" } }, "environments/dev.ts: redis.nodeType must be an ElastiCache node type offered in us-west-2 (lib/data-catalogs.ts, as of 2025-06-01): cache.r7g comes in large, xlarge"],
+    ["a misspelt chart key in valuesOverrides", "dev", { langsmith: { valuesOverrides: { frontend: { autoscaling: { hpa: { maxReplica: 4 } } } } } }, "environments/dev.ts: langsmith.valuesOverrides.frontend.autoscaling.hpa.maxReplica is not a key of the langsmith chart 0.16.11 (Helm would ignore it silently), got 4; check the spelling against the chart's values.yaml (keys: __tests__/fixtures/langsmith-chart-keys.json)"],
     ["waiver without a reason", "dev", { policy: { waivers: [{ rule: "LS-X", reason: "because" }] } }, "environments/dev.ts: policy.waivers.0.reason must explain why (10+ characters), got because"],
     ["same rule waived twice", "dev", { policy: { waivers: [{ rule: "LS-X", reason: "a long enough reason" }, { rule: "LS-X", reason: "a long enough reason" }] } }, "environments/dev.ts: policy.waivers.1.rule must not waive the same rule twice, got LS-X"],
   ])("%s", (_title, env, changes, expected) => {
@@ -95,11 +115,151 @@ describe("rules across environments", () => {
     ]);
   });
 
+  const other = { name: "eu", network: { vpcCidr: "10.44.0.0/16" }, dns: { hostname: "langsmith.eu.example.com" }, state: { key: "langsmith/eu/terraform.tfstate" }, ci: { oidcProvider: "existing" } };
+  const elsewhere = (changes: Json = {}) =>
+    fork(deepMerge<Json>({ ...other, aws: { accountId: "444444444444", region: "eu-central-1", availabilityZones: ["eu-central-1a", "eu-central-1b"] } }, changes));
+
+  test.each<[string, Json, string[]]>([
+    [
+      "a state bucket named after another account and region",
+      {},
+      [
+        "environments/dev2.ts: state.bucket names account 111111111111, but aws.accountId is 444444444444 (a bucket copied from another environment: S3 names are global and the bootstrap stack of this account creates its own), got ls-tfstate-111111111111-us-west-2; name it after this account and region, e.g. ls-tfstate-444444444444-eu-central-1 (npm run env:new does)",
+        "environments/dev2.ts: state.bucket names region us-west-2, but the backend and its bootstrap bucket are in aws.region eu-central-1, got ls-tfstate-111111111111-us-west-2; name it after this account and region, e.g. ls-tfstate-444444444444-eu-central-1 (npm run env:new does)",
+      ],
+    ],
+    [
+      "one bucket claimed by two accounts, whatever its name",
+      { state: { bucket: "acme-terraform-state" } },
+      [
+        "environments/dev2.ts: state.bucket must belong to one account and region: environments/dev.ts keeps its state there from account 111111111111 in us-west-2, this environment is account 444444444444 in eu-central-1 (S3 bucket names are global; two bootstrap stacks would both create it), got acme-terraform-state; use this account and region's own bucket, e.g. ls-tfstate-444444444444-eu-central-1",
+      ],
+    ],
+    [
+      "a state key with .. segments",
+      { state: { bucket: "ls-tfstate-444444444444-eu-central-1", key: "langsmith/../dev/terraform.tfstate" } },
+      ["environments/dev2.ts: state.key must not have empty, . or .. segments (S3 keeps them literally, and the CI roles' policies name the exact key), got langsmith/../dev/terraform.tfstate; use e.g. langsmith/eu/terraform.tfstate"],
+    ],
+  ])("%s", (_title, changes, expected) => {
+    const base = { ...dev, state: { ...dev.state, bucket: "acme-terraform-state" } };
+    const first = _title.startsWith("one bucket") ? base : dev;
+    expect(loadProblems([{ file: "environments/dev.ts", input: first }, elsewhere(changes)])).toEqual(expected);
+  });
+
+  test("S3-native locking is the default; a lock table without dynamodb locking is refused, not ignored", () => {
+    const { locking: _l, lockTable: _t, ...state } = dev.state as Json;
+    expect(loadEnvironments([{ file: "environments/dev.ts", input: { ...dev, state } }])[0].config.state).toMatchObject({ locking: "lockfile" });
+    expect(loadProblems([{ file: "environments/dev.ts", input: { ...dev, state: { ...state, lockTable: "ls-tfstate-lock" } } }])).toEqual([
+      'environments/dev.ts: state.lockTable is only used with state.locking "dynamodb", but state.locking is lockfile (the default): this state would be locked by the S3 lockfile, not the table, got ls-tfstate-lock; set state.locking to "dynamodb" to keep the table, or remove state.lockTable (README, "State locking")',
+    ]);
+  });
+
+  test("a lock table belongs to one bucket per account and region", () => {
+    const second = fork({ ...other, state: { bucket: "ls-tfstate-111111111111-us-west-2-b" } });
+    expect(loadProblems([{ file: "environments/dev.ts", input: dev }, second])).toEqual([
+      "environments/dev2.ts: state.lockTable must not name the lock table of another state bucket in account 111111111111, us-west-2: environments/dev.ts locks bucket ls-tfstate-111111111111-us-west-2 with it, and both bootstrap stacks would create it, got ls-tfstate-lock; name another table, use bucket ls-tfstate-111111111111-us-west-2, or set state.locking to \"lockfile\"",
+    ]);
+    expect(loadProblems([{ file: "environments/dev.ts", input: dev }, fork({ ...other, state: { bucket: "ls-tfstate-111111111111-us-west-2-b", lockTable: "ls-tfstate-lock-b" } })])).toEqual([]);
+  });
+
+  test("two environments of one repository cannot apply from the same GitHub environment", () => {
+    const found = loadProblems([{ file: "environments/dev.ts", input: dev }, fork({ ...other, ci: { githubEnvironment: "dev" } })]);
+    expect(found).toEqual([
+      "environments/dev2.ts: ci.githubEnvironment must give the apply job its own GitHub environment in example-org/langsmith-aws: environments/dev.ts applies from dev too (it holds one AWS_APPLY_ROLE_ARN), got dev; set ci.githubEnvironment to a name of its own",
+    ]);
+  });
+
+  test("a fork in another account and region with its own bucket loads", () => {
+    expect(loadProblems([{ file: "environments/dev.ts", input: dev }, elsewhere({ state: { bucket: "ls-tfstate-444444444444-eu-central-1" } })])).toEqual([]);
+  });
+
   test("a fork that changes name, CIDR, DNS and state key loads with no other edit", () => {
     const found = loadProblems([
       { file: "environments/dev.ts", input: dev },
       fork({ name: "dev2", network: { vpcCidr: "10.11.0.0/16" }, dns: { hostname: "langsmith.dev2.example.com" }, state: { key: "langsmith/dev2/terraform.tfstate" } }),
     ]);
     expect(found).toEqual([]);
+  });
+});
+
+describe("an existing VPC", () => {
+  test("a subnet listed twice (in one list or across lists) is refused: it would count as two zones", () => {
+    const found = problems("dev", {}, (i) => {
+      i.network = {
+        mode: "existing",
+        vpcId: "vpc-0123456789abcdef0",
+        vpcCidr: "10.10.0.0/16",
+        publicSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
+        privateSubnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb1"],
+        dataSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0ccccccccccccccc2"],
+      };
+    });
+    expect(found).toEqual([
+      "environments/dev.ts: network.privateSubnetIds.1 must not repeat a subnet (already network.privateSubnetIds.0): one subnet would count as two zones, got subnet-0bbbbbbbbbbbbbbb1; list each zone's own subnet once",
+      "environments/dev.ts: network.dataSubnetIds.0 must not repeat a subnet (already network.publicSubnetIds.0): one subnet would count as two zones, got subnet-0aaaaaaaaaaaaaaa1; list each zone's own subnet once",
+    ]);
+  });
+});
+
+describe("environment files: the loader, not tsc or defineEnvironment, reports every mistake", () => {
+  // The fields a file like environments/dev.ts writes (everything the tier decides is left out).
+  const fields = {
+    name: "dev",
+    owner: "platform-team",
+    costCenter: "eng-platform",
+    aws: { accountId: "111111111111", region: "us-west-2", availabilityZones: ["us-west-2a", "us-west-2b"] },
+    network: { mode: "create", vpcCidr: "10.10.0.0/16" },
+    dns: { hostname: "langsmith.dev.example.com", hostedZoneId: "Z0DEV00000000000000001" },
+    exposure: "public",
+    auth: { model: "token" },
+    langsmith: { initialOrgAdminEmail: "admins@example.com" },
+    clickhouse: { mode: "in-cluster", storageGib: 100, storageIops: 3000, storageThroughputMiBps: 125, snapshotRetentionDays: 7 },
+    eks: { adminPrincipalArns: ["arn:aws:iam::111111111111:role/platform-admin"] },
+    state: { backend: "s3", bucket: "ls-tfstate-111111111111-us-west-2", key: "langsmith/dev/terraform.tfstate", locking: "lockfile" },
+  } as const;
+  const load = (input: unknown) => loadProblems([{ file: "environments/dev.ts", input }]);
+
+  test("the fields above load (the baseline of the cases below)", () => {
+    expect(load(defineEnvironment("development", fields))).toEqual([]);
+  });
+
+  // Each call below type-checks (tsconfig.test.json runs tsc on this file): defineEnvironment
+  // accepts loosely-typed input, so tsc does not stop the run before the loader names the field.
+  test.each<[string, unknown, string[]]>([
+    ["an unknown tier does not crash defineEnvironment", defineEnvironment("prod", fields), ["environments/dev.ts: tier must be one of development | production, got prod"]],
+    [
+      "a string where a number belongs",
+      defineEnvironment("development", { ...fields, postgres: { allocatedStorageGib: "100" } }),
+      ["environments/dev.ts: postgres.allocatedStorageGib must be number, got string 100"],
+    ],
+    ["an unknown exposure", defineEnvironment("development", { ...fields, exposure: "internet" }), ["environments/dev.ts: exposure must be one of public | private, got internet"]],
+    [
+      "a misspelt field",
+      defineEnvironment("development", { ...fields, redis: { replica: 1 } }),
+      ["environments/dev.ts: redis has unknown field replica; remove it or fix the spelling (see lib/config/schema.ts)"],
+    ],
+    [
+      "a missing network block",
+      defineEnvironment("development", { ...fields, network: undefined }),
+      ["environments/dev.ts: network.mode must be one of create | existing, got nothing"],
+    ],
+  ])("%s", (_t, input, expected) => {
+    expect(load(input)).toEqual(expected);
+  });
+});
+
+describe("replica overrides go through the capacity arithmetic", () => {
+  test("an HPA maximum the pool cannot hold is refused, naming the override path", () => {
+    const found = problems("dev", { langsmith: { valuesOverrides: { backend: { autoscaling: { hpa: { maxReplicas: 200 } } } } } }).join("\n");
+    expect(found).toMatch(/environments\/dev\.ts: nodePools\.general\.maxSize gives at most [\d.]+ vCPU \/ [\d.]+ GiB allocatable \(6 x m6i\.2xlarge\), but langsmith\.sizing "development" with langsmith\.valuesOverrides\.backend\.autoscaling\.hpa\.maxReplicas requests/);
+  });
+
+  test("a fixed replica count (HPA off) counts at minimum too", () => {
+    const found = problems("dev", { langsmith: { valuesOverrides: { queue: { autoscaling: { hpa: { enabled: false } }, deployment: { replicas: 60 } } } } }).join("\n");
+    expect(found).toMatch(/nodePools\.general\.minSize gives [\d.]+ vCPU .* but langsmith\.sizing "development" with langsmith\.valuesOverrides\.queue\.deployment\.replicas requests/);
+  });
+
+  test("modest overrides still load", () => {
+    expect(problems("dev", { langsmith: { valuesOverrides: { frontend: { autoscaling: { hpa: { maxReplicas: 3 } } } } } })).toEqual([]);
   });
 });

@@ -97,7 +97,7 @@ describe("apply role policies", () => {
       "arn:aws:kms:*:111111111111:key/*",
       "arn:aws:route53:::healthcheck/*",
     ]));
-    expect(list(boundaryPolicy(SCOPE).Statement[1].Resource)).toContain("arn:aws:secretsmanager:us-west-2:111111111111:secret:ls-dev/*");
+    expect(list(boundaryPolicy(SCOPE).Statement.find((x) => x.Sid === "OwnBucketsAndSecrets")?.Resource)).toContain("arn:aws:secretsmanager:us-west-2:111111111111:secret:ls-dev/*");
   });
 
   test("S3: bucket configuration only, never object read/write/delete on the environment's buckets", () => {

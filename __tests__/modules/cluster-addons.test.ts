@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { ADDON_DEFAULTS, AddonName, ClusterAddons, ClusterAddonsProps, EXTERNAL_SECRETS_SERVICE_ACCOUNT, zoneDomain } from "../../modules/cluster-addons";
+import { ADDON_DEFAULTS, AddonName, ClusterAddons, ClusterAddonsProps, EXTERNAL_SECRETS_SERVICE_ACCOUNT } from "../../modules/cluster-addons";
 import { Namer } from "../../lib/naming";
 import { CHARTS, KUBERNETES_VERSION } from "../../versions";
 import { ESO_SERVICE_ACCOUNT } from "../../modules/secrets";
@@ -25,8 +25,6 @@ function synth(changes: Partial<ClusterAddonsProps> = {}): Json {
         region: "us-west-2",
         accountId: "111111111111",
         vpcId: "vpc-0123456789abcdef0",
-        hostedZoneId: "Z0TEST0000000000000001",
-        domainFilters: ["test.example.com"],
         ebsKmsKeyArn: "arn:aws:kms:us-west-2:111111111111:key/ebs",
         ...changes,
       });
@@ -63,7 +61,6 @@ describe("ClusterAddons releases", () => {
     expect(ADDON_DEFAULTS.clusterAutoscaler.chart).toBe(CHARTS.clusterAutoscaler);
     expect(ADDON_DEFAULTS.metricsServer.chart).toBe(CHARTS.metricsServer);
     expect(ADDON_DEFAULTS.externalSecrets.chart).toBe(CHARTS.externalSecrets);
-    expect(ADDON_DEFAULTS.externalDns.chart).toBe(CHARTS.externalDns);
   });
 
   test("the Cluster Autoscaler it installs matches the Kubernetes minor", () => {
@@ -85,15 +82,10 @@ describe("ClusterAddons releases", () => {
     expect(values(json, "cluster-autoscaler")).toMatchObject({ cloudProvider: "aws", autoDiscovery: { clusterName: "ls-test-eks" }, awsRegion: "us-west-2" });
   });
 
-  test("ExternalDNS: aws provider, the zone's domain and id only, owner = cluster, never deletes", () => {
-    expect(values(json, "external-dns")).toMatchObject({
-      provider: { name: "aws" },
-      domainFilters: ["test.example.com"],
-      txtOwnerId: "ls-test-eks",
-      policy: "upsert-only",
-      extraArgs: ["--zone-id-filter=Z0TEST0000000000000001"],
-      env: [{ name: "AWS_DEFAULT_REGION", value: "us-west-2" }],
-    });
+  test("no ExternalDNS: Terraform owns the only record, nothing may write the hosted zone", () => {
+    expect(Object.keys(ADDON_DEFAULTS)).not.toContain("externalDns");
+    expect(resources(json, "helm_release").map(([, r]) => r.chart)).not.toContain("external-dns");
+    expect(statements(json).flatMap((s) => list(s.Action)).filter((a) => a.startsWith("route53:"))).toEqual([]);
   });
 
   test("External Secrets installs its CRDs as service account external-secrets, with no AWS identity until given one", () => {
@@ -117,7 +109,6 @@ describe("ClusterAddons IRSA", () => {
   test.each([
     ["awsLoadBalancerController", "kube-system:aws-load-balancer-controller"],
     ["clusterAutoscaler", "kube-system:cluster-autoscaler"],
-    ["externalDns", "kube-system:external-dns"],
   ] as [AddonName, string][])("%s: role trusted by exactly system:serviceaccount:%s, annotated on that service account", (name, subject) => {
     const d = ADDON_DEFAULTS[name];
     const [roleKey, role] = resources(json, "aws_iam_role").find(([n]) => n.includes(`${d.releaseName}-irsa`)) as [string, Json];
@@ -130,7 +121,7 @@ describe("ClusterAddons IRSA", () => {
     const v = values(json, d.releaseName);
     const sa = name === "clusterAutoscaler" ? v.rbac.serviceAccount : v.serviceAccount;
     expect(sa.annotations["eks.amazonaws.com/role-arn"]).toBe(`\${aws_iam_role.${roleKey}.arn}`);
-    // The chart must run as the trusted account: set by name, or (ExternalDNS) named after the release.
+    // The chart must run as the trusted account, set by name.
     expect(sa.name ?? release(json, d.releaseName).name).toBe(subject.split(":")[1]);
   });
 
@@ -145,14 +136,6 @@ describe("ClusterAddons IRSA", () => {
     }
   });
 
-  test("ExternalDNS may change records only in the environment's zone", () => {
-    const policy = policyOf(json, "external-dns");
-    const writes = policy.Statement.filter((s: Json) => list(s.Action).includes("route53:ChangeResourceRecordSets"));
-    expect(writes.map((s: Json) => s.Resource)).toEqual(["arn:aws:route53:::hostedzone/Z0TEST0000000000000001"]);
-    const wildcard = policy.Statement.filter((s: Json) => s.Resource === "*").flatMap((s: Json) => list(s.Action));
-    expect(wildcard).toEqual(["route53:ListHostedZones"]);
-  });
-
   test("Cluster Autoscaler resizes only groups tagged for this cluster and describes only its node groups", () => {
     const policy = policyOf(json, "cluster-autoscaler");
     const scale = policy.Statement.find((s: Json) => list(s.Action).includes("autoscaling:SetDesiredCapacity"));
@@ -165,19 +148,18 @@ describe("ClusterAddons IRSA", () => {
     expect(wildcard.every((a: string) => /:(Describe|Get)/.test(a))).toBe(true);
   });
 
-  test("the load balancer controller's write actions are limited to this account and region or to its own tagged resources", () => {
+  test("the load balancer controller only reads and registers targets in the environment's target groups (no listener, WAF, Shield or security-group write)", () => {
     const policy = policyOf(json, "aws-load-balancer-controller");
-    expect(policy.Statement).toHaveLength(16);
     const readOnly = /:(Describe|Get|List)/;
-    const integrations = ["wafv2:", "waf-regional:", "shield:", "iam:CreateServiceLinkedRole"];
-    for (const s of policy.Statement as Json[]) {
-      const writes = list(s.Action).filter((a: string) => !readOnly.test(a) && !integrations.some((i) => a.startsWith(i)));
-      if (writes.length === 0) continue;
-      const scoped = list(s.Resource).every((r: string) => r.startsWith("arn:aws:elasticloadbalancing:us-west-2:111111111111:") || r.startsWith("arn:aws:ec2:us-west-2:111111111111:"));
-      expect({ sid: s.Sid, scoped }).toEqual({ sid: s.Sid, scoped: true });
-    }
-    const slr = policy.Statement.find((s: Json) => s.Action === "iam:CreateServiceLinkedRole");
-    expect(slr.Condition).toEqual({ StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } });
+    const writes = (policy.Statement as Json[]).flatMap((s) => list(s.Action).filter((a: string) => !readOnly.test(a)).map((a: string) => [a, list(s.Resource)]));
+    expect(writes).toEqual([
+      ["elasticloadbalancing:DeregisterTargets", ["arn:aws:elasticloadbalancing:us-west-2:111111111111:targetgroup/ls-test-*/*"]],
+      ["elasticloadbalancing:RegisterTargets", ["arn:aws:elasticloadbalancing:us-west-2:111111111111:targetgroup/ls-test-*/*"]],
+    ]);
+  });
+
+  test("the load balancer controller's WAF and Shield features are off", () => {
+    expect(values(json, "aws-load-balancer-controller")).toMatchObject({ enableShield: false, enableWaf: false, enableWafv2: false });
   });
 });
 
@@ -205,12 +187,3 @@ describe("ClusterAddons storage", () => {
   });
 });
 
-describe("zoneDomain", () => {
-  test.each([
-    ["langsmith.dev.example.com", "dev.example.com"],
-    ["langsmith.example.com", "example.com"],
-  ])("%s is in %s", (host, domain) => expect(zoneDomain(host)).toBe(domain));
-  test("refuses a name with no parent below the top level", () => {
-    expect(() => zoneDomain("example.com")).toThrow("zoneDomain: example.com has no parent domain below the top level");
-  });
-});

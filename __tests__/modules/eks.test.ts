@@ -126,10 +126,10 @@ describe("EksCluster nodes", () => {
     expect(Object.entries(conditions).filter(([k]) => k.endsWith(":aud")).map(([, v]) => v)).toEqual(["sts.amazonaws.com"]);
   });
 
-  test("launch templates: IMDSv2 required with hop limit 2, encrypted gp3 root of diskSizeGib, both security groups", () => {
+  test("launch templates: IMDSv2 required with hop limit 1, encrypted gp3 root of diskSizeGib, both security groups", () => {
     for (const [name, size] of [["general", 100], ["clickhouse", 50]] as const) {
       const t = templates[name];
-      expect(t.metadata_options).toEqual({ http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 2 });
+      expect(t.metadata_options).toEqual({ http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1 });
       expect(t.block_device_mappings).toEqual([
         { device_name: "/dev/xvda", ebs: { volume_size: size, volume_type: "gp3", encrypted: "true", delete_on_termination: "true" } },
       ]);

@@ -1,5 +1,5 @@
 import { Testing } from "cdktf";
-import { Ingress, IngressProps } from "../../modules/ingress";
+import { INGEST_PATH_REGEX, Ingress, IngressProps } from "../../modules/ingress";
 import { Namer } from "../../lib/naming";
 import { EnvironmentConfig } from "../../lib/config/schema";
 import { ELB_LOG_DELIVERY_SERVICE, elbLogDeliveryPrincipal } from "../../lib/elb-log-delivery";
@@ -98,22 +98,38 @@ describe("security groups per exposure", () => {
 describe("WAF", () => {
   const acl = resource(prod, "aws_wafv2_web_acl", "waf");
 
-  test("regional, allow by default, the three managed groups then the rate limit from config", () => {
+  const ingest = { regex_match_statement: { regex_string: INGEST_PATH_REGEX, field_to_match: { uri_path: {} }, text_transformation: [{ priority: 0, type: "NONE" }] } };
+  const notIngest = { not_statement: { statement: [ingest] } };
+
+  test("regional, allow by default, the three managed groups then the ingestion and general rate limits from config", () => {
     expect(acl.scope).toBe("REGIONAL");
     expect(acl.default_action).toEqual({ allow: {} });
     expect(acl.rule.map((r: Json) => [r.priority, r.name])).toEqual([
       [0, "AWSManagedRulesAmazonIpReputationList"],
       [1, "AWSManagedRulesCommonRuleSet"],
       [2, "AWSManagedRulesKnownBadInputsRuleSet"],
-      [3, "RateLimitPerIp"],
+      [3, "RateLimitIngestPerIp"],
+      [4, "RateLimitPerIp"],
     ]);
     for (const r of acl.rule.slice(0, 3)) {
       expect(r.override_action).toEqual({ none: {} });
       expect(r.statement.managed_rule_group_statement).toMatchObject({ name: r.name, vendor_name: "AWS" });
     }
     expect(acl.rule[3].action).toEqual({ block: {} });
-    expect(acl.rule[3].statement.rate_based_statement).toEqual({ limit: 10000, aggregate_key_type: "IP", evaluation_window_sec: 300 });
-    expect(resource(dev, "aws_wafv2_web_acl", "waf").rule[3].statement.rate_based_statement.limit).toBe(2000);
+    expect(acl.rule[3].statement.rate_based_statement).toEqual({ limit: 300000, aggregate_key_type: "IP", evaluation_window_sec: 300, scope_down_statement: ingest });
+    expect(acl.rule[4].statement.rate_based_statement).toEqual({ limit: 10000, aggregate_key_type: "IP", evaluation_window_sec: 300, scope_down_statement: notIngest });
+    const devRules = resource(dev, "aws_wafv2_web_acl", "waf").rule;
+    expect(devRules.map((r: Json) => r.statement.rate_based_statement?.limit).filter(Boolean)).toEqual([30000, 2000]);
+  });
+
+  test("trace ingestion: the body-inspecting managed groups skip the ingestion paths, the IP reputation list does not", () => {
+    expect(INGEST_PATH_REGEX).toBe("^(/api/v1/runs|/api/runs|/api/v1/otel/)");
+    expect(acl.rule[0].statement.managed_rule_group_statement.scope_down_statement).toBeUndefined();
+    expect(acl.rule[1].statement.managed_rule_group_statement.scope_down_statement).toEqual(notIngest);
+    expect(acl.rule[2].statement.managed_rule_group_statement.scope_down_statement).toEqual(notIngest);
+    const re = new RegExp(INGEST_PATH_REGEX);
+    expect(["/api/v1/runs", "/api/v1/runs/multipart", "/api/runs/batch", "/api/v1/otel/v1/traces"].every((p) => re.test(p))).toBe(true);
+    expect(["/api/v1/sessions", "/api/v1/datasets", "/", "/api/v2/runs"].some((p) => re.test(p))).toBe(false);
   });
 
   test("trace bodies: only the body-size and body-XSS rules of the common set count instead of blocking", () => {
@@ -128,7 +144,7 @@ describe("WAF", () => {
     const group = resource(prod, "aws_cloudwatch_log_group", "waf");
     expect(group.name).toBe("aws-waf-logs-ls-prod-waf");
     expect(group.kms_key_id).toBe("arn:aws:kms:us-west-2:111111111111:key/logs");
-    expect(group.retention_in_days).toBe(90);
+    expect(group.retention_in_days).toBe(365); // production profile: a year (LS-LOG-008)
     const logging = resource(prod, "aws_wafv2_web_acl_logging_configuration", "waf");
     expect(logging.log_destination_configs).toEqual([expect.stringMatching(/aws_cloudwatch_log_group\..*\.arn/)]);
     expect(logging.redacted_fields).toEqual(["authorization", "x-api-key", "cookie"].map((name) => ({ single_header: { name } })));

@@ -6,7 +6,7 @@ import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
-import { LangsmithRelease, LangsmithReleaseProps } from "../../modules/langsmith-release";
+import { LangsmithRelease, LangsmithReleaseProps, requiredSecretValues, secretValuePreconditions } from "../../modules/langsmith-release";
 import { EnvironmentConfig } from "../../lib/config/schema";
 import { buildLangsmithValues } from "../../lib/langsmith-values";
 import { CHARTS, LANGSMITH_CHART_DIGEST } from "../../versions";
@@ -60,8 +60,39 @@ describe("LangSmith helm_release", () => {
     expect(release.description).toContain(LANGSMITH_CHART_DIGEST);
   });
 
-  test("is idempotent, atomic and waits, with bounded history", () => {
-    expect(release).toMatchObject({ upgrade_install: true, atomic: true, wait: true, wait_for_jobs: true, cleanup_on_fail: true, timeout: 1200, max_history: 10 });
+  test("is idempotent and awaits its hooks but not its Deployments (day 1: migrations are post-install hooks), with bounded history", () => {
+    expect(release).toMatchObject({ upgrade_install: true, atomic: false, wait: false, wait_for_jobs: false, cleanup_on_fail: true, timeout: 1200, max_history: 10 });
+  });
+
+  test("refuses to install while a secret the ExternalSecrets read is empty, naming it and the command that fills it", () => {
+    let out: Json = {};
+    out = JSON.parse(
+      Testing.synthScope((scope) => {
+        const checks = secretValuePreconditions(
+          scope,
+          requiredSecretValues("prod", {
+            catalog: [
+              { id: "license-key", source: "operator" },
+              { id: "api-key-salt", source: "generated" },
+            ],
+            secretArns: { "license-key": "arn:aws:secretsmanager:us-east-1:1:secret:l", "api-key-salt": "arn:aws:secretsmanager:us-east-1:1:secret:s" },
+            secretNames: { "license-key": "ls-prod/langsmith/license-key", "api-key-salt": "ls-prod/langsmith/api-key-salt" },
+          }),
+        );
+        new LangsmithRelease(scope, "langsmith", { provider: new HelmProvider(scope, "helm", {}), namespace: "langsmith", values: buildLangsmithValues(shipped("prod"), INPUTS), prerequisites: prerequisites(scope), secretPreconditions: checks });
+      }),
+    );
+    expect(Object.keys(out.data.aws_secretsmanager_secret_versions).sort()).toEqual(["secret-value-api-key-salt", "secret-value-license-key"]);
+    const pre = resource(out, "helm_release", "langsmith_release").lifecycle.precondition;
+    expect(pre).toEqual([
+      {
+        condition: '${contains(flatten(data.aws_secretsmanager_secret_versions.secret-value-license-key.versions[*].version_stages), "AWSCURRENT")}',
+        error_message: expect.stringContaining("Secrets Manager secret ls-prod/langsmith/license-key has no value yet"),
+      },
+      { condition: expect.stringContaining("secret-value-api-key-salt.versions"), error_message: expect.stringContaining("Fill it: npm run secrets:seed -- prod --apply") },
+    ]);
+    expect(pre[0].error_message).toContain("aws secretsmanager put-secret-value --secret-id ls-prod/langsmith/license-key");
+    expect(JSON.stringify(out.data)).not.toMatch(/secret_string|aws_secretsmanager_secret_version"/); // metadata only, never a value
   });
 
   test("depends on the load balancer controller, ESO and the app secrets, EBS CSI, the StorageClass, metrics-server and the data stores", () => {

@@ -14,12 +14,14 @@ interface BuildResult {
   transpiled: string[];
   deleted: string[];
   full: boolean;
+  rebundled: boolean;
 }
 interface BuildModule {
   build(options: { root: string; outDir?: string; quiet?: boolean }): BuildResult;
   listSources(root: string): string[];
   STAMP: string;
   SOURCES: string[];
+  BUNDLE: string;
 }
 // Plain JavaScript (it runs before anything is compiled), so required rather than imported.
 const builder = require("../../scripts/build.js") as BuildModule;
@@ -62,9 +64,23 @@ describe("scripts/build.js", () => {
     expect(existsSync(join(root, "dist", builder.STAMP))).toBe(true);
   });
 
-  test("a build with nothing changed transpiles nothing", () => {
+  test("a build with nothing changed transpiles and bundles nothing", () => {
     build();
-    expect(build()).toEqual(expect.objectContaining({ transpiled: [], deleted: [], full: false }));
+    expect(build()).toEqual(expect.objectContaining({ transpiled: [], deleted: [], full: false, rebundled: false }));
+  });
+
+  test("main.ts is bundled: dist/main.js runs dist/main.bundle.js and writes V8's code cache on its first run", () => {
+    expect(build().rebundled).toBe(true);
+    expect(readFileSync(out("main.js"), "utf8")).toContain(`join(__dirname, "${builder.BUNDLE}")`);
+    expect(readFileSync(out(builder.BUNDLE), "utf8")).toContain("hello ");
+    expect(existsSync(out(`${builder.BUNDLE}.cache`))).toBe(false);
+    expect(run("main.js")).toBe("hello fleet");
+    expect(existsSync(out(`${builder.BUNDLE}.cache`))).toBe(true);
+    expect(run("main.js")).toBe("hello fleet");
+    // Any source change rebuilds the bundle and drops the cache made for the old one.
+    write("lib/types.ts", `export type Name = string; // edited\n`);
+    expect(build().rebundled).toBe(true);
+    expect(existsSync(out(`${builder.BUNDLE}.cache`))).toBe(false);
   });
 
   test("an edited source is transpiled again, alone, even when its mtime goes back in time", () => {

@@ -78,6 +78,12 @@ describe("command line", () => {
       expect(main([FIXTURE, "--allow", "aws_s3_bucket.typo"])).toBe(1);
       expect(String(warn.mock.calls[2][0])).toBe("plan-guard: --allow aws_s3_bucket.typo matches no deleted or replaced stateful resource");
       expect(main([])).toBe(2);
+      expect(String(err.mock.calls.at(-1)?.[0])).toMatch(/^usage: npm run plan:guard -- <plan.json> \[--allow <address>\]\.\.\./);
+      log.mockClear();
+      expect(main(["--help"])).toBe(0);
+      expect(String(log.mock.calls[0][0])).toMatch(/^usage: npm run plan:guard -- <plan.json>/);
+      const missing = join(dir, "missing.json");
+      expect(() => main([missing])).toThrow(`${missing}: no such file (run the plan first`);
     } finally {
       err.mockRestore();
       log.mockRestore();

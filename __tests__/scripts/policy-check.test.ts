@@ -3,6 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main, planPolicyProblems, policyEnvFor, stackFromPath } from "../../scripts/policy-check";
 import type { Json } from "../../lib/policy/types";
+import { FIXTURE_ENVIRONMENTS } from "../fixtures/environments";
+
+const FIXTURES = Object.values(FIXTURE_ENVIRONMENTS);
 
 const FIXTURE = join(__dirname, "..", "fixtures", "plan-guard", "replace-database.plan.json");
 
@@ -21,11 +24,12 @@ describe("which environment judges a plan", () => {
     ["staging", "staging", "production"],
     ["bootstrap-111111111111-us-west-2", "bootstrap-111111111111-us-west-2", "production"],
   ])("%s -> %s (%s)", (name, envName, tier) => {
-    expect(policyEnvFor(name)).toMatchObject({ name: envName, tier });
+    expect(policyEnvFor(name, FIXTURES)).toMatchObject({ name: envName, tier });
   });
 
   test("an unknown name says which are known", () => {
-    expect(() => policyEnvFor("qa")).toThrow('policy-check: unknown environment or stack "qa" (known: dev, langsmith-dev, staging, langsmith-staging, prod, langsmith-prod, bootstrap-*)');
+    // Not a valid environment name (a dash), so no fork can make it known.
+    expect(() => policyEnvFor("no-such-env", FIXTURES)).toThrow('policy-check: unknown environment or stack "no-such-env" (known: dev, langsmith-dev, staging, langsmith-staging, prod, langsmith-prod, bootstrap-*)');
   });
 
   test("the stack is read from the plan's path", () => {
@@ -35,7 +39,7 @@ describe("which environment judges a plan", () => {
 });
 
 describe("the pack over plan JSON", () => {
-  const dev = policyEnvFor("dev");
+  const dev = policyEnvFor("dev", FIXTURES);
 
   test("judges what Terraform will create, defaults included", () => {
     const p = plan("aws_db_instance", { engine: "postgres", publicly_accessible: true, storage_encrypted: false, manage_master_user_password: true });
@@ -84,11 +88,17 @@ describe("command line", () => {
     const err = jest.spyOn(console, "error").mockImplementation(() => undefined);
     const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
     try {
-      expect(main([write("bad.json", plan("aws_db_instance", { publicly_accessible: true, storage_encrypted: true })), "--env", "dev"])).toBe(1);
+      expect(main([write("bad.json", plan("aws_db_instance", { publicly_accessible: true, storage_encrypted: true })), "--env", "dev"], FIXTURES)).toBe(1);
       expect(String(err.mock.calls[0][0])).toContain("aws_db_instance.x: LS-NET-002 [critical] database is publicly accessible");
-      expect(main([write("ok.json", plan("aws_kms_key", { enable_key_rotation: true })), "--env", "langsmith-prod"])).toBe(0);
+      expect(main([write("ok.json", plan("aws_kms_key", { enable_key_rotation: true })), "--env", "langsmith-prod"], FIXTURES)).toBe(0);
       expect(String(log.mock.calls[0][0])).toContain("(prod, tier production): passes");
       expect(main(["--env"])).toBe(2);
+      expect(String(err.mock.calls.at(-1)?.[0])).toMatch(/^usage: npm run policy -- <plan.json>/);
+      const missing = join(dir, "missing.json");
+      expect(() => main([missing, "--env", "dev"], FIXTURES)).toThrow(`${missing}: no such file (run the plan first`);
+      log.mockClear();
+      expect(main(["--help"])).toBe(0);
+      expect(String(log.mock.calls[0][0])).toMatch(/^usage: npm run policy -- <plan.json>/);
     } finally {
       err.mockRestore();
       log.mockRestore();

@@ -66,3 +66,60 @@ describe("seed-secrets", () => {
     expect(api.writes).toHaveLength(writes);
   });
 });
+
+describe("secrets:seed command line", () => {
+  const { FIXTURE_ENVIRONMENTS } = require("../fixtures/environments") as typeof import("../fixtures/environments");
+  const { main } = require("../../scripts/seed-secrets") as typeof import("../../scripts/seed-secrets");
+  const sources = Object.values(FIXTURE_ENVIRONMENTS);
+  const run = async (argv: string[], api?: (region: string) => SecretsApi) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(argv, { sources, api, out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  };
+
+  test("--help prints usage and touches nothing", async () => {
+    const r = await run(["--help"], () => {
+      throw new Error("no AWS call on --help");
+    });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^usage: npm run secrets:seed -- <environment> \[--apply\]/);
+  });
+
+  test("no credentials: names what it needed and says it was a dry run; no stack trace", async () => {
+    const noCredentials = Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" });
+    const api = (): SecretsApi => ({ hasValue: async () => Promise.reject(noCredentials), putValue: async () => Promise.reject(noCredentials) });
+    const r = await run(["dev"], api);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      "secrets:seed: no usable AWS credentials for account 111111111111 in us-west-2 (Could not load credentials from any providers).\n" +
+        "  Needed: credentials of that account (AWS_PROFILE, aws sso login, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) allowed\n" +
+        "  secretsmanager:DescribeSecret and kms:GenerateDataKey on the environment's secrets.\n" +
+        "  Dry run (no --apply): nothing was read or written.",
+    );
+  });
+
+  test("an unknown environment names the known ones, exit 2", async () => {
+    const r = await run(["no-such-env"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^secrets:seed: no environment no-such-env \(known: dev, staging, prod\)/);
+  });
+
+  test("the AWS SDK's Node-version warning is silenced where we create clients", () => {
+    const { quietSdkNodeVersionWarning } = require("../../lib/aws-sdk-node") as typeof import("../../lib/aws-sdk-node");
+    const saved = process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    delete process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    try {
+      quietSdkNodeVersionWarning();
+      expect(process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED).toBe("true");
+      const warn = jest.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+      const { SecretsManagerClient } = require("@aws-sdk/client-secrets-manager");
+      new SecretsManagerClient({ region: "us-west-2" });
+      expect(warn.mock.calls.map((c) => String(c[0])).filter((w) => w.includes("NodeVersionSupportWarning"))).toEqual([]);
+      warn.mockRestore();
+    } finally {
+      if (saved === undefined) delete process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+      else process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = saved;
+    }
+  });
+});

@@ -4,7 +4,9 @@ import { PROVIDERS, TERRAFORM_REQUIRED_VERSION } from "../../versions";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { shippedAppDir } from "../synth-cache";
-import { envWith, resource, resources, shippedStack, synthEnv } from "../helpers";
+import { Testing } from "cdktf";
+import { BootstrapStack, bootstrapStackName, bootstrapTargets } from "../../stacks/bootstrap-stack";
+import { envWith, Json, resource, resources, synthEnv } from "../helpers";
 
 const shipped = loadEnvironments(ENVIRONMENTS).map((e) => e.config);
 
@@ -31,7 +33,8 @@ describe.each(shipped.map((env) => [env.name, env] as const))("stack langsmith-%
 
   test("has its own encrypted, locked S3 state", () => {
     const s3 = json.terraform.backend.s3;
-    expect(s3).toMatchObject({ key: `langsmith/${env.name}/terraform.tfstate`, encrypt: true, region: env.aws.region });
+    if (env.state.backend !== "s3") return; // Terraform Cloud: terraform-cloud.test.ts
+    expect(s3).toMatchObject({ bucket: env.state.bucket, key: env.state.key, encrypt: true, region: env.aws.region });
     if (env.state.backend === "s3" && env.state.locking === "dynamodb") expect(s3.dynamodb_table).toBe(env.state.lockTable);
     else expect(s3.use_lockfile).toBe(true);
   });
@@ -111,15 +114,27 @@ describe("bring your own VPC", () => {
 });
 
 describe("the app", () => {
-  const bootstrap = ["bootstrap-111111111111-us-west-2", "bootstrap-222222222222-us-west-2", "bootstrap-333333333333-us-east-1"];
+  const targets = bootstrapTargets(shipped);
 
   test("one stack per environment and one bootstrap stack per state bucket", () => {
     const written = JSON.parse(readFileSync(join(shippedAppDir(), "manifest.json"), "utf8"));
-    expect(Object.keys(written.stacks).sort()).toEqual([...bootstrap, "langsmith-dev", "langsmith-prod", "langsmith-staging"].sort());
+    const buckets = new Set(shipped.flatMap((e) => (e.state.backend === "s3" ? [e.state.bucket] : [])));
+    expect(targets).toHaveLength(buckets.size);
+    const expected = [...targets.map((t) => bootstrapStackName(t, targets)), ...shipped.map((e) => `langsmith-${e.name}`)];
+    expect(Object.keys(written.stacks).sort()).toEqual(expected.sort());
+  });
+});
+
+describe("bootstrap stacks (fixture environments)", () => {
+  // dev: DynamoDB locking; staging: the S3 lockfile (fixtures, so a fork's choices do not matter).
+  const [withTable, lockfileOnly] = (["dev", "staging"] as const).map((name) => {
+    const env = envWith(name);
+    const [target] = bootstrapTargets([env]);
+    return JSON.parse(Testing.synth(new BootstrapStack(Testing.app(), bootstrapStackName(target, [target]), target), true)) as Json;
   });
 
   test("the bootstrap stack keeps local state and makes an encrypted, versioned, TLS-only, private bucket and a PITR lock table", () => {
-    const json = shippedStack(bootstrap[0]);
+    const json = withTable;
     expect(json.terraform.backend.local).toBeDefined();
     expect(resource(json, "aws_s3_bucket").lifecycle.prevent_destroy).toBe(true);
     expect(resource(json, "aws_s3_bucket_versioning").versioning_configuration.status).toBe("Enabled");
@@ -133,7 +148,7 @@ describe("the app", () => {
   });
 
   test("a lockfile-only account gets no lock table", () => {
-    const json = shippedStack(bootstrap[1]);
+    const json = lockfileOnly;
     expect(resources(json, "aws_dynamodb_table")).toHaveLength(0);
   });
 });

@@ -32,11 +32,12 @@ describe.each([
     for (const db of ["langsmith_insights", "langsmith_polly"]) expect(script.includes(`CREATE DATABASE "${db}"`)).toBe((databases as readonly string[]).includes(db));
   });
 
-  test("the agent secrets take the RDS endpoint and master secret, and the Redis IAM user and endpoint, from Terraform", () => {
+  test("the agent secrets take the RDS endpoint (IAM-authenticated app user, no password) and the Redis IAM user and endpoint, from Terraform", () => {
     for (const s of secrets) {
       const es = manifests.find((m) => m.metadata.name === s)!;
-      expect(es.spec.data.map((d: Json) => d.remoteRef.key)).toEqual([expect.stringMatching(/aws_db_instance\..*master_user_secret/), expect.stringMatching(/aws_db_instance\..*master_user_secret/)]);
-      expect(es.spec.target.template.data.postgres_connection_url).toMatch(/^postgresql:\/\/\{\{ \.username \| urlquery \}\}:\{\{ \.password \| urlquery \}\}@\$\{aws_db_instance\.[^}]+\.address\}:5432\/langsmith_(insights|polly)\?sslmode=require$/);
+      // Only the master user's name is fetched (ESO needs one data entry); the template ignores it.
+      expect(es.spec.data).toEqual([{ secretKey: "username", remoteRef: { key: expect.stringMatching(/aws_db_instance\..*master_user_secret/), property: "username" } }]);
+      expect(es.spec.target.template.data.postgres_connection_url).toMatch(/^postgresql:\/\/langsmith_app@\$\{aws_db_instance\.[^}]+\.address\}:5432\/langsmith_(insights|polly)\?sslmode=require$/);
       expect(es.spec.target.template.data.redis_connection_url).toMatch(/^rediss:\/\/\$\{aws_elasticache_user\.[^}]+\.user_id\}@\$\{aws_elasticache_replication_group\.[^}]+\.primary_endpoint_address\}:6379\/[23]$/);
     }
   });
@@ -55,8 +56,8 @@ describe.each([
   });
 });
 
-test("the shipped dev stack has neither agent secrets nor the Job, and the role trusts only the main service accounts", () => {
+test("the shipped dev stack has no agent secrets (its setup Job creates only the app role), and the role trusts only the main service accounts", () => {
   const json = synthEnv(envWith("dev"));
-  expect(appSecrets(json).map((m) => m.metadata.name)).toEqual(["langsmith-secrets-manager", "langsmith-config", "langsmith-postgres", "langsmith-redis", "langsmith-clickhouse"]);
+  expect(appSecrets(json).map((m) => m.metadata.name)).toEqual(["langsmith-secrets-reader", "langsmith-secrets-manager", "langsmith-config", "langsmith-postgres", "langsmith-postgres-app", "langsmith-redis", "langsmith-clickhouse", "langsmith-database-setup"]);
   expect(trustedSubjects(json).filter((s) => s.includes("standalone"))).toEqual([]);
 });

@@ -17,6 +17,7 @@ describe.each([
   const env = make();
   const json = synthEnv(env);
   const both = runs(env, "langsmith");
+  const policyOf = (fragment: string) => JSON.parse(resources(json, "aws_iam_role_policy").find(([n]) => n.includes(fragment))![1].policy);
 
   test("the Langfuse release: chart 2.0.0 from the pinned repository, in namespace langfuse, no secret in its values", () => {
     const r = release(json, "langfuse")!;
@@ -70,7 +71,7 @@ describe.each([
     expect(tgb.spec.targetGroupARN).toMatch(/aws_lb_target_group\.ingress_langfuse/);
   });
 
-  test("secrets: Secrets Manager entries without versions; ESO composes the URLs; the ESO role may read them", () => {
+  test("secrets: Secrets Manager entries without versions; ESO composes the URLs; only Langfuse's store role may read them", () => {
     const names = resources(json, "aws_secretsmanager_secret").map(([, s]) => s.name as string).filter((n) => n.includes("/langfuse/"));
     expect(names.map((n) => n.split("/langfuse/")[1]).sort()).toEqual(
       ["clickhouse-password", "database-password", "encryption-key", "init-public-key", "init-secret-key", "init-user-password", "nextauth-secret", "redis-password", "salt"],
@@ -78,7 +79,8 @@ describe.each([
     expect(resources(json, "aws_secretsmanager_secret_version")).toEqual([]);
     const objects = manifests(json, "langfuse-secrets");
     expect(objects.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
-      "ClusterSecretStore/langfuse-secrets-manager",
+      "ServiceAccount/langfuse-secret-store",
+      "SecretStore/langfuse-secrets-manager",
       `ExternalSecret/${LANGFUSE_SECRETS.config}`,
       `ExternalSecret/${LANGFUSE_SECRETS.connections}`,
       `ExternalSecret/${LANGFUSE_SECRETS.databaseSetup}`,
@@ -87,10 +89,13 @@ describe.each([
     const conn = objects.find((m) => m.metadata.name === LANGFUSE_SECRETS.connections)!.spec.target.template.data;
     expect(conn["database-url"]).toMatch(/^postgresql:\/\/langfuse:\{\{ \.database_password \| urlquery \}\}@\$\{aws_db_instance\.[^}]+\.address\}:5432\/langfuse\?sslmode=require$/);
     expect(conn["redis-url"]).toMatch(/^rediss:\/\/\$\{aws_elasticache_user\.[^}]+langfuse[^}]*\.user_name\}:\{\{ \.redis_password \| urlquery \}\}@\$\{aws_elasticache_replication_group\.[^}]+\.primary_endpoint_address\}:6379\/\d+$/);
-    expect(objects[0].spec.conditions).toEqual([{ namespaces: ["langfuse"] }]);
-    const eso = resources(json, "aws_iam_role_policy").find(([n]) => n.includes("eso-role"))![1];
-    const readable = JSON.parse(eso.policy).Statement[0].Resource as string[];
-    expect(readable.filter((r) => r.includes("langfuse-"))).toHaveLength(names.length);
+    expect(objects[1].spec.provider.aws.auth).toEqual({ jwt: { serviceAccountRef: { name: "langfuse-secret-store" } } });
+    const store = resources(json, "aws_iam_role").find(([n]) => n.includes("secret-store-role"))![1];
+    expect(subjects(store)).toEqual(["system:serviceaccount:langfuse:langfuse-secret-store"]);
+    const readable = (policyOf("secret-store-role").Statement[0].Resource as string[]);
+    expect(readable.filter((r) => r.includes("aws_secretsmanager_secret.data_secrets_langfuse-"))).toHaveLength(names.length);
+    const langsmithStore = resources(json, "aws_iam_role_policy").find(([n]) => n.includes("eso-role"));
+    if (langsmithStore) expect(JSON.stringify(JSON.parse(langsmithStore[1].policy))).not.toContain("secrets_langfuse-");
   });
 
   test("Redis: Langfuse's own user, off and without a password until secrets:seed sets one", () => {
@@ -120,8 +125,8 @@ describe("Langfuse on its own PostgreSQL instance", () => {
     const objects = manifests(json, "langfuse-secrets");
     expect(objects.find((m) => m.metadata.name === LANGFUSE_SECRETS.connections)!.spec.target.template.data["database-url"]).toMatch(/aws_db_instance\.data_langfuse-postgres/);
     expect(objects.find((m) => m.metadata.name === LANGFUSE_SECRETS.databaseSetup)!.spec.data[0].remoteRef.key).toMatch(/aws_db_instance\.data_langfuse-postgres/);
-    const eso = resources(json, "aws_iam_role_policy").find(([n]) => n.includes("eso-role"))![1];
-    expect(JSON.stringify(JSON.parse(eso.policy).Statement[0].Resource)).toMatch(/aws_db_instance\.data_langfuse-postgres/);
+    const store = resources(json, "aws_iam_role_policy").find(([n]) => n.includes("secret-store-role"))![1];
+    expect(JSON.stringify(JSON.parse(store.policy).Statement[0].Resource)).toMatch(/aws_db_instance\.data_langfuse-postgres/);
   });
 });
 

@@ -49,8 +49,13 @@ describe.each(shipped.map((env) => [env.name, env] as const))("platform of langs
     });
   });
 
-  test("the five Helm add-ons beside the LangSmith releases, the default gp3 StorageClass and the langsmith namespace", () => {
-    const releases = ["langsmith", "langsmith-secrets", "langsmith-target-group-binding", ...Object.values(ADDON_DEFAULTS).map((d) => d.releaseName)];
+  test("the Helm add-ons beside the LangSmith releases, the default gp3 StorageClass and the langsmith namespace", () => {
+    const releases = [
+      "langsmith", "langsmith-secrets", "langsmith-target-group-binding", ...Object.values(ADDON_DEFAULTS).map((d) => d.releaseName),
+      // The CI plan role's read-only RBAC (environments with a ci block), the namespace's NetworkPolicies.
+      ...(env.ci ? ["langsmith-ci-plan-reader"] : []),
+      "langsmith-network-policies",
+    ];
     expect(resources(json, "helm_release").map(([, r]) => r.name).sort()).toEqual(releases.sort());
     const gp3 = resource(json, "kubernetes_storage_class_v1", "addons_gp3");
     expect(gp3.metadata.annotations).toEqual({ "storageclass.kubernetes.io/is-default-class": "true" });
@@ -63,12 +68,9 @@ describe.each(shipped.map((env) => [env.name, env] as const))("platform of langs
     expect(ns.depends_on).toEqual([expect.stringContaining("aws-load-balancer-controller")]);
   });
 
-  test("ExternalDNS is limited to the environment's zone and domain", () => {
-    const dns = JSON.parse(resources(json, "helm_release").find(([, r]) => r.name === "external-dns")?.[1].values[0]);
-    expect(dns.extraArgs).toEqual([`--zone-id-filter=${env.dns.hostedZoneId}`]);
-    expect(dns.domainFilters).toEqual([env.dns.hostname.split(".").slice(1).join(".")]);
-    const policy = JSON.parse(resource(json, "aws_iam_role_policy", "external-dns").policy);
-    expect(policy.Statement[0].Resource).toBe(`arn:aws:route53:::hostedzone/${env.dns.hostedZoneId}`);
+  test("no ExternalDNS release or role: Terraform owns the alias record", () => {
+    expect(resources(json, "helm_release").map(([, r]) => r.name)).not.toContain("external-dns");
+    expect(resources(json, "aws_iam_role").map(([n]) => n).filter((n) => n.includes("external-dns"))).toEqual([]);
   });
 
   test("kubernetes and helm providers connect to this cluster with `aws eks get-token` (exec mode)", () => {
@@ -99,9 +101,9 @@ describe.each(shipped.map((env) => [env.name, env] as const))("platform of langs
     expect(subjects.sort()).toEqual(
       [
         "system:serviceaccount:amazon-cloudwatch:cloudwatch-agent",
-        "system:serviceaccount:external-secrets:external-secrets",
+        // The namespaced SecretStore's own service account, not the ESO controller's.
+        "system:serviceaccount:langsmith:langsmith-secrets-reader",
         "system:serviceaccount:langsmith:langsmith-backend",
-        "system:serviceaccount:langsmith:langsmith-host-backend",
         "system:serviceaccount:langsmith:langsmith-ingest-queue",
         "system:serviceaccount:langsmith:langsmith-platform-backend",
         "system:serviceaccount:langsmith:langsmith-queue",
@@ -109,7 +111,6 @@ describe.each(shipped.map((env) => [env.name, env] as const))("platform of langs
         "system:serviceaccount:kube-system:aws-node",
         "system:serviceaccount:kube-system:cluster-autoscaler",
         "system:serviceaccount:kube-system:ebs-csi-controller-sa",
-        "system:serviceaccount:kube-system:external-dns",
       ].sort(),
     );
   });
@@ -161,7 +162,8 @@ describe("token cluster auth (Terraform Cloud)", () => {
 
   test("the offline plan keeps the data source (it presigns locally, no API call)", () => {
     const { config } = reduceForOffline(json);
-    expect(Object.keys(config.data)).toEqual(["aws_eks_cluster_auth"]);
+    // and the secret-value checks of the release preconditions (their secret_id is unknown until the secrets exist)
+    expect(Object.keys(config.data)).toEqual(["aws_eks_cluster_auth", "aws_secretsmanager_secret_versions"]);
   });
 });
 
@@ -190,6 +192,6 @@ describe("public API endpoint", () => {
 
   test("admins from config get access entries", () => {
     const env = envWith("dev", { eks: { adminPrincipalArns: ["arn:aws:iam::111111111111:role/platform-admin"] } });
-    expect(resource(synthEnv(env), "aws_eks_access_entry", "eks_admin").principal_arn).toBe("arn:aws:iam::111111111111:role/platform-admin");
+    expect(resource(synthEnv(env), "aws_eks_access_entry", "platform-admin").principal_arn).toBe("arn:aws:iam::111111111111:role/platform-admin");
   });
 });

@@ -12,7 +12,7 @@ describe.each(shipped.map((env) => [env.name, env] as const))("langsmith-%s, end
 
   test("the release is the pinned chart in the langsmith namespace, after everything it needs", () => {
     const ls = release(json, "langsmith");
-    expect(ls).toMatchObject({ chart: CHARTS.langsmith.chart, repository: CHARTS.langsmith.repository, version: CHARTS.langsmith.version, atomic: true, wait: true });
+    expect(ls).toMatchObject({ chart: CHARTS.langsmith.chart, repository: CHARTS.langsmith.repository, version: CHARTS.langsmith.version, atomic: false, wait: false });
     expect(ls.namespace).toMatch(/kubernetes_namespace_v1\./);
     const deps = (ls.depends_on as string[]).join(" ");
     for (const needed of ["target-group-binding", "external-secrets", "app-secrets", "aws_eks_addon.eks_aws-ebs-csi-driver", "kubernetes_storage_class_v1", "metrics-server", "aws_elasticache_replication_group"]) {
@@ -30,9 +30,15 @@ describe.each(shipped.map((env) => [env.name, env] as const))("langsmith-%s, end
     expect(tgb.values[0]).toMatch(/aws_lb_target_group\./);
   });
 
-  test("ESO's controller runs with the role that may read exactly this environment's secrets", () => {
+  test("ESO's controller has no AWS identity; the namespaced store's service account has the role that reads exactly this environment's secrets", () => {
     const eso = JSON.parse(release(json, "external-secrets").values[0]);
-    expect(eso.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toMatch(/aws_iam_role\.data_secrets_/);
+    expect(eso.serviceAccount.annotations).toBeUndefined();
+    const manifests = JSON.parse(release(json, "langsmith-secrets").values[0]).manifests as Json[];
+    const sa = manifests.find((m) => m.kind === "ServiceAccount");
+    expect(sa?.metadata.annotations["eks.amazonaws.com/role-arn"]).toMatch(/aws_iam_role\.data_secrets_/);
+    const store = manifests.find((m) => m.kind === "SecretStore");
+    expect(store?.spec.provider.aws.auth.jwt.serviceAccountRef.name).toBe(sa?.metadata.name);
+    expect(manifests.some((m) => m.kind === "ClusterSecretStore")).toBe(false);
   });
 
   test("data stores, bucket and ALB are all in the plan", () => {

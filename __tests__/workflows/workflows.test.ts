@@ -7,7 +7,10 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { ENVIRONMENTS } from "../../environments";
 import { githubEnvironment } from "../../lib/ci";
+import { applyOrder, ciMatrix, planRoleVariable } from "../../lib/ci-matrix";
 import { loadEnvironments } from "../../lib/config/load";
+import { main as ciMatrixMain } from "../../scripts/ci-matrix";
+import { FIXTURE_ENVIRONMENTS } from "../fixtures/environments";
 import { TERRAFORM_REQUIRED_VERSION } from "../../versions";
 import { Json } from "../helpers";
 
@@ -20,6 +23,7 @@ const pr = wf("pr.yml");
 const apply = wf("apply.yml");
 const applyEnv = wf("terraform-apply.yml");
 const envs = loadEnvironments(ENVIRONMENTS).map((e) => e.config).filter((e) => e.ci);
+const fixtures = loadEnvironments(Object.values(FIXTURE_ENVIRONMENTS)).map((e) => e.config);
 
 type Step = Json & { uses?: string; run?: string; with?: Json; name?: string; if?: string };
 const steps = (job: Json): Step[] => job.steps ?? [];
@@ -149,14 +153,24 @@ describe("pr.yml: plan every environment on pull requests", () => {
 
   test("build installs, tests and synthesizes, in that order, and hands the stacks over", () => {
     const cmds = steps(build).map((s) => s.run).filter(Boolean);
-    expect(cmds.filter((c) => /^npm /.test(c as string))).toEqual(["npm ci --no-audit --no-fund", "npm test", "npm run synth"]);
-    expect(usesOf(build, "actions/upload-artifact")[0].with?.name).toBe("synth");
+    expect(cmds.filter((c) => /^npm /.test(c as string))).toEqual(["npm ci --no-audit --no-fund", "npm test", "npm run synth", expect.stringMatching(/^npm run --silent ci:matrix > ci-matrix\.json\n/)]);
+    expect(usesOf(build, "actions/upload-artifact").map((u) => u.with?.name)).toEqual(["synth", "ci-matrix"]);
+  });
+
+  test("the plan matrix comes from the environment files (npm run ci:matrix), not from a list in the workflow", () => {
+    expect(text("pr.yml")).not.toMatch(/^\s*-?\s*environment:\s*\w/m);
+    const matrixStep = steps(build).find((s) => s.id === "matrix") as Step;
+    expect(matrixStep.run).toContain('echo "plan=$(jq -c .plan ci-matrix.json)" >> "$GITHUB_OUTPUT"');
+    expect(build.outputs).toEqual({ "plan-matrix": "${{ steps.matrix.outputs.plan }}", plans: "${{ steps.matrix.outputs.plans }}" });
+    expect(plan.strategy.matrix).toBe("${{ fromJSON(needs.build.outputs.plan-matrix) }}");
+    expect(plan.if).toBe("needs.build.outputs.plans != '0'");
+    expect(usesOf(build, "actions/upload-artifact")[1].with?.path).toBe("ci-matrix.json");
   });
 
   test("one plan job per environment with a ci block, none in a GitHub environment (subject pull_request)", () => {
     expect(plan.needs).toBe("build");
-    expect(plan.strategy.matrix.include.map((m: Json) => m.environment)).toEqual(envs.map((e) => e.name));
-    for (const m of plan.strategy.matrix.include) expect(m.plan_role_variable).toBe(`AWS_PLAN_ROLE_ARN_${m.environment.toUpperCase()}`);
+    expect(ciMatrix([...envs]).plan.include.map((m) => m.environment)).toEqual(envs.map((e) => e.name));
+    for (const m of ciMatrix([...envs]).plan.include) expect(m.plan_role_variable).toBe(`AWS_PLAN_ROLE_ARN_${m.environment.toUpperCase()}`);
     expect(plan.environment).toBeUndefined();
     expect(usesOf(plan, "aws-actions/configure-aws-credentials")[0].with?.["role-to-assume"]).toBe("${{ vars[matrix.plan_role_variable] }}");
   });
@@ -202,30 +216,74 @@ describe("apply.yml: apply the reviewed plans after the merge", () => {
     expect(applyEnv.on).toEqual({ workflow_call: expect.anything() });
   });
 
-  test("one apply per environment, in order dev -> staging -> prod, each after the previous", () => {
-    expect(applyJobs.map(([, j]) => j.with.environment)).toEqual(envs.map((e) => e.name));
-    const order = applyJobs.map(([, j]) => j.with.environment as string);
-    expect(order.indexOf("dev")).toBeLessThan(order.indexOf("staging"));
-    expect(order.indexOf("staging")).toBeLessThan(order.indexOf("prod"));
-    applyJobs.forEach(([, j], i) => {
-      const needs = [].concat(j.needs);
-      expect(needs).toContain("reviewed-plan");
-      if (i > 0) expect(needs).toContain(applyJobs[i - 1][0]);
-      expect(j.with["plan-run-id"]).toBe("${{ needs.reviewed-plan.outputs.run-id }}");
+  test("one apply job: a matrix of the reviewed run's apply order, one at a time, a failure stopping the rest", () => {
+    expect(applyJobs.map(([id]) => id)).toEqual(["apply"]);
+    const [, j] = applyJobs[0];
+    expect(j.needs).toEqual(["reviewed-plan"]);
+    expect(j.strategy).toEqual({ "max-parallel": 1, "fail-fast": true, matrix: "${{ fromJSON(needs.reviewed-plan.outputs.apply-matrix) }}" });
+    expect(j.if).toBe("needs.reviewed-plan.outputs.applies != '0'");
+    expect(j.with).toEqual({
+      environment: "${{ matrix.environment }}",
+      "github-environment": "${{ matrix.github_environment }}",
+      "plan-run-id": "${{ needs.reviewed-plan.outputs.run-id }}",
     });
+    expect(text("apply.yml")).not.toMatch(/^\s*environment:\s*\w/m);
+  });
+
+  test("the apply order is read from the ci-matrix artifact of the reviewed pr.yml run", () => {
+    const rp = jobs["reviewed-plan"] as Json;
+    const dl = usesOf(rp, "actions/download-artifact")[0].with as Json;
+    expect(dl).toMatchObject({ name: "ci-matrix", "run-id": "${{ steps.find.outputs.run-id }}", "github-token": "${{ github.token }}" });
+    expect(index(rp, (s) => s.id === "order")).toBeGreaterThan(index(rp, (s) => !!s.uses?.startsWith("actions/download-artifact@")));
+    expect(runs(rp)).toContain('echo "matrix=$(jq -c .apply ci-matrix/ci-matrix.json)" >> "$GITHUB_OUTPUT"');
+    expect(rp.outputs["apply-matrix"]).toBe("${{ steps.order.outputs.matrix }}");
   });
 
   test("each apply runs in the GitHub environment its apply role trusts", () => {
     expect(job.environment).toBe("${{ inputs.github-environment || inputs.environment }}");
-    applyJobs.forEach(([, j], i) => expect(j.with["github-environment"] ?? j.with.environment).toBe(githubEnvironment(envs[i])));
+    const m = ciMatrix([...envs]).apply.include;
+    expect(m.map((a) => a.environment).sort()).toEqual(envs.map((e) => e.name).sort());
+    for (const a of m) expect(a.github_environment).toBe(githubEnvironment(envs.find((e) => e.name === a.environment) as (typeof envs)[number]));
+  });
+});
+
+describe("ci:matrix (lib/ci-matrix.ts)", () => {
+  test("apply order: development tier before production, registration order within a tier", () => {
+    const order = ciMatrix(fixtures).apply.include.map((a) => [a.environment, a.tier]);
+    expect(order).toEqual([["dev", "development"], ["staging", "production"], ["prod", "production"]]);
+    const reversed = ciMatrix([...fixtures].reverse()).apply.include.map((a) => a.environment);
+    expect(reversed).toEqual(["dev", "prod", "staging"]);
+    expect(applyOrder([{ tier: "production", n: 1 }, { tier: "development", n: 2 }, { tier: "production", n: 3 }]).map((e) => e.n)).toEqual([2, 1, 3]);
   });
 
-  test("production is the last apply and runs in the protected GitHub environment", () => {
-    const prod = envs.find((e) => e.tier === "production" && e.name === "prod");
-    const [, last] = applyJobs[applyJobs.length - 1];
-    expect(last.with.environment).toBe(prod?.name);
-    expect(text("apply.yml")).toMatch(/requires reviewers/);
+  test("environments without a ci block are neither planned nor applied by CI; the variable name follows the environment name", () => {
+    const { ci: _ci, ...noCi } = fixtures[0];
+    const m = ciMatrix([noCi as (typeof fixtures)[number], fixtures[1]]);
+    expect(m.plan.include).toEqual([{ environment: "staging", plan_role_variable: "AWS_PLAN_ROLE_ARN_STAGING" }]);
+    expect(m.apply.include.map((a) => a.environment)).toEqual(["staging"]);
+    expect(planRoleVariable({ name: "eu2" })).toBe("AWS_PLAN_ROLE_ARN_EU2");
   });
+
+  test("the script prints the matrix of the given environments as one JSON line, and --help prints usage", () => {
+    let out = "";
+    const w = jest.spyOn(process.stdout, "write").mockImplementation((t) => ((out += String(t)), true));
+    const l = jest.spyOn(console, "log").mockImplementation((t) => void (out += `${String(t)}\n`));
+    try {
+      expect(ciMatrixMain([], Object.values(FIXTURE_ENVIRONMENTS))).toBe(0);
+      expect(JSON.parse(out)).toEqual(ciMatrix(fixtures));
+      out = "";
+      expect(ciMatrixMain(["--help"])).toBe(0);
+      expect(out).toMatch(/^usage: npm run --silent ci:matrix\n/);
+    } finally {
+      w.mockRestore();
+      l.mockRestore();
+    }
+  });
+});
+
+describe("apply.yml and terraform-apply.yml", () => {
+  const jobs = apply.jobs as Json;
+  const job = applyEnv.jobs.apply as Json;
 
   test("one concurrency group per environment, never cancelling a running apply", () => {
     expect(job.concurrency).toEqual({ group: "terraform-state-${{ inputs.environment }}", "cancel-in-progress": false });
@@ -287,7 +345,8 @@ describe("docs/ci-cd.md agrees with the workflows", () => {
   });
 
   test("names the variables the workflows read", () => {
-    for (const e of envs) expect(doc).toContain(`AWS_PLAN_ROLE_ARN_${e.name.toUpperCase()}`);
+    expect(doc).toContain("AWS_PLAN_ROLE_ARN_<NAME>");
     expect(doc).toContain("AWS_APPLY_ROLE_ARN");
+    expect(doc).toContain("npm run --silent ci:matrix");
   });
 });

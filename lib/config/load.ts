@@ -27,7 +27,7 @@ export interface LoadedEnvironment {
 }
 
 /** Validates all environments; throws a ConfigError listing every problem found. */
-export function loadEnvironments(sources: readonly EnvironmentSource[]): LoadedEnvironment[] {
+export function loadEnvironments(sources: readonly EnvironmentSource[], options: { readonly rules?: readonly EnvironmentRule[] } = {}): LoadedEnvironment[] {
   const problems: string[] = [];
   const loaded: LoadedEnvironment[] = [];
   for (const source of sources) {
@@ -36,7 +36,17 @@ export function loadEnvironments(sources: readonly EnvironmentSource[]): LoadedE
       problems.push(...parsed.error.issues.map((i) => `${source.file}: ${formatZodIssue(i, source.input)}`));
     }
     const data = (parsed.success ? parsed.data : source.input) as EnvironmentConfig;
-    const envProblems = runEnvironmentRules(data, { file: source.file, schemaValid: parsed.success });
+    const failedPaths = parsed.success ? [] : parsed.error.issues.map(failedPath);
+    let envProblems: Problem[];
+    try {
+      envProblems = runEnvironmentRules(data, { file: source.file, schemaValid: parsed.success, failedPaths, rules: options.rules });
+    } catch (e) {
+      // A rule (or a values builder it calls) failed on a schema-valid file: reported with every
+      // other problem of this run, naming the file and the rule, instead of ending the run.
+      if (!(e instanceof RuleError)) throw e;
+      problems.push(e.message);
+      continue;
+    }
     problems.push(...envProblems.map((p) => `${source.file}: ${formatProblem(p)}`));
     if (parsed.success && envProblems.length === 0) loaded.push({ file: source.file, config: parsed.data });
   }
@@ -67,16 +77,50 @@ export class RuleError extends Error {
  */
 export function runEnvironmentRules(
   env: EnvironmentConfig,
-  o: { readonly file: string; readonly schemaValid: boolean; readonly rules?: readonly EnvironmentRule[] },
+  o: {
+    readonly file: string;
+    readonly schemaValid: boolean;
+    readonly rules?: readonly EnvironmentRule[];
+    /**
+     * Dotted paths the schema rejected. A rule that reads one of them (or anything under it) is
+     * not reported: its verdict would be a follow-up of the type error ("gives -7.91 vCPU"), and
+     * the type error already names the field.
+     */
+    readonly failedPaths?: readonly string[];
+  },
 ): Problem[] {
+  const failed = o.failedPaths ?? [];
   return (o.rules ?? ENVIRONMENT_RULES).flatMap((rule, i) => {
+    const read = new Set<string>();
     try {
-      return rule(env);
+      const problems = rule(failed.length > 0 ? tracked(env, "", read) : env);
+      const tainted = [...read].some((r) => failed.some((f) => f === "" || r === f || r.startsWith(`${f}.`)));
+      return tainted ? [] : problems;
     } catch (e) {
       if (o.schemaValid) throw new RuleError(o.file, rule.name || `#${i}`, e);
       return [];
     }
   });
+}
+
+/** The path a schema issue condemns: a wrong discriminator condemns its whole object. */
+function failedPath(issue: ZodIssue): string {
+  const path = issue.code === "invalid_union_discriminator" ? issue.path.slice(0, -1) : issue.path;
+  return path.join(".");
+}
+
+/** A read-only view of `value` that records every dotted path read through it into `read`. */
+function tracked<T>(value: T, path: string, read: Set<string>): T {
+  if (value === null || typeof value !== "object") return value;
+  return new Proxy(value as object, {
+    get(target, key, receiver) {
+      const v = Reflect.get(target, key, receiver);
+      if (typeof key !== "string" || (Array.isArray(target) && !/^\d+$/.test(key))) return v;
+      const p = path ? `${path}.${key}` : key;
+      read.add(p);
+      return tracked(v, p, read);
+    },
+  }) as T;
 }
 
 /** Validates one environment (tests, forks). */

@@ -5,9 +5,14 @@
  */
 import { resolvePostgresEngine } from "../engines";
 import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr } from "../cidr";
-import { azBelongsToRegion, isKnownRegion } from "../regions";
+import { AWS_REGIONS, azBelongsToRegion, isKnownRegion } from "../regions";
+import { githubEnvironment } from "../ci";
+import { CatalogName, DATA_CATALOGS, notOffered } from "../data-catalogs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { ChartKeys, unknownKeyPaths } from "../langsmith-values/chart-keys";
 import { EnvironmentConfig, langfuseHostname, runs } from "./schema";
-import { AGENT_DATABASES } from "../langsmith-values/chart";
+import { AGENT_DATABASES, FRONTEND_PROXY_READ_TIMEOUT_SECONDS } from "../langsmith-values/chart";
 import { capacityProblems } from "../capacity";
 import { waiverProblems } from "../policy/engine";
 import { ciArns } from "../ci";
@@ -296,8 +301,143 @@ const clickhouse: EnvironmentRule = (env) => {
         fix: "add a clickhouse pool, e.g. instanceTypes [r6i.2xlarge], minSize 1",
       });
     }
-  } else if (env.nodePools.clickhouse) {
-    problems.push({ path: "nodePools.clickhouse", message: 'must be absent when clickhouse.mode is "external"', value: env.nodePools.clickhouse });
+  } else {
+    if (env.nodePools.clickhouse) {
+      problems.push({ path: "nodePools.clickhouse", message: 'must be absent when clickhouse.mode is "external"', value: env.nodePools.clickhouse });
+    }
+    const ch = env.clickhouse;
+    if (ch.replicated === true && !ch.cluster) {
+      problems.push({
+        path: "clickhouse.cluster",
+        message: "is required when clickhouse.replicated is true: without it the migrations create non-replicated tables on one replica (CLICKHOUSE_CLUSTER empty)",
+        value: ch.cluster,
+        fix: 'set it to the cluster name of the replicas in the ClickHouse remote_servers config, e.g. cluster: "langsmith"',
+      });
+    }
+    if (ch.cluster && ch.replicated !== true) {
+      problems.push({
+        path: "clickhouse.cluster",
+        message: "is only used with clickhouse.replicated: true (ON CLUSTER DDL)",
+        value: ch.cluster,
+        fix: "set replicated: true if the server is a cluster of replicas, else remove cluster",
+      });
+    }
+    if (env.tier === "production" && ch.replicated === undefined && ch.hybrid !== true) {
+      problems.push({
+        path: "clickhouse.replicated",
+        message: "must be declared for tier production: the reference architecture requires a replicated ClickHouse (3 replicas) or a managed one, and the tables are created accordingly",
+        value: undefined,
+        fix: 'add replicated: true and cluster: "<remote_servers cluster name>", or hybrid: true for ClickHouse Cloud',
+      });
+    }
+  }
+  return problems;
+};
+
+/** The LangSmith chart's key paths (the fixture scripts/chart-keys.ts writes), found from here up; undefined outside a checkout. */
+let chartKeysCache: ChartKeys | null | undefined;
+function langsmithChartKeys(): ChartKeys | undefined {
+  if (chartKeysCache === undefined) {
+    chartKeysCache = null;
+    for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+      const file = join(dir, "__tests__", "fixtures", "langsmith-chart-keys.json");
+      if (existsSync(file)) {
+        chartKeysCache = JSON.parse(readFileSync(file, "utf8")) as ChartKeys;
+        break;
+      }
+    }
+  }
+  return chartKeysCache ?? undefined;
+}
+
+/** Overrides set only keys the pinned chart has: Helm ignores a misspelt key silently. */
+const valuesOverrideKeys: EnvironmentRule = (env) => {
+  const keys = langsmithChartKeys();
+  if (!keys || Object.keys(env.langsmith.valuesOverrides).length === 0) return [];
+  return unknownKeyPaths(env.langsmith.valuesOverrides, keys).map((path) => ({
+    path: `langsmith.valuesOverrides.${path}`,
+    message: `is not a key of the ${keys.chart} chart ${keys.version} (Helm would ignore it silently)`,
+    value: path.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], env.langsmith.valuesOverrides),
+    fix: `check the spelling against the chart's values.yaml (keys: __tests__/fixtures/langsmith-chart-keys.json)`,
+  }));
+};
+
+/** Database and cache sizes that exist in the region (lib/data-catalogs.ts), instead of failing at apply. */
+const dataCatalogs: EnvironmentRule = (env) => {
+  const checks: [string, CatalogName, string][] = [
+    ["postgres.instanceClass", env.postgres.engine === "aurora" ? "auroraPostgres" : "rdsPostgres", env.postgres.instanceClass],
+    ["redis.nodeType", "elasticache", env.redis.nodeType],
+  ];
+  return checks.flatMap(([path, catalog, type]) => {
+    const why = notOffered(catalog, type, env.aws.region);
+    const what = { rdsPostgres: "an RDS for PostgreSQL instance class", auroraPostgres: "an Aurora PostgreSQL instance class", elasticache: "an ElastiCache node type" }[catalog];
+    return why
+      ? [{ path, message: `must be ${what} offered in ${env.aws.region} (lib/data-catalogs.ts, as of ${DATA_CATALOGS.asOf}): ${why}`, value: type, fix: "pick a listed size, or add the class to the catalog with its AWS source" }]
+      : [];
+  });
+};
+
+/**
+ * What tier production promises, one row per property, so a fork cannot drop one quietly:
+ * survive the loss of an AZ (Multi-AZ database, NAT per AZ) and keep backups of every data
+ * store. (Zones, Redis replicas, deletion protection, final snapshots, blob storage and
+ * external ClickHouse have their own rules above and below.)
+ */
+const PRODUCTION_PROMISES: readonly { path: string; holds: (env: EnvironmentConfig) => boolean; value: (env: EnvironmentConfig) => unknown; message: string }[] = [
+  {
+    path: "postgres.multiAz",
+    holds: (env) => env.postgres.multiAz,
+    value: (env) => env.postgres.multiAz,
+    message: "must be true for tier production (a standby in another AZ: the database survives the loss of one)",
+  },
+  {
+    path: "network.natGateways",
+    holds: (env) => env.network.mode !== "create" || env.network.natGateways === "per-az",
+    value: (env) => (env.network.mode === "create" ? env.network.natGateways : undefined),
+    message: 'must be "per-az" for tier production (with one NAT gateway, losing its AZ cuts every node\'s egress)',
+  },
+  {
+    path: "redis.snapshotRetentionDays",
+    holds: (env) => env.redis.snapshotRetentionDays >= 1,
+    value: (env) => env.redis.snapshotRetentionDays,
+    message: "must be at least 1 for tier production (queues in flight are restorable only from a snapshot)",
+  },
+];
+
+const productionResilience: EnvironmentRule = (env) =>
+  env.tier !== "production" ? [] : PRODUCTION_PROMISES.filter((r) => !r.holds(env)).map((r) => ({ path: r.path, message: r.message, value: r.value(env) }));
+
+/** Every external ClickHouse (LangSmith's, Langfuse's): a bare host name, reached over TLS. */
+const externalClickhouse: EnvironmentRule = (env) => {
+  const targets: [string, unknown][] = [["clickhouse", env.clickhouse], ["langfuse.clickhouse", (env as { langfuse?: { clickhouse?: unknown } }).langfuse?.clickhouse]];
+  return targets.flatMap(([path, ch]) => {
+    const c = ch as { mode?: string; host?: string; tls?: boolean } | undefined;
+    if (c?.mode !== "external") return [];
+    const problems: Problem[] = [];
+    const host = String(c.host);
+    if (/:\/\/|[:/?#@\s]/.test(host)) {
+      const bare = host.replace(/^[a-z]+:\/\//i, "").replace(/[:/?#].*$/, "");
+      problems.push({ path: `${path}.host`, message: "must be a host name only: no scheme, port or path (the ports are their own fields)", value: host, fix: `use ${bare} and set ${path}.port / nativePort` });
+    }
+    if (c.tls === false) {
+      problems.push({ path: `${path}.tls`, message: "must be true: every data store is reached over TLS (reference architecture, section 10), and the ClickHouse password travels on this connection", value: false, fix: "enable TLS on the ClickHouse endpoint (e.g. ports 8443 / 9440) and set tls: true" });
+    }
+    return problems;
+  });
+};
+
+/** An existing VPC's subnets: each listed once (a repeated id would count as two zones). */
+const existingSubnetIds: EnvironmentRule = (env) => {
+  if (env.network.mode !== "existing") return [];
+  const net = env.network;
+  const seen = new Map<string, string>();
+  const problems: Problem[] = [];
+  for (const kind of ["publicSubnetIds", "privateSubnetIds", "dataSubnetIds"] as const) {
+    net[kind].forEach((id, i) => {
+      const prior = seen.get(id);
+      if (prior) problems.push({ path: `network.${kind}.${i}`, message: `must not repeat a subnet (already ${prior}): one subnet would count as two zones`, value: id, fix: "list each zone's own subnet once" });
+      else seen.set(id, `network.${kind}.${i}`);
+    });
   }
   return problems;
 };
@@ -329,6 +469,41 @@ const stateBackend: EnvironmentRule = (env) => {
       message: 'must be "token" with the Terraform Cloud backend (remote runs have no AWS CLI for exec auth)',
       value: env.eks.clusterAuth,
     });
+  }
+  return problems;
+};
+
+/**
+ * State references a copy would get wrong: a bucket named after another account or region (S3
+ * names are global: the bootstrap stack here cannot create a bucket another account owns), a key
+ * with empty, `.` or `..` segments (S3 keeps them literally; the IAM policies scope the key).
+ */
+const stateReferences: EnvironmentRule = (env) => {
+  if (env.state.backend !== "s3") return [];
+  const { bucket, key } = env.state;
+  const problems: Problem[] = [];
+  const fix = `name it after this account and region, e.g. ls-tfstate-${env.aws.accountId}-${env.aws.region} (npm run env:new does)`;
+  for (const account of bucket.match(/(?<!\d)\d{12}(?!\d)/g) ?? []) {
+    if (account !== env.aws.accountId) {
+      problems.push({ path: "state.bucket", message: `names account ${account}, but aws.accountId is ${env.aws.accountId} (a bucket copied from another environment: S3 names are global and the bootstrap stack of this account creates its own)`, value: bucket, fix });
+    }
+  }
+  const regions = AWS_REGIONS.filter((r) => bucket.includes(r) && !AWS_REGIONS.some((longer) => longer !== r && longer.startsWith(r) && bucket.includes(longer)));
+  for (const r of regions) {
+    if (r !== env.aws.region) {
+      problems.push({ path: "state.bucket", message: `names region ${r}, but the backend and its bootstrap bucket are in aws.region ${env.aws.region}`, value: bucket, fix });
+    }
+  }
+  if (env.state.lockTable && env.state.locking !== "dynamodb") {
+    problems.push({
+      path: "state.lockTable",
+      message: `is only used with state.locking "dynamodb", but state.locking is ${env.state.locking} (the default): this state would be locked by the S3 lockfile, not the table`,
+      value: env.state.lockTable,
+      fix: 'set state.locking to "dynamodb" to keep the table, or remove state.lockTable (README, "State locking")',
+    });
+  }
+  if (key.split("/").some((seg) => seg === "" || seg === "." || seg === "..")) {
+    problems.push({ path: "state.key", message: "must not have empty, . or .. segments (S3 keeps them literally, and the CI roles' policies name the exact key)", value: key, fix: `use e.g. langsmith/${env.name}/terraform.tfstate` });
   }
   return problems;
 };
@@ -392,6 +567,28 @@ const waivers: EnvironmentRule = (env) => {
 };
 
 /** Rules over one environment. */
+const ingress: EnvironmentRule = (env) => {
+  const i = env.ingress;
+  const problems: Problem[] = [];
+  if (i.idleTimeoutSeconds < FRONTEND_PROXY_READ_TIMEOUT_SECONDS) {
+    problems.push({
+      path: "ingress.idleTimeoutSeconds",
+      message: `must be at least ${FRONTEND_PROXY_READ_TIMEOUT_SECONDS}, the LangSmith frontend's proxy_read_timeout: a shorter ALB idle timeout cuts long playground streams and exports with 504s`,
+      value: i.idleTimeoutSeconds,
+      fix: "use 3600 (upstream's value) or remove the field to take the tier's default",
+    });
+  }
+  if (i.wafIngestRateLimit < i.wafRateLimit) {
+    problems.push({
+      path: "ingress.wafIngestRateLimit",
+      message: `must be at least ingress.wafRateLimit (${i.wafRateLimit}): trace ingestion from a whole fleet arrives from one NAT address per VPC`,
+      value: i.wafIngestRateLimit,
+      fix: `raise it to ${i.wafRateLimit} or more`,
+    });
+  }
+  return problems;
+};
+
 export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   region,
   availabilityZones,
@@ -409,7 +606,14 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   redis,
   clickhouse,
   blobStorage,
+  ingress,
   stateBackend,
+  stateReferences,
+  productionResilience,
+  dataCatalogs,
+  valuesOverrideKeys,
+  externalClickhouse,
+  existingSubnetIds,
   alarmThresholds,
   ci,
   waivers,
@@ -480,7 +684,84 @@ export const FLEET_RULES: readonly FleetRule[] = [
     }
     return problems;
   },
+  stateBucketOwner,
+  lockTableOwner,
+  githubEnvironmentOwner,
 ];
+
+type Fleet = Parameters<FleetRule>[0];
+
+/**
+ * One state bucket, one account and region: S3 bucket names are global, and each bootstrap stack
+ * (one per account/region/bucket) creates its bucket; the S3 backend reaches it in aws.region.
+ */
+function stateBucketOwner(envs: Fleet): (Problem & { file: string })[] {
+  const owner = new Map<string, { file: string; accountId: string; region: string }>();
+  const problems: (Problem & { file: string })[] = [];
+  for (const { file, config: c } of envs) {
+    if (c.state.backend !== "s3") continue;
+    const prior = owner.get(c.state.bucket);
+    if (!prior) owner.set(c.state.bucket, { file, accountId: c.aws.accountId, region: c.aws.region });
+    else if (prior.accountId !== c.aws.accountId || prior.region !== c.aws.region) {
+      problems.push({
+        file,
+        path: "state.bucket",
+        message: `must belong to one account and region: ${prior.file} keeps its state there from account ${prior.accountId} in ${prior.region}, this environment is account ${c.aws.accountId} in ${c.aws.region} (S3 bucket names are global; two bootstrap stacks would both create it)`,
+        value: c.state.bucket,
+        fix: `use this account and region's own bucket, e.g. ls-tfstate-${c.aws.accountId}-${c.aws.region}`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** A DynamoDB lock table is created by one bootstrap stack: in one account/region, one bucket's. */
+function lockTableOwner(envs: Fleet): (Problem & { file: string })[] {
+  const owner = new Map<string, { file: string; bucket: string }>();
+  const problems: (Problem & { file: string })[] = [];
+  for (const { file, config: c } of envs) {
+    if (c.state.backend !== "s3" || c.state.locking !== "dynamodb" || !c.state.lockTable) continue;
+    const key = `${c.aws.accountId}/${c.aws.region}/${c.state.lockTable}`;
+    const prior = owner.get(key);
+    if (!prior) owner.set(key, { file, bucket: c.state.bucket });
+    else if (prior.bucket !== c.state.bucket) {
+      problems.push({
+        file,
+        path: "state.lockTable",
+        message: `must not name the lock table of another state bucket in account ${c.aws.accountId}, ${c.aws.region}: ${prior.file} locks bucket ${prior.bucket} with it, and both bootstrap stacks would create it`,
+        value: c.state.lockTable,
+        fix: `name another table, use bucket ${prior.bucket}, or set state.locking to "lockfile"`,
+      });
+    }
+  }
+  return problems;
+}
+
+/**
+ * The apply role trusts `repo:<repository>:environment:<GitHub environment>`, and that GitHub
+ * environment holds one AWS_APPLY_ROLE_ARN: two environments cannot share it.
+ */
+function githubEnvironmentOwner(envs: Fleet): (Problem & { file: string })[] {
+  const owner = new Map<string, { file: string; explicit: boolean }>();
+  const problems: (Problem & { file: string })[] = [];
+  for (const { file, config: c } of envs) {
+    if (!c.ci) continue;
+    const key = `${c.ci.githubRepository}:${githubEnvironment(c)}`;
+    const prior = owner.get(key);
+    if (!prior) owner.set(key, { file, explicit: !!c.ci.githubEnvironment });
+    // Both defaulting to their name: the duplicate name is the problem, already reported.
+    else if (prior.explicit || c.ci.githubEnvironment) {
+      problems.push({
+        file,
+        path: c.ci.githubEnvironment ? "ci.githubEnvironment" : "name",
+        message: `must give the apply job its own GitHub environment in ${c.ci.githubRepository}: ${prior.file} applies from ${githubEnvironment(c)} too (it holds one AWS_APPLY_ROLE_ARN)`,
+        value: githubEnvironment(c),
+        fix: "set ci.githubEnvironment to a name of its own",
+      });
+    }
+  }
+  return problems;
+}
 
 function duplicates(
   envs: readonly { file: string; config: EnvironmentConfig }[],

@@ -122,6 +122,30 @@ const ExternalClickHouseSchema = z
   })
   .strict();
 
+/**
+ * LangSmith's external ClickHouse: the connection, plus what kind of server it is, which decides
+ * how the migrations create tables (chart `clickhouse.external.cluster` / `hybrid`).
+ */
+const LangsmithExternalClickHouseSchema = ExternalClickHouseSchema.extend({
+  /**
+   * The server is a self-managed cluster of replicas: the migrations then create replicated tables
+   * with `ON CLUSTER <cluster>`. Required (true or false) in tier production.
+   * @default false
+   */
+  replicated: z.boolean().optional(),
+  /**
+   * The cluster name of the replicas (`remote_servers` in the ClickHouse config), rendered as
+   * `CLICKHOUSE_CLUSTER`. Required when `replicated` is true; absent otherwise.
+   */
+  cluster: z.string().regex(/^[A-Za-z0-9_]+$/, "must be a ClickHouse cluster name ([A-Za-z0-9_])").optional(),
+  /**
+   * A managed ClickHouse (ClickHouse Cloud): the chart's `clickhouse.external.hybrid`, which the chart
+   * requires for managed ClickHouse (values.yaml).
+   * @default false
+   */
+  hybrid: z.boolean().optional(),
+}).strict();
+
 const percent = z.number().min(1).max(100);
 
 /**
@@ -166,8 +190,13 @@ const S3StateSchema = z
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name"),
     /** State object key in the bucket, ending in `.tfstate`. */
     key: z.string().regex(/^[A-Za-z0-9!_.*'()/-]+\.tfstate$/, "must be an S3 key ending in .tfstate"),
-    /** `dynamodb`: a lock table (created by bootstrap); `lockfile`: Terraform's native S3 lock. */
-    locking: z.enum(["dynamodb", "lockfile"]),
+    /**
+     * `lockfile`: Terraform's native S3 lock (`use_lockfile`, Terraform >= 1.10; the default for
+     * new environments: Terraform 1.11 deprecates `dynamodb_table`); `dynamodb`: a lock table
+     * (created by bootstrap). README "State locking" says how to move from one to the other.
+     * @default "lockfile"
+     */
+    locking: z.enum(["dynamodb", "lockfile"]).default("lockfile"),
     /** Required with `locking: "dynamodb"`. */
     lockTable: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, "must be a DynamoDB table name").optional(),
   })
@@ -375,7 +404,7 @@ export const EnvironmentSchema = z
       })
       .strict(),
     /** LangSmith's ClickHouse (traces): in-cluster (development) or external (`mode`). */
-    clickhouse: z.discriminatedUnion("mode", [InClusterClickHouseSchema, ExternalClickHouseSchema]),
+    clickhouse: z.discriminatedUnion("mode", [InClusterClickHouseSchema, LangsmithExternalClickHouseSchema]),
     /** The S3 bucket for LangSmith payloads (chart `config.blobStorage`). */
     blobStorage: z
       .object({
@@ -389,6 +418,12 @@ export const EnvironmentSchema = z
         noncurrentVersionExpirationDays: positiveInt,
         /** Principals besides the LangSmith role allowed by the bucket policy (break-glass admins). */
         adminPrincipalArns: z.array(arn),
+        /**
+         * Object-level audit: S3 server access logs of every request to the bucket, delivered to a
+         * log bucket of the environment (SSE-S3, TLS-only, kept `observability.logRetentionDays`).
+         * Profiles: on in production, off in development.
+         */
+        accessLogs: z.boolean(),
       })
       .strict(),
     /** The LangSmith release: sizing, first admin, Insights / Polly, value overrides. */
@@ -415,8 +450,23 @@ export const EnvironmentSchema = z
     /** The ALB in front of the applications: TLS policy, WAF rate limit, access logs. */
     ingress: z
       .object({
-        /** WAF rate-based rule: requests per 5 minutes per client IP. */
+        /**
+         * WAF rate-based rule for everything but trace ingestion: requests per 5 minutes per client IP
+         * (100 to 2,000,000,000).
+         */
         wafRateLimit: z.number().int().min(100).max(2_000_000_000),
+        /**
+         * WAF rate-based rule for the trace-ingestion paths (`INGEST_PATH_PREFIXES`): requests per 5
+         * minutes per client IP. Whole fleets of instrumented services reach the ALB from one NAT
+         * address each, so this is sized for a fleet, not a person; must be >= `wafRateLimit`.
+         */
+        wafIngestRateLimit: z.number().int().min(100).max(2_000_000_000),
+        /**
+         * ALB idle timeout in seconds (1 to 4000). Must be at least the LangSmith frontend's
+         * `proxy_read_timeout` (300 s in the pinned chart), or long playground streams and exports
+         * end in 504s. Upstream's Terraform uses 3600.
+         */
+        idleTimeoutSeconds: z.number().int().min(1).max(4000),
         /** ALB TLS security policy (TLS 1.2 or newer). */
         sslPolicy: z.string().regex(/^ELBSecurityPolicy-TLS13-1-[23]-/, "must be a TLS 1.2+ ALB policy such as ELBSecurityPolicy-TLS13-1-2-2021-06"),
         /** ALB access logs to an S3 bucket of this environment. */

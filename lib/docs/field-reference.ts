@@ -160,22 +160,34 @@ export function schemaDescriptions(text = source(SCHEMA_FILE)): Map<string, stri
 
 // --- rules, from the rules' source ------------------------------------------------------------
 
-/** Rule names by the field paths their problems name (`path: "..."`; `${...}` in a template matches any key). */
-export function rulePaths(text = source(RULES_FILE)): { rule: string; pattern: RegExp }[] {
+/** `path: "..."` / `path: \`...\`` in `text`, as patterns (`${...}` matches one path segment). */
+function pathPatterns(text: string): RegExp[] {
+  return [...text.matchAll(/path: (?:"([^"]+)"|`([^`]+)`)/g)].map((p) => {
+    const escaped = (p[1] ?? p[2])
+      .split(/\$\{[^}]*\}/)
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join("[^.]+");
+    return new RegExp(`^${escaped}$`);
+  });
+}
+
+/**
+ * Rule names with the field paths their problems name. A rule that delegates to a `…Problems(env)`
+ * function imported from another file gets that file's paths too (capacity, sizing).
+ */
+export function rulePaths(text = source(RULES_FILE), read: (path: string) => string = source): { rule: string; pattern: RegExp }[] {
   const out: { rule: string; pattern: RegExp }[] = [];
+  const imports = new Map<string, string>();
+  for (const m of text.matchAll(/^import \{([^}]+)\} from "(\.[^"]+)";/gm)) {
+    for (const name of m[1].split(",").map((x) => x.trim())) imports.set(name, join(dirname(RULES_FILE), `${m[2]}.ts`));
+  }
   const decl = /^const (\w+): (?:EnvironmentRule|FleetRule)\b/gm;
   const topLevel = /^(?:const|let|export|function|\/\*\*)/gm;
   for (const m of text.matchAll(decl)) {
     topLevel.lastIndex = m.index + 1;
     const body = text.slice(m.index, topLevel.exec(text)?.index ?? text.length);
-    for (const p of body.matchAll(/path: (?:"([^"]+)"|`([^`]+)`)/g)) {
-      const raw = p[1] ?? p[2];
-      const escaped = raw
-        .split(/\$\{[^}]*\}/)
-        .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-        .join("[^.]+");
-      out.push({ rule: m[1], pattern: new RegExp(`^${escaped}$`) });
-    }
+    const delegated = [...body.matchAll(/\b(\w+Problems)\(env\)/g)].map((d) => imports.get(d[1])).filter((f): f is string => !!f);
+    for (const pattern of [pathPatterns(body), ...delegated.map((f) => pathPatterns(read(f)))].flat()) out.push({ rule: m[1], pattern });
   }
   return out;
 }
@@ -211,7 +223,9 @@ export function fieldRows(): FieldRow[] {
   walkSchema(EnvironmentSchema, "", (path, schema, optional) => {
     if (rows.some((r) => r.path === path)) return; // the same field in two union options
     const defaults = Object.fromEntries(TIERS.map((t) => [t, showDefault(tierDefault(t, path))]));
-    const applying = [...new Set(rules.filter((r) => r.pattern.test(path)).map((r) => r.rule))];
+    // A rule names array items by index (`policy.waivers.0.rule`), the table by `[]`.
+    const indexed = path.replace(/\[\]/g, ".0");
+    const applying = [...new Set(rules.filter((r) => r.pattern.test(indexed)).map((r) => r.rule))];
     rows.push({ path, type: typeName(schema), optional, description: descriptions.get(path) ?? "", defaults, rules: applying });
   });
   return rows;

@@ -27,12 +27,17 @@ export const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
 
 /**
  * Chart components whose pods use AWS APIs (S3 blob storage via the shared `langsmith.commonEnv`,
- * ElastiCache IAM auth) and therefore carry the `langsmith-app` IRSA annotation.
- * `hostBackend` renders only with LangSmith Deployments; annotating it keeps the role's trust
- * and the values in step if that is ever turned on.
+ * ElastiCache IAM auth) and therefore carry the `langsmith-app` IRSA annotation. The render tier
+ * (`__tests__/render`) checks the list against the pods that read those settings, hook Jobs included.
  */
-export const APP_COMPONENTS = ["backend", "platformBackend", "queue", "ingestQueue", "hostBackend"] as const;
-export type AppComponent = (typeof APP_COMPONENTS)[number];
+export const APP_COMPONENTS = ["backend", "platformBackend", "queue", "ingestQueue"] as const;
+/**
+ * Components that call AWS too but render only with LangSmith Deployments (`config.deployment.enabled`
+ * or `hostBackend.enabled`, chart templates/host-backend/service-account.yaml): annotated and trusted
+ * only then, so no value is dead and the role trusts no service account that does not exist.
+ */
+export const DEPLOYMENTS_APP_COMPONENTS = ["hostBackend"] as const;
+export type AppComponent = (typeof APP_COMPONENTS)[number] | (typeof DEPLOYMENTS_APP_COMPONENTS)[number];
 
 /** `<component>.name` defaults of the pinned chart (values.yaml). */
 const COMPONENT_NAMES: Record<AppComponent, string> = {
@@ -65,8 +70,16 @@ export function serviceAccountName(component: AppComponent): string {
 export const SECRET_NAMES = {
   /** `config.existingSecretName`. */
   config: "langsmith-config",
-  /** `postgres.external.existingSecretName`. */
-  postgres: "langsmith-postgres",
+  /**
+   * `postgres.external.existingSecretName`: `POSTGRES_APP_USER@host:5432/db` with no password (IAM
+   * database authentication, `postgres.external.iamAuthProvider: aws`).
+   */
+  postgres: "langsmith-postgres-app",
+  /**
+   * The master user's URL (ESO over the RDS-managed secret): break-glass, read only by the
+   * database setup Job (lib/secrets/database-job.ts) and the agents' secrets, never by LangSmith.
+   */
+  postgresAdmin: "langsmith-postgres",
   /** `redis.external.existingSecretName`. */
   redis: "langsmith-redis",
   /** `clickhouse.external.existingSecretName` (external and in-cluster alike). */
@@ -86,8 +99,30 @@ export const AGENT_DATABASES = {
   polly: { secretName: SECRET_NAMES.polly, database: "langsmith_polly", redisDb: 2 },
 } as const;
 
-/** Key of the connection URL in `langsmith-postgres` / `langsmith-redis` (`*.external.connectionUrlSecretKey`). */
+/**
+ * The PostgreSQL role LangSmith connects as: owns the LangSmith database, logs in only with an IAM
+ * token (`rds_iam`), created by the database setup Job. Not the master user (`rds_superuser`).
+ */
+export const POSTGRES_APP_USER = "langsmith_app";
+
+/** Key of the connection URL in the Postgres and Redis secrets (`*.external.connectionUrlSecretKey`). */
 export const CONNECTION_URL_KEY = "connection_url";
 
 /** Node label and taint of the dedicated ClickHouse pool (in-cluster ClickHouse runs alone there). */
 export const CLICKHOUSE_NODE_TAINT = { key: "dedicated", value: "clickhouse", effect: "NoSchedule" } as const;
+
+/**
+ * `proxy_read_timeout` of the frontend's nginx (pinned chart, frontend ConfigMap): long playground
+ * streams and exports run this long. The ALB idle timeout must not be shorter (loader rule; the
+ * render tier checks this constant against the rendered ConfigMap).
+ */
+export const FRONTEND_PROXY_READ_TIMEOUT_SECONDS = 300;
+
+/**
+ * Trace-ingestion paths of the frontend's nginx (the chart's `location = /api/v1/runs`,
+ * `/api/v1/runs/batch`, `/api/v1/runs/multipart`, the same under `/api/runs`, and `/api/v1/otel/`),
+ * as URI prefixes (they also cover run updates, `PATCH /api/v1/runs/<id>`). The WAF
+ * exempts them from its body-inspecting managed rules and rate-limits them separately (modules/ingress);
+ * the render tier checks every ingestion location of the rendered nginx config is covered.
+ */
+export const INGEST_PATH_PREFIXES = ["/api/v1/runs", "/api/runs", "/api/v1/otel/"] as const;

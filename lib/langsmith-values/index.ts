@@ -19,14 +19,16 @@ import { httpsUrl } from "../naming";
 import {
   AGENT_SERVICE_ACCOUNTS,
   APP_COMPONENTS,
+  AppComponent,
   CLICKHOUSE_NODE_TAINT,
+  DEPLOYMENTS_APP_COMPONENTS,
   CONNECTION_URL_KEY,
   IRSA_ANNOTATION,
   SECRET_NAMES,
   serviceAccountName,
 } from "./chart";
 import { chartRuleViolations } from "./chart-rules";
-import { AGENT_WORKLOADS, MAIN_SERVICES, ServiceSize, SIZING_PROFILES, sizingProblems } from "./sizing";
+import { AGENT_WORKLOADS, MAIN_SERVICES, MainService, ServiceSize, SIZING_PROFILES, sizingProblems } from "./sizing";
 import { AgentComponentValues, ComponentValues, LangsmithValues, RenderedValues } from "./types";
 
 export * from "./chart";
@@ -59,6 +61,9 @@ export interface ValuesLayer {
 
 const DEFAULTS = { clickhouseStorageClassName: "gp3" } as const;
 
+/** Seconds the frontend nginx keep-alive exceeds the ALB idle timeout by. */
+export const NGINX_KEEPALIVE_MARGIN_SECONDS = 5;
+
 const irsa = (roleArn: string) => ({ serviceAccount: { annotations: { [IRSA_ANNOTATION]: roleArn } } });
 
 /** 1. What every environment runs. */
@@ -71,7 +76,9 @@ export function baseLayer(): LangsmithValues {
     frontend: { service: { type: "ClusterIP" } },
     // values.yaml postgres.external / redis.external; the URLs live in the secrets (no password
     // for Redis at all: ElastiCache IAM auth, REDIS_IAM_AUTH_PROVIDER=aws).
-    postgres: { external: { enabled: true, existingSecretName: SECRET_NAMES.postgres, connectionUrlSecretKey: CONNECTION_URL_KEY } },
+    // IAM database authentication: the URL names POSTGRES_APP_USER and no password; pods sign a
+    // token with the langsmith-app role (rds-db:connect), so an RDS password rotation touches nothing.
+    postgres: { external: { enabled: true, existingSecretName: SECRET_NAMES.postgres, connectionUrlSecretKey: CONNECTION_URL_KEY, iamAuthProvider: "aws" } },
     redis: { external: { enabled: true, existingSecretName: SECRET_NAMES.redis, connectionUrlSecretKey: CONNECTION_URL_KEY, iamAuthProvider: "aws" } },
     // Keep true with external ClickHouse too (values.yaml clickhouse.enabled); the chart reads all
     // seven connection keys from this secret in both modes.
@@ -83,10 +90,35 @@ export function baseLayer(): LangsmithValues {
   };
 }
 
+/** True when the operator's overrides turn on LangSmith Deployments (host-backend then renders). */
+export function deploymentsEnabled(env: EnvironmentConfig): boolean {
+  const o = env.langsmith.valuesOverrides as { config?: { deployment?: { enabled?: unknown } }; hostBackend?: { enabled?: unknown } };
+  return o.config?.deployment?.enabled === true || o.hostBackend?.enabled === true;
+}
+
+/** The components that carry the app IRSA role in `env` (APP_COMPONENTS, plus host-backend with Deployments). */
+export function appComponents(env: EnvironmentConfig): AppComponent[] {
+  return [...APP_COMPONENTS, ...(deploymentsEnabled(env) ? DEPLOYMENTS_APP_COMPONENTS : [])];
+}
+
+/**
+ * Security contexts the chart allows (values.yaml `commonPodSecurityContext`, merged into every
+ * pod, and `<service>.deployment.securityContext`): the runtime's default seccomp profile and no
+ * privilege escalation. Not `runAsNonRoot` or `capabilities.drop: [ALL]`: the images declare no
+ * user, so either could stop a pod that starts as root; the namespace warns on `restricted`
+ * (lib/pod-security.ts), which names every such pod at each upgrade.
+ */
+export function podSecurityValues(): Pick<LangsmithValues, "commonPodSecurityContext" | MainService> {
+  return {
+    commonPodSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
+    ...(Object.fromEntries(MAIN_SERVICES.map((s) => [s, { deployment: { securityContext: { allowPrivilegeEscalation: false } } }])) as Record<MainService, ComponentValues>),
+  };
+}
+
 /** 2. Values derived from the environment's infrastructure. */
 export function infrastructureLayer(env: EnvironmentConfig, inputs: LangsmithValuesInputs): LangsmithValues {
   const region = env.aws.region;
-  const annotated = Object.fromEntries(APP_COMPONENTS.map((c) => [c, irsa(inputs.appRoleArn)]));
+  const annotated = Object.fromEntries(appComponents(env).map((c) => [c, irsa(inputs.appRoleArn)]));
   return {
     // With a scheme, as the chart's OAuth example: used for redirects and OAuth callbacks.
     config: { hostname: httpsUrl(env.dns.hostname) },
@@ -95,6 +127,9 @@ export function infrastructureLayer(env: EnvironmentConfig, inputs: LangsmithVal
       { name: "AWS_REGION", value: region },
       { name: "AWS_DEFAULT_REGION", value: region },
     ],
+    // nginx keeps idle connections open longer than the ALB does (its idle timeout), so the ALB
+    // never sends a request on a connection nginx has just closed (intermittent 502s).
+    frontend: { keepAliveTimeout: String(env.ingress.idleTimeoutSeconds + NGINX_KEEPALIVE_MARGIN_SECONDS) },
     ...annotated,
   };
 }
@@ -143,7 +178,10 @@ function authOverlay(env: EnvironmentConfig): LangsmithValues {
 /** 4b. ClickHouse: external over the secret, or one replica on the dedicated tainted pool. */
 function clickhouseOverlay(env: EnvironmentConfig, inputs: LangsmithValuesInputs): LangsmithValues {
   const ch = env.clickhouse;
-  if (ch.mode === "external") return { clickhouse: { external: { enabled: true } } };
+  if (ch.mode === "external") {
+    // CLICKHOUSE_CLUSTER: the migrations create replicated tables ON CLUSTER; hybrid: managed ClickHouse.
+    return { clickhouse: { external: { enabled: true, hybrid: ch.hybrid ?? false, ...(ch.replicated && ch.cluster ? { cluster: ch.cluster } : {}) } } };
+  }
   return {
     clickhouse: {
       statefulSet: {
@@ -184,7 +222,8 @@ function agentOverlay(env: EnvironmentConfig, inputs: LangsmithValuesInputs, fea
   if (env.langsmith[feature] === "disabled") return { [feature]: { enabled: false } };
   const secret = feature === "insights" ? SECRET_NAMES.insights : SECRET_NAMES.polly;
   const block = {
-    postgres: { external: { enabled: true, existingSecretName: secret } },
+    // IAM auth for both: the app user (no password) owns the agent databases (lib/secrets/database-job.ts).
+    postgres: { external: { enabled: true, iamProvider: "aws", existingSecretName: secret } },
     redis: { external: { enabled: true, iamProvider: "aws", existingSecretName: secret } },
     apiServer: irsa(inputs.appRoleArn),
     queue: irsa(inputs.appRoleArn),
@@ -202,7 +241,8 @@ export function featuresLayer(env: EnvironmentConfig, inputs: LangsmithValuesInp
 /** The five layers, in merge order (for review and tests). */
 export function valueLayers(env: EnvironmentConfig, inputs: LangsmithValuesInputs): ValuesLayer[] {
   return [
-    { name: "base", values: baseLayer() },
+    // Pod security contexts belong to the base (every environment) but come from their own builder.
+    { name: "base", values: deepMerge<LangsmithValues>(baseLayer(), podSecurityValues()) },
     { name: "infrastructure", values: infrastructureLayer(env, inputs) },
     { name: "sizing", values: sizingLayer(env) },
     { name: "features", values: featuresLayer(env, inputs) },
@@ -237,11 +277,12 @@ export function encodeValues(values: RenderedValues): string {
 }
 
 /**
- * Service accounts the `langsmith-app` IRSA role must trust for `env` (the five main services, plus the
+ * Service accounts the `langsmith-app` IRSA role must trust for `env` (the four main services, host-backend
+ * with LangSmith Deployments, plus the
  * Insights / Polly workloads when they use the shared ElastiCache with IAM auth).
  */
 export function appServiceAccounts(env: EnvironmentConfig): string[] {
-  const main = APP_COMPONENTS.map(serviceAccountName);
+  const main = appComponents(env).map(serviceAccountName);
   const agents = (["insights", "polly"] as const).filter((f) => env.langsmith[f] !== "disabled").flatMap((f) => [...AGENT_SERVICE_ACCOUNTS[f]]);
   return [...main, ...agents];
 }

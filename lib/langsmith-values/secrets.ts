@@ -45,7 +45,7 @@ export function requiredSecrets(env: EnvironmentConfig): RequiredSecret[] {
     {
       name: SECRET_NAMES.postgres,
       namespace: ns,
-      keys: [{ key: CONNECTION_URL_KEY, source: "ESO template over the RDS-managed master secret: <user>:<password>@<host>:5432/<db>?sslmode=require (no scheme: values.yaml postgres.external)" }],
+      keys: [{ key: CONNECTION_URL_KEY, source: "not secret: langsmith_app@<host>:5432/<db>?sslmode=require (IAM database auth, no password; no scheme: values.yaml postgres.external)" }],
     },
     {
       name: SECRET_NAMES.redis,

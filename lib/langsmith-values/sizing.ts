@@ -115,7 +115,7 @@ export const SIZING_PROFILES: Readonly<Record<EnvironmentConfig["langsmith"]["si
  * and EKS add-on defaults; generous on purpose (an unschedulable upgrade is the failure we avoid).
  */
 export const OVERHEAD = {
-  /** Deployments of the add-ons on the general pool: CoreDNS x2, LB controller x2, ESO x3, metrics-server, cluster-autoscaler, ExternalDNS, EBS CSI controller x2. */
+  /** Deployments of the add-ons on the general pool: CoreDNS x2, LB controller x2, ESO x3, metrics-server, cluster-autoscaler, EBS CSI controller x2 (ExternalDNS was counted too; kept as margin). */
   addOns: { vcpu: 1.5, memoryGib: 3 },
   /** DaemonSets on every node: aws-node, kube-proxy, ebs-csi-node, eks-pod-identity-agent, CloudWatch agent + Fluent Bit. */
   perNode: { vcpu: 0.5, memoryGib: 0.75 },
@@ -149,10 +149,51 @@ const times = (n: number, s: Need): Need => ({ vcpu: n * s.vcpu, memoryGib: n * 
 const podRequest = (res: Resources): Need => ({ vcpu: cpuCores(res.requests.cpu), memoryGib: memoryGib(res.requests.memory) });
 const fmt = (n: Need) => `${round(n.vcpu)} vCPU / ${round(n.memoryGib)} GiB`;
 
-/** The sized workloads of an environment on the general pool: main services plus enabled agent features. */
+const wholeNumber = (v: unknown): number | undefined => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : undefined);
+
+/**
+ * A main service's size with the operator's `langsmith.valuesOverrides.<service>` applied (they
+ * are merged last into the Helm values, so the capacity arithmetic must see them too): HPA
+ * min/max replicas, or a fixed `deployment.replicas` with the HPA disabled, and request overrides.
+ * `overridden` lists the override paths used, for messages.
+ */
+export function withOverrides(env: EnvironmentConfig, service: string, size: ServiceSize): { size: ServiceSize; overridden: string[] } {
+  const o = (env.langsmith.valuesOverrides as Record<string, unknown> | undefined)?.[service] as
+    | { autoscaling?: { hpa?: { enabled?: unknown; minReplicas?: unknown; maxReplicas?: unknown } }; deployment?: { replicas?: unknown; resources?: { requests?: { cpu?: unknown; memory?: unknown } } } }
+    | undefined;
+  if (!o || typeof o !== "object") return { size, overridden: [] };
+  const base = `langsmith.valuesOverrides.${service}`;
+  const overridden: string[] = [];
+  let { minReplicas, maxReplicas } = size;
+  const hpa = o.autoscaling?.hpa;
+  const fixed = wholeNumber(o.deployment?.replicas);
+  if (hpa?.enabled === false && fixed !== undefined) {
+    minReplicas = maxReplicas = fixed;
+    overridden.push(`${base}.deployment.replicas`);
+  }
+  if (hpa?.enabled !== false) {
+    const min = wholeNumber(hpa?.minReplicas);
+    const max = wholeNumber(hpa?.maxReplicas);
+    if (min !== undefined) (minReplicas = min), overridden.push(`${base}.autoscaling.hpa.minReplicas`);
+    if (max !== undefined) (maxReplicas = max), overridden.push(`${base}.autoscaling.hpa.maxReplicas`);
+  }
+  const req = o.deployment?.resources?.requests;
+  let resources = size.resources;
+  if (typeof req?.cpu === "string" && /^\d+(\.\d+)?m?$/.test(req.cpu)) (resources = { ...resources, requests: { ...resources.requests, cpu: req.cpu } }), overridden.push(`${base}.deployment.resources.requests.cpu`);
+  if (typeof req?.memory === "string" && /^\d+(\.\d+)?(Mi|Gi)$/.test(req.memory)) (resources = { ...resources, requests: { ...resources.requests, memory: req.memory } }), overridden.push(`${base}.deployment.resources.requests.memory`);
+  return { size: { ...size, minReplicas, maxReplicas, resources }, overridden };
+}
+
+/** Override paths that change the sizing arithmetic (named in the sizing messages). */
+function overridePaths(env: EnvironmentConfig): string[] {
+  const profile = SIZING_PROFILES[env.langsmith.sizing];
+  return MAIN_SERVICES.flatMap((s) => withOverrides(env, s, profile.services[s]).overridden);
+}
+
+/** The sized workloads of an environment on the general pool: main services (with operator overrides) plus enabled agent features. */
 export function sizedWorkloads(env: EnvironmentConfig): { name: string; size: ServiceSize }[] {
   const profile = SIZING_PROFILES[env.langsmith.sizing];
-  const out: { name: string; size: ServiceSize }[] = MAIN_SERVICES.map((s) => ({ name: s, size: profile.services[s] }));
+  const out: { name: string; size: ServiceSize }[] = MAIN_SERVICES.map((s) => ({ name: s, size: withOverrides(env, s, profile.services[s]).size }));
   for (const feature of ["insights", "polly"] as const) {
     if (env.langsmith[feature] === "disabled") continue;
     out.push({ name: AGENT_WORKLOADS[feature].apiServer, size: profile.agents.apiServer });
@@ -211,6 +252,8 @@ export function sizingProblems(env: EnvironmentConfig): SizingProblem[] {
 
   const general = env.nodePools.general;
   const node = poolNodeAllocatable(general);
+  const overrides = overridePaths(env);
+  const withOv = overrides.length > 0 ? ` with ${overrides.join(", ")}` : "";
   if (node) {
     const type = general.instanceTypes[0];
     const min = demand(env, (s) => s.minReplicas, true, general.minSize);
@@ -220,7 +263,7 @@ export function sizingProblems(env: EnvironmentConfig): SizingProblem[] {
       problems.push({
         path: "nodePools.general.minSize",
         message:
-          `gives ${fmt(have)} allocatable (${general.minSize} x ${type}), but langsmith.sizing "${sizing}" requests ${fmt(min.total)} at minimum replicas ` +
+          `gives ${fmt(have)} allocatable (${general.minSize} x ${type}), but langsmith.sizing "${sizing}"${withOv} requests ${fmt(min.total)} at minimum replicas ` +
           `(services ${fmt(min.services)}, one surge pod per service during an upgrade ${fmt(min.surgePods)}, upgrade jobs, add-ons and daemonsets ${fmt(min.overhead)})`,
         value: general.minSize,
         fix: `set nodePools.general.minSize to ${n} (and desiredSize >= ${n}), use a larger instance type, or set langsmith.sizing to "development"`,
@@ -233,7 +276,7 @@ export function sizingProblems(env: EnvironmentConfig): SizingProblem[] {
       problems.push({
         path: "nodePools.general.maxSize",
         message:
-          `gives at most ${fmt(ceiling)} allocatable (${general.maxSize} x ${type}), but langsmith.sizing "${sizing}" requests ${fmt(max.total)} ` +
+          `gives at most ${fmt(ceiling)} allocatable (${general.maxSize} x ${type}), but langsmith.sizing "${sizing}"${withOv} requests ${fmt(max.total)} ` +
           `with every HPA at maxReplicas: the autoscaler could not place the last pods`,
         value: general.maxSize,
         fix: `set nodePools.general.maxSize to at least ${n}`,

@@ -42,8 +42,13 @@ export interface PdbValues {
 }
 
 /** backend, platformBackend, queue, ingestQueue, frontend, aceBackend, playground, hostBackend. */
+/** `securityContext` of a container (Kubernetes SecurityContext), the keys this project sets. */
+export interface ContainerSecurityContext {
+  readonly allowPrivilegeEscalation?: boolean;
+}
+
 export interface ComponentValues {
-  readonly deployment?: { readonly resources?: Resources };
+  readonly deployment?: { readonly resources?: Resources; readonly securityContext?: ContainerSecurityContext };
   readonly autoscaling?: { readonly hpa?: HpaValues };
   readonly pdb?: PdbValues;
   readonly serviceAccount?: ServiceAccountValues;
@@ -105,6 +110,8 @@ export interface ConfigValues {
 
 export interface LangsmithValues {
   readonly commonEnv?: readonly { readonly name: string; readonly value: string }[];
+  /** Merged into every pod's securityContext (component values win). */
+  readonly commonPodSecurityContext?: { readonly seccompProfile?: { readonly type: "RuntimeDefault" } };
   readonly ingress?: { readonly enabled: boolean };
   readonly config?: ConfigValues;
   readonly postgres?: {
@@ -112,6 +119,8 @@ export interface LangsmithValues {
       readonly enabled: boolean;
       readonly existingSecretName: string;
       readonly connectionUrlSecretKey: string;
+      /** values.yaml postgres.external.iamAuthProvider: renders POSTGRES_IAM_AUTH_PROVIDER. */
+      readonly iamAuthProvider?: "" | "aws";
     };
   };
   readonly redis?: {
@@ -124,7 +133,14 @@ export interface LangsmithValues {
   };
   readonly clickhouse?: {
     readonly enabled?: boolean;
-    readonly external?: { readonly enabled: boolean; readonly existingSecretName?: string };
+    readonly external?: {
+      readonly enabled: boolean;
+      readonly existingSecretName?: string;
+      /** Managed ClickHouse (ClickHouse Cloud). */
+      readonly hybrid?: boolean;
+      /** Cluster name for ON CLUSTER DDL (replicated ClickHouse), rendered as CLICKHOUSE_CLUSTER. */
+      readonly cluster?: string;
+    };
     readonly statefulSet?: {
       readonly resources?: Resources;
       readonly nodeSelector?: Readonly<Record<string, string>>;
@@ -132,7 +148,11 @@ export interface LangsmithValues {
       readonly persistence?: { readonly enabled: boolean; readonly size: string; readonly storageClassName: string };
     };
   };
-  readonly frontend?: ComponentValues & { readonly service?: { readonly type: "ClusterIP" } };
+  readonly frontend?: ComponentValues & {
+    readonly service?: { readonly type: "ClusterIP" };
+    /** nginx `keepalive_timeout`, seconds as a string (values.yaml default "75"). */
+    readonly keepAliveTimeout?: string;
+  };
   readonly backend?: ComponentValues;
   readonly platformBackend?: ComponentValues;
   readonly queue?: ComponentValues;

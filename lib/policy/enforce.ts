@@ -16,6 +16,11 @@ import type { Json, PolicyEnvironment, Rule } from "./types";
 export interface PolicyTarget {
   readonly node: { addValidation(validation: { validate(): string[] }): void };
   toTerraform(): Json;
+  /**
+   * A resolve the stack may hand on to the synthesizer (stacks/isolated-stack.ts: one resolve for
+   * validation and output, patch 3 of stacks/cdktf-internals.ts). @default toTerraform()
+   */
+  resolveForValidation?(): Json;
 }
 
 export interface EnforceOptions {
@@ -28,20 +33,9 @@ export interface EnforceOptions {
 export function enforcePolicy(stack: PolicyTarget, env: PolicyEnvironment, options: EnforceOptions = {}): void {
   const rules = options.rules ?? RULES;
   const warn = options.warn ?? ((line: string) => console.warn(line));
-  // Resolving a stack to JSON is the costliest step of synth. The validation resolves it once and
-  // hands that JSON to the synthesizer, whose `toTerraform()` call follows right after the
-  // validations (nothing changes the tree in between); any later call resolves afresh.
-  const resolveAfresh = stack.toTerraform.bind(stack);
-  let validated: Json | undefined;
-  stack.toTerraform = () => {
-    const json = validated ?? resolveAfresh();
-    validated = undefined;
-    return json;
-  };
   stack.node.addValidation({
     validate: () => {
-      const json = resolveAfresh();
-      validated = json;
+      const json = stack.resolveForValidation ? stack.resolveForValidation() : stack.toTerraform();
       const result = evaluate(fromSynth(json), env, rules);
       // Waivers are printed on every synth, so nobody forgets one is in force.
       for (const w of result.waived) warn(formatWaiver(env, w, rules));

@@ -60,12 +60,6 @@ function addressPattern(address: string): RegExp {
   return new RegExp(`(^|[^A-Za-z0-9_.-])${escapeRegExp(address)}(?![A-Za-z0-9_-])`);
 }
 
-/** `v` (anywhere inside) holds a `${...}` expression that names `address`. */
-export function refersTo(v: unknown, address: string): boolean {
-  const re = addressPattern(address);
-  return strings(v).some((s) => s.includes("${") && re.test(s));
-}
-
 const LITERAL_KEYS = ["id", "arn", "name", "bucket", "identifier", "cluster_identifier", "replication_group_id", "key_id"];
 
 /** How other values can point at a resource: its address pattern and its literal id/name/arn. Built once per resource. */

@@ -19,8 +19,10 @@ import { langfuseSecretSpecs, LANGFUSE_ID_PREFIX } from "./langfuse";
 export const K8S_SECRETS = {
   /** `config.existingSecretName` */
   config: SECRET_NAMES.config,
-  /** `postgres.external.existingSecretName`, key `connection_url` */
+  /** `postgres.external.existingSecretName`, key `connection_url` (the app user, no password) */
   postgres: SECRET_NAMES.postgres,
+  /** The master user's URL, key `connection_url`: the database setup Job only */
+  postgresAdmin: SECRET_NAMES.postgresAdmin,
   /** `redis.external.existingSecretName`, key `connection_url` */
   redis: SECRET_NAMES.redis,
   /** `clickhouse.external.existingSecretName`, the seven `clickhouse_*` keys */

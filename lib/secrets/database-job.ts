@@ -1,7 +1,11 @@
 /**
- * The Job that creates the Insights / Polly databases (`langsmith.insights` / `langsmith.polly:
- * "shared"`) in the shared PostgreSQL. RDS creates only the main database, and the agents' chart
- * keys point at their own databases (AGENT_DATABASES), which the agents do not create themselves.
+ * The Job that prepares the shared PostgreSQL for LangSmith, as the master user (the only thing
+ * besides the agents' secrets that uses it):
+ *   - the application role `POSTGRES_APP_USER`: created once, `LOGIN` with no password, member of
+ *     `rds_iam` (it can log in only with an IAM token), owner of the LangSmith database and of
+ *     everything in it (objects the master user created before are reassigned to it);
+ *   - the Insights / Polly databases (`langsmith.insights` / `langsmith.polly: "shared"`): RDS
+ *     creates only the main database, and the agents do not create theirs.
  *
  * Delivered by the app-secrets release (charts/k8s-manifests) as a Helm post-install/post-upgrade
  * hook: it runs after the ExternalSecrets exist, on every apply, and is idempotent.
@@ -24,14 +28,52 @@ export interface DatabaseJob {
   };
 }
 
+/** The application role and the database it owns. */
+export interface AppRole {
+  /** e.g. `langsmith_app` (POSTGRES_APP_USER) */
+  readonly user: string;
+  /** The LangSmith database, e.g. `langsmith` (the master URL connects to it). */
+  readonly database: string;
+  /** Further databases the role owns (the shared Insights / Polly databases). @default [] */
+  readonly alsoOwns?: readonly string[];
+}
+
 export interface DatabaseJobInput {
   readonly namespace: string;
   /** Databases to ensure, e.g. `langsmith_insights`. */
   readonly databases: readonly string[];
+  /** The IAM-authenticated application role to ensure. @default none */
+  readonly appRole?: AppRole;
   /** psql client image, the server's version: `resolvePostgresEngine(env.postgres).clientImage` (lib/engines.ts). */
   readonly image: string;
-  /** @default "langsmith-create-agent-databases" */
+  /** @default "langsmith-database-setup" */
   readonly name?: string;
+}
+
+const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
+
+/**
+ * SQL of the application role, run in the LangSmith database as the master user. Idempotent:
+ * GRANTs of a held membership only notice, REASSIGN finds nothing the second time. REASSIGN also
+ * moves shared objects (databases) the master owns, so every database but LangSmith's goes back.
+ */
+export function appRoleSql(role: AppRole): string {
+  const owned = [role.database, ...(role.alsoOwns ?? [])];
+  for (const name of [role.user, ...owned]) if (!IDENTIFIER.test(name)) throw new Error(`name ${name} must match [a-z][a-z0-9_]*`);
+  const u = role.user;
+  return [
+    `GRANT rds_iam TO "${u}";`,
+    // The master must be a member to hand objects to the role (PostgreSQL 16: ADMIN from CREATEROLE).
+    `GRANT "${u}" TO CURRENT_USER;`,
+    ...owned.map((db) => `ALTER DATABASE "${db}" OWNER TO "${u}";`),
+    // In each owned database (psql \connect keeps host, user, password and sslmode), what the master created there.
+    ...owned.flatMap((db, i) => [...(i === 0 ? [] : [`\\connect ${db}`]), `REASSIGN OWNED BY CURRENT_USER TO "${u}";`]),
+    "DO $setup$ DECLARE d text; BEGIN",
+    `  FOR d IN SELECT datname FROM pg_database WHERE datdba = (SELECT oid FROM pg_roles WHERE rolname = '${u}') AND datname NOT IN (${owned.map((d) => `'${d}'`).join(", ")}) LOOP`,
+    "    EXECUTE format('ALTER DATABASE %I OWNER TO %I', d, current_user);",
+    "  END LOOP;",
+    "END $setup$;",
+  ].join("\n");
 }
 
 const LABELS = { "app.kubernetes.io/part-of": "langsmith", "app.kubernetes.io/component": "database-setup" } as const;
@@ -41,8 +83,18 @@ const LABELS = { "app.kubernetes.io/part-of": "langsmith", "app.kubernetes.io/co
  * neither it nor the password reaches the log (psql's own errors name host and user, never the
  * password). `SELECT ... FROM pg_database` first: CREATE DATABASE has no IF NOT EXISTS.
  */
-export function databaseScript(databases: readonly string[]): string {
-  for (const db of databases) if (!/^[a-z][a-z0-9_]*$/.test(db)) throw new Error(`database name ${db} must match [a-z][a-z0-9_]*`);
+export function databaseScript(databases: readonly string[], appRole?: AppRole): string {
+  for (const db of databases) if (!IDENTIFIER.test(db)) throw new Error(`database name ${db} must match [a-z][a-z0-9_]*`);
+  const role = appRole
+    ? [
+        `if [ "$(psql -X -tA -v ON_ERROR_STOP=1 -d "$url" -c "SELECT 1 FROM pg_roles WHERE rolname='${appRole.user}'")" = "1" ]; ` +
+          `then echo "role ${appRole.user} exists"; ` +
+          `else psql -X -q -v ON_ERROR_STOP=1 -d "$url" -c 'CREATE ROLE "${appRole.user}" LOGIN' && echo "role ${appRole.user} created"; fi`,
+        // A quoted heredoc: the shell expands nothing inside the SQL.
+        `psql -X -q -v ON_ERROR_STOP=1 -d "$url" <<'SQL'\n${appRoleSql(appRole)}\nSQL`,
+        `echo "role ${appRole.user} owns ${[appRole.database, ...(appRole.alsoOwns ?? [])].join(", ")}"`,
+      ]
+    : [];
   return [
     "set -eu",
     // The secret holds the chart's scheme-less form (values.yaml postgres.external).
@@ -53,17 +105,19 @@ export function databaseScript(databases: readonly string[]): string {
         `then echo "database ${db} exists"; ` +
         `else psql -X -q -v ON_ERROR_STOP=1 -d "$url" -c 'CREATE DATABASE "${db}"' && echo "database ${db} created"; fi`,
     ),
+    // After the databases: the role takes them over.
+    ...role,
   ].join("\n");
 }
 
 /** The Job, or `undefined` when there is nothing to create. */
 export function databaseJob(input: DatabaseJobInput): DatabaseJob | undefined {
-  if (input.databases.length === 0) return undefined;
+  if (input.databases.length === 0 && !input.appRole) return undefined;
   return {
     apiVersion: "batch/v1",
     kind: "Job",
     metadata: {
-      name: input.name ?? "langsmith-create-agent-databases",
+      name: input.name ?? "langsmith-database-setup",
       namespace: input.namespace,
       labels: LABELS,
       annotations: {
@@ -89,11 +143,11 @@ export function databaseJob(input: DatabaseJobInput): DatabaseJob | undefined {
             {
               name: "create-databases",
               image: input.image,
-              command: ["/bin/sh", "-c", databaseScript(input.databases)],
+              command: ["/bin/sh", "-c", databaseScript(input.databases, input.appRole)],
               env: [
-                // Waits for langsmith-postgres: the kubelet retries the container until ESO has
+                // The master URL. Waits for it: the kubelet retries the container until ESO has
                 // created the secret (CreateContainerConfigError meanwhile), within activeDeadlineSeconds.
-                { name: "PG_CONNECTION_URL", valueFrom: { secretKeyRef: { name: SECRET_NAMES.postgres, key: CONNECTION_URL_KEY } } },
+                { name: "PG_CONNECTION_URL", valueFrom: { secretKeyRef: { name: SECRET_NAMES.postgresAdmin, key: CONNECTION_URL_KEY } } },
                 { name: "PGCONNECT_TIMEOUT", value: "10" },
               ],
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },

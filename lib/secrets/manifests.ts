@@ -19,14 +19,34 @@ export interface ObjectMeta {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-export interface ClusterSecretStore {
+/**
+ * A namespaced store with its own identity: ESO requests a token for `serviceAccountRef` and
+ * assumes the IAM role annotated on that service account (ESO docs, AWS provider, "EKS service
+ * account credentials"). The controller itself has no AWS identity, so an ExternalSecret or a
+ * store in any other namespace cannot read these secrets.
+ */
+export interface SecretStore {
   readonly apiVersion: string;
-  readonly kind: "ClusterSecretStore";
+  readonly kind: "SecretStore";
   readonly metadata: ObjectMeta;
   readonly spec: {
-    readonly provider: { readonly aws: { readonly service: "SecretsManager"; readonly region: string } };
-    readonly conditions: readonly { readonly namespaces: readonly string[] }[];
+    readonly provider: {
+      readonly aws: {
+        readonly service: "SecretsManager";
+        readonly region: string;
+        readonly auth: { readonly jwt: { readonly serviceAccountRef: { readonly name: string } } };
+      };
+    };
   };
+}
+
+/** The service account the store authenticates as, annotated with its IRSA role. */
+export interface ServiceAccount {
+  readonly apiVersion: "v1";
+  readonly kind: "ServiceAccount";
+  readonly metadata: ObjectMeta & { readonly annotations: Readonly<Record<string, string>> };
+  /** It only exists to be impersonated by ESO's token request: no pod mounts its token. */
+  readonly automountServiceAccountToken: false;
 }
 
 export interface ExternalSecretData {
@@ -40,7 +60,7 @@ export interface ExternalSecret {
   readonly metadata: ObjectMeta;
   readonly spec: {
     readonly refreshInterval: string;
-    readonly secretStoreRef: { readonly kind: "ClusterSecretStore"; readonly name: string };
+    readonly secretStoreRef: { readonly kind: "SecretStore"; readonly name: string };
     readonly target: {
       readonly name: string;
       readonly creationPolicy: "Owner";
@@ -59,13 +79,15 @@ export interface PlainSecret {
   readonly stringData: Readonly<Record<string, string>>;
 }
 
-export type SecretManifest = ClusterSecretStore | ExternalSecret | PlainSecret;
+export type SecretManifest = ServiceAccount | SecretStore | ExternalSecret | PlainSecret;
 
 export interface EsoManifestInput {
-  /** Namespace of the LangSmith release (the only one allowed to use the store). */
+  /** Namespace of the LangSmith release, where the store, its service account and the secrets live. */
   readonly namespace: string;
-  /** ClusterSecretStore name. */
+  /** SecretStore name. */
   readonly storeName: string;
+  /** The store's service account and the IRSA role annotated on it (the only AWS identity that reads the secrets). */
+  readonly serviceAccount: { readonly name: string; readonly roleArn: string };
   readonly region: string;
   /** How often ESO re-reads Secrets Manager (picks up RDS password rotations and operator edits). */
   readonly refreshInterval: string;
@@ -73,7 +95,14 @@ export interface EsoManifestInput {
   readonly secrets: readonly (SecretSpec & { readonly ref: string })[];
   /** OIDC client id and issuer URL (not secret), present with `auth.model: oidc`. */
   readonly oauth?: { readonly clientId: string; readonly issuerUrl: string };
-  readonly postgres: { readonly host: string; readonly port: number; readonly database: string; readonly masterUserSecretArn: string };
+  readonly postgres: {
+    readonly host: string;
+    readonly port: number;
+    readonly database: string;
+    readonly masterUserSecretArn: string;
+    /** The IAM-authenticated role LangSmith connects as (POSTGRES_APP_USER). */
+    readonly appUser: string;
+  };
   /** `rediss://<iam-user-id>@<host>:6379`: no password exists (ElastiCache IAM auth). */
   readonly redis: { readonly connectionUrl: string };
   readonly clickhouse: Omit<ClickhouseConnection, "password">;
@@ -113,7 +142,7 @@ function externalSecret(input: EsoManifestInput, name: string, data: ExternalSec
     metadata: { name, namespace: input.namespace, labels: LABELS },
     spec: {
       refreshInterval: input.refreshInterval,
-      secretStoreRef: { kind: "ClusterSecretStore", name: input.storeName },
+      secretStoreRef: { kind: "SecretStore", name: input.storeName },
       // Retain: if Secrets Manager is unreachable or a secret is deleted, running pods keep their secret.
       target: { name, creationPolicy: "Owner", deletionPolicy: "Retain", template: { engineVersion: "v2", type: "Opaque", data: template } },
       data,
@@ -121,18 +150,19 @@ function externalSecret(input: EsoManifestInput, name: string, data: ExternalSec
   };
 }
 
-/** Every object, store first. */
+/** Every object: the store's service account and the store first. */
 export function esoManifests(input: EsoManifestInput): SecretManifest[] {
-  const store: ClusterSecretStore = {
-    apiVersion: EXTERNAL_SECRETS_API.clusterSecretStore,
-    kind: "ClusterSecretStore",
-    metadata: { name: input.storeName, labels: LABELS },
-    spec: {
-      // No auth block: ESO uses its controller's IRSA role (SA external-secrets/external-secrets).
-      provider: { aws: { service: "SecretsManager", region: input.region } },
-      // Only ExternalSecrets in the LangSmith namespace may use this store.
-      conditions: [{ namespaces: [input.namespace] }],
-    },
+  const serviceAccount: ServiceAccount = {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name: input.serviceAccount.name, namespace: input.namespace, labels: LABELS, annotations: { "eks.amazonaws.com/role-arn": input.serviceAccount.roleArn } },
+    automountServiceAccountToken: false,
+  };
+  const store: SecretStore = {
+    apiVersion: EXTERNAL_SECRETS_API.secretStore,
+    kind: "SecretStore",
+    metadata: { name: input.storeName, namespace: input.namespace, labels: LABELS },
+    spec: { provider: { aws: { service: "SecretsManager", region: input.region, auth: { jwt: { serviceAccountRef: { name: input.serviceAccount.name } } } } } },
   };
 
   const fromCatalog = (secret: string) => input.secrets.filter((s) => s.target.secret === secret);
@@ -151,8 +181,9 @@ export function esoManifests(input: EsoManifestInput): SecretManifest[] {
     configTemplate,
   );
 
-  // langsmith-postgres: chart format user:password@host:port/db?sslmode=require, no scheme
-  // (values.yaml L3185). RDS-generated passwords may hold URL-reserved characters: escaped.
+  // langsmith-postgres (master, break-glass: the setup Job and the agents only): chart format
+  // user:password@host:port/db?sslmode=require, no scheme (values.yaml L3185). RDS-generated
+  // passwords may hold URL-reserved characters: escaped.
   const pg = input.postgres;
   const master: ExternalSecretData[] = [
     { secretKey: "username", remoteRef: { key: pg.masterUserSecretArn, property: "username" } },
@@ -160,14 +191,25 @@ export function esoManifests(input: EsoManifestInput): SecretManifest[] {
   ];
   const pgUrl = (database: string) =>
     `{{ .username | urlquery }}:{{ .password | urlquery }}@${literal(pg.host, "postgres host")}:${pg.port}/${literal(database, "postgres database")}?sslmode=require`;
-  const postgres = externalSecret(input, K8S_SECRETS.postgres, master, { connection_url: pgUrl(pg.database) });
+  const postgresAdmin = externalSecret(input, K8S_SECRETS.postgresAdmin, master, { connection_url: pgUrl(pg.database) });
+  // langsmith-postgres-app: what LangSmith reads. IAM database auth, so no password exists: a plain
+  // Secret (ESO refuses an ExternalSecret without data), like langsmith-redis.
+  const postgres: PlainSecret = {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: K8S_SECRETS.postgres, namespace: input.namespace, labels: LABELS },
+    type: "Opaque",
+    stringData: { connection_url: `${literal(pg.appUser, "postgres app user")}@${literal(pg.host, "postgres host")}:${pg.port}/${literal(pg.database, "postgres database")}?sslmode=require` },
+  };
 
   // langsmith-insights-db / langsmith-polly-db: the agents' chart keys want the scheme
-  // (postgresql://, rediss://) and their own databases; the Redis URL (IAM auth, nothing secret)
-  // is a template literal beside the fetched master credentials, so one ExternalSecret suffices.
+  // (postgresql://, rediss://) and their own databases. Both URLs are IAM-authenticated (the app
+  // user, no password; the Redis user id): nothing secret. They stay ExternalSecrets so the Kubernetes
+  // secret keeps its owner across upgrades; ESO refuses one without data, so it fetches the master
+  // user's name, which the template does not use (only templated keys reach the secret).
   const agents = (input.agents ?? []).map((a) =>
-    externalSecret(input, a.secretName, master, {
-      postgres_connection_url: `postgresql://${pgUrl(a.database)}`,
+    externalSecret(input, a.secretName, [master[0]], {
+      postgres_connection_url: `postgresql://${literal(pg.appUser, "postgres app user")}@${literal(pg.host, "postgres host")}:${pg.port}/${literal(a.database, "postgres database")}?sslmode=require`,
       redis_connection_url: `${literal(input.redis.connectionUrl, "redis connection url")}/${a.redisDb}`,
     }),
   );
@@ -201,5 +243,5 @@ export function esoManifests(input: EsoManifestInput): SecretManifest[] {
   );
   if (chSecrets.length !== 1) throw new Error(`esoManifests: expected one ClickHouse password secret, got ${chSecrets.length}`);
 
-  return [store, config, postgres, redis, clickhouse, ...agents];
+  return [serviceAccount, store, config, postgresAdmin, postgres, redis, clickhouse, ...agents];
 }

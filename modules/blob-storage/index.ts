@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -95,7 +96,14 @@ export interface BlobStorageProps {
   readonly bucketName?: string;
   /** Days after which incomplete multipart uploads are aborted. @default 7 */
   readonly abortIncompleteUploadDays?: number;
+  /**
+   * Days the server access logs are kept (`settings.accessLogs`): the environment's log retention.
+   * @default 365
+   */
+  readonly accessLogRetentionDays?: number;
 }
+
+const DEFAULTS = { preventDestroy: false, abortIncompleteUploadDays: 7 } as const;
 
 /**
  * The LangSmith blob bucket (chart `config.blobStorage`, engine S3): SSE-KMS with its own CMK and
@@ -111,13 +119,18 @@ export class BlobStorage extends Construct {
   readonly bucket: S3Bucket;
   /** The policy document as data (for tests and the policy pack). */
   readonly policy: PolicyDocument;
+  /** The server access log bucket (`settings.accessLogs`). */
+  readonly accessLogBucketName?: string;
+  private readonly props: BlobStorageProps;
 
   constructor(scope: Construct, id: string, props: BlobStorageProps) {
     super(scope, id);
-    const { environment: env, namer } = props;
-    const cfg = props.settings;
+    const p = { ...DEFAULTS, ...props };
+    this.props = props;
+    const { environment: env, namer } = p;
+    const cfg = p.settings;
     if (!cfg.enabled) throw new Error(`BlobStorage ${id}: blobStorage.enabled is false in environment ${env.name}; do not construct the bucket`);
-    const protect = props.preventDestroy ?? false;
+    const protect = p.preventDestroy;
 
     const key = environmentKey(this, "key", { env, namer, alias: "blobs", purpose: "blob storage (S3) encryption", preventDestroy: protect });
     this.kmsKeyArn = key.keyArn;
@@ -165,12 +178,62 @@ export class BlobStorage extends Construct {
           id: "abort-incomplete-uploads",
           status: "Enabled",
           filter: [{ prefix: "" }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteUploadDays ?? 7 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: p.abortIncompleteUploadDays }],
         },
       ],
     });
 
     this.policy = blobBucketPolicy({ bucketArn: bucket.arn, allowedPrincipalArns: [props.appRoleArn, ...cfg.adminPrincipalArns] });
     new S3BucketPolicy(this, "policy", { bucket: bucket.id, policy: policyJson(this.policy) });
+
+    if (cfg.accessLogs) this.accessLogBucketName = this.accessLogs(bucket, props.accessLogRetentionDays ?? 365, protect);
+  }
+
+  /**
+   * Object-level audit: S3 server access logs (who read, wrote or deleted which object) to a log
+   * bucket of the environment. SSE-S3: S3 log delivery cannot write to an SSE-KMS bucket (S3 user
+   * guide, "Enabling Amazon S3 server access logging"); only the logging service of this account,
+   * for this bucket, may write; TLS only; kept `retentionDays`.
+   */
+  private accessLogs(source: S3Bucket, retentionDays: number, protect: boolean): string {
+    const { environment: env, namer } = this.props;
+    const logs = new S3Bucket(this, "access-logs-bucket", {
+      bucket: namer.name(`blob-logs-${env.aws.accountId}`, "s3Bucket"),
+      forceDestroy: false,
+      lifecycle: protect ? { preventDestroy: true } : undefined,
+    });
+    new S3BucketOwnershipControls(this, "access-logs-ownership", { bucket: logs.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketPublicAccessBlock(this, "access-logs-public-access", { bucket: logs.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    new S3BucketServerSideEncryptionConfigurationA(this, "access-logs-sse", { bucket: logs.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+    // Versioned, so a deleted or overwritten log is recoverable for a week (an audit trail).
+    const versioning = new S3BucketVersioningA(this, "access-logs-versioning", { bucket: logs.id, versioningConfiguration: { status: "Enabled" } });
+    new S3BucketLifecycleConfiguration(this, "access-logs-lifecycle", {
+      bucket: logs.id,
+      dependsOn: [versioning],
+      rule: [
+        {
+          id: "expire-access-logs",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          expiration: [{ days: retentionDays }],
+          noncurrentVersionExpiration: [{ noncurrentDays: 7 }],
+        },
+      ],
+    });
+    new S3BucketPolicy(this, "access-logs-policy", {
+      bucket: logs.id,
+      policy: policyJson(
+        policyDocument(denyInsecureTransport(logs.arn), {
+          Sid: "S3ServerAccessLogsOfTheBlobBucket",
+          Effect: "Allow",
+          Principal: { Service: "logging.s3.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: `${logs.arn}/*`,
+          Condition: { StringEquals: { "aws:SourceAccount": env.aws.accountId }, ArnLike: { "aws:SourceArn": source.arn } },
+        }),
+      ),
+    });
+    new S3BucketLoggingA(this, "access-logging", { bucket: source.id, targetBucket: logs.id, targetPrefix: "blobs/" });
+    return logs.bucket;
   }
 }

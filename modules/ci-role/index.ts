@@ -5,7 +5,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../lib/ci";
 import { PolicyDocument, policyDocument, policyJson } from "../../lib/iam";
-import { boundaryPolicy, CiScope, dataPolicy, edgePolicy, iamEksPolicy, networkPolicy, readPolicy, statePolicy } from "./policies";
+import { boundaryPolicy, CiScope, dataPolicy, edgePolicy, iamEksPolicy, networkPolicy, protectDataPolicy, readPolicy, statePolicy } from "./policies";
 
 export { CiScope } from "./policies";
 export { PermissionsBoundary } from "./boundary";
@@ -90,6 +90,7 @@ export class CiRoles extends Construct {
       "iam-eks": iamEksPolicy(s),
       data: dataPolicy(s),
       edge: edgePolicy(s),
+      ...(s.protectData ? { "protect-data": protectDataPolicy(s) } : {}),
     };
     this.documents = { ...docs, boundary: boundaryDoc };
     const policies = Object.fromEntries(
@@ -107,7 +108,7 @@ export class CiRoles extends Construct {
       return r;
     };
     this.planRoleArn = role("plan", p.names.planRole, p.planSessionSeconds, ["read", "state-plan"]).arn;
-    this.applyRoleArn = role("apply", p.names.applyRole, p.applySessionSeconds, ["read", "state-apply", "network", "iam-eks", "data", "edge"]).arn;
+    this.applyRoleArn = role("apply", p.names.applyRole, p.applySessionSeconds, ["read", "state-apply", "network", "iam-eks", "data", "edge", ...(s.protectData ? ["protect-data"] : [])]).arn;
   }
 }
 

@@ -24,6 +24,12 @@ export interface CiScope {
   readonly boundaryPolicyArn: string;
   /** Value of the `environment` tag (provider default_tags) on the environment's resources. */
   readonly environmentTag: string;
+  /**
+   * The environment protects its data (`protectsData(env)`, production): the apply role is then
+   * denied deleting databases, caches, buckets, secrets and scheduling key deletion.
+   * @default false
+   */
+  readonly protectData?: boolean;
   /** The LangSmith hostname and its Route 53 zone (ACM validation and the alias record). */
   readonly hostname: string;
   readonly hostedZoneId: string;
@@ -56,7 +62,8 @@ export const READ_ACTIONS = [
   "rds:Describe*", "rds:ListTagsForResource",
   "route53:GetChange", "route53:GetHealthCheck", "route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource",
   "s3:GetAccelerateConfiguration", "s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration",
-  "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy",
+  // ListSecretVersionIds: the release preconditions check a secret has a value (metadata only, modules/langsmith-release).
+  "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds",
   "sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource",
   "sts:GetCallerIdentity",
   "wafv2:Get*", "wafv2:List*",
@@ -294,6 +301,35 @@ export function dataPolicy(s: CiScope): PolicyDocument {
   );
 }
 
+/**
+ * What the apply role of an environment that protects its data may never do, whatever else it is
+ * allowed: delete a database, cache, bucket or secret, or schedule a key's deletion. Removing one
+ * is a break-glass act by an administrator (docs/ci-role.md), never a reviewed `apply`.
+ */
+export function protectDataPolicy(s: CiScope): PolicyDocument {
+  const cache = `arn:aws:elasticache:${s.region}:${s.accountId}`;
+  const secret = `arn:aws:secretsmanager:${s.region}:${s.accountId}:secret`;
+  const p = s.resourcePrefix;
+  return policyDocument(
+    { Sid: "NeverScheduleKeyDeletion", Effect: "Deny", Action: "kms:ScheduleKeyDeletion", Resource: "*" },
+    {
+      Sid: "NeverDeleteDatabases",
+      Effect: "Deny",
+      Action: ["rds:DeleteDBCluster", "rds:DeleteDBClusterSnapshot", "rds:DeleteDBInstance", "rds:DeleteDBInstanceAutomatedBackup", "rds:DeleteDBSnapshot"],
+      Resource: "*",
+    },
+    {
+      // Replication groups, clusters, snapshots and serverless caches; users and parameter groups may be replaced.
+      Sid: "NeverDeleteCaches",
+      Effect: "Deny",
+      Action: ["elasticache:DeleteCacheCluster", "elasticache:DeleteReplicationGroup", "elasticache:DeleteServerlessCache", "elasticache:DeleteSnapshot"],
+      Resource: [`${cache}:replicationgroup:*`, `${cache}:cluster:*`, `${cache}:snapshot:*`, `${cache}:serverlesscache:*`],
+    },
+    { Sid: "NeverDeleteBuckets", Effect: "Deny", Action: "s3:DeleteBucket", Resource: `arn:aws:s3:::${p}*` },
+    { Sid: "NeverDeleteSecrets", Effect: "Deny", Action: "secretsmanager:DeleteSecret", Resource: `${secret}:*` },
+  );
+}
+
 /** ALB, WAF, certificate, DNS records of the hostname, log groups, alarms, dashboards, SNS, DLM. */
 export function edgePolicy(s: CiScope): PolicyDocument {
   const elb = `arn:aws:elasticloadbalancing:${s.region}:${s.accountId}`;
@@ -383,25 +419,56 @@ export function edgePolicy(s: CiScope): PolicyDocument {
 /**
  * The permissions boundary of every role the environment stack creates: the most its
  * workloads (cluster, nodes, add-ons, LangSmith, flow logs, RDS monitoring, DLM) may ever do.
- * No IAM beyond service-linked roles and server-certificate reads (the ALB controller's).
+ * No IAM beyond service-linked roles and server-certificate reads, no Systems Manager sessions,
+ * no WAF or Shield (the load balancer controller's WAF features are off), no Route 53 (Terraform
+ * owns the only record), KMS only on the environment's tagged keys, CloudWatch Logs only on the
+ * environment's log groups, load balancer writes only on its target groups.
  */
-export function boundaryPolicy(s: Pick<CiScope, "accountId" | "region" | "resourcePrefix">): PolicyDocument {
+export function boundaryPolicy(s: Pick<CiScope, "accountId" | "region" | "resourcePrefix" | "environmentTag">): PolicyDocument {
   const p = s.resourcePrefix;
+  const logs = `arn:aws:logs:${s.region}:${s.accountId}:log-group`;
   return policyDocument(
     {
       Sid: "WorkloadServices",
       Effect: "Allow",
       Action: [
         "acm:DescribeCertificate", "acm:ListCertificates", "autoscaling:*", "cloudwatch:*", "cognito-idp:DescribeUserPoolClient",
-        "ec2:*", "ec2messages:*", "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:DescribeImages", "ecr:DescribeRepositories",
+        "ec2:*", "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:DescribeImages", "ecr:DescribeRepositories",
         "ecr:GetAuthorizationToken", "ecr:GetDownloadUrlForLayer", "eks-auth:AssumeRoleForPodIdentity", "eks:Describe*", "eks:List*",
-        "elasticache:Connect", "elasticache:Describe*", "elasticloadbalancing:*", "iam:CreateServiceLinkedRole", "iam:GetServerCertificate",
-        "iam:ListServerCertificates", "kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*",
-        "kms:ListGrants", "kms:ReEncrypt*", "kms:RevokeGrant", "logs:*", "route53:ChangeResourceRecordSets", "route53:GetChange",
-        "route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource", "secretsmanager:ListSecrets",
-        "shield:*", "ssm:*", "ssmmessages:*", "tag:GetResources", "tag:TagResources", "waf-regional:*", "wafv2:*", "xray:*",
+        "elasticache:Connect", "elasticache:Describe*", "elasticloadbalancing:Describe*", "iam:CreateServiceLinkedRole", "iam:GetServerCertificate",
+        "iam:ListServerCertificates", "logs:DescribeLogGroups", "secretsmanager:ListSecrets", "tag:GetResources", "xray:*",
       ],
       Resource: "*",
+    },
+    {
+      // The load balancer controller registers pods into the environment's target group (TargetGroupBinding).
+      Sid: "OwnTargetGroups",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"],
+      Resource: `arn:aws:elasticloadbalancing:${s.region}:${s.accountId}:targetgroup/${p}*/*`,
+    },
+    {
+      // Flow logs, the CloudWatch agent and Fluent Bit (/aws/containerinsights/<cluster>/...), RDS
+      // Enhanced Monitoring (its fixed group RDSOSMetrics). No DeleteLogGroup: Terraform deletes groups.
+      Sid: "OwnLogGroups",
+      Effect: "Allow",
+      Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:GetLogEvents", "logs:PutLogEvents", "logs:PutRetentionPolicy"],
+      Resource: [`${logs}:*${p}*`, `${logs}:*${p}*:log-stream:*`, `${logs}:RDSOSMetrics`, `${logs}:RDSOSMetrics:log-stream:*`],
+    },
+    {
+      // IAM database authentication (LangSmith's application user): database users of the region.
+      Sid: "ConnectAsDatabaseUsers",
+      Effect: "Allow",
+      Action: "rds-db:connect",
+      Resource: `arn:aws:rds-db:${s.region}:${s.accountId}:dbuser:*/*`,
+    },
+    {
+      // The environment's customer-managed keys carry its `environment` tag (provider default_tags).
+      Sid: "OwnTaggedKeys",
+      Effect: "Allow",
+      Action: ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ListGrants", "kms:ReEncrypt*", "kms:RevokeGrant"],
+      Resource: `arn:aws:kms:*:${s.accountId}:key/*`,
+      Condition: { StringEquals: { "aws:ResourceTag/environment": s.environmentTag } },
     },
     {
       Sid: "OwnBucketsAndSecrets",

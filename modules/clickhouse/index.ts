@@ -17,8 +17,8 @@ export type ClickhouseSettings = EnvironmentConfig["clickhouse"];
 
 export interface ClickhouseSnapshotsProps {
   readonly namer: Namer;
-  /** The environment's name (descriptions and snapshot tags). */
-  readonly environment: Pick<EnvironmentIdentity, "name">;
+  /** The environment's name (descriptions and snapshot tags) and account (the DLM role's aws:SourceAccount). */
+  readonly environment: Pick<EnvironmentIdentity, "name" | "aws">;
   /** Must be `in-cluster` (an external ClickHouse is backed up by its operator): `snapshotRetentionDays`. */
   readonly settings: ClickhouseSettings;
   /**
@@ -30,6 +30,8 @@ export interface ClickhouseSnapshotsProps {
   /** Daily snapshot start time (UTC, `hh:mm`). @default "02:00" */
   readonly snapshotTime?: string;
 }
+
+const SNAPSHOT_DEFAULTS = { preventDestroy: false, snapshotTime: "02:00" } as const;
 
 /**
  * Daily EBS snapshots of the in-cluster ClickHouse volumes (Data Lifecycle Manager), kept
@@ -44,14 +46,16 @@ export class ClickhouseSnapshots extends Construct {
 
   constructor(scope: Construct, id: string, props: ClickhouseSnapshotsProps) {
     super(scope, id);
-    const { environment: env, namer } = props;
-    const ch = props.settings;
+    const p = { ...SNAPSHOT_DEFAULTS, ...props };
+    const { environment: env, namer } = p;
+    const ch = p.settings;
     if (ch.mode !== "in-cluster") throw new Error(`ClickhouseSnapshots ${id}: clickhouse.mode is "${ch.mode}" in environment ${env.name}; snapshots apply to in-cluster ClickHouse only`);
     this.retentionDays = ch.snapshotRetentionDays;
 
     const role = new IamRole(this, "role", {
       name: namer.name("dlm-clickhouse", "iamRole"),
-      assumeRolePolicy: policyJson(serviceTrust("dlm.amazonaws.com")),
+      // aws:SourceAccount: DLM assumes it only on behalf of this account (confused deputy).
+      assumeRolePolicy: policyJson(serviceTrust("dlm.amazonaws.com", env.aws.accountId)),
     });
     new IamRolePolicyAttachment(this, "role-policy", {
       role: role.name,
@@ -71,7 +75,7 @@ export class ClickhouseSnapshots extends Construct {
         schedule: [
           {
             name: "daily",
-            createRule: { interval: 24, intervalUnit: "HOURS", times: [props.snapshotTime ?? "02:00"] },
+            createRule: { interval: 24, intervalUnit: "HOURS", times: [p.snapshotTime] },
             retainRule: { interval: ch.snapshotRetentionDays, intervalUnit: "DAYS" },
             // The volume's tags (PVC name, namespace from the CSI driver) identify the snapshot at restore time.
             copyTags: true,
@@ -79,7 +83,7 @@ export class ClickhouseSnapshots extends Construct {
           },
         ],
       },
-      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+      lifecycle: p.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.policyArn = policy.arn;
     this.policyId = policy.id;

@@ -9,7 +9,7 @@ import { PolicyDocument } from "../../lib/iam";
 import { IRSA_ANNOTATION } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
 import { IrsaRole } from "../irsa";
-import { clusterAutoscalerPolicy, externalDnsPolicy, loadBalancerControllerPolicy } from "./policies";
+import { clusterAutoscalerPolicy, loadBalancerControllerPolicy } from "./policies";
 
 export { ADDON_DEFAULTS, EXTERNAL_SECRETS_SERVICE_ACCOUNT } from "../../lib/addons";
 export type { AddonDefaults, AddonName } from "../../lib/addons";
@@ -42,10 +42,6 @@ export interface ClusterAddonsProps {
   readonly region: string;
   readonly accountId: string;
   readonly vpcId: string;
-  /** Route 53 zone ExternalDNS may write to (and nothing else). */
-  readonly hostedZoneId: string;
-  /** Domains ExternalDNS manages (`--domain-filter`), e.g. `[zoneDomain(hostname)]`. */
-  readonly domainFilters: readonly string[];
   /** CMK of the default gp3 StorageClass. */
   readonly ebsKmsKeyArn: string;
   /**
@@ -70,13 +66,6 @@ export interface ClusterAddonsProps {
    * @default true
    */
   readonly demoteGp2?: boolean;
-}
-
-/** The zone-level domain of a hostname: `langsmith.dev.example.com` → `dev.example.com`. */
-export function zoneDomain(hostname: string): string {
-  const labels = hostname.split(".");
-  if (labels.length < 3) throw new Error(`zoneDomain: ${hostname} has no parent domain below the top level`);
-  return labels.slice(1).join(".");
 }
 
 const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
@@ -113,12 +102,15 @@ export class ClusterAddons extends Construct {
       });
     };
     const roles: Partial<Record<AddonName, IrsaRole>> = {
-      awsLoadBalancerController: role("awsLoadBalancerController", loadBalancerControllerPolicy(scopeArgs)),
+      awsLoadBalancerController: role(
+        "awsLoadBalancerController",
+        // The environment's target groups (`{prefix}-{env}-*`), the only ones a binding may fill.
+        loadBalancerControllerPolicy([`arn:aws:elasticloadbalancing:${props.region}:${props.accountId}:targetgroup/${n.base}-*/*`]),
+      ),
       clusterAutoscaler: role(
         "clusterAutoscaler",
         clusterAutoscalerPolicy(scopeArgs, cluster.clusterName, Object.values(cluster.nodeGroups).map((g) => g.arn)),
       ),
-      externalDns: role("externalDns", externalDnsPolicy(props.hostedZoneId)),
     };
     this.roles = roles;
     const annotation = (arn: string | undefined) => (arn ? { annotations: { [IRSA_ANNOTATION]: arn } } : {});
@@ -140,14 +132,6 @@ export class ClusterAddons extends Construct {
       metricsServer: {},
       externalSecrets: {
         serviceAccount: { create: true, name: ADDON_DEFAULTS.externalSecrets.serviceAccount, ...annotation(props.externalSecretsRoleArn) },
-      },
-      externalDns: {
-        domainFilters: [...props.domainFilters],
-        txtOwnerId: cluster.clusterName,
-        extraArgs: [`--zone-id-filter=${props.hostedZoneId}`],
-        // The chart has no region key; the SDK reads it from the environment.
-        env: [{ name: "AWS_DEFAULT_REGION", value: props.region }],
-        serviceAccount: { create: true, ...annotation(roles.externalDns?.roleArn) },
       },
     };
 

@@ -4,142 +4,44 @@
  * `arn:aws:<service>:*:*:...` are narrowed to this environment's region and account wherever
  * the actions support resource-level permissions.
  */
-import { PolicyDocument, policyDocument, PolicyStatement } from "../../lib/iam";
+import { PolicyDocument, policyDocument } from "../../lib/iam";
 
 export interface PolicyScope {
   readonly region: string;
   readonly accountId: string;
 }
 
-const CLUSTER_TAG_SET = { "aws:RequestTag/elbv2.k8s.aws/cluster": "true", "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } as const;
-const CLUSTER_TAGGED = { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } as const;
-const CLUSTER_TAG_REQUESTED = { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } as const;
-
 /**
- * AWS Load Balancer Controller v2.13/v2.14 (`docs/install/iam_policy.json` of
- * kubernetes-sigs/aws-load-balancer-controller, statement for statement; notes/versions.md §5).
- * `Resource: "*"` remains only where the action has no resource-level permissions (Describe*,
- * Get*, WAF/Shield lookups); load balancer actions are limited to this account and region.
+ * AWS Load Balancer Controller, reduced to what a TargetGroupBinding needs here. Terraform owns
+ * the ALB, its listeners, the WAF association and the node security-group rule from the ALB
+ * (modules/ingress; the binding has no `spec.networking`, lib/target-group-binding.ts), so the
+ * controller only reads (upstream `docs/install/iam_policy.json` Describe statement) and registers
+ * pod IPs in the environment's target groups. No load balancer, listener, rule, security-group,
+ * WAF or Shield write: with its credentials nobody can strip the WAF or open a security group.
+ * Its WAF/Shield features are off in its values (cluster-addons ADDON_DEFAULTS).
  */
-export function loadBalancerControllerPolicy({ region, accountId }: PolicyScope): PolicyDocument {
-  const elb = `arn:aws:elasticloadbalancing:${region}:${accountId}`;
-  /** Every load balancer, listener, rule and target group of this account and region. */
-  const anyElb = `${elb}:*`;
-  const sg = `arn:aws:ec2:${region}:${accountId}:security-group/*`;
-  const lbAndTg = [`${elb}:targetgroup/*/*`, `${elb}:loadbalancer/net/*/*`, `${elb}:loadbalancer/app/*/*`];
-  const statements: PolicyStatement[] = [
-    {
-      Sid: "CreateElbServiceLinkedRole",
-      Effect: "Allow",
-      Action: "iam:CreateServiceLinkedRole",
-      Resource: "*",
-      Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } },
-    },
+export function loadBalancerControllerPolicy(targetGroupArns: readonly string[]): PolicyDocument {
+  return policyDocument(
     {
       Sid: "Describe",
       Effect: "Allow",
       Action: [
-        "ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones", "ec2:DescribeInternetGateways",
-        "ec2:DescribeVpcs", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
-        "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces", "ec2:DescribeTags", "ec2:GetCoipPoolUsage", "ec2:DescribeCoipPools",
-        "ec2:GetSecurityGroupsForVpc", "ec2:DescribeIpamPools", "ec2:DescribeRouteTables",
-        "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes",
-        "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerCertificates",
-        "elasticloadbalancing:DescribeSSLPolicies", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups",
-        "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeTags",
-        "elasticloadbalancing:DescribeTrustStores", "elasticloadbalancing:DescribeListenerAttributes",
-        "elasticloadbalancing:DescribeCapacityReservation",
+        "ec2:DescribeAvailabilityZones", "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSubnets", "ec2:DescribeVpcs",
+        "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeRules",
+        "elasticloadbalancing:DescribeTags", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTargetGroups",
+        "elasticloadbalancing:DescribeTargetHealth",
       ],
       Resource: "*",
     },
+    // TargetGroupBinding registers pod IPs in the Terraform-owned target groups, and nothing else.
     {
-      Sid: "IntegrationsLookup",
+      Sid: "RegisterTargets",
       Effect: "Allow",
-      Action: [
-        "cognito-idp:DescribeUserPoolClient", "acm:ListCertificates", "acm:DescribeCertificate", "iam:ListServerCertificates",
-        "iam:GetServerCertificate", "waf-regional:GetWebACL", "waf-regional:GetWebACLForResource", "waf-regional:AssociateWebACL",
-        "waf-regional:DisassociateWebACL", "wafv2:GetWebACL", "wafv2:GetWebACLForResource", "wafv2:AssociateWebACL",
-        "wafv2:DisassociateWebACL", "shield:GetSubscriptionState", "shield:DescribeProtection", "shield:CreateProtection",
-        "shield:DeleteProtection",
-      ],
-      Resource: "*",
+      Action: ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"],
+      Resource: [...targetGroupArns],
     },
-    // Node and pod security groups are not tagged by the controller; it opens the target port on them.
-    { Sid: "NodeSecurityGroupIngress", Effect: "Allow", Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"], Resource: sg },
-    { Sid: "CreateSecurityGroup", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: [sg, `arn:aws:ec2:${region}:${accountId}:vpc/*`] },
-    {
-      Sid: "TagNewSecurityGroup",
-      Effect: "Allow",
-      Action: "ec2:CreateTags",
-      Resource: sg,
-      Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" }, Null: CLUSTER_TAG_REQUESTED },
-    },
-    { Sid: "RetagOwnSecurityGroup", Effect: "Allow", Action: ["ec2:CreateTags", "ec2:DeleteTags"], Resource: sg, Condition: { Null: CLUSTER_TAG_SET } },
-    {
-      Sid: "ManageOwnSecurityGroup",
-      Effect: "Allow",
-      Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"],
-      Resource: sg,
-      Condition: { Null: CLUSTER_TAGGED },
-    },
-    {
-      Sid: "CreateTaggedLoadBalancer",
-      Effect: "Allow",
-      Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
-      Resource: anyElb,
-      Condition: { Null: CLUSTER_TAG_REQUESTED },
-    },
-    {
-      Sid: "ListenersAndRules",
-      Effect: "Allow",
-      Action: ["elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule"],
-      Resource: anyElb,
-    },
-    {
-      Sid: "RetagOwnLoadBalancer",
-      Effect: "Allow",
-      Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
-      Resource: lbAndTg,
-      Condition: { Null: CLUSTER_TAG_SET },
-    },
-    {
-      Sid: "TagListenersAndRules",
-      Effect: "Allow",
-      Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
-      Resource: [`${elb}:listener/net/*/*/*`, `${elb}:listener/app/*/*/*`, `${elb}:listener-rule/net/*/*/*`, `${elb}:listener-rule/app/*/*/*`],
-    },
-    {
-      Sid: "ModifyOwnLoadBalancer",
-      Effect: "Allow",
-      Action: [
-        "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:SetSecurityGroups",
-        "elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup",
-        "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup",
-        "elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:ModifyCapacityReservation", "elasticloadbalancing:ModifyIpPools",
-      ],
-      Resource: anyElb,
-      Condition: { Null: CLUSTER_TAGGED },
-    },
-    {
-      Sid: "TagOnCreate",
-      Effect: "Allow",
-      Action: "elasticloadbalancing:AddTags",
-      Resource: lbAndTg,
-      Condition: { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"] }, Null: CLUSTER_TAG_REQUESTED },
-    },
-    // TargetGroupBinding registers pod IPs in the Terraform-owned target group.
-    { Sid: "RegisterTargets", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: `${elb}:targetgroup/*/*` },
-    {
-      Sid: "ListenerSettings",
-      Effect: "Allow",
-      Action: [
-        "elasticloadbalancing:SetWebAcl", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:AddListenerCertificates",
-        "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities",
-      ],
-      Resource: anyElb,
-    },
-  ];
-  return policyDocument(...statements);
+  );
 }
 
 /**
@@ -178,23 +80,5 @@ export function clusterAutoscalerPolicy(
     },
     // Node group labels and taints, for scaling a group up from zero.
     { Sid: "DescribeOwnNodeGroups", Effect: "Allow", Action: "eks:DescribeNodegroup", Resource: [...nodeGroupArns] },
-  );
-}
-
-/**
- * ExternalDNS on Route 53 (kubernetes-sigs/external-dns `docs/tutorials/aws.md`), limited to
- * one hosted zone: record changes and reads there, zone listing (no resource-level permission).
- */
-export function externalDnsPolicy(hostedZoneId: string): PolicyDocument {
-  // The zone is not managed by this stack (it comes from config), so there is no attribute to reference.
-  const zone = `arn:aws:route53:::hostedzone/${hostedZoneId}`;
-  return policyDocument(
-    {
-      Sid: "RecordsInTheZone",
-      Effect: "Allow",
-      Action: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResource", "route53:ListTagsForResources"],
-      Resource: zone,
-    },
-    { Sid: "ListZones", Effect: "Allow", Action: "route53:ListHostedZones", Resource: "*" },
   );
 }

@@ -62,7 +62,12 @@ export function managedAddons(scope: Construct, p: ManagedAddonsProps) {
   const beforeNodes = () => {
     // Networking add-ons before the nodes: a node is Ready only once the CNI runs on it.
     const cniRole = irsa("vpc-cni", ADDON_SERVICE_ACCOUNTS.vpcCni, { managedPolicyArns: [AWS_MANAGED_POLICIES.cni] });
-    const vpcCni = addon("vpc-cni", "vpc-cni", versions.vpcCni, { serviceAccountRoleArn: cniRole.roleArn, dependsOn: cniRole.policyResources });
+    const vpcCni = addon("vpc-cni", "vpc-cni", versions.vpcCni, {
+      serviceAccountRoleArn: cniRole.roleArn,
+      // The network policy agent enforces Kubernetes NetworkPolicies (default deny in langsmith).
+      configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+      dependsOn: cniRole.policyResources,
+    });
     const kubeProxy = addon("kube-proxy", "kube-proxy", versions.kubeProxy);
     return { vpcCni, kubeProxy };
   };

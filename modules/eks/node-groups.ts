@@ -137,9 +137,12 @@ export function nodeGroups(scope: Construct, p: NodeGroupsProps): { readonly lau
       updateDefaultVersion: true,
       // Both groups: with security groups in a launch template EKS adds none of its own.
       vpcSecurityGroupIds: [p.clusterSecurityGroupId, p.nodeSecurityGroupId],
-      // IMDSv2 only; hop limit 2 so containers that read instance metadata (the EBS CSI node
-      // plugin: instance id and zone) reach it through the extra network hop.
-      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 },
+      // IMDSv2 only, hop limit 1: a pod on the pod network cannot reach IMDS (one more hop), so
+      // it cannot take the node role's credentials. Host-network pods (aws-node, kube-proxy)
+      // still can; the add-ons get their region and VPC explicitly (cluster-addons), IRSA pods
+      // get AWS_REGION from the EKS webhook, and the EBS CSI node plugin falls back to the
+      // Kubernetes node object for its instance id and zone.
+      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
       blockDeviceMappings: [
         {
           // Root device of the EKS AL2023 AMIs.

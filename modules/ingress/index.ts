@@ -24,19 +24,30 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { elbLogDeliveryPrincipal } from "../../lib/elb-log-delivery";
 import { denyInsecureTransport, policyDocument, policyJson } from "../../lib/iam";
-import { FRONTEND_SERVICE } from "../../lib/langsmith-values/chart";
+import { FRONTEND_SERVICE, INGEST_PATH_PREFIXES } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
 
 /** AWS managed rule groups of the web ACL, in priority order (WAF developer guide, "Baseline rule groups"). */
 export const MANAGED_RULE_GROUPS = [
-  // Known-bad source IPs first: cheapest, and blocks before body inspection.
-  { name: "AWSManagedRulesAmazonIpReputationList", countOnly: [] as string[] },
-  // OWASP-style common rules. LangSmith ingests traces as request bodies far above the group's
-  // 8 KB SizeRestrictions_BODY limit, and traces routinely carry HTML/markdown that
-  // CrossSiteScripting_BODY matches: both are set to count, every other rule blocks.
-  { name: "AWSManagedRulesCommonRuleSet", countOnly: ["SizeRestrictions_BODY", "CrossSiteScripting_BODY"] },
-  { name: "AWSManagedRulesKnownBadInputsRuleSet", countOnly: [] as string[] },
+  // Known-bad source IPs first: cheapest, and blocks before body inspection. Applies everywhere.
+  { name: "AWSManagedRulesAmazonIpReputationList", countOnly: [] as string[], inspectsBodies: false },
+  // OWASP-style common rules. Datasets, prompts and traces are request bodies far above the group's
+  // 8 KB SizeRestrictions_BODY limit and routinely carry HTML/markdown that CrossSiteScripting_BODY
+  // matches: both count everywhere. On the ingestion paths the whole group is skipped (below).
+  { name: "AWSManagedRulesCommonRuleSet", countOnly: ["SizeRestrictions_BODY", "CrossSiteScripting_BODY"], inspectsBodies: true },
+  // Log4j / Java deserialization / exploitable-path patterns, some matched in bodies (Log4JRCE_BODY...).
+  { name: "AWSManagedRulesKnownBadInputsRuleSet", countOnly: [] as string[], inspectsBodies: true },
 ] as const;
+
+/**
+ * Trace ingestion (`INGEST_PATH_PREFIXES`) as one regex on the URI path. Traces are arbitrary model
+ * inputs and outputs (code, shell commands, URLs such as 169.254.169.254, "../" paths) that the
+ * body-inspecting managed rules match as attacks, and a blocked batch loses every run in it. The
+ * ingestion API is authenticated by API key, so those groups skip these paths (scope-down) and the
+ * paths get their own, higher per-IP rate limit. One regex leaf keeps the scope-down within WAF's
+ * statement nesting (a `not` of an `or` would exceed it).
+ */
+export const INGEST_PATH_REGEX = `^(${INGEST_PATH_PREFIXES.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})`;
 
 /** Headers removed from WAF logs: LangSmith API keys (`x-api-key`), bearer tokens and session cookies. */
 export const WAF_REDACTED_HEADERS = ["authorization", "x-api-key", "cookie"] as const;
@@ -226,9 +237,10 @@ export class Ingress extends Construct {
       // Reject requests with header names that are not valid HTTP (request smuggling).
       dropInvalidHeaderFields: true,
       enableDeletionProtection: protect,
-      // Below the frontend nginx keep-alive (values.yaml frontend.keepAliveTimeout 75 s), so the
-      // ALB never reuses a connection nginx has just closed (intermittent 502s).
-      idleTimeout: 60,
+      // At least the frontend nginx's proxy_read_timeout (300 s: long playground streams and exports;
+      // a loader rule), and below the nginx keep-alive, which the values set to this plus 5 s
+      // (frontend.keepAliveTimeout), so the ALB never reuses a connection nginx has just closed (502s).
+      idleTimeout: env.ingress.idleTimeoutSeconds,
       accessLogs,
       // The bucket policy must exist first: ELB writes a test object when logging is enabled.
       dependsOn: logsPolicy ? [logsPolicy] : undefined,
@@ -312,8 +324,13 @@ export class Ingress extends Construct {
       defaultAction: [{ type: "redirect", redirect: { protocol: "HTTPS", port: String(HTTPS), statusCode: "HTTP_301" } }],
     });
 
-    // WAF: managed rule groups, then a per-IP rate limit (requests per 5 minutes).
+    // WAF: managed rule groups (the body-inspecting ones skip trace ingestion), then per-IP rate
+    // limits (requests per 5 minutes): one for ingestion, one for everything else.
     const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
+    const ingest = {
+      regex_match_statement: { regex_string: INGEST_PATH_REGEX, field_to_match: { uri_path: {} }, text_transformation: [{ priority: 0, type: "NONE" }] },
+    };
+    const notIngest = { not_statement: { statement: [ingest] } };
     const rules: Wafv2WebAclRule[] = MANAGED_RULE_GROUPS.map((g, priority) => ({
       name: g.name,
       priority,
@@ -324,17 +341,27 @@ export class Ingress extends Construct {
           name: g.name,
           vendor_name: "AWS",
           rule_action_override: g.countOnly.map((name) => ({ name, action_to_use: { count: {} } })),
+          ...(g.inspectsBodies ? { scope_down_statement: notIngest } : {}),
         },
       },
       visibilityConfig: visibility(g.name),
     }));
-    rules.push({
-      name: "RateLimitPerIp",
-      priority: MANAGED_RULE_GROUPS.length,
-      action: { block: {} },
-      statement: { rate_based_statement: { limit: env.ingress.wafRateLimit, aggregate_key_type: "IP", evaluation_window_sec: 300 } },
-      visibilityConfig: visibility("RateLimitPerIp"),
-    });
+    rules.push(
+      {
+        name: "RateLimitIngestPerIp",
+        priority: MANAGED_RULE_GROUPS.length,
+        action: { block: {} },
+        statement: { rate_based_statement: { limit: env.ingress.wafIngestRateLimit, aggregate_key_type: "IP", evaluation_window_sec: 300, scope_down_statement: ingest } },
+        visibilityConfig: visibility("RateLimitIngestPerIp"),
+      },
+      {
+        name: "RateLimitPerIp",
+        priority: MANAGED_RULE_GROUPS.length + 1,
+        action: { block: {} },
+        statement: { rate_based_statement: { limit: env.ingress.wafRateLimit, aggregate_key_type: "IP", evaluation_window_sec: 300, scope_down_statement: notIngest } },
+        visibilityConfig: visibility("RateLimitPerIp"),
+      },
+    );
     const acl = new Wafv2WebAcl(this, "waf", {
       name: namer.name("waf", "wafAcl"),
       description: `LangSmith ${env.dns.hostname}`,

@@ -3,6 +3,7 @@ import { TerraformProvider } from "cdktf";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { accountRootArn, policyDocument, policyJson, PolicyStatement } from "../../lib/iam";
+import { EnvironmentIdentity } from "../../lib/config/schema";
 import { Namer } from "../../lib/naming";
 
 export interface ServiceUse {
@@ -18,6 +19,23 @@ export function logsServiceUse(region: string, accountId: string): ServiceUse {
     condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:*` } },
   };
 }
+
+/** Key administration, without any cryptographic use (no Encrypt, Decrypt, GenerateDataKey, CreateGrant). */
+export const KEY_ADMIN_ACTIONS = [
+  "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation",
+  "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants",
+  "kms:ListKeyPolicies", "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant", "kms:RotateKeyOnDemand",
+  "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
+] as const;
+
+/** Cryptographic use of a key. */
+export const KEY_USE_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"] as const;
+
+/**
+ * AWS services through which the account's principals may use an environment key by default
+ * (`kms:ViaService`): what the stacks encrypt with KMS.
+ */
+export const DEFAULT_VIA_SERVICES = ["dynamodb", "ec2", "elasticache", "logs", "rds", "s3", "secretsmanager", "sns"] as const;
 
 export interface CustomerManagedKeyProps {
   /** Alias without the `alias/` prefix, e.g. `ls-dev-logs`. */
@@ -39,6 +57,13 @@ export interface CustomerManagedKeyProps {
   /** @default 30 */
   readonly deletionWindowDays?: number;
   /**
+   * Services (short names, e.g. `s3`) through which IAM principals of the account may use the key
+   * (`kms:ViaService` = `<service>.<region>.amazonaws.com`). `"direct"`: any call, for a key an AWS
+   * service uses with the caller's own role (EKS envelope encryption of secrets with the cluster role).
+   * @default DEFAULT_VIA_SERVICES
+   */
+  readonly usedThrough?: readonly string[] | "direct";
+  /**
    * Provider of another region (KMS keys are regional), e.g. the us-east-1 provider for a key
    * used by global-service alarms.
    * @default the stack's default AWS provider
@@ -58,14 +83,31 @@ export class CustomerManagedKey extends Construct {
   constructor(scope: Construct, id: string, props: CustomerManagedKeyProps) {
     super(scope, id);
     const partition = "aws";
-    // Key policies name the key itself as "*"; the account root statement delegates use to IAM.
+    // Key policies name the key itself as "*". The account root statements delegate to IAM:
+    // administration without any cryptographic use, and use only through the AWS services that
+    // encrypt with it (kms:ViaService), plus grants for AWS resources (EBS attachments, RDS).
+    const root = { AWS: accountRootArn(partition, props.accountId) };
+    const through = props.usedThrough ?? DEFAULT_VIA_SERVICES;
     const statements: PolicyStatement[] = [
+      { Sid: "AccountAdministersWithoutUse", Effect: "Allow", Principal: root, Action: [...KEY_ADMIN_ACTIONS], Resource: "*" },
       {
-        Sid: "AccountAdministers",
+        Sid: through === "direct" ? "AccountUses" : "AccountUsesThroughServices",
         Effect: "Allow",
-        Principal: { AWS: accountRootArn(partition, props.accountId) },
-        Action: "kms:*",
+        Principal: root,
+        Action: [...KEY_USE_ACTIONS],
         Resource: "*",
+        Condition:
+          through === "direct"
+            ? { StringEquals: { "kms:CallerAccount": props.accountId } }
+            : { StringEquals: { "kms:CallerAccount": props.accountId, "kms:ViaService": through.map((s) => `${s}.${props.region}.amazonaws.com`) } },
+      },
+      {
+        Sid: "GrantsForAwsResources",
+        Effect: "Allow",
+        Principal: root,
+        Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+        Resource: "*",
+        Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
       },
     ];
     for (const service of props.services ?? []) {
@@ -94,7 +136,7 @@ export class CustomerManagedKey extends Construct {
 
 export interface EnvironmentKeyProps {
   /** The environment the key belongs to: its name, account and region. */
-  readonly env: { readonly name: string; readonly aws: { readonly accountId: string; readonly region: string } };
+  readonly env: EnvironmentIdentity;
   readonly namer: Namer;
   /** Alias component: `logs` → `alias/{prefix}-{env}-logs`. */
   readonly alias: string;
@@ -103,6 +145,8 @@ export interface EnvironmentKeyProps {
   readonly preventDestroy: boolean;
   /** @default [] */
   readonly services?: readonly ServiceUse[];
+  /** @default DEFAULT_VIA_SERVICES (CustomerManagedKeyProps.usedThrough) */
+  readonly usedThrough?: readonly string[] | "direct";
 }
 
 /** A key of one environment, in its account and region, named by the environment's naming rule. */
@@ -114,5 +158,6 @@ export function environmentKey(scope: Construct, id: string, p: EnvironmentKeyPr
     region: p.env.aws.region,
     services: p.services,
     preventDestroy: p.preventDestroy,
+    usedThrough: p.usedThrough,
   });
 }

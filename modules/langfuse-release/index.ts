@@ -11,6 +11,11 @@ import { langfuseDatabaseJob, langfuseEsoManifests, LangfuseEsoInput } from "../
 import { targetGroupBinding } from "../../lib/target-group-binding";
 import { CHARTS, LANGFUSE_CHART_DIGEST } from "../../versions";
 import { K8sManifests } from "../k8s-manifests";
+import { IrsaRole } from "../irsa";
+import { podSecurityLabels } from "../../lib/pod-security";
+import { networkPolicies } from "../../lib/network-policies";
+import { esoReadPolicy } from "../secrets";
+import { LANGFUSE_SECRET_STORE_SERVICE_ACCOUNT } from "../../lib/secrets/langfuse";
 
 /** What must exist before the Langfuse chart installs (as LangsmithReleasePrerequisites). */
 export interface LangfuseReleasePrerequisites {
@@ -31,8 +36,16 @@ export interface LangfuseReleaseProps {
   readonly provider: TerraformProvider;
   /** IRSA role and bucket (modules/langfuse-data). */
   readonly values: LangfuseValuesInputs;
-  /** What ESO composes the secrets from (lib/secrets/langfuse.ts), without the store name. */
-  readonly secrets: Omit<LangfuseEsoInput, "storeName" | "namespace">;
+  /** What ESO composes the secrets from (lib/secrets/langfuse.ts), without the store and its role. */
+  readonly secrets: Omit<LangfuseEsoInput, "storeName" | "namespace" | "storeRoleArn">;
+  /**
+   * What the store's IRSA role may read: Langfuse's secrets (and the shared OIDC client secret),
+   * the master secret of its PostgreSQL, and the keys that encrypt them (via Secrets Manager only).
+   */
+  readonly readable: { readonly secretArns: readonly string[]; readonly kmsKeyArns: readonly string[] };
+  readonly oidcProviderArn: string;
+  /** Issuer host and path without `https://`. */
+  readonly oidcIssuer: string;
   /** The Langfuse target group of the ALB (Ingress.targetGroups.langfuse). */
   readonly targetGroup: { readonly arn: string; readonly arnSuffix: string };
   /** The ALB's ARN suffix (CloudWatch `LoadBalancer` dimension of the target group alarms). */
@@ -40,6 +53,11 @@ export interface LangfuseReleaseProps {
   /** SNS topic of the environment's alarms (Observability.topicArn). */
   readonly alarmTopicArn: string;
   readonly prerequisites: LangfuseReleasePrerequisites;
+  /**
+   * The namespace's NetworkPolicies (lib/network-policies.ts, as LangSmith's): the ALB's subnets
+   * to the web pods' port, the data stores' ports in the data subnets, and egress to ClickHouse and 443.
+   */
+  readonly network: { readonly albSourceCidrs: readonly string[]; readonly dataStoreCidrs: readonly string[]; readonly dataStorePorts: readonly number[] };
   /** Seconds Helm waits for the Deployments. @default 900 */
   readonly timeoutSeconds?: number;
   /** @default "langfuse-secrets-manager" */
@@ -57,6 +75,10 @@ const DEFAULTS = { timeoutSeconds: 900, storeName: "langfuse-secrets-manager" } 
 export class LangfuseRelease extends Construct {
   readonly namespace: NamespaceV1;
   readonly secrets: K8sManifests;
+  /** The namespace's NetworkPolicies (default deny, explicit allows). */
+  readonly networkPolicies: K8sManifests;
+  /** IRSA role of the SecretStore's service account. */
+  readonly storeRole: IrsaRole;
   readonly binding: K8sManifests;
   readonly release: Release;
   /** The values the release was built with (for the render tier, policy checks and tests). */
@@ -71,19 +93,46 @@ export class LangfuseRelease extends Construct {
     const ns = LANGFUSE_RELEASE.namespace;
 
     this.namespace = new NamespaceV1(this, "namespace", {
-      metadata: { name: ns, labels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } },
+      // Readiness gates (as LangSmith's namespace) and Pod Security Admission: baseline enforced, restricted warned.
+      metadata: { name: ns, labels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled", ...podSecurityLabels() } },
       // The readiness-gate webhook the label enables belongs to the load balancer controller.
       dependsOn: [pre.loadBalancerController],
+    });
+
+    // Default deny with explicit allows, enforced by the VPC CNI's agent (as LangSmith's namespace).
+    const ch = p.env.langfuse?.clickhouse;
+    this.networkPolicies = new K8sManifests(this, "network-policies", {
+      releaseName: "langfuse-network-policies",
+      namespace: ns,
+      manifests: networkPolicies({
+        namespace: ns,
+        albSourceCidrs: p.network.albSourceCidrs,
+        frontendPort: LANGFUSE_WEB_SERVICE.containerPort,
+        dataStoreCidrs: p.network.dataStoreCidrs,
+        dataStorePorts: p.network.dataStorePorts,
+        egressPorts: [443, ...(ch?.mode === "external" ? [ch.port, ch.nativePort] : [])],
+      }),
+      dependsOn: [this.namespace],
+    });
+
+    // The store's own identity, trusted by exactly its service account in namespace langfuse.
+    this.storeRole = new IrsaRole(this, "secret-store-role", {
+      roleName: p.namer.name("irsa-langfuse-secrets", "iamRole"),
+      oidcProviderArn: p.oidcProviderArn,
+      oidcIssuer: p.oidcIssuer,
+      namespace: ns,
+      serviceAccounts: [LANGFUSE_SECRET_STORE_SERVICE_ACCOUNT],
+      policies: { "read-langfuse-secrets": esoReadPolicy({ ...p.readable, region: p.env.aws.region }) },
     });
 
     this.secrets = new K8sManifests(this, "secrets", {
       releaseName: "langfuse-secrets",
       namespace: ns,
       manifests: [
-        ...langfuseEsoManifests({ ...p.secrets, storeName: p.storeName, namespace: ns }),
+        ...langfuseEsoManifests({ ...p.secrets, storeName: p.storeName, storeRoleArn: this.storeRole.roleArn, namespace: ns }),
         langfuseDatabaseJob({ namespace: ns, image: resolvePostgresEngine(p.env.postgres).clientImage }),
       ],
-      dependsOn: [pre.externalSecrets, this.namespace, ...pre.dataStores],
+      dependsOn: [pre.externalSecrets, this.namespace, ...pre.dataStores, ...this.storeRole.policyResources],
     });
 
     this.binding = new K8sManifests(this, "target-group-binding", {

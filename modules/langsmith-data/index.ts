@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { EnvironmentConfig, protectsData, runs } from "../../lib/config/schema";
-import { appServiceAccounts } from "../../lib/langsmith-values";
+import { appServiceAccounts, POSTGRES_APP_USER } from "../../lib/langsmith-values";
 import { Namer } from "../../lib/naming";
 import { BlobStorage } from "../blob-storage";
 import { ClickhouseSnapshots } from "../clickhouse";
@@ -84,11 +84,21 @@ export class LangsmithData extends Construct {
         oidcIssuer: props.oidcIssuer,
         serviceAccounts: appServiceAccounts(env),
       }));
-      if (env.blobStorage.enabled) this.blob = new BlobStorage(this, "blob", { namer, environment: env, settings: env.blobStorage, preventDestroy, appRoleArn: appRole.roleArn });
+      if (env.blobStorage.enabled) {
+        this.blob = new BlobStorage(this, "blob", {
+          namer,
+          environment: env,
+          settings: env.blobStorage,
+          preventDestroy,
+          appRoleArn: appRole.roleArn,
+          accessLogRetentionDays: env.observability.logRetentionDays,
+        });
+      }
       appRole.grant({
         region: env.aws.region,
         blob: this.blob ? { bucketArn: this.blob.bucketArn, kmsKeyArn: this.blob.kmsKeyArn } : undefined,
         redis: { replicationGroupArn: this.redis.replicationGroupArn, userArn: this.redis.iamUserArn },
+        postgres: { dbUserArn: this.postgres.dbUserArn(POSTGRES_APP_USER) },
       });
     }
     this.secrets = new Secrets(this, "secrets", {
@@ -100,9 +110,6 @@ export class LangsmithData extends Construct {
       oidcIssuer: props.oidcIssuer,
       postgres: this.postgres,
       redis: this.redis,
-      additionalReadable: this.langfusePostgres
-        ? { secretArns: [this.langfusePostgres.masterUserSecretArn], kmsKeyArns: [this.langfusePostgres.kmsKeyArn] }
-        : undefined,
     });
     if (runs(env, "langsmith") && env.clickhouse.mode === "in-cluster") this.clickhouseSnapshots = new ClickhouseSnapshots(this, "clickhouse-snapshots", { namer, environment: env, settings: env.clickhouse, preventDestroy });
   }

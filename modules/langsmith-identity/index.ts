@@ -7,9 +7,9 @@ import { IrsaRole } from "../irsa";
 
 /**
  * Service accounts of release `langsmith` that call AWS: blob storage through
- * the chart's shared `langsmith.commonEnv` (backend, platform-backend, queue, ingest-queue;
- * host-backend with deployments) and ElastiCache IAM auth (docs list backend, queue,
- * platformBackend, hostBackend). Names follow `<fullname>-<component>` (chart `_helpers.tpl`).
+ * the chart's shared `langsmith.commonEnv` (backend, platform-backend, queue, ingest-queue) and
+ * ElastiCache IAM auth. host-backend renders only with LangSmith Deployments: `appServiceAccounts(env)`
+ * adds it then. Names follow `<fullname>-<component>` (chart `_helpers.tpl`).
  */
 export const LANGSMITH_APP_SERVICE_ACCOUNTS: readonly string[] = APP_COMPONENTS.map(serviceAccountName);
 
@@ -20,9 +20,11 @@ export interface LangsmithAppAccess {
   readonly blob?: { readonly bucketArn: string; readonly kmsKeyArn: string };
   /** ElastiCache IAM auth: `elasticache:Connect` needs both the group and the user ARN. */
   readonly redis: { readonly replicationGroupArn: string; readonly userArn: string };
+  /** RDS IAM database auth: the `rds-db:connect` ARN of the application user (`Postgres.dbUserArn`). */
+  readonly postgres?: { readonly dbUserArn: string };
 }
 
-/** The `langsmith-app` permissions: objects of one bucket, its key via S3, Redis connect. Nothing else. */
+/** The `langsmith-app` permissions: objects of one bucket, its key via S3, Postgres and Redis connect as one user each. Nothing else. */
 export function langsmithAppPolicy(access: LangsmithAppAccess): PolicyDocument {
   const statements: PolicyStatement[] = [];
   if (access.blob) {
@@ -38,6 +40,10 @@ export function langsmithAppPolicy(access: LangsmithAppAccess): PolicyDocument {
         Condition: { StringEquals: { "kms:ViaService": `s3.${access.region}.amazonaws.com` } },
       },
     );
+  }
+  if (access.postgres) {
+    // One database user of one database: not the master user, never `*`.
+    statements.push({ Sid: "PostgresIamAuth", Effect: "Allow", Action: "rds-db:connect", Resource: access.postgres.dbUserArn });
   }
   statements.push({
     Sid: "RedisIamAuth",

@@ -46,6 +46,8 @@ export interface NetworkProps {
   readonly vpc: CreateVpcProps | ExistingVpcProps;
   /** KMS key for the flow-log group. */
   readonly logsKmsKeyArn: string;
+  /** The account: the flow-logs role trusts the service only for this account (`aws:SourceAccount`). */
+  readonly accountId: string;
 }
 
 /**
@@ -58,6 +60,10 @@ export class Network extends Construct {
   readonly publicSubnetIds: string[];
   readonly privateSubnetIds: string[];
   readonly dataSubnetIds: string[];
+  /** CIDRs of the public subnets (an existing VPC: its CIDR, the subnets' are not known at synth). */
+  readonly publicSubnetCidrs: string[];
+  /** CIDRs of the data subnets (an existing VPC: its CIDR). */
+  readonly dataSubnetCidrs: string[];
   /** NAT gateway ids (empty for an existing VPC). */
   readonly natGatewayIds: string[] = [];
 
@@ -71,6 +77,8 @@ export class Network extends Construct {
       this.publicSubnetIds = [...v.publicSubnetIds];
       this.privateSubnetIds = [...v.privateSubnetIds];
       this.dataSubnetIds = [...v.dataSubnetIds];
+      this.publicSubnetCidrs = [v.vpcCidr];
+      this.dataSubnetCidrs = [v.vpcCidr];
       const tag = (kind: string, ids: readonly string[], key: string, value: string) =>
         ids.forEach((subnetId, i) => new Ec2Tag(this, `${kind}-${i}-${key.replace(/[^a-z]/g, "")}`, { resourceId: subnetId, key, value }));
       tag("public", v.publicSubnetIds, "kubernetes.io/role/elb", "1");
@@ -82,6 +90,8 @@ export class Network extends Construct {
     const n = props.namer;
     const azs = props.availabilityZones;
     const plan = planSubnets(v.vpcCidr, azs.length);
+    this.publicSubnetCidrs = [...plan.public];
+    this.dataSubnetCidrs = [...plan.data];
     const vpc = new Vpc(this, "vpc", {
       cidrBlock: v.vpcCidr,
       enableDnsHostnames: true,
@@ -162,7 +172,8 @@ export class Network extends Construct {
     });
     const role = new IamRole(this, "flow-logs-role", {
       name: n.name("vpc-flow-logs", "iamRole"),
-      assumeRolePolicy: policyJson(serviceTrust("vpc-flow-logs.amazonaws.com")),
+      // aws:SourceAccount: the service assumes it only on behalf of this account (confused deputy).
+      assumeRolePolicy: policyJson(serviceTrust("vpc-flow-logs.amazonaws.com", props.accountId)),
     });
     new IamRolePolicy(this, "flow-logs-policy", {
       role: role.id,

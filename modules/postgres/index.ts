@@ -61,8 +61,8 @@ export interface PostgresProps {
   readonly performanceInsightsRetentionDays?: number;
   /**
    * Days between rotations of the RDS-managed master password. Unset keeps RDS's own schedule
-   * (every 7 days). Pods read `langsmith-postgres` at start, so a rotation needs a restart of the
-   * LangSmith deployments after ESO has refreshed the secret (docs/secrets.md, "Rotation").
+   * (every 7 days). LangSmith logs in with IAM tokens as its own role, so a rotation touches only
+   * the setup Job and the shared agents (docs/secrets.md, "Rotation").
    * @default undefined (RDS default)
    */
   readonly masterPasswordRotationDays?: number;
@@ -105,6 +105,8 @@ export class Postgres extends Construct {
   /** `dbi-…` (RDS) or `cluster-…` (Aurora) resource id, for `rds-db:connect` policies. */
   readonly resourceId: string;
   readonly engine: "rds" | "aurora";
+  private readonly region: string;
+  private readonly accountId: string;
   /** The RDS instance (engine `rds`) or the Aurora cluster (engine `aurora`). */
   readonly instance?: DbInstance;
   readonly cluster?: RdsCluster;
@@ -195,11 +197,17 @@ export class Postgres extends Construct {
     };
 
     // TLS required: rds.force_ssl in the instance's parameter group (Aurora: the cluster's).
+    // Connection logging (CIS PostgreSQL 3.1.x, AWS FSBP RDS): who connected from where, and when
+    // they left, in the exported postgresql log.
     const tlsParams = {
       name: namer.name(component, "dbParameterGroup"),
       family: engine.family,
       description: `LangSmith ${env.name}: TLS required`,
-      parameter: [{ name: "rds.force_ssl", value: "1" }],
+      parameter: [
+        { name: "rds.force_ssl", value: "1" },
+        { name: "log_connections", value: "1" },
+        { name: "log_disconnections", value: "1" },
+      ],
     };
     if (cfg.engine === "aurora") {
       const params = new RdsClusterParameterGroup(this, "params", tlsParams);
@@ -254,11 +262,19 @@ export class Postgres extends Construct {
       this.resourceId = db.resourceId;
     }
 
+    this.region = env.aws.region;
+    this.accountId = env.aws.accountId;
+
     if (props.masterPasswordRotationDays !== undefined) {
       new SecretsmanagerSecretRotation(this, "master-rotation", {
         secretId: this.masterUserSecretArn,
         rotationRules: { automaticallyAfterDays: props.masterPasswordRotationDays },
       });
     }
+  }
+
+  /** `rds-db:connect` resource of a database user, for IAM database authentication. */
+  dbUserArn(user: string): string {
+    return `arn:aws:rds-db:${this.region}:${this.accountId}:dbuser:${this.resourceId}/${user}`;
   }
 }

@@ -5,18 +5,28 @@ import { clickhouseConnection } from "../../lib/clickhouse";
 import { resolvePostgresEngine } from "../../lib/engines";
 import { EnvironmentConfig, EnvironmentIdentity, runs } from "../../lib/config/schema";
 import { PolicyDocument, policyDocument } from "../../lib/iam";
-import { AGENT_DATABASES, RELEASE } from "../../lib/langsmith-values/chart";
+import { AGENT_DATABASES, POSTGRES_APP_USER, RELEASE } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
 import { K8S_SECRETS, secretCatalog, secretName, SecretSpec } from "../../lib/secrets/catalog";
 import { DatabaseJob, databaseJob } from "../../lib/secrets/database-job";
+import { LANGFUSE_ID_PREFIX } from "../../lib/secrets/langfuse";
 import { esoManifests, SecretManifest } from "../../lib/secrets/manifests";
 import { IrsaRole } from "../irsa";
 import { environmentKey } from "../kms";
 
 export { K8S_SECRETS } from "../../lib/secrets/catalog";
 
-/** The ESO controller's service account (external-secrets chart, release `external-secrets`): lib/addons.ts. */
+/**
+ * The ESO controller's service account (external-secrets chart, release `external-secrets`):
+ * lib/addons.ts. It has no AWS identity: the store authenticates as its own service account.
+ */
 export const ESO_SERVICE_ACCOUNT = EXTERNAL_SECRETS_SERVICE_ACCOUNT;
+
+/**
+ * The service account the namespaced SecretStore authenticates as (`auth.jwt.serviceAccountRef`),
+ * in the LangSmith namespace. Its IRSA role is the only AWS identity that can read the secrets.
+ */
+export const SECRET_STORE_SERVICE_ACCOUNT = "langsmith-secrets-reader";
 
 /** What ESO may read: exactly these secrets, decrypted only through Secrets Manager. */
 export function esoReadPolicy(input: { secretArns: readonly string[]; kmsKeyArns: readonly string[]; region: string }): PolicyDocument {
@@ -72,12 +82,6 @@ export interface SecretsProps {
   readonly recoveryWindowDays?: number;
   /** @default "langsmith" */
   readonly namespace?: string;
-  /**
-   * More secrets the ESO controller may read, with their keys: the RDS-managed master secret of
-   * Langfuse's own PostgreSQL instance (`langfuse.database: "own-instance"`).
-   * @default none
-   */
-  readonly additionalReadable?: { readonly secretArns: readonly string[]; readonly kmsKeyArns: readonly string[] };
   /** @default "langsmith-secrets-manager" */
   readonly storeName?: string;
   /** @default "1h" */
@@ -99,7 +103,7 @@ export class Secrets extends Construct {
   readonly secretArns: Readonly<Record<string, string>>;
   /** Secrets Manager name by catalog id (`{prefix}-{env}/langsmith/{id}`). */
   readonly secretNames: Readonly<Record<string, string>>;
-  /** The ESO controller's role: annotate SA external-secrets/external-secrets with it. */
+  /** The SecretStore's role, annotated on `SECRET_STORE_SERVICE_ACCOUNT` in the LangSmith namespace. */
   readonly esoRoleArn: string;
   readonly esoRoleSubjects: readonly string[];
   readonly esoPolicy: PolicyDocument;
@@ -107,7 +111,7 @@ export class Secrets extends Construct {
   /** Kubernetes secret names the chart values point at. */
   readonly k8sSecretNames = K8S_SECRETS;
   /**
-   * ClusterSecretStore, ExternalSecrets and the Redis Secret, for the local k8s-manifests chart;
+   * The store's ServiceAccount, the namespaced SecretStore, ExternalSecrets and the Redis Secret, for the local k8s-manifests chart;
    * plus the Job creating the Insights / Polly databases when either is `"shared"`.
    */
   readonly manifests: (SecretManifest | DatabaseJob)[];
@@ -142,30 +146,40 @@ export class Secrets extends Construct {
     this.secretNames = names;
 
     this.esoPolicy = esoReadPolicy({
-      secretArns: [...Object.values(arns), props.postgres.masterUserSecretArn, ...(props.additionalReadable?.secretArns ?? [])],
-      kmsKeyArns: [key.keyArn, props.postgres.kmsKeyArn, ...(props.additionalReadable?.kmsKeyArns ?? [])],
+      // Langfuse's secrets are read by Langfuse's own store (modules/langfuse-release), not this one.
+      secretArns: [...Object.entries(arns).filter(([id]) => !id.startsWith(LANGFUSE_ID_PREFIX)).map(([, arn]) => arn), props.postgres.masterUserSecretArn],
+      kmsKeyArns: [key.keyArn, props.postgres.kmsKeyArn],
       region: env.aws.region,
     });
+    const namespace = props.namespace ?? RELEASE.namespace;
+    // Trusted by the store's service account in the LangSmith namespace, not by the ESO
+    // controller: anyone who can create a store elsewhere gets no identity from it.
     const eso = new IrsaRole(this, "eso-role", {
       roleName: namer.name("irsa-external-secrets", "iamRole"),
       oidcProviderArn: props.oidcProviderArn,
       oidcIssuer: props.oidcIssuer,
-      namespace: ESO_SERVICE_ACCOUNT.namespace,
-      serviceAccounts: [ESO_SERVICE_ACCOUNT.name],
+      namespace,
+      serviceAccounts: [SECRET_STORE_SERVICE_ACCOUNT],
       policies: { "read-langsmith-secrets": this.esoPolicy },
     });
     this.esoRoleArn = eso.roleArn;
     this.esoRoleSubjects = eso.subjects;
 
     const { password: _source, ...clickhouse } = clickhouseConnection(settings.clickhouse);
-    const namespace = props.namespace ?? RELEASE.namespace;
     const agents = (["insights", "polly"] as const).filter((f) => settings.langsmith[f] === "shared").map((f) => AGENT_DATABASES[f]);
-    const job = databaseJob({ namespace, databases: agents.map((a) => a.database), image: resolvePostgresEngine(settings.postgres).clientImage });
+    // Always: LangSmith connects as POSTGRES_APP_USER (IAM auth), which this Job creates and makes owner.
+    const job = databaseJob({
+      namespace,
+      databases: agents.map((a) => a.database),
+      appRole: { user: POSTGRES_APP_USER, database: props.postgres.databaseName, alsoOwns: agents.map((a) => a.database) },
+      image: resolvePostgresEngine(settings.postgres).clientImage,
+    });
     // LangSmith's objects only when it runs (Langfuse brings its own store: modules/langfuse-release).
     this.manifests = !runs(settings, "langsmith") ? [] : [
       ...esoManifests({
         namespace,
         storeName: this.storeName,
+        serviceAccount: { name: SECRET_STORE_SERVICE_ACCOUNT, roleArn: eso.roleArn },
         region: env.aws.region,
         refreshInterval: props.refreshInterval ?? "1h",
         secrets: this.catalog.map((s) => ({ ...s, ref: arns[s.id] })),
@@ -175,6 +189,7 @@ export class Secrets extends Construct {
           port: props.postgres.port,
           database: props.postgres.databaseName,
           masterUserSecretArn: props.postgres.masterUserSecretArn,
+          appUser: POSTGRES_APP_USER,
         },
         redis: props.redis,
         clickhouse,

@@ -11,6 +11,7 @@ import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balan
 import { RDSClient } from "@aws-sdk/client-rds";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
+import { quietSdkNodeVersionWarning } from "../../lib/aws-sdk-node";
 
 export interface Endpoints {
   /** One endpoint for every AWS API (tests: the fake; otherwise the regional public endpoints). */
@@ -54,6 +55,7 @@ export interface ClientOptions {
 }
 
 export function makeClients(o: ClientOptions): VerifyClients {
+  quietSdkNodeVersionWarning();
   const aws = { region: o.region, maxAttempts: o.maxAttempts ?? 3, ...(o.endpoints.aws ? { endpoint: o.endpoints.aws } : {}) };
   const clients = {
     eks: new EKSClient(aws),

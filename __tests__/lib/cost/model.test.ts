@@ -12,12 +12,16 @@ import {
   compareWithCheapest,
   CostError,
   estimateMonthlyCost,
+  regionPrices,
   USAGE,
 } from "../../../lib/cost/model";
 import { PRICES } from "../../../lib/cost/prices";
+import { FIXTURE_ENVIRONMENTS } from "../../fixtures/environments";
 import { envWith } from "../../helpers";
 
 const shipped = loadEnvironments(ENVIRONMENTS).map((e) => e.config);
+/** The fixtures (priced regions) plus every shipped environment the table prices: forks in other regions are unpriced, not errors. */
+const priced = [...loadEnvironments(Object.values(FIXTURE_ENVIRONMENTS)).map((e) => e.config), ...shipped.filter((e) => regionPrices(e.aws.region))];
 const US = PRICES.regions["us-west-2"];
 const H = PRICES.hoursPerMonth;
 const line = (env: EnvironmentConfig, key: string) => {
@@ -28,14 +32,26 @@ const line = (env: EnvironmentConfig, key: string) => {
 const near = (a: number | undefined, b: number) => expect(a).toBeCloseTo(b, 2);
 
 describe("price table", () => {
-  test("is dated and sourced, and prices every region the shipped environments use", () => {
+  test("is dated and sourced", () => {
     expect(PRICES.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(PRICES.source).toMatch(/AWS public on-demand pricing/);
-    for (const env of shipped) expect(PRICES.regions[env.aws.region]).toBeDefined();
   });
 
-  test("prices every instance type, database class and cache node the shipped environments use", () => {
-    for (const env of shipped) expect(() => estimateMonthlyCost(env)).not.toThrow();
+  test("every environment is priced or refused with CostError naming each missing price (the report shows it as unpriced)", () => {
+    for (const env of shipped) {
+      try {
+        estimateMonthlyCost(env);
+      } catch (e) {
+        expect(e).toBeInstanceOf(CostError);
+        expect((e as CostError).problems.length).toBeGreaterThan(0);
+      }
+    }
+    const eu = envWith("dev", { aws: { region: "eu-central-1", availabilityZones: ["eu-central-1a", "eu-central-1b"] }, state: { bucket: "ls-tfstate-111111111111-eu-central-1" } });
+    expect(() => estimateMonthlyCost(eu)).toThrow("no prices for region eu-central-1 in lib/cost/prices.ts (priced: us-east-1, us-west-2)");
+  });
+
+  test("prices every instance type, database class and cache node the fixture environments use", () => {
+    for (const env of priced) expect(() => estimateMonthlyCost(env)).not.toThrow();
   });
 
   test("EC2 prices are linear in size within a family, and sizes AWS does not offer stay unpriced", () => {
@@ -89,13 +105,13 @@ describe("estimateMonthlyCost", () => {
   });
 
   test("an unpriced region is named, with the regions that are priced", () => {
-    const eu = envWith("dev", { aws: { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] } });
+    const eu = envWith("dev", { aws: { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] }, state: { bucket: "ls-tfstate-111111111111-eu-west-1" } });
     expect(() => estimateMonthlyCost(eu)).toThrow(CostError);
     expect(() => estimateMonthlyCost(eu)).toThrow("langsmith-dev: cannot estimate the cost:\n  no prices for region eu-west-1 in lib/cost/prices.ts (priced: us-east-1, us-west-2)");
   });
 
   test("every unpriced instance type, database class and node type is named together", () => {
-    const odd = envWith("dev", { nodePools: { general: { instanceTypes: ["c5.8xlarge"] } }, postgres: { instanceClass: "db.x2g.large" }, redis: { nodeType: "cache.c1.xlarge" } });
+    const odd = envWith("dev", { nodePools: { general: { instanceTypes: ["c5.8xlarge"] } }, postgres: { instanceClass: "db.x2g.large" }, redis: { nodeType: "cache.m6g.8xlarge" } });
     try {
       estimateMonthlyCost(odd);
       throw new Error("expected a CostError");
@@ -103,7 +119,7 @@ describe("estimateMonthlyCost", () => {
       expect((e as CostError).problems).toEqual([
         "nodePools.general.instanceTypes.0: no on-demand EC2 price for c5.8xlarge in us-west-2 (lib/cost/prices.ts); add it with its source, or pick a priced type",
         "postgres.instanceClass: no RDS for PostgreSQL price for db.x2g.large in us-west-2 (lib/cost/prices.ts)",
-        "redis.nodeType: no ElastiCache price for cache.c1.xlarge in us-west-2 (lib/cost/prices.ts)",
+        "redis.nodeType: no ElastiCache price for cache.m6g.8xlarge in us-west-2 (lib/cost/prices.ts)",
       ]);
     }
   });
@@ -149,7 +165,7 @@ describe("cheapest configuration meeting the reference minimum", () => {
     expect(architecture(c.nodePools.clickhouse?.instanceTypes[0] ?? "")).toBe("arm64");
   });
 
-  test.each(shipped.map((e) => [e.name, e] as const))("%s: the cheapest valid general pool passes validation with its node count and not with one fewer", (_n, env) => {
+  test.each(priced.map((e) => [e.name, e] as const))("%s: the cheapest valid general pool passes validation with its node count and not with one fewer", (_n, env) => {
     const c = cheapestValidGeneralPool(env, PRICES.regions[env.aws.region]);
     const load = (nodes: number) => {
       const input = { ...env, nodePools: { ...env.nodePools, general: { ...env.nodePools.general, instanceTypes: [c.instanceType], minSize: nodes, desiredSize: nodes, maxSize: c.maxSize } } };
@@ -172,7 +188,7 @@ describe("cheapest configuration meeting the reference minimum", () => {
     expect(compareWithCheapest(prod).referenceMinimum.general).toEqual(cheapestGeneralPool(PRICES.regions["us-east-1"], "x86_64"));
   });
 
-  test.each(shipped.map((e) => [e.name, e] as const))("%s: the cheapest alternative changes only node pools (and their disks), and costs no more", (_n, env) => {
+  test.each(priced.map((e) => [e.name, e] as const))("%s: the cheapest alternative changes only node pools (and their disks), and costs no more", (_n, env) => {
     const { configured, cheapest } = compareWithCheapest(env);
     expect(cheapest.total).toBeLessThanOrEqual(configured.total);
     const changed = configured.lines.filter((l, i) => l.monthly !== cheapest.lines[i].monthly).map((l) => l.key);

@@ -35,7 +35,7 @@ describe.each(SHIPPED)("environment %s", (name) => {
 
   test("wires the ESO secrets, external Postgres and Redis (IAM auth), no chart Ingress", () => {
     expect(v.config.existingSecretName).toBe("langsmith-config");
-    expect(v.postgres.external).toEqual({ enabled: true, existingSecretName: "langsmith-postgres", connectionUrlSecretKey: "connection_url" });
+    expect(v.postgres.external).toEqual({ enabled: true, existingSecretName: "langsmith-postgres-app", connectionUrlSecretKey: "connection_url", iamAuthProvider: "aws" });
     expect(v.redis.external).toEqual({ enabled: true, existingSecretName: "langsmith-redis", connectionUrlSecretKey: "connection_url", iamAuthProvider: "aws" });
     expect(v.ingress).toEqual({ enabled: false });
     expect(v.frontend.service).toEqual({ type: "ClusterIP" });
@@ -57,8 +57,18 @@ describe.each(SHIPPED)("environment %s", (name) => {
     ]);
   });
 
-  test.each(["backend", "platformBackend", "queue", "ingestQueue", "hostBackend"])("annotates %s's service account with the app IRSA role", (c) => {
+  test.each(["backend", "platformBackend", "queue", "ingestQueue"])("annotates %s's service account with the app IRSA role", (c) => {
     expect(v[c].serviceAccount.annotations).toEqual({ "eks.amazonaws.com/role-arn": INPUTS.appRoleArn });
+  });
+
+  test("annotates and trusts host-backend only when LangSmith Deployments render it (else the value is dead)", () => {
+    expect(v.hostBackend).toBeUndefined();
+    expect(appServiceAccounts(env)).not.toContain("langsmith-host-backend");
+    for (const overrides of [{ hostBackend: { enabled: true } }]) {
+      const withDeployments = loadWith("dev", (i) => (i.langsmith.valuesOverrides = overrides));
+      expect((buildLangsmithValues(withDeployments, INPUTS) as Json).hostBackend.serviceAccount.annotations).toEqual({ "eks.amazonaws.com/role-arn": INPUTS.appRoleArn });
+      expect(appServiceAccounts(withDeployments)).toContain("langsmith-host-backend");
+    }
   });
 
   test("annotates no service account that does not need AWS", () => {
@@ -106,9 +116,11 @@ describe("ClickHouse mode", () => {
     expect(build(shipped("dev"), { ...INPUTS, clickhouseStorageClassName: "gp3-clickhouse" }).clickhouse.statefulSet.persistence.storageClassName).toBe("gp3-clickhouse");
   });
 
-  test("external: enabled stays true, connection from the secret only, no statefulSet values", () => {
+  test("external: enabled stays true, connection from the secret only, topology from config, no statefulSet values", () => {
     const v = build(shipped("prod"));
-    expect(v.clickhouse).toEqual({ enabled: true, external: { enabled: true, existingSecretName: "langsmith-clickhouse" } });
+    expect(v.clickhouse).toEqual({ enabled: true, external: { enabled: true, existingSecretName: "langsmith-clickhouse", hybrid: false, cluster: "langsmith" } });
+    const managed = build(loadWith("prod", (i) => (i.clickhouse = { ...i.clickhouse, replicated: undefined, cluster: undefined, hybrid: true })));
+    expect(managed.clickhouse.external).toEqual({ enabled: true, existingSecretName: "langsmith-clickhouse", hybrid: true });
   });
 });
 
@@ -134,7 +146,7 @@ describe.each(["insights", "polly"] as const)("%s", (feature) => {
     const env = loadWith(name, (i) => (i.langsmith[feature] = "shared"));
     const v = build(env);
     expect(v[feature].enabled).toBe(true);
-    expect(v[block].postgres).toEqual({ external: { enabled: true, existingSecretName: secret } });
+    expect(v[block].postgres).toEqual({ external: { enabled: true, iamProvider: "aws", existingSecretName: secret } });
     expect(v[block].redis).toEqual({ external: { enabled: true, iamProvider: "aws", existingSecretName: secret } });
     for (const w of ["apiServer", "queue"]) {
       expect(v[block][w].serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toBe(INPUTS.appRoleArn);

@@ -85,7 +85,9 @@ describe("every key path the values set exists in the pinned chart", () => {
   });
 
   test("operator overrides too (a misspelt override fails)", () => {
-    const env = loadWith("dev", (i) => (i.langsmith.valuesOverrides = { frontend: { maxBodySize: "50M", maxBodySise: "50M" } }));
+    // The loader refuses the misspelling first (lib/config/rules.ts, valuesOverrideKeys); here the values builder is checked on its own.
+    const loaded = loadWith("dev");
+    const env = { ...loaded, langsmith: { ...loaded.langsmith, valuesOverrides: { frontend: { maxBodySize: "50M", maxBodySise: "50M" } } } };
     expect(unknownKeyPaths(buildLangsmithValues(env, INPUTS), FIXTURE)).toEqual(["frontend.maxBodySise"]);
   });
 });

@@ -24,7 +24,7 @@ export const shipped = (name: Shipped) => loadWith(name);
 
 const DEV_CLICKHOUSE_POOL = { instanceTypes: ["r6i.2xlarge"], minSize: 1, desiredSize: 1, maxSize: 1, capacityType: "ON_DEMAND", diskSizeGib: 50 };
 const IN_CLUSTER = { mode: "in-cluster", storageGib: 200, storageIops: 3000, storageThroughputMiBps: 125, snapshotRetentionDays: 7 };
-const EXTERNAL = { mode: "external", host: "clickhouse.internal.example.com", port: 8443, nativePort: 9440, database: "langsmith", user: "langsmith", tls: true };
+const EXTERNAL = { mode: "external", host: "clickhouse.internal.example.com", port: 8443, nativePort: 9440, database: "langsmith", user: "langsmith", tls: true, replicated: true, cluster: "langsmith" };
 
 export interface Combination {
   readonly label: string;

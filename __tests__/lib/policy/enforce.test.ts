@@ -33,6 +33,7 @@ import { loadEnvironments } from "../../../lib/config/load";
 import { shippedAppDir, shippedStack } from "../../synth-cache";
 import { LangsmithStack } from "../../../stacks/langsmith-stack";
 import { envWith } from "../../helpers";
+import { bootstrapStackName, bootstrapTargets } from "../../../stacks/bootstrap-stack";
 
 describe("shipped stacks", () => {
   // Global setup synthesized them with every validation on (a violation fails the whole run);
@@ -40,8 +41,10 @@ describe("shipped stacks", () => {
   const configs = loadEnvironments(ENVIRONMENTS).map((e) => e.config);
   const stacks = readdirSync(join(shippedAppDir(), "stacks")).sort();
 
-  test("all six stacks were synthesized", () => {
-    expect(stacks).toHaveLength(6);
+  test("every stack of the app was synthesized: one per environment, one per state bucket", () => {
+    const targets = bootstrapTargets(configs);
+    const expected = [...configs.map((c) => `langsmith-${c.name}`), ...targets.map((t) => bootstrapStackName(t, targets))];
+    expect(stacks).toEqual(expected.sort());
   });
 
   test.each(stacks)("%s passes the whole pack with no waivers", (name) => {
@@ -65,7 +68,7 @@ function weakenedStack(): TerraformStack {
   const nodes = new SecurityGroup(stack, "nodes", { name: "nodes", vpcId: "vpc-0123456789abcdef0" });
   const dbSg = new SecurityGroup(stack, "db-sg", { name: "db", vpcId: "vpc-0123456789abcdef0" });
   new VpcSecurityGroupIngressRule(stack, "db-from-nodes", { securityGroupId: dbSg.id, referencedSecurityGroupId: nodes.id, ipProtocol: "tcp", fromPort: 5432, toPort: 5432 });
-  const pg = new DbParameterGroup(stack, "pg", { name: "weak-pg", family: ENGINES.postgres.parameterGroupFamily, parameter: [{ name: "rds.force_ssl", value: "1" }] });
+  const pg = new DbParameterGroup(stack, "pg", { name: "weak-pg", family: ENGINES.postgres.parameterGroupFamily, parameter: [{ name: "rds.force_ssl", value: "1" }, { name: "log_connections", value: "1" }, { name: "log_disconnections", value: "1" }] });
   new DbInstance(stack, "postgres", {
     identifier: "weak-postgres",
     engine: "postgres",

@@ -37,7 +37,7 @@ describe("evaluate", () => {
     const result = evaluate(view, env("production", [{ rule: "LS-NOPE-001", reason: "a long enough reason" }, { rule: "LS-ENC-004", reason: "a long enough reason" }]));
     expect(result.errors).toEqual([
       "test: policy.waivers.0.rule must be the id of a policy rule (see docs/policy-rules.md), got LS-NOPE-001; check the spelling; ids look like LS-ENC-004",
-      "test: policy.waivers.1.rule must not waive a critical rule in tier production (LS-ENC-004: S3 buckets use SSE-KMS default encryption (ALB access-log buckets: SSE-S3)), got LS-ENC-004; fix the resource instead; critical rules cannot be waived in production",
+      "test: policy.waivers.1.rule must not waive a critical rule in tier production (LS-ENC-004: S3 buckets use SSE-KMS default encryption (ALB and S3 access-log buckets: SSE-S3)), got LS-ENC-004; fix the resource instead; critical rules cannot be waived in production",
     ]);
     expect(result.waived).toEqual([]);
   });

@@ -47,7 +47,7 @@ const eks = (over: Json = {}, vpc: Json = {}) => ({
 });
 const lt = (over: Json = {}) => ({
   block_device_mappings: [{ device_name: "/dev/xvda", ebs: { encrypted: "true", volume_type: "gp3" } }],
-  metadata_options: { http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 2 },
+  metadata_options: { http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1 },
   ...over,
 });
 const db = (over: Json = {}) => ({
@@ -150,6 +150,12 @@ const CASES: Case[] = [
   fail("LS-ENC-009", "table with an AWS-owned key", { aws_dynamodb_table: { t: { name: "x" } } }, "aws_dynamodb_table.t: table is encrypted with an AWS-owned key"),
   pass("LS-ENC-010", "encrypted topic", { aws_sns_topic: { t: { kms_master_key_id: ref("aws_kms_key.k", "arn") } } }),
   fail("LS-ENC-010", "plain topic", { aws_sns_topic: { t: { name: "alarms" } } }, "aws_sns_topic.t: SNS topic is not encrypted"),
+  pass("LS-ENC-012", "admin and use apart", {
+    aws_kms_key: { k: { enable_key_rotation: true, policy: doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: ["kms:DescribeKey", "kms:PutKeyPolicy"], Resource: "*" }, { Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: ["kms:Decrypt"], Resource: "*", Condition: { StringEquals: { "kms:ViaService": "s3.us-west-2.amazonaws.com" } } }) } },
+  }),
+  fail("LS-ENC-012", "kms:* to the account", {
+    aws_kms_key: { k: { enable_key_rotation: true, policy: doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "kms:*", Resource: "*" }) } },
+  }, "aws_kms_key.k: key policy statement 1 allows kms:* (administration and use together)"),
   // The backend blocks come from EXTRA (they are not resources).
   pass("LS-ENC-011", "S3 backend with the state key's alias ARN; a Terraform Cloud workspace", {}),
   fail("LS-ENC-011", "S3 backend with encrypt and no kms_key_id", {}, "terraform.backend.s3: the S3 state backend does not name the state CMK"),
@@ -350,22 +356,89 @@ const CASES: Case[] = [
   fail("LS-IAM-007", "admin view for a read-only role", {
     aws_eks_access_policy_association: { a: { policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", access_scope: { type: "cluster" } } },
   }, "aws_eks_access_policy_association.a: access policy AmazonEKSAdminViewPolicy lets a read-only principal read every Kubernetes Secret"),
+  pass("LS-IAM-009", "IRSA, GitHub OIDC, EKS and flow-logs services", {
+    aws_iam_role: {
+      irsa: { assume_role_policy: irsaTrust({ StringEquals: { "oidc.eks.us-west-2.amazonaws.com/id/ABC:sub": "system:serviceaccount:a:b" } }) },
+      gh: { assume_role_policy: doc({ Effect: "Allow", Principal: { Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }, Action: "sts:AssumeRoleWithWebIdentity" }) },
+      eks: { assume_role_policy: doc({ Effect: "Allow", Principal: { Service: ["eks.amazonaws.com"] }, Action: "sts:AssumeRole" }) },
+      flow: { assume_role_policy: doc({ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }) },
+    },
+  }),
+  fail("LS-IAM-009", "another account, a foreign IdP, an unlisted service", {
+    aws_iam_role: {
+      acct: { assume_role_policy: doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" }) },
+      idp: { assume_role_policy: doc({ Effect: "Allow", Principal: { Federated: "arn:aws:iam::111111111111:oidc-provider/accounts.google.com" }, Action: "sts:AssumeRoleWithWebIdentity" }) },
+      svc: { assume_role_policy: doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }) },
+    },
+  }, [
+    "aws_iam_role.acct: trust policy statement 1 trusts the AWS principal arn:aws:iam::999999999999:root",
+    "aws_iam_role.idp: trust policy statement 1 trusts the identity provider arn:aws:iam::111111111111:oidc-provider/accounts.google.com",
+    "aws_iam_role.svc: trust policy statement 1 trusts the service lambda.amazonaws.com",
+  ]),
+  pass("LS-IAM-010", "flow logs with aws:SourceAccount; EKS without", {
+    aws_iam_role: {
+      flow: { assume_role_policy: doc({ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } } }) },
+      eks: { assume_role_policy: doc({ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" }) },
+    },
+  }),
+  fail("LS-IAM-010", "flow logs without a condition", {
+    aws_iam_role: { flow: { assume_role_policy: doc({ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }) } },
+  }, "aws_iam_role.flow: trust policy statement 1 trusts vpc-flow-logs.amazonaws.com without aws:SourceAccount"),
+  pass("LS-IAM-011", "the account's own principals; no provider accounts known", {
+    aws_s3_bucket_policy: { p: { policy: doc({ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::111111111111:role/app", "111111111111"] }, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }) } },
+  }),
+  fail("LS-IAM-011", "a bucket and a key opened to another account", {
+    aws_s3_bucket_policy: { p: { policy: doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }) } },
+    aws_kms_key: { k: { enable_key_rotation: true, policy: doc({ Effect: "Allow", Principal: { AWS: "999999999999" }, Action: "kms:Decrypt", Resource: "*" }) } },
+  }, [
+    "aws_kms_key.k: policy statement 1 allows 999999999999, outside the stack's accounts (111111111111)",
+    "aws_s3_bucket_policy.p: policy statement 1 allows arn:aws:iam::999999999999:root, outside the stack's accounts (111111111111)",
+  ]),
   pass("LS-IAM-008", "no creator entry", { aws_eks_cluster: { c: eks({ access_config: { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false } }) } }),
   fail("LS-IAM-008", "creator entry", { aws_eks_cluster: { c: eks({ access_config: { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: true } }) } }, "aws_eks_cluster.c: the cluster creator gets an admin access entry"),
   fail("LS-IAM-006", "no auth", { aws_elasticache_replication_group: { r: redis({ user_group_ids: undefined }) } }, "aws_elasticache_replication_group.r: Redis accepts unauthenticated connections"),
 
   // Nodes
   pass("LS-NODE-001", "node group with an IMDSv2-only launch template", { aws_eks_node_group: { g: { launch_template: { id: ref("aws_launch_template.n"), version: ref("aws_launch_template.n", "latest_version") } } }, aws_launch_template: { n: lt() } }),
-  fail("LS-NODE-001", "no launch template; IMDSv1 allowed; hop limit 3", {
+  fail("LS-NODE-001", "no launch template; IMDSv1 allowed; hop limit 2; no hop limit", {
     aws_eks_node_group: { g: { disk_size: 100 } },
-    aws_launch_template: { v1: lt({ metadata_options: { http_tokens: "optional" } }), hops: lt({ metadata_options: { http_tokens: "required", http_put_response_hop_limit: 3 } }) },
+    aws_launch_template: {
+      v1: lt({ metadata_options: { http_tokens: "optional" } }),
+      hops: lt({ metadata_options: { http_tokens: "required", http_put_response_hop_limit: 2 } }),
+      unset: lt({ metadata_options: { http_tokens: "required" } }),
+    },
   }, [
     "aws_eks_node_group.g: node group has no launch template",
-    "aws_launch_template.hops: launch template lets IMDS responses travel 3 hops",
+    "aws_launch_template.hops: launch template lets IMDS responses travel 2 hops",
+    "aws_launch_template.unset: launch template leaves the IMDS hop limit to the AMI default",
     "aws_launch_template.v1: launch template does not require IMDSv2",
   ]),
 
+  pass("LS-NODE-002", "baseline enforced; restricted enforced", {
+    kubernetes_namespace_v1: {
+      a: { metadata: { name: "a", labels: { "pod-security.kubernetes.io/enforce": "baseline" } } },
+      b: { metadata: { name: "b", labels: { "pod-security.kubernetes.io/enforce": "restricted" } } },
+    },
+  }),
+  fail("LS-NODE-002", "no labels; privileged", {
+    kubernetes_namespace_v1: { a: { metadata: { name: "a" } }, b: { metadata: { name: "b", labels: { "pod-security.kubernetes.io/enforce": "privileged" } } } },
+  }, [
+    "kubernetes_namespace_v1.a: namespace does not enforce Pod Security baseline (enforce label: none)",
+    "kubernetes_namespace_v1.b: namespace does not enforce Pod Security baseline (enforce label: privileged)",
+  ]),
+
   // Logging
+  pass("LS-LOG-008", "a year; forever is LS-LOG-003's", { aws_cloudwatch_log_group: { a: { name: "a", retention_in_days: 365 }, b: { name: "b", retention_in_days: 0 } } }, "production"),
+  fail("LS-LOG-008", "90 days", { aws_cloudwatch_log_group: { a: { name: "a", retention_in_days: 90 } } }, "aws_cloudwatch_log_group.a: production log group keeps logs 90 days (fewer than 365)", "production"),
+  pass("LS-LOG-007", "both set; a non-PostgreSQL group", {
+    aws_db_parameter_group: {
+      pg: { family: "postgres16", parameter: [{ name: "log_connections", value: "1" }, { name: "log_disconnections", value: "1" }] },
+      my: { family: "mysql8.0", parameter: [] },
+    },
+  }),
+  fail("LS-LOG-007", "disconnections missing", {
+    aws_rds_cluster_parameter_group: { cpg: { family: "aurora-postgresql16", parameter: [{ name: "rds.force_ssl", value: "1" }, { name: "log_connections", value: "1" }] } },
+  }, "aws_rds_cluster_parameter_group.cpg: PostgreSQL parameter group does not set log_disconnections = 1"),
   pass("LS-LOG-001", "all control-plane logs", { aws_eks_cluster: { c: eks() } }),
   fail("LS-LOG-001", "audit and authenticator missing", { aws_eks_cluster: { c: eks({ enabled_cluster_log_types: ["api", "controllerManager", "scheduler"] }) } }, "aws_eks_cluster.c: EKS control-plane logs missing: audit, authenticator"),
   pass("LS-LOG-002", "VPC with a flow log of ALL traffic", { aws_vpc: { v: { cidr_block: "10.10.0.0/16" } }, aws_flow_log: { f: { vpc_id: ref("aws_vpc.v"), traffic_type: "ALL" } } }),
@@ -449,6 +522,44 @@ const CASES: Case[] = [
   ]),
 
   // Secrets
+  pass("LS-SEC-003", "a namespaced store with jwt auth; other manifests", {
+    helm_release: {
+      s: { values: [JSON.stringify({ manifests: [
+        { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "reader" } },
+        { apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: { name: "st" }, spec: { provider: { aws: { service: "SecretsManager", region: "us-west-2", auth: { jwt: { serviceAccountRef: { name: "reader" } } } } } } },
+      ] })] },
+    },
+  }),
+  fail("LS-SEC-003", "a ClusterSecretStore; a store without auth", {
+    helm_release: {
+      s: { values: [JSON.stringify({ manifests: [
+        { kind: "ClusterSecretStore", metadata: { name: "all" }, spec: { provider: { aws: { service: "SecretsManager", region: "us-west-2" } } } },
+        { kind: "SecretStore", metadata: { name: "st" }, spec: { provider: { aws: { service: "SecretsManager", region: "us-west-2" } } } },
+      ] })] },
+    },
+  }, [
+    "helm_release.s: values[0].manifests[0] ClusterSecretStore all is cluster-wide",
+    "helm_release.s: values[0].manifests[1] SecretStore st has no auth of its own",
+  ]),
+  pass("LS-NET-011", "namespace with default deny; CNI enforcing", {
+    kubernetes_namespace_v1: { ns: { metadata: { name: "app" } } },
+    helm_release: { np: { namespace: "app", values: [JSON.stringify({ manifests: [{ kind: "NetworkPolicy", metadata: { name: "default-deny", namespace: "app" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } }] })] } },
+    aws_eks_addon: { cni: { addon_name: "vpc-cni", configuration_values: JSON.stringify({ enableNetworkPolicy: "true" }) } },
+  }),
+  fail("LS-NET-011", "only an allow policy; CNI without network policy", {
+    kubernetes_namespace_v1: { ns: { metadata: { name: "app" } } },
+    helm_release: { np: { namespace: "app", values: [JSON.stringify({ manifests: [{ kind: "NetworkPolicy", metadata: { name: "allow", namespace: "app" }, spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] } }] })] } },
+    aws_eks_addon: { cni: { addon_name: "vpc-cni", configuration_values: "{}" } },
+  }, ["aws_eks_addon.cni: the VPC CNI does not enforce NetworkPolicies", "kubernetes_namespace_v1.ns: namespace app has no default-deny NetworkPolicy"]),
+  pass("LS-SEC-004", "IAM auth; another chart", {
+    helm_release: {
+      ls: { chart: "langsmith", values: [JSON.stringify({ postgres: { external: { enabled: true, existingSecretName: "s", iamAuthProvider: "aws" } } })] },
+      other: { chart: "x", values: [JSON.stringify({ postgres: { external: { enabled: true } } })] },
+    },
+  }),
+  fail("LS-SEC-004", "password URL", {
+    helm_release: { ls: { chart: "langsmith", values: [JSON.stringify({ postgres: { external: { enabled: true, existingSecretName: "s" } } })] } },
+  }, "helm_release.ls: values[0].postgres.external has no iamAuthProvider"),
   pass("LS-SEC-001", "references to secrets only", {
     helm_release: {
       a: helm({
@@ -504,6 +615,8 @@ const CASES: Case[] = [
 
 /** The provider block some SEC-002 cases add. */
 const EXTRA: Record<string, Json> = {
+  "LS-IAM-011 passes: the account's own principals; no provider accounts known": { provider: { aws: [{ region: "us-west-2", allowed_account_ids: ["111111111111"] }] } },
+  "LS-IAM-011 fails: a bucket and a key opened to another account": { provider: { aws: [{ region: "us-west-2", allowed_account_ids: ["111111111111"] }] } },
   "LS-ENC-011 passes: S3 backend with the state key's alias ARN; a Terraform Cloud workspace": {
     terraform: { backend: { s3: { bucket: "b", key: "k", encrypt: true, kms_key_id: "arn:aws:kms:us-west-2:111111111111:alias/b-state" } }, cloud: { organization: "o" } },
   },

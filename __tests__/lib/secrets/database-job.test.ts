@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, chmodSync, readFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync, chmodSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { databaseJob, databaseScript } from "../../../lib/secrets/database-job";
+import { appRoleSql, databaseJob, databaseScript } from "../../../lib/secrets/database-job";
 import { resolvePostgresEngine } from "../../../lib/engines";
 
 type Container = { command: string[]; image: string; env: { name: string; valueFrom?: unknown; value?: string }[]; securityContext: object; resources: { requests: object; limits: object } };
@@ -37,7 +37,7 @@ describe("agent database Job", () => {
     expect(job.spec.template.spec.automountServiceAccountToken).toBe(false);
   });
 
-  test("reads the URL from langsmith-postgres connection_url (so it waits for that secret)", () => {
+  test("reads the master URL from langsmith-postgres connection_url (so it waits for that secret)", () => {
     expect(container.env.find((e) => e.name === "PG_CONNECTION_URL")).toEqual({
       name: "PG_CONNECTION_URL",
       valueFrom: { secretKeyRef: { name: "langsmith-postgres", key: "connection_url" } },
@@ -88,6 +88,72 @@ describe("agent database Job", () => {
     });
     expect(out).not.toContain("s3cr3t");
     expect(out).not.toContain("db.example.com");
-    expect(readFileSync(log, "utf8").trim().split("\n").filter(Boolean)).toEqual(created.map((d) => `CREATE DATABASE "${d}"`));
+    const ran = readFileSync(log, "utf8");
+    rmSync(dir, { recursive: true, force: true });
+    expect(ran.trim().split("\n").filter(Boolean)).toEqual(created.map((d) => `CREATE DATABASE "${d}"`));
+  });
+});
+
+describe("application role setup", () => {
+  const ROLE = { user: "langsmith_app", database: "langsmith" };
+
+  test("the shipped case (no agents) still gets the Job: it creates the IAM-authenticated role", () => {
+    const job = databaseJob({ namespace: "langsmith", databases: [], appRole: ROLE, image: IMAGE })!;
+    expect(job.metadata.name).toBe("langsmith-database-setup");
+    expect((job.spec.template.spec.containers as Container[])[0].command[2]).toBe(databaseScript([], ROLE));
+  });
+
+  test("the role logs in only with IAM tokens, owns the LangSmith database and what the master created there, and nothing else", () => {
+    const sql = appRoleSql(ROLE);
+    expect(sql).toContain('GRANT rds_iam TO "langsmith_app";');
+    expect(sql).toContain('ALTER DATABASE "langsmith" OWNER TO "langsmith_app";');
+    expect(sql).toContain('REASSIGN OWNED BY CURRENT_USER TO "langsmith_app";');
+    // Every other database the REASSIGN moved goes back to the master.
+    expect(sql).toMatch(/datname NOT IN \('langsmith'\)[^]*ALTER DATABASE %I OWNER TO %I', d, current_user/);
+    expect(sql).not.toMatch(/PASSWORD|SUPERUSER|rds_superuser|CREATEROLE|CREATEDB/i);
+    expect(() => appRoleSql({ user: "x\"; DROP ROLE y; --", database: "langsmith" })).toThrow("must match [a-z][a-z0-9_]*");
+  });
+
+  test("shared agent databases: the role owns them too (connecting to each), and the restore loop leaves them", () => {
+    const sql = appRoleSql({ ...ROLE, alsoOwns: ["langsmith_insights"] });
+    expect(sql).toContain('ALTER DATABASE "langsmith_insights" OWNER TO "langsmith_app";');
+    expect(sql).toMatch(/\\connect langsmith_insights\nREASSIGN OWNED BY CURRENT_USER TO "langsmith_app";/);
+    expect(sql).toContain("datname NOT IN ('langsmith', 'langsmith_insights')");
+    // The databases exist before the role takes them over.
+    const script = databaseScript(["langsmith_insights"], { ...ROLE, alsoOwns: ["langsmith_insights"] });
+    expect(script.indexOf('CREATE DATABASE "langsmith_insights"')).toBeLessThan(script.indexOf("GRANT rds_iam"));
+  });
+
+  test.each([
+    ["fresh server: creates the role", "", true],
+    ["role exists: does not create it again", "langsmith_app", false],
+  ])("%s, then runs the grants; never prints the URL", (_l, existing, creates) => {
+    const dir = mkdtempSync(join(tmpdir(), "dbrole-"));
+    const log = join(dir, "log");
+    writeFileSync(log, "");
+    writeFileSync(
+      join(dir, "psql"),
+      [
+        "#!/bin/sh",
+        'for a in "$@"; do case "$a" in',
+        `  "SELECT 1 FROM pg_roles WHERE rolname='"*) r=\${a#*rolname=\\'}; r=\${r%\\'}; for e in $EXISTING; do [ "$e" = "$r" ] && echo 1; done; exit 0;;`,
+        `  'CREATE ROLE '*) echo "$a" >> "${log}"; exit 0;;`,
+        "esac; done",
+        // No -c: the SQL comes on stdin (the heredoc).
+        `cat >> "${log}"`,
+      ].join("\n"),
+    );
+    chmodSync(join(dir, "psql"), 0o755);
+    const out = execFileSync("/bin/sh", ["-c", databaseScript([], ROLE)], {
+      env: { PATH: `${dir}:/usr/bin:/bin`, PG_CONNECTION_URL: "master:s3cr3t@db.example.com:5432/langsmith?sslmode=require", EXISTING: existing },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    expect(out).not.toContain("s3cr3t");
+    const ran = readFileSync(log, "utf8");
+    expect(ran.includes('CREATE ROLE "langsmith_app" LOGIN')).toBe(creates);
+    rmSync(dir, { recursive: true, force: true });
+    // The heredoc reached psql verbatim (the shell expanded nothing: `$setup$` is intact).
+    expect(ran).toContain(appRoleSql(ROLE));
   });
 });

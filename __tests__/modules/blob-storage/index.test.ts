@@ -17,7 +17,8 @@ describe.each([
   ["dev", dev],
   ["prod", prod],
 ] as const)("BlobStorage %s", (_label, env) => {
-  const json = synth(env);
+  // The bucket itself; the access-log bucket (accessLogs) is tested below.
+  const json = synth(env, { settings: { ...env.blobStorage, accessLogs: false } });
   const bucketRef = ref(json, "aws_s3_bucket", "bucket", "id");
 
   test("bucket named per account and environment, never force-destroyed; prevent_destroy by tier", () => {
@@ -101,5 +102,35 @@ describe("bucket policy cannot lock Terraform out", () => {
   test("refuses to build a bucket that the environment disabled", () => {
     const off = envWith("dev", { blobStorage: { enabled: false } });
     expect(() => synth(off)).toThrow("BlobStorage blob: blobStorage.enabled is false in environment dev; do not construct the bucket");
+  });
+});
+
+describe("server access logs (blobStorage.accessLogs: on in production)", () => {
+  const json = synth(prod, { accessLogRetentionDays: 365 });
+  const logBucket = resource(json, "aws_s3_bucket", "access-logs-bucket");
+  const logRef = ref(json, "aws_s3_bucket", "access-logs-bucket", "id");
+
+  test("the blob bucket logs every request to the environment's log bucket", () => {
+    expect(prod.blobStorage.accessLogs).toBe(true);
+    expect(dev.blobStorage.accessLogs).toBe(false);
+    expect(resource(json, "aws_s3_bucket_logging")).toMatchObject({ bucket: ref(json, "aws_s3_bucket", "blob_bucket", "id"), target_bucket: logRef, target_prefix: "blobs/" });
+    expect(logBucket.bucket).toBe("ls-prod-blob-logs-333333333333");
+  });
+
+  test("the log bucket: SSE-S3 (log delivery cannot use SSE-KMS), private, versioned, kept the retention, written only by S3 logging for this bucket and account", () => {
+    expect(resource(json, "aws_s3_bucket_server_side_encryption_configuration", "access-logs").rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "AES256" });
+    expect(resource(json, "aws_s3_bucket_public_access_block", "access-logs")).toMatchObject({ block_public_acls: true, restrict_public_buckets: true });
+    expect(resource(json, "aws_s3_bucket_lifecycle_configuration", "access-logs").rule[0].expiration).toEqual([{ days: 365 }]);
+    const policy = JSON.parse(resource(json, "aws_s3_bucket_policy", "access-logs").policy);
+    const write = policy.Statement.find((s: Json) => s.Effect === "Allow");
+    expect(write.Principal).toEqual({ Service: "logging.s3.amazonaws.com" });
+    expect(write.Condition).toEqual({ StringEquals: { "aws:SourceAccount": "333333333333" }, ArnLike: { "aws:SourceArn": ref(json, "aws_s3_bucket", "blob_bucket", "arn") } });
+    expect(policy.Statement.find((s: Json) => s.Sid === "DenyInsecureTransport")).toBeDefined();
+  });
+
+  test("off: no log bucket, no logging", () => {
+    const off = synth(prod, { settings: { ...prod.blobStorage, accessLogs: false } });
+    expect(Object.keys(off.resource.aws_s3_bucket_logging ?? {})).toEqual([]);
+    expect(Object.keys(off.resource.aws_s3_bucket)).toHaveLength(1);
   });
 });

@@ -26,10 +26,10 @@ describe.each(shipped.map((env) => [env.name, env] as const))("LangsmithData %s"
   test("builds PostgreSQL, Redis, the bucket, the roles, the secrets and, in-cluster only, ClickHouse snapshots", () => {
     expect(resources(json, env.postgres.engine === "aurora" ? "aws_rds_cluster" : "aws_db_instance")).toHaveLength(1);
     expect(resources(json, "aws_elasticache_replication_group")).toHaveLength(1);
-    expect(resources(json, "aws_s3_bucket")).toHaveLength(env.blobStorage.enabled ? 1 : 0);
+    expect(resources(json, "aws_s3_bucket")).toHaveLength(env.blobStorage.enabled ? (env.blobStorage.accessLogs ? 2 : 1) : 0); // + the access-log bucket
     expect(resources(json, "aws_dlm_lifecycle_policy")).toHaveLength(env.clickhouse.mode === "in-cluster" ? 1 : 0);
     expect(resources(json, "aws_secretsmanager_secret").length).toBe(data.secrets.catalog.length);
-    expect(data.secrets.manifests).toHaveLength(5);
+    expect(data.secrets.manifests).toHaveLength(8); // the store's ServiceAccount, the SecretStore, 3 ExternalSecrets, the Postgres app and Redis Secrets, the setup Job
   });
 
   test("no secret value in the synthesized JSON or the ESO manifests", () => {
@@ -56,13 +56,17 @@ describe.each(shipped.map((env) => [env.name, env] as const))("LangsmithData %s"
   test("the langsmith-app role's grants name this bucket and this Redis; the bucket policy names the role", () => {
     const doc = dataAccessPolicy(json);
     const resourcesOf = (sid: string) => [doc.Statement.find((s: Json) => s.Sid === sid)?.Resource].flat();
+    // IAM database auth as the application user of this database (resource id), never the master.
+    expect(resourcesOf("PostgresIamAuth")).toEqual([
+      `arn:aws:rds-db:${env.aws.region}:${env.aws.accountId}:dbuser:${ref(json, env.postgres.engine === "aurora" ? "aws_rds_cluster" : "aws_db_instance", "", env.postgres.engine === "aurora" ? "cluster_resource_id" : "resource_id")}/langsmith_app`,
+    ]);
     expect(resourcesOf("RedisIamAuth")).toEqual([
       ref(json, "aws_elasticache_replication_group", "redis", "arn"),
       ref(json, "aws_elasticache_user", "iam-user", "arn"),
     ]);
     if (env.blobStorage.enabled) {
-      expect(resourcesOf("BlobList")).toEqual([ref(json, "aws_s3_bucket", "bucket", "arn")]);
-      const policy = JSON.parse(resource(json, "aws_s3_bucket_policy").policy);
+      expect(resourcesOf("BlobList")).toEqual([ref(json, "aws_s3_bucket", "blob_bucket", "arn")]);
+      const policy = JSON.parse(resource(json, "aws_s3_bucket_policy", "blob_policy").policy);
       const restricted = policy.Statement.find((s: Json) => s.Sid === "DenyObjectAccessExceptLangsmithAndAdmins");
       expect(restricted.Condition.ArnNotLike["aws:PrincipalArn"][0]).toBe(ref(json, "aws_iam_role", "langsmith-app", "arn"));
     }
@@ -80,7 +84,7 @@ describe("LangsmithData without blob storage", () => {
     const { json } = build(envWith("dev", { blobStorage: { enabled: false } }));
     expect(resources(json, "aws_s3_bucket")).toEqual([]);
     const doc = dataAccessPolicy(json);
-    expect(doc.Statement.map((s: Json) => s.Sid)).toEqual(["RedisIamAuth"]);
+    expect(doc.Statement.map((s: Json) => s.Sid)).toEqual(["PostgresIamAuth", "RedisIamAuth"]);
   });
 });
 

@@ -35,7 +35,6 @@ describe("langsmith-app IRSA role", () => {
           "system:serviceaccount:langsmith:langsmith-platform-backend",
           "system:serviceaccount:langsmith:langsmith-queue",
           "system:serviceaccount:langsmith:langsmith-ingest-queue",
-          "system:serviceaccount:langsmith:langsmith-host-backend",
         ],
         [`${PLATFORM.oidcIssuer}:aud`]: "sts.amazonaws.com",
       },

@@ -67,6 +67,11 @@ describe.each([
     expect(params.parameter).toContainEqual({ name: "rds.force_ssl", value: "1" });
   });
 
+  test("connections and disconnections are logged", () => {
+    const params = resource(json, env.postgres.engine === "aurora" ? "aws_rds_cluster_parameter_group" : "aws_db_parameter_group");
+    expect(params.parameter).toEqual(expect.arrayContaining([{ name: "log_connections", value: "1" }, { name: "log_disconnections", value: "1" }]));
+  });
+
   test("backups, windows, tags to snapshots and log exports follow the config", () => {
     expect(db.backup_retention_period).toBe(env.postgres.backupRetentionDays);
     expect(db.backup_retention_period).toBeGreaterThanOrEqual(env.tier === "production" ? 14 : 7);

@@ -5,7 +5,7 @@ import { namerOf, PLATFORM, ref, secretFindings, synthWith } from "../data-fixtu
 
 const RDS_SECRET = "arn:aws:secretsmanager:us-west-2:111111111111:secret:rds!db-0123-abcdef";
 const RDS_KEY = "arn:aws:kms:us-west-2:111111111111:key/postgres";
-const MAIN_MANIFESTS = ["ClusterSecretStore/langsmith-secrets-manager", "ExternalSecret/langsmith-config", "ExternalSecret/langsmith-postgres", "Secret/langsmith-redis", "ExternalSecret/langsmith-clickhouse"];
+const MAIN_MANIFESTS = ["ServiceAccount/langsmith-secrets-reader", "SecretStore/langsmith-secrets-manager", "ExternalSecret/langsmith-config", "ExternalSecret/langsmith-postgres", "Secret/langsmith-postgres-app", "Secret/langsmith-redis", "ExternalSecret/langsmith-clickhouse"];
 
 function build(env: EnvironmentConfig): { json: Json; secrets: Secrets } {
   let secrets: Secrets | undefined;
@@ -25,13 +25,13 @@ function build(env: EnvironmentConfig): { json: Json; secrets: Secrets } {
 }
 
 describe.each([
-  ["dev: basic auth, in-cluster ClickHouse", envWith("dev"), ["license-key", "api-key-salt", "jwt-secret", "initial-org-admin-password", "clickhouse-password"], MAIN_MANIFESTS],
-  ["prod: OIDC, external ClickHouse", envWith("prod"), ["license-key", "api-key-salt", "oauth-client-secret", "clickhouse-password"], MAIN_MANIFESTS],
+  ["dev: basic auth, in-cluster ClickHouse", envWith("dev"), ["license-key", "api-key-salt", "jwt-secret", "initial-org-admin-password", "clickhouse-password"], [...MAIN_MANIFESTS, "Job/langsmith-database-setup"]],
+  ["prod: OIDC, external ClickHouse", envWith("prod"), ["license-key", "api-key-salt", "oauth-client-secret", "clickhouse-password"], [...MAIN_MANIFESTS, "Job/langsmith-database-setup"]],
   [
     "dev with insights and polly",
     envWith("dev", { langsmith: { insights: "shared", polly: "shared" } }),
     ["license-key", "api-key-salt", "jwt-secret", "initial-org-admin-password", "insights-encryption-key", "polly-encryption-key", "clickhouse-password"],
-    [...MAIN_MANIFESTS, "ExternalSecret/langsmith-insights-db", "ExternalSecret/langsmith-polly-db", "Job/langsmith-create-agent-databases"],
+    [...MAIN_MANIFESTS, "ExternalSecret/langsmith-insights-db", "ExternalSecret/langsmith-polly-db", "Job/langsmith-database-setup"],
   ],
 ] as const)("Secrets %s", (_label, env, ids, manifests) => {
   const { json, secrets } = build(env);
@@ -51,11 +51,11 @@ describe.each([
     expect(secretFindings(json)).toEqual([]);
   });
 
-  test("ESO role: trusted only by external-secrets/external-secrets; reads exactly these secrets and the RDS secret", () => {
+  test("store role: trusted only by the store's service account langsmith/langsmith-secrets-reader (not the ESO controller); reads exactly these secrets and the RDS secret", () => {
     const role = resources(json, "aws_iam_role").map(([, r]) => r)[0];
     const trust = JSON.parse(role.assume_role_policy).Statement[0];
     expect(trust.Condition.StringEquals).toEqual({
-      [`${PLATFORM.oidcIssuer}:sub`]: "system:serviceaccount:external-secrets:external-secrets",
+      [`${PLATFORM.oidcIssuer}:sub`]: "system:serviceaccount:langsmith:langsmith-secrets-reader",
       [`${PLATFORM.oidcIssuer}:aud`]: "sts.amazonaws.com",
     });
     const doc = JSON.parse(resource(json, "aws_iam_role_policy").policy);

@@ -4,12 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../../scripts/verify";
 import { GATES } from "../../../scripts/verify/gates";
+import { FIXTURE_ENVIRONMENTS } from "../../fixtures/environments";
 import { API_KEY, healthyWorld, outputsOf, startFake, World, writeKubeconfig } from "./fake";
 
 process.env.AWS_ACCESS_KEY_ID = "AKIAFAKEFAKEFAKEFAKE";
 process.env.AWS_SECRET_ACCESS_KEY = "fake-secret-access-key";
 process.env.AWS_EC2_METADATA_DISABLED = "true";
 delete process.env.AWS_PROFILE;
+const FIXTURES = Object.values(FIXTURE_ENVIRONMENTS);
 
 interface Result {
   code: number;
@@ -39,7 +41,7 @@ async function verify(mutate: (w: World) => void = () => {}, extra: string[] = [
       "--trace-timeout", "0.5",
       ...extra,
     ];
-    const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), env }, { maxAttempts: 1 });
+    const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), env }, { maxAttempts: 1, environments: FIXTURES });
     return { code, out: out.join("\n"), err: err.join("\n") };
   } finally {
     await fake.close();
@@ -125,12 +127,12 @@ test("--only runs the named gates; the API key read from Secrets Manager is neve
 test.each([
   [["dev", "--only", "nope"], /--only: unknown gate nope; gates are cluster-active, nat-egress/],
   [[], /name one environment/],
-  [["qa"], /unknown environment "qa"; known: dev, staging, prod/],
+  [["no-such-env"], /unknown environment "no-such-env"; known: dev, staging, prod/],
   [["dev", "--trace-timeout", "soon"], /--trace-timeout must be a number of seconds, got soon/],
   [["dev", "--bogus"], /Unknown option '--bogus'/],
 ])("usage error %j exits 2", async (args, message) => {
   const err: string[] = [];
-  const code = await main(args, { out: () => undefined, err: (l) => err.push(l), env: {} });
+  const code = await main(args, { out: () => undefined, err: (l) => err.push(l), env: {} }, { environments: FIXTURES });
   expect(code).toBe(2);
   expect(err.join("\n")).toMatch(message);
 });
@@ -145,7 +147,7 @@ test("--kube-server replaces the kubeconfig's server (e.g. a port-forward or tun
     const code = await main(
       ["dev", "--only", "cluster-addons", "--cdktf-out", dir, "--aws-endpoint", fake.url, "--kubeconfig", kubeconfig, "--kube-server", fake.url],
       { out: (l) => out.push(l), err: (l) => out.push(l), env: {} },
-      { maxAttempts: 1 },
+      { maxAttempts: 1, environments: FIXTURES },
     );
     expect(out.join("\n")).toContain(`kubeconfig context → ls-dev-eks (${fake.url})`);
     expect(code).toBe(0);

@@ -176,7 +176,6 @@ export function healthyWorld(): World {
         deployment("kube-system", "cluster-autoscaler-aws-cluster-autoscaler", "aws-cluster-autoscaler"),
         deployment("kube-system", "aws-load-balancer-controller", "aws-load-balancer-controller", 2, 2),
         deployment("external-secrets", "external-secrets", "external-secrets"),
-        deployment("kube-system", "external-dns", "external-dns"),
       ],
       pods: [
         ...components.map((c) => pod(`${c}-7d9f8-abcde`)),

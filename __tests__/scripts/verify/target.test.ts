@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ENVIRONMENTS } from "../../../environments";
+import { FIXTURE_ENVIRONMENTS } from "../../fixtures/environments";
+
+const FIXTURES = Object.values(FIXTURE_ENVIRONMENTS);
 import { loadTarget, MissingInput, need, resolveLiteral } from "../../../scripts/verify/target";
 
 function synthesized(dir: string, env: string, json: object): void {
@@ -25,7 +27,7 @@ const STACK = {
 
 describe("loadTarget", () => {
   test("from the environment file alone: region, hostname, cluster name by the stack's naming rule", () => {
-    const t = loadTarget({ env: "dev", environments: ENVIRONMENTS, cdktfOut: join(tmpdir(), "verify-none") });
+    const t = loadTarget({ env: "dev", environments: FIXTURES, cdktfOut: join(tmpdir(), "verify-none") });
     expect(t.values).toEqual({ region: "us-west-2", hostname: "langsmith.dev.example.com", clusterName: "ls-dev-eks", postgresKind: "instance" });
     expect(t.sources.clusterName).toBe("environments/dev.ts (naming rule)");
     expect(t.exposure).toBe("public");
@@ -34,7 +36,7 @@ describe("loadTarget", () => {
   test("the synthesized stack adds outputs known before apply; computed ones stay missing", () => {
     const dir = mkdtempSync(join(tmpdir(), "verify-target-"));
     synthesized(dir, "dev", STACK);
-    const t = loadTarget({ env: "dev", environments: ENVIRONMENTS, cdktfOut: dir });
+    const t = loadTarget({ env: "dev", environments: FIXTURES, cdktfOut: dir });
     expect(t.values.clusterName).toBe("ls-dev-cluster");
     expect(t.values.blobBucketName).toBe("ls-dev-blobs-111111111111");
     expect(t.values.targetGroupArn).toBeUndefined();
@@ -55,7 +57,7 @@ describe("loadTarget", () => {
         langsmith_app_role_arn: { value: "arn:aws:iam::111111111111:role/x", type: "string", sensitive: true },
       }),
     );
-    const t = loadTarget({ env: "dev", environments: ENVIRONMENTS, cdktfOut: dir, outputsFile: file });
+    const t = loadTarget({ env: "dev", environments: FIXTURES, cdktfOut: dir, outputsFile: file });
     expect(t.values.clusterName).toBe("ls-dev-eks-2");
     expect(t.values.privateSubnetIds).toEqual(["subnet-0a", "subnet-0b"]);
     expect(t.values.targetGroupArn).toMatch(/targetgroup\/x\/1$/);
@@ -64,7 +66,7 @@ describe("loadTarget", () => {
   });
 
   test("an unknown environment names the known ones", () => {
-    expect(() => loadTarget({ env: "qa", environments: ENVIRONMENTS })).toThrow('unknown environment "qa"; known: dev, staging, prod');
+    expect(() => loadTarget({ env: "no-such-env", environments: FIXTURES })).toThrow('unknown environment "no-such-env"; known: dev, staging, prod');
   });
 
   test("MissingInput names the Terraform output and how to provide it", () => {

@@ -1,6 +1,6 @@
 /** Encryption at rest (reference architecture section 10: "no plaintext secrets"; AWS FSBP). */
 import type { PolicyResource, RuleContext } from "../types";
-import { block, blocks, isSet, isTrue, list, pointsAt, unresolved } from "../values";
+import { block, blocks, isSet, isTrue, list, pointsAt, policyStatements, unresolved } from "../values";
 import { ALL_TIERS, each, rule } from "./rule";
 
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
@@ -69,7 +69,7 @@ export const ENCRYPTION_RULES = [
   }),
   rule({
     id: "LS-ENC-004",
-    title: "S3 buckets use SSE-KMS default encryption (ALB access-log buckets: SSE-S3)",
+    title: "S3 buckets use SSE-KMS default encryption (ALB and S3 access-log buckets: SSE-S3)",
     severity: "critical",
     tiers: ALL_TIERS,
     rationale: "SSE-KMS adds key-policy control and CloudTrail records of every decrypt to the S3 default (SSE-S3).",
@@ -79,11 +79,14 @@ export const ENCRYPTION_RULES = [
         const algorithms = bucketAlgorithms(ctx, r);
         if (algorithms.some((a) => unresolved(a) || KMS_ALGORITHMS.includes(String(a)))) return undefined;
         // Load balancers cannot write access logs to an SSE-KMS bucket: there, an explicit SSE-S3 configuration is the requirement.
+        // Likewise S3 server access logs (S3 user guide: the target bucket must not use SSE-KMS by default).
         const albLogs = ctx.ofType("aws_lb", "aws_alb").some((lb) => blocks(lb.values.access_logs).some((l) => pointsAt(l.bucket, r)));
-        if (albLogs) {
+        const s3Logs = ctx.ofType("aws_s3_bucket_logging").some((l) => pointsAt(l.values.target_bucket, r));
+        if (albLogs || s3Logs) {
+          const what = albLogs ? "ALB access-log bucket" : "S3 server access-log bucket";
           return algorithms.includes("AES256")
             ? undefined
-            : fail(r, "ALB access-log bucket has no server-side encryption configuration", 'add aws_s3_bucket_server_side_encryption_configuration with sse_algorithm = "AES256" (load balancers cannot write to SSE-KMS buckets)');
+            : fail(r, `${what} has no server-side encryption configuration`, 'add aws_s3_bucket_server_side_encryption_configuration with sse_algorithm = "AES256" (load balancers and S3 log delivery cannot write to SSE-KMS buckets)');
         }
         const fix = "add aws_s3_bucket_server_side_encryption_configuration for this bucket with sse_algorithm = \"aws:kms\", kms_master_key_id = <CMK arn>, bucket_key_enabled = true";
         return algorithms.length === 0
@@ -184,6 +187,22 @@ export const ENCRYPTION_RULES = [
       each(ctx, ["aws_sns_topic"], (r) =>
         isSet(r.values.kms_master_key_id) ? undefined : fail(r, "SNS topic is not encrypted", "set kms_master_key_id to a CMK whose policy admits cloudwatch.amazonaws.com"),
       ),
+  }),
+  rule({
+    id: "LS-ENC-012",
+    title: "KMS key policies separate administration from use: no kms:* to a principal",
+    severity: "medium",
+    tiers: ALL_TIERS,
+    rationale:
+      "A key policy that gives the account kms:* lets every IAM principal with a kms:Decrypt grant on * decrypt directly; with administration (no Decrypt) and use (through the services that encrypt with the key, kms:ViaService) apart, a key admin cannot read the data and a leaked role cannot decrypt outside the service.",
+    source: "AWS KMS best practices (least privilege, kms:ViaService; separate key administrators from users); AWS FSBP KMS.1/KMS.2",
+    check: (ctx, fail) =>
+      each(ctx, ["aws_kms_key"], (r) => {
+        const statements = policyStatements(r.values.policy);
+        if (!statements) return undefined;
+        const broad = statements.findIndex((s) => s.Effect === "Allow" && s.Action.some((a) => a === "kms:*" || a === "*"));
+        return broad < 0 ? undefined : fail(r, `key policy statement ${broad + 1} allows kms:* (administration and use together)`, "use CustomerManagedKey (modules/kms): admin actions without Decrypt, use only through kms:ViaService");
+      }),
   }),
   rule({
     id: "LS-ENC-011",

@@ -2,6 +2,15 @@
 import type { PolicyResource, RuleContext } from "../types";
 import { blocks, globMatch, isSet, list, pointsAt, policyStatements, Statement, statementLabel, unresolved } from "../values";
 import { ALL_TIERS, each, rule } from "./rule";
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../elb-log-delivery";
+
+/** OIDC providers a role may trust: an EKS cluster issuer (IRSA), GitHub Actions (CI roles). */
+const TRUSTED_OIDC = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/(oidc\.eks\.[a-z0-9-]+\.amazonaws\.com\/id\/[A-Za-z0-9]+|token\.actions\.githubusercontent\.com)$/;
+/** AWS services the stacks' roles are for (the CI apply role's PassRole list, plus their helpers). */
+const TRUSTED_SERVICES: readonly string[] = ["eks.amazonaws.com", "ec2.amazonaws.com", "vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com", "dlm.amazonaws.com"];
+
+/** Services that act for an account and set aws:SourceAccount when they assume a role. */
+const CONFUSED_DEPUTY_SERVICES: readonly string[] = ["vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com", "dlm.amazonaws.com", "delivery.logs.amazonaws.com"];
 
 interface PolicyDoc {
   readonly resource: PolicyResource;
@@ -232,6 +241,77 @@ export const IAM_RULES = [
           : undefined,
       ),
   }),  rule({
+    id: "LS-IAM-009",
+    title: "Role trust names only OIDC providers (an EKS issuer, GitHub) and the AWS services the stack uses, never an AWS account or role",
+    severity: "high",
+    tiers: ALL_TIERS,
+    rationale:
+      "IAM has no condition key on the content of a trust policy, so the CI apply role could make an environment role (e.g. the External Secrets role) trust another account; this rule on the reviewed plan is the check (policy-check runs before every apply).",
+    source: "AWS IAM user guide (confused deputy; cross-account trust); AWS FSBP IAM.21",
+    check: (ctx, fail) =>
+      resourcePolicies(ctx)
+        .filter((d) => d.label === "trust policy")
+        .flatMap((d) =>
+          d.statements.flatMap((st, i) => {
+            if (st.Effect !== "Allow" || !st.Principal || st.Principal === "*") return [];
+            const where = `trust policy ${statementLabel(st, i)}`;
+            const bad: string[] = [
+              ...(st.Principal.AWS ?? []).map((a) => `trusts the AWS principal ${a}`),
+              ...(st.Principal.Federated ?? []).filter((f) => !unresolved(f) && !TRUSTED_OIDC.test(f)).map((f) => `trusts the identity provider ${f}`),
+              ...(st.Principal.Service ?? []).filter((v) => !unresolved(v) && !TRUSTED_SERVICES.includes(v)).map((v) => `trusts the service ${v}`),
+              ...Object.keys(st.Principal).filter((k) => !["AWS", "Federated", "Service"].includes(k)).map((k) => `trusts a ${k} principal`),
+            ];
+            return bad.map((b) => fail(d.resource, `${where} ${b}`, "trust only this account's EKS OIDC provider (IRSA), GitHub's OIDC provider (CI roles) or a service listed in TRUSTED_SERVICES (lib/policy/rules/iam.ts)"));
+          }),
+        ),
+  }),
+  rule({
+    id: "LS-IAM-010",
+    title: "Roles for services that act on behalf of an account (flow logs, RDS monitoring, DLM) trust them only with aws:SourceAccount or aws:SourceArn",
+    severity: "low",
+    tiers: ALL_TIERS,
+    rationale: "Without it, the service could be made to assume the role on behalf of another account (the cross-service confused deputy).",
+    source: "AWS IAM user guide, cross-service confused deputy prevention; VPC Flow Logs user guide (IAM role trust)",
+    check: (ctx, fail) =>
+      resourcePolicies(ctx)
+        .filter((d) => d.label === "trust policy")
+        .flatMap((d) =>
+          d.statements.flatMap((st, i) => {
+            if (st.Effect !== "Allow" || !st.Principal || st.Principal === "*") return [];
+            const deputies = (st.Principal.Service ?? []).filter((v) => CONFUSED_DEPUTY_SERVICES.includes(v));
+            if (deputies.length === 0) return [];
+            const keys = Object.values(st.Condition).flatMap((kv) => Object.keys(kv ?? {}).map((k) => k.toLowerCase()));
+            return keys.includes("aws:sourceaccount") || keys.includes("aws:sourcearn")
+              ? []
+              : [fail(d.resource, `trust policy ${statementLabel(st, i)} trusts ${deputies.join(", ")} without aws:SourceAccount`, "add Condition StringEquals aws:SourceAccount = <account id> (serviceTrust(service, accountId) in lib/iam.ts)")];
+          }),
+        ),
+  }),
+  rule({
+    id: "LS-IAM-011",
+    title: "Resource policies (buckets, keys, secrets, topics) allow no AWS principal outside the stack's accounts",
+    severity: "high",
+    tiers: ALL_TIERS,
+    rationale:
+      "IAM cannot condition s3:PutBucketPolicy or kms:PutKeyPolicy on the policy's content, so an apply could open the blob bucket or a key to another account; the reviewed plan is where that shows, and this rule fails it (the accounts are the providers' allowed_account_ids).",
+    source: "AWS FSBP S3.6 (no cross-account access); AWS IAM user guide (resource-based policies, cross-account access)",
+    check: (ctx, fail) => {
+      const accounts = new Set(ctx.ofType("provider").flatMap((p) => (Array.isArray(p.values.allowed_account_ids) ? p.values.allowed_account_ids.map(String) : [])));
+      if (accounts.size === 0) return [];
+      // AWS's own log-delivery accounts (ALB access logs in regions without the service principal).
+      const trusted = new Set([...accounts, ...Object.values(ELB_LOG_DELIVERY_ACCOUNTS)]);
+      return resourcePolicies(ctx)
+        .filter((d) => d.label !== "trust policy")
+        .flatMap((d) =>
+          d.statements.flatMap((st, i) => {
+            if (st.Effect !== "Allow" || !st.Principal || st.Principal === "*") return [];
+            const outside = (st.Principal.AWS ?? []).filter((a) => !unresolved(a) && !trusted.has(/^\d{12}$/.test(a) ? a : (/^arn:aws[a-z-]*:(iam|sts)::(\d{12}):/.exec(a)?.[2] ?? "?")));
+            return outside.map((a) => fail(d.resource, `${d.label} ${statementLabel(st, i)} allows ${a}, outside the stack's accounts (${[...accounts].join(", ")})`, "grant only principals of this account; share data across accounts deliberately, with a waiver that says why"));
+          }),
+        );
+    },
+  }),
+  rule({
     id: "LS-IAM-008",
     title: "EKS gives the cluster creator no implicit admin entry (bootstrap_cluster_creator_admin_permissions false)",
     severity: "medium",

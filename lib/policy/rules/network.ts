@@ -3,6 +3,7 @@
  * services, ALB-only public subnets, WAF or rate limiting at ingress).
  */
 import type { Json, PolicyResource, RuleContext } from "../types";
+import { valuesDocuments } from "../helm";
 import { block, blocks, isFalse, isSet, isTrue, list, unresolved } from "../values";
 import { ALL_TIERS, each, PRODUCTION, rule } from "./rule";
 
@@ -308,5 +309,44 @@ export const NETWORK_RULES = [
         const rateBased = blocks(r.values.rule).some((x) => blocks(x.statement).some((s) => block(s.rate_based_statement)));
         return rateBased ? undefined : fail(r, "web ACL has no rate-based rule", "add a rule with statement { rate_based_statement { limit = ingress.wafRateLimit, aggregate_key_type = \"IP\" } } and action { block {} }");
       }),
+  }),
+  rule({
+    id: "LS-NET-011",
+    title: "Namespaces Terraform creates have a default-deny NetworkPolicy, and the VPC CNI enforces NetworkPolicies",
+    severity: "high",
+    tiers: ALL_TIERS,
+    rationale:
+      "Without default deny any pod in the cluster reaches LangSmith's services, and LangSmith's pods reach anything (other namespaces, the metadata service); without the VPC CNI's network policy agent, NetworkPolicies are stored but not enforced.",
+    source: "CIS EKS Benchmark 4.3.2 (all namespaces have NetworkPolicies); EKS user guide, network policies with the VPC CNI",
+    check: (ctx, fail) => {
+      const denied = new Set<string>();
+      for (const r of ctx.ofType("helm_release")) {
+        for (const { doc } of valuesDocuments(r)) {
+          const manifests = doc && typeof doc === "object" && Array.isArray((doc as Json).manifests) ? ((doc as Json).manifests as Json[]) : [];
+          for (const m of manifests) {
+            const spec = m?.spec as Json | undefined;
+            const selectsAll = spec && Object.keys(spec.podSelector ?? {}).length === 0;
+            const both = list(spec?.policyTypes).includes("Ingress") && list(spec?.policyTypes).includes("Egress");
+            if (m?.kind === "NetworkPolicy" && selectsAll && both && !spec?.ingress && !spec?.egress) denied.add(String(m.metadata?.namespace ?? r.values.namespace));
+          }
+        }
+      }
+      const namespaces = each(ctx, ["kubernetes_namespace_v1", "kubernetes_namespace"], (r) => {
+        const name = block(r.values.metadata)?.name;
+        if (unresolved(name) || denied.has(String(name))) return undefined;
+        return fail(r, `namespace ${name} has no default-deny NetworkPolicy`, "deliver networkPolicies() (lib/network-policies.ts) through the local manifests chart");
+      });
+      const cni = each(ctx, ["aws_eks_addon"], (r) => {
+        if (r.values.addon_name !== "vpc-cni" || unresolved(r.values.configuration_values)) return undefined;
+        let config: Json = {};
+        try {
+          config = JSON.parse(String(r.values.configuration_values ?? "{}"));
+        } catch {
+          config = {};
+        }
+        return String(config.enableNetworkPolicy) === "true" ? undefined : fail(r, "the VPC CNI does not enforce NetworkPolicies (enableNetworkPolicy)", 'set configuration_values = jsonencode({ enableNetworkPolicy = "true" })');
+      });
+      return [...namespaces, ...cni];
+    },
   }),
 ];

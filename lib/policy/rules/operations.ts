@@ -10,29 +10,52 @@ const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager"
 function imdsProblem(options: Record<string, unknown> | undefined): string | undefined {
   if (!options || (options.http_tokens !== "required" && !unresolved(options.http_tokens))) return "does not require IMDSv2 (metadata_options.http_tokens is not \"required\")";
   const hops = options.http_put_response_hop_limit;
-  if (hops !== undefined && hops !== null && !unresolved(hops) && Number(hops) > 2) return `lets IMDS responses travel ${hops} hops (pods could reach node credentials)`;
+  if (hops === undefined || hops === null) return "leaves the IMDS hop limit to the AMI default (set http_put_response_hop_limit = 1)";
+  if (!unresolved(hops) && Number(hops) > 1) return `lets IMDS responses travel ${hops} hops (pods on the pod network reach the node role's credentials)`;
   return undefined;
 }
+
+/** Pod Security levels from the least to the most restrictive. */
+const PSS_ORDER = ["privileged", "baseline", "restricted"];
 
 export const NODE_RULES = [
   rule({
     id: "LS-NODE-001",
-    title: "Nodes require IMDSv2 with a hop limit of at most 2 (node groups use launch templates)",
+    title: "Nodes require IMDSv2 with a hop limit of 1 (node groups use launch templates)",
     severity: "high",
     tiers: ALL_TIERS,
-    rationale: "IMDSv1 answers any SSRF with the node role's credentials; IMDSv2 needs a session token a forwarded request cannot get.",
+    rationale:
+      "IMDSv1 answers any SSRF with the node role's credentials; IMDSv2 needs a session token a forwarded request cannot get. With a hop limit of 2 every pod on the pod network still gets that token and the node role's credentials; 1 keeps IMDS to the node and host-network pods (add-ons get their region and VPC explicitly).",
     source: "AWS FSBP EC2.8, EC2.170; EKS Best Practices Guide (restrict access to the instance profile)",
     check: (ctx, fail) => [
       ...each(ctx, ["aws_eks_node_group"], (r) =>
         block(r.values.launch_template) || unresolved(r.values.launch_template)
           ? undefined
-          : fail(r, "node group has no launch template, so IMDS settings are EKS defaults", "give the node group a launch template with metadata_options { http_tokens = \"required\", http_put_response_hop_limit = 2 }"),
+          : fail(r, "node group has no launch template, so IMDS settings are EKS defaults", "give the node group a launch template with metadata_options { http_tokens = \"required\", http_put_response_hop_limit = 1 }"),
       ),
       ...each(ctx, ["aws_launch_template", "aws_instance"], (r) => {
         const problem = imdsProblem(block(r.values.metadata_options));
-        return problem ? fail(r, `${r.type === "aws_instance" ? "instance" : "launch template"} ${problem}`, 'set metadata_options { http_endpoint = "enabled", http_tokens = "required", http_put_response_hop_limit = 2 }') : undefined;
+        return problem ? fail(r, `${r.type === "aws_instance" ? "instance" : "launch template"} ${problem}`, 'set metadata_options { http_endpoint = "enabled", http_tokens = "required", http_put_response_hop_limit = 1 }') : undefined;
       }),
     ],
+  }),
+  rule({
+    id: "LS-NODE-002",
+    title: "Namespaces Terraform creates enforce Pod Security baseline or stricter",
+    severity: "high",
+    tiers: ALL_TIERS,
+    rationale:
+      "Without an enforce label any pod with namespace access can run privileged, share the node's network or PID namespace or mount the host: a path from one compromised workload to the node and every secret on it.",
+    source: "Kubernetes Pod Security Standards; CIS EKS Benchmark 4.2 (pod security policies)",
+    check: (ctx, fail) =>
+      each(ctx, ["kubernetes_namespace_v1", "kubernetes_namespace"], (r) => {
+        const labels = block(r.values.metadata)?.labels;
+        if (unresolved(labels)) return undefined;
+        const level = (labels as Record<string, unknown> | undefined)?.["pod-security.kubernetes.io/enforce"];
+        return PSS_ORDER.indexOf(String(level)) >= 1
+          ? undefined
+          : fail(r, `namespace does not enforce Pod Security baseline (enforce label: ${level ?? "none"})`, "add labels from podSecurityLabels() (lib/pod-security.ts): enforce baseline, warn restricted");
+      }),
   }),
 ];
 
@@ -118,6 +141,36 @@ export const LOGGING_RULES = [
         if (!["postgres", "aurora-postgresql"].includes(String(r.values.engine))) return undefined;
         const exports = r.values.enabled_cloudwatch_logs_exports;
         return unresolved(exports) || list(exports).includes("postgresql") ? undefined : fail(r, "database does not export its postgresql log", 'set enabled_cloudwatch_logs_exports = ["postgresql"]');
+      }),
+  }),
+  rule({
+    id: "LS-LOG-008",
+    title: "Production log groups keep logs at least 365 days",
+    severity: "medium",
+    tiers: PRODUCTION,
+    rationale: "An incident is often found months later: application, WAF, database, VPC and control-plane logs must cover a year (development may keep less).",
+    source: "AWS FSBP CloudWatch.16 (retention of at least 365 days); CIS AWS Foundations Benchmark (log retention)",
+    check: (ctx, fail) =>
+      each(ctx, ["aws_cloudwatch_log_group"], (r) => {
+        const days = r.values.retention_in_days;
+        if (!isSet(days) || unresolved(days) || Number(days) === 0) return undefined;
+        return Number(days) >= 365 ? undefined : fail(r, `production log group keeps logs ${days} days (fewer than 365)`, "set observability.logRetentionDays (and the flow-log / control-plane retentions) to 365 or more");
+      }),
+  }),
+  rule({
+    id: "LS-LOG-007",
+    title: "PostgreSQL parameter groups log connections and disconnections",
+    severity: "low",
+    tiers: ALL_TIERS,
+    rationale: "Without log_connections/log_disconnections the exported log cannot say who connected from where, or how long a session lasted.",
+    source: "CIS PostgreSQL Benchmark 3.1.20, 3.1.21; AWS FSBP RDS (PostgreSQL logging)",
+    check: (ctx, fail) =>
+      each(ctx, ["aws_db_parameter_group", "aws_rds_cluster_parameter_group"], (r) => {
+        if (!/postgres/.test(String(r.values.family))) return undefined;
+        if (unresolved(r.values.parameter)) return undefined;
+        const set = new Map(blocks(r.values.parameter).map((p) => [String(p.name), String(p.value)]));
+        const missing = ["log_connections", "log_disconnections"].filter((n) => set.get(n) !== "1");
+        return missing.length === 0 ? undefined : fail(r, `PostgreSQL parameter group does not set ${missing.join(", ")} = 1`, "add parameter { name = \"log_connections\", value = \"1\" } and log_disconnections likewise");
       }),
   }),
 ];

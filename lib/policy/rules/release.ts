@@ -149,6 +149,50 @@ export const RELEASE_RULES = [
       ),
   }),
   rule({
+    id: "LS-SEC-003",
+    title: "External Secrets stores are namespaced and authenticate as their own service account (no ClusterSecretStore, no store on the controller's identity)",
+    severity: "high",
+    tiers: ALL_TIERS,
+    rationale:
+      "A store without auth uses the ESO controller's identity, and the chart's aggregated external-secrets-edit role lets anyone with edit in any namespace create one and pull every secret that identity can read, the RDS master password included.",
+    source: "External Secrets Operator docs, security best practices (namespaced SecretStores; restrict the controller's identity)",
+    check: (ctx, fail) =>
+      each(ctx, ["helm_release"], (r) =>
+        valuesDocuments(r).flatMap(({ index, doc }) => {
+          const manifests = isObject(doc) && Array.isArray(doc.manifests) ? (doc.manifests as unknown[]) : [];
+          return manifests.flatMap((m, i) => {
+            if (!isObject(m) || !["ClusterSecretStore", "SecretStore"].includes(String(m.kind))) return [];
+            const where = `values[${index}].manifests[${i}] ${m.kind} ${(m.metadata as Json | undefined)?.name ?? ""}`.trim();
+            if (m.kind === "ClusterSecretStore") return [fail(r, `${where} is cluster-wide`, "use a SecretStore in the application's namespace with auth.jwt.serviceAccountRef (lib/secrets/manifests.ts)")];
+            const providers = isObject((m.spec as Json | undefined)?.provider) ? Object.values((m.spec as Json).provider as Json) : [];
+            return providers.some((p) => !isObject(p) || !isObject(p.auth))
+              ? [fail(r, `${where} has no auth of its own (it would use the ESO controller's identity)`, "set spec.provider.aws.auth.jwt.serviceAccountRef to a service account annotated with the store's IRSA role")]
+              : [];
+          });
+        }),
+      ),
+  }),
+  rule({
+    id: "LS-SEC-004",
+    title: "LangSmith connects to an external PostgreSQL with IAM database authentication (postgres.external.iamAuthProvider)",
+    severity: "medium",
+    tiers: ALL_TIERS,
+    rationale:
+      "With a password URL LangSmith runs as whatever user the URL names (here it was the rds_superuser master), and an RDS password rotation leaves running pods with a stale URL until they restart; an IAM-authenticated application role has no password at all.",
+    source: "RDS user guide, IAM database authentication; LangSmith chart 0.16.11 values.yaml postgres.external.iamAuthProvider",
+    check: (ctx, fail) =>
+      each(ctx, ["helm_release"], (r) => {
+        if (r.values.chart !== "langsmith") return undefined;
+        return valuesDocuments(r).flatMap(({ index, doc }) => {
+          const external = isObject(doc) && isObject(doc.postgres) && isObject((doc.postgres as Json).external) ? ((doc.postgres as Json).external as Json) : undefined;
+          if (!external || external.enabled !== true || unresolved(external.iamAuthProvider)) return [];
+          return external.iamAuthProvider
+            ? []
+            : [fail(r, `values[${index}].postgres.external has no iamAuthProvider: LangSmith logs in with a password`, 'set postgres.external.iamAuthProvider: "aws" and a URL naming the IAM-authenticated application user (lib/langsmith-values, lib/secrets/database-job.ts)')];
+        });
+      }),
+  }),
+  rule({
     id: "LS-STATE-001",
     title: "Production stateful resources carry lifecycle.prevent_destroy",
     severity: "high",
@@ -165,7 +209,7 @@ export const RELEASE_RULES = [
         (r) =>
           isTrue(r.lifecycle?.prevent_destroy)
             ? undefined
-            : fail(r, `production ${r.type} lacks lifecycle.prevent_destroy (a delete would lose ${STATEFUL_TYPES[r.type].loses})`, "add lifecycle: { preventDestroy: true } (driven by the tier, e.g. preventDestroy: env.tier === \"production\")"),
+            : fail(r, `production ${r.type} lacks lifecycle.prevent_destroy (a delete would lose ${STATEFUL_TYPES[r.type].loses})`, "add lifecycle: { preventDestroy: true } (the data modules set it from their preventDestroy prop, which the stack passes as protectsData(env))"),
       ),
   }),
 ];

@@ -9,6 +9,7 @@ import { DescribeCacheClustersCommand, DescribeReplicationGroupsCommand } from "
 import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { APP_COMPONENTS, IRSA_ANNOTATION, serviceAccountName } from "../../../lib/langsmith-values/chart";
+import { asPostgresKind } from "../../../lib/naming";
 import { describeError } from "../clients";
 import { need, needList, OUTPUT_NAMES } from "../target";
 import { fail, Gate, GateContext, listed, pass } from "./types";
@@ -141,7 +142,7 @@ export const postgresReachable: Gate = {
   ],
   async run(ctx) {
     const id = need(ctx.target, "postgresIdentifier");
-    const kind = ctx.target.values.postgresKind === "cluster" ? "cluster" : "instance";
+    const kind = asPostgresKind(ctx.target.values.postgresKind);
     const nodeSg = need(ctx.target, "nodeSecurityGroupId");
     let status: string | undefined, host: string | undefined, port: number, sgs: string[], extra: string;
     if (kind === "instance") {

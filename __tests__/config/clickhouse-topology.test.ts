@@ -1,0 +1,33 @@
+/** Loader rules of the external ClickHouse's topology (replicated cluster, managed), with their messages. */
+import { problemsWith } from "../helpers";
+
+const external = (extra: Record<string, unknown>) => (i: Record<string, any>) => {
+  const { replicated: _r, cluster: _c, hybrid: _h, ...rest } = i.clickhouse;
+  i.clickhouse = { ...rest, ...extra };
+};
+
+describe("clickhouse topology rules", () => {
+  test("a replicated ClickHouse needs its cluster name", () => {
+    expect(problemsWith("prod", {}, external({ replicated: true }))).toEqual([
+      'environments/prod.ts: clickhouse.cluster is required when clickhouse.replicated is true: without it the migrations create non-replicated tables on one replica (CLICKHOUSE_CLUSTER empty), got nothing; set it to the cluster name of the replicas in the ClickHouse remote_servers config, e.g. cluster: "langsmith"',
+    ]);
+  });
+
+  test("a cluster name without replicated is refused", () => {
+    expect(problemsWith("staging", {}, external({ replicated: false, cluster: "langsmith" }))).toEqual([
+      "environments/staging.ts: clickhouse.cluster is only used with clickhouse.replicated: true (ON CLUSTER DDL), got langsmith; set replicated: true if the server is a cluster of replicas, else remove cluster",
+    ]);
+  });
+
+  test("tier production must declare the topology (replicated or managed)", () => {
+    expect(problemsWith("prod", {}, external({}))).toEqual([
+      'environments/prod.ts: clickhouse.replicated must be declared for tier production: the reference architecture requires a replicated ClickHouse (3 replicas) or a managed one, and the tables are created accordingly, got nothing; add replicated: true and cluster: "<remote_servers cluster name>", or hybrid: true for ClickHouse Cloud',
+    ]);
+    expect(problemsWith("prod", {}, external({ hybrid: true }))).toEqual([]);
+    expect(problemsWith("prod", {}, external({ replicated: false }))).toEqual([]);
+  });
+
+  test("a cluster name is a ClickHouse identifier", () => {
+    expect(problemsWith("prod", {}, external({ replicated: true, cluster: "my cluster" })).join("\n")).toMatch(/clickhouse\.cluster must be a ClickHouse cluster name/);
+  });
+});

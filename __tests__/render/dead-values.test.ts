@@ -1,0 +1,69 @@
+/**
+ * No value we set is dead: for every environment, changing any leaf of the LangSmith values we
+ * synthesize changes what the chart renders (Helm ignores unknown or unused keys silently; the
+ * key-path fixture catches unknown keys, this catches keys the templates never read in our setup).
+ * A leaf set identically by several environments is checked once, in the first.
+ *
+ * The verdict is a pure function of the values, the chart's files, the helm version and this
+ * check's code, so a passing one is kept in node_modules/.cache/render-verdicts under the hash of
+ * all four: a re-run with nothing changed skips the ~60 renders; any change re-checks (CI's fresh
+ * clone always does). A failing verdict is never cached.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cacheDir, renderChartText } from "../../lib/render";
+import { deadLeaves, Leaf, leaves, pathText } from "./dead-values";
+import { describeRendered, ENVIRONMENT_NAMES, rendered, TIER } from "./rendered";
+
+const seen = new Set<string>();
+
+/** sha256 over every file of a directory (paths and contents, sorted). */
+function treeDigest(dir: string): string {
+  const h = createHash("sha256");
+  const walk = (d: string) => {
+    for (const f of readdirSync(d).sort()) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else h.update(p.slice(dir.length)).update(readFileSync(p));
+    }
+  };
+  walk(dir);
+  return h.digest("hex");
+}
+
+const CHECK_SOURCES = [join(__dirname, "dead-values.ts"), __filename].map((f) => readFileSync(f, "utf8")).join("\n");
+
+describeRendered("LangSmith values: none is dead", () => {
+  test.each(ENVIRONMENT_NAMES)("%s: every value we set changes the render", async (name) => {
+    const env = rendered(name);
+    const fresh: Leaf[] = leaves(env.langsmith.values).filter((l) => {
+      const key = `${pathText(l.path)}=${JSON.stringify(l.value)}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    const key = createHash("sha256")
+      .update(JSON.stringify([env.langsmith.values, fresh, env.langsmith.name, env.langsmith.namespace, TIER!.helm.version]))
+      .update(treeDigest(TIER!.langsmith.dir))
+      .update(CHECK_SOURCES)
+      .digest("hex");
+    const verdict = join(cacheDir("render-verdicts"), `dead-values-${key}.json`);
+    if (existsSync(verdict)) return; // passed before with exactly these inputs
+    const render = (values: unknown) => renderChartText(TIER!.helm, TIER!.langsmith.dir, values, { releaseName: env.langsmith.name, namespace: env.langsmith.namespace });
+    const { dead, renders } = await deadLeaves(env.langsmith.values, render, fresh);
+    expect({ environment: env.file, dead }).toEqual({ environment: env.file, dead: [] });
+    expect(renders).toBeLessThan(fresh.length + 20);
+    mkdirSync(cacheDir("render-verdicts"), { recursive: true });
+    writeFileSync(`${verdict}.${process.pid}`, JSON.stringify({ environment: env.file, dead, renders }));
+    renameSync(`${verdict}.${process.pid}`, verdict);
+  }, 120_000);
+
+  test("the check can fail: a key the templates ignore is reported", async () => {
+    const env = rendered(ENVIRONMENT_NAMES[0]);
+    const values = { ...env.langsmith.values, hostBackend: { serviceAccount: { annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/x" } } } };
+    const render = (v: unknown) => renderChartText(TIER!.helm, TIER!.langsmith.dir, v, { releaseName: env.langsmith.name, namespace: env.langsmith.namespace });
+    const target = leaves(values).filter((l) => l.path[0] === "hostBackend" || pathText(l.path) === "ingress.enabled");
+    expect((await deadLeaves(values, render, target)).dead).toEqual(["hostBackend.serviceAccount.annotations.eks.amazonaws.com/role-arn"]);
+  }, 60_000);
+});

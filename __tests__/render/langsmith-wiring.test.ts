@@ -1,0 +1,99 @@
+/**
+ * The LangSmith chart as the cluster will see it, for every environment: the rendered manifests
+ * (not our values) agree with the IRSA trusts, the ESO-created secrets and the ALB's
+ * TargetGroupBinding of the same stack.
+ */
+import { resources } from "../helpers";
+import { containersOf, envValue, IRSA_ANNOTATION, irsaTrusts, pods, producedSecrets, secretReads } from "./manifests";
+import { RenderError, renderChart } from "../../lib/render";
+import { describeRendered, ENVIRONMENT_NAMES, ofKind, rendered, TIER } from "./rendered";
+
+/**
+ * A pod calls AWS when it authenticates to a data store with IAM (`*_IAM_AUTH_PROVIDER=aws`: Redis
+ * today, Postgres with IAM auth) or reaches S3 without access keys.
+ */
+function callsAws(c: Record<string, any>): boolean {
+  const iam = (c.env ?? []).some((e: { name: string; value?: string }) => /_IAM_AUTH_PROVIDER$/.test(e.name) && e.value === "aws");
+  return iam || (envValue(c, "BLOB_STORAGE_ENGINE") === "S3" && envValue(c, "FF_BLOB_STORAGE_ENABLED") === "true");
+}
+
+describeRendered.each(ENVIRONMENT_NAMES)("%s: rendered LangSmith wiring", (name) => {
+  const env = () => rendered(name);
+  const ns = () => env().langsmith.namespace;
+
+  test("every service account carrying an IRSA role is a subject that role trusts", () => {
+    const trusts = irsaTrusts(env());
+    const annotated = ofKind(env().langsmith.manifests, "ServiceAccount").filter((sa) => sa.metadata.annotations?.[IRSA_ANNOTATION]);
+    expect(annotated.length).toBeGreaterThan(0);
+    for (const sa of annotated) {
+      const trust = trusts.get(sa.metadata.annotations![IRSA_ANNOTATION]);
+      expect({ sa: sa.metadata.name, role: trust?.role }).toEqual({ sa: sa.metadata.name, role: expect.any(String) });
+      expect(trust!.subjects).toContain(`system:serviceaccount:${ns()}:${sa.metadata.name}`);
+    }
+  });
+
+  test("every subject an IRSA role trusts in the release's namespace is a rendered service account carrying that role", () => {
+    const accounts = new Map(ofKind(env().langsmith.manifests, "ServiceAccount").map((sa) => [sa.metadata.name, sa.metadata.annotations?.[IRSA_ANNOTATION]]));
+    const dangling: string[] = [];
+    for (const [arn, { role, subjects }] of irsaTrusts(env())) {
+      for (const s of subjects.filter((x) => x.startsWith(`system:serviceaccount:${ns()}:`))) {
+        const sa = s.split(":").pop() as string;
+        if (accounts.get(sa) !== arn) dangling.push(`${role} trusts ${s}, but ${accounts.has(sa) ? "that service account carries another role" : "the chart renders no such service account"}`);
+      }
+    }
+    expect(dangling).toEqual([]);
+  });
+
+  test("every pod that calls AWS (Redis IAM auth, S3 blob storage), hook Jobs included, runs as an IRSA-annotated service account", () => {
+    const annotated = new Set(ofKind(env().langsmith.manifests, "ServiceAccount").filter((sa) => sa.metadata.annotations?.[IRSA_ANNOTATION]).map((sa) => sa.metadata.name));
+    const callers = pods(env().langsmith.manifests).filter((p) => containersOf(p).some(callsAws));
+    expect(callers.some((p) => p.hook !== "")).toBe(true); // the migrations are among them
+    const without = callers.filter((p) => !annotated.has(p.serviceAccount)).map((p) => `${p.owner} runs as ${p.serviceAccount}`);
+    expect(without).toEqual([]);
+  });
+
+  test("every secret key a pod reads (secretKeyRef, envFrom, volumes) is produced by an ExternalSecret or Secret of the stack", () => {
+    const produced = producedSecrets(env());
+    const missing = pods(env().langsmith.manifests)
+      .flatMap(secretReads)
+      .filter((r) => !r.optional)
+      .filter((r) => {
+        if (!produced.has(r.secret)) return true;
+        const keys = produced.get(r.secret);
+        return r.key !== undefined && keys !== undefined && !keys.has(r.key);
+      })
+      .map((r) => `${r.pod} reads ${r.secret}${r.key ? `/${r.key}` : ""}`);
+    expect([...new Set(missing)]).toEqual([]);
+  });
+
+  test("the frontend Service is what the TargetGroupBinding targets: name, port, selector, container port and health check", () => {
+    const tgbs = env().releases.flatMap((r) => ofKind(r.manifests ?? [], "TargetGroupBinding"));
+    expect(tgbs).toHaveLength(1);
+    const ref = tgbs[0].spec.serviceRef;
+    const svc = ofKind(env().langsmith.manifests, "Service").find((s) => s.metadata.name === ref.name);
+    expect(svc?.metadata.name).toBe(ref.name);
+    const port = svc!.spec.ports.find((p: Record<string, unknown>) => p.port === ref.port);
+    expect(port).toBeDefined();
+    const deployment = ofKind(env().langsmith.manifests, "Deployment").find((d) =>
+      Object.entries(svc!.spec.selector as Record<string, string>).every(([k, v]) => d.spec.template.metadata.labels?.[k] === v),
+    );
+    expect(deployment).toBeDefined();
+    const container = deployment!.spec.template.spec.containers[0];
+    const containerPort = typeof port.targetPort === "number" ? port.targetPort : container.ports.find((p: Record<string, unknown>) => p.name === port.targetPort)?.containerPort;
+    const [, tg] = resources(env().stack, "aws_lb_target_group").find(([n]) => n.includes("frontend"))!;
+    expect({ targetType: tg.target_type, port: tg.port }).toEqual({ targetType: "ip", port: containerPort });
+    expect(tgbs[0].spec.targetType).toBe("ip");
+    expect(container.readinessProbe?.httpGet?.path).toBe(tg.health_check.path);
+    expect(svc!.metadata.namespace ?? ns()).toBe(tgbs[0].metadata.namespace);
+  });
+});
+
+describeRendered("validate.yaml guards every render", () => {
+  test("each environment's values pass the chart's own rules (a render that fails them throws), and a violating value does fail", () => {
+    for (const name of ENVIRONMENT_NAMES) expect(rendered(name).langsmith.manifests.length).toBeGreaterThan(0);
+    const env = rendered(ENVIRONMENT_NAMES[0]);
+    const bad = { ...env.langsmith.values, clickhouse: { ...env.langsmith.values.clickhouse, enabled: "true" } };
+    expect(() => renderChart(TIER!.helm, TIER!.langsmith.dir, bad, { releaseName: "langsmith", namespace: "langsmith" })).toThrow(RenderError);
+    expect(() => renderChart(TIER!.helm, TIER!.langsmith.dir, bad, { releaseName: "langsmith", namespace: "langsmith" })).toThrow(/clickhouse.enabled must be a boolean/);
+  });
+});

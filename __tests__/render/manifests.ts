@@ -1,0 +1,105 @@
+/** Reading rendered manifests: pods, the secrets they read, the secrets ExternalSecrets produce, IRSA trusts. */
+import type { Manifest } from "../../lib/render";
+import { replaceTokens, stackLookup, standIn } from "../../lib/render";
+import type { Json } from "../synth-cache";
+import type { RenderedEnvironment } from "./rendered";
+
+export const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
+
+export interface Pod {
+  /** `Deployment/langsmith-backend`, `Job/langsmith-backend-migrations` */
+  readonly owner: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly serviceAccount: string;
+  /** `helm.sh/hook` of the owner ("" when not a hook). */
+  readonly hook: string;
+  readonly spec: Json;
+  readonly template: Json;
+}
+
+const WORKLOADS = ["Deployment", "StatefulSet", "Job", "DaemonSet", "CronJob"];
+
+/** Every pod template of the workloads in `manifests`. */
+export function pods(manifests: readonly Manifest[]): Pod[] {
+  return manifests
+    .filter((m) => WORKLOADS.includes(m.kind))
+    .map((m) => {
+      const template = m.kind === "CronJob" ? m.spec.jobTemplate.spec.template : m.spec.template;
+      return {
+        owner: `${m.kind}/${m.metadata.name}`,
+        kind: m.kind,
+        name: m.metadata.name,
+        serviceAccount: template.spec.serviceAccountName ?? "default",
+        hook: m.metadata.annotations?.["helm.sh/hook"] ?? "",
+        spec: template.spec,
+        template,
+      };
+    });
+}
+
+export const containersOf = (pod: Pod): Json[] => [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])];
+
+export interface SecretRead {
+  readonly pod: string;
+  readonly secret: string;
+  /** undefined: the whole secret (envFrom, a volume without items). */
+  readonly key?: string;
+  readonly optional: boolean;
+}
+
+/** Every read of a Kubernetes Secret by a pod: env secretKeyRef, envFrom secretRef, secret volumes. */
+export function secretReads(pod: Pod): SecretRead[] {
+  const out: SecretRead[] = [];
+  for (const c of containersOf(pod)) {
+    for (const e of c.env ?? []) {
+      const ref = e.valueFrom?.secretKeyRef;
+      if (ref) out.push({ pod: pod.owner, secret: ref.name, key: ref.key, optional: ref.optional === true });
+    }
+    for (const f of c.envFrom ?? []) if (f.secretRef) out.push({ pod: pod.owner, secret: f.secretRef.name, optional: f.secretRef.optional === true });
+  }
+  for (const v of pod.spec.volumes ?? []) {
+    if (!v.secret) continue;
+    const items: Json[] = v.secret.items ?? [];
+    if (items.length === 0) out.push({ pod: pod.owner, secret: v.secret.secretName, optional: v.secret.optional === true });
+    for (const i of items) out.push({ pod: pod.owner, secret: v.secret.secretName, key: i.key, optional: v.secret.optional === true });
+  }
+  return out;
+}
+
+/** Env var value of a container, when it is a literal. */
+export const envValue = (c: Json, name: string): string | undefined => (c.env ?? []).find((e: Json) => e.name === name)?.value;
+
+/**
+ * Secrets other releases create, name -> keys: ExternalSecrets (template keys when templated, else
+ * the `data[].secretKey`s; `dataFrom` makes the key set open, `undefined`) and plain Secrets.
+ */
+export function producedSecrets(env: RenderedEnvironment): Map<string, Set<string> | undefined> {
+  const out = new Map<string, Set<string> | undefined>();
+  for (const r of env.releases) {
+    if (r === env.langsmith) continue;
+    for (const m of r.manifests ?? []) {
+      if (m.kind === "ExternalSecret") {
+        const target = m.spec.target?.name ?? m.metadata.name;
+        const template = m.spec.target?.template;
+        const keys = template?.data ? Object.keys(template.data) : (m.spec.data ?? []).map((d: Json) => d.secretKey);
+        out.set(target, m.spec.dataFrom || template?.templateFrom ? undefined : new Set(keys));
+      } else if (m.kind === "Secret") {
+        out.set(m.metadata.name, new Set([...Object.keys(m.data ?? {}), ...Object.keys(m.stringData ?? {})]));
+      }
+    }
+  }
+  return out;
+}
+
+/** IRSA roles of the stack: the stand-in ARN the values carry -> trusted `system:serviceaccount:<ns>:<sa>` subjects. */
+export function irsaTrusts(env: RenderedEnvironment): Map<string, { role: string; subjects: string[] }> {
+  const out = new Map<string, { role: string; subjects: string[] }>();
+  for (const [name, role] of Object.entries((env.stack.resource?.aws_iam_role ?? {}) as Json)) {
+    const raw: string = typeof role.assume_role_policy === "string" ? role.assume_role_policy : JSON.stringify(role.assume_role_policy ?? {});
+    const policy = replaceTokens(raw, env.config.aws.region, stackLookup(env.stack));
+    const subjects = policy.match(/system:serviceaccount:[^"\s]+/g) ?? [];
+    if (subjects.length > 0) out.set(standIn(`aws_iam_role.${name}.arn`, env.config.aws.region), { role: name, subjects: [...new Set(subjects)] });
+  }
+  return out;
+}

@@ -1,0 +1,109 @@
+/**
+ * The render tier's shared fixture: every environment of environments/index.ts, its synthesized
+ * stack (from jest's global setup), and every helm_release in it rendered with real `helm template`
+ * (Terraform references replaced by stand-ins). Rendered once per test run: the first worker that
+ * needs an environment writes it to the run's cache directory, the others read it.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ENVIRONMENTS } from "../../environments";
+import { loadEnvironments } from "../../lib/config/load";
+import type { EnvironmentConfig } from "../../lib/config/schema";
+import { LANGSMITH_CHART, Manifest, renderChart, RenderTier, replaceTokens, requireRenderTier, stackLookup } from "../../lib/render";
+import { chartDirectory as k8sManifestsChartDir } from "../../modules/k8s-manifests";
+import { Json, shippedStack, stackName } from "../synth-cache";
+
+export interface RenderedRelease {
+  /** helm_release resource name in the stack. */
+  readonly resource: string;
+  readonly chart: string;
+  readonly name: string;
+  readonly namespace: string;
+  /** The release's values with stand-ins for Terraform references (what the render used). */
+  readonly values: Json;
+  /** The rendered manifests; absent when no offline source exists for the chart (`skipped` says why). */
+  readonly manifests?: Manifest[];
+  readonly skipped?: string;
+}
+
+export interface RenderedEnvironment {
+  readonly name: string;
+  readonly file: string;
+  readonly config: EnvironmentConfig;
+  readonly stack: Json;
+  readonly releases: readonly RenderedRelease[];
+  /** The LangSmith release. */
+  readonly langsmith: RenderedRelease & { readonly manifests: Manifest[] };
+  /** Milliseconds the renders of this environment took (0 when read from the run's cache). */
+  readonly renderMs: number;
+}
+
+/** Every environment the app synthesizes, from environments/index.ts (never a hard-coded list). */
+const LOADED = loadEnvironments(ENVIRONMENTS);
+export const ENVIRONMENT_CONFIGS: readonly EnvironmentConfig[] = LOADED.map((e) => e.config);
+export const ENVIRONMENT_NAMES: readonly string[] = ENVIRONMENT_CONFIGS.map((c) => c.name);
+
+/** The tier (helm + chart), undefined when it cannot run here (loud warning; CI=true throws). */
+export const TIER: RenderTier | undefined = requireRenderTier();
+
+/** `describe` when the tier can run, `describe.skip` otherwise. */
+export const describeRendered: jest.Describe = TIER ? describe : describe.skip;
+
+const K8S_MANIFESTS_ASSET = /^assets\/k8s-manifests-chart\//;
+
+/** Renders one helm_release of a synthesized stack, or says why it cannot offline. */
+export function renderRelease(tier: RenderTier, resource: string, body: Json, region: string, stack: Json): RenderedRelease {
+  const lookup = stackLookup(stack);
+  const values = replaceTokens((body.values ?? []).reduce((acc: Json, v: string) => ({ ...acc, ...(JSON.parse(v) as Json) }), {}), region, lookup) as Json;
+  const namespace = replaceTokens(String(body.namespace ?? "default"), region, lookup);
+  const base = { resource, chart: String(body.chart), name: String(body.name), namespace, values };
+  const opts = { releaseName: base.name, namespace: base.namespace };
+  if (K8S_MANIFESTS_ASSET.test(base.chart)) return { ...base, manifests: renderChart(tier.helm, k8sManifestsChartDir(), values, opts) };
+  if (base.chart === LANGSMITH_CHART.chart && body.version === LANGSMITH_CHART.version && body.repository === LANGSMITH_CHART.repository) {
+    return { ...base, manifests: renderChart(tier.helm, tier.langsmith.dir, values, opts) };
+  }
+  return { ...base, skipped: `${base.chart} ${body.version} from ${body.repository}: no chart mirror and no pinned digest, so it is not rendered offline` };
+}
+
+function renderEnvironment(tier: RenderTier, config: EnvironmentConfig): RenderedEnvironment {
+  const stack = shippedStack(stackName(config));
+  const file = LOADED.find((e) => e.config === config)?.file ?? `environments/${config.name}.ts`;
+  const releasesJson = (stack.resource?.helm_release ?? {}) as Json;
+  const key = createHash("sha256").update(JSON.stringify([releasesJson, tier.helm.version, tier.langsmith.dir])).digest("hex").slice(0, 16);
+  const cacheDir = process.env.LS_SYNTH_CACHE;
+  const cacheFile = cacheDir && join(cacheDir, `render-${config.name}-${key}.json`);
+  let releases: RenderedRelease[];
+  let renderMs = 0;
+  if (cacheFile && existsSync(cacheFile)) {
+    releases = JSON.parse(readFileSync(cacheFile, "utf8")) as RenderedRelease[];
+  } else {
+    const start = Date.now();
+    releases = Object.entries(releasesJson).map(([resource, body]) => renderRelease(tier, resource, body as Json, config.aws.region, stack));
+    renderMs = Date.now() - start;
+    if (cacheFile) {
+      writeFileSync(`${cacheFile}.${process.pid}`, JSON.stringify(releases));
+      renameSync(`${cacheFile}.${process.pid}`, cacheFile);
+    }
+  }
+  const langsmith = releases.find((r) => r.chart === LANGSMITH_CHART.chart);
+  if (!langsmith?.manifests) throw new Error(`${stackName(config)}: no rendered LangSmith release (${langsmith?.skipped ?? "no helm_release of chart langsmith"})`);
+  return { name: config.name, file, config, stack, releases, langsmith: langsmith as RenderedEnvironment["langsmith"], renderMs };
+}
+
+const memo = new Map<string, RenderedEnvironment>();
+
+/** One environment rendered (memoized per worker, cached per run). Requires the tier. */
+export function rendered(name: string): RenderedEnvironment {
+  const hit = memo.get(name);
+  if (hit) return hit;
+  if (!TIER) throw new Error("the render tier is not available (see the warning above)");
+  const config = ENVIRONMENT_CONFIGS.find((c) => c.name === name);
+  if (!config) throw new Error(`no environment ${name} in environments/index.ts`);
+  const env = renderEnvironment(TIER, config);
+  memo.set(name, env);
+  return env;
+}
+
+/** Manifests of a kind. */
+export const ofKind = (manifests: readonly Manifest[], kind: string): Manifest[] => manifests.filter((m) => m.kind === kind);

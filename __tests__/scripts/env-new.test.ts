@@ -1,0 +1,138 @@
+/** The scaffolder: a fork with every must-change field changed, registered, or nothing written. */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadEnvironments } from "../../lib/config/load";
+import { forkHostname, freeCidr, registerEnvironment, zonesOf } from "../../lib/env-new";
+import { main } from "../../scripts/env-new";
+import { FIXTURE_ENVIRONMENTS } from "../fixtures/environments";
+
+const FIXTURES = Object.values(FIXTURE_ENVIRONMENTS);
+const PROFILES = join(__dirname, "..", "..", "environments", "profiles");
+const INDEX = `/** The environments. */
+import type { EnvironmentSource } from "../lib/config/load";
+import dev from "./dev";
+import staging from "./staging";
+import prod from "./prod";
+
+export const ENVIRONMENTS: readonly EnvironmentSource[] = [
+  { file: "environments/dev.ts", input: dev },
+  { file: "environments/staging.ts", input: staging },
+  { file: "environments/prod.ts", input: prod },
+];
+`;
+
+describe("npm run env:new", () => {
+  const root = mkdtempSync(join(tmpdir(), "ls-env-new-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const run = (argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = main(argv, { root, sources: FIXTURES, out: (l) => out.push(l), err: (l) => err.push(l), today: "2026-01-02" });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  };
+  /** The written file, evaluated (its profiles import pointed at this repository's). */
+  const evaluate = (name: string): unknown => {
+    const text = readFileSync(join(root, "environments", `${name}.ts`), "utf8").replace('from "./profiles"', `from ${JSON.stringify(PROFILES)}`);
+    const copy = join(root, `${name}.eval.ts`);
+    writeFileSync(copy, text);
+    return require(copy).default;
+  };
+
+  beforeEach(() => {
+    rmSync(join(root, "environments"), { recursive: true, force: true });
+    require("node:fs").mkdirSync(join(root, "environments"));
+    writeFileSync(join(root, "environments", "index.ts"), INDEX);
+  });
+
+  test("forks dev into another account and region: a file that loads with the fleet, registered, next steps printed", () => {
+    const r = run(["eu", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    const input = evaluate("eu");
+    const [, , , eu] = loadEnvironments([...FIXTURES, { file: "environments/eu.ts", input }]).map((e) => e.config);
+    expect(eu).toMatchObject({
+      name: "eu",
+      tier: "development",
+      aws: { accountId: "444444444444", region: "eu-central-1", availabilityZones: ["eu-central-1a", "eu-central-1b"] },
+      network: { mode: "create", vpcCidr: "10.0.0.0/16" },
+      dns: { hostname: "langsmith.eu.example.com" },
+      state: { backend: "s3", bucket: "ls-tfstate-444444444444-eu-central-1", key: "langsmith/eu/terraform.tfstate", locking: "lockfile" },
+      ci: { oidcProvider: "create" },
+      langsmith: { initialOrgAdminEmail: "langsmith-admins+eu@example.com" },
+    });
+    const text = readFileSync(join(root, "environments", "eu.ts"), "utf8");
+    expect(text).toMatch(/^\/\*\*\n \* eu: forked from environments\/dev\.ts by `npm run env:new` on 2026-01-02\./);
+    expect(text).toContain('export default defineEnvironment("development", {');
+    expect(text).not.toContain("lockTable");
+    expect(readFileSync(join(root, "environments", "index.ts"), "utf8")).toBe(
+      INDEX.replace('import prod from "./prod";', 'import prod from "./prod";\nimport eu from "./eu";').replace("];", '  { file: "environments/eu.ts", input: eu },\n];'),
+    );
+    expect(r.out).toContain(`env:new: wrote ${join(root, "environments", "eu.ts")} (tier development, forked from environments/dev.ts)`);
+    expect(r.out).toContain("Bootstrap the state bucket ls-tfstate-444444444444-eu-central-1 of account 444444444444 in eu-central-1");
+    expect(r.out).toContain("repository variable AWS_PLAN_ROLE_ARN_EU = bootstrap output ci_eu_plan_role_arn");
+  });
+
+  test("a production fork into an account the fleet uses: its bucket, the existing OIDC provider, 3 zones, a free CIDR", () => {
+    expect(run(["prod2", "--from", "prod", "--account", "111111111111", "--region", "us-west-2", "--hostname", "ls.prod2.example.com"]).code).toBe(0);
+    const [prod2] = loadEnvironments([...FIXTURES, { file: "environments/prod2.ts", input: evaluate("prod2") }]).map((e) => e.config).slice(3);
+    expect(prod2).toMatchObject({
+      tier: "production",
+      aws: { availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"] },
+      dns: { hostname: "ls.prod2.example.com" },
+      state: { bucket: "ls-tfstate-111111111111-us-west-2", key: "langsmith/prod2/terraform.tfstate" },
+      ci: { oidcProvider: "existing" },
+      auth: { clientId: "langsmith-prod2" },
+    });
+  });
+
+  test.each<[string[], RegExp]>([
+    [["dev", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1"], /<name> dev is taken \(environments: dev, staging, prod\)/],
+    [["Eu", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1"], /<name> must be 2-12 lowercase letters or digits, starting with a letter, got Eu/],
+    [["eu", "--from", "nope", "--account", "4444", "--region", "eu-middle-9"], /--from must name an environment to copy \(dev, staging, prod\), got nope\n {2}--account must be a 12-digit AWS account id, got 4444\n {2}--region must be an AWS commercial region \(lib\/regions\.ts\), got eu-middle-9/],
+    [["eu", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--tier", "prod"], /--tier must be one of development \| production, got prod/],
+  ])("usage errors exit 2 and write nothing: %j", (argv, message) => {
+    const r = run(argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(readFileSync(join(root, "environments", "index.ts"), "utf8")).toBe(INDEX);
+  });
+
+  test("a fork the loader would refuse is reported with the loader's messages, and nothing is written", () => {
+    const r = run(["devprod", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--tier", "production"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^env:new: the new environment would not load, nothing was written:\n {2}environments\/devprod\.ts: clickhouse\.mode must be "external" for tier production/);
+    expect(existsSync(join(root, "environments", "devprod.ts"))).toBe(false);
+    expect(readFileSync(join(root, "environments", "index.ts"), "utf8")).toBe(INDEX);
+  });
+
+  test("--help prints usage and writes nothing", () => {
+    const r = run(["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^usage: npm run env:new -- <name> --from <environment> --account <12-digit id> --region <region>/);
+  });
+});
+
+describe("lib/env-new", () => {
+  test("zones come from the region, with the regions whose letters differ", () => {
+    expect(zonesOf("eu-west-3", 3)).toEqual(["eu-west-3a", "eu-west-3b", "eu-west-3c"]);
+    expect(zonesOf("ap-northeast-1", 3)).toEqual(["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]);
+  });
+
+  test("the CIDR is the first free range of the same size", () => {
+    expect(freeCidr(["10.0.0.0/16", "10.1.0.0/16", "10.10.0.0/16"])).toBe("10.2.0.0/16");
+    expect(freeCidr(["10.0.0.0/8"].slice(1), 20)).toBe("10.0.0.0/20");
+    expect(freeCidr(["10.0.0.0/12"])).toBe("10.16.0.0/16");
+  });
+
+  test("the hostname: the source's name label replaced, or the new name added", () => {
+    expect(forkHostname("langsmith.dev.example.com", "dev", "eu")).toBe("langsmith.eu.example.com");
+    expect(forkHostname("langsmith.example.com", "prod", "eu")).toBe("langsmith.eu.example.com");
+  });
+
+  test("registering: an import after the last one and an entry at the end; a reserved word gets a suffix", () => {
+    expect(registerEnvironment(INDEX, "new")).toContain('import newEnv from "./new";\n\nexport const');
+    expect(registerEnvironment(INDEX, "new")).toContain('  { file: "environments/new.ts", input: newEnv },\n];');
+    expect(() => registerEnvironment("export default [];", "eu")).toThrow("environments/index.ts: cannot find its imports and the ENVIRONMENTS list; add the environment by hand (environments/README.md)");
+  });
+});

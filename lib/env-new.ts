@@ -1,0 +1,200 @@
+/**
+ * The scaffolder behind `npm run env:new`: a new environment file forked from an existing one,
+ * with every field that must differ already changed, and its line in `environments/index.ts`.
+ * Plain functions over text and data (the script does the file system), unit-tested.
+ *
+ * What changes: name; account, region and zones (from the region); a VPC CIDR that overlaps no
+ * other environment; the hostname (the source's name label replaced, or `<name>.` added); the
+ * state bucket of the new account/region (shared with an environment already there) with its
+ * own key and S3-native locking (`use_lockfile`); the account id and region wherever else they
+ * appear (admin ARNs, ...); the GitHub OIDC provider `existing` when the account already has one
+ * in the fleet. The tier's profile supplies the rest; fields the source overrode are kept.
+ */
+import { cidrsOverlap, formatCidr, parseCidr } from "./cidr";
+import { EnvironmentConfig, Tier, TIERS } from "./config/schema";
+import { isPlainObject, PlainObject } from "./merge";
+import { isKnownRegion } from "./regions";
+
+/** Zone letters per region where `a, b, c` is wrong (AWS docs, "Regions and Zones"; account mappings vary, so check `aws ec2 describe-availability-zones`). */
+const ZONE_LETTERS: Readonly<Record<string, readonly string[]>> = {
+  "us-west-1": ["a", "c"], // two zones, named per account (a/b or a/c or b/c)
+  "ap-northeast-1": ["a", "c", "d"], // ap-northeast-1b is not offered to new accounts
+  "ca-central-1": ["a", "b", "d"],
+  "sa-east-1": ["a", "b", "c"],
+};
+
+/** The first `count` zones of a region. */
+export function zonesOf(region: string, count: number): string[] {
+  const letters = ZONE_LETTERS[region] ?? ["a", "b", "c", "d"];
+  return letters.slice(0, count).map((l) => `${region}${l}`);
+}
+
+/** The first /prefix range in 10.0.0.0/8 (stepping by its size) that overlaps none of `taken`. */
+export function freeCidr(taken: readonly string[], prefix = 16): string {
+  const used = taken.map(parseCidr).filter((c): c is NonNullable<typeof c> => !!c);
+  const step = 2 ** (32 - prefix);
+  for (let n = (10 << 24) >>> 0; n < ((11 << 24) >>> 0); n += step) {
+    const candidate = { network: n >>> 0, prefix };
+    if (!used.some((u) => cidrsOverlap(u, candidate))) return formatCidr(candidate);
+  }
+  throw new Error(`no free /${prefix} left in 10.0.0.0/8`);
+}
+
+/** `langsmith.dev.example.com` → `langsmith.<name>.example.com`; `langsmith.example.com` → `langsmith.<name>.example.com`. */
+export function forkHostname(hostname: string, from: string, name: string): string {
+  const labels = hostname.split(".");
+  const i = labels.indexOf(from);
+  if (i >= 0) labels[i] = name;
+  else labels.splice(1, 0, name);
+  return labels.join(".");
+}
+
+export interface ForkOptions {
+  readonly name: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly tier?: Tier;
+  readonly hostname?: string;
+}
+
+export interface ForkResult {
+  /** The environment file's fields (what `defineEnvironment(tier, fields)` takes). */
+  readonly fields: PlainObject;
+  readonly tier: Tier;
+  readonly notes: readonly string[];
+}
+
+/** Problems with the options themselves (before any forking), as `--flag` messages. */
+export function optionProblems(o: Partial<ForkOptions> & { from?: string }, known: readonly string[]): string[] {
+  const p: string[] = [];
+  if (!o.name || !/^[a-z][a-z0-9]{1,11}$/.test(o.name)) p.push(`<name> must be 2-12 lowercase letters or digits, starting with a letter, got ${o.name ?? "nothing"}`);
+  else if (known.includes(o.name)) p.push(`<name> ${o.name} is taken (environments: ${known.join(", ")})`);
+  if (!o.from || !known.includes(o.from)) p.push(`--from must name an environment to copy (${known.join(", ")}), got ${o.from ?? "nothing"}`);
+  if (!o.accountId || !/^\d{12}$/.test(o.accountId)) p.push(`--account must be a 12-digit AWS account id, got ${o.accountId ?? "nothing"}`);
+  if (!o.region || !isKnownRegion(o.region)) p.push(`--region must be an AWS commercial region (lib/regions.ts), got ${o.region ?? "nothing"}`);
+  if (o.tier !== undefined && !(TIERS as readonly string[]).includes(o.tier)) p.push(`--tier must be one of ${TIERS.join(" | ")}, got ${o.tier}`);
+  return p;
+}
+
+/**
+ * The fields of the new environment. `source` is the validated source environment, `sourceFields`
+ * what its file set (its defineEnvironment input, recovered by `fileFields`), `fleet` every
+ * environment already registered.
+ */
+export function forkEnvironment(source: EnvironmentConfig, sourceFields: PlainObject, fleet: readonly EnvironmentConfig[], o: ForkOptions): ForkResult {
+  const tier = o.tier ?? source.tier;
+  const notes: string[] = [];
+  const replaceEverywhere = (v: unknown): unknown => {
+    if (typeof v === "string") return v.split(source.aws.accountId).join(o.accountId).split(source.aws.region).join(o.region);
+    if (Array.isArray(v)) return v.map(replaceEverywhere);
+    if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replaceEverywhere(x)]));
+    return v;
+  };
+  const fields = replaceEverywhere(JSON.parse(JSON.stringify(sourceFields))) as PlainObject;
+  const renamed = (s: string) => s.split(`+${source.name}@`).join(`+${o.name}@`).split(`-${source.name}`).join(`-${o.name}`).split(`.${source.name}.`).join(`.${o.name}.`);
+
+  fields.name = o.name;
+  const minZones = tier === "production" ? 3 : 2;
+  const zones = zonesOf(o.region, Math.max(minZones, source.aws.availabilityZones.length));
+  fields.aws = { ...(fields.aws as PlainObject), accountId: o.accountId, region: o.region, availabilityZones: zones };
+  if (zones.length < minZones) notes.push(`${o.region} has fewer than ${minZones} zones listed here: check aws.availabilityZones`);
+  if (ZONE_LETTERS[o.region]) notes.push(`zone names in ${o.region} differ per account: check aws.availabilityZones against \`aws ec2 describe-availability-zones --region ${o.region}\``);
+
+  const network = fields.network as PlainObject;
+  if (network.mode === "create") {
+    const prefix = parseCidr(String(network.vpcCidr))?.prefix ?? 16;
+    network.vpcCidr = freeCidr(fleet.map((e) => e.network.vpcCidr), prefix);
+  } else {
+    notes.push("the source uses an existing VPC: set network.vpcId, vpcCidr and the subnet ids of the new account");
+  }
+
+  const dns = fields.dns as PlainObject;
+  dns.hostname = o.hostname ?? forkHostname(source.dns.hostname, source.name, o.name);
+  notes.push(`dns.hostedZoneId is the source's (${source.dns.hostedZoneId}): keep it only if ${dns.hostname} is in that zone`);
+
+  // State: the new account/region's bucket (shared with an environment already there), its own key, the S3 lockfile.
+  const neighbour = fleet.find((e) => e.state.backend === "s3" && e.aws.accountId === o.accountId && e.aws.region === o.region);
+  const bucket = neighbour && neighbour.state.backend === "s3" ? neighbour.state.bucket : `ls-tfstate-${o.accountId}-${o.region}`;
+  if (source.state.backend === "s3") {
+    fields.state = { backend: "s3", bucket, key: `langsmith/${o.name}/terraform.tfstate`, locking: "lockfile" };
+  } else {
+    fields.state = { ...(fields.state as PlainObject), workspace: renamed(source.state.workspace) };
+  }
+
+  if (isPlainObject(fields.ci)) {
+    const accountHasProvider = fleet.some((e) => e.aws.accountId === o.accountId && e.ci?.oidcProvider === "create");
+    fields.ci = { ...fields.ci, oidcProvider: accountHasProvider ? "existing" : "create" };
+    delete (fields.ci as PlainObject).githubEnvironment;
+  }
+  // Names derived from the source's name (admin emails, OIDC client ids, ClickHouse hosts).
+  for (const key of ["langsmith", "auth", "clickhouse", "langfuse"] as const) {
+    if (isPlainObject(fields[key])) fields[key] = JSON.parse(renamed(JSON.stringify(fields[key])));
+  }
+  if (isPlainObject(fields.clickhouse) && fields.clickhouse.mode === "external") notes.push(`clickhouse.host is ${String(fields.clickhouse.host)}: point it at the new environment's ClickHouse`);
+  return { fields, tier, notes };
+}
+
+/** What a file set: `input` minus what its tier's defaults (`defaultsFor(input)`) would give anyway. */
+export function fileFields(input: PlainObject, defaults: PlainObject, keepWhole: readonly string[]): PlainObject {
+  const out: PlainObject = {};
+  for (const [k, v] of Object.entries(input)) {
+    if (k === "tier") continue;
+    if (keepWhole.includes(k)) out[k] = v;
+    else if (isPlainObject(v) && isPlainObject(defaults[k])) {
+      const inner = fileFields(v, defaults[k] as PlainObject, []);
+      if (Object.keys(inner).length > 0) out[k] = inner;
+    } else if (JSON.stringify(v) !== JSON.stringify(defaults[k])) out[k] = v;
+  }
+  return out;
+}
+
+/** A TypeScript object literal, two-space indented; short objects and arrays stay on one line. */
+export function toLiteral(v: unknown, indent = ""): string {
+  const inner = `${indent}  `;
+  const key = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k));
+  if (Array.isArray(v)) {
+    const one = `[${v.map((x) => toLiteral(x, inner)).join(", ")}]`;
+    return one.length <= 100 && !one.includes("\n") ? one : `[\n${v.map((x) => `${inner}${toLiteral(x, inner)},`).join("\n")}\n${indent}]`;
+  }
+  if (isPlainObject(v)) {
+    const entries = Object.entries(v).filter(([, x]) => x !== undefined);
+    if (entries.length === 0) return "{}";
+    const one = `{ ${entries.map(([k, x]) => `${key(k)}: ${toLiteral(x, inner)}`).join(", ")} }`;
+    return one.length <= 100 && !one.includes("\n") ? one : `{\n${entries.map(([k, x]) => `${inner}${key(k)}: ${toLiteral(x, inner)},`).join("\n")}\n${indent}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** The new environment file. */
+export function environmentFile(r: ForkResult, from: string, today: string): string {
+  const name = String(r.fields.name);
+  return [
+    "/**",
+    ` * ${name}: forked from environments/${from}.ts by \`npm run env:new\` on ${today}.`,
+    " *",
+    " * Say here whom this environment is for and what it trades (see the other files' headers).",
+    ` * Tier ${r.tier}: its profile in ./profiles.ts supplies every field not set below.`,
+    " */",
+    'import { defineEnvironment } from "./profiles";',
+    "",
+    `export default defineEnvironment(${JSON.stringify(r.tier)}, ${toLiteral(r.fields)});`,
+    "",
+  ].join("\n");
+}
+
+const RESERVED = new Set(["do", "if", "in", "for", "let", "new", "try", "var", "case", "else", "enum", "eval", "null", "this", "true", "void", "with", "await", "break", "catch", "class", "const", "false", "super", "throw", "while", "yield", "delete", "export", "import", "public", "return", "static", "switch", "typeof", "default", "extends", "finally", "package", "private", "continue", "debugger", "function", "arguments", "interface", "protected", "implements", "instanceof"]);
+
+/** `environments/index.ts` with the new environment imported and registered last. */
+export function registerEnvironment(indexText: string, name: string): string {
+  const ident = RESERVED.has(name) ? `${name}Env` : name;
+  const imports = [...indexText.matchAll(/^import \w+ from "\.\/[\w-]+";$/gm)];
+  const close = indexText.lastIndexOf("];");
+  if (imports.length === 0 || close < 0 || !/export const ENVIRONMENTS/.test(indexText)) {
+    throw new Error('environments/index.ts: cannot find its imports and the ENVIRONMENTS list; add the environment by hand (environments/README.md)');
+  }
+  const last = imports[imports.length - 1];
+  const at = (last.index ?? 0) + last[0].length;
+  const withImport = `${indexText.slice(0, at)}\nimport ${ident} from "./${name}";${indexText.slice(at)}`;
+  const closeAt = withImport.lastIndexOf("];");
+  return `${withImport.slice(0, closeAt)}  { file: "environments/${name}.ts", input: ${ident} },\n${withImport.slice(closeAt)}`;
+}

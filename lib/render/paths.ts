@@ -1,0 +1,27 @@
+/** Where the render tier keeps what it extracts or downloads: inside the repository, never outside it. */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+const PACKAGE_NAME = "langsmith-aws-cdktf";
+
+/** The repository root (the directory of this project's package.json), from sources or from dist/. */
+export function repoRoot(from = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const pkg = join(dir, "package.json");
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === PACKAGE_NAME) return dir;
+    if (dirname(dir) === dir) throw new Error(`no ${PACKAGE_NAME} package.json above ${from}`);
+  }
+}
+
+/** `node_modules/.cache/<name>` of the repository (deleted with node_modules; `npm ci` starts clean). */
+export function cacheDir(name: string): string {
+  return join(repoRoot(), "node_modules", ".cache", name);
+}
+
+/**
+ * `../shared/reference/charts` beside the clone: a mirror of the chart sources, like the provider
+ * mirror. It exists on the team's CI machines, not in a user's clone.
+ */
+export function chartMirrorDir(): string {
+  return process.env.LS_CHART_MIRROR ?? join(repoRoot(), "..", "shared", "reference", "charts");
+}

@@ -1,0 +1,109 @@
+/**
+ * `helm template` of a chart directory with a values object, parsed: the manifests as the cluster
+ * would receive them (hooks included), offline. Used for LangSmith, the local charts/k8s-manifests
+ * chart and Langfuse (whose sub-chart dependencies are dropped from a temporary copy).
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
+import { KUBERNETES_VERSION } from "../../versions";
+import { HelmBinary } from "./helm";
+
+/** One rendered Kubernetes object. */
+export interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly annotations?: Record<string, string>; readonly labels?: Record<string, string> };
+  readonly [key: string]: any;
+  /** The template it came from (helm's `# Source:` line), e.g. `langsmith/templates/backend/deployment.yaml`. */
+  readonly source?: string;
+}
+
+export interface RenderOptions {
+  readonly releaseName: string;
+  readonly namespace: string;
+  /**
+   * Remove `dependencies` from a temporary copy of Chart.yaml (deleted afterwards): for charts whose
+   * sub-charts stay disabled and are not vendored (Langfuse 2.0.0), which `helm template` refuses otherwise.
+   * @default false
+   */
+  readonly dropDependencies?: boolean;
+  /** @default KUBERNETES_VERSION (versions.ts), so `.Capabilities` gates render as on the cluster */
+  readonly kubeVersion?: string;
+  /** Extra `--api-versions` (CRDs the chart checks for). */
+  readonly apiVersions?: readonly string[];
+}
+
+export class RenderError extends Error {
+  constructor(
+    readonly chartDir: string,
+    readonly stderr: string,
+  ) {
+    super(`helm template ${chartDir} failed:\n${stderr.trim()}`);
+    this.name = "RenderError";
+  }
+}
+
+/** Parses `helm template` output into manifests, keeping each one's `# Source:` template. */
+export function parseManifests(text: string): Manifest[] {
+  const out: Manifest[] = [];
+  for (const part of text.split(/^---\s*$/m)) {
+    const source = /^# Source: (.+)$/m.exec(part)?.[1];
+    const body = parse(part) as Manifest | null;
+    if (!body || typeof body !== "object" || !body.kind) continue;
+    out.push(source ? { ...body, source } : body);
+  }
+  return out;
+}
+
+/** The temporary chart copy (dropDependencies) and values file of one render, and helm's arguments. */
+function prepare(work: string, chartDir: string, values: unknown, options: RenderOptions): string[] {
+  let chart = chartDir;
+  if (options.dropDependencies) {
+    chart = join(work, "chart");
+    cpSync(chartDir, chart, { recursive: true });
+    const meta = parse(readFileSync(join(chart, "Chart.yaml"), "utf8")) as Record<string, unknown>;
+    delete meta.dependencies;
+    writeFileSync(join(chart, "Chart.yaml"), stringify(meta));
+    rmSync(join(chart, "Chart.lock"), { force: true });
+  }
+  const valuesFile = join(work, "values.json");
+  writeFileSync(valuesFile, JSON.stringify(values));
+  const args = ["template", options.releaseName, chart, "--namespace", options.namespace, "--values", valuesFile, "--kube-version", options.kubeVersion ?? KUBERNETES_VERSION];
+  for (const v of options.apiVersions ?? []) args.push("--api-versions", v);
+  return args;
+}
+
+/** Renders `chartDir` with `values` (an object; written to a temporary file that is deleted). */
+export function renderChart(helm: HelmBinary, chartDir: string, values: unknown, options: RenderOptions): Manifest[] {
+  const work = mkdtempSync(join(tmpdir(), "ls-render-"));
+  try {
+    const r = spawnSync(helm.path, prepare(work, chartDir, values, options), { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
+    if (r.status !== 0) throw new RenderError(chartDir, r.stderr || r.error?.message || `exit ${r.status}`);
+    return parseManifests(r.stdout);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** `renderChart` without blocking, so several renders can run at once; the raw helm output. */
+export async function renderChartText(helm: HelmBinary, chartDir: string, values: unknown, options: RenderOptions): Promise<string> {
+  const work = mkdtempSync(join(tmpdir(), "ls-render-"));
+  try {
+    const child = spawn(helm.path, prepare(work, chartDir, values, options), { stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (d: Buffer) => out.push(d));
+    child.stderr.on("data", (d: Buffer) => err.push(d));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", resolve);
+    });
+    if (code !== 0) throw new RenderError(chartDir, Buffer.concat(err).toString("utf8") || `exit ${code}`);
+    return Buffer.concat(out).toString("utf8");
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * `npm run env:new -- <name> --from <env> --account <id> --region <region> [--tier <tier>] [--hostname <host>]`:
+ * writes `environments/<name>.ts` forked from `environments/<env>.ts` with every field that must
+ * change already changed (lib/env-new.ts), registers it in `environments/index.ts`, and prints
+ * the next steps. The new fleet is validated first: if the loader refuses it, nothing is written.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { ENVIRONMENTS } from "../environments";
+import { defineEnvironment } from "../environments/profiles";
+import { ciMatrix } from "../lib/ci-matrix";
+import { ConfigError, EnvironmentSource, loadEnvironments } from "../lib/config/load";
+import { Tier } from "../lib/config/schema";
+import { environmentFile, fileFields, forkEnvironment, optionProblems, registerEnvironment } from "../lib/env-new";
+import { isPlainObject, PlainObject } from "../lib/merge";
+import { flagValues, positionals, runCli, wantsHelp } from "./cli";
+
+const USAGE = [
+  "usage: npm run env:new -- <name> --from <environment> --account <12-digit id> --region <region> [--tier development|production] [--hostname <host>]",
+  "  Writes environments/<name>.ts, a copy of environments/<environment>.ts with the name, account, region and zones,",
+  "  a VPC CIDR no other environment uses, the hostname, the state bucket/key of the new account and region",
+  "  (S3-native locking) and the CI OIDC provider setting changed; registers it in environments/index.ts; prints",
+  "  the next steps. Validates the whole fleet first: if the loader refuses the result, nothing is written (exit 1).",
+].join("\n");
+
+/** Fields only the environment file decides (environments/profiles.ts): kept whole from the source. */
+const DECIDED = ["name", "owner", "costCenter", "aws", "dns", "exposure", "auth", "clickhouse", "state", "ci", "langfuse", "applications"];
+const VALUE_FLAGS = ["--from", "--account", "--region", "--tier", "--hostname"];
+
+export interface EnvNewDeps {
+  /** Directory holding environments/ (default: this repository). */
+  readonly root?: string;
+  /** The registered environments (default: environments/index.ts). */
+  readonly sources?: readonly EnvironmentSource[];
+  readonly out?: (line: string) => void;
+  readonly err?: (line: string) => void;
+  readonly today?: string;
+}
+
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, "environments", "index.ts")) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+/** What the source file set: its input minus what its tier's profile would give for its decided fields. */
+function sourceFields(input: PlainObject, tier: Tier): PlainObject {
+  const decided = Object.fromEntries(Object.entries(input).filter(([k]) => DECIDED.includes(k) || k === "network"));
+  const langsmith = isPlainObject(input.langsmith) ? { langsmith: { initialOrgAdminEmail: input.langsmith.initialOrgAdminEmail } } : {};
+  const defaults = defineEnvironment(tier, { ...decided, ...langsmith } as Parameters<typeof defineEnvironment>[1]) as PlainObject;
+  const fields = fileFields(input, defaults, DECIDED);
+  const network = input.network as PlainObject;
+  fields.network = { ...(fields.network as PlainObject | undefined), mode: network.mode, vpcCidr: network.vpcCidr };
+  if (isPlainObject(input.langsmith)) fields.langsmith = { ...(fields.langsmith as PlainObject | undefined), initialOrgAdminEmail: input.langsmith.initialOrgAdminEmail };
+  // Key order of a hand-written file: decided fields first, in the schema's order.
+  const order = ["name", "applications", "owner", "costCenter", "aws", "network", "dns", "exposure", "auth", "langsmith", "clickhouse", "langfuse", "ci", "state"];
+  return Object.fromEntries(Object.entries(fields).sort(([a], [b]) => rank(order, a) - rank(order, b)));
+}
+
+const rank = (order: string[], k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+
+export function main(argv: string[], deps: EnvNewDeps = {}): number {
+  const out = deps.out ?? ((l: string) => console.log(l));
+  const err = deps.err ?? ((l: string) => console.error(l));
+  if (wantsHelp(argv)) {
+    out(USAGE);
+    return 0;
+  }
+  const root = resolve(deps.root ?? repoRoot());
+  const sources = deps.sources ?? ENVIRONMENTS;
+  const fleet = loadEnvironments(sources);
+  const [name, ...extra] = positionals(argv, VALUE_FLAGS);
+  const [from] = flagValues(argv, "--from");
+  const [accountId] = flagValues(argv, "--account");
+  const [region] = flagValues(argv, "--region");
+  const [tier] = flagValues(argv, "--tier");
+  const [hostname] = flagValues(argv, "--hostname");
+  const names = fleet.map((e) => e.config.name);
+  const problems = optionProblems({ name, from, accountId, region, tier: tier as Tier | undefined }, names);
+  if (extra.length > 0) problems.push(`unexpected argument${extra.length > 1 ? "s" : ""} ${extra.join(" ")}`);
+  const file = join(root, "environments", `${name}.ts`);
+  if (name && existsSync(file)) problems.push(`${file} exists already`);
+  if (problems.length > 0) {
+    err(`env:new: ${problems.join("\n  ")}\n${USAGE}`);
+    return 2;
+  }
+
+  const source = fleet.find((e) => e.config.name === from)!;
+  const sourceInput = sources.find((s) => s.file === source.file)!.input as PlainObject;
+  const fork = forkEnvironment(source.config, sourceFields(sourceInput, source.config.tier), fleet.map((e) => e.config), {
+    name, accountId, region, tier: tier as Tier | undefined, hostname,
+  });
+  const relative = `environments/${name}.ts`;
+  let loaded;
+  try {
+    loaded = loadEnvironments([...sources, { file: relative, input: defineEnvironment(fork.tier, fork.fields as Parameters<typeof defineEnvironment>[1]) }]);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    err(`env:new: the new environment would not load, nothing was written:\n  ${e.problems.join("\n  ")}`);
+    return 1;
+  }
+
+  const index = join(root, "environments", "index.ts");
+  const indexText = registerEnvironment(readFileSync(index, "utf8"), name);
+  writeFileSync(file, environmentFile(fork, from, deps.today ?? new Date().toISOString().slice(0, 10)), { flag: "wx" });
+  writeFileSync(`${index}.${process.pid}`, indexText);
+  renameSync(`${index}.${process.pid}`, index);
+
+  const env = loaded[loaded.length - 1].config;
+  const bucket = env.state.backend === "s3" ? env.state.bucket : undefined;
+  const newBucket = bucket && !fleet.some((e) => e.config.state.backend === "s3" && e.config.state.bucket === bucket);
+  const planned = ciMatrix([env]).plan.include[0];
+  out(`env:new: wrote ${file} (tier ${fork.tier}, forked from environments/${from}.ts) and registered it in ${index}.`);
+  out("Check before the first apply:");
+  for (const n of fork.notes) out(`  - ${n}`);
+  out("Next steps:");
+  out(`  1. Read ${file}: the owner, cost center, hostname, hosted zone and sizing are the source's.`);
+  out(`  2. npm run synth && npm run plan:offline -- langsmith-${name} && npm test`);
+  if (newBucket) out(`  3. Bootstrap the state bucket ${bucket} of account ${env.aws.accountId} in ${env.aws.region}: apply its bootstrap stack (README, "State and bootstrap").`);
+  else if (bucket) out(`  3. Its state goes to the existing bucket ${bucket}: re-apply that bootstrap stack (it adds the CI roles of ${name}).`);
+  if (planned) {
+    out(`  4. CI: repository variable ${planned.plan_role_variable} = bootstrap output ci_${name}_plan_role_arn; GitHub environment ${name} with`);
+    out(`     AWS_APPLY_ROLE_ARN = ci_${name}_apply_role_arn, deployment branch main (docs/ci-cd.md). The workflows pick it up from the config.`);
+  }
+  return 0;
+}
+
+runCli(module, (argv) => main(argv), 1);

@@ -1,0 +1,139 @@
+/**
+ * `node dist/scripts/fleet-test.js` (a stage of `npm test`): proves forking works. In a throwaway
+ * copy of the repository it adds two environments with the scaffolder (`npm run env:new`): one
+ * in another account and region with the tier of the first registered environment, and one of
+ * tier production in a third account and region. Then it synthesizes the app, plans the new
+ * stacks offline, and runs every test file that reads the fleet (`environments/index.ts`).
+ * The copy is always removed; the repository is checked to be unchanged. Last line:
+ * `fleet test: N passed, M failed`.
+ *
+ * Usage: node dist/scripts/fleet-test.js [--keep]   (--keep leaves the copy for debugging and prints its path)
+ */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { ENVIRONMENTS } from "../environments";
+import { loadEnvironments } from "../lib/config/load";
+
+const ROOT = join(__dirname, "..", "..");
+/** Not copied: dependencies are linked, build and synth outputs are made fresh in the copy. */
+const SKIP = new Set([".git", "node_modules", "dist", "cdktf.out", "coverage", ".terraform"]);
+
+/** The extra environments: who they are forked from and where they go. */
+export function extraEnvironments(fleet: readonly { name: string; tier: string }[]): { args: string[]; name: string }[] {
+  const production = fleet.find((e) => e.tier === "production");
+  const first = fleet[0];
+  if (!first) throw new Error("fleet test: environments/index.ts registers no environment to fork");
+  const extras = [{ name: "fleeteu", args: ["--from", first.name, "--account", "444444444444", "--region", "eu-central-1"] }];
+  // A production fork needs a production source (the tier decides e.g. external ClickHouse).
+  if (production) extras.push({ name: "fleetprod", args: ["--from", production.name, "--account", "555555555555", "--region", "ap-southeast-2", "--tier", "production"] });
+  return extras.map((e) => ({ name: e.name, args: [e.name, ...e.args] }));
+}
+
+/** Content hash of the repository's tracked inputs (everything the copy takes). */
+function snapshot(dir: string, base = dir): string {
+  const h = createHash("sha256");
+  for (const name of readdirSync(dir).sort()) {
+    if (SKIP.has(name)) continue;
+    const p = join(dir, name);
+    const rel = relative(base, p);
+    if (readdirSync(dir, { withFileTypes: true }).find((d) => d.name === name)?.isDirectory()) h.update(`${rel}/\n${snapshot(p, base)}`);
+    else h.update(`${rel}\n`).update(readFileSync(p));
+  }
+  return h.digest("hex");
+}
+
+/** Test files that read the registered fleet. */
+function fleetTests(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, d.name);
+      if (d.isDirectory()) walk(p);
+      else if (d.name.endsWith(".test.ts") && /from "(\.\.\/)+environments"/.test(readFileSync(p, "utf8"))) found.push(p);
+    }
+  };
+  walk(join(root, "__tests__"));
+  return found.sort();
+}
+
+interface Step {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly output: string;
+}
+
+function step(name: string, cwd: string, args: string[]): Step {
+  const r = spawnSync(process.execPath, args, { cwd, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" }, maxBuffer: 64 * 1024 * 1024 });
+  return { name, ok: r.status === 0, output: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}` };
+}
+
+export function main(argv: string[]): number {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log("usage: node dist/scripts/fleet-test.js [--keep]\n  Forks two environments with npm run env:new in a throwaway copy of the repository, synthesizes and\n  plans them offline, runs the fleet-dependent tests there, removes the copy, and checks the repository is unchanged.");
+    return 0;
+  }
+  const started = Date.now();
+  const before = snapshot(ROOT);
+  const copy = mkdtempSync(join(tmpdir(), "ls-fleet-"));
+  const steps: Step[] = [];
+  let tests = { passed: 0, failed: 0 };
+  try {
+    for (const name of readdirSync(ROOT)) if (!SKIP.has(name)) cpSync(join(ROOT, name), join(copy, name), { recursive: true });
+    // Each package linked, not node_modules itself: the copy's build caches (node_modules/.cache) stay in the copy.
+    mkdirSync(join(copy, "node_modules"));
+    for (const name of readdirSync(join(ROOT, "node_modules"))) {
+      if (name !== ".cache") symlinkSync(join(ROOT, "node_modules", name), join(copy, "node_modules", name));
+    }
+    const build = () => step("build", copy, [join(copy, "scripts", "build.js"), "--quiet"]);
+    steps.push(build());
+    const extras = extraEnvironments(loadEnvironments(ENVIRONMENTS).map((e) => e.config));
+    for (const e of extras) {
+      steps.push(step(`env:new ${e.args.join(" ")}`, copy, [join(copy, "dist", "scripts", "env-new.js"), ...e.args]));
+      steps.push(build()); // the next fork sees this one (its CIDR, bucket, OIDC provider)
+    }
+    steps.push(step("synth", copy, [join(copy, "dist", "main.js")]));
+    const stacks = existsSync(join(copy, "cdktf.out", "stacks")) ? readdirSync(join(copy, "cdktf.out", "stacks")) : [];
+    const fresh = stacks.filter((s) => extras.some((e) => s === `langsmith-${e.name}`) || /^bootstrap-(444444444444|555555555555)-/.test(s));
+    steps.push(step(`offline plan ${fresh.join(" ")}`, copy, [join(copy, "dist", "scripts", "plan-offline.js"), ...fresh]));
+    const files = fleetTests(copy);
+    const results = join(copy, "jest-results.json");
+    steps.push(step(`jest (${files.length} fleet-dependent files)`, copy, [join(copy, "node_modules", "jest", "bin", "jest.js"), "--rootDir", copy, "--json", `--outputFile=${results}`, ...files]));
+    if (existsSync(results)) {
+      const r = JSON.parse(readFileSync(results, "utf8"));
+      tests = { passed: r.numPassedTests, failed: r.numFailedTests + r.numRuntimeErrorTestSuites };
+    }
+    // A mistake in a fork: `npm run synth` prints the loader's problems once, no stack trace, exit 1.
+    const forked = join(copy, "environments", `${extras[0].name}.ts`);
+    writeFileSync(forked, readFileSync(forked, "utf8").replace(/vpcCidr: "[^"]+"/, 'vpcCidr: "10.0.0.1/8"'));
+    steps.push(build());
+    const broken = spawnSync(process.execPath, [join(copy, "dist", "main.js")], { cwd: copy, encoding: "utf8" });
+    const said = `${broken.stdout}${broken.stderr}`;
+    const clean = broken.status === 1 && said.split("Invalid environment configuration").length === 2 && said.includes(`environments/${extras[0].name}.ts: network.vpcCidr`) && !/^\s+at /m.test(said) && !/Node\.js v\d/.test(said);
+    steps.push({ name: "synth of a broken fork: the problem once, no stack trace, exit 1", ok: clean, output: said });
+  } catch (e) {
+    steps.push({ name: "fleet test", ok: false, output: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  } finally {
+    if (argv.includes("--keep")) console.log(`fleet test: kept the copy at ${copy}`);
+    else rmSync(copy, { recursive: true, force: true });
+  }
+  const unchanged = snapshot(ROOT) === before;
+  if (!unchanged) steps.push({ name: "repository unchanged", ok: false, output: `${ROOT} changed during the fleet test` });
+  for (const s of steps) {
+    console.log(`fleet test: ${s.ok ? "ok  " : "FAIL"} ${s.name}`);
+    // jest: the failing tests' titles and the summary (the whole report is long); other steps: all of it.
+    const lines = s.output.trimEnd().split("\n");
+    const shown = s.name.startsWith("jest") ? lines.filter((l) => /●|^Tests:|^FAIL/.test(l.trim())) : lines;
+    if (!s.ok) console.log(shown.map((l) => `    ${l.trim()}`).join("\n"));
+  }
+  const failedSteps = steps.filter((s) => !s.ok && !s.name.startsWith("jest")).length;
+  const passed = tests.passed + steps.filter((s) => s.ok && !s.name.startsWith("jest")).length;
+  const failed = tests.failed + failedSteps + (steps.some((s) => s.name.startsWith("jest") && !s.ok) && tests.failed === 0 ? 1 : 0);
+  console.log(`fleet test: copy ${copy} ${argv.includes("--keep") ? "kept" : "removed"}; ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`fleet test: ${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
