@@ -1,5 +1,3 @@
-// PENDING: rename to langfuse.test.ts once the render harness (lib/render, __tests__/render/rendered.ts; "render harness:" on branch release) is on main.
-// Checked by hand meanwhile with helm 3.17.3 (docs/langfuse.md, Decisions).
 /**
  * Render tier for Langfuse: the pinned chart 2.0.0 rendered with real `helm template` (sub-chart
  * dependencies dropped from a temporary copy; they stay disabled) with the values each
