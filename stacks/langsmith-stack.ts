@@ -16,7 +16,8 @@ import { K8sManifests } from "../modules/k8s-manifests";
 import { Ingress, IngressRoute, langsmithRoute } from "../modules/ingress";
 import { LangfuseData } from "../modules/langfuse-data";
 import { LangfuseRelease } from "../modules/langfuse-release";
-import { LANGFUSE_WEB_SERVICE } from "../lib/langfuse-values/chart";
+import { buildLangfuseValues, LANGFUSE_WEB_SERVICE } from "../lib/langfuse-values";
+import { resolvePostgresEngine } from "../lib/engines";
 import { LANGFUSE_ID_PREFIX } from "../lib/secrets/langfuse";
 import { LangsmithRelease, requiredSecretValues, secretValuePreconditions } from "../modules/langsmith-release";
 import { Observability } from "../modules/observability";
@@ -276,11 +277,15 @@ export class LangsmithStack extends IsolatedStack {
     if (env.langfuse && runs(env, "langfuse")) {
       const data = new LangfuseData(this, "langfuse-data", { env, namer: n, oidcProviderArn: this.cluster.oidcProviderArn, oidcIssuer: this.cluster.oidcIssuer });
       const pg = this.data.langfusePostgres ?? this.data.postgres;
+      const lfClickhouse = env.langfuse.clickhouse;
       const release = new LangfuseRelease(this, "langfuse", {
-        env,
         namer: n,
         provider: this.helmProvider,
-        values: { roleArn: data.roleArn, bucketName: data.bucketName },
+        values: buildLangfuseValues(env, { roleArn: data.roleArn, bucketName: data.bucketName }),
+        region: env.aws.region,
+        psqlImage: resolvePostgresEngine(env.postgres).clientImage,
+        thresholds: env.observability.thresholds,
+        egressPorts: lfClickhouse.mode === "external" ? [lfClickhouse.port, lfClickhouse.nativePort] : [],
         secrets: {
           region: env.aws.region,
           refreshInterval: "1h",

@@ -3,9 +3,8 @@ import { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { EnvironmentConfig } from "../../lib/config/schema";
-import { resolvePostgresEngine } from "../../lib/engines";
-import { buildLangfuseValues, LANGFUSE_RELEASE, LANGFUSE_WEB_SERVICE, LangfuseValues, LangfuseValuesInputs } from "../../lib/langfuse-values";
+import { AlarmThresholds } from "../../lib/config/schema";
+import { LANGFUSE_RELEASE, LANGFUSE_WEB_SERVICE, LangfuseValues } from "../../lib/langfuse-values";
 import { Namer } from "../../lib/naming";
 import { langfuseDatabaseJob, langfuseEsoManifests, LangfuseEsoInput } from "../../lib/secrets/langfuse";
 import { targetGroupBinding } from "../../lib/target-group-binding";
@@ -30,12 +29,19 @@ export interface LangfuseReleasePrerequisites {
 }
 
 export interface LangfuseReleaseProps {
-  readonly env: EnvironmentConfig;
+  /** AWS region (the store's Secrets Manager endpoint, the read policy's kms:ViaService). */
+  readonly region: string;
+  /** psql client image of the database Job: `resolvePostgresEngine(env.postgres).clientImage`. */
+  readonly psqlImage: string;
+  /** Alarm thresholds of the environment (`observability.thresholds`). */
+  readonly thresholds: AlarmThresholds;
+  /** Ports Langfuse reaches outside the cluster besides 443 (its ClickHouse's HTTP and native ports). */
+  readonly egressPorts: readonly number[];
   readonly namer: Namer;
   /** The helm provider of this environment's EKS cluster. */
   readonly provider: TerraformProvider;
-  /** IRSA role and bucket (modules/langfuse-data). */
-  readonly values: LangfuseValuesInputs;
+  /** The Helm values (`buildLangfuseValues(env, { roleArn, bucketName })`, lib/langfuse-values). */
+  readonly values: LangfuseValues;
   /** What ESO composes the secrets from (lib/secrets/langfuse.ts), without the store and its role. */
   readonly secrets: Omit<LangfuseEsoInput, "storeName" | "namespace" | "storeRoleArn">;
   /**
@@ -100,7 +106,6 @@ export class LangfuseRelease extends Construct {
     });
 
     // Default deny with explicit allows, enforced by the VPC CNI's agent (as LangSmith's namespace).
-    const ch = p.env.langfuse?.clickhouse;
     this.networkPolicies = new K8sManifests(this, "network-policies", {
       releaseName: "langfuse-network-policies",
       namespace: ns,
@@ -110,7 +115,7 @@ export class LangfuseRelease extends Construct {
         frontendPort: LANGFUSE_WEB_SERVICE.containerPort,
         dataStoreCidrs: p.network.dataStoreCidrs,
         dataStorePorts: p.network.dataStorePorts,
-        egressPorts: [443, ...(ch?.mode === "external" ? [ch.port, ch.nativePort] : [])],
+        egressPorts: [443, ...p.egressPorts],
       }),
       dependsOn: [this.namespace],
     });
@@ -122,7 +127,7 @@ export class LangfuseRelease extends Construct {
       oidcIssuer: p.oidcIssuer,
       namespace: ns,
       serviceAccounts: [LANGFUSE_SECRET_STORE_SERVICE_ACCOUNT],
-      policies: { "read-langfuse-secrets": esoReadPolicy({ ...p.readable, region: p.env.aws.region }) },
+      policies: { "read-langfuse-secrets": esoReadPolicy({ ...p.readable, region: p.region }) },
     });
 
     this.secrets = new K8sManifests(this, "secrets", {
@@ -130,7 +135,7 @@ export class LangfuseRelease extends Construct {
       namespace: ns,
       manifests: [
         ...langfuseEsoManifests({ ...p.secrets, storeName: p.storeName, storeRoleArn: this.storeRole.roleArn, namespace: ns }),
-        langfuseDatabaseJob({ namespace: ns, image: resolvePostgresEngine(p.env.postgres).clientImage }),
+        langfuseDatabaseJob({ namespace: ns, image: p.psqlImage }),
       ],
       dependsOn: [pre.externalSecrets, this.namespace, ...pre.dataStores, ...this.storeRole.policyResources],
     });
@@ -147,7 +152,7 @@ export class LangfuseRelease extends Construct {
       dependsOn: [pre.loadBalancerController, this.namespace],
     });
 
-    this.values = buildLangfuseValues(p.env, p.values);
+    this.values = p.values;
     const chart = CHARTS.langfuse;
     this.release = new Release(this, "release", {
       provider: p.provider,
@@ -174,7 +179,7 @@ export class LangfuseRelease extends Construct {
 
     // Same signals as LangSmith's target group (modules/observability), on Langfuse's.
     const dims = { LoadBalancer: p.albArnSuffix, TargetGroup: p.targetGroup.arnSuffix };
-    const t = p.env.observability.thresholds;
+    const t = p.thresholds;
     const alarms = [
       {
         key: "langfuse-unhealthy-targets",
