@@ -16,7 +16,7 @@ import { K8sManifests } from "../modules/k8s-manifests";
 import { Ingress, IngressRoute, langsmithRoute } from "../modules/ingress";
 import { LangfuseData } from "../modules/langfuse-data";
 import { LangfuseRelease } from "../modules/langfuse-release";
-import { buildLangfuseValues, LANGFUSE_WEB_SERVICE } from "../lib/langfuse-values";
+import { buildLangfuseValues, LANGFUSE_INGEST_PATH_PREFIXES, LANGFUSE_WEB_SERVICE } from "../lib/langfuse-values";
 import { resolvePostgresEngine } from "../lib/engines";
 import { LANGFUSE_ID_PREFIX } from "../lib/secrets/langfuse";
 import { LangsmithRelease, requiredSecretValues, secretValuePreconditions } from "../modules/langsmith-release";
@@ -157,7 +157,7 @@ export class LangsmithStack extends IsolatedStack {
     const routes: IngressRoute[] = [
       ...(langsmith ? [langsmithRoute(env.dns.hostname)] : []),
       ...(env.langfuse && runs(env, "langfuse")
-        ? [{ id: "langfuse", hostname: langfuseHostname(env), containerPort: LANGFUSE_WEB_SERVICE.containerPort, healthCheckPath: LANGFUSE_WEB_SERVICE.healthCheckPath, application: "Langfuse web" }]
+        ? [{ id: "langfuse", hostname: langfuseHostname(env), containerPort: LANGFUSE_WEB_SERVICE.containerPort, healthCheckPath: LANGFUSE_WEB_SERVICE.healthCheckPath, application: "Langfuse web", ingestPathPrefixes: LANGFUSE_INGEST_PATH_PREFIXES }]
         : []),
     ];
     this.ingress = new Ingress(this, "ingress", {

@@ -65,6 +65,13 @@ describe.each([
     expect(resources(json, "aws_route53_record").some(([, r]) => r.name === host && r.type === "A")).toBe(true);
   });
 
+  test("the WAF treats Langfuse's ingestion paths like LangSmith's (body-inspecting groups skip them)", () => {
+    const acl = resource(json, "aws_wafv2_web_acl", "");
+    const regexes = JSON.stringify(acl).match(/\^\([^"]*\)/g) ?? [];
+    expect(regexes.length).toBeGreaterThan(0);
+    for (const r of regexes) expect(r).toContain("/api/public/ingestion|/api/public/otel/");
+  });
+
   test("the TargetGroupBinding binds the langfuse-web Service to that target group", () => {
     const [tgb] = manifests(json, "langfuse-target-group-binding");
     expect(tgb).toMatchObject({ kind: "TargetGroupBinding", metadata: { namespace: "langfuse" }, spec: { serviceRef: { name: "langfuse-web", port: 3000 }, targetType: "ip" } });

@@ -54,6 +54,13 @@ export const LANGFUSE_SECRET_KEYS = {
   clickhousePassword: "clickhouse-password",
 } as const;
 
+/**
+ * Langfuse's trace ingestion (public API, key-pair authenticated): the batch endpoint and the
+ * OpenTelemetry endpoint. Traces carry arbitrary model inputs and outputs, so the ALB's
+ * body-inspecting WAF groups skip them, as they skip LangSmith's ingestion paths.
+ */
+export const LANGFUSE_INGEST_PATH_PREFIXES = ["/api/public/ingestion", "/api/public/otel/"] as const;
+
 /** Langfuse's database and role on the shared (or its own) PostgreSQL. */
 export const LANGFUSE_DATABASE = { name: "langfuse", role: "langfuse" } as const;
 

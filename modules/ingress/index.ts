@@ -47,7 +47,12 @@ export const MANAGED_RULE_GROUPS = [
  * paths get their own, higher per-IP rate limit. One regex leaf keeps the scope-down within WAF's
  * statement nesting (a `not` of an `or` would exceed it).
  */
-export const INGEST_PATH_REGEX = `^(${INGEST_PATH_PREFIXES.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})`;
+export const INGEST_PATH_REGEX = ingestPathRegex(INGEST_PATH_PREFIXES);
+
+/** One anchored regex over path prefixes (regex characters escaped). */
+export function ingestPathRegex(prefixes: readonly string[]): string {
+  return `^(${prefixes.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})`;
+}
 
 /** Headers removed from WAF logs: LangSmith API keys (`x-api-key`), bearer tokens and session cookies. */
 export const WAF_REDACTED_HEADERS = ["authorization", "x-api-key", "cookie"] as const;
@@ -66,6 +71,12 @@ export interface IngressRoute {
   readonly healthCheckPath: string;
   /** For descriptions, e.g. "Langfuse web". */
   readonly application: string;
+  /**
+   * The application's own trace-ingestion path prefixes, beside LangSmith's: the body-inspecting
+   * WAF groups skip them and the ingestion rate limit applies (as for LangSmith's).
+   * @default []
+   */
+  readonly ingestPathPrefixes?: readonly string[];
 }
 
 /** LangSmith's route: the frontend Service's pods on 8080, `GET /health`. */
@@ -156,6 +167,7 @@ export class Ingress extends Construct {
     const routes = p.routes ?? [langsmithRoute(env.dns.hostname)];
     if (routes.length === 0) throw new Error(`Ingress ${id}: routes must name at least one application`);
     const primary = routes[0];
+    const extraIngest = routes.flatMap((r) => r.ingestPathPrefixes ?? []);
 
     // Security groups: the ALB takes 443/80 from its clients and talks only to the nodes' 8080.
     const albSg = new SecurityGroup(this, "alb-sg", {
@@ -328,7 +340,7 @@ export class Ingress extends Construct {
     // limits (requests per 5 minutes): one for ingestion, one for everything else.
     const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
     const ingest = {
-      regex_match_statement: { regex_string: INGEST_PATH_REGEX, field_to_match: { uri_path: {} }, text_transformation: [{ priority: 0, type: "NONE" }] },
+      regex_match_statement: { regex_string: extraIngest.length > 0 ? ingestPathRegex([...INGEST_PATH_PREFIXES, ...extraIngest]) : INGEST_PATH_REGEX, field_to_match: { uri_path: {} }, text_transformation: [{ priority: 0, type: "NONE" }] },
     };
     const notIngest = { not_statement: { statement: [ingest] } };
     const rules: Wafv2WebAclRule[] = MANAGED_RULE_GROUPS.map((g, priority) => ({
