@@ -13,6 +13,7 @@ import { ConfigError, EnvironmentSource, loadEnvironments } from "../lib/config/
 import { Tier } from "../lib/config/schema";
 import { environmentFile, fileFields, forkEnvironment, optionProblems, registerEnvironment } from "../lib/env-new";
 import { isPlainObject, PlainObject } from "../lib/merge";
+import { stackName } from "../lib/naming";
 import { flagValues, positionals, runCli, wantsHelp } from "./cli";
 
 const USAGE = [
@@ -115,7 +116,7 @@ export function main(argv: string[], deps: EnvNewDeps = {}): number {
   for (const n of fork.notes) out(`  - ${n}`);
   out("Next steps:");
   out(`  1. Read ${file}: the owner, cost center, hostname, hosted zone and sizing are the source's.`);
-  out(`  2. npm run synth && npm run plan:offline -- langsmith-${name} && npm test`);
+  out(`  2. npm run synth && npm run plan:offline -- ${stackName({ name })} && npm test`);
   if (newBucket) out(`  3. Bootstrap the state bucket ${bucket} of account ${env.aws.accountId} in ${env.aws.region}: apply its bootstrap stack (README, "State and bootstrap").`);
   else if (bucket) out(`  3. Its state goes to the existing bucket ${bucket}: re-apply that bootstrap stack (it adds the CI roles of ${name}).`);
   if (planned) {

@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { ENVIRONMENTS } from "../environments";
 import { loadEnvironments } from "../lib/config/load";
+import { stackName } from "../lib/naming";
 
 const ROOT = join(__dirname, "..", "..");
 /** Not copied: dependencies are linked, build and synth outputs are made fresh in the copy. */
@@ -96,7 +97,7 @@ export function main(argv: string[]): number {
     }
     steps.push(step("synth", copy, [join(copy, "dist", "main.js")]));
     const stacks = existsSync(join(copy, "cdktf.out", "stacks")) ? readdirSync(join(copy, "cdktf.out", "stacks")) : [];
-    const fresh = stacks.filter((s) => extras.some((e) => s === `langsmith-${e.name}`) || /^bootstrap-(444444444444|555555555555)-/.test(s));
+    const fresh = stacks.filter((s) => extras.some((e) => s === stackName(e)) || /^bootstrap-(444444444444|555555555555)-/.test(s));
     steps.push(step(`offline plan ${fresh.join(" ")}`, copy, [join(copy, "dist", "scripts", "plan-offline.js"), ...fresh]));
     const files = fleetTests(copy);
     const results = join(copy, "jest-results.json");

@@ -48,6 +48,7 @@ declare const table: import("@cdktf/provider-aws/lib/dynamodb-table").DynamodbTa
 declare const secretsKey: import("../modules/kms").CustomerManagedKey;
 declare const esoRole: import("../modules/irsa").IrsaRole;
 declare const zoneArn: string;
+declare const asgArn: string;
 declare const targetGroup: import("@cdktf/provider-aws/lib/lb-target-group").LbTargetGroup;
 declare const network: import("../modules/network").Network;
 declare const eks: import("../modules/eks").EksCluster;
