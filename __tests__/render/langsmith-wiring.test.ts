@@ -33,7 +33,10 @@ describeRendered.each(ENVIRONMENT_NAMES)("%s: rendered LangSmith wiring", (name)
   });
 
   test("every subject an IRSA role trusts in the release's namespace is a rendered service account carrying that role", () => {
-    const accounts = new Map(ofKind(env().langsmith.manifests, "ServiceAccount").map((sa) => [sa.metadata.name, sa.metadata.annotations?.[IRSA_ANNOTATION]]));
+    // Service accounts of every release in the namespace: the chart's, and the SecretStore's own
+    // (delivered by the secrets release through charts/k8s-manifests).
+    const inNamespace = env().releases.filter((r) => r.namespace === ns()).flatMap((r) => r.manifests ?? []);
+    const accounts = new Map(ofKind(inNamespace, "ServiceAccount").map((sa) => [sa.metadata.name, sa.metadata.annotations?.[IRSA_ANNOTATION]]));
     const dangling: string[] = [];
     for (const [arn, { role, subjects }] of irsaTrusts(env())) {
       for (const s of subjects.filter((x) => x.startsWith(`system:serviceaccount:${ns()}:`))) {

@@ -10,13 +10,11 @@ import { pods, secretReads } from "./manifests";
 import { describeRendered, ENVIRONMENT_NAMES, rendered, RenderedEnvironment } from "./rendered";
 
 /**
- * Known readers of rotating secrets, each with what removes it. langsmith-postgres carries the RDS
- * master password today; issue 12 (security) moves LangSmith to a dedicated Postgres role with IAM
- * authentication, after which it holds no password and this entry must go.
+ * Known readers of rotating secrets, each with what removes it. Empty: LangSmith connects to
+ * Postgres as its own role with IAM authentication (issue 12), so no pod holds the rotating RDS
+ * master password; only the database-setup hook Job reads it, and a Job is not long-running.
  */
-const KNOWN_ROTATING_READS: Record<string, string> = {
-  "langsmith-postgres": "issue 12: dedicated Postgres role with IAM auth (no password to rotate)",
-};
+const KNOWN_ROTATING_READS: Record<string, string> = {};
 
 /** Kubernetes Secrets whose ExternalSecret reads a rotating Secrets Manager secret. */
 function rotatingSecrets(env: RenderedEnvironment): Set<string> {
