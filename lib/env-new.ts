@@ -184,7 +184,8 @@ function applications(fields: PlainObject, source: EnvironmentConfig, tier: Tier
     return;
   }
   if (!isPlainObject(fields.langfuse)) {
-    const admin = source.langsmith.initialOrgAdminEmail.replace(/^[^+@]+/, "langfuse-admins");
+    const email = isPlainObject(fields.langsmith) ? String(fields.langsmith.initialOrgAdminEmail) : source.langsmith.initialOrgAdminEmail;
+    const admin = email.replace(/^[^+@]+/, "langfuse-admins");
     fields.langfuse = {
       clickhouse: LANGFUSE_CLICKHOUSE_PLACEHOLDER(o.name, tier),
       init: { organization: "Platform", project: "default", userEmail: admin },
@@ -202,6 +203,12 @@ function applications(fields: PlainObject, source: EnvironmentConfig, tier: Tier
     delete fields.clickhouse;
     if (!o.hostname && runsLangsmith(source)) dns.hostname = `langfuse.${domain}`;
   }
+  // Where a hand-written file has them: applications after name, langfuse before ci.
+  const order = ["name", "applications", "owner", "costCenter", "aws", "network", "dns", "exposure", "auth", "langsmith", "clickhouse", "langfuse"];
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  const sorted = Object.entries(fields).sort(([a], [b]) => rank(a) - rank(b));
+  for (const [k] of sorted) delete fields[k];
+  Object.assign(fields, Object.fromEntries(sorted));
 }
 
 const runsLangsmith = (env: EnvironmentConfig) => env.applications.includes("langsmith");

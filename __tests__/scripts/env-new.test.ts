@@ -97,7 +97,7 @@ describe("npm run env:new", () => {
       langfuse: {
         hostname: "langfuse.both.example.com",
         clickhouse: { mode: "external", host: "langfuse-clickhouse.both.internal.example.com", clusterEnabled: false },
-        init: { organization: "Platform", project: "default", userEmail: "langfuse-admins+dev@example.com" },
+        init: { organization: "Platform", project: "default", userEmail: "langfuse-admins+both@example.com" },
       },
     });
     expect(r.out).toContain("langfuse.clickhouse.host is a placeholder (langfuse-clickhouse.both.internal.example.com)");
