@@ -106,8 +106,49 @@ export const ENGINES = {
   /** Aurora PostgreSQL-compatible edition. */
   auroraPostgres: { version: "16.9", parameterGroupFamily: "aurora-postgresql16", minimumMajor: 14 },
   /** ElastiCache for Redis OSS; 7.x is required for IAM authentication. */
-  redis: { version: "7.1", parameterGroupFamily: "redis7" },
+  redis: { version: "7.1", parameterGroupFamily: "redis7", minimumMajor: 7 },
 } as const;
+
+/**
+ * Dated catalog of the engine versions AWS offers to create, so a misspelt, retired or
+ * not-yet-released `postgres.engineVersion` / `redis.engineVersion` is refused at load
+ * (lib/engines.ts, `engineVersionNotOffered`) instead of failing at apply. It lists what exists,
+ * not what we recommend (the pins above are the recommendation; a test keeps every pin listed).
+ * A valid version missing here is added, with its source, rather than bypassed.
+ *
+ * Sources (as of `asOf`): `aws rds describe-db-engine-versions --engine postgres` and
+ * `--engine aurora-postgresql` (Amazon RDS / Aurora release calendars), and
+ * `aws elasticache describe-cache-engine-versions --engine redis` (ElastiCache "Supported engines
+ * and versions"). Regions: a major is offered in every region of lib/regions.ts unless its
+ * `regions` names the ones that have it (no exception recorded as of the date).
+ */
+export interface EngineMajor {
+  /** Versions one may create, exactly as the API spells `EngineVersion`. */
+  readonly versions: readonly string[];
+  /** Regions offering the major; absent: every region of lib/regions.ts. */
+  readonly regions?: readonly string[];
+}
+
+export const ENGINE_CATALOG = {
+  asOf: "2025-11-01",
+  postgres: {
+    14: { versions: ["14.13", "14.15", "14.17", "14.18", "14.19"] },
+    15: { versions: ["15.8", "15.10", "15.12", "15.13", "15.14"] },
+    16: { versions: ["16.4", "16.6", "16.8", "16.9", "16.10"] },
+    17: { versions: ["17.2", "17.4", "17.5", "17.6"] },
+  },
+  auroraPostgres: {
+    14: { versions: ["14.12", "14.13", "14.15", "14.17", "14.18"] },
+    15: { versions: ["15.7", "15.8", "15.10", "15.12", "15.13"] },
+    16: { versions: ["16.3", "16.4", "16.6", "16.8", "16.9"] },
+    17: { versions: ["17.4", "17.5"] },
+  },
+  /** ElastiCache for Redis OSS (the engine modules/redis creates; Valkey is not offered by this stack). */
+  redis: {
+    6: { versions: ["6.0", "6.2"] },
+    7: { versions: ["7.0", "7.1"] },
+  },
+} as const satisfies { asOf: string; postgres: Record<number, EngineMajor>; auroraPostgres: Record<number, EngineMajor>; redis: Record<number, EngineMajor> };
 
 /**
  * psql client of the Job that creates the Insights / Polly databases (lib/secrets/database-job.ts):
