@@ -121,6 +121,31 @@ export const LANGSMITH_CHART_DIGEST = "sha256:58b3056ab91061b5715707303933103ca9
  */
 export const LANGFUSE_CHART_DIGEST: string | undefined = undefined;
 
+/** A chart's recorded archive digest, or an explicit record that none could be verified. */
+export type ChartDigest =
+  | { readonly digest: string; readonly source: string }
+  | { readonly digest: null; readonly reason: string };
+
+const NOT_VERIFIABLE_OFFLINE =
+  "not recorded: neither the archive nor its repository's index.yaml is reachable from the offline build; " +
+  "`node dist/scripts/verify-chart-digest.js --all` (pr.yml) prints the published digest to record here";
+
+/**
+ * Every chart the stacks install, with the digest of its archive where it is known. `digest: null`
+ * says, with the reason, that it is not verified; scripts/verify-chart-digest.ts `--all` reports
+ * such a chart as UNVERIFIED (never as passing) and checks the others against their repository.
+ */
+export const CHART_DIGESTS: { readonly [K in keyof typeof CHARTS]: ChartDigest } = {
+  langsmith: { digest: LANGSMITH_CHART_DIGEST, source: "index.yaml of CHARTS.langsmith.repository" },
+  awsLoadBalancerController: { digest: null, reason: NOT_VERIFIABLE_OFFLINE },
+  clusterAutoscaler: { digest: null, reason: NOT_VERIFIABLE_OFFLINE },
+  metricsServer: { digest: null, reason: NOT_VERIFIABLE_OFFLINE },
+  externalSecrets: { digest: null, reason: NOT_VERIFIABLE_OFFLINE },
+  langfuse: LANGFUSE_CHART_DIGEST
+    ? { digest: LANGFUSE_CHART_DIGEST, source: "index.yaml of CHARTS.langfuse.repository" }
+    : { digest: null, reason: "not recorded: see LANGFUSE_CHART_DIGEST (the stored index.yaml ends at 1.3.1)" },
+};
+
 /** Managed data-store engines. */
 export const ENGINES = {
   /** RDS for PostgreSQL; the reference architecture requires 14 or newer. */
