@@ -75,3 +75,19 @@ export function resource(json: Json, type: string, fragment = ""): Json {
   if (found.length !== 1) throw new Error(`expected one ${type} matching "${fragment}", found ${found.map(([n]) => n).join(", ") || "none"}`);
   return found[0][1];
 }
+
+/**
+ * `describe.each` / `test.each` over the environments a check applies to. A fork's fleet may have
+ * none (say, no LangSmith environment, or none priced), and jest refuses an empty table: the check
+ * is then reported as skipped, with the reason, instead of failing the run.
+ */
+export function describeEach<T extends readonly unknown[]>(rows: readonly T[]): (title: string, fn: (...args: T) => void) => void {
+  if (rows.length > 0) return (title, fn) => describe.each(rows as T[])(title, fn as unknown as (...args: unknown[]) => void);
+  return (title) => test.skip(`${title.replace(/%s/g, "(none)")}: no environment of this fleet applies`, () => undefined);
+}
+
+/** `test.each` counterpart of describeEach. */
+export function testEach<T extends readonly unknown[]>(rows: readonly T[]): (title: string, fn: (...args: T) => unknown) => void {
+  if (rows.length > 0) return (title, fn) => test.each(rows as T[])(title, fn as unknown as (...args: unknown[]) => unknown);
+  return (title) => test.skip(`${title.replace(/%s/g, "(none)")}: no environment of this fleet applies`, () => undefined);
+}

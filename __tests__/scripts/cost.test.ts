@@ -3,7 +3,7 @@ import { loadEnvironments } from "../../lib/config/load";
 import { costReport, main } from "../../scripts/cost";
 import { CostError, estimateMonthlyCost } from "../../lib/cost/model";
 import { FIXTURE_ENVIRONMENTS } from "../fixtures/environments";
-import { envWith } from "../helpers";
+import { envWith, testEach } from "../helpers";
 
 const shipped = loadEnvironments(ENVIRONMENTS).map((e) => e.config);
 const FIXTURES = Object.values(FIXTURE_ENVIRONMENTS);
@@ -42,7 +42,7 @@ describe("scripts/cost", () => {
     expect(report.text).toContain("Estimates, not quotes");
   });
 
-  test.each(all.filter(isPriced).map((e) => [e.name, e] as const))("langsmith-%s: a section with a row per component, both columns, the total and the gap", (name, env) => {
+  testEach(all.filter(isPriced).map((e) => [e.name, e] as const))("langsmith-%s: a section with a row per component, both columns, the total and the gap", (name, env) => {
     const section = report.text.split("\n\n").find((s) => s.startsWith(`langsmith-${name} (${env.tier}, ${env.aws.region})`));
     expect(section).toBeDefined();
     const lines = (section as string).split("\n");

@@ -7,7 +7,7 @@ import { loadEnvironments } from "../../lib/config/load";
 import { protectsData } from "../../lib/config/schema";
 import { boundaryPolicy, CiScope, protectDataPolicy } from "../../modules/ci-role/policies";
 import { bootstrapStackName, bootstrapTargets } from "../../stacks/bootstrap-stack";
-import { Json, resources, shippedStack } from "../helpers";
+import { Json, resources, shippedStack, testEach } from "../helpers";
 
 const SCOPE = { accountId: "111111111111", region: "us-west-2", resourcePrefix: "ls-prod-", environmentTag: "prod" } as CiScope;
 const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v as string]);
@@ -56,7 +56,7 @@ describe("an environment that protects its data", () => {
 
   const envs = loadEnvironments(ENVIRONMENTS).map((e) => e.config).filter((e) => e.ci && e.state.backend === "s3");
   const targets = bootstrapTargets(envs);
-  test.each(envs.map((e) => [e.name, e] as const))("%s: the deny policy is attached to its apply role exactly when it protects data", (_n, env) => {
+  testEach(envs.map((e) => [e.name, e] as const))("%s: the deny policy is attached to its apply role exactly when it protects data", (_n, env) => {
     const t = targets.find((x) => x.ci.some((c) => c.environment === env.name))!;
     const json = shippedStack(bootstrapStackName(t, targets));
     const attached = resources(json, "aws_iam_role_policy_attachment").filter(([n]) => n.startsWith(`ci-${env.name}_apply-protect-data`));

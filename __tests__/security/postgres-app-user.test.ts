@@ -8,13 +8,13 @@ import { loadEnvironments } from "../../lib/config/load";
 import { runs } from "../../lib/config/schema";
 import { POSTGRES_APP_USER, SECRET_NAMES } from "../../lib/langsmith-values/chart";
 import { boundaryPolicy, CiScope } from "../../modules/ci-role/policies";
-import { Json, resources, shippedStack } from "../helpers";
+import { describeEach, Json, resources, shippedStack } from "../helpers";
 
 // LangSmith's database user: the environments that run LangSmith (Langfuse's role: __tests__ files on Langfuse).
 const envs = loadEnvironments(ENVIRONMENTS).map((e) => e.config).filter((e) => runs(e, "langsmith"));
 const release = (json: Json, name: string) => resources(json, "helm_release").find(([, r]) => r.name === name)![1] as Json;
 
-describe.each(envs.map((e) => [e.name, e] as const))("environment %s", (_n, env) => {
+describeEach(envs.map((e) => [e.name, e] as const))("environment %s", (_n, env) => {
   const json = shippedStack(`langsmith-${env.name}`);
   const manifests = JSON.parse(release(json, "langsmith-secrets").values[0]).manifests as Json[];
 

@@ -8,13 +8,13 @@ import { loadEnvironments } from "../../lib/config/load";
 import { bootstrapStackName, bootstrapTargets } from "../../stacks/bootstrap-stack";
 import { stateKeyAliasArn } from "../../stacks/backend";
 import { statePolicy } from "../../modules/ci-role/policies";
-import { Json, resource, resources, shippedStack } from "../helpers";
+import { describeEach, Json, resource, resources, shippedStack } from "../helpers";
 
 const shipped = loadEnvironments(ENVIRONMENTS).map((e) => e.config);
 const targets = bootstrapTargets(shipped);
 const s3Envs = shipped.filter((e) => e.state.backend === "s3");
 
-describe.each(s3Envs.map((e) => [e.name, e] as const))("state of %s", (_name, env) => {
+describeEach(s3Envs.map((e) => [e.name, e] as const))("state of %s", (_name, env) => {
   const json = shippedStack(`langsmith-${env.name}`);
   const state = env.state as Extract<typeof env.state, { backend: "s3" }>;
   const target = targets.find((t) => t.bucket === state.bucket && t.accountId === env.aws.accountId && t.region === env.aws.region)!;
