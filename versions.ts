@@ -94,10 +94,32 @@ export const CHARTS = {
     version: "0.20.4",
     appVersion: "v0.20.4",
   },
+  /**
+   * Langfuse (`applications` includes "langfuse"): the official chart, also published as
+   * `oci://ghcr.io/langfuse/langfuse-k8s/charts/langfuse`. Source at tag `langfuse-2.0.0` of
+   * langfuse/langfuse-k8s; its sub-charts (postgres, valkey, seaweedfs) stay disabled.
+   */
+  langfuse: {
+    repository: "https://langfuse.github.io/langfuse-k8s",
+    chart: "langfuse",
+    version: "2.0.0",
+    appVersion: "4.4.0",
+  },
 } as const satisfies Record<string, ChartPin>;
 
 /** Published digest of the pinned LangSmith chart archive (chart repository index.yaml). */
 export const LANGSMITH_CHART_DIGEST = "sha256:58b3056ab91061b5715707303933103ca91d6d1cf39553b559767574719fd7f1";
+
+/**
+ * Digest of the pinned Langfuse chart archive, as `index.yaml` of CHARTS.langfuse.repository
+ * lists it. UNVERIFIED, so `undefined`: the registry is not reachable offline and the newest
+ * stored copy of the repository's index.yaml (gh-pages) ends at 1.3.1. Record it with
+ * `helm pull langfuse --repo <repository> --version 2.0.0 && sha256sum langfuse-2.0.0.tgz` and
+ * compare with the `digest` of 2.0.0 in `<repository>/index.yaml`. Verified offline: the chart
+ * source at tag langfuse-2.0.0 (Chart.yaml name langfuse, version 2.0.0, appVersion 4.4.0) in
+ * ../shared/reference/charts/langfuse-2.0.0, which the key fixture and the render tier read.
+ */
+export const LANGFUSE_CHART_DIGEST: string | undefined = undefined;
 
 /** Managed data-store engines. */
 export const ENGINES = {

@@ -43,6 +43,8 @@ export function langfuseOnlyFork(langfuse: Partial<LangfuseConfig> = {}): unknow
       init: { organization: "Platform", project: "default", userEmail: "langfuse-admins+lf@example.com" },
       ...langfuse,
     },
+    // The CI apply role gets the cluster-admin entry (the loader wants who applies named).
+    ci: { githubRepository: "example-org/langfuse-aws", oidcProvider: "existing" },
     state: { backend: "s3", bucket: "ls-tfstate-111111111111-us-west-2", key: "langfuse/lf/terraform.tfstate", locking: "lockfile" },
   });
 }

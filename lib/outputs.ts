@@ -20,6 +20,7 @@ export const STACK_OUTPUTS = {
   redisReplicationGroupId: "redis_replication_group_id",
   /** Absent when blob storage is off. */
   blobBucketName: "blob_bucket_name",
+  /** Absent when LangSmith does not run. */
   appRoleArn: "langsmith_app_role_arn",
   targetGroupArn: "alb_target_group_arn",
   albDnsName: "alb_dns_name",
@@ -27,6 +28,11 @@ export const STACK_OUTPUTS = {
   alarmTopicArn: "alarm_topic_arn",
   secretNames: "secret_names",
   kubeconfigCommand: "kubeconfig_command",
+  /** Present only when Langfuse runs (`applications` includes "langfuse"): its URL, bucket, IRSA role and target group. */
+  langfuseUrl: "langfuse_url",
+  langfuseBucketName: "langfuse_bucket_name",
+  langfuseRoleArn: "langfuse_role_arn",
+  langfuseTargetGroupArn: "langfuse_target_group_arn",
 } as const;
 
 export type StackOutput = keyof typeof STACK_OUTPUTS;

@@ -10,6 +10,7 @@ import { allocatable, INSTANCE_CATALOG } from "../lib/capacity";
 import { EnvironmentSource, loadEnvironments } from "../lib/config/load";
 import { EnvironmentConfig } from "../lib/config/schema";
 import { compareWithCheapest, CostComparison, CostError, CostLine } from "../lib/cost/model";
+import { applicationShares } from "../lib/cost/applications";
 import { PRICES } from "../lib/cost/prices";
 import { stackName } from "../lib/naming";
 import { runCli, wantsHelp } from "./cli";
@@ -38,6 +39,14 @@ function capacityNote(line: CostLine | undefined): string {
   const a = allocatable(INSTANCE_CATALOG[m[2]]);
   const n = Number(m[1]);
   return `${Math.round(n * a.vcpu * 10) / 10} vCPU / ${Math.round(n * a.memoryGib)} GiB allocatable`;
+}
+
+function sharesLine(env: EnvironmentConfig, c: CostComparison): string {
+  const shares = applicationShares(env, c.configured);
+  const name = { langsmith: "LangSmith", langfuse: "Langfuse" } as const;
+  return `  Share by application: ${shares
+    .map((s) => `${name[s.application]} ${usd(s.monthly)} (shared lines ${Math.round(s.sharedFraction * 100)}%, by ${s.requestedVcpu} vCPU requested)`)
+    .join("; ")}.`;
 }
 
 function renderOne(c: CostComparison): string {
@@ -78,8 +87,8 @@ export function costReport(envs: readonly EnvironmentConfig[]): CostReport {
   for (const env of envs) {
     try {
       const c = compareWithCheapest(env);
-      sections.push(renderOne(c));
-      json[stackName(env)] = c;
+      sections.push(`${renderOne(c)}\n${sharesLine(env, c)}`);
+      json[stackName(env)] = { ...c, applications: applicationShares(env, c.configured) };
     } catch (e) {
       if (!(e instanceof CostError)) throw e;
       unpriced.push(env.name);
@@ -94,6 +103,8 @@ export function costReport(envs: readonly EnvironmentConfig[]): CostReport {
     "\"Cheapest\" replaces the node pools with the cheapest catalogued types (same CPU architecture, not burstable, 4+ vCPU) that pass",
     "validation: the reference minimum (16 vCPU / 64 GiB allocatable in the general pool at min size, one ClickHouse node per the tier's",
     "requirement), the langsmith.sizing profile's requests, and in production one general node per availability zone.",
+    "Share by application: dedicated lines (a ClickHouse pool, an application's bucket or own database) go to their application; shared",
+    "lines are split by each application's CPU requests at minimum replicas (lib/cost/applications.ts).",
   ].join("\n");
   return {
     text: `${header}\n\n${sections.join("\n\n")}\n`,

@@ -13,7 +13,11 @@
  * Needs `secretsmanager:DescribeSecret`, `secretsmanager:PutSecretValue` and `kms:GenerateDataKey`
  * (via Secrets Manager) on the environment's secrets: an operator, not ESO.
  */
-import { DescribeSecretCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { ElastiCacheClient, ModifyUserCommand } from "@aws-sdk/client-elasticache";
+import { runs } from "../lib/config/schema";
+import { LANGFUSE_SECRET_IDS } from "../lib/secrets/langfuse";
+import { passwordUserName, PASSWORD_USER_ACCESS_STRING } from "../modules/redis";
 import { ENVIRONMENTS } from "../environments";
 import { quietSdkNodeVersionWarning } from "../lib/aws-sdk-node";
 import { EnvironmentSource, loadEnvironments } from "../lib/config/load";
@@ -27,9 +31,19 @@ export interface SecretsApi {
   /** True when the secret has a current (AWSCURRENT) version. */
   hasValue(name: string): Promise<boolean>;
   putValue(name: string, value: string): Promise<void>;
+  /** The current value: only read for Langfuse's Redis password, which is also set on its ElastiCache user. */
+  getValue?(name: string): Promise<string>;
 }
 
-export type SeedStatus = "present" | "seeded" | "would-seed" | "operator-missing";
+/**
+ * Langfuse's ElastiCache user (modules/redis `passwordUsers`): Terraform creates it switched off
+ * without a password; seeding sets the password from Secrets Manager and switches it on.
+ */
+export interface RedisUsersApi {
+  setPassword(userId: string, password: string): Promise<void>;
+}
+
+export type SeedStatus = "present" | "seeded" | "would-seed" | "operator-missing" | "user-updated";
 
 export interface SeedResult {
   readonly id: string;
@@ -43,8 +57,15 @@ export function operatorCommand(region: string, name: string, spec: SecretSpec):
   return `aws secretsmanager put-secret-value --region ${region} --secret-id ${name} --secret-string file://<file holding the ${spec.id}>`;
 }
 
-export async function seedSecrets(env: EnvironmentConfig, api: SecretsApi, apply: boolean, generate = generateSecretValue): Promise<SeedResult[]> {
-  const base = new Namer(env.prefix, env.name).base;
+export async function seedSecrets(
+  env: EnvironmentConfig,
+  api: SecretsApi,
+  apply: boolean,
+  generate = generateSecretValue,
+  redisUsers?: RedisUsersApi,
+): Promise<SeedResult[]> {
+  const namer = new Namer(env.prefix, env.name);
+  const base = namer.base;
   const results: SeedResult[] = [];
   for (const spec of secretCatalog(env)) {
     const name = secretName(base, spec.id);
@@ -59,6 +80,14 @@ export async function seedSecrets(env: EnvironmentConfig, api: SecretsApi, apply
       results.push({ id: spec.id, name, status: "would-seed" });
     }
   }
+  // Langfuse's Redis password must also be on its ElastiCache user: set it (idempotent) on every
+  // --apply, so a re-created user or a rotated secret is brought in line.
+  if (apply && runs(env, "langfuse") && redisUsers && api.getValue) {
+    const name = secretName(base, LANGFUSE_SECRET_IDS.redisPassword);
+    const user = passwordUserName(namer, "langfuse");
+    await redisUsers.setPassword(user, await api.getValue(name));
+    results.push({ id: LANGFUSE_SECRET_IDS.redisPassword, name: `elasticache user ${user}`, status: "user-updated" });
+  }
   return results;
 }
 
@@ -72,6 +101,22 @@ function awsApi(region: string): SecretsApi {
     },
     async putValue(name, value) {
       await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
+    },
+    async getValue(name) {
+      const out = await client.send(new GetSecretValueCommand({ SecretId: name }));
+      if (out.SecretString === undefined) throw new Error(`${name} has no string value`);
+      return out.SecretString;
+    },
+  };
+}
+
+function elasticacheApi(region: string): RedisUsersApi {
+  const client = new ElastiCacheClient({ region });
+  return {
+    async setPassword(userId, password) {
+      await client.send(
+        new ModifyUserCommand({ UserId: userId, AccessString: PASSWORD_USER_ACCESS_STRING, AuthenticationMode: { Type: "password", Passwords: [password] } }),
+      );
     },
   };
 }
@@ -88,6 +133,8 @@ const USAGE = [
 export interface SeedDeps {
   readonly sources?: readonly EnvironmentSource[];
   readonly api?: (region: string) => SecretsApi;
+  /** ElastiCache for Langfuse's Redis user. @default the AWS SDK */
+  readonly redisUsers?: (region: string) => RedisUsersApi;
   readonly out?: (line: string) => void;
   readonly err?: (line: string) => void;
 }
@@ -116,7 +163,7 @@ export async function main(argv: readonly string[], deps: SeedDeps = {}): Promis
   }
   let results: SeedResult[];
   try {
-    results = await seedSecrets(env, (deps.api ?? awsApi)(env.aws.region), apply);
+    results = await seedSecrets(env, (deps.api ?? awsApi)(env.aws.region), apply, generateSecretValue, (deps.redisUsers ?? elasticacheApi)(env.aws.region));
   } catch (e) {
     if (!isCredentialsError(e)) throw e;
     err(

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { Aspects, TerraformOutput, TerraformOutputConfig } from "cdktf";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import { EnvironmentConfig, protectsData } from "../lib/config/schema";
+import { EnvironmentConfig, langfuseHostname, protectsData, runs } from "../lib/config/schema";
 import { clusterName as clusterNameOf, httpsUrl, Namer, postgresKind, stackName } from "../lib/naming";
 import { STACK_OUTPUTS, StackOutput } from "../lib/outputs";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
@@ -13,7 +13,12 @@ import { ClusterAddons } from "../modules/cluster-addons";
 import { LangsmithData } from "../modules/langsmith-data";
 import { ClickhouseStorageClass } from "../modules/clickhouse";
 import { K8sManifests } from "../modules/k8s-manifests";
-import { Ingress } from "../modules/ingress";
+import { Ingress, IngressRoute, langsmithRoute } from "../modules/ingress";
+import { LangfuseData } from "../modules/langfuse-data";
+import { LangfuseRelease } from "../modules/langfuse-release";
+import { buildLangfuseValues, LANGFUSE_INGEST_PATH_PREFIXES, LANGFUSE_WEB_SERVICE } from "../lib/langfuse-values";
+import { resolvePostgresEngine } from "../lib/engines";
+import { LANGFUSE_ID_PREFIX } from "../lib/secrets/langfuse";
 import { LangsmithRelease, requiredSecretValues, secretValuePreconditions } from "../modules/langsmith-release";
 import { Observability } from "../modules/observability";
 import { targetGroupBinding } from "../lib/target-group-binding";
@@ -48,15 +53,18 @@ export class LangsmithStack extends IsolatedStack {
   readonly kubernetesProvider: KubernetesProvider;
   readonly helmProvider: HelmProvider;
   readonly addons: ClusterAddons;
-  /** The `langsmith` namespace; the release and its secrets live here. */
-  readonly namespace: NamespaceV1;
+  /** The `langsmith` namespace; the release and its secrets live here. Absent without LangSmith. */
+  readonly namespace?: NamespaceV1;
   /** PostgreSQL, Redis, blob bucket, the app's IRSA role, Secrets Manager + ESO objects. */
   readonly data: LangsmithData;
   /** ALB, listeners, target group, certificate, DNS, WAF. */
   readonly ingress: Ingress;
-  readonly release: LangsmithRelease;
-  /** The namespace's NetworkPolicies (default deny, explicit allows). */
-  readonly networkPolicies: K8sManifests;
+  /** Absent when LangSmith does not run (`applications`). */
+  readonly release?: LangsmithRelease;
+  /** The namespace's NetworkPolicies (default deny, explicit allows). Absent without LangSmith. */
+  readonly networkPolicies?: K8sManifests;
+  /** Langfuse's bucket and IRSA role, and its release; present when Langfuse runs. */
+  readonly langfuse?: { readonly data: LangfuseData; readonly release: LangfuseRelease };
   readonly observability: Observability;
 
   constructor(scope: Construct, props: LangsmithStackProps) {
@@ -71,6 +79,7 @@ export class LangsmithStack extends IsolatedStack {
     const n = (this.namer = new Namer(env.prefix, env.name));
     const clusterName = clusterNameOf(env);
     const protect = protectsData(env);
+    const langsmith = runs(env, "langsmith");
 
     const key = (id: string, alias: string, purpose: string, services?: ServiceUse[], usedThrough?: readonly string[] | "direct") =>
       environmentKey(this, id, { env, namer: n, alias, purpose, services, usedThrough, preventDestroy: protect });
@@ -144,52 +153,13 @@ export class LangsmithStack extends IsolatedStack {
       ebsKmsKeyArn: this.keys.ebs.keyArn,
     });
 
-    this.namespace = new NamespaceV1(this, "langsmith-namespace", {
-      metadata: {
-        name: LANGSMITH_NAMESPACE,
-        labels: {
-          // The load balancer controller adds readiness gates to pods behind a TargetGroupBinding
-          // here, so a rolling update waits until the ALB sees the new pods healthy.
-          "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
-          // Pod Security Admission: baseline enforced, restricted warned (lib/pod-security.ts).
-          ...podSecurityLabels(),
-        },
-      },
-      // The readiness-gate webhook the label enables belongs to the load balancer controller.
-      dependsOn: [this.addons.loadBalancerController],
-    });
-
-    // Default deny with explicit allows (lib/network-policies.ts), enforced by the VPC CNI's agent.
-    const ch = env.clickhouse;
-    this.networkPolicies = new K8sManifests(this, "network-policies", {
-      releaseName: "langsmith-network-policies",
-      namespace: LANGSMITH_NAMESPACE,
-      manifests: networkPolicies({
-        namespace: LANGSMITH_NAMESPACE,
-        albSourceCidrs: this.network.publicSubnetCidrs,
-        frontendPort: FRONTEND_SERVICE.containerPort,
-        dataStoreCidrs: this.network.dataSubnetCidrs,
-        dataStorePorts: [this.data.postgres.port, this.data.redis.port],
-        egressPorts: [443, ...(ch.mode === "external" ? [ch.port, ch.nativePort] : [])],
-      }),
-      dependsOn: [this.namespace],
-    });
-
-    // Custom resources go through the local manifests chart: no CRD is needed at plan time.
-    const appSecrets = new K8sManifests(this, "app-secrets", {
-      releaseName: "langsmith-secrets",
-      namespace: LANGSMITH_NAMESPACE,
-      manifests: this.data.secrets.manifests,
-      dependsOn: [this.addons.externalSecrets, this.namespace],
-    });
-    // Day 1 (release): no ExternalSecret is created, and LangSmith is not installed, while a secret it
-    // reads is empty; the apply stops naming the secret and the command that fills it.
-    const secretChecks = secretValuePreconditions(this, requiredSecretValues(env.name, this.data.secrets));
-    appSecrets.release.addOverride(
-      "lifecycle.precondition",
-      secretChecks.map((c) => ({ condition: c.condition, error_message: c.errorMessage })),
-    );
-
+    // One ALB for every application: LangSmith first (the default action) when it runs.
+    const routes: IngressRoute[] = [
+      ...(langsmith ? [langsmithRoute(env.dns.hostname)] : []),
+      ...(env.langfuse && runs(env, "langfuse")
+        ? [{ id: "langfuse", hostname: langfuseHostname(env), containerPort: LANGFUSE_WEB_SERVICE.containerPort, healthCheckPath: LANGFUSE_WEB_SERVICE.healthCheckPath, application: "Langfuse web", ingestPathPrefixes: LANGFUSE_INGEST_PATH_PREFIXES }]
+        : []),
+    ];
     this.ingress = new Ingress(this, "ingress", {
       namer: n,
       env,
@@ -199,39 +169,90 @@ export class LangsmithStack extends IsolatedStack {
       privateSubnetIds: this.network.privateSubnetIds,
       nodeSecurityGroupId: this.cluster.nodeSecurityGroupId,
       logsKmsKeyArn: logsKey.keyArn,
-    });
-    // Binds the frontend Service to the Terraform-owned target group.
-    const binding = new K8sManifests(this, "target-group-binding", {
-      releaseName: "langsmith-target-group-binding",
-      namespace: LANGSMITH_NAMESPACE,
-      manifests: [targetGroupBinding({ targetGroupArn: this.ingress.targetGroupArn, namespace: LANGSMITH_NAMESPACE })],
-      dependsOn: [this.addons.loadBalancerController, this.namespace],
+      routes,
     });
 
-    const clickhouseClass =
-      env.clickhouse.mode === "in-cluster"
-        ? new ClickhouseStorageClass(this, "clickhouse-storage", { settings: env.clickhouse, ebsKmsKeyArn: this.keys.ebs.keyArn, dependsOn: this.cluster.readyDependencies })
-        : undefined;
-    const blob = this.data.blob;
-    this.release = new LangsmithRelease(this, "langsmith", {
-      provider: this.helmProvider,
-      namespace: this.namespace.metadata.name,
-      values: buildLangsmithValues(env, {
-        appRoleArn: this.data.appRole.roleArn,
-        blobStorage: blob ? { bucketName: blob.bucketName, kmsKeyArn: blob.kmsKeyArn } : undefined,
-        clickhouseStorageClassName: clickhouseClass?.storageClassName ?? this.addons.storageClassName,
-      }),
-      prerequisites: {
-        loadBalancerController: binding.release,
-        externalSecrets: this.addons.externalSecrets,
-        appSecrets: appSecrets.release,
-        ebsCsiDriver: this.cluster.addons.ebsCsiDriver,
-        storageClass: clickhouseClass?.storageClass ?? this.addons.storageClass,
-        metricsServer: this.addons.releases.metricsServer,
-        dataStores: [this.data.postgres.instance ?? this.data.postgres.cluster!, this.data.redis.replicationGroup],
-      },
-      secretPreconditions: secretChecks,
-    });
+    if (langsmith) {
+      this.namespace = new NamespaceV1(this, "langsmith-namespace", {
+        metadata: {
+          name: LANGSMITH_NAMESPACE,
+          labels: {
+            // The load balancer controller adds readiness gates to pods behind a TargetGroupBinding
+            // here, so a rolling update waits until the ALB sees the new pods healthy.
+            "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
+            // Pod Security Admission: baseline enforced, restricted warned (lib/pod-security.ts).
+            ...podSecurityLabels(),
+          },
+        },
+        // The readiness-gate webhook the label enables belongs to the load balancer controller.
+        dependsOn: [this.addons.loadBalancerController],
+      });
+
+      // Default deny with explicit allows (lib/network-policies.ts), enforced by the VPC CNI's agent.
+      const ch = env.clickhouse;
+      this.networkPolicies = new K8sManifests(this, "network-policies", {
+        releaseName: "langsmith-network-policies",
+        namespace: LANGSMITH_NAMESPACE,
+        manifests: networkPolicies({
+          namespace: LANGSMITH_NAMESPACE,
+          albSourceCidrs: this.network.publicSubnetCidrs,
+          frontendPort: FRONTEND_SERVICE.containerPort,
+          dataStoreCidrs: this.network.dataSubnetCidrs,
+          dataStorePorts: [this.data.postgres.port, this.data.redis.port],
+          egressPorts: [443, ...(ch.mode === "external" ? [ch.port, ch.nativePort] : [])],
+        }),
+        dependsOn: [this.namespace],
+      });
+
+      // Custom resources go through the local manifests chart: no CRD is needed at plan time.
+      const appSecrets = new K8sManifests(this, "app-secrets", {
+        releaseName: "langsmith-secrets",
+        namespace: LANGSMITH_NAMESPACE,
+        manifests: this.data.secrets.manifests,
+        dependsOn: [this.addons.externalSecrets, this.namespace],
+      });
+      // Day 1 (release): no ExternalSecret is created, and LangSmith is not installed, while a secret it
+      // reads is empty; the apply stops naming the secret and the command that fills it.
+      const secretChecks = secretValuePreconditions(this, requiredSecretValues(env.name, this.data.secrets));
+      appSecrets.release.addOverride(
+        "lifecycle.precondition",
+        secretChecks.map((c) => ({ condition: c.condition, error_message: c.errorMessage })),
+      );
+
+      // Binds the frontend Service to the Terraform-owned target group.
+      const binding = new K8sManifests(this, "target-group-binding", {
+        releaseName: "langsmith-target-group-binding",
+        namespace: LANGSMITH_NAMESPACE,
+        manifests: [targetGroupBinding({ targetGroupArn: this.ingress.targetGroupArn, namespace: LANGSMITH_NAMESPACE })],
+        dependsOn: [this.addons.loadBalancerController, this.namespace],
+      });
+
+      const clickhouseClass =
+        env.clickhouse.mode === "in-cluster"
+          ? new ClickhouseStorageClass(this, "clickhouse-storage", { settings: env.clickhouse, ebsKmsKeyArn: this.keys.ebs.keyArn, dependsOn: this.cluster.readyDependencies })
+          : undefined;
+      const blob = this.data.blob;
+      const appRole = this.data.appRole!;
+      this.release = new LangsmithRelease(this, "langsmith", {
+        provider: this.helmProvider,
+        namespace: this.namespace.metadata.name,
+        values: buildLangsmithValues(env, {
+          appRoleArn: appRole.roleArn,
+          blobStorage: blob ? { bucketName: blob.bucketName, kmsKeyArn: blob.kmsKeyArn } : undefined,
+          clickhouseStorageClassName: clickhouseClass?.storageClassName ?? this.addons.storageClassName,
+        }),
+        prerequisites: {
+          loadBalancerController: binding.release,
+          externalSecrets: this.addons.externalSecrets,
+          appSecrets: appSecrets.release,
+          ebsCsiDriver: this.cluster.addons.ebsCsiDriver,
+          storageClass: clickhouseClass?.storageClass ?? this.addons.storageClass,
+          metricsServer: this.addons.releases.metricsServer,
+          dataStores: [this.data.postgres.instance ?? this.data.postgres.cluster!, this.data.redis.replicationGroup],
+        },
+        secretPreconditions: secretChecks,
+      });
+    }
 
     this.observability = new Observability(this, "observability", {
       namer: n,
@@ -253,6 +274,49 @@ export class LangsmithStack extends IsolatedStack {
       addonDependsOn: Object.values(this.cluster.nodeGroups),
     });
 
+    if (env.langfuse && runs(env, "langfuse")) {
+      const data = new LangfuseData(this, "langfuse-data", { env, namer: n, oidcProviderArn: this.cluster.oidcProviderArn, oidcIssuer: this.cluster.oidcIssuer });
+      const pg = this.data.langfusePostgres ?? this.data.postgres;
+      const lfClickhouse = env.langfuse.clickhouse;
+      const release = new LangfuseRelease(this, "langfuse", {
+        namer: n,
+        provider: this.helmProvider,
+        values: buildLangfuseValues(env, { roleArn: data.roleArn, bucketName: data.bucketName }),
+        region: env.aws.region,
+        psqlImage: resolvePostgresEngine(env.postgres).clientImage,
+        thresholds: env.observability.thresholds,
+        egressPorts: lfClickhouse.mode === "external" ? [lfClickhouse.port, lfClickhouse.nativePort] : [],
+        secrets: {
+          region: env.aws.region,
+          refreshInterval: "1h",
+          secretArns: this.data.secrets.secretArns,
+          postgres: { host: pg.endpointAddress, port: pg.port, adminDatabase: pg.databaseName, masterUserSecretArn: pg.masterUserSecretArn },
+          redis: { host: this.data.redis.primaryEndpointAddress, port: this.data.redis.port, userName: this.data.redis.passwordUserNames.langfuse, database: env.langfuse.redisDb },
+          oidc: env.auth.model === "oidc",
+        },
+        readable: {
+          secretArns: [
+            ...Object.entries(this.data.secrets.secretArns).filter(([id]) => id.startsWith(LANGFUSE_ID_PREFIX) || id === "oauth-client-secret").map(([, arn]) => arn),
+            pg.masterUserSecretArn,
+          ],
+          kmsKeyArns: [this.data.secrets.kmsKeyArn, pg.kmsKeyArn],
+        },
+        oidcProviderArn: this.cluster.oidcProviderArn,
+        oidcIssuer: this.cluster.oidcIssuer,
+        network: { albSourceCidrs: this.network.publicSubnetCidrs, dataStoreCidrs: this.network.dataSubnetCidrs, dataStorePorts: [pg.port, this.data.redis.port] },
+        targetGroup: this.ingress.targetGroups.langfuse,
+        albArnSuffix: this.ingress.albArnSuffix,
+        alarmTopicArn: this.observability.topicArn,
+        prerequisites: {
+          loadBalancerController: this.addons.loadBalancerController,
+          externalSecrets: this.addons.externalSecrets,
+          metricsServer: this.addons.releases.metricsServer,
+          dataStores: [pg.instance ?? pg.cluster!, this.data.redis.replicationGroup],
+        },
+      });
+      this.langfuse = { data, release };
+    }
+
     const output = (name: StackOutput, config: TerraformOutputConfig) => new TerraformOutput(this, STACK_OUTPUTS[name], config);
     output("vpcId", { value: this.network.vpcId, description: "VPC id" });
     output("privateSubnetIds", { value: this.network.privateSubnetIds, description: "Node subnets" });
@@ -266,8 +330,14 @@ export class LangsmithStack extends IsolatedStack {
     output("postgresIdentifier", { value: this.data.postgres.identifier });
     output("postgresKind", { value: postgresKind(this.data.postgres.engine) });
     output("redisReplicationGroupId", { value: this.data.redis.replicationGroupId });
-    if (blob) output("blobBucketName", { value: blob.bucketName });
-    output("appRoleArn", { value: this.data.appRole.roleArn });
+    if (this.data.blob) output("blobBucketName", { value: this.data.blob.bucketName });
+    if (this.data.appRole) output("appRoleArn", { value: this.data.appRole.roleArn });
+    if (this.langfuse && env.langfuse) {
+      output("langfuseUrl", { value: httpsUrl(langfuseHostname(env)), description: "Langfuse" });
+      output("langfuseBucketName", { value: this.langfuse.data.bucketName });
+      output("langfuseRoleArn", { value: this.langfuse.data.roleArn });
+      output("langfuseTargetGroupArn", { value: this.ingress.targetGroups.langfuse.arn });
+    }
     output("targetGroupArn", { value: this.ingress.targetGroupArn });
     output("albDnsName", { value: this.ingress.albDnsName, description: "The Route 53 record points here" });
     output("url", { value: httpsUrl(env.dns.hostname), description: "LangSmith" });

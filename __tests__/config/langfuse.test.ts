@@ -126,6 +126,7 @@ function baseFields() {
     eks: { adminPrincipalArns: ["arn:aws:iam::111111111111:role/platform-admin"] },
     langsmith: { initialOrgAdminEmail: "a@example.com" },
     clickhouse: { mode: "external" as const, host: "ch.example.com", port: 8443, nativePort: 9440, database: "d", user: "u", tls: true },
+    ci: { githubRepository: "example-org/x", oidcProvider: "existing" as const },
     state: { backend: "s3" as const, bucket: "ls-tfstate-111111111111-us-west-2", key: "x/terraform.tfstate", locking: "lockfile" as const },
   };
 }

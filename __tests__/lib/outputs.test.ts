@@ -4,7 +4,15 @@ import { join } from "node:path";
 import { STACK_OUTPUTS } from "../../lib/outputs";
 import { shippedAppDir, shippedStack } from "../synth-cache";
 
-const OPTIONAL = new Set<string>([STACK_OUTPUTS.blobBucketName]);
+// Present only with blob storage, with LangSmith (its role), with Langfuse (its four).
+const OPTIONAL = new Set<string>([
+  STACK_OUTPUTS.blobBucketName,
+  STACK_OUTPUTS.appRoleArn,
+  STACK_OUTPUTS.langfuseUrl,
+  STACK_OUTPUTS.langfuseBucketName,
+  STACK_OUTPUTS.langfuseRoleArn,
+  STACK_OUTPUTS.langfuseTargetGroupArn,
+]);
 const stacks = readdirSync(join(shippedAppDir(), "stacks")).filter((s) => shippedStack(s).output?.[STACK_OUTPUTS.clusterName]);
 
 describe("stack outputs", () => {

@@ -14,6 +14,11 @@ function fakeApi(present: string[]): SecretsApi & { writes: [string, string][] }
       writes.push([name, value]);
       values.set(name, value);
     },
+    async getValue(name) {
+      const v = values.get(name);
+      if (v === undefined) throw new Error(`no value for ${name}`);
+      return v;
+    },
   };
 }
 

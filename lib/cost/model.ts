@@ -13,7 +13,7 @@
  */
 import { allocatable, CAPACITY_REQUIREMENTS, INSTANCE_CATALOG } from "../capacity";
 import { ENVIRONMENT_RULES } from "../config/rules";
-import { EnvironmentConfig, NodePool, Tier } from "../config/schema";
+import { EnvironmentConfig, NodePool, runs, Tier } from "../config/schema";
 import { stackName } from "../naming";
 import { PRICES, RegionPrices } from "./prices";
 
@@ -123,6 +123,37 @@ function poolLine(key: string, name: string, pool: NodePool, p: RegionPrices): C
   return { key, component: `Node pool ${name}`, detail: `${pool.desiredSize} x ${type}${spot}`, monthly: money(pool.desiredSize * p.ec2[type] * H) };
 }
 
+/**
+ * Langfuse's own lines (`applications` includes "langfuse"): its bucket (the tier's S3 usage
+ * assumption again), its own PostgreSQL instance with `langfuse.database: "own-instance"` (the
+ * `postgres` settings), and its external ClickHouse (not priced).
+ */
+function langfuseLines(env: EnvironmentConfig, usage: Usage, p: RegionPrices): CostLine[] {
+  if (!env.langfuse || !runs(env, "langfuse")) return [];
+  const lines: CostLine[] = [
+    {
+      key: "s3-langfuse",
+      component: "S3 Langfuse bucket (estimate)",
+      detail: `~${usage.s3Gib} GiB, ~${usage.s3PutThousands / 1000}M PUT, ~${usage.s3GetThousands / 1000}M GET`,
+      monthly: money(usage.s3Gib * p.s3GibMonth + usage.s3PutThousands * p.s3PutPerThousand + usage.s3GetThousands * p.s3GetPerThousand),
+    },
+  ];
+  const pg = env.postgres;
+  if (env.langfuse.database === "own-instance") {
+    const copies = pg.engine === "aurora" ? (pg.multiAz ? 2 : 1) : pg.multiAz ? 2 : 1;
+    const hourly = pg.engine === "aurora" ? p.auroraPostgres[pg.instanceClass] : p.rdsPostgres[pg.instanceClass];
+    const storage = pg.engine === "aurora" ? p.auroraStorageGibMonth : p.rdsStorageGibMonth;
+    lines.push({
+      key: "rds-langfuse",
+      component: "PostgreSQL of Langfuse (own instance)",
+      detail: `${pg.instanceClass}${pg.multiAz ? " Multi-AZ" : ""}, ${pg.allocatedStorageGib} GiB`,
+      monthly: money(copies * hourly * H + (pg.engine === "aurora" ? 1 : copies) * pg.allocatedStorageGib * storage),
+    });
+  }
+  lines.push({ key: "clickhouse-langfuse", component: "ClickHouse of Langfuse (external)", detail: "external service, not priced here", monthly: undefined });
+  return lines;
+}
+
 /** Monthly estimate by component. Throws CostError naming every missing price. */
 export function estimateMonthlyCost(env: EnvironmentConfig, usage: Usage = USAGE[env.tier]): CostEstimate {
   const p = regionPrices(env.aws.region);
@@ -190,8 +221,8 @@ export function estimateMonthlyCost(env: EnvironmentConfig, usage: Usage = USAGE
   lines.push({
     key: "s3",
     component: "S3 blob storage (estimate)",
-    detail: env.blobStorage.enabled ? `~${usage.s3Gib} GiB, ~${usage.s3PutThousands / 1000}M PUT, ~${usage.s3GetThousands / 1000}M GET` : "disabled",
-    monthly: env.blobStorage.enabled ? money(usage.s3Gib * p.s3GibMonth + usage.s3PutThousands * p.s3PutPerThousand + usage.s3GetThousands * p.s3GetPerThousand) : 0,
+    detail: !runs(env, "langsmith") ? "LangSmith not run" : env.blobStorage.enabled ? `~${usage.s3Gib} GiB, ~${usage.s3PutThousands / 1000}M PUT, ~${usage.s3GetThousands / 1000}M GET` : "disabled",
+    monthly: env.blobStorage.enabled && runs(env, "langsmith") ? money(usage.s3Gib * p.s3GibMonth + usage.s3PutThousands * p.s3PutPerThousand + usage.s3GetThousands * p.s3GetPerThousand) : 0,
   });
   lines.push({
     key: "cloudwatch",
@@ -205,9 +236,10 @@ export function estimateMonthlyCost(env: EnvironmentConfig, usage: Usage = USAGE
     detail: `1 ACL, ${usage.wafRules} rules, ~${usage.wafRequestsMillions}M requests`,
     monthly: money(p.wafWebAclMonth + usage.wafRules * p.wafRuleMonth + usage.wafRequestsMillions * p.wafPerMillionRequests),
   });
-  if (ch.mode === "external") {
+  if (ch.mode === "external" && runs(env, "langsmith")) {
     lines.push({ key: "clickhouse-external", component: "ClickHouse (external)", detail: "external service, not priced here", monthly: undefined });
   }
+  lines.push(...langfuseLines(env, usage, p));
   const total = money(lines.reduce((sum, l) => sum + (l.monthly ?? 0), 0));
   return { environment: env.name, region: env.aws.region, tier: env.tier, lines, total };
 }

@@ -10,9 +10,10 @@
  *     and stores it with PutSecretValue, only where the secret has no value yet (idempotent).
  * ESO then syncs them into namespace `langsmith` (lib/secrets/manifests.ts).
  */
-import { EnvironmentConfig } from "../config/schema";
+import { EnvironmentConfig, runs } from "../config/schema";
 import { clickhouseConnection } from "../clickhouse";
 import { SECRET_NAMES } from "../langsmith-values/chart";
+import { langfuseSecretSpecs, LANGFUSE_ID_PREFIX } from "./langfuse";
 
 /** The Kubernetes secrets the chart reads that ESO produces (names from the values' SECRET_NAMES). */
 export const K8S_SECRETS = {
@@ -33,9 +34,11 @@ export type SecretSource = "operator" | "generated";
 /**
  * How a generated value is made (lib/secrets/generate.ts):
  * `token` 32 random bytes base64url; `fernet` a Fernet key (insights/polly, chart.md §2);
- * `password` 24 characters meeting the chart's admin-password policy; `alphanumeric` 32 [A-Za-z0-9].
+ * `password` 24 characters meeting the chart's admin-password policy; `alphanumeric` 32 [A-Za-z0-9];
+ * `hex` 64 hex digits (Langfuse ENCRYPTION_KEY, 256 bits); `langfuse-public-key` / `langfuse-secret-key`
+ * a Langfuse project key (`pk-lf-` / `sk-lf-` and a UUID, the format Langfuse itself issues).
  */
-export type Generator = "token" | "fernet" | "password" | "alphanumeric";
+export type Generator = "token" | "fernet" | "password" | "alphanumeric" | "hex" | "langfuse-public-key" | "langfuse-secret-key";
 
 export interface SecretSpec {
   /** Stable id, also the last part of the Secrets Manager name and the Terraform construct id. */
@@ -45,16 +48,37 @@ export interface SecretSpec {
   /** Set exactly when `source` is `generated`. */
   readonly generator?: Generator;
   /** Where the value lands in Kubernetes. */
-  readonly target: { readonly secret: (typeof K8S_SECRETS)["config" | "clickhouse"]; readonly key: string };
+  readonly target: { readonly secret: (typeof K8S_SECRETS)["config" | "clickhouse"] | string; readonly key: string };
 }
 
-/** Secrets Manager name of a secret: `{prefix}-{env}/langsmith/{id}`. */
+/**
+ * Secrets Manager name of a secret: `{prefix}-{env}/langsmith/{id}`, and for Langfuse's
+ * (`langfuse-<x>` ids) `{prefix}-{env}/langfuse/<x>`.
+ */
 export function secretName(base: string, id: string): string {
+  if (id.startsWith(LANGFUSE_ID_PREFIX)) return `${base}/langfuse/${id.slice(LANGFUSE_ID_PREFIX.length)}`;
   return `${base}/langsmith/${id}`;
 }
 
-/** The secrets an environment needs, derived from its auth model, features and ClickHouse mode. */
-export function secretCatalog(env: Pick<EnvironmentConfig, "auth" | "langsmith" | "clickhouse">): SecretSpec[] {
+/**
+ * The secrets an environment needs, derived from its applications, auth model, features and
+ * ClickHouse mode. With OIDC, both applications sign in through the same client: one
+ * `oauth-client-secret`.
+ */
+export function secretCatalog(env: Pick<EnvironmentConfig, "auth" | "langsmith" | "clickhouse" | "applications" | "langfuse">): SecretSpec[] {
+  const langfuse = runs(env, "langfuse") ? langfuseSecretSpecs(env) : [];
+  if (!runs(env, "langsmith")) return [...(env.auth.model === "oidc" ? [oauthClientSecret(env.auth.clientId)] : []), ...langfuse];
+  return [...langsmithSecretSpecs(env), ...langfuse];
+}
+
+const oauthClientSecret = (clientId: string): SecretSpec => ({
+  id: "oauth-client-secret",
+  description: `OIDC client secret of client ${clientId}`,
+  source: "operator",
+  target: { secret: K8S_SECRETS.config, key: "oauth_client_secret" },
+});
+
+function langsmithSecretSpecs(env: Pick<EnvironmentConfig, "auth" | "langsmith" | "clickhouse">): SecretSpec[] {
   const config = K8S_SECRETS.config;
   const specs: SecretSpec[] = [
     {
@@ -85,12 +109,7 @@ export function secretCatalog(env: Pick<EnvironmentConfig, "auth" | "langsmith" 
       },
     );
   } else {
-    specs.push({
-      id: "oauth-client-secret",
-      description: `OIDC client secret of client ${env.auth.clientId}`,
-      source: "operator",
-      target: { secret: config, key: "oauth_client_secret" },
-    });
+    specs.push(oauthClientSecret(env.auth.clientId));
   }
   if (env.langsmith.insights !== "disabled") {
     specs.push({ id: "insights-encryption-key", description: "Insights (CLIO) Fernet key", source: "generated", generator: "fernet", target: { secret: config, key: "insights_encryption_key" } });

@@ -3,7 +3,7 @@
  * operator's machine inside `scripts/seed-secrets`, never in Terraform, and their output is
  * written straight to Secrets Manager, never printed.
  */
-import { randomBytes, randomInt } from "node:crypto";
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { Generator } from "./catalog";
 
 const LOWER = "abcdefghijklmnopqrstuvwxyz";
@@ -41,6 +41,12 @@ export function generateSecretValue(kind: Generator): string {
       return `${randomBytes(32).toString("base64url")}=`;
     case "alphanumeric":
       return pick(LOWER + UPPER + DIGITS, 32).join("");
+    case "hex":
+      return randomBytes(32).toString("hex");
+    case "langfuse-public-key":
+      return `pk-lf-${randomUUID()}`;
+    case "langfuse-secret-key":
+      return `sk-lf-${randomUUID()}`;
     case "password":
       return shuffle([
         ...pick(LOWER, 2),

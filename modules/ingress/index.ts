@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { Lb, LbAccessLogs } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
@@ -46,10 +47,42 @@ export const MANAGED_RULE_GROUPS = [
  * paths get their own, higher per-IP rate limit. One regex leaf keeps the scope-down within WAF's
  * statement nesting (a `not` of an `or` would exceed it).
  */
-export const INGEST_PATH_REGEX = `^(${INGEST_PATH_PREFIXES.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})`;
+export const INGEST_PATH_REGEX = ingestPathRegex(INGEST_PATH_PREFIXES);
+
+/** One anchored regex over path prefixes (regex characters escaped). */
+export function ingestPathRegex(prefixes: readonly string[]): string {
+  return `^(${prefixes.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})`;
+}
 
 /** Headers removed from WAF logs: LangSmith API keys (`x-api-key`), bearer tokens and session cookies. */
 export const WAF_REDACTED_HEADERS = ["authorization", "x-api-key", "cookie"] as const;
+
+/**
+ * One application behind the ALB: its host name, the pods' port and health check. The first route
+ * is the listener's default action and the certificate's domain name; every other gets a
+ * host-header rule, a certificate SAN and its own alias record.
+ */
+export interface IngressRoute {
+  /** Stable id: construct ids and the target group name. LangSmith's is "frontend". */
+  readonly id: string;
+  readonly hostname: string;
+  /** Pod port the target group sends to (target type ip). */
+  readonly containerPort: number;
+  readonly healthCheckPath: string;
+  /** For descriptions, e.g. "Langfuse web". */
+  readonly application: string;
+  /**
+   * The application's own trace-ingestion path prefixes, beside LangSmith's: the body-inspecting
+   * WAF groups skip them and the ingestion rate limit applies (as for LangSmith's).
+   * @default []
+   */
+  readonly ingestPathPrefixes?: readonly string[];
+}
+
+/** LangSmith's route: the frontend Service's pods on 8080, `GET /health`. */
+export function langsmithRoute(hostname: string): IngressRoute {
+  return { id: "frontend", hostname, containerPort: FRONTEND_SERVICE.containerPort, healthCheckPath: FRONTEND_SERVICE.healthCheckPath, application: "LangSmith frontend" };
+}
 
 export interface IngressProps {
   readonly namer: Namer;
@@ -82,6 +115,11 @@ export interface IngressProps {
    * @default false
    */
   readonly dualStack?: boolean;
+  /**
+   * The applications behind the ALB, first one the default (`IngressRoute`).
+   * @default [langsmithRoute(env.dns.hostname)]
+   */
+  readonly routes?: readonly IngressRoute[];
 }
 
 const DEFAULTS = { additionalPrivateCidrs: [] as readonly string[], dualStack: false } as const;
@@ -104,9 +142,12 @@ export class Ingress extends Construct {
   readonly albArnSuffix: string;
   readonly albDnsName: string;
   readonly albZoneId: string;
+  /** The first route's target group. */
   readonly targetGroupArn: string;
   /** For CloudWatch metrics (`TargetGroup` dimension). */
   readonly targetGroupArnSuffix: string;
+  /** Every route's target group by route id (ARN, and its suffix for metrics). */
+  readonly targetGroups: Readonly<Record<string, { readonly arn: string; readonly arnSuffix: string }>>;
   readonly albSecurityGroupId: string;
   readonly webAclArn: string;
   /** The validated certificate (the HTTPS listener waits for validation). */
@@ -123,13 +164,17 @@ export class Ingress extends Construct {
     const isPublic = env.exposure === "public";
     const protect = protectsData(env);
     const { accountId, region } = env.aws;
+    const routes = p.routes ?? [langsmithRoute(env.dns.hostname)];
+    if (routes.length === 0) throw new Error(`Ingress ${id}: routes must name at least one application`);
+    const primary = routes[0];
+    const extraIngest = routes.flatMap((r) => r.ingestPathPrefixes ?? []);
 
     // Security groups: the ALB takes 443/80 from its clients and talks only to the nodes' 8080.
     const albSg = new SecurityGroup(this, "alb-sg", {
       // A prefix, not a fixed name: a replacement is created before the old group (still attached
       // to the ALB) can be deleted.
       namePrefix: `${namer.name("alb")}-`,
-      description: `LangSmith ALB (${env.exposure}): HTTPS/HTTP in, frontend pods on ${FRONTEND_SERVICE.containerPort} out`,
+      description: `LangSmith ALB (${env.exposure}): HTTPS/HTTP in, frontend pods on ${primary.containerPort} out`,
       vpcId: p.vpcId,
       tags: { Name: namer.name("alb") },
       lifecycle: { createBeforeDestroy: true },
@@ -147,13 +192,18 @@ export class Ingress extends Construct {
         new VpcSecurityGroupIngressRule(this, `alb-in6-${port}-${i}`, { securityGroupId: albSg.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv6: cidr }),
       );
     }
-    new VpcSecurityGroupEgressRule(this, "alb-out-pods", {
-      securityGroupId: albSg.id, ipProtocol: "tcp", fromPort: FRONTEND_SERVICE.containerPort, toPort: FRONTEND_SERVICE.containerPort,
-      referencedSecurityGroupId: p.nodeSecurityGroupId, description: "LangSmith frontend pods (target type ip)",
-    });
-    new VpcSecurityGroupIngressRule(this, "nodes-in-alb", {
-      securityGroupId: p.nodeSecurityGroupId, ipProtocol: "tcp", fromPort: FRONTEND_SERVICE.containerPort, toPort: FRONTEND_SERVICE.containerPort,
-      referencedSecurityGroupId: albSg.id, description: "LangSmith ALB to frontend pods",
+    // The ALB reaches exactly the routes' pod ports on the nodes (first route: the original rule ids).
+    routes.forEach((r, i) => {
+      if (routes.slice(0, i).some((o) => o.containerPort === r.containerPort)) return;
+      const suffix = i === 0 ? "" : `-${r.id}`;
+      new VpcSecurityGroupEgressRule(this, `alb-out-pods${suffix}`, {
+        securityGroupId: albSg.id, ipProtocol: "tcp", fromPort: r.containerPort, toPort: r.containerPort,
+        referencedSecurityGroupId: p.nodeSecurityGroupId, description: i === 0 ? "LangSmith frontend pods (target type ip)" : `${r.application} pods (target type ip)`,
+      });
+      new VpcSecurityGroupIngressRule(this, `nodes-in-alb${suffix}`, {
+        securityGroupId: p.nodeSecurityGroupId, ipProtocol: "tcp", fromPort: r.containerPort, toPort: r.containerPort,
+        referencedSecurityGroupId: albSg.id, description: i === 0 ? "LangSmith ALB to frontend pods" : `LangSmith ALB to ${r.application} pods`,
+      });
     });
 
     // Access logs (ALB writes only to SSE-S3 buckets, so no CMK here).
@@ -208,47 +258,56 @@ export class Ingress extends Construct {
       dependsOn: logsPolicy ? [logsPolicy] : undefined,
     });
 
-    // Target group of pod IPs (target type ip: the controller registers pods, not nodes).
-    const tg = new LbTargetGroup(this, "frontend", {
-      name: namer.name("frontend", "targetGroup"),
-      targetType: "ip",
-      port: FRONTEND_SERVICE.containerPort,
-      protocol: "HTTP",
-      vpcId: p.vpcId,
-      // Pods get SIGTERM when deregistration starts; 30 s matches their terminationGracePeriodSeconds.
-      deregistrationDelay: "30",
-      healthCheck: {
-        enabled: true,
-        path: FRONTEND_SERVICE.healthCheckPath,
-        port: "traffic-port",
-        protocol: "HTTP",
-        matcher: "200",
-        interval: 15,
-        timeout: 5,
-        healthyThreshold: 2,
-        unhealthyThreshold: 3,
-      },
-    });
+    // Target groups of pod IPs (target type ip: the controller registers pods, not nodes).
+    const targetGroups = routes.map(
+      (r) =>
+        new LbTargetGroup(this, r.id, {
+          name: namer.name(r.id, "targetGroup"),
+          targetType: "ip",
+          port: r.containerPort,
+          protocol: "HTTP",
+          vpcId: p.vpcId,
+          // Pods get SIGTERM when deregistration starts; 30 s matches their terminationGracePeriodSeconds.
+          deregistrationDelay: "30",
+          healthCheck: {
+            enabled: true,
+            path: r.healthCheckPath,
+            port: "traffic-port",
+            protocol: "HTTP",
+            matcher: "200",
+            interval: 15,
+            timeout: 5,
+            healthyThreshold: 2,
+            unhealthyThreshold: 3,
+          },
+        }),
+    );
+    const tg = targetGroups[0];
 
     // Certificate, validated over DNS (validation records in a public zone; ACM resolves them publicly).
+    // One certificate for every route's name (the first as domain name, the others as SANs).
     const cert = new AcmCertificate(this, "certificate", {
-      domainName: env.dns.hostname,
+      domainName: primary.hostname,
+      subjectAlternativeNames: routes.length > 1 ? routes.slice(1).map((r) => r.hostname) : undefined,
       validationMethod: "DNS",
       lifecycle: { createBeforeDestroy: true },
     });
-    const option = cert.domainValidationOptions.get(0);
-    const validationRecord = new Route53Record(this, "certificate-validation-record", {
-      zoneId: env.dns.certificateValidationZoneId ?? env.dns.hostedZoneId,
-      name: option.resourceRecordName,
-      type: option.resourceRecordType,
-      records: [option.resourceRecordValue],
-      ttl: 60,
-      // The record is a function of the certificate; re-creating it must not fail on the old one.
-      allowOverwrite: true,
+    // One record per name; which option sits at which index does not matter, every one gets a record.
+    const validationRecords = routes.map((_r, i) => {
+      const option = cert.domainValidationOptions.get(i);
+      return new Route53Record(this, i === 0 ? "certificate-validation-record" : `certificate-validation-record-${i}`, {
+        zoneId: env.dns.certificateValidationZoneId ?? env.dns.hostedZoneId,
+        name: option.resourceRecordName,
+        type: option.resourceRecordType,
+        records: [option.resourceRecordValue],
+        ttl: 60,
+        // The record is a function of the certificate; re-creating it must not fail on the old one.
+        allowOverwrite: true,
+      });
     });
     const validation = new AcmCertificateValidation(this, "certificate-validation", {
       certificateArn: cert.arn,
-      validationRecordFqdns: [validationRecord.fqdn],
+      validationRecordFqdns: validationRecords.map((r) => r.fqdn),
     });
 
     const https = new LbListener(this, "https", {
@@ -261,6 +320,15 @@ export class Ingress extends Construct {
       routingHttpResponseStrictTransportSecurityHeaderValue: "max-age=31536000",
       defaultAction: [{ type: "forward", targetGroupArn: tg.arn }],
     });
+    // Every other application by its host name (the default action serves the first).
+    routes.slice(1).forEach((r, i) => {
+      new LbListenerRule(this, `host-${r.id}`, {
+        listenerArn: https.arn,
+        priority: 10 + i,
+        condition: [{ hostHeader: { values: [r.hostname] } }],
+        action: [{ type: "forward", targetGroupArn: targetGroups[i + 1].arn }],
+      });
+    });
     new LbListener(this, "http", {
       loadBalancerArn: alb.arn,
       port: HTTP,
@@ -272,7 +340,7 @@ export class Ingress extends Construct {
     // limits (requests per 5 minutes): one for ingestion, one for everything else.
     const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
     const ingest = {
-      regex_match_statement: { regex_string: INGEST_PATH_REGEX, field_to_match: { uri_path: {} }, text_transformation: [{ priority: 0, type: "NONE" }] },
+      regex_match_statement: { regex_string: extraIngest.length > 0 ? ingestPathRegex([...INGEST_PATH_PREFIXES, ...extraIngest]) : INGEST_PATH_REGEX, field_to_match: { uri_path: {} }, text_transformation: [{ priority: 0, type: "NONE" }] },
     };
     const notIngest = { not_statement: { statement: [ingest] } };
     const rules: Wafv2WebAclRule[] = MANAGED_RULE_GROUPS.map((g, priority) => ({
@@ -344,14 +412,16 @@ export class Ingress extends Construct {
     });
 
     // DNS: the LangSmith hostname is an alias of the ALB.
-    for (const type of p.dualStack ? ["A", "AAAA"] : ["A"]) {
-      new Route53Record(this, `alias-${type.toLowerCase()}`, {
-        zoneId: env.dns.hostedZoneId,
-        name: env.dns.hostname,
-        type,
-        alias: { name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true },
-      });
-    }
+    routes.forEach((r, i) => {
+      for (const type of p.dualStack ? ["A", "AAAA"] : ["A"]) {
+        new Route53Record(this, `alias-${type.toLowerCase()}${i === 0 ? "" : `-${r.id}`}`, {
+          zoneId: env.dns.hostedZoneId,
+          name: r.hostname,
+          type,
+          alias: { name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true },
+        });
+      }
+    });
 
     this.albArn = alb.arn;
     this.albArnSuffix = alb.arnSuffix;
@@ -359,6 +429,7 @@ export class Ingress extends Construct {
     this.albZoneId = alb.zoneId;
     this.targetGroupArn = tg.arn;
     this.targetGroupArnSuffix = tg.arnSuffix;
+    this.targetGroups = Object.fromEntries(routes.map((r, i) => [r.id, { arn: targetGroups[i].arn, arnSuffix: targetGroups[i].arnSuffix }]));
     this.albSecurityGroupId = albSg.id;
     this.webAclArn = acl.arn;
     this.certificateArn = validation.certificateArn;

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
+import { EnvironmentConfig, protectsData, runs } from "../../lib/config/schema";
 import { appServiceAccounts, POSTGRES_APP_USER } from "../../lib/langsmith-values";
 import { Namer } from "../../lib/naming";
 import { BlobStorage } from "../blob-storage";
@@ -37,9 +37,12 @@ export interface LangsmithDataProps {
 export class LangsmithData extends Construct {
   readonly postgres: Postgres;
   readonly redis: Redis;
+  /** Langfuse's own PostgreSQL instance (`langfuse.database: "own-instance"`). */
+  readonly langfusePostgres?: Postgres;
   /** Absent when `blobStorage.enabled` is false. */
   readonly blob?: BlobStorage;
-  readonly appRole: LangsmithAppRole;
+  /** Absent when LangSmith does not run (`applications`). */
+  readonly appRole?: LangsmithAppRole;
   readonly secrets: Secrets;
   /** Present when `clickhouse.mode` is `in-cluster`. */
   readonly clickhouseSnapshots?: ClickhouseSnapshots;
@@ -59,30 +62,45 @@ export class LangsmithData extends Construct {
       logsKmsKeyArn: props.logsKmsKeyArn,
       preventDestroy,
     });
-    this.redis = new Redis(this, "redis", { namer, environment: env, settings: env.redis, ...network, preventDestroy });
-    // The same service accounts the values annotate with the role (the agents' too when "shared").
-    this.appRole = new LangsmithAppRole(this, "langsmith-app", {
-      namer,
-      oidcProviderArn: props.oidcProviderArn,
-      oidcIssuer: props.oidcIssuer,
-      serviceAccounts: appServiceAccounts(env),
-    });
-    if (env.blobStorage.enabled) {
-      this.blob = new BlobStorage(this, "blob", {
+    if (env.langfuse?.database === "own-instance") {
+      this.langfusePostgres = new Postgres(this, "langfuse-postgres", {
         namer,
         environment: env,
-        settings: env.blobStorage,
+        settings: env.postgres,
+        component: "langfuse-postgres",
+        ...network,
+        logRetentionDays: env.observability.logRetentionDays,
+        logsKmsKeyArn: props.logsKmsKeyArn,
         preventDestroy,
-        appRoleArn: this.appRole.roleArn,
-        accessLogRetentionDays: env.observability.logRetentionDays,
       });
     }
-    this.appRole.grant({
-      region: env.aws.region,
-      blob: this.blob ? { bucketArn: this.blob.bucketArn, kmsKeyArn: this.blob.kmsKeyArn } : undefined,
-      redis: { replicationGroupArn: this.redis.replicationGroupArn, userArn: this.redis.iamUserArn },
-      postgres: { dbUserArn: this.postgres.dbUserArn(POSTGRES_APP_USER) },
-    });
+    // Langfuse has no ElastiCache IAM auth: its own password user (password from secrets:seed).
+    this.redis = new Redis(this, "redis", { namer, environment: env, settings: env.redis, ...network, preventDestroy, passwordUsers: runs(env, "langfuse") ? ["langfuse"] : [] });
+    if (runs(env, "langsmith")) {
+      // The same service accounts the values annotate with the role (the agents' too when "shared").
+      const appRole = (this.appRole = new LangsmithAppRole(this, "langsmith-app", {
+        namer,
+        oidcProviderArn: props.oidcProviderArn,
+        oidcIssuer: props.oidcIssuer,
+        serviceAccounts: appServiceAccounts(env),
+      }));
+      if (env.blobStorage.enabled) {
+        this.blob = new BlobStorage(this, "blob", {
+          namer,
+          environment: env,
+          settings: env.blobStorage,
+          preventDestroy,
+          appRoleArn: appRole.roleArn,
+          accessLogRetentionDays: env.observability.logRetentionDays,
+        });
+      }
+      appRole.grant({
+        region: env.aws.region,
+        blob: this.blob ? { bucketArn: this.blob.bucketArn, kmsKeyArn: this.blob.kmsKeyArn } : undefined,
+        redis: { replicationGroupArn: this.redis.replicationGroupArn, userArn: this.redis.iamUserArn },
+        postgres: { dbUserArn: this.postgres.dbUserArn(POSTGRES_APP_USER) },
+      });
+    }
     this.secrets = new Secrets(this, "secrets", {
       namer,
       environment: env,
@@ -93,6 +111,6 @@ export class LangsmithData extends Construct {
       postgres: this.postgres,
       redis: this.redis,
     });
-    if (env.clickhouse.mode === "in-cluster") this.clickhouseSnapshots = new ClickhouseSnapshots(this, "clickhouse-snapshots", { namer, environment: env, settings: env.clickhouse, preventDestroy });
+    if (runs(env, "langsmith") && env.clickhouse.mode === "in-cluster") this.clickhouseSnapshots = new ClickhouseSnapshots(this, "clickhouse-snapshots", { namer, environment: env, settings: env.clickhouse, preventDestroy });
   }
 }

@@ -40,6 +40,13 @@ export interface PostgresProps {
    * @default false
    */
   readonly preventDestroy?: boolean;
+  /**
+   * Name component of everything the instance names (identifier, subnet and parameter groups,
+   * security group, key alias, monitoring role), for a second instance beside the first
+   * (Langfuse's `langfuse.database: "own-instance"`).
+   * @default "postgres"
+   */
+  readonly component?: string;
   /** @default "langsmith" */
   readonly databaseName?: string;
   /** Master user; its password is generated and rotated by RDS in Secrets Manager. @default "langsmith" */
@@ -115,12 +122,13 @@ export class Postgres extends Construct {
     this.engine = cfg.engine;
     this.databaseName = p.databaseName;
     this.masterUsername = p.masterUsername;
-    const identifier = namer.name("postgres", "rdsIdentifier");
+    const component = props.component ?? "postgres";
+    const identifier = namer.name(component, "rdsIdentifier");
 
     const { key, subnetGroupName, securityGroup: sg } = dataStoreScaffold(this, {
       namer,
       environment: env,
-      component: "postgres",
+      component,
       engine: "PostgreSQL",
       port: POSTGRES_PORT,
       keyPurpose: "PostgreSQL storage, Performance Insights and master user secret",
@@ -135,7 +143,7 @@ export class Postgres extends Construct {
 
     // Enhanced Monitoring publishes OS metrics through this role (AWS-managed policy, RDS docs "USER_Monitoring.OS").
     const monitoring = new IamRole(this, "monitoring-role", {
-      name: namer.name("rds-monitoring", "iamRole"),
+      name: namer.name(component === "postgres" ? "rds-monitoring" : `${component}-monitoring`, "iamRole"),
       assumeRolePolicy: policyJson(serviceTrust("monitoring.rds.amazonaws.com", env.aws.accountId)),
     });
     new IamRolePolicyAttachment(this, "monitoring-policy", {
@@ -159,7 +167,7 @@ export class Postgres extends Construct {
       copyTagsToSnapshot: true,
       deletionProtection: cfg.deletionProtection,
       skipFinalSnapshot: !cfg.finalSnapshot,
-      finalSnapshotIdentifier: cfg.finalSnapshot ? namer.name("postgres-final", "rdsIdentifier") : undefined,
+      finalSnapshotIdentifier: cfg.finalSnapshot ? namer.name(`${component}-final`, "rdsIdentifier") : undefined,
       // Keep automated backups (point-in-time restore) after a deletion wherever a final snapshot is wanted too.
       deleteAutomatedBackups: !cfg.finalSnapshot,
       storageEncrypted: true,
@@ -192,7 +200,7 @@ export class Postgres extends Construct {
     // Connection logging (CIS PostgreSQL 3.1.x, AWS FSBP RDS): who connected from where, and when
     // they left, in the exported postgresql log.
     const tlsParams = {
-      name: namer.name("postgres", "dbParameterGroup"),
+      name: namer.name(component, "dbParameterGroup"),
       family: engine.family,
       description: `LangSmith ${env.name}: TLS required`,
       parameter: [
@@ -217,7 +225,7 @@ export class Postgres extends Construct {
       for (let i = 0; i < count; i++) {
         new RdsClusterInstance(this, `instance-${i + 1}`, {
           ...perInstance,
-          identifier: namer.name(`postgres-${i + 1}`, "rdsIdentifier"),
+          identifier: namer.name(`${component}-${i + 1}`, "rdsIdentifier"),
           clusterIdentifier: cluster.clusterIdentifier,
           engine: cluster.engine,
           engineVersion: cluster.engineVersion,

@@ -19,6 +19,14 @@ export function redisIamConnectionUrl(userId: string, host: string, port: number
   return `rediss://${userId}@${host}:${port}`;
 }
 
+/** ElastiCache user id (= name) of a `passwordUsers` component; `secrets:seed` sets its password. */
+export function passwordUserName(namer: Namer, component: string): string {
+  return namer.name(component, "elasticacheUser");
+}
+
+/** The access string `secrets:seed` gives a password user when it sets the password. */
+export const PASSWORD_USER_ACCESS_STRING = "on ~* &* +@all";
+
 /** `redis.*` of an environment file (lib/config/schema.ts documents each field). */
 export type RedisSettings = EnvironmentConfig["redis"];
 
@@ -49,6 +57,14 @@ export interface RedisProps {
    * @default "on ~* &* +@all"
    */
   readonly accessString?: string;
+  /**
+   * Password-authenticated users for applications without ElastiCache IAM auth (Langfuse), by
+   * name component. Terraform creates each switched off (`off -@all`) and without a password, so
+   * no password is ever in state; `npm run secrets:seed` generates the password into Secrets
+   * Manager and sets it on the user with the access string `on ~* &* +@all` (ModifyUser).
+   * @default []
+   */
+  readonly passwordUsers?: readonly string[];
 }
 
 const DEFAULTS = {
@@ -78,6 +94,8 @@ export class Redis extends Construct {
   /** `rediss://<iam-user-id>@<primary-endpoint>:6379`: not a secret (no password). */
   readonly connectionUrl: string;
   readonly replicationGroup: ElasticacheReplicationGroup;
+  /** User name (= id) of each `passwordUsers` component. */
+  readonly passwordUserNames: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: RedisProps) {
     super(scope, id);
@@ -128,10 +146,24 @@ export class Redis extends Construct {
       accessString: "off -@all",
       noPasswordRequired: true,
     });
+    const passwordUsers = (props.passwordUsers ?? []).map((component) => {
+      const id = passwordUserName(namer, component);
+      return new ElasticacheUser(this, `user-${component}`, {
+        userId: id,
+        userName: id,
+        engine: "redis",
+        accessString: "off -@all",
+        noPasswordRequired: true,
+        // The password and the access string are the seeding command's (ModifyUser), never
+        // Terraform's: a plan must not switch the user back off or drop its password.
+        lifecycle: { ignoreChanges: ["access_string", "authentication_mode", "no_password_required", "passwords"] },
+      });
+    });
+    this.passwordUserNames = Object.fromEntries(passwordUsers.map((u, i) => [props.passwordUsers![i], u.userName]));
     const group = new ElasticacheUserGroup(this, "users", {
       userGroupId: namer.name("redis", "elasticacheUser"),
       engine: "redis",
-      userIds: [defaultUser.userId, appUser.userId],
+      userIds: [defaultUser.userId, appUser.userId, ...passwordUsers.map((u) => u.userId)],
     });
 
     const replicated = cfg.replicas > 0;

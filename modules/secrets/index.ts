@@ -3,12 +3,13 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { EXTERNAL_SECRETS_SERVICE_ACCOUNT } from "../../lib/addons";
 import { clickhouseConnection } from "../../lib/clickhouse";
 import { resolvePostgresEngine } from "../../lib/engines";
-import { EnvironmentConfig, EnvironmentIdentity } from "../../lib/config/schema";
+import { EnvironmentConfig, EnvironmentIdentity, runs } from "../../lib/config/schema";
 import { PolicyDocument, policyDocument } from "../../lib/iam";
 import { AGENT_DATABASES, POSTGRES_APP_USER, RELEASE } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
 import { K8S_SECRETS, secretCatalog, secretName, SecretSpec } from "../../lib/secrets/catalog";
 import { DatabaseJob, databaseJob } from "../../lib/secrets/database-job";
+import { LANGFUSE_ID_PREFIX } from "../../lib/secrets/langfuse";
 import { esoManifests, SecretManifest } from "../../lib/secrets/manifests";
 import { IrsaRole } from "../irsa";
 import { environmentKey } from "../kms";
@@ -57,7 +58,7 @@ export interface PostgresSecretSource {
  * `auth` (basic auth or OIDC secrets), `langsmith` (Insights / Polly), `clickhouse` (its
  * password), `postgres` (the psql client of the database Job).
  */
-export type SecretsSettings = Pick<EnvironmentConfig, "auth" | "langsmith" | "clickhouse" | "postgres">;
+export type SecretsSettings = Pick<EnvironmentConfig, "auth" | "langsmith" | "clickhouse" | "postgres" | "applications" | "langfuse">;
 
 export interface SecretsProps {
   readonly namer: Namer;
@@ -145,7 +146,8 @@ export class Secrets extends Construct {
     this.secretNames = names;
 
     this.esoPolicy = esoReadPolicy({
-      secretArns: [...Object.values(arns), props.postgres.masterUserSecretArn],
+      // Langfuse's secrets are read by Langfuse's own store (modules/langfuse-release), not this one.
+      secretArns: [...Object.entries(arns).filter(([id]) => !id.startsWith(LANGFUSE_ID_PREFIX)).map(([, arn]) => arn), props.postgres.masterUserSecretArn],
       kmsKeyArns: [key.keyArn, props.postgres.kmsKeyArn],
       region: env.aws.region,
     });
@@ -172,7 +174,8 @@ export class Secrets extends Construct {
       appRole: { user: POSTGRES_APP_USER, database: props.postgres.databaseName, alsoOwns: agents.map((a) => a.database) },
       image: resolvePostgresEngine(settings.postgres).clientImage,
     });
-    this.manifests = [
+    // LangSmith's objects only when it runs (Langfuse brings its own store: modules/langfuse-release).
+    this.manifests = !runs(settings, "langsmith") ? [] : [
       ...esoManifests({
         namespace,
         storeName: this.storeName,

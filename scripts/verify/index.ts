@@ -9,7 +9,9 @@ import type { EnvironmentSource } from "../../lib/config/load";
 import { ENVIRONMENTS } from "../../environments";
 import { stackName } from "../../lib/naming";
 import { makeClients, VerifyClients } from "./clients";
-import { GATES, GateContext, VerifyOptions } from "./gates";
+import { Gate, GATES, GateContext, VerifyOptions } from "./gates";
+import { LANGFUSE_GATES } from "./gates/langfuse";
+import { APPLICATIONS, type Application } from "../../lib/config/schema";
 import { runGates } from "./runner";
 import { loadTarget, VerifyTarget } from "./target";
 
@@ -20,9 +22,14 @@ Inputs (later wins): the environment file, cdktf.out/stacks/langsmith-<env>/cdk.
   --cdktf-out <dir>        synthesized app directory (default cdktf.out)
   --kubeconfig <file>      kubeconfig (default: $KUBECONFIG or ~/.kube/config)
   --context <name>         kubeconfig context (default: the current one)
+Application:
+  --app <langsmith|langfuse>  which application's gates and first trace (default langsmith); langfuse
+                           reads its key pair from LANGFUSE_PUBLIC_KEY/LANGFUSE_SECRET_KEY or the
+                           seeded {prefix}-{env}/langfuse/init-{public,secret}-key
 Gates:
   --continue               run every gate even after a failure
-  --only <id,...>          run only these gates (${GATES.map((g) => g.id).join(", ")})
+  --only <id,...>          run only these gates (langsmith: ${GATES.map((g) => g.id).join(", ")};
+                           langfuse: ${LANGFUSE_GATES.map((g) => g.id).join(", ")})
   --tcp-probe              also open TCP connections to Postgres and Redis (from inside the VPC)
   --max-restarts <n>       container restarts a LangSmith pod may have (default 3)
 First trace:
@@ -57,6 +64,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo, deps: Ma
       allowPositionals: true,
       options: {
         outputs: { type: "string" },
+        app: { type: "string" },
         "cdktf-out": { type: "string" },
         kubeconfig: { type: "string" },
         context: { type: "string" },
@@ -94,17 +102,23 @@ export async function main(argv: readonly string[], io: Io = defaultIo, deps: Ma
     if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a number of seconds, got ${value}`);
     return n;
   };
+  const app = (v.app ?? "langsmith") as Application;
+  if (!(APPLICATIONS as readonly string[]).includes(app)) {
+    io.err(`--app must be one of ${APPLICATIONS.join(" | ")}, got ${v.app}`);
+    return 2;
+  }
+  const gates: readonly Gate[] = app === "langfuse" ? LANGFUSE_GATES : GATES;
   const only = v.only?.split(",").map((s) => s.trim());
-  const unknown = (only ?? []).filter((id) => !GATES.some((g) => g.id === id));
+  const unknown = (only ?? []).filter((id) => !gates.some((g) => g.id === id));
   if (unknown.length > 0) {
-    io.err(`--only: unknown gate ${unknown.join(", ")}; gates are ${GATES.map((g) => g.id).join(", ")}`);
+    io.err(`--only: unknown gate ${unknown.join(", ")}; gates are ${gates.map((g) => g.id).join(", ")}`);
     return 2;
   }
 
   let target: VerifyTarget;
   let options: VerifyOptions;
   try {
-    target = loadTarget({ env: args.positionals[0], environments: deps.environments ?? ENVIRONMENTS, outputsFile: v.outputs, cdktfOut: v["cdktf-out"] });
+    target = loadTarget({ env: args.positionals[0], environments: deps.environments ?? ENVIRONMENTS, outputsFile: v.outputs, cdktfOut: v["cdktf-out"], app });
     options = {
       tcpProbe: v["tcp-probe"] ?? false,
       maxRestarts: Math.floor(seconds("max-restarts", v["max-restarts"], 3)),
@@ -146,7 +160,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo, deps: Ma
   progress(`verify ${stackName({ name: target.env })}: region ${region}, cluster ${target.values.clusterName ?? "?"}, host ${target.values.hostname ?? "?"}`);
   progress(`inputs: ${sources.join(", ")}`);
   try {
-    const report = await runGates(only ? GATES.filter((g) => only.includes(g.id)) : GATES, ctx, { continueOnFailure: v.continue, print: progress });
+    const report = await runGates(only ? gates.filter((g) => only.includes(g.id)) : gates, ctx, { continueOnFailure: v.continue, print: progress });
     if (v.json) io.out(JSON.stringify({ environment: target.env, ...report }, null, 2));
     return report.ok ? 0 : 1;
   } finally {

@@ -11,7 +11,9 @@ import { join } from "node:path";
 import type { EnvironmentSource } from "../../lib/config/load";
 import { loadEnvironments } from "../../lib/config/load";
 import { RELEASE } from "../../lib/langsmith-values/chart";
-import { clusterName, postgresKind, stackName } from "../../lib/naming";
+import { clusterName, Namer, postgresKind, stackName } from "../../lib/naming";
+import { langfuseHostname, runs, type Application } from "../../lib/config/schema";
+import { LANGFUSE_RELEASE } from "../../lib/langfuse-values/chart";
 import { STACK_OUTPUTS } from "../../lib/outputs";
 
 /**
@@ -44,6 +46,10 @@ export interface VerifyTarget {
   readonly env: string;
   /** Kubernetes namespace of the release. */
   readonly namespace: string;
+  /** The application verified (`--app`). @default "langsmith" */
+  readonly app?: Application;
+  /** `{prefix}-{env}`: Secrets Manager names start with it (Langfuse's seeded key pair). */
+  readonly secretBase?: string;
   /** `public` or `private` (from the environment file). */
   readonly exposure?: string;
   readonly values: Partial<Record<TargetField, string | string[]>>;
@@ -81,7 +87,19 @@ export interface LoadTargetOptions {
   readonly outputsFile?: string;
   /** @default "cdktf.out" */
   readonly cdktfOut?: string;
+  /** @default "langsmith" */
+  readonly app?: Application;
 }
+
+/**
+ * For `--app langfuse`, the fields whose outputs are Langfuse's own: its host, bucket, IRSA role
+ * and target group (the cluster, network and data stores are shared).
+ */
+const LANGFUSE_OUTPUTS: Partial<Record<TargetField, string>> = {
+  blobBucketName: STACK_OUTPUTS.langfuseBucketName,
+  appRoleArn: STACK_OUTPUTS.langfuseRoleArn,
+  targetGroupArn: STACK_OUTPUTS.langfuseTargetGroupArn,
+};
 
 type Json = Record<string, any>;
 
@@ -100,8 +118,11 @@ export function loadTarget(o: LoadTargetOptions): VerifyTarget {
   const found = all.find((e) => e.config.name === o.env);
   if (!found) throw new Error(`unknown environment "${o.env}"; known: ${all.map((e) => e.config.name).join(", ")}`);
   const env = found.config;
+  const app = o.app ?? "langsmith";
+  if (!runs(env, app)) throw new Error(`environment ${o.env} does not run ${app} (applications: ${env.applications.join(", ")} in ${found.file})`);
+  const outputNames: Record<TargetField, string> = app === "langfuse" ? { ...OUTPUT_NAMES, ...LANGFUSE_OUTPUTS } : OUTPUT_NAMES;
   set("region", env.aws.region, found.file);
-  set("hostname", env.dns.hostname, found.file);
+  set("hostname", app === "langfuse" ? langfuseHostname(env) : env.dns.hostname, found.file);
   // The stack names its cluster by the same rule (lib/naming.ts); a cluster_name output overrides it.
   set("clusterName", clusterName(env), `${found.file} (naming rule)`);
   set("postgresKind", postgresKind(env.postgres.engine), found.file);
@@ -110,7 +131,7 @@ export function loadTarget(o: LoadTargetOptions): VerifyTarget {
   const stackFile = join(o.cdktfOut ?? "cdktf.out", "stacks", stackName({ name: o.env }), "cdk.tf.json");
   if (existsSync(stackFile)) {
     const stack = JSON.parse(readFileSync(stackFile, "utf8")) as Json;
-    for (const [field, output] of Object.entries(OUTPUT_NAMES) as [TargetField, string][]) {
+    for (const [field, output] of Object.entries(outputNames) as [TargetField, string][]) {
       const resolved = resolveLiteral(stack, stack.output?.[output]?.value);
       if (resolved !== undefined) set(field, resolved, stackFile);
     }
@@ -119,11 +140,12 @@ export function loadTarget(o: LoadTargetOptions): VerifyTarget {
   // 3. terraform output -json: { name: { value, type, sensitive } }.
   if (o.outputsFile) {
     const outputs = JSON.parse(readFileSync(o.outputsFile, "utf8")) as Json;
-    for (const [field, output] of Object.entries(OUTPUT_NAMES) as [TargetField, string][]) {
+    for (const [field, output] of Object.entries(outputNames) as [TargetField, string][]) {
       if (outputs[output] && !outputs[output].sensitive) set(field, outputs[output].value, o.outputsFile);
     }
   }
-  return { env: o.env, namespace: RELEASE.namespace, exposure: env.exposure, values, sources };
+  const namespace = app === "langfuse" ? LANGFUSE_RELEASE.namespace : RELEASE.namespace;
+  return { env: o.env, namespace, app, secretBase: new Namer(env.prefix, env.name).base, exposure: env.exposure, values, sources };
 }
 
 /**

@@ -55,7 +55,21 @@ export interface World {
     /** Reads answering 404 before the run is visible; Infinity: never (ingestion backpressure). */
     visibleAfterPolls: number;
   };
+  /** Langfuse's public API (`verify --app langfuse`); absent: its routes answer 404. */
+  langfuse?: {
+    healthStatus: number;
+    readyStatus: number;
+    publicKey: string;
+    secretKey: string;
+    /** Status of POST /api/public/ingestion for an authorized batch (207 in Langfuse). */
+    ingestionStatus: number;
+    /** Reads answering 404 before the trace is visible; Infinity: never. */
+    visibleAfterPolls: number;
+  };
 }
+
+/** A healthy environment running Langfuse: its pods, secrets, service account and API (see langfuseWorld). */
+export const LANGFUSE_KEYS = { publicKey: "pk-lf-00000000-0000-4000-8000-000000000001", secretKey: "sk-lf-00000000-0000-4000-8000-000000000002" } as const;
 
 const API_KEY = "lsv2_pt_0123456789abcdef0123456789abcdef_fake";
 
@@ -99,6 +113,31 @@ function node(name: string, ready = true): Json {
       allocatable: { cpu: "7910m", memory: "31958100Ki" },
     },
   };
+}
+
+export function langfuseWorld(): World {
+  const w = healthyWorld();
+  const roleArn = "arn:aws:iam::111111111111:role/ls-dev-irsa-langfuse";
+  w.appRoleArn = roleArn;
+  w.bucket = "ls-dev-langfuse-111111111111";
+  w.buckets[w.bucket] = 403;
+  w.targetGroupArn = "arn:aws:elasticloadbalancing:us-west-2:111111111111:targetgroup/ls-dev-langfuse/0123456789abcdef";
+  w.targets = [{ id: "10.10.32.40", port: 3000, state: "healthy" }];
+  w.secrets["ls-dev/langfuse/init-public-key"] = LANGFUSE_KEYS.publicKey;
+  w.secrets["ls-dev/langfuse/init-secret-key"] = LANGFUSE_KEYS.secretKey;
+  const components = ["langfuse-web", "langfuse-worker"];
+  w.k8s.pods = components.map((c) => ({ ...pod(`${c}-6c8d9-abcde`), metadata: { name: `${c}-6c8d9-abcde`, namespace: "langfuse" } }));
+  w.k8s.services = [service("langfuse-web")];
+  w.k8s.endpoints = [endpoints("langfuse-web", ["10.10.32.40"])];
+  w.k8s.externalSecrets = ["langfuse-config", "langfuse-connections", "langfuse-database-setup"].map((name) => ({
+    apiVersion: "external-secrets.io/v1",
+    kind: "ExternalSecret",
+    metadata: { name, namespace: "langfuse" },
+    status: { conditions: [{ type: "Ready", status: "True", reason: "SecretSynced", message: "secret synced" }] },
+  }));
+  w.k8s.serviceAccounts = [{ metadata: { name: "langfuse", namespace: "langfuse", annotations: { "eks.amazonaws.com/role-arn": roleArn } } }];
+  w.langfuse = { healthStatus: 200, readyStatus: 200, ...LANGFUSE_KEYS, ingestionStatus: 207, visibleAfterPolls: 2 };
+  return w;
 }
 
 export function healthyWorld(): World {
@@ -379,6 +418,31 @@ export async function startFake(w: World, limits: FakeLimits = {}): Promise<Fake
     }
     const es = /^\/apis\/external-secrets\.io\/([a-z0-9]+)\/namespaces\/[^/]+\/externalsecrets$/.exec(path);
     if (es) return es[1] === k.esoVersion ? send(200, { apiVersion: `external-secrets.io/${es[1]}`, kind: "ExternalSecretList", items: k.externalSecrets }) : notFound("the server could not find the requested resource");
+
+    // --- Langfuse ---
+    const lf = w.langfuse;
+    if (lf && path.startsWith("/api/public/")) {
+      const basic = `Basic ${Buffer.from(`${lf.publicKey}:${lf.secretKey}`).toString("base64")}`;
+      const ok = req.headers.authorization === basic;
+      if (method === "GET" && path === "/api/public/health") return send(lf.healthStatus, { status: lf.healthStatus === 200 ? "OK" : "FAIL", version: "4.4.0" });
+      if (method === "GET" && path === "/api/public/ready") return send(lf.readyStatus, { status: lf.readyStatus === 200 ? "OK" : "FAIL" });
+      if (method === "POST" && path === "/api/public/ingestion") {
+        if (!ok) return send(401, { message: "Invalid credentials" });
+        const events = (JSON.parse(body) as { batch: Json[] }).batch;
+        for (const e of events) if (e.type === "trace-create") runs.set(e.body.id, { run: e.body, pollsLeft: lf.visibleAfterPolls });
+        return send(lf.ingestionStatus, { successes: events.map((e) => ({ id: e.id, status: 201 })), errors: [] });
+      }
+      const trace = /^\/api\/public\/traces\/([0-9a-f-]+)$/.exec(path);
+      if (method === "GET" && trace) {
+        if (!ok) return send(401, { message: "Invalid credentials" });
+        const r = runs.get(trace[1]);
+        if (!r || r.pollsLeft > 0) {
+          if (r) r.pollsLeft--;
+          return send(404, { message: "Trace not found" });
+        }
+        return send(200, { ...r.run, observations: [], scores: [] });
+      }
+    }
 
     // --- LangSmith ---
     const l = w.langsmith;

@@ -1,0 +1,98 @@
+/**
+ * Render tier for Langfuse: the pinned chart 2.0.0 rendered with real `helm template` (sub-chart
+ * dependencies dropped from a temporary copy; they stay disabled) with the values each
+ * Langfuse-running configuration synthesizes, and the wiring asserted on the rendered objects:
+ * service accounts <-> the IRSA trust, secretKeyRefs <-> the ExternalSecrets' keys,
+ * Service <-> TargetGroupBinding and target group. The shipped fleet runs LangSmith alone, so the
+ * configurations are dev with Langfuse beside LangSmith (token and OIDC), prod with both, and a
+ * Langfuse-only fork (shared database and own instance).
+ */
+import { CHARTS, LANGFUSE_CHART_DIGEST } from "../../versions";
+import { LANGFUSE_RELEASE, LANGFUSE_WEB_SERVICE } from "../../lib/langfuse-values/chart";
+import { locateChart, Manifest, renderChart, replaceTokens } from "../../lib/render";
+import type { EnvironmentConfig } from "../../lib/config/schema";
+import { Json, resources, synthEnv } from "../helpers";
+import { langfuseOnly, withLangfuse } from "../langfuse-envs";
+import { TIER } from "./rendered";
+
+const CHART = { ...CHARTS.langfuse, digest: LANGFUSE_CHART_DIGEST };
+const source = TIER ? locateChart(CHART, TIER.helm) : undefined;
+const describeLangfuse: jest.Describe = TIER && source && "dir" in source ? describe : describe.skip;
+if (TIER && source && "missing" in source) console.warn(`LANGFUSE RENDER SKIPPED: ${source.missing}`);
+
+const CONFIGS: [string, () => EnvironmentConfig][] = [
+  ["dev + Langfuse (token auth)", () => withLangfuse("dev")],
+  ["dev + Langfuse (OIDC)", () => withLangfuse("dev", (i) => (i.auth = { model: "oidc", clientId: "platform", issuerUrl: "https://sso.example.com" }))],
+  ["prod + Langfuse", () => withLangfuse("prod")],
+  ["Langfuse-only fork", () => langfuseOnly()],
+  ["Langfuse-only fork, own PostgreSQL", () => langfuseOnly({ database: "own-instance" })],
+];
+
+const release = (stack: Json, name: string) => resources(stack, "helm_release").find(([, r]) => r.name === name)![1];
+const values = (stack: Json, name: string, region: string) => replaceTokens(release(stack, name).values.reduce((a: Json, v: string) => ({ ...a, ...JSON.parse(v) }), {}), region) as Json;
+const containers = (m: Manifest): Json[] => [...(m.spec?.template?.spec?.containers ?? []), ...(m.spec?.template?.spec?.initContainers ?? [])];
+
+describeLangfuse.each(CONFIGS)("rendered Langfuse chart: %s", (_label, make) => {
+  const env = make();
+  const stack = synthEnv(env);
+  const region = env.aws.region;
+  const rendered = renderChart(TIER!.helm, (source as { dir: string }).dir, values(stack, LANGFUSE_RELEASE.name, region), {
+    releaseName: LANGFUSE_RELEASE.name,
+    namespace: LANGFUSE_RELEASE.namespace,
+    dropDependencies: true,
+  });
+  const workloads = rendered.filter((m) => m.kind === "Deployment");
+  const esObjects = values(stack, "langfuse-secrets", region).manifests as Json[];
+  const tgb = (values(stack, "langfuse-target-group-binding", region).manifests as Json[])[0];
+
+  test("renders web and worker only: no bundled store, no chart Ingress", () => {
+    expect(workloads.map((d) => d.metadata.name).sort()).toEqual(["langfuse-web", "langfuse-worker"]);
+    expect(rendered.filter((m) => ["StatefulSet", "Ingress", "ClickHouseCluster", "KeeperCluster"].includes(m.kind))).toEqual([]);
+  });
+
+  test("service accounts: every pod runs as one the IRSA role trusts, annotated with that role", () => {
+    const [roleName, role] = resources(stack, "aws_iam_role").find(([n]) => n.startsWith("langfuse-data_role"))!;
+    const trust = JSON.parse(role.assume_role_policy).Statement[0].Condition.StringEquals;
+    const subjects = [Object.entries(trust).find(([k]) => k.endsWith(":sub"))![1]].flat() as string[];
+    const accounts = rendered.filter((m) => m.kind === "ServiceAccount");
+    expect(accounts.map((a) => `system:serviceaccount:${a.metadata.namespace}:${a.metadata.name}`)).toEqual(subjects);
+    const roleArn = replaceTokens(`\${aws_iam_role.${roleName}.arn}`, region);
+    for (const a of accounts) expect(a.metadata.annotations?.["eks.amazonaws.com/role-arn"]).toBe(roleArn);
+    for (const d of workloads) expect(accounts.map((a) => a.metadata.name)).toContain(d.spec.template.spec.serviceAccountName);
+  });
+
+  test("secrets: every secretKeyRef names a key an ExternalSecret of the langfuse namespace produces", () => {
+    const produced = new Map<string, Set<string>>(
+      esObjects.filter((o) => o.kind === "ExternalSecret" && o.metadata.namespace === LANGFUSE_RELEASE.namespace).map((o) => [o.spec.target.name, new Set(Object.keys(o.spec.target.template.data))]),
+    );
+    const refs = workloads.flatMap((d) => containers(d).flatMap((c) => (c.env ?? []).filter((e: Json) => e.valueFrom?.secretKeyRef).map((e: Json) => ({ env: e.name, ...e.valueFrom.secretKeyRef }))));
+    expect(refs.length).toBeGreaterThan(5);
+    const dangling = refs.filter((r) => !produced.get(r.name)?.has(r.key)).map((r) => `${r.env} -> ${r.name}/${r.key}`);
+    expect(dangling).toEqual([]);
+  });
+
+  test("no credential reaches a pod any other way; the chart composes no connection of its own", () => {
+    for (const d of workloads) {
+      for (const c of containers(d)) {
+        const names = (c.env ?? []).map((e: Json) => e.name);
+        expect(names.filter((n: string, i: number) => names.indexOf(n) !== i)).toEqual([]);
+        const byName = Object.fromEntries((c.env ?? []).map((e: Json) => [e.name, e]));
+        for (const secret of ["SALT", "ENCRYPTION_KEY", "NEXTAUTH_SECRET", "DATABASE_URL", "REDIS_CONNECTION_STRING", "CLICKHOUSE_PASSWORD"]) {
+          expect([secret, byName[secret]?.valueFrom?.secretKeyRef !== undefined]).toEqual([secret, true]);
+        }
+        expect(names.filter((n: string) => /^DATABASE_(HOST|PASSWORD|USERNAME)$|^REDIS_PASSWORD$|ACCESS_KEY_ID|SECRET_ACCESS_KEY/.test(n))).toEqual([]);
+      }
+    }
+  });
+
+  test("Service <-> TargetGroupBinding <-> target group: same Service, port and pod port, health path of the liveness probe", () => {
+    const svc = rendered.find((m) => m.kind === "Service" && m.metadata.name === LANGFUSE_WEB_SERVICE.name)!;
+    expect(tgb.spec.serviceRef).toEqual({ name: svc.metadata.name, port: svc.spec.ports[0].port });
+    const web = workloads.find((d) => d.metadata.name === "langfuse-web")!;
+    const container = web.spec.template.spec.containers.find((c: Json) => (c.ports ?? []).some((p: Json) => p.name === svc.spec.ports[0].targetPort))!;
+    const podPort = container.ports.find((p: Json) => p.name === svc.spec.ports[0].targetPort).containerPort;
+    const [, tg] = resources(stack, "aws_lb_target_group").find(([n]) => n.includes("langfuse"))!;
+    expect([podPort, tg.health_check.path]).toEqual([tg.port, container.livenessProbe.httpGet.path]);
+    expect(tgb.spec.targetGroupARN).toBe(replaceTokens(`\${aws_lb_target_group.${resources(stack, "aws_lb_target_group").find(([n]) => n.includes("langfuse"))![0]}.arn}`, region));
+  });
+});

@@ -1,0 +1,198 @@
+/**
+ * `verify --app langfuse`: the same walk as LangSmith's (cluster, network, data stores, add-ons,
+ * pods, ALB) with Langfuse's own last gates, through Langfuse's public API:
+ * `GET /api/public/health` and `/api/public/ready` (the web pods' probes), then a first trace:
+ * `POST /api/public/ingestion` (batch with one `trace-create` event, HTTP basic auth with the
+ * project's public/secret key pair; 207 Multi-Status per event) and `GET /api/public/traces/<id>`
+ * until the trace is readable (ingestion goes through Redis, the worker and ClickHouse).
+ *
+ * The key pair: LANGFUSE_PUBLIC_KEY / LANGFUSE_SECRET_KEY, else the headless-init pair that
+ * `secrets:seed` generated into Secrets Manager (`{prefix}-{env}/langfuse/init-public-key`, `.../init-secret-key`).
+ */
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { IRSA_ANNOTATION, LANGFUSE_SERVICE_ACCOUNT } from "../../../lib/langfuse-values/chart";
+import { httpsUrl } from "../../../lib/naming";
+import { describeError } from "../clients";
+import { need } from "../target";
+import { albTargets, clusterActive, natEgress, postgresReachable, redisReachable } from "./aws";
+import { clusterAddons, langsmithPods } from "./kubernetes";
+import { fail, Gate, GateContext, pass } from "./types";
+
+export function langfuseUrl(ctx: GateContext): string {
+  return (ctx.options.langsmithUrl ?? httpsUrl(need(ctx.target, "hostname"))).replace(/\/+$/, "");
+}
+
+async function get(ctx: GateContext, url: string, init: RequestInit = {}) {
+  const started = Date.now();
+  const res = await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(ctx.options.httpTimeoutMs) });
+  return { status: res.status, ms: Date.now() - started, body: await res.text() };
+}
+
+export const langfusePods: Gate = {
+  ...langsmithPods,
+  id: "langfuse-pods",
+  title: "Langfuse web and worker pods are steady, the web Service has endpoints, secrets are synced",
+  triage: [
+    "`kubectl -n langfuse get externalsecrets`: langfuse-config, langfuse-connections, langfuse-database-setup Ready",
+    "`kubectl -n langfuse logs deploy/langfuse-web` (Prisma P1001 = PostgreSQL unreachable; ClickHouse migration errors)",
+    "`kubectl -n langfuse logs job/langfuse-create-database` when the database or role is missing",
+  ],
+};
+
+export const langfuseStorage: Gate = {
+  id: "langfuse-storage",
+  title: "Langfuse's S3 bucket exists, is private, and its service account carries the IRSA role",
+  triage: [
+    "`kubectl -n langfuse get sa langfuse -o yaml`: the eks.amazonaws.com/role-arn annotation (chart langfuse.serviceAccount.annotations)",
+    "the Langfuse role's trust (system:serviceaccount:langfuse:langfuse) and the bucket policy",
+  ],
+  async run(ctx) {
+    const bucket = need(ctx.target, "blobBucketName");
+    const region = need(ctx.target, "region");
+    const evidence: string[] = [];
+    const problems: string[] = [];
+    const url = ctx.options.s3Endpoint ? `${ctx.options.s3Endpoint.replace(/\/$/, "")}/${bucket}` : `https://${bucket}.s3.${region}.amazonaws.com/`;
+    try {
+      const res = await fetch(url, { method: "HEAD", redirect: "manual", signal: AbortSignal.timeout(ctx.options.httpTimeoutMs) });
+      if (res.status === 403) evidence.push(`bucket ${bucket}: exists, private (anonymous HEAD → 403)`);
+      else if (res.status === 404) problems.push(`bucket ${bucket}: does not exist (anonymous HEAD → 404)`);
+      else if (res.status >= 200 && res.status < 300) problems.push(`bucket ${bucket}: readable anonymously (HEAD → ${res.status}); block public access`);
+      else problems.push(`bucket ${bucket}: unexpected HEAD status ${res.status}`);
+    } catch (e) {
+      problems.push(`bucket ${bucket}: HEAD ${url} failed: ${describeError(e)}`);
+    }
+    const expected = ctx.target.values.appRoleArn;
+    try {
+      const sa = (await ctx.clients.kube().core.readNamespacedServiceAccount(LANGFUSE_SERVICE_ACCOUNT, ctx.target.namespace)).body;
+      const annotation = sa.metadata?.annotations?.[IRSA_ANNOTATION];
+      if (!annotation) problems.push(`service account ${ctx.target.namespace}/${LANGFUSE_SERVICE_ACCOUNT}: no ${IRSA_ANNOTATION} annotation`);
+      else if (typeof expected === "string" && annotation !== expected) problems.push(`service account ${LANGFUSE_SERVICE_ACCOUNT}: annotated ${annotation}, expected ${expected}`);
+      else evidence.push(`service account ${LANGFUSE_SERVICE_ACCOUNT} → ${annotation}`);
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+      problems.push(`service account ${ctx.target.namespace}/${LANGFUSE_SERVICE_ACCOUNT}: not found (is the langfuse release installed?)`);
+    }
+    return problems.length === 0 ? pass(evidence) : fail([...evidence, ...problems]);
+  },
+};
+
+export const langfuseHttps: Gate = {
+  id: "langfuse-https",
+  title: "Langfuse answers over HTTPS (health and readiness)",
+  triage: [
+    "Route 53 record of langfuse.hostname → ALB, the certificate SAN, the host rule of the HTTPS listener",
+    "`kubectl -n langfuse logs deploy/langfuse-web`: /api/public/ready fails while PostgreSQL, Redis or ClickHouse is unreachable",
+  ],
+  async run(ctx) {
+    const base = langfuseUrl(ctx);
+    const evidence: string[] = [];
+    const problems: string[] = [];
+    const hints: string[] = [];
+    for (const path of ["/api/public/health", "/api/public/ready"]) {
+      try {
+        const a = await get(ctx, base + path);
+        const line = `GET ${base}${path} → ${a.status} (${a.ms} ms)`;
+        if (a.status === 200) evidence.push(line);
+        else {
+          problems.push(line);
+          if (a.status === 403) hints.push("403: blocked by WAF? Check the web ACL's sampled requests");
+          if (a.status >= 502 && a.status <= 504) hints.push(`${a.status} from the ALB: no healthy Langfuse target (gate alb-targets)`);
+        }
+      } catch (e) {
+        problems.push(`GET ${base}${path}: ${describeError(e)}`);
+        hints.push("no answer: DNS (langfuse.hostname alias), the certificate, the ALB security group, or exposure private (pass --langsmith-url <url>)");
+        break;
+      }
+    }
+    return problems.length === 0 ? pass(evidence) : fail([...evidence, ...problems], hints);
+  },
+};
+
+/** The project key pair: environment variables, else the seeded headless-init pair in Secrets Manager. */
+async function keyPair(ctx: GateContext): Promise<{ publicKey: string; secretKey: string; source: string } | { error: string }> {
+  const env = ctx.options.env;
+  if (env.LANGFUSE_PUBLIC_KEY && env.LANGFUSE_SECRET_KEY) return { publicKey: env.LANGFUSE_PUBLIC_KEY, secretKey: env.LANGFUSE_SECRET_KEY, source: "LANGFUSE_PUBLIC_KEY / LANGFUSE_SECRET_KEY" };
+  const base = ctx.target.secretBase;
+  if (!base) return { error: "no key pair: set LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY" };
+  const read = async (id: string) => (await ctx.clients.secrets.send(new GetSecretValueCommand({ SecretId: `${base}/langfuse/${id}` }))).SecretString?.trim();
+  try {
+    const [publicKey, secretKey] = [await read("init-public-key"), await read("init-secret-key")];
+    if (!publicKey || !secretKey) return { error: `${base}/langfuse/init-public-key or init-secret-key has no value: run npm run secrets:seed -- ${ctx.target.env} --apply` };
+    return { publicKey, secretKey, source: `Secrets Manager ${base}/langfuse/init-{public,secret}-key` };
+  } catch (e) {
+    return { error: `reading ${base}/langfuse/init-public-key: ${describeError(e)}` };
+  }
+}
+
+export const langfuseFirstTrace: Gate = {
+  id: "langfuse-first-trace",
+  title: "A first Langfuse trace is ingested and readable",
+  triage: [
+    "401: the key pair is not the project's (headless init runs on the first start of langfuse-web; LANGFUSE_INIT_* in its env)",
+    "accepted but never readable: `kubectl -n langfuse logs deploy/langfuse-worker` (Redis queue, ClickHouse inserts), S3 event uploads",
+  ],
+  async run(ctx) {
+    const keys = await keyPair(ctx);
+    if ("error" in keys) return fail([keys.error]);
+    ctx.secrets.add(keys.secretKey);
+    const auth = `Basic ${Buffer.from(`${keys.publicKey}:${keys.secretKey}`).toString("base64")}`;
+    ctx.secrets.add(auth);
+    const base = langfuseUrl(ctx);
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    const batch = {
+      batch: [{ id: randomUUID(), type: "trace-create", timestamp: now, body: { id, name: "langfuse-verify", timestamp: now, metadata: { source: "npm run verify", environment: ctx.target.env } } }],
+    };
+    const evidence = [`key pair from ${keys.source} (public key ${keys.publicKey.slice(0, 10)}…, secret not shown)`];
+    let posted;
+    try {
+      posted = await get(ctx, `${base}/api/public/ingestion`, { method: "POST", headers: { authorization: auth, "content-type": "application/json" }, body: JSON.stringify(batch) });
+    } catch (e) {
+      return fail([...evidence, `POST ${base}/api/public/ingestion: ${describeError(e)}`]);
+    }
+    evidence.push(`POST /api/public/ingestion (trace ${id}) → ${posted.status}`);
+    if (posted.status === 401 || posted.status === 403) return fail(evidence, ["the key pair was rejected: is it this instance's project key (headless init) or one created in the UI?"]);
+    if (posted.status !== 207 && posted.status !== 200) return fail([...evidence, `answer: ${posted.body.slice(0, 200)}`]);
+    try {
+      const errors = (JSON.parse(posted.body) as { errors?: unknown[] }).errors ?? [];
+      if (errors.length > 0) return fail([...evidence, `the event was refused: ${JSON.stringify(errors[0]).slice(0, 200)}`]);
+    } catch {
+      // A non-JSON 2xx: accepted; the read below decides.
+    }
+    const t0 = Date.now();
+    let polls = 0;
+    let last = "";
+    while (Date.now() - t0 <= ctx.options.traceTimeoutMs) {
+      polls++;
+      try {
+        const a = await get(ctx, `${base}/api/public/traces/${id}`, { headers: { authorization: auth } });
+        last = String(a.status);
+        if (a.status === 200 && (JSON.parse(a.body) as { id?: string }).id === id) {
+          evidence.push(`GET /api/public/traces/${id} → 200 after ${((Date.now() - t0) / 1000).toFixed(1)} s (${polls} poll${polls === 1 ? "" : "s"})`);
+          return pass(evidence);
+        }
+      } catch (e) {
+        last = describeError(e);
+      }
+      await sleep(ctx.options.pollIntervalMs);
+    }
+    evidence.push(`trace ${id} accepted but not readable after ${(ctx.options.traceTimeoutMs / 1000).toFixed(0)} s (${polls} polls, last answer ${last})`);
+    return fail(evidence, ["the worker consumes the ingestion queue from Redis and writes ClickHouse: its logs, Redis memory, ClickHouse inserts"]);
+  },
+};
+
+/** The gates of `--app langfuse`, in the walkthrough's order. */
+export const LANGFUSE_GATES: readonly Gate[] = [
+  clusterActive,
+  natEgress,
+  postgresReachable,
+  redisReachable,
+  langfuseStorage,
+  clusterAddons,
+  langfusePods,
+  albTargets,
+  langfuseHttps,
+  langfuseFirstTrace,
+];
