@@ -135,7 +135,8 @@ export const PLAN_GOGC = "400";
 /** `terraform version`'s first line, part of the init stamp. */
 export async function terraformVersion(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const r = await run("terraform", ["version"], process.cwd(), env);
-  return r.code === 0 ? r.out.split("\n")[0].trim() : undefined;
+  // The `Terraform vX.Y.Z` line only: warnings (e.g. about a CLI config) would make every caller's stamp differ.
+  return r.code === 0 ? (/^Terraform v\S+/m.exec(r.out)?.[0] ?? r.out.split("\n")[0].trim()) : undefined;
 }
 
 /** Whether every provider linked under `<dataDir>/providers` still resolves (the plugin cache may be gone). */
