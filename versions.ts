@@ -121,6 +121,31 @@ export const LANGSMITH_CHART_DIGEST = "sha256:58b3056ab91061b5715707303933103ca9
  */
 export const LANGFUSE_CHART_DIGEST: string | undefined = undefined;
 
+/** A chart's recorded archive digest, or an explicit record that none could be verified. */
+export type ChartDigest =
+  | { readonly digest: string; readonly source: string }
+  | { readonly digest: null; readonly reason: string };
+
+const NOT_VERIFIABLE_OFFLINE =
+  "not recorded: neither the archive nor its repository's index.yaml is reachable from the offline build; " +
+  "`node dist/scripts/verify-chart-digest.js --all` (pr.yml) prints the published digest to record here";
+
+/**
+ * Every chart the stacks install, with the digest of its archive where it is known. `digest: null`
+ * says, with the reason, that it is not verified; scripts/verify-chart-digest.ts `--all` reports
+ * such a chart as UNVERIFIED (never as passing) and checks the others against their repository.
+ */
+export const CHART_DIGESTS: { readonly [K in keyof typeof CHARTS]: ChartDigest } = {
+  langsmith: { digest: LANGSMITH_CHART_DIGEST, source: "index.yaml of CHARTS.langsmith.repository" },
+  awsLoadBalancerController: { digest: null, reason: NOT_VERIFIABLE_OFFLINE },
+  clusterAutoscaler: { digest: null, reason: NOT_VERIFIABLE_OFFLINE },
+  metricsServer: { digest: null, reason: NOT_VERIFIABLE_OFFLINE },
+  externalSecrets: { digest: null, reason: NOT_VERIFIABLE_OFFLINE },
+  langfuse: LANGFUSE_CHART_DIGEST
+    ? { digest: LANGFUSE_CHART_DIGEST, source: "index.yaml of CHARTS.langfuse.repository" }
+    : { digest: null, reason: "not recorded: see LANGFUSE_CHART_DIGEST (the stored index.yaml ends at 1.3.1)" },
+};
+
 /** Managed data-store engines. */
 export const ENGINES = {
   /** RDS for PostgreSQL; the reference architecture requires 14 or newer. */
@@ -128,8 +153,49 @@ export const ENGINES = {
   /** Aurora PostgreSQL-compatible edition. */
   auroraPostgres: { version: "16.9", parameterGroupFamily: "aurora-postgresql16", minimumMajor: 14 },
   /** ElastiCache for Redis OSS; 7.x is required for IAM authentication. */
-  redis: { version: "7.1", parameterGroupFamily: "redis7" },
+  redis: { version: "7.1", parameterGroupFamily: "redis7", minimumMajor: 7 },
 } as const;
+
+/**
+ * Dated catalog of the engine versions AWS offers to create, so a misspelt, retired or
+ * not-yet-released `postgres.engineVersion` / `redis.engineVersion` is refused at load
+ * (lib/engines.ts, `engineVersionNotOffered`) instead of failing at apply. It lists what exists,
+ * not what we recommend (the pins above are the recommendation; a test keeps every pin listed).
+ * A valid version missing here is added, with its source, rather than bypassed.
+ *
+ * Sources (as of `asOf`): `aws rds describe-db-engine-versions --engine postgres` and
+ * `--engine aurora-postgresql` (Amazon RDS / Aurora release calendars), and
+ * `aws elasticache describe-cache-engine-versions --engine redis` (ElastiCache "Supported engines
+ * and versions"). Regions: a major is offered in every region of lib/regions.ts unless its
+ * `regions` names the ones that have it (no exception recorded as of the date).
+ */
+export interface EngineMajor {
+  /** Versions one may create, exactly as the API spells `EngineVersion`. */
+  readonly versions: readonly string[];
+  /** Regions offering the major; absent: every region of lib/regions.ts. */
+  readonly regions?: readonly string[];
+}
+
+export const ENGINE_CATALOG = {
+  asOf: "2025-11-01",
+  postgres: {
+    14: { versions: ["14.13", "14.15", "14.17", "14.18", "14.19"] },
+    15: { versions: ["15.8", "15.10", "15.12", "15.13", "15.14"] },
+    16: { versions: ["16.4", "16.6", "16.8", "16.9", "16.10"] },
+    17: { versions: ["17.2", "17.4", "17.5", "17.6"] },
+  },
+  auroraPostgres: {
+    14: { versions: ["14.12", "14.13", "14.15", "14.17", "14.18"] },
+    15: { versions: ["15.7", "15.8", "15.10", "15.12", "15.13"] },
+    16: { versions: ["16.3", "16.4", "16.6", "16.8", "16.9"] },
+    17: { versions: ["17.4", "17.5"] },
+  },
+  /** ElastiCache for Redis OSS (the engine modules/redis creates; Valkey is not offered by this stack). */
+  redis: {
+    6: { versions: ["6.0", "6.2"] },
+    7: { versions: ["7.0", "7.1"] },
+  },
+} as const satisfies { asOf: string; postgres: Record<number, EngineMajor>; auroraPostgres: Record<number, EngineMajor>; redis: Record<number, EngineMajor> };
 
 /**
  * psql client of the Job that creates the Insights / Polly databases (lib/secrets/database-job.ts):

@@ -1,5 +1,5 @@
-import { resolvePostgresEngine } from "../../lib/engines";
-import { ENGINES } from "../../versions";
+import { engineVersionNotOffered, resolvePostgresEngine, resolveRedisEngine } from "../../lib/engines";
+import { ENGINE_CATALOG, ENGINES } from "../../versions";
 
 describe("resolvePostgresEngine", () => {
   test.each([
@@ -20,5 +20,38 @@ describe("resolvePostgresEngine", () => {
   test("RDS exports the upgrade log too, Aurora only the server log", () => {
     expect(resolvePostgresEngine({ engine: "rds" }).logExports).toEqual(["postgresql", "upgrade"]);
     expect(resolvePostgresEngine({ engine: "aurora" }).logExports).toEqual(["postgresql"]);
+  });
+});
+
+describe("ENGINE_CATALOG (versions.ts)", () => {
+  test("lists every pinned engine version, so the pins are creatable", () => {
+    for (const [catalog, version] of [["postgres", ENGINES.postgres.version], ["auroraPostgres", ENGINES.auroraPostgres.version], ["redis", ENGINES.redis.version]] as const) {
+      expect([catalog, engineVersionNotOffered(catalog, version, "us-west-2")]).toEqual([catalog, undefined]);
+    }
+  });
+
+  test("is dated, and every listed version belongs to its major", () => {
+    expect(ENGINE_CATALOG.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    for (const catalog of ["postgres", "auroraPostgres", "redis"] as const) {
+      for (const [major, m] of Object.entries(ENGINE_CATALOG[catalog])) {
+        for (const v of m.versions) expect(`${catalog} ${v}`).toMatch(new RegExp(`^${catalog} ${major}\\.\\d+$`));
+      }
+    }
+  });
+
+  test.each([
+    ["postgres", "16.10", undefined],
+    ["postgres", "16.7", "16 comes in 16.4, 16.6, 16.8, 16.9, 16.10"],
+    ["auroraPostgres", "13.12", "major 13 is not one of 14, 15, 16, 17"],
+    ["redis", "7.4", "7 comes in 7.0, 7.1"],
+  ] as const)("%s %s: %s", (catalog, version, why) => {
+    expect(engineVersionNotOffered(catalog, version, "eu-west-1")).toBe(why);
+  });
+});
+
+describe("resolveRedisEngine", () => {
+  test("the pin, or an override with the family of its major", () => {
+    expect(resolveRedisEngine({})).toMatchObject({ engine: "redis", version: ENGINES.redis.version, family: ENGINES.redis.parameterGroupFamily });
+    expect(resolveRedisEngine({ engineVersion: "7.0" })).toMatchObject({ version: "7.0", family: "redis7", major: 7 });
   });
 });

@@ -2,7 +2,7 @@
  * The GitHub Actions workflows, parsed: jobs, permissions, pinning, the plan-then-apply-the-same-plan
  * structure, the order and protection of applies, and tool versions from .tool-versions.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { ENVIRONMENTS } from "../../environments";
@@ -155,6 +155,13 @@ describe("pr.yml: plan every environment on pull requests", () => {
     const cmds = steps(build).map((s) => s.run).filter(Boolean);
     expect(cmds.filter((c) => /^npm /.test(c as string))).toEqual(["npm ci --no-audit --no-fund", "npm test", "npm run synth", expect.stringMatching(/^npm run --silent ci:matrix > ci-matrix\.json\n/)]);
     expect(usesOf(build, "actions/upload-artifact").map((u) => u.with?.name)).toEqual(["synth", "ci-matrix"]);
+  });
+
+  test("checks every chart's digest on each pull request, after synth built dist/, without continue-on-error", () => {
+    const at = index(build, (s) => s.run === "node dist/scripts/verify-chart-digest.js --all");
+    expect(at).toBeGreaterThan(index(build, (s) => s.run === "npm run synth"));
+    expect(steps(build)[at]["continue-on-error"]).toBeUndefined();
+    expect(existsSync(join(ROOT, "scripts", "verify-chart-digest.ts"))).toBe(true);
   });
 
   test("the plan matrix comes from the environment files (npm run ci:matrix), not from a list in the workflow", () => {

@@ -3,7 +3,8 @@
  * problems; the loader prefixes them with the environment file. Add a rule here, and a test
  * on its message in `__tests__/config/rules.test.ts`.
  */
-import { resolvePostgresEngine } from "../engines";
+import { engineCatalogName, engineVersionNotOffered, resolvePostgresEngine, resolveRedisEngine } from "../engines";
+import { ENGINE_CATALOG } from "../../versions";
 import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr } from "../cidr";
 import { AWS_REGIONS, azBelongsToRegion, isKnownRegion } from "../regions";
 import { githubEnvironment } from "../ci";
@@ -254,6 +255,8 @@ const postgres: EnvironmentRule = (env) => {
       value: engine.version,
       fix: `remove the field to use the pinned ${engine.pinnedVersion}`,
     });
+  } else {
+    problems.push(...engineVersionProblems("postgres.engineVersion", engine, env.aws.region, engine.engine === "postgres" ? "an RDS for PostgreSQL" : "an Aurora PostgreSQL"));
   }
   const minBackup = env.tier === "production" ? 14 : 7;
   if (p.backupRetentionDays < minBackup) {
@@ -271,14 +274,50 @@ const postgres: EnvironmentRule = (env) => {
   return problems;
 };
 
-const redis: EnvironmentRule = (env) =>
-  env.tier === "production" && env.redis.replicas < 1
+/**
+ * A version set in an environment must be one AWS lets us create in its region (ENGINE_CATALOG,
+ * versions.ts), or the plan is fine and the apply fails. The pins are checked by a test instead.
+ */
+function engineVersionProblems(
+  path: string,
+  engine: { readonly version: string; readonly pinnedVersion: string } & Parameters<typeof engineCatalogName>[0],
+  region: string,
+  what: string,
+): Problem[] {
+  if (engine.version === engine.pinnedVersion) return [];
+  const why = engineVersionNotOffered(engineCatalogName(engine), engine.version, region);
+  return why
     ? [{
-        path: "redis.replicas",
-        message: "must be at least 1 for tier production (automatic failover and Multi-AZ need a replica)",
-        value: env.redis.replicas,
+        path,
+        message: `must be ${what} version offered in ${region} (versions.ts ENGINE_CATALOG, as of ${ENGINE_CATALOG.asOf}): ${why}`,
+        value: engine.version,
+        fix: `pick a listed version, remove the field to use the pinned ${engine.pinnedVersion}, or add the version to the catalog with its AWS source`,
       }]
     : [];
+}
+
+const redis: EnvironmentRule = (env) => {
+  const problems: Problem[] = [];
+  if (env.tier === "production" && env.redis.replicas < 1) {
+    problems.push({
+      path: "redis.replicas",
+      message: "must be at least 1 for tier production (automatic failover and Multi-AZ need a replica)",
+      value: env.redis.replicas,
+    });
+  }
+  const engine = resolveRedisEngine(env.redis);
+  if (engine.major < engine.minimumMajor) {
+    problems.push({
+      path: "redis.engineVersion",
+      message: `must be Redis OSS ${engine.minimumMajor} or newer (modules/redis authenticates with IAM, which ElastiCache offers from 7.0)`,
+      value: engine.version,
+      fix: `remove the field to use the pinned ${engine.pinnedVersion}`,
+    });
+  } else {
+    problems.push(...engineVersionProblems("redis.engineVersion", engine, env.aws.region, "an ElastiCache for Redis OSS"));
+  }
+  return problems;
+};
 
 const clickhouse: EnvironmentRule = (env) => {
   const problems: Problem[] = [];

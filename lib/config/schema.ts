@@ -374,7 +374,7 @@ export const EnvironmentSchema = z
       .object({
         /** `rds`: an RDS for PostgreSQL instance; `aurora`: an Aurora PostgreSQL cluster. */
         engine: z.enum(["rds", "aurora"]),
-        /** Override of the pinned engine version (versions.ts); must be 14 or newer. */
+        /** Override of the pinned engine version (versions.ts); must be 14 or newer and listed in ENGINE_CATALOG for the engine. */
         engineVersion: z.string().regex(/^\d+(\.\d+)?$/, "must be a PostgreSQL version like 16.8").optional(),
         /** RDS instance class, e.g. `db.r6g.xlarge`. */
         instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class like db.m6g.large"),
@@ -395,6 +395,8 @@ export const EnvironmentSchema = z
     /** ElastiCache for Redis OSS: LangSmith's cache and queues. */
     redis: z
       .object({
+        /** Override of the pinned Redis OSS version (versions.ts); must be 7 or newer and listed in ENGINE_CATALOG. */
+        engineVersion: z.string().regex(/^\d+\.\d+$/, "must be a Redis OSS version like 7.1").optional(),
         /** ElastiCache node type, e.g. `cache.r7g.large`. */
         nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "must be an ElastiCache node type like cache.r7g.large"),
         /** Read replicas in addition to the primary; 1 or more enables automatic failover and Multi-AZ. */

@@ -6,7 +6,7 @@ import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
 import { EnvironmentConfig, EnvironmentIdentity } from "../../lib/config/schema";
 import { Namer } from "../../lib/naming";
-import { ENGINES } from "../../versions";
+import { resolveRedisEngine } from "../../lib/engines";
 import { dataStoreScaffold } from "../data-store";
 
 export const REDIS_PORT = 6379;
@@ -123,7 +123,7 @@ export class Redis extends Construct {
     // Own group (same family as the engine pin) so tuning later is a parameter change, not a group swap.
     const params = new ElasticacheParameterGroup(this, "params", {
       name: namer.name("redis"),
-      family: ENGINES.redis.parameterGroupFamily,
+      family: resolveRedisEngine(cfg).family,
       description: `LangSmith ${env.name}: Redis OSS parameters`,
     });
 
@@ -171,7 +171,7 @@ export class Redis extends Construct {
       replicationGroupId: namer.name("redis", "elasticacheReplicationGroup"),
       description: `LangSmith ${env.name}: cache and queues`,
       engine: "redis",
-      engineVersion: ENGINES.redis.version,
+      engineVersion: resolveRedisEngine(cfg).version,
       parameterGroupName: params.name,
       nodeType: cfg.nodeType,
       port: REDIS_PORT,

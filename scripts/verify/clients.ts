@@ -4,7 +4,10 @@
  * Credentials come from the default AWS chain; the kubeconfig from `--kubeconfig` or the default
  * location (`aws eks update-kubeconfig` writes it).
  */
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { GuardDutyClient } from "@aws-sdk/client-guardduty";
 import { EKSClient } from "@aws-sdk/client-eks";
 import { ElastiCacheClient } from "@aws-sdk/client-elasticache";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
@@ -40,6 +43,10 @@ export interface VerifyClients {
   readonly elasticache: ElastiCacheClient;
   readonly elbv2: ElasticLoadBalancingV2Client;
   readonly secrets: SecretsManagerClient;
+  /** Account-level services (gate account-services). */
+  readonly cloudtrail: CloudTrailClient;
+  readonly guardduty: GuardDutyClient;
+  readonly config: ConfigServiceClient;
   /** Built on first use: gates 1-4 need no kubeconfig. */
   kube(): Kube;
   destroy(): void;
@@ -64,6 +71,9 @@ export function makeClients(o: ClientOptions): VerifyClients {
     elasticache: new ElastiCacheClient(aws),
     elbv2: new ElasticLoadBalancingV2Client(aws),
     secrets: new SecretsManagerClient(aws),
+    cloudtrail: new CloudTrailClient(aws),
+    guardduty: new GuardDutyClient(aws),
+    config: new ConfigServiceClient(aws),
   };
   let kube: Kube | undefined;
   return {

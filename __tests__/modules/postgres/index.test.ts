@@ -129,7 +129,7 @@ describe("Postgres options", () => {
 
   test.each([
     ["rds", "15.8", "postgres15"],
-    ["aurora", "15.6", "aurora-postgresql15"],
+    ["aurora", "15.10", "aurora-postgresql15"],
     ["rds", ENGINES.postgres.version, ENGINES.postgres.parameterGroupFamily],
   ] as const)("engine %s version %s uses parameter group family %s", (engine, version, family) => {
     const env = envWith("dev", { postgres: { engine, engineVersion: version } });

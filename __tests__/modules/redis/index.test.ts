@@ -84,3 +84,10 @@ describe("Redis replicas", () => {
     for (const v of [redis.replicationGroupArn, redis.replicationGroupId, redis.iamUserArn, redis.iamUserId, redis.primaryEndpointAddress]) expect(v).toMatch(/\$\{TfToken\[/);
   });
 });
+
+test("redis.engineVersion overrides the pin, with the parameter group family of its major (lib/engines.ts)", () => {
+  const env = envWith("dev", { redis: { engineVersion: "7.0" } });
+  const { json } = build(env);
+  expect(resource(json, "aws_elasticache_replication_group").engine_version).toBe("7.0");
+  expect(resource(json, "aws_elasticache_parameter_group").family).toBe("redis7");
+});

@@ -1,7 +1,7 @@
 /**
  * A fake of everything `verify` talks to, on one 127.0.0.1 port: the AWS APIs (EKS REST-JSON;
  * EC2, RDS, ElastiCache and ELBv2 query protocols answered in the XML the SDK parses; Secrets
- * Manager JSON 1.1; an S3 HEAD), the Kubernetes API (JSON lists), and LangSmith (UI, health,
+ * Manager, CloudTrail and AWS Config JSON 1.1; GuardDuty REST-JSON; an S3 HEAD), the Kubernetes API (JSON lists), and LangSmith (UI, health,
  * info, runs). The world it serves is plain data: tests start from `healthyWorld()` and break
  * one thing. The server is bounded: it answers at most `maxRequests` and closes itself after `ttlMs`.
  */
@@ -54,6 +54,15 @@ export interface World {
     postStatus: number;
     /** Reads answering 404 before the run is visible; Infinity: never (ingestion backpressure). */
     visibleAfterPolls: number;
+  };
+  /** Account-level services (gate account-services). */
+  account: {
+    trails: { name: string; multiRegion: boolean; logging: boolean; organization?: boolean }[];
+    /** Absent: no GuardDuty detector in the region. */
+    guardduty?: { detectorId: string; status: "ENABLED" | "DISABLED"; features: Record<string, "ENABLED" | "DISABLED"> };
+    recorders: { name: string; recording: boolean; lastStatus: "Success" | "Failure" | "Pending" }[];
+    /** An API answering AccessDeniedException. */
+    denied?: "cloudtrail" | "guardduty" | "config";
   };
   /** Langfuse's public API (`verify --app langfuse`); absent: its routes answer 404. */
   langfuse?: {
@@ -198,6 +207,15 @@ export function healthyWorld(): World {
       })),
       nodeMetrics: 3,
     },
+    account: {
+      trails: [{ name: "org-trail", multiRegion: true, logging: true, organization: true }],
+      guardduty: {
+        detectorId: "12abc34d567e8fa901bc2d34eexample",
+        status: "ENABLED",
+        features: { CLOUD_TRAIL: "ENABLED", EKS_AUDIT_LOGS: "ENABLED", RDS_LOGIN_EVENTS: "ENABLED", S3_DATA_EVENTS: "ENABLED", RUNTIME_MONITORING: "ENABLED" },
+      },
+      recorders: [{ name: "default", recording: true, lastStatus: "Success" }],
+    },
     langsmith: {
       homeStatus: 200,
       healthStatus: 200,
@@ -325,6 +343,46 @@ function awsQuery(w: World, params: URLSearchParams): { status: number; body: st
   }
 }
 
+/** CloudTrail and AWS Config (JSON 1.1, by X-Amz-Target) and GuardDuty (REST-JSON); undefined: not an account API. */
+function accountApi(w: World, method: string, path: string, target: string | undefined, body: string): { status: number; type: string; body: Json } | undefined {
+  const a = w.account;
+  const json11 = "application/x-amz-json-1.1";
+  const denied = (type: string) => ({ status: 400, type, body: { __type: "AccessDeniedException", message: "User is not authorized to perform this action", Message: "User is not authorized to perform this action" } });
+  if (target?.includes("CloudTrail_20131101.")) {
+    if (a.denied === "cloudtrail") return denied(json11);
+    if (target.endsWith(".DescribeTrails")) {
+      return {
+        status: 200,
+        type: json11,
+        body: { trailList: a.trails.map((t) => ({ Name: t.name, TrailARN: `arn:aws:cloudtrail:us-west-2:111111111111:trail/${t.name}`, IsMultiRegionTrail: t.multiRegion, IsOrganizationTrail: t.organization ?? false, LogFileValidationEnabled: true, HomeRegion: "us-west-2" })) },
+      };
+    }
+    if (target.endsWith(".GetTrailStatus")) {
+      const name = String((JSON.parse(body || "{}") as Json).Name ?? "").split("/").pop();
+      const trail = a.trails.find((t) => t.name === name);
+      return trail ? { status: 200, type: json11, body: { IsLogging: trail.logging } } : { status: 400, type: json11, body: { __type: "TrailNotFoundException", message: `Unknown trail: ${name}` } };
+    }
+  }
+  if (target?.startsWith("StarlingDoveService.")) {
+    if (a.denied === "config") return denied(json11);
+    if (target.endsWith(".DescribeConfigurationRecorderStatus")) {
+      return { status: 200, type: json11, body: { ConfigurationRecordersStatus: a.recorders.map((r) => ({ name: r.name, recording: r.recording, lastStatus: r.lastStatus })) } };
+    }
+  }
+  if (method === "GET" && (path === "/detector" || path.startsWith("/detector/"))) {
+    if (a.denied === "guardduty") return denied("application/json");
+    const g = a.guardduty;
+    if (path === "/detector") return { status: 200, type: "application/json", body: { detectorIds: g ? [g.detectorId] : [] } };
+    if (!g || path !== `/detector/${g.detectorId}`) return { status: 400, type: "application/json", body: { __type: "BadRequestException", message: "The request is rejected because the input detectorId is not owned by the current account." } };
+    return {
+      status: 200,
+      type: "application/json",
+      body: { status: g.status, serviceRole: "arn:aws:iam::111111111111:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty", createdAt: "2025-01-01T00:00:00.000Z", features: Object.entries(g.features).map(([name, status]) => ({ name, status })) },
+    };
+  }
+  return undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 export interface Fake {
@@ -370,6 +428,13 @@ export async function startFake(w: World, limits: FakeLimits = {}): Promise<Fake
     if (method === "HEAD") {
       res.writeHead(w.buckets[path.slice(1)] ?? 404, { "x-amz-bucket-region": "us-west-2" });
       return res.end();
+    }
+    const accountAnswer = accountApi(w, method, path, typeof target === "string" ? target : undefined, body);
+    if (accountAnswer) {
+      const headers: Record<string, string> = { "content-type": accountAnswer.type };
+      if (accountAnswer.status >= 400) headers["x-amzn-errortype"] = String(accountAnswer.body.__type);
+      res.writeHead(accountAnswer.status, headers);
+      return res.end(JSON.stringify(accountAnswer.body));
     }
     if (target === "secretsmanager.GetSecretValue") {
       const id = (JSON.parse(body) as { SecretId: string }).SecretId;

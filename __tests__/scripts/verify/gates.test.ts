@@ -101,6 +101,7 @@ const PASSING: [string, RegExp][] = [
   ["alb-targets", /2\/2 healthy/],
   ["ui-https", /GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/info → 200/],
   ["first-trace", /GET \/api\/v1\/runs\/[0-9a-f-]+ → 200 after [0-9.]+ s \(3 polls\)/],
+  ["account-services", /CloudTrail org-trail: multi-region, logging[\s\S]*GuardDuty EKS Protection \(audit logs\): ENABLED[\s\S]*GuardDuty RDS Protection \(login events\): ENABLED[\s\S]*GuardDuty S3 Protection \(data events\): ENABLED[\s\S]*AWS Config recorder default: recording/],
 ];
 
 describe.each(PASSING)("gate %s passes on a healthy environment", (id, evidence) => {
@@ -167,6 +168,11 @@ const FAILING: [string, string, Setup, RegExp, RegExp][] = [
   ["first-trace", "API key rejected", { options: { env: { LANGSMITH_API_KEY: "lsv2_pt_wrong_key_0000" } } }, /POST \/api\/v1\/runs .* → 401/, /the API key was rejected/],
   ["first-trace", "no API key", { options: { env: {} } }, /no API key: set LANGSMITH_API_KEY or pass --api-key-secret/, /Settings → API Keys/],
   ["first-trace", "secret missing", { options: { env: {}, apiKeySecret: "ls-dev/nope" } }, /reading secret ls-dev\/nope: ResourceNotFoundException/, /Settings → API Keys/],
+  ["account-services", "no multi-region trail logging", { world: (w) => (w.account.trails = [{ name: "org-trail", multiRegion: true, logging: false }, { name: "local", multiRegion: false, logging: true }]) }, /CloudTrail org-trail: multi-region, NOT logging/, /start-logging/],
+  ["account-services", "GuardDuty without RDS and S3 protection", { world: (w) => Object.assign(w.account.guardduty!.features, { RDS_LOGIN_EVENTS: "DISABLED", S3_DATA_EVENTS: "DISABLED" }) }, /GuardDuty RDS Protection \(login events\): DISABLED[\s\S]*S3 Protection \(data events\): DISABLED/, /turn on RDS_LOGIN_EVENTS, S3_DATA_EVENTS/],
+  ["account-services", "no GuardDuty detector", { world: (w) => delete w.account.guardduty }, /GuardDuty: no detector in us-west-2/, /GuardDuty: enable it in us-west-2/],
+  ["account-services", "AWS Config not recording", { world: (w) => (w.account.recorders[0].recording = false) }, /AWS Config recorder default: NOT recording/, /start-configuration-recorder/],
+  ["account-services", "AWS Config not readable", { world: (w) => (w.account.denied = "config") }, /AWS Config: cannot read \(AccessDeniedException/, /needs read access/],
 ];
 
 describe.each(FAILING)("gate %s fails when: %s", (id, _what, setup, evidence, hint) => {

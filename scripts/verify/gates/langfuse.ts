@@ -16,6 +16,7 @@ import { IRSA_ANNOTATION, LANGFUSE_SERVICE_ACCOUNT } from "../../../lib/langfuse
 import { httpsUrl } from "../../../lib/naming";
 import { describeError } from "../clients";
 import { need } from "../target";
+import { accountServices } from "./account";
 import { albTargets, clusterActive, natEgress, postgresReachable, redisReachable } from "./aws";
 import { clusterAddons, langsmithPods } from "./kubernetes";
 import { fail, Gate, GateContext, pass } from "./types";
@@ -195,4 +196,6 @@ export const LANGFUSE_GATES: readonly Gate[] = [
   albTargets,
   langfuseHttps,
   langfuseFirstTrace,
+  // The account's services do not depend on the application (gate 11 of the LangSmith list).
+  accountServices,
 ];
