@@ -11,7 +11,7 @@
  * in the fleet. The tier's profile supplies the rest; fields the source overrode are kept.
  */
 import { cidrsOverlap, formatCidr, parseCidr } from "./cidr";
-import { EnvironmentConfig, Tier, TIERS } from "./config/schema";
+import { Application, APPLICATIONS, EnvironmentConfig, Tier, TIERS } from "./config/schema";
 import { isPlainObject, PlainObject } from "./merge";
 import { isKnownRegion } from "./regions";
 
@@ -55,6 +55,27 @@ export interface ForkOptions {
   readonly region: string;
   readonly tier?: Tier;
   readonly hostname?: string;
+  /** The applications of the fork (`--applications`); default: the source's. */
+  readonly applications?: readonly Application[];
+  /** Langfuse's hostname beside LangSmith (`--langfuse-hostname`); default `langfuse.<domain of dns.hostname>`. */
+  readonly langfuseHostname?: string;
+}
+
+/** External ClickHouse placeholder of a fork that starts running Langfuse (the loader wants one; the notes say to change it). */
+export const LANGFUSE_CLICKHOUSE_PLACEHOLDER = (name: string, tier: Tier) => ({
+  mode: "external",
+  host: `langfuse-clickhouse.${name}.internal.example.com`,
+  port: 8443,
+  nativePort: 9440,
+  database: "langfuse",
+  user: "langfuse",
+  tls: true,
+  clusterEnabled: tier === "production",
+});
+
+/** `--applications langsmith,langfuse` → the list (unchecked: optionProblems names bad entries). */
+export function parseApplications(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(",").map((a) => a.trim());
 }
 
 export interface ForkResult {
@@ -65,7 +86,7 @@ export interface ForkResult {
 }
 
 /** Problems with the options themselves (before any forking), as `--flag` messages. */
-export function optionProblems(o: Partial<ForkOptions> & { from?: string }, known: readonly string[]): string[] {
+export function optionProblems(o: Partial<ForkOptions> & { from?: string; sourceApplications?: readonly string[] }, known: readonly string[]): string[] {
   const p: string[] = [];
   if (!o.name || !/^[a-z][a-z0-9]{1,11}$/.test(o.name)) p.push(`<name> must be 2-12 lowercase letters or digits, starting with a letter, got ${o.name ?? "nothing"}`);
   else if (known.includes(o.name)) p.push(`<name> ${o.name} is taken (environments: ${known.join(", ")})`);
@@ -73,6 +94,19 @@ export function optionProblems(o: Partial<ForkOptions> & { from?: string }, know
   if (!o.accountId || !/^\d{12}$/.test(o.accountId)) p.push(`--account must be a 12-digit AWS account id, got ${o.accountId ?? "nothing"}`);
   if (!o.region || !isKnownRegion(o.region)) p.push(`--region must be an AWS commercial region (lib/regions.ts), got ${o.region ?? "nothing"}`);
   if (o.tier !== undefined && !(TIERS as readonly string[]).includes(o.tier)) p.push(`--tier must be one of ${TIERS.join(" | ")}, got ${o.tier}`);
+  const apps = o.applications as readonly string[] | undefined;
+  if (apps !== undefined) {
+    const bad = apps.filter((a) => !(APPLICATIONS as readonly string[]).includes(a));
+    if (bad.length > 0 || apps.length === 0 || new Set(apps).size !== apps.length) {
+      p.push(`--applications must be a comma-separated list of ${APPLICATIONS.join(", ")}, each at most once (e.g. langsmith,langfuse), got ${apps.join(",") || "nothing"}`);
+    }
+  }
+  if (o.langfuseHostname !== undefined) {
+    const running = apps ?? o.sourceApplications ?? [];
+    if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(o.langfuseHostname)) p.push(`--langfuse-hostname must be a lowercase DNS name like langfuse.${o.name ?? "eu"}.example.com, got ${o.langfuseHostname}`);
+    else if (!running.includes("langfuse")) p.push(`--langfuse-hostname needs Langfuse in the fork's applications (${running.join(",") || "none"}): add --applications langsmith,langfuse`);
+    else if (!running.includes("langsmith")) p.push("--langfuse-hostname is Langfuse's name beside LangSmith; a Langfuse-only fork's URL is --hostname (dns.hostname)");
+  }
   return p;
 }
 
@@ -130,9 +164,54 @@ export function forkEnvironment(source: EnvironmentConfig, sourceFields: PlainOb
   for (const key of ["langsmith", "auth", "clickhouse", "langfuse"] as const) {
     if (isPlainObject(fields[key])) fields[key] = JSON.parse(renamed(JSON.stringify(fields[key])));
   }
+  applications(fields, source, tier, o, notes);
   if (isPlainObject(fields.clickhouse) && fields.clickhouse.mode === "external") notes.push(`clickhouse.host is ${String(fields.clickhouse.host)}: point it at the new environment's ClickHouse`);
   return { fields, tier, notes };
 }
+
+/**
+ * The fork's applications and what they need: a Langfuse block (hostname, an external ClickHouse
+ * placeholder, the first user) when Langfuse starts running, none when it stops; a Langfuse-only
+ * fork writes no `langsmith` and no top-level `clickhouse` (the profile derives them from Langfuse's).
+ */
+function applications(fields: PlainObject, source: EnvironmentConfig, tier: Tier, o: ForkOptions, notes: string[]): void {
+  const apps = o.applications ?? source.applications;
+  if (o.applications) fields.applications = [...o.applications];
+  const dns = fields.dns as PlainObject;
+  const domain = String(dns.hostname).split(".").slice(1).join(".");
+  if (!apps.includes("langfuse")) {
+    delete fields.langfuse;
+    return;
+  }
+  if (!isPlainObject(fields.langfuse)) {
+    const email = isPlainObject(fields.langsmith) ? String(fields.langsmith.initialOrgAdminEmail) : source.langsmith.initialOrgAdminEmail;
+    const admin = email.replace(/^[^+@]+/, "langfuse-admins");
+    fields.langfuse = {
+      clickhouse: LANGFUSE_CLICKHOUSE_PLACEHOLDER(o.name, tier),
+      init: { organization: "Platform", project: "default", userEmail: admin },
+    };
+    notes.push(`langfuse.clickhouse.host is a placeholder (langfuse-clickhouse.${o.name}.internal.example.com): point it at your ClickHouse (docs/langfuse.md)`);
+  }
+  const langfuse = fields.langfuse as PlainObject;
+  if (apps.includes("langsmith")) {
+    const inherited = source.langfuse?.hostname !== undefined && langfuse.hostname === source.langfuse.hostname;
+    if (o.langfuseHostname) langfuse.hostname = o.langfuseHostname;
+    else if (langfuse.hostname === undefined || inherited) langfuse.hostname = `langfuse.${domain}`;
+  } else {
+    delete langfuse.hostname;
+    delete fields.langsmith;
+    delete fields.clickhouse;
+    if (!o.hostname && runsLangsmith(source)) dns.hostname = `langfuse.${domain}`;
+  }
+  // Where a hand-written file has them: applications after name, langfuse before ci.
+  const order = ["name", "applications", "owner", "costCenter", "aws", "network", "dns", "exposure", "auth", "langsmith", "clickhouse", "langfuse"];
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  const sorted = Object.entries(fields).sort(([a], [b]) => rank(a) - rank(b));
+  for (const [k] of sorted) delete fields[k];
+  Object.assign(fields, Object.fromEntries(sorted));
+}
+
+const runsLangsmith = (env: EnvironmentConfig) => env.applications.includes("langsmith");
 
 /** What a file set: `input` minus what its tier's defaults (`defaultsFor(input)`) would give anyway. */
 export function fileFields(input: PlainObject, defaults: PlainObject, keepWhole: readonly string[]): PlainObject {

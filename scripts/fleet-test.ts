@@ -1,8 +1,8 @@
 /**
  * `node dist/scripts/fleet-test.js` (a stage of `npm test`): proves forking works. In a throwaway
- * copy of the repository it adds two environments with the scaffolder (`npm run env:new`): one
- * in another account and region with the tier of the first registered environment, and one of
- * tier production in a third account and region. Then it synthesizes the app, plans the new
+ * copy of the repository it adds environments with the scaffolder (`npm run env:new`): two in
+ * another account and region with the tier of the first registered environment (one running
+ * LangSmith and Langfuse, one Langfuse alone), and one of tier production in a third account and region. Then it synthesizes the app, plans the new
  * stacks offline, and runs every test file that reads the fleet (`environments/index.ts`).
  * The copy is always removed; the repository is checked to be unchanged. Last line:
  * `fleet test: N passed, M failed`.
@@ -31,7 +31,11 @@ export function extraEnvironments(fleet: readonly { name: string; tier: string }
   const production = fleet.find((e) => e.tier === "production");
   const first = fleet[0];
   if (!first) throw new Error("fleet test: environments/index.ts registers no environment to fork");
-  const extras = [{ name: "fleeteu", args: ["--from", first.name, "--account", "444444444444", "--region", "eu-central-1"] }];
+  const extras = [
+    // Both applications (Langfuse beside LangSmith), and Langfuse alone in the same account and region (shared bucket).
+    { name: "fleeteu", args: ["--from", first.name, "--account", "444444444444", "--region", "eu-central-1", "--applications", "langsmith,langfuse"] },
+    { name: "fleetlf", args: ["--from", first.name, "--account", "444444444444", "--region", "eu-central-1", "--applications", "langfuse"] },
+  ];
   // A production fork needs a production source (the tier decides e.g. external ClickHouse).
   if (production) extras.push({ name: "fleetprod", args: ["--from", production.name, "--account", "555555555555", "--region", "ap-southeast-2", "--tier", "production"] });
   return extras.map((e) => ({ name: e.name, args: [e.name, ...e.args] }));
@@ -95,7 +99,7 @@ function stepAsync(name: string, cwd: string, args: string[]): Promise<Step> {
 
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
-    console.log("usage: node dist/scripts/fleet-test.js [--keep]\n  Forks two environments with npm run env:new in a throwaway copy of the repository, synthesizes and\n  plans them offline, runs the fleet-dependent tests there, removes the copy, and checks the repository is unchanged.");
+    console.log("usage: node dist/scripts/fleet-test.js [--keep]\n  Forks environments (LangSmith, LangSmith + Langfuse, Langfuse alone) with npm run env:new in a throwaway copy of the repository, synthesizes and\n  plans them offline, runs the fleet-dependent tests there, removes the copy, and checks the repository is unchanged.");
     return 0;
   }
   const started = Date.now();

@@ -26,6 +26,7 @@ export function generatedEnvironment(base: EnvironmentSource, i: number): Enviro
   input.name = name;
   if (input.network?.mode === "create") input.network.vpcCidr = `10.${64 + i}.0.0/16`;
   if (input.dns?.hostname) input.dns.hostname = `langsmith.${name}.example.com`;
+  if (input.langfuse?.hostname) input.langfuse.hostname = `langfuse.${name}.example.com`; // unique, in dns.hostname's domain
   if (input.state?.backend === "s3") input.state.key = `langsmith/${name}/terraform.tfstate`;
   else if (input.state?.workspace) input.state.workspace = stackName({ name });
   // One OIDC provider per account: the first environment of an account creates it (as shipped).

@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { INGEST_PATH_REGEX, Ingress, IngressProps } from "../../modules/ingress";
 import { Namer } from "../../lib/naming";
-import { EnvironmentConfig } from "../../lib/config/schema";
+import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { ELB_LOG_DELIVERY_SERVICE, elbLogDeliveryPrincipal } from "../../lib/elb-log-delivery";
 import { Json, resource, resources } from "../helpers";
 import { loadWith, shipped } from "../lib/langsmith-values/envs";
@@ -11,7 +11,15 @@ function synth(env: EnvironmentConfig, extra: Partial<IngressProps> = {}): Json 
     Testing.synthScope((scope) => {
       new Ingress(scope, "ingress", {
         namer: new Namer(env.prefix, env.name),
-        env,
+        exposure: env.exposure,
+        accountId: env.aws.accountId,
+        region: env.aws.region,
+        hostname: env.dns.hostname,
+        hostedZoneId: env.dns.hostedZoneId,
+        certificateValidationZoneId: env.dns.certificateValidationZoneId,
+        protectData: protectsData(env),
+        ...env.ingress,
+        logRetentionDays: env.observability.logRetentionDays,
         vpcId: "vpc-0123456789abcdef0",
         vpcCidr: env.network.vpcCidr,
         publicSubnetIds: ["subnet-pub-a", "subnet-pub-b"],

@@ -86,7 +86,44 @@ describe("npm run env:new", () => {
     });
   });
 
+  test("--applications langsmith,langfuse: a langfuse block with its own hostname, a ClickHouse placeholder and the first user", () => {
+    const r = run(["both", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--applications", "langsmith,langfuse"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    const [both] = loadEnvironments([...FIXTURES, { file: "environments/both.ts", input: evaluate("both") }]).map((e) => e.config).slice(3);
+    expect(both).toMatchObject({
+      applications: ["langsmith", "langfuse"],
+      dns: { hostname: "langsmith.both.example.com" },
+      langfuse: {
+        hostname: "langfuse.both.example.com",
+        clickhouse: { mode: "external", host: "langfuse-clickhouse.both.internal.example.com", clusterEnabled: false },
+        init: { organization: "Platform", project: "default", userEmail: "langfuse-admins+both@example.com" },
+      },
+    });
+    expect(r.out).toContain("langfuse.clickhouse.host is a placeholder (langfuse-clickhouse.both.internal.example.com)");
+    const named = run(["both2", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--applications", "langsmith,langfuse", "--langfuse-hostname", "lf.both2.example.com"]);
+    expect(named.code).toBe(0);
+    expect(readFileSync(join(root, "environments", "both2.ts"), "utf8")).toContain('hostname: "lf.both2.example.com"');
+  });
+
+  test("--applications langfuse: a Langfuse-only fork (no langsmith, no clickhouse block) served on its own hostname", () => {
+    const r = run(["lfo", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--applications", "langfuse"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    const text = readFileSync(join(root, "environments", "lfo.ts"), "utf8");
+    expect(text).not.toMatch(/^ {2}(langsmith|clickhouse):/m);
+    const [lfo] = loadEnvironments([...FIXTURES, { file: "environments/lfo.ts", input: evaluate("lfo") }]).map((e) => e.config).slice(3);
+    expect(lfo).toMatchObject({ applications: ["langfuse"], dns: { hostname: "langfuse.lfo.example.com" }, clickhouse: { mode: "external" } });
+    expect(lfo.langfuse?.hostname).toBeUndefined();
+  });
+
   test.each<[string[], RegExp]>([
+    [["eu", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--applications", "langsmith,langfuze"], /--applications must be a comma-separated list of langsmith, langfuse, each at most once \(e\.g\. langsmith,langfuse\), got langsmith,langfuze/],
+    [["eu", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--applications", "langfuse,langfuse"], /--applications must be a comma-separated list .* got langfuse,langfuse/],
+    [["eu", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--langfuse-hostname", "langfuse.eu.example.com"], /--langfuse-hostname needs Langfuse in the fork's applications \(langsmith\): add --applications langsmith,langfuse/],
+    [["eu", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--applications", "langfuse", "--langfuse-hostname", "langfuse.eu.example.com"], /--langfuse-hostname is Langfuse's name beside LangSmith; a Langfuse-only fork's URL is --hostname \(dns\.hostname\)/],
+    [["eu", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--applications", "langsmith,langfuse", "--langfuse-hostname", "Langfuse_EU"], /--langfuse-hostname must be a lowercase DNS name like langfuse\.eu\.example\.com, got Langfuse_EU/],
+
     [["dev", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1"], /<name> dev is taken \(environments: dev, staging, prod\)/],
     [["Eu", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1"], /<name> must be 2-12 lowercase letters or digits, starting with a letter, got Eu/],
     [["eu", "--from", "nope", "--account", "4444", "--region", "eu-middle-9"], /--from must name an environment to copy \(dev, staging, prod\), got nope\n {2}--account must be a 12-digit AWS account id, got 4444\n {2}--region must be an AWS commercial region \(lib\/regions\.ts\), got eu-middle-9/],

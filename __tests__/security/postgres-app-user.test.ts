@@ -5,11 +5,13 @@
  */
 import { ENVIRONMENTS } from "../../environments";
 import { loadEnvironments } from "../../lib/config/load";
+import { runs } from "../../lib/config/schema";
 import { POSTGRES_APP_USER, SECRET_NAMES } from "../../lib/langsmith-values/chart";
 import { boundaryPolicy, CiScope } from "../../modules/ci-role/policies";
 import { Json, resources, shippedStack } from "../helpers";
 
-const envs = loadEnvironments(ENVIRONMENTS).map((e) => e.config);
+// LangSmith's database user: the environments that run LangSmith (Langfuse's role: __tests__ files on Langfuse).
+const envs = loadEnvironments(ENVIRONMENTS).map((e) => e.config).filter((e) => runs(e, "langsmith"));
 const release = (json: Json, name: string) => resources(json, "helm_release").find(([, r]) => r.name === name)![1] as Json;
 
 describe.each(envs.map((e) => [e.name, e] as const))("environment %s", (_n, env) => {

@@ -1,5 +1,6 @@
 import { ENVIRONMENTS } from "../../environments";
 import { loadEnvironments } from "../../lib/config/load";
+import { runs } from "../../lib/config/schema";
 import { reduceForOffline } from "../../scripts/offline/reduce";
 import { EKS_ADDONS, KUBERNETES_VERSION } from "../../versions";
 import { ADDON_DEFAULTS } from "../../modules/cluster-addons";
@@ -51,10 +52,12 @@ describe.each(shipped.map((env) => [env.name, env] as const))("platform of langs
 
   test("the Helm add-ons beside the LangSmith releases, the default gp3 StorageClass and the langsmith namespace", () => {
     const releases = [
-      "langsmith", "langsmith-secrets", "langsmith-target-group-binding", ...Object.values(ADDON_DEFAULTS).map((d) => d.releaseName),
-      // The CI plan role's read-only RBAC (environments with a ci block), the namespace's NetworkPolicies.
+      ...Object.values(ADDON_DEFAULTS).map((d) => d.releaseName),
+      // The CI plan role's read-only RBAC (environments with a ci block).
       ...(env.ci ? ["langsmith-ci-plan-reader"] : []),
-      "langsmith-network-policies",
+      // Each application's release, secrets, TargetGroupBinding and NetworkPolicies.
+      ...(runs(env, "langsmith") ? ["langsmith", "langsmith-secrets", "langsmith-target-group-binding", "langsmith-network-policies"] : []),
+      ...(runs(env, "langfuse") ? ["langfuse", "langfuse-secrets", "langfuse-target-group-binding", "langfuse-network-policies"] : []),
     ];
     expect(resources(json, "helm_release").map(([, r]) => r.name).sort()).toEqual(releases.sort());
     const gp3 = resource(json, "kubernetes_storage_class_v1", "addons_gp3");
@@ -63,7 +66,10 @@ describe.each(shipped.map((env) => [env.name, env] as const))("platform of langs
     // In-cluster ClickHouse gets its own class with provisioned IOPS/throughput and the backup tag.
     const classes = resources(json, "kubernetes_storage_class_v1").map(([, c]) => c.metadata.name).sort();
     expect(classes).toEqual(env.clickhouse.mode === "in-cluster" ? ["gp3", "gp3-clickhouse"] : ["gp3"]);
-    const ns = resource(json, "kubernetes_namespace_v1");
+    const namespaces = resources(json, "kubernetes_namespace_v1").map(([, n]) => n.metadata.name).sort();
+    expect(namespaces).toEqual((["langfuse", "langsmith"] as const).filter((app) => runs(env, app)));
+    if (!runs(env, "langsmith")) return;
+    const ns = resource(json, "kubernetes_namespace_v1", "langsmith-namespace");
     expect(ns.metadata.name).toBe("langsmith");
     expect(ns.depends_on).toEqual([expect.stringContaining("aws-load-balancer-controller")]);
   });
@@ -103,10 +109,11 @@ describe.each(shipped.map((env) => [env.name, env] as const))("platform of langs
         "system:serviceaccount:amazon-cloudwatch:cloudwatch-agent",
         // The namespaced SecretStore's own service account, not the ESO controller's.
         "system:serviceaccount:langsmith:langsmith-secrets-reader",
-        "system:serviceaccount:langsmith:langsmith-backend",
-        "system:serviceaccount:langsmith:langsmith-ingest-queue",
-        "system:serviceaccount:langsmith:langsmith-platform-backend",
-        "system:serviceaccount:langsmith:langsmith-queue",
+        ...(runs(env, "langsmith")
+          ? ["langsmith-backend", "langsmith-ingest-queue", "langsmith-platform-backend", "langsmith-queue"].map((sa) => `system:serviceaccount:langsmith:${sa}`)
+          : []),
+        // Langfuse's web and worker (one service account) and its namespace's own secret store.
+        ...(runs(env, "langfuse") ? ["system:serviceaccount:langfuse:langfuse", "system:serviceaccount:langfuse:langfuse-secret-store"] : []),
         "system:serviceaccount:kube-system:aws-load-balancer-controller",
         "system:serviceaccount:kube-system:aws-node",
         "system:serviceaccount:kube-system:cluster-autoscaler",

@@ -21,7 +21,6 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { elbLogDeliveryPrincipal } from "../../lib/elb-log-delivery";
 import { denyInsecureTransport, policyDocument, policyJson } from "../../lib/iam";
 import { FRONTEND_SERVICE, INGEST_PATH_PREFIXES } from "../../lib/langsmith-values/chart";
@@ -86,12 +85,38 @@ export function langsmithRoute(hostname: string): IngressRoute {
 
 export interface IngressProps {
   readonly namer: Namer;
+  /** `public`: internet-facing in `publicSubnetIds`; `private`: internal in `privateSubnetIds` (config `exposure`). */
+  readonly exposure: "public" | "private";
+  /** Account and region of the access-log bucket name and its log-delivery principal (config `aws`). */
+  readonly accountId: string;
+  readonly region: string;
+  /** The environment's URL host (`dns.hostname`): the default route and the web ACL's description. */
+  readonly hostname: string;
+  /** Route 53 zone of the alias records (`dns.hostedZoneId`). */
+  readonly hostedZoneId: string;
   /**
-   * The environment fields this module reads: `tier` (deletion protection for production),
-   * `exposure` (internet-facing or internal), `dns`, `ingress` (TLS policy, WAF rate limit,
-   * access logs), `aws` (account, region), `observability.logRetentionDays` (WAF and access logs).
+   * Zone of the certificate's DNS validation records (`dns.certificateValidationZoneId`).
+   * @default hostedZoneId
    */
-  readonly env: Pick<EnvironmentConfig, "tier" | "exposure" | "dns" | "ingress" | "aws" | "observability">;
+  readonly certificateValidationZoneId?: string;
+  /**
+   * ALB deletion protection and a kept (prevent_destroy, no force_destroy) access-log bucket
+   * (`protectsData(env)`: tier production).
+   * @default false
+   */
+  readonly protectData?: boolean;
+  /** ALB TLS security policy (`ingress.sslPolicy`). @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
+  readonly sslPolicy?: string;
+  /** ALB idle timeout in seconds (`ingress.idleTimeoutSeconds`). @default 3600 */
+  readonly idleTimeoutSeconds?: number;
+  /** WAF rate limit, requests per 5 min per IP, except ingestion (`ingress.wafRateLimit`). @default 2000 */
+  readonly wafRateLimit?: number;
+  /** WAF rate limit of the trace-ingestion paths (`ingress.wafIngestRateLimit`). @default 30000 */
+  readonly wafIngestRateLimit?: number;
+  /** ALB access logs to an S3 bucket of this environment (`ingress.accessLogs`). @default false */
+  readonly accessLogs?: boolean;
+  /** Retention of the WAF log group and the access logs (`observability.logRetentionDays`). @default 30 */
+  readonly logRetentionDays?: number;
   readonly vpcId: string;
   /** The VPC's CIDR: who may reach an internal (`private`) ALB. */
   readonly vpcCidr: string;
@@ -117,12 +142,22 @@ export interface IngressProps {
   readonly dualStack?: boolean;
   /**
    * The applications behind the ALB, first one the default (`IngressRoute`).
-   * @default [langsmithRoute(env.dns.hostname)]
+   * @default [langsmithRoute(hostname)]
    */
   readonly routes?: readonly IngressRoute[];
 }
 
-const DEFAULTS = { additionalPrivateCidrs: [] as readonly string[], dualStack: false } as const;
+const DEFAULTS = {
+  additionalPrivateCidrs: [] as readonly string[],
+  dualStack: false,
+  protectData: false,
+  sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+  idleTimeoutSeconds: 3600,
+  wafRateLimit: 2000,
+  wafIngestRateLimit: 30000,
+  accessLogs: false,
+  logRetentionDays: 30,
+} as const;
 
 /** HTTPS listener port and the plain-HTTP port that only redirects. */
 const HTTPS = 443;
@@ -160,11 +195,11 @@ export class Ingress extends Construct {
   constructor(scope: Construct, id: string, props: IngressProps) {
     super(scope, id);
     const p = { ...DEFAULTS, ...props };
-    const { env, namer } = p;
-    const isPublic = env.exposure === "public";
-    const protect = protectsData(env);
-    const { accountId, region } = env.aws;
-    const routes = p.routes ?? [langsmithRoute(env.dns.hostname)];
+    const { namer } = p;
+    const isPublic = p.exposure === "public";
+    const protect = p.protectData;
+    const { accountId, region } = p;
+    const routes = p.routes ?? [langsmithRoute(p.hostname)];
     if (routes.length === 0) throw new Error(`Ingress ${id}: routes must name at least one application`);
     const primary = routes[0];
     const extraIngest = routes.flatMap((r) => r.ingestPathPrefixes ?? []);
@@ -174,7 +209,7 @@ export class Ingress extends Construct {
       // A prefix, not a fixed name: a replacement is created before the old group (still attached
       // to the ALB) can be deleted.
       namePrefix: `${namer.name("alb")}-`,
-      description: `LangSmith ALB (${env.exposure}): HTTPS/HTTP in, frontend pods on ${primary.containerPort} out`,
+      description: `LangSmith ALB (${p.exposure}): HTTPS/HTTP in, frontend pods on ${primary.containerPort} out`,
       vpcId: p.vpcId,
       tags: { Name: namer.name("alb") },
       lifecycle: { createBeforeDestroy: true },
@@ -209,7 +244,7 @@ export class Ingress extends Construct {
     // Access logs (ALB writes only to SSE-S3 buckets, so no CMK here).
     let accessLogs: LbAccessLogs | undefined;
     let logsPolicy: S3BucketPolicy | undefined;
-    if (env.ingress.accessLogs) {
+    if (p.accessLogs) {
       const prefix = "alb";
       const bucket = new S3Bucket(this, "access-logs", {
         bucket: namer.name(`alb-logs-${accountId}`, "s3Bucket"),
@@ -224,7 +259,7 @@ export class Ingress extends Construct {
       new S3BucketServerSideEncryptionConfigurationA(this, "access-logs-sse", { bucket: bucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
       new S3BucketLifecycleConfiguration(this, "access-logs-lifecycle", {
         bucket: bucket.id,
-        rule: [{ id: "expire-access-logs", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: env.observability.logRetentionDays }], noncurrentVersionExpiration: [{ noncurrentDays: 30 }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }] }],
+        rule: [{ id: "expire-access-logs", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: p.logRetentionDays }], noncurrentVersionExpiration: [{ noncurrentDays: 30 }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }] }],
       });
       logsPolicy = new S3BucketPolicy(this, "access-logs-policy", {
         bucket: bucket.id,
@@ -252,7 +287,7 @@ export class Ingress extends Construct {
       // At least the frontend nginx's proxy_read_timeout (300 s: long playground streams and exports;
       // a loader rule), and below the nginx keep-alive, which the values set to this plus 5 s
       // (frontend.keepAliveTimeout), so the ALB never reuses a connection nginx has just closed (502s).
-      idleTimeout: env.ingress.idleTimeoutSeconds,
+      idleTimeout: p.idleTimeoutSeconds,
       accessLogs,
       // The bucket policy must exist first: ELB writes a test object when logging is enabled.
       dependsOn: logsPolicy ? [logsPolicy] : undefined,
@@ -296,7 +331,7 @@ export class Ingress extends Construct {
     const validationRecords = routes.map((_r, i) => {
       const option = cert.domainValidationOptions.get(i);
       return new Route53Record(this, i === 0 ? "certificate-validation-record" : `certificate-validation-record-${i}`, {
-        zoneId: env.dns.certificateValidationZoneId ?? env.dns.hostedZoneId,
+        zoneId: p.certificateValidationZoneId ?? p.hostedZoneId,
         name: option.resourceRecordName,
         type: option.resourceRecordType,
         records: [option.resourceRecordValue],
@@ -314,7 +349,7 @@ export class Ingress extends Construct {
       loadBalancerArn: alb.arn,
       port: HTTPS,
       protocol: "HTTPS",
-      sslPolicy: env.ingress.sslPolicy,
+      sslPolicy: p.sslPolicy,
       certificateArn: validation.certificateArn,
       // HSTS from the ALB: browsers stop trying plain HTTP for a year.
       routingHttpResponseStrictTransportSecurityHeaderValue: "max-age=31536000",
@@ -363,20 +398,20 @@ export class Ingress extends Construct {
         name: "RateLimitIngestPerIp",
         priority: MANAGED_RULE_GROUPS.length,
         action: { block: {} },
-        statement: { rate_based_statement: { limit: env.ingress.wafIngestRateLimit, aggregate_key_type: "IP", evaluation_window_sec: 300, scope_down_statement: ingest } },
+        statement: { rate_based_statement: { limit: p.wafIngestRateLimit, aggregate_key_type: "IP", evaluation_window_sec: 300, scope_down_statement: ingest } },
         visibilityConfig: visibility("RateLimitIngestPerIp"),
       },
       {
         name: "RateLimitPerIp",
         priority: MANAGED_RULE_GROUPS.length + 1,
         action: { block: {} },
-        statement: { rate_based_statement: { limit: env.ingress.wafRateLimit, aggregate_key_type: "IP", evaluation_window_sec: 300, scope_down_statement: notIngest } },
+        statement: { rate_based_statement: { limit: p.wafRateLimit, aggregate_key_type: "IP", evaluation_window_sec: 300, scope_down_statement: notIngest } },
         visibilityConfig: visibility("RateLimitPerIp"),
       },
     );
     const acl = new Wafv2WebAcl(this, "waf", {
       name: namer.name("waf", "wafAcl"),
-      description: `LangSmith ${env.dns.hostname}`,
+      description: `LangSmith ${p.hostname}`,
       scope: "REGIONAL",
       defaultAction: { allow: {} },
       rule: rules,
@@ -388,7 +423,7 @@ export class Ingress extends Construct {
     // by a resource policy scoped to this account (WAF developer guide, "CloudWatch Logs").
     const wafLogs = new CloudwatchLogGroup(this, "waf-logs", {
       name: `aws-waf-logs-${namer.name("waf", "logGroup")}`,
-      retentionInDays: env.observability.logRetentionDays,
+      retentionInDays: p.logRetentionDays,
       kmsKeyId: p.logsKmsKeyArn,
     });
     const delivery = new CloudwatchLogResourcePolicy(this, "waf-logs-delivery", {
@@ -415,7 +450,7 @@ export class Ingress extends Construct {
     routes.forEach((r, i) => {
       for (const type of p.dualStack ? ["A", "AAAA"] : ["A"]) {
         new Route53Record(this, `alias-${type.toLowerCase()}${i === 0 ? "" : `-${r.id}`}`, {
-          zoneId: env.dns.hostedZoneId,
+          zoneId: p.hostedZoneId,
           name: r.hostname,
           type,
           alias: { name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true },

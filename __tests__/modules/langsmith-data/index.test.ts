@@ -1,6 +1,6 @@
 import { ENVIRONMENTS } from "../../../environments";
 import { loadEnvironments } from "../../../lib/config/load";
-import { EnvironmentConfig } from "../../../lib/config/schema";
+import { EnvironmentConfig, runs } from "../../../lib/config/schema";
 import { LangsmithData } from "../../../modules/langsmith-data";
 import { envWith, Json, resource, resources } from "../../helpers";
 import { namerOf, PLATFORM, ref, secretFindings, synthWith } from "../data-fixtures";
@@ -26,10 +26,11 @@ describe.each(shipped.map((env) => [env.name, env] as const))("LangsmithData %s"
   test("builds PostgreSQL, Redis, the bucket, the roles, the secrets and, in-cluster only, ClickHouse snapshots", () => {
     expect(resources(json, env.postgres.engine === "aurora" ? "aws_rds_cluster" : "aws_db_instance")).toHaveLength(1);
     expect(resources(json, "aws_elasticache_replication_group")).toHaveLength(1);
-    expect(resources(json, "aws_s3_bucket")).toHaveLength(env.blobStorage.enabled ? (env.blobStorage.accessLogs ? 2 : 1) : 0); // + the access-log bucket
+    // LangSmith's blob bucket (+ the access-log bucket); Langfuse alone has its bucket in modules/langfuse-data.
+    expect(resources(json, "aws_s3_bucket")).toHaveLength(runs(env, "langsmith") && env.blobStorage.enabled ? (env.blobStorage.accessLogs ? 2 : 1) : 0);
     expect(resources(json, "aws_dlm_lifecycle_policy")).toHaveLength(env.clickhouse.mode === "in-cluster" ? 1 : 0);
     expect(resources(json, "aws_secretsmanager_secret").length).toBe(data.secrets.catalog.length);
-    expect(data.secrets.manifests).toHaveLength(8); // the store's ServiceAccount, the SecretStore, 3 ExternalSecrets, the Postgres app and Redis Secrets, the setup Job
+    expect(data.secrets.manifests).toHaveLength(runs(env, "langsmith") ? 8 : 0); // the store's ServiceAccount, the SecretStore, 3 ExternalSecrets, the Postgres app and Redis Secrets, the setup Job
   });
 
   test("no secret value in the synthesized JSON or the ESO manifests", () => {
@@ -39,7 +40,7 @@ describe.each(shipped.map((env) => [env.name, env] as const))("LangsmithData %s"
 
   test("every KMS key rotates; every stateful resource is protected exactly in production", () => {
     const keys = resources(json, "aws_kms_key").map(([, k]) => k);
-    expect(keys.length).toBeGreaterThanOrEqual(4);
+    expect(keys.length).toBeGreaterThanOrEqual(runs(env, "langsmith") ? 4 : 3); // Langfuse alone: no LangSmith bucket key
     expect(keys.every((k) => k.enable_key_rotation === true)).toBe(true);
     const production = env.tier === "production";
     const stateful = [
@@ -54,6 +55,7 @@ describe.each(shipped.map((env) => [env.name, env] as const))("LangsmithData %s"
   });
 
   test("the langsmith-app role's grants name this bucket and this Redis; the bucket policy names the role", () => {
+    if (!runs(env, "langsmith")) return expect(resources(json, "aws_iam_role_policy").map(([, p]) => p.name)).not.toContain("data-access");
     const doc = dataAccessPolicy(json);
     const resourcesOf = (sid: string) => [doc.Statement.find((s: Json) => s.Sid === sid)?.Resource].flat();
     // IAM database auth as the application user of this database (resource id), never the master.
