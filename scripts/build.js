@@ -159,10 +159,13 @@ function build(options = {}) {
     } catch {
       throw new Error("build: esbuild is not installed: run `npm ci` (it is a devDependency)");
     }
+    // Outputs replaced, never written through: a hard-linked copy of outDir (cp -al) keeps its own bytes.
+    for (const file of perFile) rmSync(join(outDir, outputOf(file)), { force: true });
     if (perFile.length > 0) transpile(esbuild, root, outDir, perFile, options.quiet);
     if (rebundle) {
       // Stamp first dropped: an interrupted rebundle is redone by the next build.
       rmSync(stampFile, { force: true });
+      rmSync(join(outDir, BUNDLE), { force: true });
       esbuild.buildSync({
         absWorkingDir: root,
         entryPoints: [join(root, ENTRY)],

@@ -9,7 +9,7 @@
  *
  * Usage: node dist/scripts/fleet-test.js [--keep]   (--keep leaves the copy for debugging and prints its path)
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,7 +19,11 @@ import { loadEnvironments } from "../lib/config/load";
 import { stackName } from "../lib/naming";
 
 const ROOT = join(__dirname, "..", "..");
-/** Not copied: dependencies are linked, build and synth outputs are made fresh in the copy. */
+/**
+ * Not part of the repository's snapshot, nor copied: dependencies are linked, synth outputs are
+ * made fresh in the copy. The build (dist/) is copied below so the copy's incremental build only
+ * transpiles what the forks change.
+ */
 const SKIP = new Set([".git", "node_modules", "dist", "cdktf.out", "coverage", ".terraform"]);
 
 /** The extra environments: who they are forked from and where they go. */
@@ -68,14 +72,32 @@ interface Step {
   readonly name: string;
   readonly ok: boolean;
   readonly output: string;
+  readonly seconds?: number;
 }
+
+/** Terraform's shared work (init, provider cache, plans by content hash) of the repository, used by the copy too. */
+const OFFLINE_CACHE = process.env.LS_OFFLINE_CACHE ?? join(ROOT, "node_modules", ".cache", "ls-offline");
 
 function step(name: string, cwd: string, args: string[]): Step {
-  const r = spawnSync(process.execPath, args, { cwd, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" }, maxBuffer: 64 * 1024 * 1024 });
-  return { name, ok: r.status === 0, output: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}` };
+  const started = Date.now();
+  const r = spawnSync(process.execPath, args, { cwd, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0", LS_OFFLINE_CACHE: OFFLINE_CACHE }, maxBuffer: 64 * 1024 * 1024 });
+  return { name, ok: r.status === 0, output: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}`, seconds: (Date.now() - started) / 1000 };
 }
 
-export function main(argv: string[]): number {
+/** `step`, without blocking: steps that do not depend on each other run at once. */
+function stepAsync(name: string, cwd: string, args: string[]): Promise<Step> {
+  const started = Date.now();
+  return new Promise((done) => {
+    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, FORCE_COLOR: "0", LS_OFFLINE_CACHE: OFFLINE_CACHE } });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d));
+    child.stderr.on("data", (d: Buffer) => (output += d));
+    child.on("error", (e) => done({ name, ok: false, output: `${output}${String(e)}`, seconds: (Date.now() - started) / 1000 }));
+    child.on("close", (code) => done({ name, ok: code === 0, output, seconds: (Date.now() - started) / 1000 }));
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log("usage: node dist/scripts/fleet-test.js [--keep]\n  Forks environments (LangSmith, LangSmith + Langfuse, Langfuse alone) with npm run env:new in a throwaway copy of the repository, synthesizes and\n  plans them offline, runs the fleet-dependent tests there, removes the copy, and checks the repository is unchanged.");
     return 0;
@@ -87,8 +109,10 @@ export function main(argv: string[]): number {
   let tests = { passed: 0, failed: 0 };
   try {
     for (const name of readdirSync(ROOT)) if (!SKIP.has(name)) cpSync(join(ROOT, name), join(copy, name), { recursive: true });
+    // The builds too (content-hash stamped, so the copy's builds only redo what the forks change).
+    if (existsSync(join(ROOT, "dist"))) cpSync(join(ROOT, "dist"), join(copy, "dist"), { recursive: true });
     // Each package linked, not node_modules itself: the copy's build caches (node_modules/.cache) stay in the copy.
-    mkdirSync(join(copy, "node_modules"));
+    mkdirSync(join(copy, "node_modules", ".cache"), { recursive: true });
     for (const name of readdirSync(join(ROOT, "node_modules"))) {
       if (name !== ".cache") symlinkSync(join(ROOT, "node_modules", name), join(copy, "node_modules", name));
     }
@@ -102,10 +126,16 @@ export function main(argv: string[]): number {
     steps.push(step("synth", copy, [join(copy, "dist", "main.js")]));
     const stacks = existsSync(join(copy, "cdktf.out", "stacks")) ? readdirSync(join(copy, "cdktf.out", "stacks")) : [];
     const fresh = stacks.filter((s) => extras.some((e) => s === stackName(e)) || /^bootstrap-(444444444444|555555555555)-/.test(s));
-    steps.push(step(`offline plan ${fresh.join(" ")}`, copy, [join(copy, "dist", "scripts", "plan-offline.js"), ...fresh]));
+    // The plan (Terraform, with the repository's shared init and plans) and the tests (node) at once.
+    // --no-synth: the synth step above wrote these stacks.
     const files = fleetTests(copy);
     const results = join(copy, "jest-results.json");
-    steps.push(step(`jest (${files.length} fleet-dependent files)`, copy, [join(copy, "node_modules", "jest", "bin", "jest.js"), "--rootDir", copy, "--json", `--outputFile=${results}`, ...files]));
+    steps.push(
+      ...(await Promise.all([
+        stepAsync(`offline plan ${fresh.join(" ")}`, copy, [join(copy, "dist", "scripts", "plan-offline.js"), "--no-synth", ...fresh]),
+        stepAsync(`jest (${files.length} fleet-dependent files)`, copy, [join(copy, "node_modules", "jest", "bin", "jest.js"), "--rootDir", copy, "--json", `--outputFile=${results}`, ...files]),
+      ])),
+    );
     if (existsSync(results)) {
       const r = JSON.parse(readFileSync(results, "utf8"));
       tests = { passed: r.numPassedTests, failed: r.numFailedTests + r.numRuntimeErrorTestSuites };
@@ -114,10 +144,11 @@ export function main(argv: string[]): number {
     const forked = join(copy, "environments", `${extras[0].name}.ts`);
     writeFileSync(forked, readFileSync(forked, "utf8").replace(/vpcCidr: "[^"]+"/, 'vpcCidr: "10.0.0.1/8"'));
     steps.push(build());
+    const brokenStarted = Date.now();
     const broken = spawnSync(process.execPath, [join(copy, "dist", "main.js")], { cwd: copy, encoding: "utf8" });
     const said = `${broken.stdout}${broken.stderr}`;
     const clean = broken.status === 1 && said.split("Invalid environment configuration").length === 2 && said.includes(`environments/${extras[0].name}.ts: network.vpcCidr`) && !/^\s+at /m.test(said) && !/Node\.js v\d/.test(said);
-    steps.push({ name: "synth of a broken fork: the problem once, no stack trace, exit 1", ok: clean, output: said });
+    steps.push({ name: "synth of a broken fork: the problem once, no stack trace, exit 1", ok: clean, output: said, seconds: (Date.now() - brokenStarted) / 1000 });
   } catch (e) {
     steps.push({ name: "fleet test", ok: false, output: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   } finally {
@@ -127,7 +158,7 @@ export function main(argv: string[]): number {
   const unchanged = snapshot(ROOT) === before;
   if (!unchanged) steps.push({ name: "repository unchanged", ok: false, output: `${ROOT} changed during the fleet test` });
   for (const s of steps) {
-    console.log(`fleet test: ${s.ok ? "ok  " : "FAIL"} ${s.name}`);
+    console.log(`fleet test: ${s.ok ? "ok  " : "FAIL"} ${s.name}${s.seconds === undefined ? "" : ` (${s.seconds.toFixed(1)} s)`}`);
     // jest: the failing tests' titles and the summary (the whole report is long); other steps: all of it.
     const lines = s.output.trimEnd().split("\n");
     const shown = s.name.startsWith("jest") ? lines.filter((l) => /●|^Tests:|^FAIL/.test(l.trim())) : lines;
@@ -141,4 +172,12 @@ export function main(argv: string[]): number {
   return failed === 0 ? 0 : 1;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

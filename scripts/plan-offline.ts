@@ -14,9 +14,9 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { stackName } from "../lib/naming";
 import { PROVIDERS } from "../versions";
 import { reduceForOffline } from "./offline/reduce";
@@ -26,6 +26,59 @@ type SynthAll = typeof import("./synth-all");
 type PolicyCheck = typeof import("./policy-check");
 
 const OUT = resolve(process.env.CDKTF_OUT ?? "cdktf.out");
+
+/**
+ * Terraform's work shared by every offline plan of this checkout (plan:offline, the fleet test's
+ * copy, the plan guard's replacement plan): `init/<hash>/` (the shared init per terraform block),
+ * `plugins/` (TF_PLUGIN_CACHE_DIR: the ~700 MB provider unpacked once) and `plans/<hash>.json`
+ * (plans by content hash of everything they depend on). Inside the repository
+ * (node_modules/.cache/ls-offline) unless LS_OFFLINE_CACHE names another directory.
+ */
+export function offlineCache(): string {
+  return resolve(process.env.LS_OFFLINE_CACHE ?? join("node_modules", ".cache", "ls-offline"));
+}
+
+/** Runs `fn` holding `<dir>.lock` (a directory: mkdir is atomic), so concurrent processes do not init at once. */
+export async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const lock = `${dir}.lock`;
+  mkdirSync(dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than 10 minutes belongs to a process that died.
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // gone in the meantime
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** A plan kept in the cache under its content hash (`stamp`), or undefined. */
+export function cachedPlan(stamp: string): string | undefined {
+  const file = join(offlineCache(), "plans", `${stamp}.json`);
+  return existsSync(file) ? file : undefined;
+}
+
+/** Keeps `file` (a plan.json) in the cache under `stamp`; the oldest beyond 40 plans are removed. */
+export function keepPlan(stamp: string, file: string): void {
+  const dir = join(offlineCache(), "plans");
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${stamp}.${process.pid}.tmp`);
+  copyFileSync(file, tmp);
+  renameSync(tmp, join(dir, `${stamp}.json`));
+  const plans = readdirSync(dir).filter((n) => n.endsWith(".json")).map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs })).sort((a, b) => b.t - a.t);
+  for (const old of plans.slice(40)) rmSync(join(dir, old.n), { force: true });
+}
 const AWS_PATH = `registry.terraform.io/hashicorp/aws/${PROVIDERS.aws.version}`;
 
 export function findMirror(): string | undefined {
@@ -80,9 +133,10 @@ export function run(cmd: string, args: string[], cwd: string, env: NodeJS.Proces
 export const PLAN_GOGC = "400";
 
 /** `terraform version`'s first line, part of the init stamp. */
-async function terraformVersion(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+export async function terraformVersion(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const r = await run("terraform", ["version"], process.cwd(), env);
-  return r.code === 0 ? r.out.split("\n")[0].trim() : undefined;
+  // The `Terraform vX.Y.Z` line only: warnings (e.g. about a CLI config) would make every caller's stamp differ.
+  return r.code === 0 ? (/^Terraform v\S+/m.exec(r.out)?.[0] ?? r.out.split("\n")[0].trim()) : undefined;
 }
 
 /** Whether every provider linked under `<dataDir>/providers` still resolves (the plugin cache may be gone). */
@@ -95,6 +149,18 @@ function providersPresent(dataDir: string): boolean {
   return leaves.length > 0 && leaves.every((l) => existsSync(l));
 }
 
+/** TF_PLUGIN_CACHE_DIR of every offline plan (created if needed). */
+export function pluginCache(): string {
+  const dir = join(offlineCache(), "plugins");
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** What providers are installed from: part of every init stamp. */
+export function installStamp(version: string, mirror: string | undefined): string {
+  return JSON.stringify({ version, mirror, rc: cliConfig(mirror) });
+}
+
 export interface SharedInit {
   /** Where `terraform init` ran: holds `.terraform/` (the TF_DATA_DIR of every stack) and the lock file. */
   readonly dir: string;
@@ -105,19 +171,27 @@ export interface SharedInit {
 
 /**
  * One `terraform init` for every stack whose `terraform` block (required providers, backend)
- * is the same: all of the shipped ones. It runs in `cdktf.out/.offline/<hash>/` on a config
+ * is the same: all of the shipped ones. It runs in `<offlineCache()>/init/<hash>/` on a config
  * holding only that block; the stacks then plan with `TF_DATA_DIR` pointing at its `.terraform`
  * and a copy of its lock file. Skipped when its stamp (the block, the mirror, the CLI config,
  * the Terraform version) is unchanged and the lock file and the linked providers are there.
+ * Concurrent callers (plan:offline, the fleet test, the plan guard's test) wait for one another.
  */
 export async function sharedInit(terraformBlock: unknown, stamp: string, env: NodeJS.ProcessEnv): Promise<SharedInit> {
   const key = createHash("sha256").update(JSON.stringify(terraformBlock)).digest("hex").slice(0, 12);
-  const dir = join(OUT, ".offline", key);
+  const dir = join(offlineCache(), "init", key);
   const stampFile = join(dir, "init.stamp");
   const stampText = JSON.stringify({ terraform: terraformBlock, stamp });
-  if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === stampText && existsSync(join(dir, ".terraform.lock.hcl")) && providersPresent(join(dir, ".terraform"))) {
-    return { dir, skipped: true, stamp: stampText };
-  }
+  const current = () => existsSync(stampFile) && readFileSync(stampFile, "utf8") === stampText && existsSync(join(dir, ".terraform.lock.hcl")) && providersPresent(join(dir, ".terraform"));
+  if (current()) return { dir, skipped: true, stamp: stampText };
+  return withLock(dir, async () => {
+    if (current()) return { dir, skipped: true, stamp: stampText };
+    return initIn(dir, terraformBlock, stampText, env);
+  });
+}
+
+async function initIn(dir: string, terraformBlock: unknown, stampText: string, env: NodeJS.ProcessEnv): Promise<SharedInit> {
+  const stampFile = join(dir, "init.stamp");
   rmSync(stampFile, { force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: terraformBlock }, null, 2));
@@ -168,7 +242,14 @@ export async function planStack(stack: string, init: SharedInit, dropped: readon
   const stamp = createHash("sha256")
     .update([readFileSync(join(dir, "main.tf.json"), "utf8"), readFileSync(join(dir, ".terraform.lock.hcl"), "utf8"), init.stamp].join("\0"))
     .digest("hex");
-  const reused = reuse && existsSync(join(dir, "plan.json")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp;
+  let reused = reuse && existsSync(join(dir, "plan.json")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp;
+  // The same offline config planned before anywhere in this checkout (e.g. a fork in the fleet test's copy).
+  const kept = reuse && !reused ? cachedPlan(stamp) : undefined;
+  if (kept) {
+    copyFileSync(kept, join(dir, "plan.json"));
+    writeFileSync(stampFile, stamp);
+    reused = true;
+  }
   if (!reused) rmSync(stampFile, { force: true });
   const steps: [string, string[], string?][] = reused ? [] : [
     ["plan", ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=plan.bin"]],
@@ -178,7 +259,10 @@ export async function planStack(stack: string, init: SharedInit, dropped: readon
     const r = await run("terraform", args, dir, stackEnv, file);
     if (r.code !== 0) return { stack, ok: false, step, detail: r.out.trim().split("\n").slice(-40).join("\n"), seconds: seconds() };
   }
-  if (!reused) writeFileSync(stampFile, stamp);
+  if (!reused) {
+    writeFileSync(stampFile, stamp);
+    keepPlan(stamp, join(dir, "plan.json"));
+  }
   const plan = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8"));
   // The policy pack over what Terraform will create (docs/policy-rules.md); a violation fails the stack.
   const { planPolicyProblems, policyEnvFor } = require("./policy-check") as PolicyCheck;
@@ -198,12 +282,13 @@ and show -json (offline/plan.json), and runs the policy pack over the plan.
   <stack|environment>  plan only these (a stack name, or an environment name for langsmith-<name>)
   --no-synth           plan what is already in cdktf.out/stacks
   --fresh              plan every stack again, even one whose offline config has not changed
-                       since its last successful plan (reused by default)
+                       since its last successful plan (reused by default, also from the cache)
   --jobs N             stacks planned at once (default: the number of CPU cores)
   --help               this text; plans nothing
 
 Environment: TF_PLUGIN_MIRROR (provider mirror), CDKTF_OUT (default cdktf.out), CI=true
-(a missing terraform is a failure instead of a skip).`;
+(a missing terraform is a failure instead of a skip), LS_OFFLINE_CACHE (the shared init,
+provider cache and plans by content hash; default node_modules/.cache/ls-offline).`;
 
 export interface PlanArgs {
   readonly help: boolean;
@@ -276,8 +361,7 @@ async function main(): Promise<void> {
   const rc = join(OUT, "offline.tfrc");
   writeFileSync(rc, cliConfig(mirror));
   // The mirror's provider is unpacked once into the cache and linked from the shared .terraform.
-  const cache = join(OUT, ".plugin-cache");
-  mkdirSync(cache, { recursive: true });
+  const cache = pluginCache();
   Object.assign(env, { TF_CLI_CONFIG_FILE: rc, TF_PLUGIN_CACHE_DIR: cache });
 
   // Offline copies first (cheap), grouped by terraform block: one init per group.
@@ -285,7 +369,7 @@ async function main(): Promise<void> {
   const inits = new Map<string, Promise<SharedInit>>();
   const initFor = (block: unknown) => {
     const key = JSON.stringify(block);
-    if (!inits.has(key)) inits.set(key, sharedInit(block, JSON.stringify({ version, mirror, rc: cliConfig(mirror) }), env));
+    if (!inits.has(key)) inits.set(key, sharedInit(block, installStamp(version, mirror), env));
     return inits.get(key)!;
   };
   const jobs = Math.min(args.jobs, copies.length);

@@ -43,11 +43,13 @@ export function countLine(output: string): StageResult | undefined {
   return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
 }
 
+/** Started longest first (measured: fleet > jest > offline plan > typecheck), so the last to finish started first. */
 export const STAGES: readonly Stage[] = [
   {
-    name: "typecheck",
-    // Sources and tests in one program (tsconfig.test.json includes both); the build does not type-check.
-    args: () => [require.resolve("typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.test.json")],
+    // Forks two environments with the scaffolder in a throwaway copy, synthesizes, plans and tests them there.
+    name: "fleet",
+    args: () => [join(__dirname, "fleet-test.js")],
+    count: (output) => countLine(output.split("\n").reverse().find((l) => /^fleet test: \d+ passed, \d+ failed$/.test(l)) ?? "") ?? { passed: 0, failed: 1 },
   },
   {
     name: "jest",
@@ -63,10 +65,9 @@ export const STAGES: readonly Stage[] = [
     count: (output) => countLine(output) ?? { passed: 0, failed: 1 },
   },
   {
-    // Forks two environments with the scaffolder in a throwaway copy, synthesizes, plans and tests them there.
-    name: "fleet",
-    args: () => [join(__dirname, "fleet-test.js")],
-    count: (output) => countLine(output.split("\n").reverse().find((l) => /^fleet test: \d+ passed, \d+ failed$/.test(l)) ?? "") ?? { passed: 0, failed: 1 },
+    name: "typecheck",
+    // Sources and tests in one program (tsconfig.test.json includes both); the build does not type-check.
+    args: () => [require.resolve("typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.test.json")],
   },
 ];
 
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
   console.log(`test: ${stages.map((s) => s.name).join(", ")} (in parallel; each prints when it finishes)`);
   let passed = 0;
   let failed = 0;
+  const times: string[] = [];
   await Promise.all(
     stages.map(async (stage) => {
       const r = await runStage(stage, ctx);
@@ -103,12 +105,14 @@ async function main(): Promise<void> {
       if (r.status !== 0 && counted.failed === 0) counted = { ...counted, failed: 1 };
       passed += counted.passed;
       failed += counted.failed;
+      times.push(`${stage.name} ${r.seconds.toFixed(1)} s`);
       const head = `── ${stage.name}: ${r.status === 0 ? "ok" : `FAILED (exit ${r.status})`} in ${r.seconds.toFixed(1)} s`;
       process.stdout.write(`\n${head}\n${r.output.trimEnd()}${r.output.trim() ? "\n" : ""}`);
     }),
   );
   rmSync(ctx.scratch, { recursive: true, force: true });
-  console.log(`\ntests: ${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(`\nstages (in finishing order): ${times.join(", ")}`);
+  console.log(`tests: ${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   process.exitCode = failed === 0 ? 0 : 1;
 }
 

@@ -1,7 +1,8 @@
 /**
  * A genuine Terraform plan that replaces a database, made offline — the plan guard's test input.
  *
- * `node dist/scripts/offline/replacement-plan.js [out.json]` (default: print to stdout).
+ * `node dist/scripts/offline/replacement-plan.js [out.json] [--fresh]` (default: print to stdout;
+ * --fresh plans again instead of taking an unchanged plan from the offline cache).
  *
  * How (no AWS, no import, no refresh):
  * 1. synthesize a small stack in its "before" shape (an RDS instance, a bucket, a KMS key,
@@ -14,17 +15,18 @@
  *    that state. Terraform itself then decides on `["delete","create"]` with `replace_paths`
  *    and `action_reason: "replace_because_cannot_update"`.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { App, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { ENGINES } from "../../versions";
-import { cliConfig, findMirror, run } from "../plan-offline";
+import { ENGINES, TERRAFORM_REQUIRED_VERSION } from "../../versions";
+import { cachedPlan, cliConfig, findMirror, installStamp, keepPlan, pluginCache, run, sharedInit, terraformVersion } from "../plan-offline";
 import { reduceForOffline, TfJson } from "./reduce";
 
 export type Variant = "before" | "after";
@@ -36,6 +38,8 @@ export function fixtureConfig(variant: Variant): TfJson {
     const app = new App({ outdir });
     const stack = new TerraformStack(app, "guard-fixture");
     new AwsProvider(stack, "aws", { region: "us-west-2" });
+    // The stacks' constraint too: the same terraform block as theirs, so one shared init serves both.
+    stack.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     new DbInstance(stack, "postgres", {
       identifier: "ls-dev-postgres",
       engine: "postgres",
@@ -84,35 +88,50 @@ async function terraform(dir: string, env: NodeJS.ProcessEnv, args: string[], st
   if (r.code !== 0) throw new Error(`terraform ${args[0]} failed in ${dir}:\n${r.out.trim().split("\n").slice(-30).join("\n")}`);
 }
 
-/** Runs steps 1-3 in `dir` (created if needed) and returns the replacement plan's JSON. */
-export async function replacementPlan(dir: string): Promise<TfJson> {
+/**
+ * Runs steps 1-3 in `dir` (created if needed) and returns the replacement plan's JSON.
+ *
+ * Providers come from plan:offline's shared init (no init of its own; the first caller on a
+ * fresh checkout runs it, concurrent callers wait). With `reuse` (default), a plan made before
+ * from the same fixture configs, init and state-writing code is taken from the offline cache
+ * (`plans/replacement-<hash>.json`): the plan is a function of exactly those.
+ */
+export async function replacementPlan(dir: string, reuse = true): Promise<TfJson> {
   mkdirSync(dir, { recursive: true });
+  const mirror = findMirror();
   const rc = join(dir, "offline.tfrc");
-  writeFileSync(rc, cliConfig(findMirror()));
-  // The provider plugin cache plan-offline uses: one copy of the ~700 MB provider, linked in.
-  const cache = resolve(process.env.CDKTF_OUT ?? "cdktf.out", ".plugin-cache");
-  mkdirSync(cache, { recursive: true });
-  const env = { ...process.env, TF_CLI_CONFIG_FILE: rc, TF_PLUGIN_CACHE_DIR: cache, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", AWS_EC2_METADATA_DISABLED: "true" };
+  writeFileSync(rc, cliConfig(mirror));
+  const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: rc, TF_PLUGIN_CACHE_DIR: pluginCache(), TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", AWS_EC2_METADATA_DISABLED: "true" };
+  const version = await terraformVersion(env);
+  if (!version) throw new Error("replacement plan: terraform is not installed or not on PATH");
+  const configs = { before: reduceForOffline(fixtureConfig("before")).config, after: reduceForOffline(fixtureConfig("after")).config };
+  const init = await sharedInit(configs.before.terraform, installStamp(version, mirror), env);
+  const key = `replacement-${createHash("sha256").update([init.stamp, JSON.stringify(configs), stateFromPlan.toString()].join("\0")).digest("hex")}`;
+  const kept = reuse ? cachedPlan(key) : undefined;
+  if (kept) return JSON.parse(readFileSync(kept, "utf8"));
+  copyFileSync(join(init.dir, ".terraform.lock.hcl"), join(dir, ".terraform.lock.hcl"));
+  const planEnv = { ...env, TF_DATA_DIR: join(init.dir, ".terraform") };
   const plan = async (variant: Variant): Promise<TfJson> => {
-    writeFileSync(join(dir, "main.tf.json"), JSON.stringify(reduceForOffline(fixtureConfig(variant)).config, null, 2));
-    await terraform(dir, env, ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", `-out=${variant}.bin`]);
-    await terraform(dir, env, ["show", "-json", `${variant}.bin`], join(dir, `${variant}.json`));
+    writeFileSync(join(dir, "main.tf.json"), JSON.stringify(configs[variant], null, 2));
+    await terraform(dir, planEnv, ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", `-out=${variant}.bin`]);
+    await terraform(dir, planEnv, ["show", "-json", `${variant}.bin`], join(dir, `${variant}.json`));
     return JSON.parse(readFileSync(join(dir, `${variant}.json`), "utf8"));
   };
   rmSync(join(dir, "terraform.tfstate"), { force: true });
-  writeFileSync(join(dir, "main.tf.json"), JSON.stringify(reduceForOffline(fixtureConfig("before")).config, null, 2));
-  await terraform(dir, env, ["init", "-input=false", "-no-color"]);
   const before = await plan("before");
   writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(stateFromPlan(before), null, 2));
-  return plan("after");
+  const after = await plan("after");
+  keepPlan(key, join(dir, "after.json"));
+  return after;
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "ls-guard-plan-"));
   try {
-    const plan = await replacementPlan(dir);
+    const plan = await replacementPlan(dir, !process.argv.includes("--fresh"));
     const text = `${JSON.stringify(plan, null, 2)}\n`;
-    if (process.argv[2]) writeFileSync(process.argv[2], text);
+    const out = process.argv.slice(2).find((a) => a !== "--fresh");
+    if (out) writeFileSync(out, text);
     else process.stdout.write(text);
   } finally {
     rmSync(dir, { recursive: true, force: true });
