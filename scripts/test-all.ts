@@ -107,7 +107,9 @@ async function main(): Promise<void> {
       failed += counted.failed;
       times.push(`${stage.name} ${r.seconds.toFixed(1)} s`);
       const head = `── ${stage.name}: ${r.status === 0 ? "ok" : `FAILED (exit ${r.status})`} in ${r.seconds.toFixed(1)} s`;
-      process.stdout.write(`\n${head}\n${r.output.trimEnd()}${r.output.trim() ? "\n" : ""}`);
+      // jest names its --outputFile relative to the cwd, and the run's scratch directory is gone by the end.
+      const output = r.output.replace(/^Test results written to: .*\n?/m, "");
+      process.stdout.write(`\n${head}\n${output.trimEnd()}${output.trim() ? "\n" : ""}`);
     }),
   );
   rmSync(ctx.scratch, { recursive: true, force: true });
