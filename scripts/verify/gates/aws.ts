@@ -107,6 +107,28 @@ async function sgPath(ctx: GateContext, groupIds: string[], port: number, source
 }
 
 /** Opens and closes a TCP connection; resolves with the time it took. */
+/**
+ * Anonymous HEAD of a bucket: 403 = exists and private, 404 = missing, 2xx = publicly readable
+ * (a finding), 301/307 = in another region. Shared by the LangSmith and Langfuse storage gates.
+ */
+export async function probeBucket(ctx: GateContext, bucket: string, region: string): Promise<{ evidence: string[]; problems: string[] }> {
+  const evidence: string[] = [];
+  const problems: string[] = [];
+  const url = ctx.options.s3Endpoint ? `${ctx.options.s3Endpoint.replace(/\/$/, "")}/${bucket}` : `https://${bucket}.s3.${region}.amazonaws.com/`;
+  try {
+    const res = await fetch(url, { method: "HEAD", redirect: "manual", signal: AbortSignal.timeout(ctx.options.httpTimeoutMs) });
+    const where = res.headers.get("x-amz-bucket-region");
+    if (res.status === 403) evidence.push(`bucket ${bucket}: exists, private (anonymous HEAD → 403${where ? `, region ${where}` : ""})`);
+    else if (res.status === 404) problems.push(`bucket ${bucket}: does not exist (anonymous HEAD → 404)`);
+    else if (res.status >= 200 && res.status < 300) problems.push(`bucket ${bucket}: readable anonymously (HEAD → ${res.status}); block public access`);
+    else if (res.status === 301 || res.status === 307) problems.push(`bucket ${bucket}: in another region (${where ?? "?"}), expected ${region}`);
+    else problems.push(`bucket ${bucket}: unexpected HEAD status ${res.status}`);
+  } catch (e) {
+    problems.push(`bucket ${bucket}: HEAD ${url} failed: ${describeError(e)}`);
+  }
+  return { evidence, problems };
+}
+
 export function tcpProbe(host: string, port: number, timeoutMs: number): Promise<number> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
@@ -223,19 +245,9 @@ export const blobStorage: Gate = {
     const evidence: string[] = [];
     const problems: string[] = [];
 
-    // Anonymous HEAD: 403 = exists and private, 404 = missing, 200 = publicly readable (a finding).
-    const url = ctx.options.s3Endpoint ? `${ctx.options.s3Endpoint.replace(/\/$/, "")}/${bucket}` : `https://${bucket}.s3.${region}.amazonaws.com/`;
-    try {
-      const res = await fetch(url, { method: "HEAD", redirect: "manual", signal: AbortSignal.timeout(ctx.options.httpTimeoutMs) });
-      const where = res.headers.get("x-amz-bucket-region");
-      if (res.status === 403) evidence.push(`bucket ${bucket}: exists, private (anonymous HEAD → 403${where ? `, region ${where}` : ""})`);
-      else if (res.status === 404) problems.push(`bucket ${bucket}: does not exist (anonymous HEAD → 404)`);
-      else if (res.status >= 200 && res.status < 300) problems.push(`bucket ${bucket}: readable anonymously (HEAD → ${res.status}); block public access`);
-      else if (res.status === 301 || res.status === 307) problems.push(`bucket ${bucket}: in another region (${where ?? "?"}), expected ${region}`);
-      else problems.push(`bucket ${bucket}: unexpected HEAD status ${res.status}`);
-    } catch (e) {
-      problems.push(`bucket ${bucket}: HEAD ${url} failed: ${describeError(e)}`);
-    }
+    const probe = await probeBucket(ctx, bucket, region);
+    evidence.push(...probe.evidence);
+    problems.push(...probe.problems);
 
     // Without an S3 gateway endpoint, blob traffic still works through NAT (slower, billed per GB).
     const vpcId = ctx.target.values.vpcId;

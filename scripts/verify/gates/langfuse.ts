@@ -17,7 +17,7 @@ import { httpsUrl } from "../../../lib/naming";
 import { describeError } from "../clients";
 import { need } from "../target";
 import { accountServices } from "./account";
-import { albTargets, clusterActive, natEgress, postgresReachable, redisReachable } from "./aws";
+import { albTargets, clusterActive, natEgress, postgresReachable, probeBucket, redisReachable } from "./aws";
 import { clusterAddons, langsmithPods } from "./kubernetes";
 import { fail, Gate, GateContext, pass } from "./types";
 
@@ -54,16 +54,9 @@ export const langfuseStorage: Gate = {
     const region = need(ctx.target, "region");
     const evidence: string[] = [];
     const problems: string[] = [];
-    const url = ctx.options.s3Endpoint ? `${ctx.options.s3Endpoint.replace(/\/$/, "")}/${bucket}` : `https://${bucket}.s3.${region}.amazonaws.com/`;
-    try {
-      const res = await fetch(url, { method: "HEAD", redirect: "manual", signal: AbortSignal.timeout(ctx.options.httpTimeoutMs) });
-      if (res.status === 403) evidence.push(`bucket ${bucket}: exists, private (anonymous HEAD → 403)`);
-      else if (res.status === 404) problems.push(`bucket ${bucket}: does not exist (anonymous HEAD → 404)`);
-      else if (res.status >= 200 && res.status < 300) problems.push(`bucket ${bucket}: readable anonymously (HEAD → ${res.status}); block public access`);
-      else problems.push(`bucket ${bucket}: unexpected HEAD status ${res.status}`);
-    } catch (e) {
-      problems.push(`bucket ${bucket}: HEAD ${url} failed: ${describeError(e)}`);
-    }
+    const probe = await probeBucket(ctx, bucket, region);
+    evidence.push(...probe.evidence);
+    problems.push(...probe.problems);
     const expected = ctx.target.values.appRoleArn;
     try {
       const sa = (await ctx.clients.kube().core.readNamespacedServiceAccount(LANGFUSE_SERVICE_ACCOUNT, ctx.target.namespace)).body;
