@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
@@ -11,7 +11,7 @@ import { EnvironmentConfig, EnvironmentIdentity } from "../../lib/config/schema"
 import { denyInsecureTransport, PolicyDocument, policyDocument, policyJson } from "../../lib/iam";
 import { Namer } from "../../lib/naming";
 import { MINIMUM_TLS_VERSION } from "../../versions";
-import { environmentKey } from "../kms";
+import { CustomerManagedKey, environmentKey } from "../kms";
 
 /**
  * Object-data actions the bucket policy reserves for LangSmith and the admins. Bucket
@@ -36,6 +36,64 @@ export const BLOB_DATA_ACTIONS = [
 
 /** The chart's TTL prefixes (LangChain docs "self-host-blob-storage": `ttl_s/` short, `ttl_l/` long). */
 export const TTL_PREFIXES = { short: "ttl_s/", long: "ttl_l/" } as const;
+
+export interface PrivateBucketProps {
+  readonly env: EnvironmentIdentity;
+  readonly namer: Namer;
+  /** The bucket's name. */
+  readonly bucketName: string;
+  /** Alias (`alias/<prefix>-<env>-<alias>`) and purpose of the bucket's own CMK. */
+  readonly keyAlias: string;
+  readonly keyPurpose: string;
+  /** prevent_destroy on the key and the bucket. */
+  readonly preventDestroy: boolean;
+  /** Rules before the two every bucket gets (noncurrent versions, incomplete uploads). */
+  readonly expirationRules: readonly S3BucketLifecycleConfigurationRule[];
+  readonly noncurrentVersionExpirationDays: number;
+  readonly abortIncompleteUploadDays: number;
+}
+
+/**
+ * A data bucket with the protections every application bucket shares, created in `scope` (construct
+ * ids `key`, `bucket`, `ownership`, `public-access`, `sse`, `versioning`, `lifecycle`): its own CMK
+ * with a bucket key (fewer KMS requests for many small objects), all four public-access blocks,
+ * owner-enforced objects (no ACLs), versioning, and a lifecycle that removes noncurrent versions
+ * and incomplete uploads. Data: Terraform never empties it (force_destroy stays false). The bucket
+ * policy is the caller's (it names the principals).
+ */
+export function privateBucket(scope: Construct, p: PrivateBucketProps): { readonly key: CustomerManagedKey; readonly bucket: S3Bucket } {
+  const key = environmentKey(scope, "key", { env: p.env, namer: p.namer, alias: p.keyAlias, purpose: p.keyPurpose, preventDestroy: p.preventDestroy });
+  const bucket = new S3Bucket(scope, "bucket", {
+    bucket: p.bucketName,
+    forceDestroy: false,
+    lifecycle: p.preventDestroy ? { preventDestroy: true } : undefined,
+  });
+  new S3BucketOwnershipControls(scope, "ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+  new S3BucketPublicAccessBlock(scope, "public-access", { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+  new S3BucketServerSideEncryptionConfigurationA(scope, "sse", {
+    bucket: bucket.id,
+    rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.keyArn }, bucketKeyEnabled: true }],
+  });
+  const versioning = new S3BucketVersioningA(scope, "versioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
+  new S3BucketLifecycleConfiguration(scope, "lifecycle", {
+    bucket: bucket.id,
+    // Lifecycle on a versioned bucket must follow versioning (provider docs).
+    dependsOn: [versioning],
+    rule: [
+      ...p.expirationRules,
+      {
+        // Expiry only adds delete markers in a versioned bucket: this removes the data.
+        id: "noncurrent-versions",
+        status: "Enabled",
+        filter: [{ prefix: "" }],
+        noncurrentVersionExpiration: [{ noncurrentDays: p.noncurrentVersionExpirationDays }],
+        expiration: [{ expiredObjectDeleteMarker: true }],
+      },
+      { id: "abort-incomplete-uploads", status: "Enabled", filter: [{ prefix: "" }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: p.abortIncompleteUploadDays }] },
+    ],
+  });
+  return { key, bucket };
+}
 
 export interface BlobBucketPolicyInput {
   readonly bucketArn: string;
@@ -132,56 +190,25 @@ export class BlobStorage extends Construct {
     if (!cfg.enabled) throw new Error(`BlobStorage ${id}: blobStorage.enabled is false in environment ${env.name}; do not construct the bucket`);
     const protect = p.preventDestroy;
 
-    const key = environmentKey(this, "key", { env, namer, alias: "blobs", purpose: "blob storage (S3) encryption", preventDestroy: protect });
-    this.kmsKeyArn = key.keyArn;
-
-    // Payloads are data: Terraform never empties the bucket (force_destroy stays false).
-    const bucket = new S3Bucket(this, "bucket", {
-      bucket: props.bucketName ?? namer.name(`blobs-${env.aws.accountId}`, "s3Bucket"),
-      forceDestroy: false,
-      lifecycle: protect ? { preventDestroy: true } : undefined,
+    const { key, bucket } = privateBucket(this, {
+      env,
+      namer,
+      bucketName: props.bucketName ?? namer.name(`blobs-${env.aws.accountId}`, "s3Bucket"),
+      keyAlias: "blobs",
+      keyPurpose: "blob storage (S3) encryption",
+      preventDestroy: protect,
+      // The chart's TTL prefixes expire; payloads elsewhere are kept.
+      expirationRules: [
+        { id: "ttl-short", status: "Enabled", filter: [{ prefix: TTL_PREFIXES.short }], expiration: [{ days: cfg.ttlShortDays }] },
+        { id: "ttl-long", status: "Enabled", filter: [{ prefix: TTL_PREFIXES.long }], expiration: [{ days: cfg.ttlLongDays }] },
+      ],
+      noncurrentVersionExpirationDays: cfg.noncurrentVersionExpirationDays,
+      abortIncompleteUploadDays: p.abortIncompleteUploadDays,
     });
+    this.kmsKeyArn = key.keyArn;
     this.bucket = bucket;
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
-
-    new S3BucketOwnershipControls(this, "ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    new S3BucketPublicAccessBlock(this, "public-access", {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "sse", {
-      bucket: bucket.id,
-      // The bucket key cuts KMS requests (and cost) for LangSmith's many small objects.
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.keyArn }, bucketKeyEnabled: true }],
-    });
-    const versioning = new S3BucketVersioningA(this, "versioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      bucket: bucket.id,
-      // Lifecycle on a versioned bucket must follow versioning (provider docs).
-      dependsOn: [versioning],
-      rule: [
-        { id: "ttl-short", status: "Enabled", filter: [{ prefix: TTL_PREFIXES.short }], expiration: [{ days: cfg.ttlShortDays }] },
-        { id: "ttl-long", status: "Enabled", filter: [{ prefix: TTL_PREFIXES.long }], expiration: [{ days: cfg.ttlLongDays }] },
-        {
-          // Expiry above only adds delete markers in a versioned bucket: this removes the data.
-          id: "noncurrent-versions",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          noncurrentVersionExpiration: [{ noncurrentDays: cfg.noncurrentVersionExpirationDays }],
-          expiration: [{ expiredObjectDeleteMarker: true }],
-        },
-        {
-          id: "abort-incomplete-uploads",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: p.abortIncompleteUploadDays }],
-        },
-      ],
-    });
 
     this.policy = blobBucketPolicy({ bucketArn: bucket.arn, allowedPrincipalArns: [props.appRoleArn, ...cfg.adminPrincipalArns] });
     new S3BucketPolicy(this, "policy", { bucket: bucket.id, policy: policyJson(this.policy) });

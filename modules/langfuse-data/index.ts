@@ -1,18 +1,12 @@
 import { Construct } from "constructs";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { PolicyDocument, policyDocument, policyJson } from "../../lib/iam";
 import { LANGFUSE_RELEASE, LANGFUSE_SERVICE_ACCOUNT } from "../../lib/langfuse-values/chart";
 import { Namer } from "../../lib/naming";
-import { blobBucketPolicy } from "../blob-storage";
+import { blobBucketPolicy, privateBucket } from "../blob-storage";
 import { IrsaRole } from "../irsa";
-import { environmentKey } from "../kms";
 
 export interface LangfuseDataProps {
   /** The environment: `langfuse.database` (shared or own instance), `tier`, `aws`, `blobStorage.adminPrincipalArns`. */
@@ -77,40 +71,23 @@ export class LangfuseData extends Construct {
     if (!env.langfuse) throw new Error(`LangfuseData ${id}: environment ${env.name} does not run Langfuse`);
     const protect = props.preventDestroy ?? protectsData(env);
 
-    const key = environmentKey(this, "key", { env, namer, alias: "langfuse-blobs", purpose: "Langfuse S3 bucket encryption", preventDestroy: protect });
-    this.kmsKeyArn = key.keyArn;
-
-    // Events and media are data: Terraform never empties the bucket (force_destroy stays false).
-    const bucket = new S3Bucket(this, "bucket", {
-      bucket: props.bucketName ?? namer.name(`langfuse-${env.aws.accountId}`, "s3Bucket"),
-      forceDestroy: false,
-      lifecycle: protect ? { preventDestroy: true } : undefined,
+    // Events, media and exports under prefixes; no expiry of current objects: Langfuse's data
+    // retention (per project) deletes what expires.
+    const { key, bucket } = privateBucket(this, {
+      env,
+      namer,
+      bucketName: props.bucketName ?? namer.name(`langfuse-${env.aws.accountId}`, "s3Bucket"),
+      keyAlias: "langfuse-blobs",
+      keyPurpose: "Langfuse S3 bucket encryption",
+      preventDestroy: protect,
+      expirationRules: [],
+      noncurrentVersionExpirationDays: props.noncurrentVersionDays ?? env.blobStorage.noncurrentVersionExpirationDays,
+      abortIncompleteUploadDays: props.abortIncompleteUploadDays ?? 7,
     });
+    this.kmsKeyArn = key.keyArn;
     this.bucket = bucket;
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
-    new S3BucketOwnershipControls(this, "ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    new S3BucketPublicAccessBlock(this, "public-access", { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
-    new S3BucketServerSideEncryptionConfigurationA(this, "sse", {
-      bucket: bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.keyArn }, bucketKeyEnabled: true }],
-    });
-    const versioning = new S3BucketVersioningA(this, "versioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
-    // No expiry of current objects: Langfuse's data retention (per project) deletes what expires.
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      bucket: bucket.id,
-      dependsOn: [versioning],
-      rule: [
-        {
-          id: "noncurrent-versions",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays ?? env.blobStorage.noncurrentVersionExpirationDays }],
-          expiration: [{ expiredObjectDeleteMarker: true }],
-        },
-        { id: "abort-incomplete-uploads", status: "Enabled", filter: [{ prefix: "" }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteUploadDays ?? 7 }] },
-      ],
-    });
 
     // One service account for web and worker (chart langfuse.serviceAccountName): exactly it.
     this.role = new IrsaRole(this, "role", {
