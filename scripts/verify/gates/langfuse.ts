@@ -10,7 +10,6 @@
  * `secrets:seed` generated into Secrets Manager (`{prefix}-{env}/langfuse/init-public-key`, `.../init-secret-key`).
  */
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { IRSA_ANNOTATION, LANGFUSE_SERVICE_ACCOUNT } from "../../../lib/langfuse-values/chart";
 import { httpsUrl } from "../../../lib/naming";
@@ -19,16 +18,11 @@ import { need } from "../target";
 import { accountServices } from "./account";
 import { albTargets, clusterActive, natEgress, postgresReachable, probeBucket, redisReachable } from "./aws";
 import { clusterAddons, langsmithPods } from "./kubernetes";
+import { pollUntilRead, request } from "./langsmith";
 import { fail, Gate, GateContext, pass } from "./types";
 
 export function langfuseUrl(ctx: GateContext): string {
   return (ctx.options.langsmithUrl ?? httpsUrl(need(ctx.target, "hostname"))).replace(/\/+$/, "");
-}
-
-async function get(ctx: GateContext, url: string, init: RequestInit = {}) {
-  const started = Date.now();
-  const res = await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(ctx.options.httpTimeoutMs) });
-  return { status: res.status, ms: Date.now() - started, body: await res.text() };
 }
 
 export const langfusePods: Gate = {
@@ -86,7 +80,7 @@ export const langfuseHttps: Gate = {
     const hints: string[] = [];
     for (const path of ["/api/public/health", "/api/public/ready"]) {
       try {
-        const a = await get(ctx, base + path);
+        const a = await request(ctx, base + path);
         const line = `GET ${base}${path} → ${a.status} (${a.ms} ms)`;
         if (a.status === 200) evidence.push(line);
         else {
@@ -142,7 +136,7 @@ export const langfuseFirstTrace: Gate = {
     const evidence = [`key pair from ${keys.source} (public key ${keys.publicKey.slice(0, 10)}…, secret not shown)`];
     let posted;
     try {
-      posted = await get(ctx, `${base}/api/public/ingestion`, { method: "POST", headers: { authorization: auth, "content-type": "application/json" }, body: JSON.stringify(batch) });
+      posted = await request(ctx, `${base}/api/public/ingestion`, { method: "POST", headers: { authorization: auth, "content-type": "application/json" }, body: JSON.stringify(batch) });
     } catch (e) {
       return fail([...evidence, `POST ${base}/api/public/ingestion: ${describeError(e)}`]);
     }
@@ -155,23 +149,12 @@ export const langfuseFirstTrace: Gate = {
     } catch {
       // A non-JSON 2xx: accepted; the read below decides.
     }
-    const t0 = Date.now();
-    let polls = 0;
-    let last = "";
-    while (Date.now() - t0 <= ctx.options.traceTimeoutMs) {
-      polls++;
-      try {
-        const a = await get(ctx, `${base}/api/public/traces/${id}`, { headers: { authorization: auth } });
-        last = String(a.status);
-        if (a.status === 200 && (JSON.parse(a.body) as { id?: string }).id === id) {
-          evidence.push(`GET /api/public/traces/${id} → 200 after ${((Date.now() - t0) / 1000).toFixed(1)} s (${polls} poll${polls === 1 ? "" : "s"})`);
-          return pass(evidence);
-        }
-      } catch (e) {
-        last = describeError(e);
-      }
-      await sleep(ctx.options.pollIntervalMs);
+    const read = await pollUntilRead(ctx, id, () => request(ctx, `${base}/api/public/traces/${id}`, { headers: { authorization: auth } }));
+    if (read.found) {
+      evidence.push(`GET /api/public/traces/${id} → 200 after ${read.seconds.toFixed(1)} s (${read.polls} poll${read.polls === 1 ? "" : "s"})`);
+      return pass(evidence);
     }
+    const { polls, last } = read;
     evidence.push(`trace ${id} accepted but not readable after ${(ctx.options.traceTimeoutMs / 1000).toFixed(0)} s (${polls} polls, last answer ${last})`);
     return fail(evidence, ["the worker consumes the ingestion queue from Redis and writes ClickHouse: its logs, Redis memory, ClickHouse inserts"]);
   },

@@ -34,11 +34,33 @@ interface Answer {
   readonly body: string;
 }
 
-async function request(ctx: GateContext, url: string, init: RequestInit = {}): Promise<Answer> {
+export async function request(ctx: GateContext, url: string, init: RequestInit = {}): Promise<Answer> {
   const started = Date.now();
   const res = await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(ctx.options.httpTimeoutMs) });
   const body = await res.text();
   return { status: res.status, ms: Date.now() - started, contentType: res.headers.get("content-type") ?? "", body };
+}
+
+/**
+ * Reads `read()` every poll interval until it answers 200 with a JSON body whose `id` is `id`, for at
+ * most the trace timeout: how a first trace is read back (LangSmith runs, Langfuse traces).
+ */
+export async function pollUntilRead(ctx: GateContext, id: string, read: () => Promise<Answer>): Promise<{ found: true; seconds: number; polls: number } | { found: false; polls: number; last: string }> {
+  const t0 = Date.now();
+  let polls = 0;
+  let last = "";
+  while (Date.now() - t0 <= ctx.options.traceTimeoutMs) {
+    polls++;
+    try {
+      const a = await read();
+      last = String(a.status);
+      if (a.status === 200 && (JSON.parse(a.body) as { id?: string }).id === id) return { found: true, seconds: (Date.now() - t0) / 1000, polls };
+    } catch (e) {
+      last = describeError(e);
+    }
+    await sleep(ctx.options.pollIntervalMs);
+  }
+  return { found: false, polls, last };
 }
 
 /** What a transport error most likely means for an ALB + ACM + Route 53 setup. */
@@ -179,23 +201,12 @@ export const firstTrace: Gate = {
     }
     if (created.status < 200 || created.status >= 300) return fail([...evidence, `answer: ${created.body.slice(0, 200)}`]);
 
-    const t0 = Date.now();
-    let polls = 0;
-    let last = "";
-    while (Date.now() - t0 <= ctx.options.traceTimeoutMs) {
-      polls++;
-      try {
-        const a = await request(ctx, `${base}/api/v1/runs/${id}`, { headers: { "x-api-key": key.value } });
-        last = String(a.status);
-        if (a.status === 200 && (JSON.parse(a.body) as { id?: string }).id === id) {
-          evidence.push(`GET /api/v1/runs/${id} → 200 after ${((Date.now() - t0) / 1000).toFixed(1)} s (${polls} poll${polls === 1 ? "" : "s"})`);
-          return pass(evidence);
-        }
-      } catch (e) {
-        last = describeError(e);
-      }
-      await sleep(ctx.options.pollIntervalMs);
+    const read = await pollUntilRead(ctx, id, () => request(ctx, `${base}/api/v1/runs/${id}`, { headers: { "x-api-key": key.value } }));
+    if (read.found) {
+      evidence.push(`GET /api/v1/runs/${id} → 200 after ${read.seconds.toFixed(1)} s (${read.polls} poll${read.polls === 1 ? "" : "s"})`);
+      return pass(evidence);
     }
+    const { polls, last } = read;
     evidence.push(`traces created but not visible: run ${id} not readable after ${(ctx.options.traceTimeoutMs / 1000).toFixed(0)} s (${polls} polls, last answer ${last})`);
     return fail(evidence, BACKPRESSURE_CHECKLIST);
   },
