@@ -9,6 +9,8 @@ module.exports = {
   maxWorkers: 2,
   // Jest's transform cache inside the repository: the tests leave no cache behind in the temp dir.
   cacheDirectory: "<rootDir>/node_modules/.cache/jest",
+  // Loads cdktf and the provider packages once per worker, not once per test file (see the file).
+  runtime: "<rootDir>/__tests__/shared-runtime.js",
   globalSetup: "<rootDir>/__tests__/global-setup.ts",
   globalTeardown: "<rootDir>/__tests__/global-teardown.ts",
   setupFiles: ["<rootDir>/__tests__/setup.ts"],

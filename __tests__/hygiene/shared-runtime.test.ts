@@ -1,0 +1,36 @@
+/**
+ * The jest runtime of this repository (__tests__/shared-runtime.js) loads cdktf, constructs and the
+ * provider packages once per worker, with Node's own require: their functions come from the worker's
+ * realm, not the test file's (a function of a per-file module is an `instanceof Function` of the test
+ * file's realm; one of a shared module is not). These tests fail if jest.config.js stops using the
+ * runtime or it starts sharing what must stay per file.
+ */
+const ownRealm = (value: unknown) => value instanceof Function;
+
+describe("the shared jest runtime", () => {
+  test("cdktf, constructs and the provider classes are loaded once per worker (not from this file's realm)", () => {
+    expect(ownRealm(require("cdktf").App)).toBe(false);
+    expect(ownRealm(require("constructs").Construct)).toBe(false);
+    expect(ownRealm(require("@cdktf/provider-aws/lib/vpc").Vpc)).toBe(false);
+  });
+
+  test("the project's own modules and other packages still load per test file", () => {
+    expect(ownRealm(require("../../lib/naming").stackName)).toBe(true);
+    expect(ownRealm(require("zod").z.object)).toBe(true);
+  });
+
+  test("jest.isolateModules gets a per-file cdktf", () => {
+    let isolated: typeof import("cdktf") | undefined;
+    jest.isolateModules(() => {
+      isolated = require("cdktf");
+    });
+    expect(ownRealm(isolated!.App)).toBe(true);
+    expect(isolated).not.toBe(require("cdktf"));
+  });
+
+  test("only those packages are shared", () => {
+    const { SHARED } = require("../shared-runtime.js") as { SHARED: RegExp };
+    for (const p of ["/r/node_modules/cdktf/lib/index.js", "/r/node_modules/constructs/lib/index.js", "/r/node_modules/@cdktf/provider-aws/lib/vpc/index.js"]) expect(p).toMatch(SHARED);
+    for (const p of ["/r/node_modules/zod/lib/index.js", "/r/lib/naming.ts", "/r/node_modules/cdktf-cli/bin/cdktf", "/r/node_modules/@cdktf/hcl2json/lib/index.js"]) expect(p).not.toMatch(SHARED);
+  });
+});

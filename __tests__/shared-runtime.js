@@ -1,0 +1,36 @@
+/**
+ * Jest's runtime with one change: cdktf, constructs and the @cdktf provider packages are loaded
+ * once per worker process (Node's own require) instead of once per test file. Jest gives every
+ * test file a fresh module registry, so each of the ~110 files evaluated cdktf and the provider
+ * classes again: ~14 s of a 55 s run was module loading, most of it these packages (measured
+ * with --cpu-prof). They are plain libraries whose module state (cdktf's token map, the
+ * creation-stack switch of stacks/creation-stacks.ts) is the same for every file, and the
+ * project's own code (lib/, modules/, stacks/) still loads per file, so tests stay isolated.
+ *
+ * `jest.isolateModules` still gets fresh copies (jest's own loading), and so does every module of a
+ * file that calls jest.mock. `__tests__/hygiene/shared-runtime.test.ts` pins both. Plain JavaScript: jest loads a
+ * runtime with Node's require, before any transform.
+ */
+const Runtime = require("jest-runtime").default;
+
+/** Packages shared by the test files of a worker: absolute paths inside these are required natively. */
+const SHARED = /[\\/]node_modules[\\/](?:cdktf|constructs|@cdktf[\\/]provider-[^\\/]+)[\\/]/;
+
+class SharedRuntime extends Runtime {
+  requireModuleOrMock(from, moduleName) {
+    // Jest's own loading inside isolateModules, and in a file that mocks anything (jest.mock).
+    if (!this._isolatedModuleRegistry && this._explicitShouldMock.size === 0 && moduleName !== "@jest/globals") {
+      let path;
+      try {
+        path = this._resolveCjsModule(from, moduleName);
+      } catch {
+        path = undefined;
+      }
+      if (path && SHARED.test(path)) return require(path);
+    }
+    return super.requireModuleOrMock(from, moduleName);
+  }
+}
+
+module.exports = SharedRuntime;
+module.exports.SHARED = SHARED;
