@@ -21,6 +21,7 @@ import { stackName } from "../lib/naming";
 import { PROVIDERS } from "../versions";
 import { withProvider } from "./offline/provider-server";
 import { reduceForOffline } from "./offline/reduce";
+import { typesOf } from "./offline/schema-proxy";
 // The synthesizer and the policy pack load the whole app (~0.5 s): required when used, so that
 // --help and a mistyped stack name answer at once.
 type SynthAll = typeof import("./synth-all");
@@ -265,7 +266,7 @@ export async function planStack(stack: string, init: SharedInit, dropped: readon
     ["show", ["show", "-json", "plan.bin"], join(dir, "plan.json")],
   ];
   // One provider process serves this stack's plan and show (scripts/offline/provider-server.ts).
-  const failed = steps.length === 0 ? undefined : await withProvider(stackEnv.TF_DATA_DIR!, stackEnv, async (planEnv) => {
+  const failed = steps.length === 0 ? undefined : await withProvider(stackEnv.TF_DATA_DIR!, stackEnv, typesOf(JSON.parse(readFileSync(join(dir, "main.tf.json"), "utf8"))), async (planEnv) => {
     for (const [step, args, file] of steps) {
       const r = await run("terraform", args, dir, planEnv, file);
       if (r.code !== 0) return { stack, ok: false, step, detail: r.out.trim().split("\n").slice(-40).join("\n"), seconds: seconds() };

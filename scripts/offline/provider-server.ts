@@ -21,6 +21,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startSchemaProxy, type KeptTypes, type SchemaCache, type SchemaProxy, type Upstream } from "./schema-proxy";
 
 /** How long a provider may take to print its reattach line (~0.2 s idle; a loaded machine is slower). */
 export const REATTACH_TIMEOUT_MS = 15_000;
@@ -176,26 +177,77 @@ export function startProvider(binary: string, env: NodeJS.ProcessEnv, timeoutMs 
   });
 }
 
+/** The socket a reattach value points at (its first provider's `Addr.String`). */
+export function reattachAddress(reattach: string): string {
+  const first = Object.values(JSON.parse(reattach) as Record<string, { Addr: { String: string } }>)[0];
+  return first.Addr.String;
+}
+
+/** The reattach value with every provider's address replaced by `socket` (the proxy's). */
+export function pointReattachAt(reattach: string, socket: string): string {
+  const parsed = JSON.parse(reattach) as Record<string, { Addr: { Network: string; String: string } }>;
+  for (const p of Object.values(parsed)) p.Addr = { ...p.Addr, Network: "unix", String: socket };
+  return JSON.stringify(parsed);
+}
+
+/** The provider's full schema answer, by binary (path, size, mtime): asked of one process per run. */
+const schemaCaches = new Map<string, SchemaCache>();
+function schemaCacheFor(binary: string): SchemaCache {
+  const st = statSync(binary);
+  const key = `${binary}\0${st.size}\0${st.mtimeMs}`;
+  if (!schemaCaches.has(key)) schemaCaches.set(key, {});
+  return schemaCaches.get(key)!;
+}
+
 /**
- * Runs `fn` with the env of a provider served for it (TF_REATTACH_PROVIDERS set) when
- * the data dir holds exactly one provider binary and it starts; otherwise with `env` unchanged,
- * after calling `onFallback` with the reason. The provider is stopped when `fn` settles.
+ * Runs `fn` with an env whose TF_REATTACH_PROVIDERS points Terraform at a schema proxy
+ * (schema-proxy.ts) in front of provider processes started here: one, plus one per further
+ * provider configuration (alias) Terraform configures. Needs exactly one provider binary under
+ * `dataDir`. When anything of that cannot start, calls `onFallback` with the reason and runs
+ * `fn` with `env` unchanged (Terraform launches the provider itself). Every process and the
+ * proxy are stopped when `fn` settles.
  */
-export async function withProvider<T>(dataDir: string, env: NodeJS.ProcessEnv, fn: (env: NodeJS.ProcessEnv) => Promise<T>, onFallback: (reason: string) => void = () => {}, timeoutMs = REATTACH_TIMEOUT_MS): Promise<T> {
+export async function withProvider<T>(
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+  keep: KeptTypes,
+  fn: (env: NodeJS.ProcessEnv) => Promise<T>,
+  onFallback: (reason: string) => void = () => {},
+  timeoutMs = REATTACH_TIMEOUT_MS,
+): Promise<T> {
   if (!reattachEnabled(env)) return fn(env);
   const binaries = providerBinaries(dataDir);
   if (binaries.length !== 1) {
     onFallback(binaries.length === 0 ? `no provider binary under ${join(dataDir, "providers")}` : `${binaries.length} provider binaries under ${join(dataDir, "providers")} (reattach serves one)`);
     return fn(env);
   }
-  const started = await startProvider(binaries[0], env, timeoutMs);
-  if (!started.server) {
-    onFallback(started.reason);
+  const servers: ProviderServer[] = [];
+  let done = false;
+  const stopAllOf = () => {
+    done = true;
+    for (const s of servers) s.stop();
+  };
+  const spawnOne = async (): Promise<Upstream> => {
+    const r = await startProvider(binaries[0], env, timeoutMs);
+    if (!r.server) throw new Error(r.reason);
+    servers.push(r.server);
+    // Started while fn was ending: not needed any more.
+    if (done) r.server.stop();
+    return { socket: reattachAddress(r.server.reattach), configured: false };
+  };
+  let proxy: SchemaProxy;
+  try {
+    const first = await spawnOne();
+    proxy = await startSchemaProxy(join(servers[0].dir, "terraform.sock"), first, spawnOne, keep, schemaCacheFor(binaries[0]));
+  } catch (e) {
+    stopAllOf();
+    onFallback(e instanceof Error ? e.message : String(e));
     return fn(env);
   }
   try {
-    return await fn({ ...env, TF_REATTACH_PROVIDERS: started.server.reattach });
+    return await fn({ ...env, TF_REATTACH_PROVIDERS: pointReattachAt(servers[0].reattach, proxy.socket) });
   } finally {
-    started.server.stop();
+    proxy.close();
+    stopAllOf();
   }
 }
