@@ -84,6 +84,7 @@ export function filterSchemaResponse(message: Buffer, keep: KeptTypes): Buffer {
     else if (wire === 2) {
       const [len, p2] = readVarint(message, p1);
       pos = p2 + len;
+      if (pos > message.length) throw new Error("protobuf: field runs past the message");
       if (field === 2 || field === 3) {
         const key = entryKey(message.subarray(p2, pos));
         if (key === undefined) throw new Error(`protobuf: map entry of field ${field} without a key`);
