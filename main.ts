@@ -6,9 +6,9 @@ import { App } from "cdktf";
 import { ENVIRONMENTS } from "./environments";
 import { ConfigError } from "./lib/config/load";
 import { buildApp } from "./stacks/app";
-import { skipTokenCreationStacks } from "./stacks/creation-stacks";
+import { speedUpSynth } from "./stacks/creation-stacks";
 
-skipTokenCreationStacks();
+speedUpSynth();
 const app = new App();
 try {
   buildApp(app, ENVIRONMENTS);

@@ -5,10 +5,10 @@
 import { App } from "cdktf";
 import { ENVIRONMENTS } from "../environments";
 import { buildApp } from "../stacks/app";
-import { skipTokenCreationStacks } from "../stacks/creation-stacks";
+import { speedUpSynth } from "../stacks/creation-stacks";
 
 export function synthesizeAll(outdir: string): string[] {
-  skipTokenCreationStacks();
+  speedUpSynth();
   const app = new App({ outdir, skipValidation: false });
   const { environments, bootstrap } = buildApp(app, ENVIRONMENTS);
   app.synth();

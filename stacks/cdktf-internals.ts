@@ -11,6 +11,13 @@
  * 3. One resolve for validation and output (`ValidatedResolve`, used by IsolatedStack and
  *    lib/policy/enforce.ts): the synthesizer calls `toTerraform()` right after the validations,
  *    so the policy validation's resolve is handed to it instead of resolving again.
+ * 4. Token-free data skips the token resolver (`fastResolve`, turned on with patch 1 by
+ *    stacks/creation-stacks.ts): cdktf's `resolve` builds two closures, a path string and a
+ *    context object for every value of the tree, and runs three regular expressions over every
+ *    string, also for the plain JSON that makes up most of a stack (policy documents, tags,
+ *    manifests): ~40% of a synth. The patch walks plain objects, arrays and primitives itself
+ *    and hands every value that is (or may hold) a token to cdktf's resolve, with the same path:
+ *    the output is the same by construction (the tests compare it, and the golden digests).
  *
  * `INTERNAL_ASSUMPTIONS` states what each patch relies on, as checks against the installed cdktf;
  * `__tests__/stacks/cdktf-internals.test.ts` runs them, so an upgrade that moves an internal fails
@@ -19,7 +26,9 @@
 // Not part of cdktf's public API: the module its token classes call for their creation stack
 // (`require`, not `import *`, so the assignment below reaches the module's own exports object).
 import stackTrace = require("cdktf/lib/tokens/private/stack-trace");
-import { App, Lazy, TerraformStack } from "cdktf";
+import resolveModule = require("cdktf/lib/tokens/private/resolve");
+import encoding = require("cdktf/lib/tokens/private/encoding");
+import { App, Lazy, TerraformStack, Token, Tokenization } from "cdktf";
 import { StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
 
 /** Patch 1: token creation stacks off for this process. Returns whether the patch applied. */
@@ -28,6 +37,112 @@ export function disableTokenCreationStacks(): boolean {
   if (typeof target.captureStackTrace !== "function") return false;
   target.captureStackTrace = () => [];
   return true;
+}
+
+type Resolve = typeof resolveModule.resolve;
+type ResolveOptions = Parameters<Resolve>[1];
+/** Where patch 4 keeps cdktf's own resolve on its module (one process may load this file more than once: jest). */
+const ORIGINAL = Symbol.for("langsmith-aws.cdktf-resolve");
+type PatchedModule = { resolve: Resolve; [ORIGINAL]?: Resolve };
+/** cdktf's own resolve, to which patch 4 hands every value that is or may hold a token. */
+const cdktfResolveOriginal: Resolve = (resolveModule as PatchedModule)[ORIGINAL] ?? resolveModule.resolve;
+/** The encoded-number pattern cdktf's resolve looks for in every string (its `TokenString.forNumbers`). */
+const NUMBER_TOKEN = new RegExp((encoding.TokenString.forNumbers("") as unknown as { re: RegExp }).re.source);
+
+/** A string cdktf's resolve returns unchanged: no token marker, no encoded number, no map token value. */
+function plainString(s: string): boolean {
+  return !s.includes("TfToken[") && !NUMBER_TOKEN.test(s) && s !== Token.STRING_MAP_TOKEN_VALUE && s !== Token.ANY_MAP_TOKEN_VALUE;
+}
+
+/** A number cdktf's resolve returns unchanged (not an encoded token, not the map token value). */
+function plainNumber(n: number): boolean {
+  return n !== Token.NUMBER_MAP_TOKEN_VALUE && encoding.extractTokenDouble(n, false) === undefined && encoding.extractTokenDouble(n, true) === undefined;
+}
+
+/** An object literal (of any realm): its prototype is Object.prototype or null, and it is no resolvable. */
+function plainObject(o: object): boolean {
+  const proto = Object.getPrototypeOf(o);
+  return (proto === null || Object.getPrototypeOf(proto) === null) && typeof (o as { resolve?: unknown }).resolve !== "function";
+}
+
+interface Path {
+  readonly parent?: Path;
+  readonly key: string;
+}
+const pathOf = (p: Path | undefined): string[] => {
+  const keys: string[] = [];
+  for (let q = p; q; q = q.parent) keys.push(q.key);
+  return keys.reverse();
+};
+
+/** Patch 4: cdktf's resolve, with the plain parts of the tree walked here (see the header). */
+export function fastResolve(obj: unknown, options: ResolveOptions): unknown {
+  // A call from inside a resolution (a token resolving its value) keeps cdktf's path entirely.
+  if (options.previousContext || (options.prefix && options.prefix.length > 0)) return cdktfResolveOriginal(obj, options);
+  const handOver = (x: unknown, path: Path | undefined) => cdktfResolveOriginal(x, { ...options, prefix: pathOf(path) });
+  const walk = (x: unknown, path: Path | undefined, depth: number): unknown => {
+    if (depth > 100) return handOver(x, path);
+    switch (typeof x) {
+      case "undefined":
+        return undefined;
+      case "boolean":
+        return x;
+      case "string":
+        return plainString(x) ? x : handOver(x, path);
+      case "number":
+        return plainNumber(x) ? x : handOver(x, path);
+      case "object": {
+        if (x === null) return null;
+        if (Array.isArray(x)) {
+          if (x.some((e) => (typeof e === "string" && e.includes("TfToken[")) || (typeof e === "number" && !plainNumber(e)))) return handOver(x, path);
+          const out: unknown[] = [];
+          for (let i = 0; i < x.length; i++) {
+            const v = walk(x[i], { parent: path, key: String(i) }, depth + 1);
+            if (v !== undefined) out.push(v);
+          }
+          return out;
+        }
+        if (!plainObject(x)) return handOver(x, path);
+        const keys = Object.keys(x);
+        if (!keys.every(plainString)) return handOver(x, path);
+        const out: Record<string, unknown> = {};
+        for (const key of keys) {
+          const v = walk((x as Record<string, unknown>)[key], { parent: path, key }, depth + 1);
+          if (v !== undefined) out[key] = v;
+        }
+        return out;
+      }
+      default:
+        return handOver(x, path);
+    }
+  };
+  return walk(obj, undefined, 0);
+}
+
+/** Turns patch 4 on for this process (idempotent). Returns whether it applied. */
+export function useFastResolve(): boolean {
+  const target = resolveModule as PatchedModule;
+  if (typeof target.resolve !== "function") return false;
+  target[ORIGINAL] ??= target.resolve;
+  target.resolve = fastResolve as Resolve;
+  return true;
+}
+
+/** Whether patch 4 is what cdktf's resolve calls in this process. */
+export function fastResolveActive(): boolean {
+  return (resolveModule as PatchedModule).resolve === fastResolve;
+}
+
+/** Runs `fn` with cdktf's own resolve (as `CDKTF_FULL_RESOLVE=1` does), then restores what was there. */
+export function withCdktfResolve<T>(fn: () => T): T {
+  const target = resolveModule as PatchedModule;
+  const current = target.resolve;
+  target.resolve = cdktfResolveOriginal;
+  try {
+    return fn();
+  } finally {
+    target.resolve = current;
+  }
 }
 
 /** Patch 2: what `TerraformStack.prepareStack()` does besides the cross-stack resolve. */
@@ -101,6 +216,18 @@ export const INTERNAL_ASSUMPTIONS: readonly InternalAssumption[] = [
       if (validations < 0) return "StackSynthesizer.synthesize() no longer runs the validations";
       if (resolves.length !== 1) return `StackSynthesizer.synthesize() calls toTerraform() ${resolves.length} times (expected once, after the validations)`;
       return resolves[0] > validations ? undefined : "StackSynthesizer.synthesize() resolves before it validates";
+    },
+  },
+  {
+    patch: "4. token-free data skips the token resolver (stacks/creation-stacks.ts)",
+    check: () => {
+      if (typeof (resolveModule as { resolve?: unknown }).resolve !== "function") return "cdktf/lib/tokens/private/resolve no longer exports resolve";
+      if (!source(Tokenization.resolve).includes("resolve_1.resolve)(obj, {")) return "Tokenization.resolve no longer calls the resolve export of tokens/private/resolve";
+      // What the patch treats as plain is what cdktf's resolve returns unchanged: these are the checks it mirrors.
+      const r = source(cdktfResolveOriginal);
+      const needles = ["TokenString.forString(", "TokenString.forNumbers(", "containsStringListTokenElement", "containsNumberListTokenElement", "containsMapToken)(obj)", "unresolved)(obj)", "isConstruct(obj)", "instanceof Date", "Token.STRING_MAP_TOKEN_VALUE", "Token.ANY_MAP_TOKEN_VALUE", "Token.NUMBER_MAP_TOKEN_VALUE", 'typeof x !== "undefined"', 'typeof value === "undefined"'];
+      const missing = needles.filter((n) => !r.includes(n));
+      return missing.length === 0 ? undefined : `cdktf's resolve changed (no longer has ${missing.join(", ")}): patch 4 must mirror what it returns unchanged`;
     },
   },
 ];

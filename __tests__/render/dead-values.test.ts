@@ -10,27 +10,13 @@
  * clone always does). A failing verdict is never cached.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cacheDir, renderChartText } from "../../lib/render";
+import { cacheDir, chartDigest, renderChartText } from "../../lib/render";
 import { deadLeaves, Leaf, leaves, pathText } from "./dead-values";
 import { describeRendered, ENVIRONMENT_NAMES, rendered, TIER } from "./rendered";
 
 const seen = new Set<string>();
-
-/** sha256 over every file of a directory (paths and contents, sorted). */
-function treeDigest(dir: string): string {
-  const h = createHash("sha256");
-  const walk = (d: string) => {
-    for (const f of readdirSync(d).sort()) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else h.update(p.slice(dir.length)).update(readFileSync(p));
-    }
-  };
-  walk(dir);
-  return h.digest("hex");
-}
 
 const CHECK_SOURCES = [join(__dirname, "dead-values.ts"), __filename].map((f) => readFileSync(f, "utf8")).join("\n");
 
@@ -45,7 +31,7 @@ describeRendered("LangSmith values: none is dead", () => {
     });
     const key = createHash("sha256")
       .update(JSON.stringify([env.langsmith.values, fresh, env.langsmith.name, env.langsmith.namespace, TIER!.helm.version]))
-      .update(treeDigest(TIER!.langsmith.dir))
+      .update(chartDigest(TIER!.langsmith.dir))
       .update(CHECK_SOURCES)
       .digest("hex");
     const verdict = join(cacheDir("render-verdicts"), `dead-values-${key}.json`);

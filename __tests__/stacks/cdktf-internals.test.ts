@@ -1,13 +1,15 @@
 /**
- * The three performance patches into cdktf internals (stacks/cdktf-internals.ts): each one's
+ * The four performance patches into cdktf internals (stacks/cdktf-internals.ts): each one's
  * assumption about the installed cdktf holds, and each one does what it is for. A cdktf upgrade
  * that moves an internal fails here, naming the patch.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, TerraformOutput, TerraformStack } from "cdktf";
-import { INTERNAL_ASSUMPTIONS, ValidatedResolve } from "../../stacks/cdktf-internals";
+import { App, DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformOutput, TerraformStack, Testing, Token, Tokenization } from "cdktf";
+import { fastResolveActive, INTERNAL_ASSUMPTIONS, ValidatedResolve, withCdktfResolve } from "../../stacks/cdktf-internals";
+import { LangsmithStack } from "../../stacks/langsmith-stack";
+import { envWith } from "../helpers";
 import { IsolatedStack } from "../../stacks/isolated-stack";
 import { enforcePolicy } from "../../lib/policy/enforce";
 
@@ -17,7 +19,7 @@ describe("cdktf internals this project relies on", () => {
   });
 
   test("there is one assumption per patch", () => {
-    expect(INTERNAL_ASSUMPTIONS.map((a) => a.patch.split(".")[0])).toEqual(["1", "2", "3"]);
+    expect(INTERNAL_ASSUMPTIONS.map((a) => a.patch.split(".")[0])).toEqual(["1", "2", "3", "4"]);
   });
 });
 
@@ -49,5 +51,59 @@ describe("patch 2 and 3 at work in an app synth", () => {
     expect(v.keep(1)).toBe(1);
     expect(v.take()).toBe(1);
     expect(v.take()).toBeUndefined();
+  });
+});
+
+describe("patch 4: token-free data skips the token resolver", () => {
+  test("the test setup turned it on (the entry points do the same through speedUpSynth)", () => {
+    expect(fastResolveActive()).toBe(true);
+    expect(withCdktfResolve(fastResolveActive)).toBe(false);
+  });
+
+  // The largest fixture, synthesized with both resolvers: byte for byte the same. (The golden digests,
+  // __tests__/golden, were recorded with cdktf's own resolve and hold every shipped stack to it.)
+  test("a production stack synthesizes to the same bytes as with cdktf's own resolve", () => {
+    const env = envWith("prod");
+    const synth = () => Testing.synth(new LangsmithStack(Testing.app(), { env }), true);
+    expect(synth()).toBe(withCdktfResolve(synth));
+  });
+
+  test("tokens anywhere in the tree (strings, keys, lists, numbers, maps, lazies, functions) resolve as cdktf resolves them", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    const name = Lazy.stringValue({ produce: () => "logs" });
+    const count = Lazy.numberValue({ produce: () => 3 });
+    const list = Lazy.listValue({ produce: () => ["a", "b"] });
+    const tree = {
+      plain: { a: "x", b: [1, true, null, undefined, "1e5", "us-east-1", { c: undefined }], d: undefined, e: new Date(0) },
+      inString: `${name}-bucket`,
+      [`key-${name}`]: "value",
+      list,
+      number: count,
+      sum: [count, 2],
+      map: Token.asStringMap(Lazy.anyValue({ produce: () => ({ k: "v" }) })),
+      fn: Fn.join(",", ["a", name]),
+      lazyObject: Lazy.anyValue({ produce: () => ({ nested: { n: name, u: undefined } }) }),
+      deep: [[[{ x: [name] }]]],
+    };
+    const resolve = (t: unknown) => Tokenization.resolve(t, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
+    expect(resolve(tree)).toEqual(withCdktfResolve(() => resolve(tree)));
+    expect(JSON.stringify(resolve(tree))).toBe(JSON.stringify(withCdktfResolve(() => resolve(tree))));
+  });
+
+  test("a value cdktf refuses is refused with cdktf's message and path", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    const bad = { ok: "x", nested: [{ fn: () => 1 }] };
+    const message = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return "no error";
+    };
+    const resolve = () => Tokenization.resolve(bad, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
+    const fast = message(resolve);
+    expect(fast).toMatch(/nested\/0\/fn/);
+    expect(fast).toBe(withCdktfResolve(() => message(resolve)));
   });
 });

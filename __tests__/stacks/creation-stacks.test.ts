@@ -29,4 +29,10 @@ describe("token creation stacks (stacks/creation-stacks.ts)", () => {
     new cdktf.TerraformOutput(stack, "bucket", { value: `${name}-bucket` });
     expect(JSON.parse(cdktf.Testing.synth(stack)).output.bucket.value).toBe("logs-bucket");
   });
+
+  test("speedUpSynth turns patch 4 on too, unless CDKTF_FULL_RESOLVE=1", () => {
+    const { switch: s } = fresh();
+    expect(s.speedUpSynth({ [s.KEEP_CDKTF_RESOLVE]: "1" })).toEqual({ creationStacksOff: true, fastResolve: false });
+    expect(s.speedUpSynth({})).toEqual({ creationStacksOff: true, fastResolve: true });
+  });
 });

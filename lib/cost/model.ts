@@ -282,7 +282,7 @@ export function cheapestClickhouseNode(region: RegionPrices, arch: "arm64" | "x8
 function cheapest(options: Choice[]): Choice {
   if (options.length === 0) throw new Error("no catalogued, priced instance type meets the requirement");
   // Ties go to the fewer, larger nodes, then to the name (deterministic output).
-  return [...options].sort((a, b) => a.hourly - b.hourly || a.nodes - b.nodes || a.instanceType.localeCompare(b.instanceType))[0];
+  return [...options].sort(rank)[0];
 }
 
 /** True when no validation rule reports a problem on `nodePools.<name>` with this pool in place. */
@@ -293,24 +293,45 @@ function poolPasses(env: EnvironmentConfig, name: "general" | "clickhouse", pool
 
 const MAX_NODES = 100;
 
-/** The cheapest general pool that passes validation (reference minimum and sizing), with the smallest passing maxSize. */
+/** `cheapest`'s order: hourly, then fewer nodes, then the name. */
+const rank = (a: Choice, b: Choice): number => a.hourly - b.hourly || a.nodes - b.nodes || a.instanceType.localeCompare(b.instanceType);
+
+/**
+ * The cheapest general pool that passes validation (reference minimum and sizing), with the smallest passing maxSize.
+ *
+ * Each instance type's smallest passing node count is searched upwards from the count the
+ * reference minimum needs, which also bounds its price from below. Types are tried cheapest bound
+ * first, and the search stops when the next bound ranks after the best pool found (no type left
+ * can beat it); the maxSize search runs for the winner only (it does not change the ranking).
+ * The same answer as searching every type, without validating pools that cannot win.
+ */
 export function cheapestValidGeneralPool(env: EnvironmentConfig, region: RegionPrices): Choice & { maxSize: number } {
   const g = env.nodePools.general;
   const need = CAPACITY_REQUIREMENTS.general;
-  const options = candidates(region, architecture(g.instanceTypes[0])).flatMap((t) => {
-    const a = allocatable(INSTANCE_CATALOG[t]);
-    const pool = (n: number, max: number): NodePool => ({ ...g, instanceTypes: [t], minSize: n, desiredSize: n, maxSize: max });
-    // A production-tier pool keeps a node in every AZ (it must survive the loss of one).
-    const floor = env.tier === "production" ? env.aws.availabilityZones.length : 1;
-    let n = Math.max(Math.ceil(need.vcpu / a.vcpu), Math.ceil(need.memoryGib / a.memoryGib), floor);
-    while (n <= MAX_NODES && !poolPasses(env, "general", pool(n, MAX_NODES))) n++;
-    if (n > MAX_NODES) return [];
-    let max = n;
-    while (max < MAX_NODES && !poolPasses(env, "general", pool(n, max))) max++;
-    return [{ instanceType: t, nodes: n, hourly: Math.round(n * region.ec2[t] * 100000) / 100000, maxSize: max }];
-  });
-  const best = cheapest(options);
-  return options.find((o) => o.instanceType === best.instanceType) as Choice & { maxSize: number };
+  const pool = (t: string, n: number, max: number): NodePool => ({ ...g, instanceTypes: [t], minSize: n, desiredSize: n, maxSize: max });
+  const hourly = (t: string, n: number) => Math.round(n * region.ec2[t] * 100000) / 100000;
+  // A production-tier pool keeps a node in every AZ (it must survive the loss of one).
+  const floor = env.tier === "production" ? env.aws.availabilityZones.length : 1;
+  const bounds = candidates(region, architecture(g.instanceTypes[0]))
+    .map((t) => {
+      const a = allocatable(INSTANCE_CATALOG[t]);
+      const n = Math.max(Math.ceil(need.vcpu / a.vcpu), Math.ceil(need.memoryGib / a.memoryGib), floor);
+      return { instanceType: t, nodes: n, hourly: hourly(t, n) };
+    })
+    .sort(rank);
+  let best: Choice | undefined;
+  for (const bound of bounds) {
+    if (best && rank(bound, best) > 0) break;
+    let n = bound.nodes;
+    while (n <= MAX_NODES && !poolPasses(env, "general", pool(bound.instanceType, n, MAX_NODES))) n++;
+    if (n > MAX_NODES) continue;
+    const option = { instanceType: bound.instanceType, nodes: n, hourly: hourly(bound.instanceType, n) };
+    if (!best || rank(option, best) < 0) best = option;
+  }
+  const winner = cheapest(best ? [best] : []);
+  let max = winner.nodes;
+  while (max < MAX_NODES && !poolPasses(env, "general", pool(winner.instanceType, winner.nodes, max))) max++;
+  return { ...winner, maxSize: max };
 }
 
 /** The cheapest single ClickHouse node that passes validation (tier requirement and the sizing profile's request). */

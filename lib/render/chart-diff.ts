@@ -13,6 +13,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { Manifest, RenderError } from "./render";
+import { parseYamlCached } from "./render-cache";
 
 type Json = Record<string, any>;
 
@@ -212,7 +213,7 @@ const chartLabel = (dir: string) => {
 };
 
 export function chartDiff(input: ChartDiffInput): ChartDiffReport {
-  const yamlOf = (dir: string) => (parse(readFileSync(join(dir, "values.yaml"), "utf8")) ?? {}) as Json;
+  const yamlOf = (dir: string) => (parseYamlCached<Json | null>(readFileSync(join(dir, "values.yaml"), "utf8")) ?? {}) as Json;
   const pinnedValues = yamlOf(input.pinnedDir);
   const candidateValues = yamlOf(input.candidateDir);
   const keys = new Map<string, KeyChange>();

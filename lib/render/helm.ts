@@ -7,8 +7,9 @@
  *      `node_modules/.cache/helm-<version>/helm` and its `helm version` checked against the pin.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { createHash } from "node:crypto";
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { delimiter, dirname, isAbsolute, join } from "node:path";
 import { RENDER_TOOLS } from "../../versions";
 import { cacheDir } from "./paths";
 import { readZipEntry } from "./zip";
@@ -21,10 +22,47 @@ export interface HelmBinary {
   readonly source: "PATH" | "devDependency";
 }
 
-/** `helm version` of a binary, or undefined when it does not run. */
-export function helmVersion(path: string): string | undefined {
+/** The file a command name runs (a path as given; else the first executable match on the PATH). */
+function resolveCommand(path: string): string | undefined {
+  if (isAbsolute(path) || path.includes("/")) return path;
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    const candidate = join(dir || ".", path);
+    try {
+      if (statSync(candidate).isFile()) {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      }
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `helm version` of a binary, or undefined when it does not run. Spawning helm costs 60-120 ms and
+ * every render test file asks, so the answer is kept in node_modules/.cache/helm-versions under the
+ * binary's resolved path, inode, size and mtime (another binary or a replaced one is asked again).
+ */
+export function helmVersion(path: string, memoDir: string = cacheDir("helm-versions")): string | undefined {
+  const file = resolveCommand(path);
+  if (!file) return undefined; // not on the PATH: nothing to run
+  let key: string | undefined;
+  try {
+    const s = statSync(file);
+    key = createHash("sha256").update(JSON.stringify([file, s.ino, s.size, s.mtimeMs])).digest("hex").slice(0, 32);
+  } catch {
+    return undefined;
+  }
+  const memo = join(memoDir, key);
+  if (existsSync(memo)) return readFileSync(memo, "utf8");
   const r = spawnSync(path, ["version", "--template", "{{.Version}}"], { encoding: "utf8", timeout: 10_000 });
-  return r.status === 0 ? r.stdout.trim() : undefined;
+  if (r.status !== 0) return undefined;
+  const version = r.stdout.trim();
+  mkdirSync(dirname(memo), { recursive: true });
+  writeFileSync(`${memo}.${process.pid}`, version);
+  renameSync(`${memo}.${process.pid}`, memo);
+  return version;
 }
 
 /** The `layer.zip` of the pinned kubectl layer package, or undefined when it is not installed. */

@@ -14,6 +14,7 @@ import { HelmBinary, locateHelm } from "./helm";
 export * from "./chart-source";
 export * from "./helm";
 export * from "./render";
+export * from "./render-cache";
 export * from "./stand-ins";
 export { repoRoot, chartMirrorDir, cacheDir } from "./paths";
 export { readZipEntry, zipEntries } from "./zip";

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { KUBERNETES_VERSION } from "../../versions";
 import { HelmBinary } from "./helm";
+import { defaultRenderCache, RenderCache, RenderOutcome } from "./render-cache";
 
 /** One rendered Kubernetes object. */
 export interface Manifest {
@@ -34,6 +35,12 @@ export interface RenderOptions {
   readonly kubeVersion?: string;
   /** Extra `--api-versions` (CRDs the chart checks for). */
   readonly apiVersions?: readonly string[];
+  /**
+   * Where results are kept by the hash of every input (render-cache.ts says why that is sound);
+   * `false` always runs helm (templates with random functions, when two renders must differ).
+   * @default the repository's cache in node_modules/.cache/helm-renders, off with LS_RENDER_CACHE=0
+   */
+  readonly cache?: RenderCache | false;
 }
 
 export class RenderError extends Error {
@@ -76,20 +83,69 @@ function prepare(work: string, chartDir: string, values: unknown, options: Rende
   return args;
 }
 
-/** Renders `chartDir` with `values` (an object; written to a temporary file that is deleted). */
-export function renderChart(helm: HelmBinary, chartDir: string, values: unknown, options: RenderOptions): Manifest[] {
+/** The cache and key of one render, or undefined when it is bypassed. */
+function cached(helm: HelmBinary, chartDir: string, values: unknown, options: RenderOptions): { cache: RenderCache; key: string } | undefined {
+  const cache = options.cache === undefined ? defaultRenderCache() : options.cache || undefined;
+  if (!cache) return undefined;
+  const flags = { releaseName: options.releaseName, namespace: options.namespace, dropDependencies: options.dropDependencies === true, kubeVersion: options.kubeVersion ?? KUBERNETES_VERSION, apiVersions: options.apiVersions ?? [] };
+  return { cache, key: cache.key({ helm, chartDir, values, options: flags }) };
+}
+
+/**
+ * What helm's stderr may be kept as: the chart's own failure (exit 1, helm ran to the end), and
+ * only when it does not name this render's temporary files (it would not be true of the next one).
+ */
+function cacheableFailure(status: number | null, failedToRun: boolean, stderr: string, work: string): boolean {
+  return status === 1 && !failedToRun && stderr !== "" && !stderr.includes(work);
+}
+
+/** helm's raw output for one render (from the cache when it has it). Throws RenderError on a chart failure. */
+export function renderChartTextSync(helm: HelmBinary, chartDir: string, values: unknown, options: RenderOptions): string {
+  return outcomeText(chartDir, renderOutcomeSync(helm, chartDir, values, options, cached(helm, chartDir, values, options)));
+}
+
+function outcomeText(chartDir: string, outcome: RenderOutcome): string {
+  if ("stderr" in outcome) throw new RenderError(chartDir, outcome.stderr);
+  return outcome.text;
+}
+
+function renderOutcomeSync(helm: HelmBinary, chartDir: string, values: unknown, options: RenderOptions, slot: { cache: RenderCache; key: string } | undefined): RenderOutcome {
+  const hit = slot?.cache.get(slot.key);
+  if (hit) return hit;
   const work = mkdtempSync(join(tmpdir(), "ls-render-"));
   try {
     const r = spawnSync(helm.path, prepare(work, chartDir, values, options), { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
-    if (r.status !== 0) throw new RenderError(chartDir, r.stderr || r.error?.message || `exit ${r.status}`);
-    return parseManifests(r.stdout);
+    if (r.status === 0) {
+      const outcome = { text: r.stdout };
+      slot?.cache.put(slot.key, outcome);
+      return outcome;
+    }
+    const stderr = r.stderr || r.error?.message || `exit ${r.status}`;
+    if (slot && cacheableFailure(r.status, r.error !== undefined, r.stderr, work)) slot.cache.put(slot.key, { stderr });
+    return { stderr };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
+/**
+ * Renders `chartDir` with `values` (an object; written to a temporary file that is deleted), parsed.
+ * With the cache, the parsed manifests are kept beside the output, so a hit parses JSON, not YAML.
+ */
+export function renderChart(helm: HelmBinary, chartDir: string, values: unknown, options: RenderOptions): Manifest[] {
+  const slot = cached(helm, chartDir, values, options);
+  const parsed = slot?.cache.getParsed<Manifest[]>(slot.key);
+  if (parsed) return parsed;
+  const manifests = parseManifests(outcomeText(chartDir, renderOutcomeSync(helm, chartDir, values, options, slot)));
+  slot?.cache.putParsed(slot.key, manifests);
+  return manifests;
+}
+
 /** `renderChart` without blocking, so several renders can run at once; the raw helm output. */
 export async function renderChartText(helm: HelmBinary, chartDir: string, values: unknown, options: RenderOptions): Promise<string> {
+  const slot = cached(helm, chartDir, values, options);
+  const hit = slot?.cache.get(slot.key);
+  if (hit) return outcomeText(chartDir, hit);
   const work = mkdtempSync(join(tmpdir(), "ls-render-"));
   try {
     const child = spawn(helm.path, prepare(work, chartDir, values, options), { stdio: ["ignore", "pipe", "pipe"] });
@@ -101,8 +157,14 @@ export async function renderChartText(helm: HelmBinary, chartDir: string, values
       child.on("error", reject);
       child.on("close", resolve);
     });
-    if (code !== 0) throw new RenderError(chartDir, Buffer.concat(err).toString("utf8") || `exit ${code}`);
-    return Buffer.concat(out).toString("utf8");
+    const stderr = Buffer.concat(err).toString("utf8");
+    if (code !== 0) {
+      if (slot && cacheableFailure(code, false, stderr, work)) slot.cache.put(slot.key, { stderr });
+      throw new RenderError(chartDir, stderr || `exit ${code}`);
+    }
+    const text = Buffer.concat(out).toString("utf8");
+    slot?.cache.put(slot.key, { text });
+    return text;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

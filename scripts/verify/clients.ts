@@ -2,18 +2,20 @@
  * The clients the gates use, each with an injectable endpoint so tests (and port-forwards) can
  * point them elsewhere: AWS SDK v3 `endpoint`, the Kubernetes API server URL, the LangSmith URL.
  * Credentials come from the default AWS chain; the kubeconfig from `--kubeconfig` or the default
- * location (`aws eks update-kubeconfig` writes it).
+ * location (`aws eks update-kubeconfig` writes it). The packages load when the clients are made
+ * (./sdk.ts), not when this module is imported.
  */
-import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
-import { ConfigServiceClient } from "@aws-sdk/client-config-service";
-import { EC2Client } from "@aws-sdk/client-ec2";
-import { GuardDutyClient } from "@aws-sdk/client-guardduty";
-import { EKSClient } from "@aws-sdk/client-eks";
-import { ElastiCacheClient } from "@aws-sdk/client-elasticache";
-import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { RDSClient } from "@aws-sdk/client-rds";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
+import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import type { ConfigServiceClient } from "@aws-sdk/client-config-service";
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { GuardDutyClient } from "@aws-sdk/client-guardduty";
+import type { EKSClient } from "@aws-sdk/client-eks";
+import type { ElastiCacheClient } from "@aws-sdk/client-elasticache";
+import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { RDSClient } from "@aws-sdk/client-rds";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
+import { sdk } from "./sdk";
 import { quietSdkNodeVersionWarning } from "../../lib/aws-sdk-node";
 
 export interface Endpoints {
@@ -65,15 +67,15 @@ export function makeClients(o: ClientOptions): VerifyClients {
   quietSdkNodeVersionWarning();
   const aws = { region: o.region, maxAttempts: o.maxAttempts ?? 3, ...(o.endpoints.aws ? { endpoint: o.endpoints.aws } : {}) };
   const clients = {
-    eks: new EKSClient(aws),
-    ec2: new EC2Client(aws),
-    rds: new RDSClient(aws),
-    elasticache: new ElastiCacheClient(aws),
-    elbv2: new ElasticLoadBalancingV2Client(aws),
-    secrets: new SecretsManagerClient(aws),
-    cloudtrail: new CloudTrailClient(aws),
-    guardduty: new GuardDutyClient(aws),
-    config: new ConfigServiceClient(aws),
+    eks: new sdk.eks.EKSClient(aws),
+    ec2: new sdk.ec2.EC2Client(aws),
+    rds: new sdk.rds.RDSClient(aws),
+    elasticache: new sdk.elasticache.ElastiCacheClient(aws),
+    elbv2: new sdk.elbv2.ElasticLoadBalancingV2Client(aws),
+    secrets: new sdk.secrets.SecretsManagerClient(aws),
+    cloudtrail: new sdk.cloudtrail.CloudTrailClient(aws),
+    guardduty: new sdk.guardduty.GuardDutyClient(aws),
+    config: new sdk.config.ConfigServiceClient(aws),
   };
   let kube: Kube | undefined;
   return {
@@ -84,7 +86,7 @@ export function makeClients(o: ClientOptions): VerifyClients {
 }
 
 function makeKube(o: ClientOptions): Kube {
-  const config = new KubeConfig();
+  const config = new sdk.kube.KubeConfig();
   if (o.kubeconfig) config.loadFromFile(o.kubeconfig);
   else config.loadFromDefault();
   if (o.context) config.setCurrentContext(o.context);
@@ -99,9 +101,9 @@ function makeKube(o: ClientOptions): Kube {
   if (!cluster) throw new Error("no current cluster in the kubeconfig: run `aws eks update-kubeconfig --region <region> --name <cluster>` or pass --kubeconfig/--context");
   return {
     config,
-    core: config.makeApiClient(CoreV1Api),
-    apps: config.makeApiClient(AppsV1Api),
-    custom: config.makeApiClient(CustomObjectsApi),
+    core: config.makeApiClient(sdk.kube.CoreV1Api),
+    apps: config.makeApiClient(sdk.kube.AppsV1Api),
+    custom: config.makeApiClient(sdk.kube.CustomObjectsApi),
     server: cluster.server,
   };
 }

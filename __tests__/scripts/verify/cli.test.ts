@@ -38,7 +38,9 @@ async function verify(mutate: (w: World) => void = () => {}, extra: string[] = [
       "--kubeconfig", fake.kubeconfig,
       "--langsmith-url", fake.url,
       "--poll-interval", "0.01",
-      "--trace-timeout", "0.5",
+      // A trace that never becomes readable waits out the timeout: 0.05 s, not 0.5 s, where the
+      // timeout path is what is under test (it was 1 s of this file's time in two tests).
+      "--trace-timeout", w.langsmith.visibleAfterPolls === Infinity ? "0.05" : "0.5",
       ...extra,
     ];
     const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), env }, { maxAttempts: 1, environments: FIXTURES });

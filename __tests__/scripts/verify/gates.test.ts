@@ -164,7 +164,7 @@ const FAILING: [string, string, Setup, RegExp, RegExp][] = [
   ["ui-https", "WAF blocks", { world: (w) => (w.langsmith.healthStatus = 403) }, /\/health → 403/, /blocked by WAF/],
   ["ui-https", "API not routed to the backend", { world: (w) => (w.langsmith.info = "<html>") }, /\/api\/v1\/info → 200 \(\d+ ms\): the answer is not JSON/, /Auth mismatch/],
   ["ui-https", "nothing listens", { langsmithUrl: "closed" }, /GET http:\/\/127\.0\.0\.1:\d+\/: fetch failed \(ECONNREFUSED\)/, /no connection: ALB security group/],
-  ["first-trace", "ingestion backpressure", { world: (w) => (w.langsmith.visibleAfterPolls = Infinity), options: { traceTimeoutMs: 300 } }, /traces created but not visible: run [0-9a-f-]+ not readable after 0 s \(\d+ polls, last answer 404\)/, /ClickHouse query concurrency and disk I\/O[\s\S]*received_at → inserted_at/],
+  ["first-trace", "ingestion backpressure", { world: (w) => (w.langsmith.visibleAfterPolls = Infinity), options: { traceTimeoutMs: 50 } }, /traces created but not visible: run [0-9a-f-]+ not readable after 0 s \(\d+ polls, last answer 404\)/, /ClickHouse query concurrency and disk I\/O[\s\S]*received_at → inserted_at/],
   ["first-trace", "API key rejected", { options: { env: { LANGSMITH_API_KEY: "lsv2_pt_wrong_key_0000" } } }, /POST \/api\/v1\/runs .* → 401/, /the API key was rejected/],
   ["first-trace", "no API key", { options: { env: {} } }, /no API key: set LANGSMITH_API_KEY or pass --api-key-secret/, /Settings → API Keys/],
   ["first-trace", "secret missing", { options: { env: {}, apiKeySecret: "ls-dev/nope" } }, /reading secret ls-dev\/nope: ResourceNotFoundException/, /Settings → API Keys/],

@@ -88,7 +88,7 @@ const FAILING: [string, string, Setup, RegExp][] = [
   ["langfuse-https", "not ready (ClickHouse unreachable)", { world: (w) => (w.langfuse!.readyStatus = 503) }, /\/api\/public\/ready → 503/],
   ["langfuse-first-trace", "keys not seeded", { world: (w) => delete w.secrets["ls-dev/langfuse/init-secret-key"] }, /reading ls-dev\/langfuse\/init-public-key: .*ResourceNotFoundException|init-secret-key/],
   ["langfuse-first-trace", "a wrong key pair", { options: { env: { LANGFUSE_PUBLIC_KEY: "pk-lf-x", LANGFUSE_SECRET_KEY: "sk-lf-wrong" } } }, /→ 401/],
-  ["langfuse-first-trace", "accepted but never readable", { world: (w) => (w.langfuse!.visibleAfterPolls = Infinity), options: { traceTimeoutMs: 100 } }, /accepted but not readable after 0 s/],
+  ["langfuse-first-trace", "accepted but never readable", { world: (w) => (w.langfuse!.visibleAfterPolls = Infinity), options: { traceTimeoutMs: 50 } }, /accepted but not readable after 0 s/],
 ];
 
 describe.each(FAILING)("gate %s fails when %s", (id, _what, setup, evidence) => {

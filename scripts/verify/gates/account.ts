@@ -4,12 +4,10 @@
  * that is logging, GuardDuty enabled in the region with EKS audit log, RDS login and S3 data event
  * protection, and an AWS Config recorder that is recording. Read-only calls, in the stack's region.
  */
-import { DescribeTrailsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
-import { DescribeConfigurationRecorderStatusCommand } from "@aws-sdk/client-config-service";
-import { GetDetectorCommand, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
 import { describeError } from "../clients";
 import { need } from "../target";
 import { fail, Gate, GateContext, listed, pass } from "./types";
+import { sdk } from "../sdk";
 
 /** GuardDuty protection plans the gate requires, by feature name (GetDetector `Features`). */
 export const GUARDDUTY_REQUIRED_FEATURES = {
@@ -26,12 +24,12 @@ interface Check {
 
 async function cloudTrail(ctx: GateContext): Promise<Check> {
   const c = ctx.clients.cloudtrail;
-  const trails = (await c.send(new DescribeTrailsCommand({ includeShadowTrails: true }))).trailList ?? [];
+  const trails = (await c.send(new sdk.cloudtrail.DescribeTrailsCommand({ includeShadowTrails: true }))).trailList ?? [];
   const multi = trails.filter((t) => t.IsMultiRegionTrail);
   const evidence: string[] = [];
   let logging = 0;
   for (const t of multi) {
-    const status = await c.send(new GetTrailStatusCommand({ Name: t.TrailARN ?? t.Name }));
+    const status = await c.send(new sdk.cloudtrail.GetTrailStatusCommand({ Name: t.TrailARN ?? t.Name }));
     if (status.IsLogging) logging++;
     evidence.push(`CloudTrail ${t.Name}: multi-region, ${status.IsLogging ? "logging" : "NOT logging"}, log file validation ${t.LogFileValidationEnabled ? "on" : "off"}${t.IsOrganizationTrail ? ", organization trail" : ""}`);
   }
@@ -45,9 +43,9 @@ async function cloudTrail(ctx: GateContext): Promise<Check> {
 async function guardDuty(ctx: GateContext): Promise<Check> {
   const g = ctx.clients.guardduty;
   const region = need(ctx.target, "region");
-  const ids = (await g.send(new ListDetectorsCommand({}))).DetectorIds ?? [];
+  const ids = (await g.send(new sdk.guardduty.ListDetectorsCommand({}))).DetectorIds ?? [];
   if (ids.length === 0) return { ok: false, evidence: [`GuardDuty: no detector in ${region}`], hint: `GuardDuty: enable it in ${region} (or from the delegated administrator account), with EKS, RDS and S3 protection` };
-  const d = await g.send(new GetDetectorCommand({ DetectorId: ids[0] }));
+  const d = await g.send(new sdk.guardduty.GetDetectorCommand({ DetectorId: ids[0] }));
   const features = new Map((d.Features ?? []).map((f) => [f.Name as string, f.Status as string]));
   const missing = Object.entries(GUARDDUTY_REQUIRED_FEATURES).filter(([name]) => features.get(name) !== "ENABLED");
   const evidence = [
@@ -63,7 +61,7 @@ async function guardDuty(ctx: GateContext): Promise<Check> {
 }
 
 async function configRecorder(ctx: GateContext): Promise<Check> {
-  const statuses = (await ctx.clients.config.send(new DescribeConfigurationRecorderStatusCommand({}))).ConfigurationRecordersStatus ?? [];
+  const statuses = (await ctx.clients.config.send(new sdk.config.DescribeConfigurationRecorderStatusCommand({}))).ConfigurationRecordersStatus ?? [];
   const evidence = statuses.map((s) => `AWS Config recorder ${s.name}: ${s.recording ? "recording" : "NOT recording"}, last status ${s.lastStatus ?? "none"}${s.lastErrorCode ? ` (${s.lastErrorCode})` : ""}`);
   if (statuses.length === 0) evidence.push(`AWS Config: no configuration recorder in ${need(ctx.target, "region")}`);
   const ok = statuses.some((s) => s.recording && s.lastStatus !== "Failure");

@@ -3,16 +3,14 @@
  * (section 3.4), checked through the AWS APIs.
  */
 import { connect } from "node:net";
-import { DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeSecurityGroupsCommand, DescribeVpcEndpointsCommand, RouteTable } from "@aws-sdk/client-ec2";
-import { Cluster, DescribeClusterCommand } from "@aws-sdk/client-eks";
-import { DescribeCacheClustersCommand, DescribeReplicationGroupsCommand } from "@aws-sdk/client-elasticache";
-import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
+import type { RouteTable } from "@aws-sdk/client-ec2";
+import type { Cluster } from "@aws-sdk/client-eks";
 import { APP_COMPONENTS, IRSA_ANNOTATION, serviceAccountName } from "../../../lib/langsmith-values/chart";
 import { asPostgresKind } from "../../../lib/naming";
 import { describeError } from "../clients";
 import { need, needList, OUTPUT_NAMES } from "../target";
 import { fail, Gate, GateContext, listed, pass } from "./types";
+import { sdk } from "../sdk";
 
 /** Walkthrough section 10, culprit 1. */
 const NETWORK_TRIAGE = "Networking / security groups (walkthrough 10.1): EKS cannot reach Postgres/Redis/ClickHouse";
@@ -21,7 +19,7 @@ const NETWORK_TRIAGE = "Networking / security groups (walkthrough 10.1): EKS can
 export function describeCluster(ctx: GateContext): Promise<Cluster> {
   const name = need(ctx.target, "clusterName");
   return ctx.memo(`eks:${name}`, async () => {
-    const out = await ctx.clients.eks.send(new DescribeClusterCommand({ name }));
+    const out = await ctx.clients.eks.send(new sdk.eks.DescribeClusterCommand({ name }));
     if (!out.cluster) throw new Error(`DescribeCluster returned no cluster for ${name}`);
     return out.cluster;
   });
@@ -65,16 +63,16 @@ export const natEgress: Gate = {
     const vpcId = need(ctx.target, "vpcId");
     const subnets = needList(ctx.target, "privateSubnetIds");
     const ec2 = ctx.clients.ec2;
-    const nats = (await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: "vpc-id", Values: [vpcId] }] }))).NatGateways ?? [];
+    const nats = (await ec2.send(new sdk.ec2.DescribeNatGatewaysCommand({ Filter: [{ Name: "vpc-id", Values: [vpcId] }] }))).NatGateways ?? [];
     const available = new Set(nats.filter((n) => n.State === "available").map((n) => n.NatGatewayId));
     const evidence = [`NAT gateways in ${vpcId}: ${listed(nats.map((n) => `${n.NatGatewayId} ${n.State}${n.FailureMessage ? ` (${n.FailureMessage})` : ""}`))}`];
-    const tables = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "association.subnet-id", Values: subnets }] }))).RouteTables ?? [];
+    const tables = (await ec2.send(new sdk.ec2.DescribeRouteTablesCommand({ Filters: [{ Name: "association.subnet-id", Values: subnets }] }))).RouteTables ?? [];
     let main: RouteTable | undefined;
     const problems: string[] = [];
     for (const subnet of subnets) {
       let table = tables.find((t) => (t.Associations ?? []).some((a) => a.SubnetId === subnet));
       if (!table) {
-        main ??= ((await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }, { Name: "association.main", Values: ["true"] }] }))).RouteTables ?? [])[0];
+        main ??= ((await ec2.send(new sdk.ec2.DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }, { Name: "association.main", Values: ["true"] }] }))).RouteTables ?? [])[0];
         table = main;
       }
       const route = table?.Routes?.find((r) => r.DestinationCidrBlock === "0.0.0.0/0");
@@ -93,7 +91,7 @@ export const natEgress: Gate = {
 /** Does one of `groupIds` allow TCP `port` from `source` (security-group reference)? */
 async function sgPath(ctx: GateContext, groupIds: string[], port: number, source: string): Promise<{ ok: boolean; line: string }> {
   if (groupIds.length === 0) return { ok: false, line: "no security groups attached" };
-  const groups = (await ctx.clients.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds }))).SecurityGroups ?? [];
+  const groups = (await ctx.clients.ec2.send(new sdk.ec2.DescribeSecurityGroupsCommand({ GroupIds: groupIds }))).SecurityGroups ?? [];
   const allowing = groups.filter((g) =>
     (g.IpPermissions ?? []).some(
       (perm) =>
@@ -168,14 +166,14 @@ export const postgresReachable: Gate = {
     const nodeSg = need(ctx.target, "nodeSecurityGroupId");
     let status: string | undefined, host: string | undefined, port: number, sgs: string[], extra: string;
     if (kind === "instance") {
-      const db = (await ctx.clients.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0];
+      const db = (await ctx.clients.rds.send(new sdk.rds.DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0];
       status = db?.DBInstanceStatus;
       host = db?.Endpoint?.Address;
       port = db?.Endpoint?.Port ?? 5432;
       sgs = (db?.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId ?? "").filter(Boolean);
       extra = `${db?.Engine ?? "?"} ${db?.EngineVersion ?? "?"}, Multi-AZ ${db?.MultiAZ ? "on" : "off"}`;
     } else {
-      const db = (await ctx.clients.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters?.[0];
+      const db = (await ctx.clients.rds.send(new sdk.rds.DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters?.[0];
       status = db?.Status;
       host = db?.Endpoint;
       port = db?.Port ?? 5432;
@@ -201,12 +199,12 @@ export const redisReachable: Gate = {
   async run(ctx) {
     const id = need(ctx.target, "redisReplicationGroupId");
     const nodeSg = need(ctx.target, "nodeSecurityGroupId");
-    const rg = (await ctx.clients.elasticache.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: id }))).ReplicationGroups?.[0];
+    const rg = (await ctx.clients.elasticache.send(new sdk.elasticache.DescribeReplicationGroupsCommand({ ReplicationGroupId: id }))).ReplicationGroups?.[0];
     const primary = rg?.NodeGroups?.[0]?.PrimaryEndpoint;
     const port = primary?.Port ?? 6379;
     const members = rg?.MemberClusters ?? [];
     const cache = members.length
-      ? (await ctx.clients.elasticache.send(new DescribeCacheClustersCommand({ CacheClusterId: members[0] }))).CacheClusters?.[0]
+      ? (await ctx.clients.elasticache.send(new sdk.elasticache.DescribeCacheClustersCommand({ CacheClusterId: members[0] }))).CacheClusters?.[0]
       : undefined;
     const sgs = (cache?.SecurityGroups ?? []).map((g) => g.SecurityGroupId ?? "").filter(Boolean);
     const path = await sgPath(ctx, sgs, port, nodeSg);
@@ -252,7 +250,7 @@ export const blobStorage: Gate = {
     // Without an S3 gateway endpoint, blob traffic still works through NAT (slower, billed per GB).
     const vpcId = ctx.target.values.vpcId;
     if (typeof vpcId === "string") {
-      const eps = (await ctx.clients.ec2.send(new DescribeVpcEndpointsCommand({
+      const eps = (await ctx.clients.ec2.send(new sdk.ec2.DescribeVpcEndpointsCommand({
         Filters: [{ Name: "vpc-id", Values: [vpcId] }, { Name: "service-name", Values: [`com.amazonaws.${region}.s3`] }],
       }))).VpcEndpoints ?? [];
       const gw = eps.find((e) => e.VpcEndpointType === "Gateway" && e.State?.toLowerCase() === "available");
@@ -294,7 +292,7 @@ export const albTargets: Gate = {
   ],
   async run(ctx) {
     const arn = need(ctx.target, "targetGroupArn");
-    const targets = (await ctx.clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))).TargetHealthDescriptions ?? [];
+    const targets = (await ctx.clients.elbv2.send(new sdk.elbv2.DescribeTargetHealthCommand({ TargetGroupArn: arn }))).TargetHealthDescriptions ?? [];
     const lines = targets.map((t) => {
       const h = t.TargetHealth;
       return `${t.Target?.Id}:${t.Target?.Port} ${h?.State}${h?.Reason ? ` (${h.Reason}${h.Description ? `: ${h.Description}` : ""})` : ""}`;

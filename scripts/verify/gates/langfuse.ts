@@ -10,7 +10,6 @@
  * `secrets:seed` generated into Secrets Manager (`{prefix}-{env}/langfuse/init-public-key`, `.../init-secret-key`).
  */
 import { randomUUID } from "node:crypto";
-import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { IRSA_ANNOTATION, LANGFUSE_SERVICE_ACCOUNT } from "../../../lib/langfuse-values/chart";
 import { httpsUrl } from "../../../lib/naming";
 import { describeError } from "../clients";
@@ -20,6 +19,7 @@ import { albTargets, clusterActive, natEgress, postgresReachable, probeBucket, r
 import { clusterAddons, langsmithPods } from "./kubernetes";
 import { pollUntilRead, request } from "./langsmith";
 import { fail, Gate, GateContext, pass } from "./types";
+import { sdk } from "../sdk";
 
 export function langfuseUrl(ctx: GateContext): string {
   return (ctx.options.langsmithUrl ?? httpsUrl(need(ctx.target, "hostname"))).replace(/\/+$/, "");
@@ -104,7 +104,7 @@ async function keyPair(ctx: GateContext): Promise<{ publicKey: string; secretKey
   if (env.LANGFUSE_PUBLIC_KEY && env.LANGFUSE_SECRET_KEY) return { publicKey: env.LANGFUSE_PUBLIC_KEY, secretKey: env.LANGFUSE_SECRET_KEY, source: "LANGFUSE_PUBLIC_KEY / LANGFUSE_SECRET_KEY" };
   const base = ctx.target.secretBase;
   if (!base) return { error: "no key pair: set LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY" };
-  const read = async (id: string) => (await ctx.clients.secrets.send(new GetSecretValueCommand({ SecretId: `${base}/langfuse/${id}` }))).SecretString?.trim();
+  const read = async (id: string) => (await ctx.clients.secrets.send(new sdk.secrets.GetSecretValueCommand({ SecretId: `${base}/langfuse/${id}` }))).SecretString?.trim();
   try {
     const [publicKey, secretKey] = [await read("init-public-key"), await read("init-secret-key")];
     if (!publicKey || !secretKey) return { error: `${base}/langfuse/init-public-key or init-secret-key has no value: run npm run secrets:seed -- ${ctx.target.env} --apply` };

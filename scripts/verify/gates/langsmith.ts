@@ -7,11 +7,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { httpsUrl } from "../../../lib/naming";
 import { describeError } from "../clients";
 import { need } from "../target";
 import { fail, Gate, GateContext, pass } from "./types";
+import { sdk } from "../sdk";
 
 /** The reference architecture's section 8.5 checklist for "traces created but not visible". */
 export const BACKPRESSURE_CHECKLIST = [
@@ -140,7 +140,7 @@ async function apiKey(ctx: GateContext): Promise<{ value: string; source: string
   const name = ctx.options.apiKeySecret;
   if (!name) return { error: "no API key: set LANGSMITH_API_KEY or pass --api-key-secret <Secrets Manager secret name>" };
   try {
-    const s = (await ctx.clients.secrets.send(new GetSecretValueCommand({ SecretId: name }))).SecretString;
+    const s = (await ctx.clients.secrets.send(new sdk.secrets.GetSecretValueCommand({ SecretId: name }))).SecretString;
     if (!s) return { error: `secret ${name} has no string value` };
     // A plain key, or JSON with an api_key field (`aws secretsmanager put-secret-value --secret-string '{"api_key":"..."}'`).
     let value = s.trim();

@@ -1,0 +1,187 @@
+/**
+ * A content-addressed cache of `helm template` results, in `node_modules/.cache/helm-renders/`
+ * (inside the repository; `npm ci` and a fresh CI clone start empty).
+ *
+ * Why caching a render is sound: `helm template` (no cluster: `lookup` returns nothing,
+ * `.Capabilities` come from `--kube-version`/`--api-versions`) is a function of the chart's files,
+ * the values, the release name, namespace and flags, and the helm binary. The key hashes all of
+ * them: the helm version and binary path, a sha256 of every file of the chart directory (paths and
+ * contents; not its location, so the mirror and a pulled copy share entries), the values as JSON and
+ * the options. Any change to any input is another key; nothing is ever invalidated by hand.
+ *
+ * Templates that call random or clock functions (`randAlphaNum`, `uuidv4`, `genCA`, `now`, ...) are
+ * the exception: helm gives another output on every run, the cache replays the first one. That
+ * replay is one render helm really produced for these inputs, so an assertion that holds for every
+ * render holds for it; an assertion that needs two renders to differ, or fresh material, must
+ * bypass the cache (`{ cache: false }`). No template we render with our values calls one today
+ * (LangSmith's `genCA` is under `sandboxes.proxyCa` mode `generatedSecret`, which our values leave off).
+ *
+ * A chart's own failure (`fail`/`required`, exit 1) is cached too: it is as much a function of the
+ * inputs. A helm that did not run (spawn error, timeout, signal) is never cached.
+ *
+ * Bounded: after a write, entries beyond `maxBytes` are removed oldest-used first (a hit refreshes
+ * an entry's mtime). `LS_RENDER_CACHE=0` bypasses it (every render runs helm and nothing is stored).
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parse } from "yaml";
+import { cacheDir } from "./paths";
+
+/** Bumped when the entry format or the key's composition changes. */
+const FORMAT = 1;
+
+/** @default 256 MiB: ~300 LangSmith renders, with their parsed manifests. */
+export const RENDER_CACHE_MAX_BYTES = 256 * 1024 * 1024;
+
+export const RENDER_CACHE_ENV = "LS_RENDER_CACHE";
+
+/** False when `LS_RENDER_CACHE` is `0`, `off` or `false`. */
+export function renderCacheEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !["0", "off", "false"].includes((env[RENDER_CACHE_ENV] ?? "").toLowerCase());
+}
+
+const digests = new Map<string, { readonly signature: string; readonly digest: string }>();
+
+function files(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const p = join(d, e.name);
+      if (e.isDirectory() || (e.isSymbolicLink() && statSync(p).isDirectory())) walk(p);
+      else out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/**
+ * sha256 over every file of a chart directory (relative paths and contents, sorted). Memoized per
+ * process on the files' paths, sizes and mtimes, so a chart rendered many times is read once.
+ */
+export function chartDigest(dir: string): string {
+  const list = files(dir);
+  const stats = list.map((f) => statSync(f));
+  const signature = list.map((f, i) => `${relative(dir, f)}\0${stats[i].size}\0${stats[i].mtimeMs}`).join("\n");
+  const memo = digests.get(dir);
+  if (memo?.signature === signature) return memo.digest;
+  const h = createHash("sha256");
+  for (const f of list) h.update(relative(dir, f)).update("\0").update(readFileSync(f)).update("\0");
+  const digest = h.digest("hex");
+  digests.set(dir, { signature, digest });
+  return digest;
+}
+
+/** What a render produced: helm's output, or the chart's own failure (helm's stderr). */
+export type RenderOutcome = { readonly text: string } | { readonly stderr: string };
+
+export class RenderCache {
+  constructor(
+    readonly dir: string = cacheDir("helm-renders"),
+    readonly maxBytes: number = RENDER_CACHE_MAX_BYTES,
+  ) {}
+
+  /** The key of one render: every input of `helm template` (see the file comment). */
+  key(parts: { readonly helm: { readonly path: string; readonly version: string }; readonly chartDir: string; readonly values: unknown; readonly options: unknown }): string {
+    return createHash("sha256")
+      .update(JSON.stringify([FORMAT, parts.helm.version, parts.helm.path, chartDigest(parts.chartDir), parts.values, parts.options]))
+      .digest("hex");
+  }
+
+  private file(key: string, kind: "out" | "err" | "json"): string {
+    return join(this.dir, `${key}.${kind}`);
+  }
+
+  private read(file: string): string | undefined {
+    try {
+      const text = readFileSync(file, "utf8");
+      const now = new Date();
+      utimesSync(file, now, now); // most recently used: pruned last
+      return text;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private write(file: string, text: string): void {
+    mkdirSync(this.dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, file); // atomic: the other test worker reads a whole entry or none
+    this.prune();
+  }
+
+  get(key: string): RenderOutcome | undefined {
+    const text = this.read(this.file(key, "out"));
+    if (text !== undefined) return { text };
+    const stderr = this.read(this.file(key, "err"));
+    return stderr === undefined ? undefined : { stderr };
+  }
+
+  put(key: string, outcome: RenderOutcome): void {
+    if ("text" in outcome) this.write(this.file(key, "out"), outcome.text);
+    else this.write(this.file(key, "err"), outcome.stderr);
+  }
+
+  /** The parsed form of a cached output (JSON reads ~10x faster than YAML), when stored. */
+  getParsed<T>(key: string): T | undefined {
+    const text = this.read(this.file(key, "json"));
+    return text === undefined ? undefined : (JSON.parse(text) as T);
+  }
+
+  putParsed(key: string, value: unknown): void {
+    this.write(this.file(key, "json"), JSON.stringify(value));
+  }
+
+  /**
+   * `parse(text)` of the yaml package, kept as JSON under the hash of the text and the package's
+   * version (a pure function of both): a chart's 115 kB values.yaml takes ~190 ms to parse, ~3 ms to read back.
+   */
+  parseYaml<T>(text: string): T {
+    const key = `yaml-${createHash("sha256").update(JSON.stringify([FORMAT, YAML_VERSION, text])).digest("hex")}`;
+    const hit = this.getParsed<{ value: T }>(key);
+    if (hit) return hit.value;
+    const value = parse(text) as T;
+    this.putParsed(key, { value });
+    return value;
+  }
+
+  /** Removes the least recently used entries while the cache holds more than maxBytes. */
+  prune(): void {
+    let entries: { file: string; size: number; used: number }[];
+    try {
+      entries = readdirSync(this.dir)
+        .filter((f) => !f.endsWith(".tmp"))
+        .map((f) => {
+          const s = statSync(join(this.dir, f));
+          return { file: join(this.dir, f), size: s.size, used: s.mtimeMs };
+        });
+    } catch {
+      return; // another worker pruned the same file first
+    }
+    let total = entries.reduce((a, e) => a + e.size, 0);
+    if (total <= this.maxBytes) return;
+    for (const e of entries.sort((a, b) => a.used - b.used)) {
+      if (total <= this.maxBytes * 0.75) break;
+      rmSync(e.file, { force: true });
+      total -= e.size;
+    }
+  }
+}
+
+const YAML_VERSION = (require("yaml/package.json") as { version: string }).version;
+
+let shared: RenderCache | undefined;
+
+/** The repository's render cache, or undefined when bypassed (`LS_RENDER_CACHE=0`). */
+export function defaultRenderCache(): RenderCache | undefined {
+  if (!renderCacheEnabled()) return undefined;
+  return (shared ??= new RenderCache());
+}
+
+/** `parse` of the yaml package through the repository's cache (parsed directly when bypassed). */
+export function parseYamlCached<T>(text: string): T {
+  const cache = defaultRenderCache();
+  return cache ? cache.parseYaml<T>(text) : (parse(text) as T);
+}
