@@ -19,7 +19,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { stackName } from "../lib/naming";
 import { PROVIDERS } from "../versions";
-import { withProvider } from "./offline/provider-server";
+import { type ProviderOptions, withProvider } from "./offline/provider-server";
 import { reduceForOffline } from "./offline/reduce";
 import { typesOf } from "./offline/schema-proxy";
 // The synthesizer and the policy pack load the whole app (~0.5 s): required when used, so that
@@ -203,6 +203,11 @@ async function initIn(dir: string, terraformBlock: unknown, stampText: string, e
   return { dir, skipped: false, stamp: stampText };
 }
 
+/** How plan:offline and the replacement plan serve the provider (provider-server.ts). */
+export function providerOptions(): ProviderOptions {
+  return { onFallback: reattachFallback, schemaDir: join(offlineCache(), "schemas") };
+}
+
 let fallbackSaid = false;
 /** Says once per process that Terraform launches the provider itself (slower), and why. */
 export function reattachFallback(reason: string): void {
@@ -272,7 +277,7 @@ export async function planStack(stack: string, init: SharedInit, dropped: readon
       if (r.code !== 0) return { stack, ok: false, step, detail: r.out.trim().split("\n").slice(-40).join("\n"), seconds: seconds() };
     }
     return undefined;
-  }, reattachFallback);
+  }, providerOptions());
   if (failed) return failed;
   if (!reused) {
     writeFileSync(stampFile, stamp);

@@ -4,13 +4,13 @@
  * print the reattach line (or not), and fake gRPC servers stand in for the provider.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer, type Http2Server, type IncomingHttpHeaders } from "node:http2";
 import { connect as netConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TEST_DIST } from "../synth-cache";
-import { liveProviders, parseReattachLine, pointReattachAt, providerBinaries, reattachAddress, reattachEnabled, startProvider, withProvider } from "../../scripts/offline/provider-server";
+import { liveProviders, parseReattachLine, pointReattachAt, providerBinaries, reattachAddress, reattachEnabled, schemaCacheFor, startProvider, withProvider } from "../../scripts/offline/provider-server";
 import { filterSchemaResponse, grpcFrame, grpcMessage, startSchemaProxy, typesOf, type Upstream } from "../../scripts/offline/schema-proxy";
 
 const LINE = `Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS environment variable with the following:
@@ -117,7 +117,7 @@ describe("provider process", () => {
 
   test("withProvider falls back to the plain env and says why when there is no provider binary", async () => {
     const reasons: string[] = [];
-    const env = await withProvider(join(scratch, "empty"), { A: "1" }, typesOf({}), async (e) => e, (r) => reasons.push(r));
+    const env = await withProvider(join(scratch, "empty"), { A: "1" }, typesOf({}), async (e) => e, { onFallback: (r) => reasons.push(r) });
     expect(env).toEqual({ A: "1" });
     expect(reasons).toEqual([`no provider binary under ${join(scratch, "empty", "providers")}`]);
   });
@@ -125,7 +125,7 @@ describe("provider process", () => {
   test("withProvider falls back when the provider prints nothing, and leaves no process behind", async () => {
     fakeProvider("silent2", "exec sleep 60");
     const reasons: string[] = [];
-    const env = await withProvider(join(scratch, "silent2"), { PATH: process.env.PATH }, typesOf({}), async (e) => e, (r) => reasons.push(r), 300);
+    const env = await withProvider(join(scratch, "silent2"), { PATH: process.env.PATH }, typesOf({}), async (e) => e, { onFallback: (r) => reasons.push(r), timeoutMs: 300 });
     expect(env.TF_REATTACH_PROVIDERS).toBeUndefined();
     expect(reasons).toEqual(["no TF_REATTACH_PROVIDERS line within 0.3 s"]);
     expect(liveProviders()).toEqual([]);
@@ -171,6 +171,31 @@ describe("provider process", () => {
 const field = (no: number, bytes: Buffer) => Buffer.concat([Buffer.from([(no << 3) | 2, bytes.length]), bytes]);
 const entry = (no: number, key: string) => field(no, Buffer.concat([field(1, Buffer.from(key)), field(2, Buffer.from("schema"))]));
 const SCHEMA = Buffer.concat([field(1, Buffer.from("provider")), entry(2, "aws_vpc"), entry(2, "aws_wafv2_web_acl"), entry(2, "aws_instance"), entry(3, "aws_region"), entry(3, "aws_ami"), Buffer.from([(6 << 3) | 0, 1]), entry(7, "arn_parse")]);
+
+describe("schema answer kept on disk", () => {
+  test("written once known, read by a later run (a fresh module), replaced when the binary changes", () => {
+    const bin = fakeProvider("cached", PRINTS);
+    const dir = join(scratch, "schemas");
+    const first = schemaCacheFor(bin, dir);
+    expect(first.body).toBeUndefined();
+    Object.assign(first, { body: grpcFrame(SCHEMA), headers: { ":status": 200, "content-type": "application/grpc" }, trailers: { "grpc-status": "0" } });
+    first.persist!();
+    expect(schemaCacheFor(bin, dir)).toBe(first); // the same run: from memory
+    jest.isolateModules(() => {
+      const later = (require("../../scripts/offline/provider-server") as typeof import("../../scripts/offline/provider-server")).schemaCacheFor(bin, dir);
+      expect(later.body).toEqual(grpcFrame(SCHEMA));
+      expect(later.headers).toEqual({ ":status": 200, "content-type": "application/grpc" });
+      expect(later.trailers).toEqual({ "grpc-status": "0" });
+    });
+    // Another binary (here: the same path, rewritten): its own file, the old one removed.
+    writeFileSync(bin, `#!/bin/sh\n${PRINTS}\n# v2\n`);
+    const other = schemaCacheFor(bin, dir);
+    expect(other.body).toBeUndefined();
+    Object.assign(other, { body: grpcFrame(Buffer.from("v2")), headers: {}, trailers: {} });
+    other.persist!();
+    expect(readdirSync(dir)).toHaveLength(1);
+  });
+});
 
 describe("schema filter", () => {
   test("keeps the provider schema, other fields and the types the config uses; drops the rest", () => {

@@ -18,7 +18,8 @@
  * time is stopped and the caller falls back to Terraform launching it.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSchemaProxy, type KeptTypes, type SchemaCache, type SchemaProxy, type Upstream } from "./schema-proxy";
@@ -190,13 +191,54 @@ export function pointReattachAt(reattach: string, socket: string): string {
   return JSON.stringify(parsed);
 }
 
-/** The provider's full schema answer, by binary (path, size, mtime): asked of one process per run. */
+/**
+ * The provider's full schema answer, by binary (path, size, mtime): asked of one process per
+ * binary, then kept in memory and, with `dir`, on disk (`<dir>/<hash>.bin`: a 4-byte length,
+ * the headers and trailers as JSON, the body), so a later run asks no provider at all.
+ */
 const schemaCaches = new Map<string, SchemaCache>();
-function schemaCacheFor(binary: string): SchemaCache {
+export function schemaCacheFor(binary: string, dir?: string): SchemaCache {
   const st = statSync(binary);
-  const key = `${binary}\0${st.size}\0${st.mtimeMs}`;
-  if (!schemaCaches.has(key)) schemaCaches.set(key, {});
-  return schemaCaches.get(key)!;
+  const key = createHash("sha256").update(`${realpathSync(binary)}\0${st.size}\0${st.mtimeMs}`).digest("hex").slice(0, 24);
+  const known = schemaCaches.get(key);
+  if (known) return known;
+  const cache: SchemaCache = {};
+  schemaCaches.set(key, cache);
+  if (!dir) return cache;
+  const file = join(dir, `${key}.bin`);
+  try {
+    const data = readFileSync(file);
+    const metaLength = data.readUInt32BE(0);
+    const meta = JSON.parse(data.subarray(4, 4 + metaLength).toString("utf8"));
+    Object.assign(cache, { headers: meta.headers, trailers: meta.trailers, body: data.subarray(4 + metaLength) });
+  } catch {
+    // none yet (or unreadable): the first proxy asks the provider
+  }
+  cache.persist = () => {
+    try {
+      mkdirSync(dir, { recursive: true });
+      const meta = Buffer.from(JSON.stringify({ headers: cache.headers, trailers: cache.trailers }));
+      const head = Buffer.alloc(4);
+      head.writeUInt32BE(meta.length);
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, Buffer.concat([head, meta, cache.body!]));
+      renameSync(tmp, file);
+      // Answers of other (older) binaries.
+      for (const n of readdirSync(dir)) if (n.endsWith(".bin") && n !== `${key}.bin`) rmSync(join(dir, n), { force: true });
+    } catch {
+      // a cache only
+    }
+  };
+  return cache;
+}
+
+export interface ProviderOptions {
+  /** Called with the reason when Terraform has to launch the provider itself. */
+  readonly onFallback?: (reason: string) => void;
+  /** How long a provider may take to print its reattach line. */
+  readonly timeoutMs?: number;
+  /** Where the provider's schema answer is kept between runs (see schemaCacheFor). */
+  readonly schemaDir?: string;
 }
 
 /**
@@ -212,9 +254,9 @@ export async function withProvider<T>(
   env: NodeJS.ProcessEnv,
   keep: KeptTypes,
   fn: (env: NodeJS.ProcessEnv) => Promise<T>,
-  onFallback: (reason: string) => void = () => {},
-  timeoutMs = REATTACH_TIMEOUT_MS,
+  options: ProviderOptions = {},
 ): Promise<T> {
+  const { onFallback = () => {}, timeoutMs = REATTACH_TIMEOUT_MS, schemaDir } = options;
   if (!reattachEnabled(env)) return fn(env);
   const binaries = providerBinaries(dataDir);
   if (binaries.length !== 1) {
@@ -238,7 +280,7 @@ export async function withProvider<T>(
   let proxy: SchemaProxy;
   try {
     const first = await spawnOne();
-    proxy = await startSchemaProxy(join(servers[0].dir, "terraform.sock"), first, spawnOne, keep, schemaCacheFor(binaries[0]));
+    proxy = await startSchemaProxy(join(servers[0].dir, "terraform.sock"), first, spawnOne, keep, schemaCacheFor(binaries[0], schemaDir));
   } catch (e) {
     stopAllOf();
     onFallback(e instanceof Error ? e.message : String(e));

@@ -134,6 +134,8 @@ export interface SchemaCache {
   body?: Buffer;
   headers?: IncomingHttpHeaders;
   trailers?: IncomingHttpHeaders;
+  /** Called once the answer is known (to keep it on disk). */
+  persist?: () => void;
 }
 
 export interface SchemaProxy {
@@ -213,6 +215,7 @@ export function startSchemaProxy(socket: string, first: Upstream, more: () => Pr
           if (trailers["grpc-status"] === "0") {
             Object.assign(cache, { body: Buffer.concat(chunks), headers: h, trailers });
             replySchema(stream);
+            cache.persist?.();
           } else {
             stream.respond(forwardable(h, true), { waitForTrailers: true });
             stream.on("wantTrailers", () => stream.sendTrailers(forwardable(trailers, false)));
