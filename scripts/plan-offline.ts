@@ -6,7 +6,16 @@
  *
  * Fast: one `terraform init` shared by every stack with the same `terraform` block (skipped
  * while providers and lock file are unchanged), `plan` validates so there is no `validate`,
- * stacks run in parallel up to the core count, and the provider's Go GC works less (PLAN_GOGC).
+ * stacks run in parallel up to the core count (largest first), and the provider's Go GC works
+ * less (PLAN_GOGC). Terraform does not launch the AWS provider itself (four launches of a
+ * 700 MB binary per stack, each building ~1,500 schemas): each stack's plan and show reattach
+ * to provider processes started here (one per provider configuration), through a proxy that
+ * answers the schema call with only the stack's types, from a copy kept in the offline cache
+ * (scripts/offline/provider-server.ts, schema-proxy.ts). plan.json is the same either way;
+ * LS_PROVIDER_REATTACH=0 turns it off, and a provider that will not start that way falls back
+ * to the plain launch (said once). Measured, the shipped stacks on 2 shared cores: 57-59 -> ~30
+ * CPU-s; a bootstrap stack ~5 -> ~1.5 s; a langsmith stack is ~7 CPU-s, ~5 of them the WAF ACL
+ * (aws_wafv2_web_acl's nested schema, in Terraform and in the provider alike).
  *
  * Mirror: $TF_PLUGIN_MIRROR, else discovered (the directory above `registry.terraform.io`
  * holding hashicorp/aws at the pinned version); without one, providers come from the registry.
@@ -32,8 +41,9 @@ const OUT = resolve(process.env.CDKTF_OUT ?? "cdktf.out");
 /**
  * Terraform's work shared by every offline plan of this checkout (plan:offline, the fleet test's
  * copy, the plan guard's replacement plan): `init/<hash>/` (the shared init per terraform block),
- * `plugins/` (TF_PLUGIN_CACHE_DIR: the ~700 MB provider unpacked once) and `plans/<hash>.json`
- * (plans by content hash of everything they depend on). Inside the repository
+ * `plugins/` (TF_PLUGIN_CACHE_DIR: the ~700 MB provider unpacked once), `schemas/` (the
+ * provider's schema answer, see offline/provider-server.ts) and `plans/<hash>.json` (plans by
+ * content hash of everything they depend on). Inside the repository
  * (node_modules/.cache/ls-offline) unless LS_OFFLINE_CACHE names another directory.
  */
 export function offlineCache(): string {
@@ -308,7 +318,8 @@ and show -json (offline/plan.json), and runs the policy pack over the plan.
 
 Environment: TF_PLUGIN_MIRROR (provider mirror), CDKTF_OUT (default cdktf.out), CI=true
 (a missing terraform is a failure instead of a skip), LS_OFFLINE_CACHE (the shared init,
-provider cache and plans by content hash; default node_modules/.cache/ls-offline).`;
+provider cache, schema and plans by content hash; default node_modules/.cache/ls-offline),
+LS_PROVIDER_REATTACH=0 (Terraform launches the provider itself: slower, same plan).`;
 
 export interface PlanArgs {
   readonly help: boolean;
