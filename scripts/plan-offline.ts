@@ -11,7 +11,8 @@
  * 700 MB binary per stack, each building ~1,500 schemas): each stack's plan and show reattach
  * to provider processes started here (one per provider configuration), through a proxy that
  * answers the schema call with only the stack's types, from a copy kept in the offline cache
- * (scripts/offline/provider-server.ts, schema-proxy.ts). plan.json is the same either way;
+ * (scripts/offline/provider-server.ts, schema-proxy.ts), the next one started ahead while stacks
+ * wait. plan.json is the same either way;
  * LS_PROVIDER_REATTACH=0 turns it off, and a provider that will not start that way falls back
  * to the plain launch (said once). Measured, the shipped stacks on 2 shared cores: 57-59 -> ~30
  * CPU-s; a bootstrap stack ~5 -> ~1.5 s; a langsmith stack is ~7 CPU-s, ~5 of them the WAF ACL
@@ -28,7 +29,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { stackName } from "../lib/naming";
 import { PROVIDERS } from "../versions";
-import { type ProviderOptions, withProvider } from "./offline/provider-server";
+import { dropSpares, type ProviderOptions, withProvider } from "./offline/provider-server";
 import { reduceForOffline } from "./offline/reduce";
 import { typesOf } from "./offline/schema-proxy";
 // The synthesizer and the policy pack load the whole app (~0.5 s): required when used, so that
@@ -214,8 +215,8 @@ async function initIn(dir: string, terraformBlock: unknown, stampText: string, e
 }
 
 /** How plan:offline and the replacement plan serve the provider (provider-server.ts). */
-export function providerOptions(): ProviderOptions {
-  return { onFallback: reattachFallback, schemaDir: join(offlineCache(), "schemas") };
+export function providerOptions(prestart = false): ProviderOptions {
+  return { onFallback: reattachFallback, schemaDir: join(offlineCache(), "schemas"), prestart };
 }
 
 let fallbackSaid = false;
@@ -257,7 +258,7 @@ export function writeOfflineCopy(stack: string): { dir: string; config: Record<s
  * refresh and mock credentials the plan is a function of exactly those. The policy pack runs
  * on it again either way.
  */
-export async function planStack(stack: string, init: SharedInit, dropped: readonly string[], env: NodeJS.ProcessEnv, reuse = false): Promise<StackResult> {
+export async function planStack(stack: string, init: SharedInit, dropped: readonly string[], env: NodeJS.ProcessEnv, reuse = false, prestart = false): Promise<StackResult> {
   const started = Date.now();
   const dir = join(OUT, "stacks", stack, "offline");
   copyFileSync(join(init.dir, ".terraform.lock.hcl"), join(dir, ".terraform.lock.hcl"));
@@ -287,7 +288,7 @@ export async function planStack(stack: string, init: SharedInit, dropped: readon
       if (r.code !== 0) return { stack, ok: false, step, detail: r.out.trim().split("\n").slice(-40).join("\n"), seconds: seconds() };
     }
     return undefined;
-  }, providerOptions());
+  }, providerOptions(prestart));
   if (failed) return failed;
   if (!reused) {
     writeFileSync(stampFile, stamp);
@@ -412,7 +413,8 @@ async function main(): Promise<void> {
     for (let c = queue.shift(); c; c = queue.shift()) {
       let r: StackResult;
       try {
-        r = await planStack(c.stack, await initFor(c.config.terraform), c.dropped, env, !args.fresh);
+        // Providers started ahead while more stacks wait (dropSpares below stops the last one).
+        r = await planStack(c.stack, await initFor(c.config.terraform), c.dropped, env, !args.fresh, queue.length > 0);
       } catch (e) {
         r = { stack: c.stack, ok: false, step: "init", detail: e instanceof Error ? e.message : String(e), seconds: 0 };
       }
@@ -421,6 +423,7 @@ async function main(): Promise<void> {
     }
   });
   await Promise.all(workers);
+  await dropSpares();
   const failed = results.filter((r) => !r.ok);
   const initNote = (await Promise.all([...inits.values()].map((p) => p.catch(() => undefined)))).every((i) => i?.skipped) ? "init skipped: providers unchanged" : "init ran";
   console.log(`plan:offline: ${results.length - failed.length} passed, ${failed.length} failed (${((Date.now() - started) / 1000).toFixed(1)} s, ${initNote})`);

@@ -10,7 +10,7 @@ import { connect as netConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TEST_DIST } from "../synth-cache";
-import { liveProviders, parseReattachLine, pointReattachAt, providerBinaries, reattachAddress, reattachEnabled, schemaCacheFor, startProvider, withProvider } from "../../scripts/offline/provider-server";
+import { dropSpares, liveProviders, parseReattachLine, pointReattachAt, providerBinaries, reattachAddress, reattachEnabled, schemaCacheFor, startProvider, withProvider } from "../../scripts/offline/provider-server";
 import { filterSchemaResponse, grpcFrame, grpcMessage, startSchemaProxy, typesOf, type Upstream } from "../../scripts/offline/schema-proxy";
 
 const LINE = `Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS environment variable with the following:
@@ -147,6 +147,25 @@ describe("provider process", () => {
     expect(existsSync(seen!.dir)).toBe(false);
     await new Promise((r) => setTimeout(r, 100));
     expect(alive(seen!.pid)).toBe(false);
+  });
+
+  test("prestart: the next process is started ahead, the next plan takes it, dropSpares stops the last one", async () => {
+    fakeProvider("spares", PRINTS);
+    const dataDir = join(scratch, "spares");
+    const env = { PATH: process.env.PATH };
+    const pidsDuring = async () => liveProviders().map((p) => p.pid);
+    const first = await withProvider(dataDir, env, typesOf({}), pidsDuring, { prestart: true });
+    expect(first).toHaveLength(2); // its own and the one started ahead
+    await new Promise((r) => setTimeout(r, 50));
+    const spare = liveProviders().map((p) => p.pid);
+    expect(spare).toHaveLength(1);
+    expect(first).toContain(spare[0]);
+    const second = await withProvider(dataDir, env, typesOf({}), async (e) => liveProviders().find((p) => reattachAddress(e.TF_REATTACH_PROVIDERS!).startsWith(p.dir))?.pid);
+    expect(second).toBe(spare[0]);
+    await withProvider(dataDir, env, typesOf({}), async () => undefined, { prestart: true });
+    expect(liveProviders()).toHaveLength(1);
+    await dropSpares();
+    expect(liveProviders()).toEqual([]);
   });
 
   test.each(["SIGTERM", "SIGINT"] as const)("%s to the script: its provider is killed and its directory removed", async (signal) => {
