@@ -148,6 +148,9 @@ export interface SchemaProxy {
   close(): void;
 }
 
+/** Large flow-control windows: plan messages of big resources (the WAF ACL's) are MBs of msgpack. */
+const WINDOW = { initialWindowSize: 16 << 20 };
+
 const grpcError = (stream: ServerHttp2Stream, message: string): void => {
   if (stream.headersSent || stream.destroyed) {
     stream.destroy();
@@ -170,7 +173,7 @@ export function startSchemaProxy(socket: string, first: Upstream, more: () => Pr
   let upstreams = 1;
   const client = (u: Upstream) => {
     if (!u.client || u.client.closed || u.client.destroyed) {
-      u.client = connect("http://localhost", { createConnection: () => netConnect(u.socket) });
+      u.client = connect("http://localhost", { createConnection: () => netConnect(u.socket), settings: WINDOW });
       u.client.on("error", () => {});
     }
     return u.client;
@@ -230,7 +233,7 @@ export function startSchemaProxy(socket: string, first: Upstream, more: () => Pr
     });
   };
   const route = new WeakMap<object, Promise<Upstream>>();
-  const server: Http2Server = createServer();
+  const server: Http2Server = createServer({ settings: WINDOW });
   const sessions = new Set<import("node:http2").ServerHttp2Session>();
   server.on("session", (s) => {
     sessions.add(s);
