@@ -153,20 +153,38 @@ describe("provider process", () => {
     fakeProvider("spares", PRINTS);
     const dataDir = join(scratch, "spares");
     const env = { PATH: process.env.PATH };
-    const pidsDuring = async () => liveProviders().map((p) => p.pid);
-    const first = await withProvider(dataDir, env, typesOf({}), pidsDuring, { prestart: true });
-    expect(first).toHaveLength(2); // its own and the one started ahead
-    await new Promise((r) => setTimeout(r, 50));
-    const spare = liveProviders().map((p) => p.pid);
-    expect(spare).toHaveLength(1);
-    expect(first).toContain(spare[0]);
-    const second = await withProvider(dataDir, env, typesOf({}), async (e) => liveProviders().find((p) => reattachAddress(e.TF_REATTACH_PROVIDERS!).startsWith(p.dir))?.pid);
-    expect(second).toBe(spare[0]);
-    await withProvider(dataDir, env, typesOf({}), async () => undefined, { prestart: true });
-    expect(liveProviders()).toHaveLength(1);
-    await dropSpares();
+    // By scratch directory (fixed at start; the pid is the provider's once it has printed its line).
+    const dirsDuring = async () => liveProviders().map((p) => p.dir);
+    try {
+      const first = await withProvider(dataDir, env, typesOf({}), dirsDuring, { prestart: true });
+      expect(first).toHaveLength(2); // its own and the one started ahead
+      const spare = liveProviders().map((p) => p.dir);
+      expect(spare).toHaveLength(1);
+      expect(first).toContain(spare[0]);
+      const second = await withProvider(dataDir, env, typesOf({}), async (e) => liveProviders().find((p) => reattachAddress(e.TF_REATTACH_PROVIDERS!).startsWith(p.dir))?.dir);
+      expect(second).toBe(spare[0]);
+      await withProvider(dataDir, env, typesOf({}), async () => undefined, { prestart: true });
+      expect(liveProviders()).toHaveLength(1);
+    } finally {
+      await dropSpares();
+    }
     expect(liveProviders()).toEqual([]);
   });
+
+  test("the script killed outright (SIGKILL, no cleanup of its own): the watchdog kills the provider and removes its directory", async () => {
+    const bin = fakeProvider("sigkill", PRINTS);
+    const module = join(TEST_DIST, "scripts", "offline", "provider-server.js");
+    const child = spawn(process.execPath, ["-e", `require(${JSON.stringify(module)}).startProvider(${JSON.stringify(bin)}, process.env).then((r) => { console.log(JSON.stringify({ pid: r.server.pid, dir: r.server.dir })); setInterval(() => {}, 1000); })`], { stdio: ["ignore", "pipe", "inherit"] });
+    const info = await new Promise<{ pid: number; dir: string }>((done) => child.stdout.once("data", (d: Buffer) => done(JSON.parse(String(d)))));
+    expect(alive(info.pid)).toBe(true);
+    await new Promise((done) => {
+      child.on("exit", done);
+      child.kill("SIGKILL");
+    });
+    for (let i = 0; i < 50 && (alive(info.pid) || existsSync(info.dir)); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(alive(info.pid)).toBe(false);
+    expect(existsSync(info.dir)).toBe(false);
+  }, 20_000);
 
   test.each(["SIGTERM", "SIGINT"] as const)("%s to the script: its provider is killed and its directory removed", async (signal) => {
     const bin = fakeProvider(`signal-${signal}`, PRINTS);

@@ -13,8 +13,9 @@
  * with "unable to add custom RootCAs HTTPClient"), so each plan gets its own process, stopped
  * right after its `show`. Every process is stopped on any outcome: its caller's `finally`, and
  * for the script being interrupted or ending early, an `exit` hook and SIGINT/SIGTERM/SIGHUP
- * handlers (installed while a provider runs, removed with the last one). Its socket lives in a
- * scratch TMPDIR that is removed with it. A provider that does not print the reattach line in
+ * handlers (installed while a provider runs, removed with the last one); for the script killed
+ * outright, a sh watchdog between it and the provider (see startProvider). Its socket lives in
+ * a scratch TMPDIR that is removed with it. A provider that does not print the reattach line in
  * time is stopped and the caller falls back to Terraform launching it.
  */
 import { spawn } from "node:child_process";
@@ -77,6 +78,7 @@ export function providerBinaries(dataDir: string): string[] {
 export interface ProviderServer {
   /** The value for TF_REATTACH_PROVIDERS. */
   readonly reattach: string;
+  /** The provider's pid (from the reattach value). */
   readonly pid: number;
   /** The scratch TMPDIR holding the provider's socket. */
   readonly dir: string;
@@ -116,6 +118,23 @@ function untrack(server: ProviderServer): void {
   for (const s of SIGNALS) process.removeListener(s, onSignal);
 }
 
+/** sh -c WATCHDOG sh <dir> <binary> <args...>: see startProvider. */
+const WATCHDOG = [
+  'dir=$1; shift',
+  "exec 3<&0",
+  '"$@" </dev/null &',
+  "p=$!",
+  "{ read _ <&3; kill -9 $p 2>/dev/null; } &",
+  "w=$!",
+  // The shell's own messages ("Killed") would hit a closed pipe once this process is gone (SIGPIPE).
+  "exec 2>/dev/null",
+  "wait $p",
+  "c=$?",
+  "kill $w 2>/dev/null",
+  'rm -rf "$dir"',
+  "exit $c",
+].join("\n");
+
 export type StartResult = { readonly server: ProviderServer } | { readonly server?: undefined; readonly reason: string };
 
 /**
@@ -129,7 +148,11 @@ export function startProvider(binary: string, env: NodeJS.ProcessEnv, timeoutMs 
     let settled = false;
     let out = "";
     let err = "";
-    const child = spawn(binary, [...args], { env: { ...env, TMPDIR: dir }, stdio: ["ignore", "pipe", "pipe"] });
+    // Through a small sh watchdog: if this process dies without cleaning up (SIGKILL, a crash),
+    // its end of the watchdog's stdin closes, and the watchdog kills the provider and removes
+    // the scratch directory. It exits with the provider's code when the provider ends first.
+    const child = spawn("/bin/sh", ["-c", WATCHDOG, "sh", dir, binary, ...args], { env: { ...env, TMPDIR: dir }, stdio: ["pipe", "pipe", "pipe"] });
+    child.stdin.on("error", () => {});
     let exited = false;
     child.on("exit", () => (exited = true));
     const server: ProviderServer = {
@@ -137,12 +160,16 @@ export function startProvider(binary: string, env: NodeJS.ProcessEnv, timeoutMs 
       pid: child.pid ?? -1,
       dir,
       stop() {
-        if (!exited && child.pid !== undefined) {
-          try {
-            process.kill(child.pid, "SIGKILL");
-          } catch {
-            // already gone
+        if (!exited) {
+          // The provider at once when its pid is known; the watchdog (stdin closed) in any case.
+          if (server.reattach) {
+            try {
+              process.kill(server.pid, "SIGKILL");
+            } catch {
+              // already gone
+            }
           }
+          child.stdin.destroy();
         }
         rmSync(dir, { recursive: true, force: true });
         untrack(server);
@@ -166,7 +193,8 @@ export function startProvider(binary: string, env: NodeJS.ProcessEnv, timeoutMs 
         if (!reattach) return;
         settled = true;
         clearTimeout(timer);
-        (server as { reattach: string }).reattach = reattach;
+        const pid = Number(Object.values(JSON.parse(reattach) as Record<string, { Pid?: number }>)[0].Pid);
+        Object.assign(server, { reattach, pid: Number.isInteger(pid) && pid > 0 ? pid : server.pid });
         done({ server });
       } catch (e) {
         fail(e instanceof Error ? e.message : String(e));
