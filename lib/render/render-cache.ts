@@ -104,12 +104,18 @@ export class RenderCache {
     }
   }
 
+  /** Bytes in the cache as this process last counted them, plus what it wrote since. */
+  private bytes: number | undefined;
+
   private write(file: string, text: string): void {
     mkdirSync(this.dir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, text);
     renameSync(tmp, file); // atomic: the other test worker reads a whole entry or none
-    this.prune();
+    // Counted once, then kept up to date by this process's writes (another process's writes are
+    // seen at the next count, so the cache can exceed the bound by what the others wrote meanwhile).
+    this.bytes = (this.bytes ?? this.prune()) + Buffer.byteLength(text);
+    if (this.bytes > this.maxBytes) this.bytes = this.prune();
   }
 
   get(key: string): RenderOutcome | undefined {
@@ -147,26 +153,29 @@ export class RenderCache {
     return value;
   }
 
-  /** Removes the least recently used entries while the cache holds more than maxBytes. */
-  prune(): void {
-    let entries: { file: string; size: number; used: number }[];
-    try {
-      entries = readdirSync(this.dir)
-        .filter((f) => !f.endsWith(".tmp"))
-        .map((f) => {
-          const s = statSync(join(this.dir, f));
-          return { file: join(this.dir, f), size: s.size, used: s.mtimeMs };
-        });
-    } catch {
-      return; // another worker pruned the same file first
+  /**
+   * Removes the least recently used entries while the cache holds more than maxBytes (down to
+   * three quarters of it); the bytes left.
+   */
+  prune(): number {
+    const entries: { file: string; size: number; used: number }[] = [];
+    for (const f of readdirSync(this.dir)) {
+      if (f.endsWith(".tmp")) continue;
+      try {
+        const s = statSync(join(this.dir, f));
+        entries.push({ file: join(this.dir, f), size: s.size, used: s.mtimeMs });
+      } catch {
+        // removed by another process meanwhile
+      }
     }
     let total = entries.reduce((a, e) => a + e.size, 0);
-    if (total <= this.maxBytes) return;
+    if (total <= this.maxBytes) return total;
     for (const e of entries.sort((a, b) => a.used - b.used)) {
       if (total <= this.maxBytes * 0.75) break;
       rmSync(e.file, { force: true });
       total -= e.size;
     }
+    return total;
   }
 }
 
