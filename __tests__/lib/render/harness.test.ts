@@ -14,6 +14,7 @@ import {
   RenderError,
   renderChart,
   replaceTokens,
+  workPrefix,
   requireRenderTier,
   standIn,
   zipEntries,
@@ -153,7 +154,8 @@ describe("stand-ins for Terraform references", () => {
 
 (TIER ? describe : describe.skip)("renderChart", () => {
   const helm = TIER!?.helm;
-  const leftovers = () => readdirSync(tmpdir()).filter((f) => f.startsWith("ls-render-")).length;
+  // This process's render directories only: another worker renders (and creates its own) meanwhile.
+  const leftovers = () => readdirSync(tmpdir()).filter((f) => join(tmpdir(), f).startsWith(workPrefix())).length;
   test("renders the local k8s-manifests chart, hooks and sources included", () => {
     const manifests = renderChart(helm, chartDirectory(), { manifests: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a", namespace: "ns" } }] }, { releaseName: "r", namespace: "ns" });
     expect(manifests).toEqual([expect.objectContaining({ kind: "ConfigMap", metadata: { name: "a", namespace: "ns" }, source: "k8s-manifests/templates/manifests.yaml" })]);

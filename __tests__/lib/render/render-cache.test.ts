@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultRenderCache, helmVersion, parseYamlCached, RenderCache, renderCacheEnabled, RenderError, renderChart, renderChartText, renderChartTextSync } from "../../../lib/render";
 
-const root = mkdtempSync(join(tmpdir(), "ls-render-cache-"));
+const root = mkdtempSync(join(tmpdir(), "ls-rcache-test-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const runs = join(root, "runs.log");
