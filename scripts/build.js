@@ -28,7 +28,7 @@
  * of the time and ~80% of the memory of the per-file output. Every other entry point
  * (scripts/*) is the per-file output. The determinism test compares both with the sources.
  *
- * Usage: node scripts/build.js [--quiet]   (exit 1 with esbuild's message on a syntax error)
+ * Usage: node scripts/build.js [--quiet] [--no-bundle]   (exit 1 with esbuild's message on a syntax error)
  */
 "use strict";
 const { createHash } = require("node:crypto");
@@ -120,7 +120,10 @@ function esbuildVersion(root) {
 
 /**
  * Brings `outDir` up to date with the sources under `root`.
- * @param {{ root?: string, outDir?: string, quiet?: boolean }} [options]
+ * With `bundle: false` (`--no-bundle`) the app is not rebundled: a bundle the sources have moved
+ * past is deleted instead, so the next build makes it (for a caller that only runs per-file
+ * scripts in between, as the fleet test does while it adds environments one by one).
+ * @param {{ root?: string, outDir?: string, quiet?: boolean, bundle?: boolean }} [options]
  * @returns {{ transpiled: string[], deleted: string[], full: boolean, rebundled: boolean, seconds: number }}
  */
 function build(options = {}) {
@@ -149,7 +152,9 @@ function build(options = {}) {
   for (const file of deleted) rmSync(join(outDir, outputOf(file)), { force: true });
 
   const hasEntry = ENTRY in sources;
-  const rebundle = hasEntry && (stale.length > 0 || deleted.length > 0 || !existsSync(join(outDir, BUNDLE)) || readIf(join(outDir, "main.js")) !== LOADER);
+  const bundleStale = hasEntry && (stale.length > 0 || deleted.length > 0 || !existsSync(join(outDir, BUNDLE)) || readIf(join(outDir, "main.js")) !== LOADER);
+  const rebundle = bundleStale && options.bundle !== false;
+  if (bundleStale && !rebundle) rmSync(join(outDir, BUNDLE), { force: true });
   const perFile = stale.filter((f) => f !== ENTRY);
   if (perFile.length > 0 || rebundle) {
     /** @type {typeof import("esbuild")} */
@@ -235,7 +240,7 @@ module.exports = { build, listSources, STAMP, SOURCES, BUNDLE };
 
 if (require.main === module) {
   try {
-    build({ quiet: process.argv.includes("--quiet") });
+    build({ quiet: process.argv.includes("--quiet"), bundle: !process.argv.includes("--no-bundle") });
   } catch (e) {
     // esbuild has printed the file, line and column of a syntax error already.
     console.error(e instanceof Error ? e.message.split("\n")[0] : e);

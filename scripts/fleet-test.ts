@@ -116,12 +116,13 @@ export async function main(argv: string[]): Promise<number> {
     for (const name of readdirSync(join(ROOT, "node_modules"))) {
       if (name !== ".cache") symlinkSync(join(ROOT, "node_modules", name), join(copy, "node_modules", name));
     }
-    const build = () => step("build", copy, [join(copy, "scripts", "build.js"), "--quiet"]);
-    steps.push(build());
+    const build = (...flags: string[]) => step(`build${flags.length ? ` ${flags.join(" ")}` : ""}`, copy, [join(copy, "scripts", "build.js"), "--quiet", ...flags]);
+    steps.push(build("--no-bundle"));
     const extras = extraEnvironments(loadEnvironments(ENVIRONMENTS).map((e) => e.config));
     for (const e of extras) {
       steps.push(step(`env:new ${e.args.join(" ")}`, copy, [join(copy, "dist", "scripts", "env-new.js"), ...e.args]));
-      steps.push(build()); // the next fork sees this one (its CIDR, bucket, OIDC provider)
+      // The next fork sees this one (its CIDR, bucket, OIDC provider); env:new runs per-file, the app is bundled once after the last.
+      steps.push(e === extras[extras.length - 1] ? build() : build("--no-bundle"));
     }
     steps.push(step("synth", copy, [join(copy, "dist", "main.js")]));
     const stacks = existsSync(join(copy, "cdktf.out", "stacks")) ? readdirSync(join(copy, "cdktf.out", "stacks")) : [];

@@ -19,6 +19,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { stackName } from "../lib/naming";
 import { PROVIDERS } from "../versions";
+import { withProvider } from "./offline/provider-server";
 import { reduceForOffline } from "./offline/reduce";
 // The synthesizer and the policy pack load the whole app (~0.5 s): required when used, so that
 // --help and a mistyped stack name answer at once.
@@ -201,6 +202,14 @@ async function initIn(dir: string, terraformBlock: unknown, stampText: string, e
   return { dir, skipped: false, stamp: stampText };
 }
 
+let fallbackSaid = false;
+/** Says once per process that Terraform launches the provider itself (slower), and why. */
+export function reattachFallback(reason: string): void {
+  if (fallbackSaid) return;
+  fallbackSaid = true;
+  console.warn(`plan:offline: provider reattach unavailable (${reason}); Terraform launches the provider itself (slower)`);
+}
+
 export interface StackResult {
   readonly stack: string;
   readonly ok: boolean;
@@ -255,10 +264,15 @@ export async function planStack(stack: string, init: SharedInit, dropped: readon
     ["plan", ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=plan.bin"]],
     ["show", ["show", "-json", "plan.bin"], join(dir, "plan.json")],
   ];
-  for (const [step, args, file] of steps) {
-    const r = await run("terraform", args, dir, stackEnv, file);
-    if (r.code !== 0) return { stack, ok: false, step, detail: r.out.trim().split("\n").slice(-40).join("\n"), seconds: seconds() };
-  }
+  // One provider process serves this stack's plan and show (scripts/offline/provider-server.ts).
+  const failed = steps.length === 0 ? undefined : await withProvider(stackEnv.TF_DATA_DIR!, stackEnv, async (planEnv) => {
+    for (const [step, args, file] of steps) {
+      const r = await run("terraform", args, dir, planEnv, file);
+      if (r.code !== 0) return { stack, ok: false, step, detail: r.out.trim().split("\n").slice(-40).join("\n"), seconds: seconds() };
+    }
+    return undefined;
+  }, reattachFallback);
+  if (failed) return failed;
   if (!reused) {
     writeFileSync(stampFile, stamp);
     keepPlan(stamp, join(dir, "plan.json"));

@@ -26,7 +26,8 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { ENGINES, TERRAFORM_REQUIRED_VERSION } from "../../versions";
-import { cachedPlan, cliConfig, findMirror, installStamp, keepPlan, pluginCache, run, sharedInit, terraformVersion } from "../plan-offline";
+import { cachedPlan, cliConfig, findMirror, installStamp, keepPlan, PLAN_GOGC, pluginCache, reattachFallback, run, sharedInit, terraformVersion } from "../plan-offline";
+import { withProvider } from "./provider-server";
 import { reduceForOffline, TfJson } from "./reduce";
 
 export type Variant = "before" | "after";
@@ -101,7 +102,7 @@ export async function replacementPlan(dir: string, reuse = true): Promise<TfJson
   const mirror = findMirror();
   const rc = join(dir, "offline.tfrc");
   writeFileSync(rc, cliConfig(mirror));
-  const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: rc, TF_PLUGIN_CACHE_DIR: pluginCache(), TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", AWS_EC2_METADATA_DISABLED: "true" };
+  const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: rc, TF_PLUGIN_CACHE_DIR: pluginCache(), GOGC: process.env.GOGC ?? PLAN_GOGC, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", AWS_EC2_METADATA_DISABLED: "true" };
   const version = await terraformVersion(env);
   if (!version) throw new Error("replacement plan: terraform is not installed or not on PATH");
   const configs = { before: reduceForOffline(fixtureConfig("before")).config, after: reduceForOffline(fixtureConfig("after")).config };
@@ -111,12 +112,14 @@ export async function replacementPlan(dir: string, reuse = true): Promise<TfJson
   if (kept) return JSON.parse(readFileSync(kept, "utf8"));
   copyFileSync(join(init.dir, ".terraform.lock.hcl"), join(dir, ".terraform.lock.hcl"));
   const planEnv = { ...env, TF_DATA_DIR: join(init.dir, ".terraform") };
-  const plan = async (variant: Variant): Promise<TfJson> => {
-    writeFileSync(join(dir, "main.tf.json"), JSON.stringify(configs[variant], null, 2));
-    await terraform(dir, planEnv, ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", `-out=${variant}.bin`]);
-    await terraform(dir, planEnv, ["show", "-json", `${variant}.bin`], join(dir, `${variant}.json`));
-    return JSON.parse(readFileSync(join(dir, `${variant}.json`), "utf8"));
-  };
+  // A provider process per plan (one configures only once), serving its plan and show.
+  const plan = (variant: Variant): Promise<TfJson> =>
+    withProvider(planEnv.TF_DATA_DIR!, planEnv, async (env) => {
+      writeFileSync(join(dir, "main.tf.json"), JSON.stringify(configs[variant], null, 2));
+      await terraform(dir, env, ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", `-out=${variant}.bin`]);
+      await terraform(dir, env, ["show", "-json", `${variant}.bin`], join(dir, `${variant}.json`));
+      return JSON.parse(readFileSync(join(dir, `${variant}.json`), "utf8"));
+    }, reattachFallback);
   rmSync(join(dir, "terraform.tfstate"), { force: true });
   const before = await plan("before");
   writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(stateFromPlan(before), null, 2));
