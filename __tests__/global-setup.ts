@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EnvironmentSource, loadEnvironments as LoadEnvironments } from "../lib/config/load";
 import type { stackName as StackName } from "../lib/naming";
-import { ROOT, shippedAppDir, TEST_DIST, writeSynthCache } from "./synth-cache";
+import { prunePersistent, ROOT, shippedAppDir, synthInputsDigest, TEST_DIST, writeSynthCache } from "./synth-cache";
 
 export default function globalSetup(): void {
   // One scratch directory per run holds every temporary directory the tests make (os.tmpdir()
@@ -29,6 +29,11 @@ export default function globalSetup(): void {
   process.env.TMPDIR = run;
   const dir = mkdtempSync(join(run, "ls-synth-"));
   process.env.LS_SYNTH_CACHE = dir;
+  // Stacks of other configurations, kept across runs by the content of what they depend on (synth-cache.ts).
+  if (process.env.LS_TEST_SYNTH_CACHE !== "0") {
+    process.env.LS_SYNTH_DIGEST = synthInputsDigest();
+    prunePersistent();
+  }
   (require("../scripts/build.js") as { build(o: object): unknown }).build({ root: ROOT, outDir: TEST_DIST, quiet: true });
   try {
     execFileSync(process.execPath, [join(TEST_DIST, "main.js")], { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: shippedAppDir() }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });

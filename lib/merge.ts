@@ -24,12 +24,28 @@ function mergeTwo(base: unknown, over: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(over)) return clone(over);
   if (DISCRIMINANTS.some((d) => typeof over[d] === "string" && typeof base[d] === "string" && over[d] !== base[d])) return clone(over);
   const out: PlainObject = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = mergeTwo(base[k], v);
+  for (const k of Object.keys(over)) set(out, k, mergeTwo(base[k], over[k]));
   return out;
 }
 
+// Loops rather than Object.fromEntries/entries (the values builder merges every layer of every
+// environment; this is a measurable part of a synth and of the tests that build many).
 function clone(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(clone);
-  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clone(x)]));
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = clone(v[i]);
+    return out;
+  }
+  if (isPlainObject(v)) {
+    const out: PlainObject = {};
+    for (const k of Object.keys(v)) set(out, k, clone(v[k]));
+    return out;
+  }
   return v;
+}
+
+/** An own property even for the key `__proto__` (as Object.fromEntries and spreading define it). */
+function set(o: PlainObject, k: string, v: unknown): void {
+  if (k === "__proto__") Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
 }

@@ -23,3 +23,14 @@ describe("deepMerge", () => {
     expect(base.a.b).toEqual([1]);
   });
 });
+
+test("a `__proto__` key in a layer is data, never the result's prototype", () => {
+  const over = JSON.parse('{"a": {"__proto__": {"polluted": true}, "b": 1}}');
+  const merged = deepMerge<Record<string, any>>({ a: { c: 2 } }, over);
+  expect(Object.getPrototypeOf(merged.a)).toBe(Object.prototype);
+  expect(merged.a.polluted).toBeUndefined();
+  expect(Object.keys(merged.a).sort()).toEqual(["__proto__", "b", "c"]);
+  const cloned = deepMerge<Record<string, any>>({}, over);
+  expect(Object.getPrototypeOf(cloned.a)).toBe(Object.prototype);
+  expect(JSON.stringify(cloned)).toBe(JSON.stringify(over));
+});
