@@ -16,6 +16,11 @@
  * bypass the cache (`{ cache: false }`). No template we render with our values calls one today
  * (LangSmith's `genCA` is under `sandboxes.proxyCa` mode `generatedSecret`, which our values leave off).
  *
+ * helm's own environment (HELM_* variables, repositories, plugins) is not in the key: `helm
+ * template` of a local chart directory reads none of it, and the tier passes what the templates
+ * see (`--kube-version`, `--api-versions`) as flags. Parsed output is kept only when JSON gives it
+ * back exactly (exactJson), so a hit parses to what a fresh render would.
+ *
  * A chart's own failure (`fail`/`required`, exit 1) is cached too: it is as much a function of the
  * inputs. A helm that did not run (spawn error, timeout, signal) is never cached.
  *
@@ -29,7 +34,7 @@ import { parse } from "yaml";
 import { cacheDir } from "./paths";
 
 /** Bumped when the entry format or the key's composition changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** @default 256 MiB: ~300 LangSmith renders, with their parsed manifests. */
 export const RENDER_CACHE_MAX_BYTES = 256 * 1024 * 1024;
@@ -136,8 +141,10 @@ export class RenderCache {
     return text === undefined ? undefined : (JSON.parse(text) as T);
   }
 
+  /** Keeps `value` as JSON, unless JSON cannot give it back as it is (then nothing is stored). */
   putParsed(key: string, value: unknown): void {
-    this.write(this.file(key, "json"), JSON.stringify(value));
+    const text = exactJson(value);
+    if (text !== undefined) this.write(this.file(key, "json"), text);
   }
 
   /**
@@ -180,6 +187,22 @@ export class RenderCache {
 }
 
 const YAML_VERSION = (require("yaml/package.json") as { version: string }).version;
+
+/**
+ * JSON of a value JSON.parse gives back equal: plain objects, arrays, strings, booleans, null and
+ * finite numbers. undefined when the value holds anything else (YAML's .inf/.nan, a Date, a
+ * binary), so a cached parse can never differ from a fresh one.
+ */
+export function exactJson(value: unknown): string | undefined {
+  let exact = true;
+  const text = JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+    const original = key === "" ? value : this[key]; // before toJSON (a Date arrives here as a string)
+    if (typeof original === "number" ? !Number.isFinite(original) : typeof original === "object" && original !== null && !Array.isArray(original) && Object.getPrototypeOf(original) !== Object.prototype) exact = false;
+    else if (original === undefined || typeof original === "function" || typeof original === "bigint" || typeof original === "symbol") exact = false;
+    return typeof v === "bigint" ? null : v;
+  });
+  return exact ? text : undefined;
+}
 
 let shared: RenderCache | undefined;
 
