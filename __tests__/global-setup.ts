@@ -14,7 +14,7 @@
  * bundle synthesizes what the sources do is __tests__/stacks/deterministic.test.ts.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EnvironmentSource, loadEnvironments as LoadEnvironments } from "../lib/config/load";
@@ -22,6 +22,16 @@ import type { stackName as StackName } from "../lib/naming";
 import { prunePersistent, ROOT, shippedAppDir, synthInputsDigest, TEST_DIST, writeSynthCache } from "./synth-cache";
 
 export default function globalSetup(): void {
+  try {
+    setUp();
+  } catch (e) {
+    // Jest runs no teardown after a failed setup: remove what this run made before reporting.
+    for (const dir of [process.env.LS_TEST_TMP]) if (dir) rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+function setUp(): void {
   // One scratch directory per run holds every temporary directory the tests make (os.tmpdir()
   // reads TMPDIR; workers inherit it): cdktf's outdirs, fakes, plans. global-teardown.ts removes it.
   const run = mkdtempSync(join(tmpdir(), "ls-jest-run-"));
