@@ -6,7 +6,17 @@
  *
  * Fast: one `terraform init` shared by every stack with the same `terraform` block (skipped
  * while providers and lock file are unchanged), `plan` validates so there is no `validate`,
- * stacks run in parallel up to the core count, and the provider's Go GC works less (PLAN_GOGC).
+ * stacks run in parallel up to the core count (largest first), and the provider's Go GC works
+ * less (PLAN_GOGC). Terraform does not launch the AWS provider itself (four launches of a
+ * 700 MB binary per stack, each building ~1,500 schemas): each stack's plan and show reattach
+ * to provider processes started here (one per provider configuration), through a proxy that
+ * answers the schema call with only the stack's types, from a copy kept in the offline cache
+ * (scripts/offline/provider-server.ts, schema-proxy.ts), the next one started ahead while stacks
+ * wait. plan.json is the same either way;
+ * LS_PROVIDER_REATTACH=0 turns it off, and a provider that will not start that way falls back
+ * to the plain launch (said once). Measured, the shipped stacks on 2 shared cores: 57-59 -> ~30
+ * CPU-s; a bootstrap stack ~5 -> ~1.5 s; a langsmith stack is ~7 CPU-s, ~5 of them the WAF ACL
+ * (aws_wafv2_web_acl's nested schema, in Terraform and in the provider alike).
  *
  * Mirror: $TF_PLUGIN_MIRROR, else discovered (the directory above `registry.terraform.io`
  * holding hashicorp/aws at the pinned version); without one, providers come from the registry.
@@ -19,8 +29,9 @@ import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { stackName } from "../lib/naming";
 import { PROVIDERS } from "../versions";
-import { withProvider } from "./offline/provider-server";
+import { dropSpares, type ProviderOptions, withProvider } from "./offline/provider-server";
 import { reduceForOffline } from "./offline/reduce";
+import { typesOf } from "./offline/schema-proxy";
 // The synthesizer and the policy pack load the whole app (~0.5 s): required when used, so that
 // --help and a mistyped stack name answer at once.
 type SynthAll = typeof import("./synth-all");
@@ -31,8 +42,9 @@ const OUT = resolve(process.env.CDKTF_OUT ?? "cdktf.out");
 /**
  * Terraform's work shared by every offline plan of this checkout (plan:offline, the fleet test's
  * copy, the plan guard's replacement plan): `init/<hash>/` (the shared init per terraform block),
- * `plugins/` (TF_PLUGIN_CACHE_DIR: the ~700 MB provider unpacked once) and `plans/<hash>.json`
- * (plans by content hash of everything they depend on). Inside the repository
+ * `plugins/` (TF_PLUGIN_CACHE_DIR: the ~700 MB provider unpacked once), `schemas/` (the
+ * provider's schema answer, see offline/provider-server.ts) and `plans/<hash>.json` (plans by
+ * content hash of everything they depend on). Inside the repository
  * (node_modules/.cache/ls-offline) unless LS_OFFLINE_CACHE names another directory.
  */
 export function offlineCache(): string {
@@ -202,6 +214,11 @@ async function initIn(dir: string, terraformBlock: unknown, stampText: string, e
   return { dir, skipped: false, stamp: stampText };
 }
 
+/** How plan:offline and the replacement plan serve the provider (provider-server.ts). */
+export function providerOptions(prestart = false): ProviderOptions {
+  return { onFallback: reattachFallback, schemaDir: join(offlineCache(), "schemas"), prestart };
+}
+
 let fallbackSaid = false;
 /** Says once per process that Terraform launches the provider itself (slower), and why. */
 export function reattachFallback(reason: string): void {
@@ -241,7 +258,7 @@ export function writeOfflineCopy(stack: string): { dir: string; config: Record<s
  * refresh and mock credentials the plan is a function of exactly those. The policy pack runs
  * on it again either way.
  */
-export async function planStack(stack: string, init: SharedInit, dropped: readonly string[], env: NodeJS.ProcessEnv, reuse = false): Promise<StackResult> {
+export async function planStack(stack: string, init: SharedInit, dropped: readonly string[], env: NodeJS.ProcessEnv, reuse = false, prestart = false): Promise<StackResult> {
   const started = Date.now();
   const dir = join(OUT, "stacks", stack, "offline");
   copyFileSync(join(init.dir, ".terraform.lock.hcl"), join(dir, ".terraform.lock.hcl"));
@@ -265,13 +282,13 @@ export async function planStack(stack: string, init: SharedInit, dropped: readon
     ["show", ["show", "-json", "plan.bin"], join(dir, "plan.json")],
   ];
   // One provider process serves this stack's plan and show (scripts/offline/provider-server.ts).
-  const failed = steps.length === 0 ? undefined : await withProvider(stackEnv.TF_DATA_DIR!, stackEnv, async (planEnv) => {
+  const failed = steps.length === 0 ? undefined : await withProvider(stackEnv.TF_DATA_DIR!, stackEnv, typesOf(JSON.parse(readFileSync(join(dir, "main.tf.json"), "utf8"))), async (planEnv) => {
     for (const [step, args, file] of steps) {
       const r = await run("terraform", args, dir, planEnv, file);
       if (r.code !== 0) return { stack, ok: false, step, detail: r.out.trim().split("\n").slice(-40).join("\n"), seconds: seconds() };
     }
     return undefined;
-  }, reattachFallback);
+  }, providerOptions(prestart));
   if (failed) return failed;
   if (!reused) {
     writeFileSync(stampFile, stamp);
@@ -302,7 +319,8 @@ and show -json (offline/plan.json), and runs the policy pack over the plan.
 
 Environment: TF_PLUGIN_MIRROR (provider mirror), CDKTF_OUT (default cdktf.out), CI=true
 (a missing terraform is a failure instead of a skip), LS_OFFLINE_CACHE (the shared init,
-provider cache and plans by content hash; default node_modules/.cache/ls-offline).`;
+provider cache, schema and plans by content hash; default node_modules/.cache/ls-offline),
+LS_PROVIDER_REATTACH=0 (Terraform launches the provider itself: slower, same plan).`;
 
 export interface PlanArgs {
   readonly help: boolean;
@@ -395,7 +413,8 @@ async function main(): Promise<void> {
     for (let c = queue.shift(); c; c = queue.shift()) {
       let r: StackResult;
       try {
-        r = await planStack(c.stack, await initFor(c.config.terraform), c.dropped, env, !args.fresh);
+        // Providers started ahead while more stacks wait (dropSpares below stops the last one).
+        r = await planStack(c.stack, await initFor(c.config.terraform), c.dropped, env, !args.fresh, queue.length > 0);
       } catch (e) {
         r = { stack: c.stack, ok: false, step: "init", detail: e instanceof Error ? e.message : String(e), seconds: 0 };
       }
@@ -404,6 +423,7 @@ async function main(): Promise<void> {
     }
   });
   await Promise.all(workers);
+  await dropSpares();
   const failed = results.filter((r) => !r.ok);
   const initNote = (await Promise.all([...inits.values()].map((p) => p.catch(() => undefined)))).every((i) => i?.skipped) ? "init skipped: providers unchanged" : "init ran";
   console.log(`plan:offline: ${results.length - failed.length} passed, ${failed.length} failed (${((Date.now() - started) / 1000).toFixed(1)} s, ${initNote})`);

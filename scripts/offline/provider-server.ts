@@ -18,9 +18,11 @@
  * time is stopped and the caller falls back to Terraform launching it.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startSchemaProxy, type KeptTypes, type SchemaCache, type SchemaProxy, type Upstream } from "./schema-proxy";
 
 /** How long a provider may take to print its reattach line (~0.2 s idle; a loaded machine is slower). */
 export const REATTACH_TIMEOUT_MS = 15_000;
@@ -176,26 +178,147 @@ export function startProvider(binary: string, env: NodeJS.ProcessEnv, timeoutMs 
   });
 }
 
+/** The socket a reattach value points at (its first provider's `Addr.String`). */
+export function reattachAddress(reattach: string): string {
+  const first = Object.values(JSON.parse(reattach) as Record<string, { Addr: { String: string } }>)[0];
+  return first.Addr.String;
+}
+
+/** The reattach value with every provider's address replaced by `socket` (the proxy's). */
+export function pointReattachAt(reattach: string, socket: string): string {
+  const parsed = JSON.parse(reattach) as Record<string, { Addr: { Network: string; String: string } }>;
+  for (const p of Object.values(parsed)) p.Addr = { ...p.Addr, Network: "unix", String: socket };
+  return JSON.stringify(parsed);
+}
+
 /**
- * Runs `fn` with the env of a provider served for it (TF_REATTACH_PROVIDERS set) when
- * the data dir holds exactly one provider binary and it starts; otherwise with `env` unchanged,
- * after calling `onFallback` with the reason. The provider is stopped when `fn` settles.
+ * The provider's full schema answer, by binary (path, size, mtime): asked of one process per
+ * binary, then kept in memory and, with `dir`, on disk (`<dir>/<hash>.bin`: a 4-byte length,
+ * the headers and trailers as JSON, the body), so a later run asks no provider at all.
  */
-export async function withProvider<T>(dataDir: string, env: NodeJS.ProcessEnv, fn: (env: NodeJS.ProcessEnv) => Promise<T>, onFallback: (reason: string) => void = () => {}, timeoutMs = REATTACH_TIMEOUT_MS): Promise<T> {
+const schemaCaches = new Map<string, SchemaCache>();
+export function schemaCacheFor(binary: string, dir?: string): SchemaCache {
+  const st = statSync(binary);
+  const key = createHash("sha256").update(`${realpathSync(binary)}\0${st.size}\0${st.mtimeMs}`).digest("hex").slice(0, 24);
+  const known = schemaCaches.get(key);
+  if (known) return known;
+  const cache: SchemaCache = {};
+  schemaCaches.set(key, cache);
+  if (!dir) return cache;
+  const file = join(dir, `${key}.bin`);
+  try {
+    const data = readFileSync(file);
+    const metaLength = data.readUInt32BE(0);
+    const meta = JSON.parse(data.subarray(4, 4 + metaLength).toString("utf8"));
+    Object.assign(cache, { headers: meta.headers, trailers: meta.trailers, body: data.subarray(4 + metaLength) });
+  } catch {
+    // none yet (or unreadable): the first proxy asks the provider
+  }
+  cache.persist = () => {
+    try {
+      mkdirSync(dir, { recursive: true });
+      const meta = Buffer.from(JSON.stringify({ headers: cache.headers, trailers: cache.trailers }));
+      const head = Buffer.alloc(4);
+      head.writeUInt32BE(meta.length);
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, Buffer.concat([head, meta, cache.body!]));
+      renameSync(tmp, file);
+      // Answers of other (older) binaries.
+      for (const n of readdirSync(dir)) if (n.endsWith(".bin") && n !== `${key}.bin`) rmSync(join(dir, n), { force: true });
+    } catch {
+      // a cache only
+    }
+  };
+  return cache;
+}
+
+/**
+ * Providers started ahead (`prestart`), by binary and env: the next plan's first process (or a
+ * second configuration's) is then running already (~0.2 s each, more on a loaded machine).
+ */
+const spares = new Map<string, Promise<StartResult>[]>();
+
+function spareKey(binary: string, env: NodeJS.ProcessEnv): string {
+  return createHash("sha256").update(binary).update("\0").update(JSON.stringify(Object.entries(env).sort())).digest("hex");
+}
+
+/** A provider process: one started ahead when there is one, else a new one; with `prestart`, another is started ahead. */
+function takeProvider(binary: string, env: NodeJS.ProcessEnv, timeoutMs: number, prestart: boolean): Promise<StartResult> {
+  const key = spareKey(binary, env);
+  const pool = spares.get(key) ?? [];
+  spares.set(key, pool);
+  const taken = pool.shift() ?? startProvider(binary, env, timeoutMs);
+  if (prestart) pool.push(startProvider(binary, env, timeoutMs));
+  return taken;
+}
+
+/** Stops the providers started ahead (the caller's run is over). */
+export async function dropSpares(): Promise<void> {
+  const all = [...spares.values()].flat();
+  spares.clear();
+  for (const r of await Promise.all(all)) r.server?.stop();
+}
+
+export interface ProviderOptions {
+  /** Start the next provider process ahead of need (the caller then calls dropSpares() when done). */
+  readonly prestart?: boolean;
+  /** Called with the reason when Terraform has to launch the provider itself. */
+  readonly onFallback?: (reason: string) => void;
+  /** How long a provider may take to print its reattach line. */
+  readonly timeoutMs?: number;
+  /** Where the provider's schema answer is kept between runs (see schemaCacheFor). */
+  readonly schemaDir?: string;
+}
+
+/**
+ * Runs `fn` with an env whose TF_REATTACH_PROVIDERS points Terraform at a schema proxy
+ * (schema-proxy.ts) in front of provider processes started here: one, plus one per further
+ * provider configuration (alias) Terraform configures. Needs exactly one provider binary under
+ * `dataDir`. When anything of that cannot start, calls `onFallback` with the reason and runs
+ * `fn` with `env` unchanged (Terraform launches the provider itself). Every process and the
+ * proxy are stopped when `fn` settles.
+ */
+export async function withProvider<T>(
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+  keep: KeptTypes,
+  fn: (env: NodeJS.ProcessEnv) => Promise<T>,
+  options: ProviderOptions = {},
+): Promise<T> {
+  const { onFallback = () => {}, timeoutMs = REATTACH_TIMEOUT_MS, schemaDir, prestart = false } = options;
   if (!reattachEnabled(env)) return fn(env);
   const binaries = providerBinaries(dataDir);
   if (binaries.length !== 1) {
     onFallback(binaries.length === 0 ? `no provider binary under ${join(dataDir, "providers")}` : `${binaries.length} provider binaries under ${join(dataDir, "providers")} (reattach serves one)`);
     return fn(env);
   }
-  const started = await startProvider(binaries[0], env, timeoutMs);
-  if (!started.server) {
-    onFallback(started.reason);
+  const servers: ProviderServer[] = [];
+  let done = false;
+  const stopAllOf = () => {
+    done = true;
+    for (const s of servers) s.stop();
+  };
+  const spawnOne = async (): Promise<Upstream> => {
+    const r = await takeProvider(binaries[0], env, timeoutMs, prestart);
+    if (!r.server) throw new Error(r.reason);
+    servers.push(r.server);
+    // Started while fn was ending: not needed any more.
+    if (done) r.server.stop();
+    return { socket: reattachAddress(r.server.reattach), configured: false };
+  };
+  let proxy: SchemaProxy;
+  try {
+    const first = await spawnOne();
+    proxy = await startSchemaProxy(join(servers[0].dir, "terraform.sock"), first, spawnOne, keep, schemaCacheFor(binaries[0], schemaDir));
+  } catch (e) {
+    stopAllOf();
+    onFallback(e instanceof Error ? e.message : String(e));
     return fn(env);
   }
   try {
-    return await fn({ ...env, TF_REATTACH_PROVIDERS: started.server.reattach });
+    return await fn({ ...env, TF_REATTACH_PROVIDERS: pointReattachAt(servers[0].reattach, proxy.socket) });
   } finally {
-    started.server.stop();
+    proxy.close();
+    stopAllOf();
   }
 }

@@ -26,8 +26,9 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { ENGINES, TERRAFORM_REQUIRED_VERSION } from "../../versions";
-import { cachedPlan, cliConfig, findMirror, installStamp, keepPlan, PLAN_GOGC, pluginCache, reattachFallback, run, sharedInit, terraformVersion } from "../plan-offline";
+import { cachedPlan, cliConfig, findMirror, installStamp, keepPlan, PLAN_GOGC, pluginCache, providerOptions, run, sharedInit, terraformVersion } from "../plan-offline";
 import { withProvider } from "./provider-server";
+import { typesOf } from "./schema-proxy";
 import { reduceForOffline, TfJson } from "./reduce";
 
 export type Variant = "before" | "after";
@@ -114,12 +115,12 @@ export async function replacementPlan(dir: string, reuse = true): Promise<TfJson
   const planEnv = { ...env, TF_DATA_DIR: join(init.dir, ".terraform") };
   // A provider process per plan (one configures only once), serving its plan and show.
   const plan = (variant: Variant): Promise<TfJson> =>
-    withProvider(planEnv.TF_DATA_DIR!, planEnv, async (env) => {
+    withProvider(planEnv.TF_DATA_DIR!, planEnv, typesOf(configs.before, configs.after), async (env) => {
       writeFileSync(join(dir, "main.tf.json"), JSON.stringify(configs[variant], null, 2));
       await terraform(dir, env, ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", `-out=${variant}.bin`]);
       await terraform(dir, env, ["show", "-json", `${variant}.bin`], join(dir, `${variant}.json`));
       return JSON.parse(readFileSync(join(dir, `${variant}.json`), "utf8"));
-    }, reattachFallback);
+    }, providerOptions());
   rmSync(join(dir, "terraform.tfstate"), { force: true });
   const before = await plan("before");
   writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(stateFromPlan(before), null, 2));
