@@ -31,7 +31,26 @@ export default function globalSetup(): void {
   }
 }
 
+/**
+ * What the workers' AWS SDK sees (it is loaded once per worker, outside the test files' copies of
+ * process.env: __tests__/shared-runtime.js): fake credentials, no profile, no instance metadata.
+ * No test reaches AWS; with these, one that tried could not use a developer's credentials either.
+ */
+export const TEST_AWS_ENV: Readonly<Record<string, string | undefined>> = {
+  AWS_ACCESS_KEY_ID: "AKIAFAKEFAKEFAKEFAKE",
+  AWS_SECRET_ACCESS_KEY: "fake-secret-access-key",
+  AWS_SESSION_TOKEN: undefined,
+  AWS_PROFILE: undefined,
+  AWS_DEFAULT_PROFILE: undefined,
+  AWS_EC2_METADATA_DISABLED: "true",
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+};
+
 function setUp(): void {
+  for (const [k, v] of Object.entries(TEST_AWS_ENV)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
   // One scratch directory per run holds every temporary directory the tests make (os.tmpdir()
   // reads TMPDIR; workers inherit it): cdktf's outdirs, fakes, plans. global-teardown.ts removes it.
   const run = mkdtempSync(join(tmpdir(), "ls-jest-run-"));
