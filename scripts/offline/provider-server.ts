@@ -287,6 +287,11 @@ export async function withProvider<T>(
 ): Promise<T> {
   const { onFallback = () => {}, timeoutMs = REATTACH_TIMEOUT_MS, schemaDir, prestart = false } = options;
   if (!reattachEnabled(env)) return fn(env);
+  if (process.platform === "win32") {
+    // The proxy listens on a unix socket; go-plugin uses TCP on Windows.
+    onFallback("not on Windows");
+    return fn(env);
+  }
   const binaries = providerBinaries(dataDir);
   if (binaries.length !== 1) {
     onFallback(binaries.length === 0 ? `no provider binary under ${join(dataDir, "providers")}` : `${binaries.length} provider binaries under ${join(dataDir, "providers")} (reattach serves one)`);
