@@ -14,7 +14,7 @@
  * bundle synthesizes what the sources do is __tests__/stacks/deterministic.test.ts.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EnvironmentSource, loadEnvironments as LoadEnvironments } from "../lib/config/load";
@@ -22,6 +22,35 @@ import type { stackName as StackName } from "../lib/naming";
 import { prunePersistent, ROOT, shippedAppDir, synthInputsDigest, TEST_DIST, writeSynthCache } from "./synth-cache";
 
 export default function globalSetup(): void {
+  try {
+    setUp();
+  } catch (e) {
+    // Jest runs no teardown after a failed setup: remove what this run made before reporting.
+    for (const dir of [process.env.LS_TEST_TMP]) if (dir) rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/**
+ * What the workers' AWS SDK sees (it is loaded once per worker, outside the test files' copies of
+ * process.env: __tests__/shared-runtime.js): fake credentials, no profile, no instance metadata.
+ * No test reaches AWS; with these, one that tried could not use a developer's credentials either.
+ */
+export const TEST_AWS_ENV: Readonly<Record<string, string | undefined>> = {
+  AWS_ACCESS_KEY_ID: "AKIAFAKEFAKEFAKEFAKE",
+  AWS_SECRET_ACCESS_KEY: "fake-secret-access-key",
+  AWS_SESSION_TOKEN: undefined,
+  AWS_PROFILE: undefined,
+  AWS_DEFAULT_PROFILE: undefined,
+  AWS_EC2_METADATA_DISABLED: "true",
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+};
+
+function setUp(): void {
+  for (const [k, v] of Object.entries(TEST_AWS_ENV)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
   // One scratch directory per run holds every temporary directory the tests make (os.tmpdir()
   // reads TMPDIR; workers inherit it): cdktf's outdirs, fakes, plans. global-teardown.ts removes it.
   const run = mkdtempSync(join(tmpdir(), "ls-jest-run-"));

@@ -1,20 +1,27 @@
 /**
- * Jest's runtime with one change: cdktf, constructs and the @cdktf provider packages are loaded
- * once per worker process (Node's own require) instead of once per test file. Jest gives every
- * test file a fresh module registry, so each of the ~110 files evaluated cdktf and the provider
- * classes again: ~14 s of a 55 s run was module loading, most of it these packages (measured
- * with --cpu-prof). They are plain libraries whose module state (cdktf's token map, the
- * creation-stack switch of stacks/creation-stacks.ts) is the same for every file, and the
- * project's own code (lib/, modules/, stacks/) still loads per file, so tests stay isolated.
+ * Jest's runtime with one change: cdktf, constructs, the @cdktf provider packages, and the AWS
+ * SDK and Kubernetes client that verify uses, are loaded once per worker process (Node's own
+ * require) instead of once per test file. Jest gives every test file a fresh module registry, so
+ * each of the ~110 files evaluated cdktf and the provider classes again: ~14 s of a 55 s run was
+ * module loading, most of it these packages (measured with --cpu-prof). They are plain libraries
+ * whose module state (cdktf's token map, the creation-stack switch of stacks/creation-stacks.ts)
+ * is the same for every file, and the project's own code (lib/, modules/, stacks/) still loads per
+ * file, so tests stay isolated.
  *
- * `jest.isolateModules` still gets fresh copies (jest's own loading), and so does every module of a
- * file that calls jest.mock. `__tests__/hygiene/shared-runtime.test.ts` pins both. Plain JavaScript: jest loads a
- * runtime with Node's require, before any transform.
+ * `jest.isolateModules` still gets fresh copies (jest's own loading), and so does every module of
+ * a file that calls jest.mock. `__tests__/hygiene/shared-runtime.test.ts` pins both.
+ *
+ * A shared module lives in the worker's realm and sees the worker's real `process.env`, not the
+ * copy jest gives each test file: global setup puts fake AWS credentials in the real environment
+ * (global-setup.ts), so the SDK never finds a developer's own; a test that needs the SDK to see
+ * something else passes it through client options, not process.env.
+ *
+ * Plain JavaScript: jest loads a runtime with Node's require, before any transform.
  */
 const Runtime = require("jest-runtime").default;
 
 /** Packages shared by the test files of a worker: absolute paths inside these are required natively. */
-const SHARED = /[\\/]node_modules[\\/](?:cdktf|constructs|@cdktf[\\/]provider-[^\\/]+)[\\/]/;
+const SHARED = /[\\/]node_modules[\\/](?:cdktf|constructs|@cdktf[\\/]provider-[^\\/]+|@aws-sdk[\\/][^\\/]+|@smithy[\\/][^\\/]+|@aws-crypto[\\/][^\\/]+|@kubernetes[\\/]client-node)[\\/]/;
 
 class SharedRuntime extends Runtime {
   requireModuleOrMock(from, moduleName) {

@@ -11,8 +11,11 @@ const DISCRIMINANTS = ["mode", "backend", "model"] as const;
 
 export type PlainObject = Record<string, unknown>;
 
+/** An object literal or parsed JSON/YAML mapping (of any realm: vm contexts, jest's sandboxes), not a class instance. */
 export function isPlainObject(v: unknown): v is PlainObject {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 export function deepMerge<T>(...layers: unknown[]): T {

@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parse } from "yaml";
 import { ChartKeys, extractKeyPaths } from "../lib/langsmith-values/chart-keys";
+import { parseYamlCached } from "../lib/render/render-cache";
 import { CHARTS } from "../versions";
 
 export const FIXTURE = join("__tests__", "fixtures", "langsmith-chart-keys.json");
@@ -25,7 +26,7 @@ export function chartKeys(valuesPath: string): ChartKeys {
   if (!existsSync(chartYaml)) throw new Error(`${chartYaml} not found: the chart's Chart.yaml must sit next to its values.yaml`);
   const meta = parse(readFileSync(chartYaml, "utf8")) as { name?: string; version?: string };
   if (!meta.name || !meta.version) throw new Error(`${chartYaml} has no name or version`);
-  return { chart: meta.name, version: String(meta.version), paths: extractKeyPaths(parse(readFileSync(valuesPath, "utf8"))) };
+  return { chart: meta.name, version: String(meta.version), paths: extractKeyPaths(parseYamlCached(readFileSync(valuesPath, "utf8"))) };
 }
 
 function main(): void {

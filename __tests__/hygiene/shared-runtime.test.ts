@@ -12,6 +12,14 @@ describe("the shared jest runtime", () => {
     expect(ownRealm(require("cdktf").App)).toBe(false);
     expect(ownRealm(require("constructs").Construct)).toBe(false);
     expect(ownRealm(require("@cdktf/provider-aws/lib/vpc").Vpc)).toBe(false);
+    expect(ownRealm(require("@aws-sdk/client-eks").EKSClient)).toBe(false);
+    expect(ownRealm(require("@kubernetes/client-node").KubeConfig)).toBe(false);
+  });
+
+  test("what the shared AWS SDK sees is global setup's fake credentials, never a developer's", () => {
+    const { TEST_AWS_ENV } = require("../global-setup") as { TEST_AWS_ENV: Record<string, string | undefined> };
+    // The worker's real environment (the shared SDK reads it): jest's copy for this file started from it.
+    for (const [k, v] of Object.entries(TEST_AWS_ENV)) expect([k, process.env[k]]).toEqual([k, v]);
   });
 
   test("the project's own modules and other packages still load per test file", () => {
@@ -30,7 +38,7 @@ describe("the shared jest runtime", () => {
 
   test("only those packages are shared", () => {
     const { SHARED } = require("../shared-runtime.js") as { SHARED: RegExp };
-    for (const p of ["/r/node_modules/cdktf/lib/index.js", "/r/node_modules/constructs/lib/index.js", "/r/node_modules/@cdktf/provider-aws/lib/vpc/index.js"]) expect(p).toMatch(SHARED);
+    for (const p of ["/r/node_modules/cdktf/lib/index.js", "/r/node_modules/constructs/lib/index.js", "/r/node_modules/@cdktf/provider-aws/lib/vpc/index.js", "/r/node_modules/@aws-sdk/client-eks/dist-cjs/index.js", "/r/node_modules/@smithy/core/dist-cjs/index.js"]) expect(p).toMatch(SHARED);
     for (const p of ["/r/node_modules/zod/lib/index.js", "/r/lib/naming.ts", "/r/node_modules/cdktf-cli/bin/cdktf", "/r/node_modules/@cdktf/hcl2json/lib/index.js"]) expect(p).not.toMatch(SHARED);
   });
 });

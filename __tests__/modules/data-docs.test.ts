@@ -5,7 +5,7 @@ const ROOT = join(__dirname, "..", "..");
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
 
 describe("data module docs", () => {
-  // The README snippets themselves are type-checked in readme-snippets.test.ts.
+  // The README snippets themselves are type-checked by npm run typecheck (lib/docs/readme-snippets.ts).
   test("backup-restore covers every store with commands", () => {
     const text = read("docs/backup-restore.md");
     for (const heading of ["## PostgreSQL (RDS)", "## Redis (ElastiCache)", "## ClickHouse in-cluster (development)", "## S3 blob storage", "## Secrets and keys"]) expect(text).toContain(heading);

@@ -13,6 +13,7 @@ import { ROOT, shippedAppDir, TEST_DIST } from "../synth-cache";
 import { ENVIRONMENTS } from "../../environments";
 import { loadEnvironments } from "../../lib/config/load";
 import { bootstrapTargets } from "../../stacks/bootstrap-stack";
+import { synthesizeAll } from "../../scripts/synth-all";
 
 const { build } = require("../../scripts/build.js") as { build(o: { root: string; outDir: string; quiet: boolean }): { transpiled: string[] } };
 
@@ -23,42 +24,41 @@ function files(root: string, dir = root): string[] {
 }
 
 describe("deterministic output", () => {
-  // The first synth is the run's global setup (the sources through jest's transform, another
-  // process, earlier); the second is the fast build's output, in a child process.
+  // Four synths of the shipped app, three processes: (a) the run's global setup, the test build's
+  // bundled app (`node <test dist>/main.js`) in a child process, which compiled it and wrote V8's
+  // code cache when the build had just rebundled; (s) the sources through jest's transform, in
+  // this process; (b) the build's per-file output, in a child process; (c) the bundled app again,
+  // from the code cache. All four must be byte-identical.
   const a = shippedAppDir();
+  const s = mkdtempSync(join(tmpdir(), "ls-synth-s-"));
   const b = mkdtempSync(join(tmpdir(), "ls-synth-b-"));
   const c = mkdtempSync(join(tmpdir(), "ls-synth-c-"));
   // Global setup built it; building again finds nothing to do unless a source changed since.
   const dist = TEST_DIST;
-  afterAll(() => [b, c].forEach((d) => rmSync(d, { recursive: true, force: true })));
+  afterAll(() => [s, b, c].forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const differing = (x: string, y: string) => files(x).filter((f) => !readFileSync(join(x, f)).equals(readFileSync(join(y, f))));
 
-  test("two App instances synthesize every environment into identical files (the second from scripts/build.js's output)", () => {
+  test("the sources (through jest's transform) and scripts/build.js's per-file output synthesize every environment into the bundled app's files", () => {
     // One stack per environment and one bootstrap stack per state bucket, whatever the fleet.
     const configs = loadEnvironments(ENVIRONMENTS).map((e) => e.config);
     const stacks = configs.length + bootstrapTargets(configs).length;
+    expect(synthesizeAll(s)).toHaveLength(stacks);
     build({ root: ROOT, outDir: dist, quiet: true });
     expect(existsSync(join(dist, ".build-stamp.json"))).toBe(true);
     const code = `const ids = require(${JSON.stringify(join(dist, "scripts", "synth-all.js"))}).synthesizeAll(${JSON.stringify(b)}); process.stdout.write(String(ids.length));`;
     expect(Number(execFileSync(process.execPath, ["-e", code], { encoding: "utf8" }))).toBe(stacks);
     const listed = files(a);
-    expect(listed).toEqual(files(b));
     expect(listed.filter((f) => f.endsWith("cdk.tf.json")).length).toBe(stacks);
-    const differing = listed.filter((f) => !readFileSync(join(a, f)).equals(readFileSync(join(b, f))));
-    expect(differing).toEqual([]);
+    expect({ sources: files(s), perFile: files(b) }).toEqual({ sources: listed, perFile: listed });
+    expect({ sources: differing(a, s), perFile: differing(a, b) }).toEqual({ sources: [], perFile: [] });
   });
 
-  test("the bundled app (node dist/main.js, as npm run synth and cdktf.json run it) writes the same files", () => {
-    // Twice when there is no code cache yet: the first run compiles and writes V8's code cache,
-    // the second runs from it. Once when an earlier run (or the build) left a cache for this
-    // bundle: that run already runs from the cache, so a second one would check nothing new.
-    const cached = existsSync(join(dist, "main.bundle.js.cache"));
-    for (const run of cached ? [2] : [1, 2]) {
-      rmSync(c, { recursive: true, force: true });
-      execFileSync(process.execPath, [join(dist, "main.js")], { env: { ...process.env, CDKTF_OUTDIR: c }, stdio: ["ignore", "ignore", "pipe"] });
-      const listed = files(a);
-      expect([run, files(c)]).toEqual([run, listed]);
-      expect([run, listed.filter((f) => !readFileSync(join(a, f)).equals(readFileSync(join(c, f))))]).toEqual([run, []]);
-    }
+  test("the bundled app (node dist/main.js, as npm run synth and cdktf.json run it) writes the same files from V8's code cache", () => {
+    // Global setup's run left the cache (it compiles and writes it on the first run after a
+    // rebuild; that run's output is `a`, compared with the sources above). This run starts from it.
     expect(existsSync(join(dist, "main.bundle.js.cache"))).toBe(true);
+    execFileSync(process.execPath, [join(dist, "main.js")], { env: { ...process.env, CDKTF_OUTDIR: c }, stdio: ["ignore", "ignore", "pipe"] });
+    expect(files(c)).toEqual(files(a));
+    expect(differing(a, c)).toEqual([]);
   });
 });

@@ -16,6 +16,11 @@
  * bypass the cache (`{ cache: false }`). No template we render with our values calls one today
  * (LangSmith's `genCA` is under `sandboxes.proxyCa` mode `generatedSecret`, which our values leave off).
  *
+ * helm's own environment (HELM_* variables, repositories, plugins) is not in the key: `helm
+ * template` of a local chart directory reads none of it, and the tier passes what the templates
+ * see (`--kube-version`, `--api-versions`) as flags. Parsed output is kept only when JSON gives it
+ * back exactly (exactJson), so a hit parses to what a fresh render would.
+ *
  * A chart's own failure (`fail`/`required`, exit 1) is cached too: it is as much a function of the
  * inputs. A helm that did not run (spawn error, timeout, signal) is never cached.
  *
@@ -29,7 +34,7 @@ import { parse } from "yaml";
 import { cacheDir } from "./paths";
 
 /** Bumped when the entry format or the key's composition changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** @default 256 MiB: ~300 LangSmith renders, with their parsed manifests. */
 export const RENDER_CACHE_MAX_BYTES = 256 * 1024 * 1024;
@@ -104,12 +109,18 @@ export class RenderCache {
     }
   }
 
+  /** Bytes in the cache as this process last counted them, plus what it wrote since. */
+  private bytes: number | undefined;
+
   private write(file: string, text: string): void {
     mkdirSync(this.dir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, text);
     renameSync(tmp, file); // atomic: the other test worker reads a whole entry or none
-    this.prune();
+    // Counted once, then kept up to date by this process's writes (another process's writes are
+    // seen at the next count, so the cache can exceed the bound by what the others wrote meanwhile).
+    this.bytes = (this.bytes ?? this.prune()) + Buffer.byteLength(text);
+    if (this.bytes > this.maxBytes) this.bytes = this.prune();
   }
 
   get(key: string): RenderOutcome | undefined {
@@ -130,8 +141,10 @@ export class RenderCache {
     return text === undefined ? undefined : (JSON.parse(text) as T);
   }
 
+  /** Keeps `value` as JSON, unless JSON cannot give it back as it is (then nothing is stored). */
   putParsed(key: string, value: unknown): void {
-    this.write(this.file(key, "json"), JSON.stringify(value));
+    const text = exactJson(value);
+    if (text !== undefined) this.write(this.file(key, "json"), text);
   }
 
   /**
@@ -147,30 +160,49 @@ export class RenderCache {
     return value;
   }
 
-  /** Removes the least recently used entries while the cache holds more than maxBytes. */
-  prune(): void {
-    let entries: { file: string; size: number; used: number }[];
-    try {
-      entries = readdirSync(this.dir)
-        .filter((f) => !f.endsWith(".tmp"))
-        .map((f) => {
-          const s = statSync(join(this.dir, f));
-          return { file: join(this.dir, f), size: s.size, used: s.mtimeMs };
-        });
-    } catch {
-      return; // another worker pruned the same file first
+  /**
+   * Removes the least recently used entries while the cache holds more than maxBytes (down to
+   * three quarters of it); the bytes left.
+   */
+  prune(): number {
+    const entries: { file: string; size: number; used: number }[] = [];
+    for (const f of readdirSync(this.dir)) {
+      if (f.endsWith(".tmp")) continue;
+      try {
+        const s = statSync(join(this.dir, f));
+        entries.push({ file: join(this.dir, f), size: s.size, used: s.mtimeMs });
+      } catch {
+        // removed by another process meanwhile
+      }
     }
     let total = entries.reduce((a, e) => a + e.size, 0);
-    if (total <= this.maxBytes) return;
+    if (total <= this.maxBytes) return total;
     for (const e of entries.sort((a, b) => a.used - b.used)) {
       if (total <= this.maxBytes * 0.75) break;
       rmSync(e.file, { force: true });
       total -= e.size;
     }
+    return total;
   }
 }
 
 const YAML_VERSION = (require("yaml/package.json") as { version: string }).version;
+
+/**
+ * JSON of a value JSON.parse gives back equal: plain objects, arrays, strings, booleans, null and
+ * finite numbers. undefined when the value holds anything else (YAML's .inf/.nan, a Date, a
+ * binary), so a cached parse can never differ from a fresh one.
+ */
+export function exactJson(value: unknown): string | undefined {
+  let exact = true;
+  const text = JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+    const original = key === "" ? value : this[key]; // before toJSON (a Date arrives here as a string)
+    if (typeof original === "number" ? !Number.isFinite(original) : typeof original === "object" && original !== null && !Array.isArray(original) && Object.getPrototypeOf(original) !== Object.prototype) exact = false;
+    else if (original === undefined || typeof original === "function" || typeof original === "bigint" || typeof original === "symbol") exact = false;
+    return typeof v === "bigint" ? null : v;
+  });
+  return exact ? text : undefined;
+}
 
 let shared: RenderCache | undefined;
 

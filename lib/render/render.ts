@@ -83,6 +83,9 @@ function prepare(work: string, chartDir: string, values: unknown, options: Rende
   return args;
 }
 
+/** Temporary directories of renders: `ls-render-<pid>-*`, so a test can tell its own from another process's. */
+export const workPrefix = (): string => join(tmpdir(), `ls-render-${process.pid}-`);
+
 /** The cache and key of one render, or undefined when it is bypassed. */
 function cached(helm: HelmBinary, chartDir: string, values: unknown, options: RenderOptions): { cache: RenderCache; key: string } | undefined {
   const cache = options.cache === undefined ? defaultRenderCache() : options.cache || undefined;
@@ -112,7 +115,7 @@ function outcomeText(chartDir: string, outcome: RenderOutcome): string {
 function renderOutcomeSync(helm: HelmBinary, chartDir: string, values: unknown, options: RenderOptions, slot: { cache: RenderCache; key: string } | undefined): RenderOutcome {
   const hit = slot?.cache.get(slot.key);
   if (hit) return hit;
-  const work = mkdtempSync(join(tmpdir(), "ls-render-"));
+  const work = mkdtempSync(workPrefix());
   try {
     const r = spawnSync(helm.path, prepare(work, chartDir, values, options), { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
     if (r.status === 0) {
@@ -146,7 +149,7 @@ export async function renderChartText(helm: HelmBinary, chartDir: string, values
   const slot = cached(helm, chartDir, values, options);
   const hit = slot?.cache.get(slot.key);
   if (hit) return outcomeText(chartDir, hit);
-  const work = mkdtempSync(join(tmpdir(), "ls-render-"));
+  const work = mkdtempSync(workPrefix());
   try {
     const child = spawn(helm.path, prepare(work, chartDir, values, options), { stdio: ["ignore", "pipe", "pipe"] });
     const out: Buffer[] = [];

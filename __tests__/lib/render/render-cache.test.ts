@@ -7,9 +7,9 @@
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultRenderCache, helmVersion, parseYamlCached, RenderCache, renderCacheEnabled, RenderError, renderChart, renderChartText, renderChartTextSync } from "../../../lib/render";
+import { defaultRenderCache, exactJson, helmVersion, parseYamlCached, RenderCache, renderCacheEnabled, RenderError, renderChart, renderChartText, renderChartTextSync } from "../../../lib/render";
 
-const root = mkdtempSync(join(tmpdir(), "ls-render-cache-"));
+const root = mkdtempSync(join(tmpdir(), "ls-rcache-test-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const runs = join(root, "runs.log");
@@ -136,6 +136,15 @@ describe("render cache", () => {
     expect(count() - before).toBe(0);
     renderChartTextSync(helm, chart, big(0), opts(small)); // the oldest: pruned
     expect(count() - before).toBe(1);
+  });
+
+  test("parsed output is kept only when JSON gives it back exactly", () => {
+    expect(exactJson({ a: [1, "x", null, true, { b: -2.5 }] })).toBe('{"a":[1,"x",null,true,{"b":-2.5}]}');
+    for (const v of [{ a: Infinity }, { a: NaN }, { a: new Date(0) }, { a: undefined }, [Buffer.from("x")]]) expect(exactJson(v)).toBeUndefined();
+    const y = new RenderCache(join(root, "cache-inexact"));
+    expect(y.parseYaml("a: .inf\n")).toEqual({ a: Infinity });
+    expect(() => readdirSync(y.dir)).toThrow(/ENOENT/);
+    expect(y.parseYaml("a: .inf\n")).toEqual({ a: Infinity });
   });
 
   test("parsed YAML is kept by the hash of its text", () => {

@@ -5,13 +5,14 @@ import { join } from "node:path";
 import { main } from "../../../scripts/verify";
 import { GATES } from "../../../scripts/verify/gates";
 import { FIXTURE_ENVIRONMENTS } from "../../fixtures/environments";
-import { API_KEY, healthyWorld, outputsOf, startFake, World, writeKubeconfig } from "./fake";
+import { API_KEY, healthyWorld, loadSdk, outputsOf, startFake, World, writeKubeconfig } from "./fake";
 
 process.env.AWS_ACCESS_KEY_ID = "AKIAFAKEFAKEFAKEFAKE";
 process.env.AWS_SECRET_ACCESS_KEY = "fake-secret-access-key";
 process.env.AWS_EC2_METADATA_DISABLED = "true";
 delete process.env.AWS_PROFILE;
 const FIXTURES = Object.values(FIXTURE_ENVIRONMENTS);
+beforeAll(loadSdk, 60_000);
 
 interface Result {
   code: number;

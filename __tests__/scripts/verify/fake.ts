@@ -10,6 +10,7 @@ import { AddressInfo } from "node:net";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sdk } from "../../../scripts/verify/sdk";
 
 export type Json = Record<string, any>;
 
@@ -572,3 +573,12 @@ export function writeKubeconfig(dir: string, server: string): string {
 }
 
 export { API_KEY };
+
+/**
+ * Loads the AWS SDK clients and the Kubernetes client (scripts/verify/sdk.ts loads them on first
+ * use). For a `beforeAll` with its own timeout: otherwise the first test that reaches AWS pays
+ * the ~0.7 s load inside its 5 s budget, which a loaded 2-core machine stretches past 5 s.
+ */
+export function loadSdk(): void {
+  for (const k of Object.keys(sdk) as (keyof typeof sdk)[]) void sdk[k];
+}

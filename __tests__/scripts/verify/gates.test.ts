@@ -5,13 +5,15 @@ import { makeClients } from "../../../scripts/verify/clients";
 import { GATES, Gate, GateContext, VerifyOptions } from "../../../scripts/verify/gates";
 import { runGates, GateReport } from "../../../scripts/verify/runner";
 import { VerifyTarget } from "../../../scripts/verify/target";
-import { API_KEY, healthyWorld, startFake, World } from "./fake";
+import { API_KEY, healthyWorld, loadSdk, startFake, World } from "./fake";
 
 // The SDK's default chain reads these first: no profile, no IMDS, no real AWS.
 process.env.AWS_ACCESS_KEY_ID = "AKIAFAKEFAKEFAKEFAKE";
 process.env.AWS_SECRET_ACCESS_KEY = "fake-secret-access-key";
 process.env.AWS_EC2_METADATA_DISABLED = "true";
 delete process.env.AWS_PROFILE;
+
+beforeAll(loadSdk, 60_000);
 
 const gate = (id: string): Gate => {
   const g = GATES.find((x) => x.id === id);

@@ -7,12 +7,14 @@ import { loadTarget, VerifyTarget } from "../../../scripts/verify/target";
 import { main } from "../../../scripts/verify";
 import { langfuseOnlyFork, LANGFUSE_DEV } from "../../langfuse-envs";
 import { shippedInput } from "../../helpers";
-import { LANGFUSE_KEYS, langfuseWorld, startFake, World } from "./fake";
+import { LANGFUSE_KEYS, langfuseWorld, loadSdk, startFake, World } from "./fake";
 
 process.env.AWS_ACCESS_KEY_ID = "AKIAFAKEFAKEFAKEFAKE";
 process.env.AWS_SECRET_ACCESS_KEY = "fake-secret-access-key";
 process.env.AWS_EC2_METADATA_DISABLED = "true";
 delete process.env.AWS_PROFILE;
+
+beforeAll(loadSdk, 60_000);
 
 const gate = (id: string): Gate => LANGFUSE_GATES.find((g) => g.id === id)!;
 
