@@ -14,7 +14,7 @@
  * (scripts/offline/provider-server.ts, schema-proxy.ts), the next one started ahead while stacks
  * wait. plan.json is the same either way;
  * LS_PROVIDER_REATTACH=0 turns it off, and a provider that will not start that way falls back
- * to the plain launch (said once). Measured, the shipped stacks on 2 shared cores: 57-59 -> ~30
+ * to the plain launch (said once). Measured, the shipped stacks on 2 shared cores: 57-59 -> ~24-30
  * CPU-s; a bootstrap stack ~5 -> ~1.5 s; a langsmith stack is ~7 CPU-s, ~5 of them the WAF ACL
  * (aws_wafv2_web_acl's nested schema, in Terraform and in the provider alike).
  *
