@@ -113,6 +113,12 @@ export async function main(argv: string[]): Promise<number> {
     if (existsSync(join(ROOT, "dist"))) cpSync(join(ROOT, "dist"), join(copy, "dist"), { recursive: true });
     // Each package linked, not node_modules itself: the copy's build caches (node_modules/.cache) stay in the copy.
     mkdirSync(join(copy, "node_modules", ".cache"), { recursive: true });
+    // The tests' build and the stacks cached by content (both incremental or content-keyed, so
+    // correct for the copy as they are): the copy's jest then transpiles and synthesizes only what the forks change.
+    for (const cache of ["ls-test-dist", "ls-synth"]) {
+      const from = join(ROOT, "node_modules", ".cache", cache);
+      if (existsSync(from)) cpSync(from, join(copy, "node_modules", ".cache", cache), { recursive: true });
+    }
     for (const name of readdirSync(join(ROOT, "node_modules"))) {
       if (name !== ".cache") symlinkSync(join(ROOT, "node_modules", name), join(copy, "node_modules", name));
     }
