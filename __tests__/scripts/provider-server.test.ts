@@ -96,9 +96,9 @@ describe("provider process", () => {
 
   test("no reattach line in time: stopped, directory removed, the reason given", async () => {
     const bin = fakeProvider("silent", "exec sleep 60");
-    const r = await startProvider(bin, process.env, 300);
+    const r = await startProvider(bin, process.env, 100);
     expect(r.server).toBeUndefined();
-    expect("reason" in r && r.reason).toBe("no TF_REATTACH_PROVIDERS line within 0.3 s");
+    expect("reason" in r && r.reason).toBe("no TF_REATTACH_PROVIDERS line within 0.1 s");
     expect(liveProviders()).toEqual([]);
   });
 
@@ -125,9 +125,9 @@ describe("provider process", () => {
   test("withProvider falls back when the provider prints nothing, and leaves no process behind", async () => {
     fakeProvider("silent2", "exec sleep 60");
     const reasons: string[] = [];
-    const env = await withProvider(join(scratch, "silent2"), { PATH: process.env.PATH }, typesOf({}), async (e) => e, { onFallback: (r) => reasons.push(r), timeoutMs: 300 });
+    const env = await withProvider(join(scratch, "silent2"), { PATH: process.env.PATH }, typesOf({}), async (e) => e, { onFallback: (r) => reasons.push(r), timeoutMs: 100 });
     expect(env.TF_REATTACH_PROVIDERS).toBeUndefined();
-    expect(reasons).toEqual(["no TF_REATTACH_PROVIDERS line within 0.3 s"]);
+    expect(reasons).toEqual(["no TF_REATTACH_PROVIDERS line within 0.1 s"]);
     expect(liveProviders()).toEqual([]);
   });
 
