@@ -17,44 +17,5 @@ new K8sManifests(this, "target-group-binding", {
 } }
 
 import { K8sManifests, K8sManifestsProps, KubernetesObject, chartDirectory } from "../../../../modules/k8s-manifests";
-import { Construct } from "constructs";
-import { protectsData } from "../../../../lib/config/schema";
-import { postgresKind } from "../../../../lib/naming";
-import { buildLangsmithValues } from "../../../../lib/langsmith-values";
-import { Aspects } from "cdktf";
-import { awsProvider, defaultTags } from "../../../../stacks/providers";
-import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
-import { ciArns, ciNames, githubSubjects } from "../../../../lib/ci";
-import { policyDocument } from "../../../../lib/iam";
-import { BlobStorage } from "../../../../modules/blob-storage";
-declare const env: import("../../../../lib/config/schema").EnvironmentConfig;
-declare const namer: import("../../../../lib/naming").Namer;
-declare const n: import("../../../../lib/naming").Namer;
-declare const protect: boolean;
-declare const stack: import("cdktf").TerraformStack;
-/** The environment's S3 state (`env.state` when its backend is s3). */
-declare const state: Extract<import("../../../../lib/config/schema").EnvironmentConfig["state"], { backend: "s3" }>;
-declare const bucket: import("@cdktf/provider-aws/lib/s3-bucket").S3Bucket;
-declare const key: import("../../../../modules/kms").CustomerManagedKey;
-declare const table: import("@cdktf/provider-aws/lib/dynamodb-table").DynamodbTable | undefined;
-declare const secretsKey: import("../../../../modules/kms").CustomerManagedKey;
-declare const esoRole: import("../../../../modules/irsa").IrsaRole;
-declare const zoneArn: string;
-declare const asgArn: string;
-declare const targetGroup: import("@cdktf/provider-aws/lib/lb-target-group").LbTargetGroup;
-declare const network: import("../../../../modules/network").Network;
-declare const eks: import("../../../../modules/eks").EksCluster;
-declare const cluster: import("../../../../modules/eks").EksCluster;
-declare const logsKey: import("../../../../modules/kms").CustomerManagedKey;
-declare const ebsKey: import("../../../../modules/kms").CustomerManagedKey;
-declare const appRole: import("../../../../modules/langsmith-identity").LangsmithAppRole;
-declare const blob: import("../../../../modules/blob-storage").BlobStorage;
-declare const postgres: import("../../../../modules/postgres").Postgres;
-declare const redis: import("../../../../modules/redis").Redis;
-declare const addons: import("../../../../modules/cluster-addons").ClusterAddons;
-declare const ingress: import("../../../../modules/ingress").Ingress;
-declare const helmProvider: import("@cdktf/provider-helm/lib/provider").HelmProvider;
-declare const langsmithNamespace: import("@cdktf/provider-kubernetes/lib/namespace-v1").NamespaceV1;
-declare const targetGroupBinding: import("../../../../modules/k8s-manifests").K8sManifests;
-declare const appSecrets: import("../../../../modules/k8s-manifests").K8sManifests;
-export type { K8sManifests, K8sManifestsProps, KubernetesObject, chartDirectory, protectsData, postgresKind, buildLangsmithValues, Aspects, awsProvider, defaultTags, DbSubnetGroup, ciArns, ciNames, githubSubjects, policyDocument, BlobStorage };
+import { Construct, targetGroup, addons } from "../../surroundings";
+export type { K8sManifests, K8sManifestsProps, KubernetesObject, chartDirectory, targetGroup, addons };
