@@ -17,35 +17,19 @@ type Sdk = {
   readonly kube: typeof import("@kubernetes/client-node");
 };
 
-export const sdk: Sdk = {
-  get cloudtrail() {
-    return require("@aws-sdk/client-cloudtrail");
-  },
-  get config() {
-    return require("@aws-sdk/client-config-service");
-  },
-  get ec2() {
-    return require("@aws-sdk/client-ec2");
-  },
-  get eks() {
-    return require("@aws-sdk/client-eks");
-  },
-  get elasticache() {
-    return require("@aws-sdk/client-elasticache");
-  },
-  get elbv2() {
-    return require("@aws-sdk/client-elastic-load-balancing-v2");
-  },
-  get guardduty() {
-    return require("@aws-sdk/client-guardduty");
-  },
-  get rds() {
-    return require("@aws-sdk/client-rds");
-  },
-  get secrets() {
-    return require("@aws-sdk/client-secrets-manager");
-  },
-  get kube() {
-    return require("@kubernetes/client-node");
-  },
+/** Each package, by the name the gates use. */
+const PACKAGES: Readonly<Record<keyof Sdk, string>> = {
+  cloudtrail: "@aws-sdk/client-cloudtrail",
+  config: "@aws-sdk/client-config-service",
+  ec2: "@aws-sdk/client-ec2",
+  eks: "@aws-sdk/client-eks",
+  elasticache: "@aws-sdk/client-elasticache",
+  elbv2: "@aws-sdk/client-elastic-load-balancing-v2",
+  guardduty: "@aws-sdk/client-guardduty",
+  rds: "@aws-sdk/client-rds",
+  secrets: "@aws-sdk/client-secrets-manager",
+  kube: "@kubernetes/client-node",
 };
+
+export const sdk = {} as Sdk;
+for (const [name, pkg] of Object.entries(PACKAGES)) Object.defineProperty(sdk, name, { enumerable: true, get: () => require(pkg) });
