@@ -199,7 +199,7 @@ async function main(): Promise<void> {
 
     // Scale: generated fleets (scripts/synth-generated.ts); the cost per added environment should be flat.
     for (const n of [3, 10, 30]) {
-      const s = best(`synth of ${n}`, n === 30 ? Math.max(2, Math.ceil(runs / 2)) : runs, node, [join(__dirname, "synth-generated.js"), String(n), join(scratch, `gen${n}`)]);
+      const s = best(`synth of ${n}`, runs, node, [join(__dirname, "synth-generated.js"), String(n), join(scratch, `gen${n}`)]);
       const label = `synth of ${n} generated environments`;
       add({ label, ...s, note: `${((s.seconds / n) * 1000).toFixed(0)} ms, ${(s.mb / n).toFixed(1)} MB per environment`, budget: n === 30 ? { timesRow: { row: "synth of 3 generated environments", factor: 3 }, mb: 300 } : {} });
     }
