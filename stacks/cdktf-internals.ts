@@ -47,16 +47,35 @@ type PatchedModule = { resolve: Resolve; [ORIGINAL]?: Resolve };
 /** cdktf's own resolve, to which patch 4 hands every value that is or may hold a token. */
 const cdktfResolveOriginal: Resolve = (resolveModule as PatchedModule)[ORIGINAL] ?? resolveModule.resolve;
 /** The encoded-number pattern cdktf's resolve looks for in every string (its `TokenString.forNumbers`). */
-const NUMBER_TOKEN = new RegExp((encoding.TokenString.forNumbers("") as unknown as { re: RegExp }).re.source);
+const NUMBER_TOKEN_SOURCE = "[-|\\d|.\\+]+(e[-|\\d|.|e|E|\\+]+)";
+const BEFORE_E = /[-|\d.+]/;
+const AFTER_E = /[-|\d.eE+]/;
+
+/**
+ * Whether cdktf's encoded-number pattern (`NUMBER_TOKEN_SOURCE`, its `TokenString.forNumbers`)
+ * matches somewhere in `s`: an `e` with a character of the first class right before it and one of
+ * the second right after. The same answer as the regular expression, without its backtracking over
+ * every string of a stack (it was ~3% of a synth).
+ */
+export function mayHoldEncodedNumber(s: string): boolean {
+  for (let i = s.indexOf("e", 1); i > 0 && i < s.length - 1; i = s.indexOf("e", i + 1)) {
+    if (BEFORE_E.test(s[i - 1]) && AFTER_E.test(s[i + 1])) return true;
+  }
+  return false;
+}
 
 /** A string cdktf's resolve returns unchanged: no token marker, no encoded number, no map token value. */
 function plainString(s: string): boolean {
-  return !s.includes("TfToken[") && !NUMBER_TOKEN.test(s) && s !== Token.STRING_MAP_TOKEN_VALUE && s !== Token.ANY_MAP_TOKEN_VALUE;
+  return !s.includes("TfToken[") && !mayHoldEncodedNumber(s) && s !== Token.STRING_MAP_TOKEN_VALUE && s !== Token.ANY_MAP_TOKEN_VALUE;
 }
+
+/** Every encoded token number (plain or list marker) is at most this: ~ -2^960 (checked in INTERNAL_ASSUMPTIONS). */
+const TOKEN_DOUBLES_BELOW = -9e288;
 
 /** A number cdktf's resolve returns unchanged (not an encoded token, not the map token value). */
 function plainNumber(n: number): boolean {
-  return n !== Token.NUMBER_MAP_TOKEN_VALUE && encoding.extractTokenDouble(n, false) === undefined && encoding.extractTokenDouble(n, true) === undefined;
+  if (n > TOKEN_DOUBLES_BELOW) return n !== Token.NUMBER_MAP_TOKEN_VALUE;
+  return encoding.extractTokenDouble(n, false) === undefined && encoding.extractTokenDouble(n, true) === undefined;
 }
 
 /** An object literal (of any realm): its prototype is Object.prototype or null, and it is no resolvable. */
@@ -226,6 +245,10 @@ export const INTERNAL_ASSUMPTIONS: readonly InternalAssumption[] = [
       // What the patch treats as plain is what cdktf's resolve returns unchanged: these are the checks it mirrors.
       const r = source(cdktfResolveOriginal);
       const needles = ["TokenString.forString(", "TokenString.forNumbers(", "containsStringListTokenElement", "containsNumberListTokenElement", "containsMapToken)(obj)", "unresolved)(obj)", "isConstruct(obj)", "instanceof Date", "Token.STRING_MAP_TOKEN_VALUE", "Token.ANY_MAP_TOKEN_VALUE", "Token.NUMBER_MAP_TOKEN_VALUE", 'typeof x !== "undefined"', 'typeof value === "undefined"'];
+      const numbers = (encoding.TokenString.forNumbers("") as unknown as { re: RegExp }).re.source;
+      if (numbers !== NUMBER_TOKEN_SOURCE) return `cdktf's encoded-number pattern changed (${numbers}): mayHoldEncodedNumber mirrors ${NUMBER_TOKEN_SOURCE}`;
+      const encodings = [false, true].flatMap((list) => [0, 1, 2 ** 20, 2 ** 40].map((i) => encoding.createTokenDouble(i, list)));
+      if (!encodings.every((d) => d <= TOKEN_DOUBLES_BELOW)) return "cdktf encodes token numbers differently: plainNumber's fast range no longer excludes them";
       const missing = needles.filter((n) => !r.includes(n));
       return missing.length === 0 ? undefined : `cdktf's resolve changed (no longer has ${missing.join(", ")}): patch 4 must mirror what it returns unchanged`;
     },

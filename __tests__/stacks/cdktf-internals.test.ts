@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformOutput, TerraformStack, Testing, Token, Tokenization } from "cdktf";
-import { fastResolveActive, INTERNAL_ASSUMPTIONS, ValidatedResolve, withCdktfResolve } from "../../stacks/cdktf-internals";
+import { fastResolveActive, INTERNAL_ASSUMPTIONS, mayHoldEncodedNumber, ValidatedResolve, withCdktfResolve } from "../../stacks/cdktf-internals";
 import { LangsmithStack } from "../../stacks/langsmith-stack";
 import { envWith } from "../helpers";
 import { IsolatedStack } from "../../stacks/isolated-stack";
@@ -105,5 +105,19 @@ describe("patch 4: token-free data skips the token resolver", () => {
     const fast = message(resolve);
     expect(fast).toMatch(/nested\/0\/fn/);
     expect(fast).toBe(withCdktfResolve(() => message(resolve)));
+  });
+
+  test("its scan for encoded numbers answers as cdktf's pattern does, on every string of a stack and on edge cases", () => {
+    const pattern = new RegExp("[-|\\d|.\\+]+(e[-|\\d|.|e|E|\\+]+)");
+    const strings = new Set<string>(["", "e", "1e", "e1", "1e5", "-e-", "+e+", "|e|", ".eE", "xe1", "1ex", "ee", "1ee", "a-e-b", "us-east-1", "2e", "-1.8881545897087626e+289", "${TfToken[TOKEN.1]}", "name-e.1", "1|e|1"]);
+    const collect = (v: unknown): void => {
+      if (typeof v === "string") strings.add(v);
+      else if (Array.isArray(v)) v.forEach(collect);
+      else if (v && typeof v === "object") Object.entries(v).forEach(([k, x]) => (strings.add(k), collect(x)));
+    };
+    collect(JSON.parse(Testing.synth(new LangsmithStack(Testing.app(), { env: envWith("dev") }))));
+    const differ = [...strings].filter((s) => mayHoldEncodedNumber(s) !== pattern.test(s));
+    expect(differ).toEqual([]);
+    expect(strings.size).toBeGreaterThan(1000);
   });
 });
