@@ -27,6 +27,10 @@ describe("bench budgets", () => {
     const budget = { timesRow: { row: "3 envs", factor: 3 } };
     expect(withinBudget(row("30 envs", 2.9, budget), [three], node)).toBe(true);
     expect(withinBudget(row("30 envs", 3.1, budget), [three], node)).toBe(false);
+    // Times compare directly: each row's own `node -e 0` (moments apart) does not enter.
+    const threeSlowNode = row("3 envs", 1, {}, { nodeSeconds: 0.1 });
+    expect(withinBudget(row("30 envs", 2.9, budget, { nodeSeconds: 0.06 }), [threeSlowNode], node)).toBe(true);
+    expect(withinBudget(row("30 envs", 3.1, budget, { nodeSeconds: 0.1 }), [row("3 envs", 1, {}, { nodeSeconds: 0.06 })], node)).toBe(false);
   });
 
   test("skipped rows and rows without a budget never fail; the table marks the ones over", () => {
