@@ -76,18 +76,23 @@ export function resource(json: Json, type: string, fragment = ""): Json {
   return found[0][1];
 }
 
+/** The arguments jest's `each` passes for a row: a tuple row's elements, or the row itself. */
+export type EachArgs<T> = T extends readonly unknown[] ? T : [T];
+
 /**
- * `describe.each` / `test.each` over the environments a check applies to. A fork's fleet may have
- * none (say, no LangSmith environment, or none priced), and jest refuses an empty table: the check
- * is then reported as skipped, with the reason, instead of failing the run.
+ * `describe.each` / `test.each` over the environments (or their stacks) a check applies to. A
+ * fork's fleet may have none (no LangSmith environment, none priced, or no environment at all),
+ * and jest refuses an empty table: the check is then reported as skipped, with the reason,
+ * instead of failing the run. `base` is the describe to use (e.g. the render tier's, which skips
+ * when helm is unavailable).
  */
-export function describeEach<T extends readonly unknown[]>(rows: readonly T[]): (title: string, fn: (...args: T) => void) => void {
-  if (rows.length > 0) return (title, fn) => describe.each(rows as T[])(title, fn as unknown as (...args: unknown[]) => void);
+export function describeEach<T>(rows: readonly T[], base: jest.Describe = describe): (title: string, fn: (...args: EachArgs<T>) => void) => void {
+  if (rows.length > 0) return (title, fn) => base.each(rows as unknown as readonly unknown[][])(title, fn as unknown as (...args: unknown[]) => void);
   return (title) => test.skip(`${title.replace(/%s/g, "(none)")}: no environment of this fleet applies`, () => undefined);
 }
 
 /** `test.each` counterpart of describeEach. */
-export function testEach<T extends readonly unknown[]>(rows: readonly T[]): (title: string, fn: (...args: T) => unknown) => void {
-  if (rows.length > 0) return (title, fn) => test.each(rows as T[])(title, fn as unknown as (...args: unknown[]) => unknown);
+export function testEach<T>(rows: readonly T[]): (title: string, fn: (...args: EachArgs<T>) => unknown) => void {
+  if (rows.length > 0) return (title, fn) => test.each(rows as unknown as readonly unknown[][])(title, fn as unknown as (...args: unknown[]) => unknown);
   return (title) => test.skip(`${title.replace(/%s/g, "(none)")}: no environment of this fleet applies`, () => undefined);
 }

@@ -32,9 +32,15 @@ describe("synthesized Terraform (golden digests)", () => {
       .split("\n")
       .filter((line) => line && !pinned.split("\n").includes(line))
       .map((line) => line.split("  ")[1]);
-    const message = changed.length
-      ? `synthesized output changed: ${changed.join(", ")}. Not intended (a refactor)? Diff against the previous synth. Intended? UPDATE_GOLDEN=1 npx jest __tests__/golden, and commit the digests with the change.`
-      : "";
+    const gone = pinned
+      .split("\n")
+      .filter((line) => line && !now.split("\n").some((l) => l.split("  ")[1] === line.split("  ")[1]))
+      .map((line) => line.split("  ")[1]);
+    const refresh = "UPDATE_GOLDEN=1 npx jest __tests__/golden, and commit the digests with the change.";
+    const message = [
+      changed.length ? `synthesized output changed: ${changed.join(", ")}. Not intended (a refactor)? Diff against the previous synth. Intended (or a new environment)? ${refresh}` : "",
+      gone.length ? `no longer synthesized: ${gone.join(", ")}. An environment removed or renamed (a fork drops the shipped ones)? ${refresh}` : "",
+    ].filter(Boolean).join("\n");
     expect(message).toBe("");
     expect(pinned).toBe(now);
   });

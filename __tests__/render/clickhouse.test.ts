@@ -4,8 +4,9 @@
  */
 import { containersOf, envValue, pods } from "./manifests";
 import { describeRendered, ENVIRONMENT_NAMES, rendered } from "./rendered";
+import { describeEach } from "../helpers";
 
-describeRendered.each(ENVIRONMENT_NAMES)("%s: ClickHouse topology reaches the pods", (name) => {
+describeEach(ENVIRONMENT_NAMES, describeRendered)("%s: ClickHouse topology reaches the pods", (name) => {
   test("CLICKHOUSE_CLUSTER and CLICKHOUSE_HYBRID are what the environment declares, in every pod that sets them, the migrations included", () => {
     const { config, langsmith } = rendered(name);
     const ch = config.clickhouse;

@@ -5,13 +5,13 @@
  *  - No ExternalSecret is created, and LangSmith not installed, while a Secrets Manager secret they read is empty.
  */
 import { RELEASE_WAIT } from "../../modules/langsmith-release";
-import { Json } from "../helpers";
+import { Json, describeEach } from "../helpers";
 import { pods } from "./manifests";
 import { describeRendered, ENVIRONMENT_NAMES, rendered } from "./rendered";
 
 const hookPhases = (hook: string) => hook.split(",").map((h) => h.trim());
 
-describeRendered.each(ENVIRONMENT_NAMES)("%s: the first install finishes", (name) => {
+describeEach(ENVIRONMENT_NAMES, describeRendered)("%s: the first install finishes", (name) => {
   const env = () => rendered(name);
   const release = () => (env().stack.resource.helm_release as Json)[env().langsmith.resource];
 

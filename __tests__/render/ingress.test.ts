@@ -4,7 +4,7 @@
  */
 import { FRONTEND_PROXY_READ_TIMEOUT_SECONDS } from "../../lib/langsmith-values/chart";
 import { INGEST_PATH_REGEX } from "../../modules/ingress";
-import { resources } from "../helpers";
+import { resources, describeEach } from "../helpers";
 import { describeRendered, ENVIRONMENT_NAMES, rendered } from "./rendered";
 
 function nginxConfig(name: string): string {
@@ -14,7 +14,7 @@ function nginxConfig(name: string): string {
 
 const directive = (conf: string, name: string): number[] => [...conf.matchAll(new RegExp(`\\b${name}\\s+(\\d+)s?;`, "g"))].map((m) => Number(m[1]));
 
-describeRendered.each(ENVIRONMENT_NAMES)("%s: ALB and WAF fit the rendered frontend", (name) => {
+describeEach(ENVIRONMENT_NAMES, describeRendered)("%s: ALB and WAF fit the rendered frontend", (name) => {
   test("the chart's proxy_read_timeout is the constant the loader rule uses, and the ALB idle timeout is at least it", () => {
     const conf = nginxConfig(name);
     expect(new Set(directive(conf, "proxy_read_timeout"))).toEqual(new Set([FRONTEND_PROXY_READ_TIMEOUT_SECONDS]));

@@ -3,7 +3,7 @@
  * (not our values) agree with the IRSA trusts, the ESO-created secrets and the ALB's
  * TargetGroupBinding of the same stack.
  */
-import { resources } from "../helpers";
+import { resources, describeEach } from "../helpers";
 import { containersOf, envValue, IRSA_ANNOTATION, irsaTrusts, pods, producedSecrets, secretReads } from "./manifests";
 import { RenderError, renderChart } from "../../lib/render";
 import { describeRendered, ENVIRONMENT_NAMES, ofKind, rendered, TIER } from "./rendered";
@@ -17,7 +17,7 @@ function callsAws(c: Record<string, any>): boolean {
   return iam || (envValue(c, "BLOB_STORAGE_ENGINE") === "S3" && envValue(c, "FF_BLOB_STORAGE_ENABLED") === "true");
 }
 
-describeRendered.each(ENVIRONMENT_NAMES)("%s: rendered LangSmith wiring", (name) => {
+describeEach(ENVIRONMENT_NAMES, describeRendered)("%s: rendered LangSmith wiring", (name) => {
   const env = () => rendered(name);
   const ns = () => env().langsmith.namespace;
 

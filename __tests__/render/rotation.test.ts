@@ -8,6 +8,7 @@
 import type { Json } from "../helpers";
 import { pods, secretReads } from "./manifests";
 import { describeRendered, ENVIRONMENT_NAMES, rendered, RenderedEnvironment } from "./rendered";
+import { describeEach } from "../helpers";
 
 /**
  * Known readers of rotating secrets, each with what removes it. Empty: LangSmith connects to
@@ -33,7 +34,7 @@ function rotatingSecrets(env: RenderedEnvironment): Set<string> {
   return out;
 }
 
-describeRendered.each(ENVIRONMENT_NAMES)("%s: rotation reaches the pods", (name) => {
+describeEach(ENVIRONMENT_NAMES, describeRendered)("%s: rotation reaches the pods", (name) => {
   test("no long-running pod reads a rotating secret through env, except the known ones awaiting their fix", () => {
     const env = rendered(name);
     const rotating = rotatingSecrets(env);

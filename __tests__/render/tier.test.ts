@@ -5,8 +5,9 @@
  */
 import { LANGSMITH_CHART, describeTier } from "../../lib/render";
 import { describeRendered, ENVIRONMENT_NAMES, rendered, TIER } from "./rendered";
+import { describeEach } from "../helpers";
 
-describeRendered.each(ENVIRONMENT_NAMES)("environment %s renders", (name) => {
+describeEach(ENVIRONMENT_NAMES, describeRendered)("environment %s renders", (name) => {
   test(`the LangSmith chart ${LANGSMITH_CHART.version} renders with the synthesized values`, () => {
     const env = rendered(name);
     expect(env.langsmith.manifests.filter((m) => m.kind === "Deployment").length).toBeGreaterThan(0);

@@ -2,9 +2,11 @@
 import { ENVIRONMENTS } from "../../environments";
 import { loadEnvironments } from "../../lib/config/load";
 import { generatedEnvironment, generatedFleet } from "../../scripts/synth-generated";
+import { testEach } from "../helpers";
 
 describe("generated fleet", () => {
-  test.each([1, 3, 10, 30])("%i environments load together, each derived from a shipped one", (n) => {
+  // A fleet with no environment has nothing to derive from (the generator says so, below).
+  testEach(ENVIRONMENTS.length > 0 ? [1, 3, 10, 30] : [])("%s environments load together, each derived from a shipped one", (n) => {
     const fleet = generatedFleet(n);
     const loaded = loadEnvironments(fleet).map((e) => e.config);
     expect(loaded).toHaveLength(n);
@@ -13,7 +15,11 @@ describe("generated fleet", () => {
     loaded.forEach((c, i) => expect(c.aws.accountId).toBe((ENVIRONMENTS[i % ENVIRONMENTS.length].input as { aws: { accountId: string } }).aws.accountId));
   });
 
-  test("says how many it can make", () => {
-    expect(() => generatedEnvironment(ENVIRONMENTS[0], 191)).toThrow("synth-generated: at most 191 environments (one /16 each above 10.64.0.0), asked for 192");
+  test("says when environments/ has nothing to derive from", () => {
+    expect(() => generatedFleet(3, [])).toThrow("synth-generated: environments/ lists no environment to derive from");
+  });
+
+  testEach(ENVIRONMENTS.slice(0, 1).map((e) => [e.file, e] as const))("says how many it can make (from %s)", (_file, base) => {
+    expect(() => generatedEnvironment(base, 191)).toThrow("synth-generated: at most 191 environments (one /16 each above 10.64.0.0), asked for 192");
   });
 });

@@ -6,11 +6,11 @@
 import { ENVIRONMENTS } from "../../environments";
 import { loadEnvironments } from "../../lib/config/load";
 import { ciArns } from "../../lib/ci";
-import { Json, resource, resources, shippedStack } from "../helpers";
+import { Json, resource, resources, shippedStack, describeEach } from "../helpers";
 
 const envs = loadEnvironments(ENVIRONMENTS).map((e) => e.config);
 
-describe.each(envs.map((e) => [e.name, e] as const))("environment %s", (_name, env) => {
+describeEach(envs.map((e) => [e.name, e] as const))("environment %s", (_name, env) => {
   const json = shippedStack(`langsmith-${env.name}`);
 
   test("the cluster creator gets no implicit admin entry; existing clusters are not replaced for it", () => {

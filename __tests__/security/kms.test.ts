@@ -2,7 +2,7 @@
 import { ENVIRONMENTS } from "../../environments";
 import { loadEnvironments } from "../../lib/config/load";
 import { KEY_ADMIN_ACTIONS } from "../../modules/kms";
-import { Json, resources, shippedStack } from "../helpers";
+import { Json, resources, shippedStack, testEach } from "../helpers";
 
 const stacks = loadEnvironments(ENVIRONMENTS).map((e) => `langsmith-${e.config.name}`);
 
@@ -10,7 +10,7 @@ test("the admin actions include no cryptographic use and no grant creation", () 
   for (const a of ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:CreateGrant", "kms:*"]) expect(KEY_ADMIN_ACTIONS).not.toContain(a);
 });
 
-test.each(stacks)("%s: no key gives kms:*; account use is through named services, except the EKS secrets key", (name) => {
+testEach(stacks)("%s: no key gives kms:*; account use is through named services, except the EKS secrets key", (name) => {
   const keys = resources(shippedStack(name), "aws_kms_key");
   expect(keys.length).toBeGreaterThan(0);
   for (const [id, key] of keys) {
@@ -22,8 +22,8 @@ test.each(stacks)("%s: no key gives kms:*; account use is through named services
   }
 });
 
-test("the EBS key is used only through EC2", () => {
-  const [, key] = resources(shippedStack(stacks[0]), "aws_kms_key").find(([id]) => id.startsWith("ebs-key"))!;
+testEach(stacks.slice(0, 1))("%s: the EBS key is used only through EC2", (name) => {
+  const [, key] = resources(shippedStack(name), "aws_kms_key").find(([id]) => id.startsWith("ebs-key"))!;
   const use = (JSON.parse(key.policy).Statement as Json[]).find((s) => s.Sid === "AccountUsesThroughServices")!;
   expect(use.Condition.StringEquals["kms:ViaService"]).toEqual([expect.stringMatching(/^ec2\.[a-z0-9-]+\.amazonaws\.com$/)]);
 });

@@ -4,7 +4,7 @@ import { loadEnvironments } from "../../lib/config/load";
 import { runs } from "../../lib/config/schema";
 import { IMDS_CIDR, networkPolicies, NetworkPolicy } from "../../lib/network-policies";
 import { planSubnets } from "../../lib/cidr";
-import { Json, resources, shippedStack } from "../helpers";
+import { Json, resources, shippedStack, describeEach } from "../helpers";
 
 const INPUT = { namespace: "langsmith", albSourceCidrs: ["10.0.0.0/24"], frontendPort: 8080, dataStoreCidrs: ["10.0.8.0/24"], dataStorePorts: [5432, 6379], egressPorts: [443, 443, 9440] };
 const byName = (ps: NetworkPolicy[], name: string) => ps.find((p) => p.metadata.name === name)!;
@@ -34,7 +34,7 @@ describe("networkPolicies", () => {
   });
 });
 
-describe.each(loadEnvironments(ENVIRONMENTS).map((e) => [e.config.name, e.config] as const))("environment %s", (_n, env) => {
+describeEach(loadEnvironments(ENVIRONMENTS).map((e) => [e.config.name, e.config] as const))("environment %s", (_n, env) => {
   const json = shippedStack(`langsmith-${env.name}`);
 
   test("the VPC CNI enforces NetworkPolicies", () => {

@@ -9,7 +9,7 @@ import { ciArns } from "../../lib/ci";
 import { CORE_READABLE, planReaderManifests, PLAN_READER_GROUP, READ_VERBS } from "../../modules/ci-role/cluster-access";
 import { githubTrust } from "../../modules/ci-role";
 import { readPolicy, statePolicy } from "../../modules/ci-role/policies";
-import { Json, resources, shippedStack } from "../helpers";
+import { Json, resources, shippedStack, describeEach } from "../helpers";
 
 const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v as string]);
 
@@ -41,7 +41,7 @@ describe("the plan role's ClusterRole", () => {
 
 const withCi = loadEnvironments(ENVIRONMENTS).map((e) => e.config).filter((e) => e.ci);
 
-describe.each(withCi.map((e) => [e.name, e] as const))("environment %s", (_name, env) => {
+describeEach(withCi.map((e) => [e.name, e] as const))("environment %s", (_name, env) => {
   const json = shippedStack(`langsmith-${env.name}`);
   const planRole = ciArns(env).planRole;
 

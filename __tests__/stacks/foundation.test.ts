@@ -6,11 +6,11 @@ import { join } from "node:path";
 import { shippedAppDir } from "../synth-cache";
 import { Testing } from "cdktf";
 import { BootstrapStack, bootstrapStackName, bootstrapTargets } from "../../stacks/bootstrap-stack";
-import { envWith, Json, resource, resources, synthEnv } from "../helpers";
+import { envWith, Json, resource, resources, synthEnv, describeEach } from "../helpers";
 
 const shipped = loadEnvironments(ENVIRONMENTS).map((e) => e.config);
 
-describe.each(shipped.map((env) => [env.name, env] as const))("stack langsmith-%s", (_name, env) => {
+describeEach(shipped.map((env) => [env.name, env] as const))("stack langsmith-%s", (_name, env) => {
   const json = synthEnv(env);
 
   test("pins Terraform and the AWS provider exactly", () => {

@@ -12,6 +12,7 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { IsolatedStack } from "../../stacks/isolated-stack";
 import { shippedAppDir } from "../synth-cache";
 import type { Json } from "../helpers";
+import { testEach } from "../helpers";
 
 /** The `${...}` expressions in a string (nested braces included). */
 function expressions(s: string): string[] {
@@ -63,7 +64,7 @@ describe("isolated stacks", () => {
     expect(undeclaredReferences(json)).toEqual(["aws_acm_certificate.c", "aws_kms_key.k", "aws_sns_topic.t", "data.aws_caller_identity.me"]);
   });
 
-  test.each(readdirSync(stacksDir()))("%s: every reference names a block of its own stack, and no remote state", (name) => {
+  testEach(readdirSync(stacksDir()))("%s: every reference names a block of its own stack, and no remote state", (name) => {
     const json = stackJson(stacksDir(), name);
     expect(references(json).length).toBeGreaterThan(name.startsWith("langsmith-") ? 100 : 5);
     expect(undeclaredReferences(json)).toEqual([]);

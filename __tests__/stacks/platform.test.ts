@@ -4,12 +4,12 @@ import { runs } from "../../lib/config/schema";
 import { reduceForOffline } from "../../scripts/offline/reduce";
 import { EKS_ADDONS, KUBERNETES_VERSION } from "../../versions";
 import { ADDON_DEFAULTS } from "../../modules/cluster-addons";
-import { envWith, Json, resource, resources, synthEnv } from "../helpers";
+import { envWith, Json, resource, resources, synthEnv, describeEach } from "../helpers";
 
 const shipped = loadEnvironments(ENVIRONMENTS).map((e) => e.config);
 const list = (v: unknown) => (Array.isArray(v) ? v : [v]);
 
-describe.each(shipped.map((env) => [env.name, env] as const))("platform of langsmith-%s", (_name, env) => {
+describeEach(shipped.map((env) => [env.name, env] as const))("platform of langsmith-%s", (_name, env) => {
   const json = synthEnv(env);
   const clusterName = `ls-${env.name}-eks`;
 

@@ -3,12 +3,12 @@ import { loadEnvironments } from "../../lib/config/load";
 import { langfuseHostname, runs } from "../../lib/config/schema";
 import { CHARTS } from "../../versions";
 import { secretFindings } from "../modules/data-fixtures";
-import { resource, resources, synthEnv, Json } from "../helpers";
+import { resource, resources, synthEnv, Json, describeEach } from "../helpers";
 
 const shipped = loadEnvironments(ENVIRONMENTS).map((e) => e.config);
 const release = (json: Json, name: string) => resources(json, "helm_release").find(([, r]) => r.name === name)?.[1] as Json;
 
-describe.each(shipped.map((env) => [env.name, env] as const))("langsmith-%s, end to end", (_name, env) => {
+describeEach(shipped.map((env) => [env.name, env] as const))("langsmith-%s, end to end", (_name, env) => {
   const json = synthEnv(env);
 
   test("the release is the pinned chart in the langsmith namespace, after everything it needs", () => {

@@ -32,7 +32,7 @@ import { join } from "node:path";
 import { loadEnvironments } from "../../../lib/config/load";
 import { shippedAppDir, shippedStack } from "../../synth-cache";
 import { LangsmithStack } from "../../../stacks/langsmith-stack";
-import { envWith } from "../../helpers";
+import { envWith, testEach } from "../../helpers";
 import { bootstrapStackName, bootstrapTargets } from "../../../stacks/bootstrap-stack";
 
 describe("shipped stacks", () => {
@@ -47,7 +47,7 @@ describe("shipped stacks", () => {
     expect(stacks).toEqual(expected.sort());
   });
 
-  test.each(stacks)("%s passes the whole pack with no waivers", (name) => {
+  testEach(stacks)("%s passes the whole pack with no waivers", (name) => {
     const env = configs.find((c) => `langsmith-${c.name}` === name) ?? stateStackPolicy(name);
     const result = evaluate(fromSynth(shippedStack(name)), env, RULES);
     expect(result.violations.map((v) => formatViolation(v, RULES))).toEqual([]);

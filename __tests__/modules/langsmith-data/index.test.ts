@@ -2,7 +2,7 @@ import { ENVIRONMENTS } from "../../../environments";
 import { loadEnvironments } from "../../../lib/config/load";
 import { EnvironmentConfig, runs } from "../../../lib/config/schema";
 import { LangsmithData } from "../../../modules/langsmith-data";
-import { envWith, Json, resource, resources } from "../../helpers";
+import { envWith, Json, resource, resources, describeEach } from "../../helpers";
 import { namerOf, PLATFORM, ref, secretFindings, synthWith } from "../data-fixtures";
 
 function build(env: EnvironmentConfig): { json: Json; data: LangsmithData } {
@@ -20,7 +20,7 @@ function dataAccessPolicy(json: Json): Json {
 
 const shipped = loadEnvironments(ENVIRONMENTS).map((e) => e.config);
 
-describe.each(shipped.map((env) => [env.name, env] as const))("LangsmithData %s", (_name, env) => {
+describeEach(shipped.map((env) => [env.name, env] as const))("LangsmithData %s", (_name, env) => {
   const { json, data } = build(env);
 
   test("builds PostgreSQL, Redis, the bucket, the roles, the secrets and, in-cluster only, ClickHouse snapshots", () => {

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { STACK_OUTPUTS } from "../../../lib/outputs";
 import { APP_SERVICE_ACCOUNTS } from "../../../scripts/verify/gates/aws";
 import { REQUIRED_ADDONS } from "../../../scripts/verify/gates/kubernetes";
-import { Json, resources } from "../../helpers";
+import { Json, resources, describeEach } from "../../helpers";
 import { shippedAppDir, shippedStack } from "../../synth-cache";
 
 const stacks = readdirSync(join(shippedAppDir(), "stacks")).filter((s) => shippedStack(s).output?.[STACK_OUTPUTS.clusterName]);
 
-describe.each(stacks)("%s", (stack) => {
+describeEach(stacks)("%s", (stack) => {
   const json = shippedStack(stack);
 
   test("every add-on verify looks for is a Helm release of the stack, and every add-on release is looked for", () => {
