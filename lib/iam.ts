@@ -4,6 +4,9 @@
  * Terraform references.
  */
 
+/** The service-account annotation the EKS pod identity webhook reads for IRSA: the role a pod assumes. */
+export const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
+
 export interface PolicyStatement {
   readonly Sid?: string;
   readonly Effect: "Allow" | "Deny";

@@ -67,5 +67,5 @@ export const LANGFUSE_DATABASE = { name: "langfuse", role: "langfuse" } as const
 /** Key prefixes of Langfuse's S3 bucket (one bucket, three upload types). */
 export const LANGFUSE_S3_PREFIXES = { eventUpload: "events/", mediaUpload: "media/", batchExport: "exports/" } as const;
 
-/** IRSA annotation key read by the EKS pod identity webhook. */
-export const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
+/** IRSA annotation key read by the EKS pod identity webhook (one definition, lib/iam.ts). */
+export { IRSA_ANNOTATION } from "../iam";

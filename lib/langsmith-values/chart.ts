@@ -22,8 +22,8 @@ export const FRONTEND_SERVICE = {
   healthCheckPath: "/health",
 } as const;
 
-/** IRSA annotation key read by the EKS pod identity webhook. */
-export const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
+/** IRSA annotation key read by the EKS pod identity webhook (one definition, lib/iam.ts). */
+export { IRSA_ANNOTATION } from "../iam";
 
 /**
  * Chart components whose pods use AWS APIs (S3 blob storage via the shared `langsmith.commonEnv`,

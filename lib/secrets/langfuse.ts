@@ -13,6 +13,7 @@
 import { EXTERNAL_SECRETS_API } from "../../versions";
 import { EnvironmentConfig } from "../config/schema";
 import { LANGFUSE_DATABASE, LANGFUSE_RELEASE, LANGFUSE_SECRET_KEYS as K, LANGFUSE_SECRETS } from "../langfuse-values/chart";
+import { IRSA_ANNOTATION } from "../iam";
 import type { SecretSpec } from "./catalog";
 import type { DatabaseJob } from "./database-job";
 import type { ExternalSecret, ExternalSecretData, SecretStore, ServiceAccount } from "./manifests";
@@ -131,7 +132,7 @@ export function langfuseEsoManifests(input: LangfuseEsoInput): (ServiceAccount |
   const serviceAccount: ServiceAccount = {
     apiVersion: "v1",
     kind: "ServiceAccount",
-    metadata: { name: LANGFUSE_SECRET_STORE_SERVICE_ACCOUNT, namespace, labels: LABELS, annotations: { "eks.amazonaws.com/role-arn": input.storeRoleArn } },
+    metadata: { name: LANGFUSE_SECRET_STORE_SERVICE_ACCOUNT, namespace, labels: LABELS, annotations: { [IRSA_ANNOTATION]: input.storeRoleArn } },
     automountServiceAccountToken: false,
   };
   const store: SecretStore = {

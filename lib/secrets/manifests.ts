@@ -12,6 +12,7 @@
 import { EXTERNAL_SECRETS_API } from "../../versions";
 import { ClickhouseConnection } from "../clickhouse";
 import { K8S_SECRETS, SecretSpec } from "./catalog";
+import { IRSA_ANNOTATION } from "../iam";
 
 export interface ObjectMeta {
   readonly name: string;
@@ -155,7 +156,7 @@ export function esoManifests(input: EsoManifestInput): SecretManifest[] {
   const serviceAccount: ServiceAccount = {
     apiVersion: "v1",
     kind: "ServiceAccount",
-    metadata: { name: input.serviceAccount.name, namespace: input.namespace, labels: LABELS, annotations: { "eks.amazonaws.com/role-arn": input.serviceAccount.roleArn } },
+    metadata: { name: input.serviceAccount.name, namespace: input.namespace, labels: LABELS, annotations: { [IRSA_ANNOTATION]: input.serviceAccount.roleArn } },
     automountServiceAccountToken: false,
   };
   const store: SecretStore = {
