@@ -106,6 +106,20 @@ async function sgPath(ctx: GateContext, groupIds: string[], port: number, source
 
 /** Opens and closes a TCP connection; resolves with the time it took. */
 /**
+ * The IRSA role annotation of a service account in the target's namespace: its value, "" when the
+ * account has none, undefined when the account does not exist. Shared by the storage gates.
+ */
+export async function serviceAccountRole(ctx: GateContext, name: string): Promise<string | undefined> {
+  try {
+    const sa = (await ctx.clients.kube().core.readNamespacedServiceAccount(name, ctx.target.namespace)).body;
+    return sa.metadata?.annotations?.[IRSA_ANNOTATION] ?? "";
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+    throw e;
+  }
+}
+
+/**
  * Anonymous HEAD of a bucket: 403 = exists and private, 404 = missing, 2xx = publicly readable
  * (a finding), 301/307 = in another region. Shared by the LangSmith and Langfuse storage gates.
  */
@@ -259,18 +273,11 @@ export const blobStorage: Gate = {
 
     // The access path: every LangSmith service account that talks to AWS carries the app role.
     const expected = ctx.target.values.appRoleArn;
-    const kube = ctx.clients.kube();
     for (const name of APP_SERVICE_ACCOUNTS) {
-      let annotation: string | undefined;
-      try {
-        const sa = (await kube.core.readNamespacedServiceAccount(name, ctx.target.namespace)).body;
-        annotation = sa.metadata?.annotations?.[IRSA_ANNOTATION];
-      } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) {
-          if (ALWAYS_RENDERED.has(name)) problems.push(`service account ${ctx.target.namespace}/${name}: not found (is the release installed?)`);
-          continue;
-        }
-        throw e;
+      const annotation = await serviceAccountRole(ctx, name);
+      if (annotation === undefined) {
+        if (ALWAYS_RENDERED.has(name)) problems.push(`service account ${ctx.target.namespace}/${name}: not found (is the release installed?)`);
+        continue;
       }
       if (!annotation) problems.push(`service account ${name}: no ${IRSA_ANNOTATION} annotation`);
       else if (typeof expected === "string" && annotation !== expected) problems.push(`service account ${name}: annotated ${annotation}, expected ${expected}`);

@@ -15,7 +15,7 @@ import { httpsUrl } from "../../../lib/naming";
 import { describeError } from "../clients";
 import { need } from "../target";
 import { accountServices } from "./account";
-import { albTargets, clusterActive, natEgress, postgresReachable, probeBucket, redisReachable } from "./aws";
+import { albTargets, clusterActive, natEgress, postgresReachable, probeBucket, redisReachable, serviceAccountRole } from "./aws";
 import { clusterAddons, langsmithPods } from "./kubernetes";
 import { pollUntilRead, request } from "./langsmith";
 import { fail, Gate, GateContext, pass } from "./types";
@@ -52,16 +52,11 @@ export const langfuseStorage: Gate = {
     evidence.push(...probe.evidence);
     problems.push(...probe.problems);
     const expected = ctx.target.values.appRoleArn;
-    try {
-      const sa = (await ctx.clients.kube().core.readNamespacedServiceAccount(LANGFUSE_SERVICE_ACCOUNT, ctx.target.namespace)).body;
-      const annotation = sa.metadata?.annotations?.[IRSA_ANNOTATION];
-      if (!annotation) problems.push(`service account ${ctx.target.namespace}/${LANGFUSE_SERVICE_ACCOUNT}: no ${IRSA_ANNOTATION} annotation`);
-      else if (typeof expected === "string" && annotation !== expected) problems.push(`service account ${LANGFUSE_SERVICE_ACCOUNT}: annotated ${annotation}, expected ${expected}`);
-      else evidence.push(`service account ${LANGFUSE_SERVICE_ACCOUNT} → ${annotation}`);
-    } catch (e) {
-      if ((e as { statusCode?: number }).statusCode !== 404) throw e;
-      problems.push(`service account ${ctx.target.namespace}/${LANGFUSE_SERVICE_ACCOUNT}: not found (is the langfuse release installed?)`);
-    }
+    const annotation = await serviceAccountRole(ctx, LANGFUSE_SERVICE_ACCOUNT);
+    if (annotation === undefined) problems.push(`service account ${ctx.target.namespace}/${LANGFUSE_SERVICE_ACCOUNT}: not found (is the langfuse release installed?)`);
+    else if (!annotation) problems.push(`service account ${ctx.target.namespace}/${LANGFUSE_SERVICE_ACCOUNT}: no ${IRSA_ANNOTATION} annotation`);
+    else if (typeof expected === "string" && annotation !== expected) problems.push(`service account ${LANGFUSE_SERVICE_ACCOUNT}: annotated ${annotation}, expected ${expected}`);
+    else evidence.push(`service account ${LANGFUSE_SERVICE_ACCOUNT} → ${annotation}`);
     return problems.length === 0 ? pass(evidence) : fail([...evidence, ...problems]);
   },
 };
