@@ -11,6 +11,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sdk } from "../../../scripts/verify/sdk";
+import type { VerifyOptions } from "../../../scripts/verify/gates";
 
 export type Json = Record<string, any>;
 
@@ -404,6 +405,13 @@ export interface FakeLimits {
 export async function startFake(w: World, limits: FakeLimits = {}): Promise<Fake> {
   const requests: string[] = [];
   const runs = new Map<string, { run: Json; pollsLeft: number }>();
+  /** A posted run or trace once it has been polled its `visibleAfterPolls` times (LangSmith and Langfuse alike); each earlier read counts one. */
+  const readable = (id: string) => {
+    const r = runs.get(id);
+    if (r && r.pollsLeft > 0) r.pollsLeft--;
+    else if (r) return r;
+    return undefined;
+  };
   const maxRequests = limits.maxRequests ?? 500;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -501,12 +509,8 @@ export async function startFake(w: World, limits: FakeLimits = {}): Promise<Fake
       const trace = /^\/api\/public\/traces\/([0-9a-f-]+)$/.exec(path);
       if (method === "GET" && trace) {
         if (!ok) return send(401, { message: "Invalid credentials" });
-        const r = runs.get(trace[1]);
-        if (!r || r.pollsLeft > 0) {
-          if (r) r.pollsLeft--;
-          return send(404, { message: "Trace not found" });
-        }
-        return send(200, { ...r.run, observations: [], scores: [] });
+        const r = readable(trace[1]);
+        return r ? send(200, { ...r.run, observations: [], scores: [] }) : send(404, { message: "Trace not found" });
       }
     }
 
@@ -525,11 +529,8 @@ export async function startFake(w: World, limits: FakeLimits = {}): Promise<Fake
     const read = /^\/api\/v1\/runs\/([0-9a-f-]+)$/.exec(path);
     if (method === "GET" && read) {
       if (!authorized) return send(401, { detail: "Invalid token" });
-      const r = runs.get(read[1]);
-      if (!r || r.pollsLeft > 0) {
-        if (r) r.pollsLeft--;
-        return send(404, { detail: "Run not found" });
-      }
+      const r = readable(read[1]);
+      if (!r) return send(404, { detail: "Run not found" });
       return send(200, { ...r.run, status: "success" });
     }
     return send(404, { message: `fake: no route for ${method} ${path}` });
@@ -581,4 +582,20 @@ export { API_KEY };
  */
 export function loadSdk(): void {
   for (const k of Object.keys(sdk) as (keyof typeof sdk)[]) void sdk[k];
+}
+
+/** The gate options the gate tests run with: every endpoint the fake, short polls and timeouts; `over` wins. */
+export function fakeGateOptions(fakeUrl: string, over: Partial<VerifyOptions> = {}): VerifyOptions {
+  return {
+    tcpProbe: false,
+    maxRestarts: 3,
+    project: "langsmith-verify",
+    traceTimeoutMs: 2000,
+    pollIntervalMs: 10,
+    httpTimeoutMs: 2000,
+    s3Endpoint: fakeUrl,
+    langsmithUrl: fakeUrl,
+    env: {},
+    ...over,
+  };
 }

@@ -5,7 +5,7 @@ import { makeClients } from "../../../scripts/verify/clients";
 import { GATES, Gate, GateContext, VerifyOptions } from "../../../scripts/verify/gates";
 import { runGates, GateReport } from "../../../scripts/verify/runner";
 import { VerifyTarget } from "../../../scripts/verify/target";
-import { API_KEY, healthyWorld, loadSdk, startFake, World } from "./fake";
+import { API_KEY, fakeGateOptions, healthyWorld, loadSdk, startFake, World } from "./fake";
 
 // The SDK's default chain reads these first: no profile, no IMDS, no real AWS.
 process.env.AWS_ACCESS_KEY_ID = "AKIAFAKEFAKEFAKEFAKE";
@@ -68,18 +68,11 @@ async function run(id: string, setup: Setup = {}): Promise<Run> {
     clients,
     secrets: new Set(),
     memo: <T>(k: string, f: () => Promise<T>) => (memos.get(k) ?? memos.set(k, f()).get(k)) as Promise<T>,
-    options: {
-      tcpProbe: false,
-      maxRestarts: 3,
-      project: "langsmith-verify",
-      traceTimeoutMs: 2000,
-      pollIntervalMs: 10,
-      httpTimeoutMs: 2000,
-      s3Endpoint: fake.url,
+    options: fakeGateOptions(fake.url, {
       langsmithUrl: setup.langsmithUrl === "closed" ? await closedPortUrl() : (setup.langsmithUrl ?? fake.url),
       env: { LANGSMITH_API_KEY: API_KEY },
       ...setup.options,
-    },
+    }),
   };
   const lines: string[] = [];
   try {

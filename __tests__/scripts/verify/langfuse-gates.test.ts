@@ -7,7 +7,7 @@ import { loadTarget, VerifyTarget } from "../../../scripts/verify/target";
 import { main } from "../../../scripts/verify";
 import { langfuseOnlyFork, LANGFUSE_DEV } from "../../langfuse-envs";
 import { shippedInput } from "../../helpers";
-import { LANGFUSE_KEYS, langfuseWorld, loadSdk, startFake, World } from "./fake";
+import { fakeGateOptions, LANGFUSE_KEYS, langfuseWorld, loadSdk, startFake, World } from "./fake";
 
 process.env.AWS_ACCESS_KEY_ID = "AKIAFAKEFAKEFAKEFAKE";
 process.env.AWS_SECRET_ACCESS_KEY = "fake-secret-access-key";
@@ -47,18 +47,7 @@ async function run(id: string, setup: Setup = {}): Promise<GateReport> {
     clients,
     secrets: new Set(),
     memo: <T>(_k: string, f: () => Promise<T>) => f(),
-    options: {
-      tcpProbe: false,
-      maxRestarts: 3,
-      project: "langsmith-verify",
-      traceTimeoutMs: 2000,
-      pollIntervalMs: 10,
-      httpTimeoutMs: 2000,
-      s3Endpoint: fake.url,
-      langsmithUrl: fake.url,
-      env: {},
-      ...setup.options,
-    },
+    options: fakeGateOptions(fake.url, setup.options),
   };
   try {
     return (await runGates([gate(id)], ctx, { print: () => undefined })).gates[0];
