@@ -26,7 +26,8 @@ export default function globalSetup(): void {
     setUp();
   } catch (e) {
     // Jest runs no teardown after a failed setup: remove what this run made before reporting.
-    for (const dir of [process.env.LS_TEST_TMP]) if (dir) rmSync(dir, { recursive: true, force: true });
+    const run = process.env.LS_TEST_TMP;
+    if (run) rmSync(run, { recursive: true, force: true });
     throw e;
   }
 }
@@ -58,11 +59,6 @@ function setUp(): void {
   process.env.TMPDIR = run;
   const dir = mkdtempSync(join(run, "ls-synth-"));
   process.env.LS_SYNTH_CACHE = dir;
-  // Stacks of other configurations, kept across runs by the content of what they depend on (synth-cache.ts).
-  if (process.env.LS_TEST_SYNTH_CACHE !== "0") {
-    process.env.LS_SYNTH_DIGEST = synthInputsDigest();
-    prunePersistent();
-  }
   (require("../scripts/build.js") as { build(o: object): unknown }).build({ root: ROOT, outDir: TEST_DIST, quiet: true });
   try {
     execFileSync(process.execPath, [join(TEST_DIST, "main.js")], { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: shippedAppDir() }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -75,5 +71,12 @@ function setUp(): void {
   const { stackName } = require(join(TEST_DIST, "lib", "naming")) as { stackName: typeof StackName };
   for (const { config } of loadEnvironments(ENVIRONMENTS)) {
     writeSynthCache(config, readFileSync(join(shippedAppDir(), "stacks", stackName(config), "cdk.tf.json"), "utf8"));
+  }
+  // Stacks of other configurations, kept across runs by the content of what they depend on
+  // (synth-cache.ts). Turned on after the loop above: the shipped stacks, synthesized afresh every
+  // run, go to this run's cache only. The workers start after this and inherit it.
+  if (process.env.LS_TEST_SYNTH_CACHE !== "0") {
+    process.env.LS_SYNTH_DIGEST = synthInputsDigest();
+    prunePersistent();
   }
 }
