@@ -23,25 +23,28 @@ function digests(): string {
     .concat("\n");
 }
 
+/** `sha256sum` lines as stack file -> digest. */
+const parse = (text: string) => new Map(text.split("\n").filter(Boolean).map((line) => [line.split("  ")[1], line.split("  ")[0]] as const));
+
 describe("synthesized Terraform (golden digests)", () => {
-  test("every stack synthesizes byte-identical to __tests__/golden/synth.sha256", () => {
-    const now = digests();
-    if (UPDATE) writeFileSync(FILE, now);
-    const pinned = existsSync(FILE) ? readFileSync(FILE, "utf8") : "";
-    const changed = now
-      .split("\n")
-      .filter((line) => line && !pinned.split("\n").includes(line))
-      .map((line) => line.split("  ")[1]);
-    const gone = pinned
-      .split("\n")
-      .filter((line) => line && !now.split("\n").some((l) => l.split("  ")[1] === line.split("  ")[1]))
-      .map((line) => line.split("  ")[1]);
-    const refresh = "UPDATE_GOLDEN=1 npx jest __tests__/golden, and commit the digests with the change.";
-    const message = [
-      changed.length ? `synthesized output changed: ${changed.join(", ")}. Not intended (a refactor)? Diff against the previous synth. Intended (or a new environment)? ${refresh}` : "",
-      gone.length ? `no longer synthesized: ${gone.join(", ")}. An environment removed or renamed (a fork drops the shipped ones)? ${refresh}` : "",
-    ].filter(Boolean).join("\n");
+  const now = digests();
+  if (UPDATE) writeFileSync(FILE, now);
+  const pinned = parse(existsSync(FILE) ? readFileSync(FILE, "utf8") : "");
+  const current = parse(now);
+  const refresh = "UPDATE_GOLDEN=1 npx jest __tests__/golden pins the fleet as it is now (commit the digests with the change)";
+
+  test("every pinned stack synthesizes byte-identical to __tests__/golden/synth.sha256", () => {
+    const changed = [...current].filter(([stack, digest]) => pinned.has(stack) && pinned.get(stack) !== digest).map(([stack]) => stack);
+    const message = changed.length
+      ? `synthesized output changed: ${changed.join(", ")}. Not intended (a refactor)? Diff against the previous synth. Intended? ${refresh}.`
+      : "";
     expect(message).toBe("");
-    expect(pinned).toBe(now);
   });
+
+  // A fork adds and removes environments: their stacks are not pinned (or no longer exist) until the
+  // digests are refreshed. That is a skipped check with the reason, not a failure of the fork's tests.
+  const unpinned = [...current.keys()].filter((stack) => !pinned.has(stack));
+  const gone = [...pinned.keys()].filter((stack) => !current.has(stack));
+  for (const stack of unpinned) test.skip(`${stack} is not pinned yet (a new environment?): ${refresh}`, () => undefined);
+  for (const stack of gone) test.skip(`${stack} is pinned but no longer synthesized (an environment removed or renamed?): ${refresh}`, () => undefined);
 });
