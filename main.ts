@@ -5,6 +5,7 @@
 import { App } from "cdktf";
 import { ENVIRONMENTS } from "./environments";
 import { ConfigError } from "./lib/config/load";
+import { removeOrphanedStacks } from "./lib/synth-output";
 import { buildApp } from "./stacks/app";
 import { speedUpSynth } from "./stacks/creation-stacks";
 
@@ -19,3 +20,5 @@ try {
   process.exit(1);
 }
 app.synth();
+// As `cdktf synth` does: a deleted or renamed environment's old stack directory goes.
+for (const gone of removeOrphanedStacks(app.outdir)) console.error(`synth: removed ${app.outdir}/stacks/${gone} (no environment makes it any more)`);

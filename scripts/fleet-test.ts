@@ -17,6 +17,7 @@ import { join, relative } from "node:path";
 import { ENVIRONMENTS } from "../environments";
 import { loadEnvironments } from "../lib/config/load";
 import { stackName } from "../lib/naming";
+import { synthesizedStacks } from "../lib/synth-output";
 
 const ROOT = join(__dirname, "..", "..");
 /**
@@ -131,7 +132,7 @@ export async function main(argv: string[]): Promise<number> {
       steps.push(e === extras[extras.length - 1] ? build() : build("--no-bundle"));
     }
     steps.push(step("synth", copy, [join(copy, "dist", "main.js")]));
-    const stacks = existsSync(join(copy, "cdktf.out", "stacks")) ? readdirSync(join(copy, "cdktf.out", "stacks")) : [];
+    const stacks = synthesizedStacks(join(copy, "cdktf.out")) ?? [];
     const fresh = stacks.filter((s) => extras.some((e) => s === stackName(e)) || /^bootstrap-(444444444444|555555555555)-/.test(s));
     // The plan (Terraform, with the repository's shared init and plans) and the tests (node) at once.
     // --no-synth: the synth step above wrote these stacks.

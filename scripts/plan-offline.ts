@@ -28,6 +28,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { stackName } from "../lib/naming";
+import { synthesizedStacks } from "../lib/synth-output";
 import { PROVIDERS } from "../versions";
 import { dropSpares, type ProviderOptions, withProvider } from "./offline/provider-server";
 import { reduceForOffline } from "./offline/reduce";
@@ -376,7 +377,8 @@ async function main(): Promise<void> {
   const ci = process.env.CI === "true";
   const started = Date.now();
   if (args.synth) (require("./synth-all") as SynthAll).synthesizeAll(OUT);
-  const stacks = selectStacks(existsSync(join(OUT, "stacks")) ? readdirSync(join(OUT, "stacks")) : [], args.wanted);
+  // The manifest, not the directory listing: a directory the last synth did not write is not a stack.
+  const stacks = selectStacks(synthesizedStacks(OUT) ?? [], args.wanted);
   const env: NodeJS.ProcessEnv = { ...process.env, GOGC: process.env.GOGC ?? PLAN_GOGC, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", AWS_EC2_METADATA_DISABLED: "true" };
   const version = await terraformVersion(env);
   if (!version) {

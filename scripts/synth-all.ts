@@ -5,6 +5,7 @@
 import { App } from "cdktf";
 import { ENVIRONMENTS } from "../environments";
 import { buildApp } from "../stacks/app";
+import { removeOrphanedStacks } from "../lib/synth-output";
 import { speedUpSynth } from "../stacks/creation-stacks";
 
 export function synthesizeAll(outdir: string): string[] {
@@ -12,5 +13,6 @@ export function synthesizeAll(outdir: string): string[] {
   const app = new App({ outdir, skipValidation: false });
   const { environments, bootstrap } = buildApp(app, ENVIRONMENTS);
   app.synth();
+  removeOrphanedStacks(outdir);
   return [...environments, ...bootstrap].map((s) => s.node.id);
 }
