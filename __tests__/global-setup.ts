@@ -14,7 +14,7 @@
  * bundle synthesizes what the sources do is __tests__/stacks/deterministic.test.ts.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EnvironmentSource, loadEnvironments as LoadEnvironments } from "../lib/config/load";
@@ -60,12 +60,18 @@ function setUp(): void {
   const dir = mkdtempSync(join(run, "ls-synth-"));
   process.env.LS_SYNTH_CACHE = dir;
   (require("../scripts/build.js") as { build(o: object): unknown }).build({ root: ROOT, outDir: TEST_DIST, quiet: true });
+  // Whether this synth runs from V8's code cache (written by the first run after a rebundle, and
+  // kept when V8 accepts it): then it is the code-cache run deterministic.test.ts compares.
+  const codeCache = join(TEST_DIST, "main.bundle.js.cache");
+  const cacheBefore = existsSync(codeCache) ? statSync(codeCache).mtimeMs : undefined;
   try {
     execFileSync(process.execPath, [join(TEST_DIST, "main.js")], { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: shippedAppDir() }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   } catch (e) {
     const r = e as { stdout?: string; stderr?: string; message: string };
     throw new Error(`synth of the shipped app failed:\n${r.stderr || r.stdout || r.message}`);
   }
+  const cacheAfter = existsSync(codeCache) ? statSync(codeCache).mtimeMs : undefined;
+  process.env.LS_SHIPPED_FROM_CODE_CACHE = cacheBefore !== undefined && cacheAfter === cacheBefore ? "1" : "0";
   const { ENVIRONMENTS } = require(join(TEST_DIST, "environments")) as { ENVIRONMENTS: readonly EnvironmentSource[] };
   const { loadEnvironments } = require(join(TEST_DIST, "lib", "config", "load")) as { loadEnvironments: typeof LoadEnvironments };
   const { stackName } = require(join(TEST_DIST, "lib", "naming")) as { stackName: typeof StackName };
