@@ -7,7 +7,7 @@ import { clusterName as clusterNameOf, httpsUrl, Namer, postgresKind, stackName 
 import { STACK_OUTPUTS, StackOutput } from "../lib/outputs";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { Network } from "../modules/network";
-import { CustomerManagedKey, environmentKey, logsServiceUse, ServiceUse } from "../modules/kms";
+import { CustomerManagedKey, environmentKey, KEY_SERVICES, logsServiceUse, ServiceUse } from "../modules/kms";
 import { EksCluster, nodeGroupSpecs } from "../modules/eks";
 import { ClusterAddons } from "../modules/cluster-addons";
 import { LangsmithData } from "../modules/langsmith-data";
@@ -81,9 +81,9 @@ export class LangsmithStack extends IsolatedStack {
     const protect = protectsData(env);
     const langsmith = runs(env, "langsmith");
 
-    const key = (id: string, alias: string, purpose: string, services?: ServiceUse[], usedThrough?: readonly string[] | "direct") =>
+    const key = (id: string, alias: string, purpose: string, services: ServiceUse[] | undefined, usedThrough: readonly string[] | "direct") =>
       environmentKey(this, id, { env, namer: n, alias, purpose, services, usedThrough, preventDestroy: protect });
-    const logsKey = key("logs-key", "logs", "CloudWatch Logs encryption", [logsServiceUse(env.aws.region, env.aws.accountId)]);
+    const logsKey = key("logs-key", "logs", "CloudWatch Logs encryption", [logsServiceUse(env.aws.region, env.aws.accountId)], KEY_SERVICES.logs);
 
     this.network = new Network(this, "network", {
       namer: n,
@@ -99,7 +99,7 @@ export class LangsmithStack extends IsolatedStack {
       logs: logsKey,
       // EKS encrypts with the cluster role's own calls (no kms:ViaService to name).
       eksSecrets: key("eks-secrets-key", "eks-secrets", "EKS envelope encryption of Kubernetes secrets", undefined, "direct"),
-      ebs: key("ebs-key", "ebs", "EBS volumes of the gp3 StorageClass", undefined, ["ec2"]),
+      ebs: key("ebs-key", "ebs", "EBS volumes of the gp3 StorageClass", undefined, KEY_SERVICES.ebs),
     };
 
     this.cluster = new EksCluster(this, "eks", {

@@ -9,7 +9,7 @@ import { EnvironmentIdentity } from "../../lib/config/schema";
 import { accountRootArn, policyDocument, policyJson } from "../../lib/iam";
 import { Namer } from "../../lib/naming";
 import type { AlarmSpec } from "../../lib/observability/alarms";
-import { CustomerManagedKey } from "../kms";
+import { CustomerManagedKey, KEY_SERVICES } from "../kms";
 
 export interface AlarmTopicProps {
   readonly namer: Namer;
@@ -35,6 +35,7 @@ export function alarmTopic(scope: Construct, p: AlarmTopicProps): SnsTopic {
     region,
     services: [{ principal: "cloudwatch.amazonaws.com", condition: { StringEquals: { "aws:SourceAccount": account } } }],
     preventDestroy: p.preventDestroy,
+    usedThrough: KEY_SERVICES.topic,
     provider,
   });
   const topic = new SnsTopic(scope, `${key}-topic`, { name: namer.name(key), kmsMasterKeyId: cmk.keyArn, provider });

@@ -12,7 +12,7 @@ import { DatabaseJob, databaseJob } from "../../lib/secrets/database-job";
 import { LANGFUSE_ID_PREFIX } from "../../lib/secrets/langfuse";
 import { esoManifests, SecretManifest } from "../../lib/secrets/manifests";
 import { IrsaRole } from "../irsa";
-import { environmentKey } from "../kms";
+import { environmentKey, KEY_SERVICES } from "../kms";
 
 export { K8S_SECRETS } from "../../lib/secrets/catalog";
 
@@ -122,7 +122,7 @@ export class Secrets extends Construct {
     const protect = props.preventDestroy ?? false;
     this.storeName = props.storeName ?? "langsmith-secrets-manager";
 
-    const key = environmentKey(this, "key", { env, namer, alias: "secrets", purpose: "application secrets in Secrets Manager", preventDestroy: protect });
+    const key = environmentKey(this, "key", { env, namer, alias: "secrets", purpose: "application secrets in Secrets Manager", preventDestroy: protect, usedThrough: KEY_SERVICES.secrets });
     this.kmsKeyArn = key.keyArn;
 
     this.catalog = secretCatalog(settings);
