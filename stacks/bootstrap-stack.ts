@@ -202,7 +202,7 @@ export class BootstrapStack extends IsolatedStack {
           hostname: c.hostname,
           hostedZoneId: c.hostedZoneId,
           protectData: c.protectData,
-          state: { bucketArn: bucket.arn, key: c.stateKey, kmsKeyArn: key.keyArn, lockTableArn: c.lockTable ? tables.get(c.lockTable)?.arn : undefined },
+          state: { bucket: t.bucket, bucketArn: bucket.arn, key: c.stateKey, kmsKeyArn: key.keyArn, lockTableArn: c.lockTable ? tables.get(c.lockTable)?.arn : undefined },
         },
       });
       new TerraformOutput(this, `ci_${c.environment}_plan_role_arn`, { value: roles.planRoleArn, description: `repository variable AWS_PLAN_ROLE_ARN_${c.environment.toUpperCase()}` });

@@ -16,6 +16,7 @@ const SCOPE: CiScope = {
   hostname: "langsmith.dev.example.com",
   hostedZoneId: "Z0DEV00000000000000001",
   state: {
+    bucket: "ls-tfstate-111111111111-us-west-2",
     bucketArn: "arn:aws:s3:::ls-tfstate-111111111111-us-west-2",
     key: "langsmith/dev/terraform.tfstate",
     kmsKeyArn: "arn:aws:kms:us-west-2:111111111111:key/k",
@@ -141,6 +142,22 @@ describe("state policies", () => {
       expect(doc.Statement.find((s) => s.Resource === `${SCOPE.state.bucketArn}/${SCOPE.state.key}.tflock`)).toBeDefined();
       expect(doc.Statement.find((s) => s.Resource === SCOPE.state.lockTableArn)?.Action).toEqual(expect.arrayContaining(["dynamodb:PutItem", "dynamodb:DeleteItem"]));
     }
+  });
+
+  test.each(["plan", "apply"] as const)("%s: the lock table's items of this environment only (LockID <bucket>/<key> and its -md5 digest), not another environment's lock", (access) => {
+    const lock = statePolicy(SCOPE, access).Statement.filter((s) => list(s.Action).some((a) => a.startsWith("dynamodb:")));
+    expect(lock).toEqual([
+      expect.objectContaining({
+        Resource: SCOPE.state.lockTableArn,
+        Condition: {
+          "ForAllValues:StringEquals": {
+            "dynamodb:LeadingKeys": ["ls-tfstate-111111111111-us-west-2/langsmith/dev/terraform.tfstate", "ls-tfstate-111111111111-us-west-2/langsmith/dev/terraform.tfstate-md5"],
+          },
+        },
+      }),
+    ]);
+    // No item action that reads or writes many keys at once (Scan, Query, Batch*) and could skip LeadingKeys.
+    expect(lock.flatMap((s) => list(s.Action)).sort()).toEqual(["dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem"]);
   });
 
   test("without a lock table there is no DynamoDB statement", () => {

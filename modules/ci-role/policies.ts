@@ -34,6 +34,8 @@ export interface CiScope {
   readonly hostname: string;
   readonly hostedZoneId: string;
   readonly state: {
+    /** State bucket name: DynamoDB lock items are keyed `<bucket>/<key>` (LockID). */
+    readonly bucket: string;
     readonly bucketArn: string;
     readonly key: string;
     readonly kmsKeyArn: string;
@@ -82,7 +84,7 @@ export function readPolicy(s: Pick<CiScope, "resourcePrefix">): PolicyDocument {
  * object or DynamoDB items), the state CMK. Terraform's S3 backend documents these actions.
  */
 export function statePolicy(s: CiScope, access: "plan" | "apply"): PolicyDocument {
-  const { bucketArn, key, kmsKeyArn, lockTableArn } = s.state;
+  const { bucket, bucketArn, key, kmsKeyArn, lockTableArn } = s.state;
   const statements: PolicyStatement[] = [
     { Sid: "ListStateBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
     // A plan reads the state and never writes it; only apply may replace the state object.
@@ -99,7 +101,16 @@ export function statePolicy(s: CiScope, access: "plan" | "apply"): PolicyDocumen
     },
   ];
   if (lockTableArn) {
-    statements.push({ Sid: "StateLockTable", Effect: "Allow", Action: ["dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem"], Resource: lockTableArn });
+    // One lock table serves every environment of the account: an environment's roles touch only
+    // its own items, the lock (`<bucket>/<key>`) and the state digest (`<bucket>/<key>-md5`), the
+    // LockIDs of Terraform's S3 backend. DescribeTable names no item (ForAllValues of no key holds).
+    statements.push({
+      Sid: "StateLockItems",
+      Effect: "Allow",
+      Action: ["dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem"],
+      Resource: lockTableArn,
+      Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [`${bucket}/${key}`, `${bucket}/${key}-md5`] } },
+    });
   }
   return policyDocument(...statements);
 }
