@@ -286,10 +286,13 @@ export class LangsmithStack extends IsolatedStack {
       addonDependsOn: Object.values(this.cluster.nodeGroups),
     });
 
+    let langfuseSecretIds: string[] = [];
     if (env.langfuse && runs(env, "langfuse")) {
       const data = new LangfuseData(this, "langfuse-data", { env, namer: n, oidcProviderArn: this.cluster.oidcProviderArn, oidcIssuer: this.cluster.oidcIssuer });
       const pg = this.data.langfusePostgres ?? this.data.postgres;
       const lfClickhouse = env.langfuse.clickhouse;
+      // Langfuse's own secrets and the OIDC client secret it shares with LangSmith.
+      langfuseSecretIds = Object.keys(this.data.secrets.secretArns).filter((id) => id.startsWith(LANGFUSE_ID_PREFIX) || id === "oauth-client-secret");
       const release = new LangfuseRelease(this, "langfuse", {
         namer: n,
         provider: this.helmProvider,
@@ -307,10 +310,7 @@ export class LangsmithStack extends IsolatedStack {
           oidc: env.auth.model === "oidc",
         },
         readable: {
-          secretArns: [
-            ...Object.entries(this.data.secrets.secretArns).filter(([id]) => id.startsWith(LANGFUSE_ID_PREFIX) || id === "oauth-client-secret").map(([, arn]) => arn),
-            pg.masterUserSecretArn,
-          ],
+          secretArns: [...langfuseSecretIds.map((id) => this.data.secrets.secretArns[id]), pg.masterUserSecretArn],
           kmsKeyArns: [this.data.secrets.kmsKeyArn, pg.kmsKeyArn],
         },
         oidcProviderArn: this.cluster.oidcProviderArn,
@@ -328,6 +328,14 @@ export class LangsmithStack extends IsolatedStack {
       });
       this.langfuse = { data, release };
     }
+    // Among the environment's roles, only the secret stores (and the cluster admins, who can read
+    // the Kubernetes Secrets anyway) read secret values: the secrets' resource policies.
+    const allSecretIds = Object.keys(this.data.secrets.secretArns);
+    this.data.secrets.restrictReads([
+      { principalArn: this.data.secrets.esoRoleArn, secretIds: this.data.secrets.storeSecretIds },
+      ...(this.langfuse ? [{ principalArn: this.langfuse.release.storeRole.roleArn, secretIds: langfuseSecretIds }] : []),
+      ...env.eks.adminPrincipalArns.map((principalArn) => ({ principalArn, secretIds: allSecretIds })),
+    ]);
 
     const output = (name: StackOutput, config: TerraformOutputConfig) => new TerraformOutput(this, STACK_OUTPUTS[name], config);
     output("vpcId", { value: this.network.vpcId, description: "VPC id" });

@@ -312,6 +312,29 @@ export const IAM_RULES = [
     },
   }),
   rule({
+    id: "LS-IAM-012",
+    title: "Every Secrets Manager secret has a resource policy that denies its value to the roles that do not read it",
+    severity: "medium",
+    tiers: ALL_TIERS,
+    rationale:
+      "Identity policies give secret values to the secret stores only, but a role widened later (a pod role, a node role, a CI role: the CI boundary allows GetSecretValue on the environment's secrets) would read every secret; a Deny in the secret's own policy keeps the readers exact whatever is granted elsewhere.",
+    source: "AWS Secrets Manager user guide (resource-based policies; limit access with aws:PrincipalArn); AWS FSBP SecretsManager; reference architecture section 10 (least-privilege IAM)",
+    check: (ctx, fail) => {
+      const policies = ctx.ofType("aws_secretsmanager_secret_policy");
+      return each(ctx, ["aws_secretsmanager_secret"], (secret) => {
+        const docs = [secret.values.policy, ...policies.filter((p) => pointsAt(p.values.secret_arn, secret)).map((p) => p.values.policy)];
+        const guarded = docs.some((d) =>
+          (policyStatements(d) ?? []).some(
+            (st) => st.Effect === "Deny" && st.Principal === "*" && st.Action.some((a) => globMatch(a, "secretsmanager:GetSecretValue")) && Object.keys(st.Condition).length > 0,
+          ),
+        );
+        return guarded
+          ? undefined
+          : fail(secret, "no resource policy denies secretsmanager:GetSecretValue to the roles that do not read this secret", "call Secrets.restrictReads (modules/secrets) with every store that reads it: an aws_secretsmanager_secret_policy Deny for the environment's roles except its readers");
+      });
+    },
+  }),
+  rule({
     id: "LS-IAM-008",
     title: "EKS gives the cluster creator no implicit admin entry (bootstrap_cluster_creator_admin_permissions false)",
     severity: "medium",
