@@ -98,7 +98,15 @@ describe("apply role policies", () => {
       "arn:aws:kms:*:111111111111:key/*",
       "arn:aws:route53:::healthcheck/*",
     ]));
-    expect(list(boundaryPolicy(SCOPE).Statement.find((x) => x.Sid === "OwnBucketsAndSecrets")?.Resource)).toContain("arn:aws:secretsmanager:us-west-2:111111111111:secret:ls-dev/*");
+    expect(list(boundaryPolicy(SCOPE).Statement.find((x) => x.Sid === "OwnSecrets")?.Resource)).toContain("arn:aws:secretsmanager:us-west-2:111111111111:secret:ls-dev/*");
+  });
+
+  test("boundary: S3 on the environment's buckets is objects only (no s3:*, no bucket policy or configuration, no version purge)", () => {
+    const s3 = boundaryPolicy(SCOPE).Statement.filter((x) => list(x.Action).some((a) => a.startsWith("s3:")));
+    expect(s3).toEqual([expect.objectContaining({ Resource: ["arn:aws:s3:::ls-dev-*", "arn:aws:s3:::ls-dev-*/*"] })]);
+    const actions = list(s3[0].Action);
+    expect(actions.filter((a) => a.includes("*"))).toEqual([]);
+    for (const a of ["s3:PutBucketPolicy", "s3:DeleteBucket", "s3:DeleteObjectVersion", "s3:PutBucketVersioning", "s3:PutLifecycleConfiguration"]) expect(actions).not.toContain(a);
   });
 
   test("S3: bucket configuration only, never object read/write/delete on the environment's buckets", () => {

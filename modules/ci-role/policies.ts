@@ -435,6 +435,16 @@ export function edgePolicy(s: CiScope): PolicyDocument {
  * owns the only record), KMS only on the environment's tagged keys, CloudWatch Logs only on the
  * environment's log groups, load balancer writes only on its target groups.
  */
+/**
+ * S3 a workload role may ever be granted on the environment's buckets: what the LangSmith and
+ * Langfuse roles use (objects, listing, multipart), nothing on the bucket's configuration or policy
+ * and no `s3:DeleteObjectVersion`, so no pod can purge the versions that are the buckets' recovery.
+ */
+export const BOUNDARY_S3_ACTIONS = [
+  "s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket",
+  "s3:ListBucketMultipartUploads", "s3:ListMultipartUploadParts", "s3:PutObject",
+] as const;
+
 export function boundaryPolicy(s: Pick<CiScope, "accountId" | "region" | "resourcePrefix" | "environmentTag">): PolicyDocument {
   const p = s.resourcePrefix;
   const logs = `arn:aws:logs:${s.region}:${s.accountId}:log-group`;
@@ -481,13 +491,13 @@ export function boundaryPolicy(s: Pick<CiScope, "accountId" | "region" | "resour
       Resource: `arn:aws:kms:*:${s.accountId}:key/*`,
       Condition: { StringEquals: { "aws:ResourceTag/environment": s.environmentTag } },
     },
+    { Sid: "OwnBucketsObjects", Effect: "Allow", Action: [...BOUNDARY_S3_ACTIONS], Resource: [`arn:aws:s3:::${p}*`, `arn:aws:s3:::${p}*/*`] },
     {
-      Sid: "OwnBucketsAndSecrets",
+      // Only the secret stores are granted these (and the secrets' own policies deny the rest: modules/secrets).
+      Sid: "OwnSecrets",
       Effect: "Allow",
-      Action: ["s3:*", "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+      Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
       Resource: [
-        `arn:aws:s3:::${p}*`,
-        `arn:aws:s3:::${p}*/*`,
         `arn:aws:secretsmanager:${s.region}:${s.accountId}:secret:${p}*`,
         `arn:aws:secretsmanager:${s.region}:${s.accountId}:secret:${p.replace(/-$/, "")}/*`,
         `arn:aws:secretsmanager:${s.region}:${s.accountId}:secret:rds!*`,
