@@ -10,7 +10,15 @@ export interface ServiceUse {
   /** e.g. `logs.us-west-2.amazonaws.com` */
   readonly principal: string;
   readonly condition: NonNullable<PolicyStatement["Condition"]>;
+  /**
+   * What the service does with the key.
+   * @default SERVICE_KEY_ACTIONS (CloudWatch Logs' documented set)
+   */
+  readonly actions?: readonly string[];
 }
+
+/** CloudWatch Logs' documented key-policy actions for a log group's key. */
+export const SERVICE_KEY_ACTIONS = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"] as const;
 
 /** CloudWatch Logs of this account and region may use the key for its log groups. */
 export function logsServiceUse(region: string, accountId: string): ServiceUse {
@@ -136,7 +144,7 @@ export class CustomerManagedKey extends Construct {
         Sid: `Service${service.principal.split(".")[0].replace(/[^A-Za-z0-9]/g, "")}`,
         Effect: "Allow",
         Principal: { Service: service.principal },
-        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Action: [...(service.actions ?? SERVICE_KEY_ACTIONS)],
         Resource: "*",
         Condition: service.condition,
       });

@@ -33,7 +33,14 @@ export function alarmTopic(scope: Construct, p: AlarmTopicProps): SnsTopic {
     description: `LangSmith ${env.name}: alarm notifications (SNS) in ${region}`,
     accountId: account,
     region,
-    services: [{ principal: "cloudwatch.amazonaws.com", condition: { StringEquals: { "aws:SourceAccount": account } } }],
+    // SNS docs (encrypted topics, CloudWatch alarms): the alarm service only needs a data key to publish.
+    services: [
+      {
+        principal: "cloudwatch.amazonaws.com",
+        condition: { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${account}:alarm:*` } },
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      },
+    ],
     preventDestroy: p.preventDestroy,
     usedThrough: KEY_SERVICES.topic,
     provider,

@@ -61,7 +61,9 @@ describe("alarm topic", () => {
     expect(topic.kms_master_key_id).toMatch(/^\$\{aws_kms_key\.obs_alarms-key_.*\.arn\}$/);
     const keyPolicy = JSON.parse(resource(devBuilt.json, "aws_kms_key", "alarms-key").policy);
     const cw = keyPolicy.Statement.find((s: Json) => s.Principal?.Service === "cloudwatch.amazonaws.com");
-    expect(cw.Condition).toEqual({ StringEquals: { "aws:SourceAccount": dev.aws.accountId } });
+    // SNS docs (event sources and encrypted topics): a data key to publish, for this account's alarms only.
+    expect(cw.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+    expect(cw.Condition).toEqual({ StringEquals: { "aws:SourceAccount": dev.aws.accountId }, ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:us-west-2:${dev.aws.accountId}:alarm:*` } });
     expect(resource(devBuilt.json, "aws_kms_key", "alarms-key").enable_key_rotation).toBe(true);
     const policy = JSON.parse(resource(devBuilt.json, "aws_sns_topic_policy", "alarms-topic-policy").policy);
     const publish = policy.Statement.find((s: Json) => s.Sid === "CloudWatchAlarmsPublish");

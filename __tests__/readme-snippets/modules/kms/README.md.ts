@@ -14,6 +14,6 @@ logsKey.keyArn;
 void [logsKey];
 } }
 
-import { CustomerManagedKey, CustomerManagedKeyProps, EnvironmentKeyProps, KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS, ServiceUse, environmentKey, logsServiceUse } from "../../../../modules/kms";
+import { CustomerManagedKey, CustomerManagedKeyProps, EnvironmentKeyProps, KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS, SERVICE_KEY_ACTIONS, ServiceUse, environmentKey, logsServiceUse } from "../../../../modules/kms";
 import { Construct, KEY_SERVICES, env, namer, key, logsKey } from "../../surroundings";
-export type { CustomerManagedKey, CustomerManagedKeyProps, EnvironmentKeyProps, KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS, ServiceUse, environmentKey, logsServiceUse, KEY_SERVICES, env, namer, key, logsKey };
+export type { CustomerManagedKey, CustomerManagedKeyProps, EnvironmentKeyProps, KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS, SERVICE_KEY_ACTIONS, ServiceUse, environmentKey, logsServiceUse, KEY_SERVICES, env, namer, key, logsKey };
