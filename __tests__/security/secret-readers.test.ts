@@ -4,7 +4,7 @@
  */
 import { ENVIRONMENTS } from "../../environments";
 import { loadEnvironments } from "../../lib/config/load";
-import { EnvironmentConfig } from "../../lib/config/schema";
+import { EnvironmentConfig, runs } from "../../lib/config/schema";
 import { Json, resources, shippedStack, synthEnv, testEach } from "../helpers";
 import { langfuseOnly, withLangfuse } from "../langfuse-envs";
 
@@ -47,8 +47,8 @@ function expectReaders(json: Json, env: EnvironmentConfig, langfuse: boolean): v
   }
 }
 
-testEach(shipped)("%s: each secret's value is denied to the environment's roles except the LangSmith store (and cluster admins)", (name, env) => {
-  expectReaders(shippedStack(name), env, false);
+testEach(shipped)("%s: each secret's value is denied to the environment's roles except the stores that read it (and cluster admins)", (name, env) => {
+  expectReaders(shippedStack(name), env, env.langfuse !== undefined && runs(env, "langfuse"));
 });
 
 test.each([
