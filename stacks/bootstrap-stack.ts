@@ -13,7 +13,7 @@ import { EnvironmentConfig, protectsData } from "../lib/config/schema";
 import { ciNames, GITHUB_OIDC_HOST, githubSubjects } from "../lib/ci";
 import { denyInsecureTransport, policyDocument, policyJson, PolicyStatement } from "../lib/iam";
 import { CiRoles, GithubOidcProvider } from "../modules/ci-role";
-import { CustomerManagedKey } from "../modules/kms";
+import { CustomerManagedKey, KEY_SERVICES } from "../modules/kms";
 import { projectTags, requireTerraformVersion } from "./providers";
 import { enforcePolicy, stateStackPolicy } from "../lib/policy/enforce";
 import { IsolatedStack } from "./isolated-stack";
@@ -132,7 +132,7 @@ export class BootstrapStack extends IsolatedStack {
       region: t.region,
       preventDestroy: true,
       // The state objects (S3) and the lock table (DynamoDB); the CI roles' grants say the same.
-      usedThrough: ["s3", "dynamodb"],
+      usedThrough: KEY_SERVICES.state,
     });
     // State outlives every environment: never destroyed by Terraform.
     const bucket = new S3Bucket(this, "state-bucket", { bucket: t.bucket, lifecycle: { preventDestroy: true } });
@@ -202,7 +202,7 @@ export class BootstrapStack extends IsolatedStack {
           hostname: c.hostname,
           hostedZoneId: c.hostedZoneId,
           protectData: c.protectData,
-          state: { bucketArn: bucket.arn, key: c.stateKey, kmsKeyArn: key.keyArn, lockTableArn: c.lockTable ? tables.get(c.lockTable)?.arn : undefined },
+          state: { bucket: t.bucket, bucketArn: bucket.arn, key: c.stateKey, kmsKeyArn: key.keyArn, lockTableArn: c.lockTable ? tables.get(c.lockTable)?.arn : undefined },
         },
       });
       new TerraformOutput(this, `ci_${c.environment}_plan_role_arn`, { value: roles.planRoleArn, description: `repository variable AWS_PLAN_ROLE_ARN_${c.environment.toUpperCase()}` });

@@ -7,7 +7,7 @@ import { clusterName as clusterNameOf, httpsUrl, Namer, postgresKind, stackName 
 import { STACK_OUTPUTS, StackOutput } from "../lib/outputs";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { Network } from "../modules/network";
-import { CustomerManagedKey, environmentKey, logsServiceUse, ServiceUse } from "../modules/kms";
+import { CustomerManagedKey, environmentKey, KEY_SERVICES, logsServiceUse, ServiceUse } from "../modules/kms";
 import { EksCluster, nodeGroupSpecs } from "../modules/eks";
 import { ClusterAddons } from "../modules/cluster-addons";
 import { LangsmithData } from "../modules/langsmith-data";
@@ -81,9 +81,9 @@ export class LangsmithStack extends IsolatedStack {
     const protect = protectsData(env);
     const langsmith = runs(env, "langsmith");
 
-    const key = (id: string, alias: string, purpose: string, services?: ServiceUse[], usedThrough?: readonly string[] | "direct") =>
+    const key = (id: string, alias: string, purpose: string, services: ServiceUse[] | undefined, usedThrough: readonly string[] | "direct") =>
       environmentKey(this, id, { env, namer: n, alias, purpose, services, usedThrough, preventDestroy: protect });
-    const logsKey = key("logs-key", "logs", "CloudWatch Logs encryption", [logsServiceUse(env.aws.region, env.aws.accountId)]);
+    const logsKey = key("logs-key", "logs", "CloudWatch Logs encryption", [logsServiceUse(env.aws.region, env.aws.accountId)], KEY_SERVICES.logs);
 
     this.network = new Network(this, "network", {
       namer: n,
@@ -99,7 +99,7 @@ export class LangsmithStack extends IsolatedStack {
       logs: logsKey,
       // EKS encrypts with the cluster role's own calls (no kms:ViaService to name).
       eksSecrets: key("eks-secrets-key", "eks-secrets", "EKS envelope encryption of Kubernetes secrets", undefined, "direct"),
-      ebs: key("ebs-key", "ebs", "EBS volumes of the gp3 StorageClass", undefined, ["ec2"]),
+      ebs: key("ebs-key", "ebs", "EBS volumes of the gp3 StorageClass", undefined, KEY_SERVICES.ebs),
     };
 
     this.cluster = new EksCluster(this, "eks", {
@@ -286,10 +286,13 @@ export class LangsmithStack extends IsolatedStack {
       addonDependsOn: Object.values(this.cluster.nodeGroups),
     });
 
+    let langfuseSecretIds: string[] = [];
     if (env.langfuse && runs(env, "langfuse")) {
       const data = new LangfuseData(this, "langfuse-data", { env, namer: n, oidcProviderArn: this.cluster.oidcProviderArn, oidcIssuer: this.cluster.oidcIssuer });
       const pg = this.data.langfusePostgres ?? this.data.postgres;
       const lfClickhouse = env.langfuse.clickhouse;
+      // Langfuse's own secrets and the OIDC client secret it shares with LangSmith.
+      langfuseSecretIds = Object.keys(this.data.secrets.secretArns).filter((id) => id.startsWith(LANGFUSE_ID_PREFIX) || id === "oauth-client-secret");
       const release = new LangfuseRelease(this, "langfuse", {
         namer: n,
         provider: this.helmProvider,
@@ -307,10 +310,7 @@ export class LangsmithStack extends IsolatedStack {
           oidc: env.auth.model === "oidc",
         },
         readable: {
-          secretArns: [
-            ...Object.entries(this.data.secrets.secretArns).filter(([id]) => id.startsWith(LANGFUSE_ID_PREFIX) || id === "oauth-client-secret").map(([, arn]) => arn),
-            pg.masterUserSecretArn,
-          ],
+          secretArns: [...langfuseSecretIds.map((id) => this.data.secrets.secretArns[id]), pg.masterUserSecretArn],
           kmsKeyArns: [this.data.secrets.kmsKeyArn, pg.kmsKeyArn],
         },
         oidcProviderArn: this.cluster.oidcProviderArn,
@@ -328,6 +328,14 @@ export class LangsmithStack extends IsolatedStack {
       });
       this.langfuse = { data, release };
     }
+    // Among the environment's roles, only the secret stores (and the cluster admins, who can read
+    // the Kubernetes Secrets anyway) read secret values: the secrets' resource policies.
+    const allSecretIds = Object.keys(this.data.secrets.secretArns);
+    this.data.secrets.restrictReads([
+      { principalArn: this.data.secrets.esoRoleArn, secretIds: this.data.secrets.storeSecretIds },
+      ...(this.langfuse ? [{ principalArn: this.langfuse.release.storeRole.roleArn, secretIds: langfuseSecretIds }] : []),
+      ...env.eks.adminPrincipalArns.map((principalArn) => ({ principalArn, secretIds: allSecretIds })),
+    ]);
 
     const output = (name: StackOutput, config: TerraformOutputConfig) => new TerraformOutput(this, STACK_OUTPUTS[name], config);
     output("vpcId", { value: this.network.vpcId, description: "VPC id" });

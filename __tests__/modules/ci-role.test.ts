@@ -16,6 +16,7 @@ const SCOPE: CiScope = {
   hostname: "langsmith.dev.example.com",
   hostedZoneId: "Z0DEV00000000000000001",
   state: {
+    bucket: "ls-tfstate-111111111111-us-west-2",
     bucketArn: "arn:aws:s3:::ls-tfstate-111111111111-us-west-2",
     key: "langsmith/dev/terraform.tfstate",
     kmsKeyArn: "arn:aws:kms:us-west-2:111111111111:key/k",
@@ -97,7 +98,15 @@ describe("apply role policies", () => {
       "arn:aws:kms:*:111111111111:key/*",
       "arn:aws:route53:::healthcheck/*",
     ]));
-    expect(list(boundaryPolicy(SCOPE).Statement.find((x) => x.Sid === "OwnBucketsAndSecrets")?.Resource)).toContain("arn:aws:secretsmanager:us-west-2:111111111111:secret:ls-dev/*");
+    expect(list(boundaryPolicy(SCOPE).Statement.find((x) => x.Sid === "OwnSecrets")?.Resource)).toContain("arn:aws:secretsmanager:us-west-2:111111111111:secret:ls-dev/*");
+  });
+
+  test("boundary: S3 on the environment's buckets is objects only (no s3:*, no bucket policy or configuration, no version purge)", () => {
+    const s3 = boundaryPolicy(SCOPE).Statement.filter((x) => list(x.Action).some((a) => a.startsWith("s3:")));
+    expect(s3).toEqual([expect.objectContaining({ Resource: ["arn:aws:s3:::ls-dev-*", "arn:aws:s3:::ls-dev-*/*"] })]);
+    const actions = list(s3[0].Action);
+    expect(actions.filter((a) => a.includes("*"))).toEqual([]);
+    for (const a of ["s3:PutBucketPolicy", "s3:DeleteBucket", "s3:DeleteObjectVersion", "s3:PutBucketVersioning", "s3:PutLifecycleConfiguration"]) expect(actions).not.toContain(a);
   });
 
   test("S3: bucket configuration only, never object read/write/delete on the environment's buckets", () => {
@@ -141,6 +150,22 @@ describe("state policies", () => {
       expect(doc.Statement.find((s) => s.Resource === `${SCOPE.state.bucketArn}/${SCOPE.state.key}.tflock`)).toBeDefined();
       expect(doc.Statement.find((s) => s.Resource === SCOPE.state.lockTableArn)?.Action).toEqual(expect.arrayContaining(["dynamodb:PutItem", "dynamodb:DeleteItem"]));
     }
+  });
+
+  test.each(["plan", "apply"] as const)("%s: the lock table's items of this environment only (LockID <bucket>/<key> and its -md5 digest), not another environment's lock", (access) => {
+    const lock = statePolicy(SCOPE, access).Statement.filter((s) => list(s.Action).some((a) => a.startsWith("dynamodb:")));
+    expect(lock).toEqual([
+      expect.objectContaining({
+        Resource: SCOPE.state.lockTableArn,
+        Condition: {
+          "ForAllValues:StringEquals": {
+            "dynamodb:LeadingKeys": ["ls-tfstate-111111111111-us-west-2/langsmith/dev/terraform.tfstate", "ls-tfstate-111111111111-us-west-2/langsmith/dev/terraform.tfstate-md5"],
+          },
+        },
+      }),
+    ]);
+    // No item action that reads or writes many keys at once (Scan, Query, Batch*) and could skip LeadingKeys.
+    expect(lock.flatMap((s) => list(s.Action)).sort()).toEqual(["dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem"]);
   });
 
   test("without a lock table there is no DynamoDB statement", () => {

@@ -10,6 +10,7 @@ export { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 export { ciArns, ciNames, githubSubjects } from "../../lib/ci";
 export { policyDocument } from "../../lib/iam";
 export { BlobStorage } from "../../modules/blob-storage";
+export { KEY_SERVICES } from "../../modules/kms";
 export declare const env: import("../../lib/config/schema").EnvironmentConfig;
 export declare const namer: import("../../lib/naming").Namer;
 export declare const n: import("../../lib/naming").Namer;

@@ -4,10 +4,12 @@
  */
 import { ENVIRONMENTS } from "../../environments";
 import { loadEnvironments } from "../../lib/config/load";
-import { protectsData } from "../../lib/config/schema";
+import { EnvironmentConfig, protectsData } from "../../lib/config/schema";
 import { boundaryPolicy, CiScope, protectDataPolicy } from "../../modules/ci-role/policies";
 import { bootstrapStackName, bootstrapTargets } from "../../stacks/bootstrap-stack";
-import { Json, resources, shippedStack, testEach } from "../helpers";
+import { Json, resources, shippedStack, synthEnv, testEach } from "../helpers";
+import { withLangfuse } from "../langfuse-envs";
+import { globMatch } from "../../lib/policy/values";
 
 const SCOPE = { accountId: "111111111111", region: "us-west-2", resourcePrefix: "ls-prod-", environmentTag: "prod" } as CiScope;
 const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v as string]);
@@ -67,4 +69,24 @@ describe("an environment that protects its data", () => {
       expect(JSON.parse(policy.policy).Statement.map((s: Json) => s.Effect)).toEqual(denied.map(() => "Deny"));
     }
   });
+});
+
+/** Every action the environment's roles are granted inline must fit under their boundary, or it is dead (denied at run time). */
+const fitsStacks: [string, EnvironmentConfig, () => Json][] = [
+  ...loadEnvironments(ENVIRONMENTS).filter((e) => e.config.ci).map((e): [string, EnvironmentConfig, () => Json] => [`langsmith-${e.config.name}`, e.config, () => shippedStack(`langsmith-${e.config.name}`)]),
+  ["dev with Langfuse", withLangfuse("dev"), () => synthEnv(withLangfuse("dev"))],
+];
+testEach(fitsStacks)("%s: every inline grant of a bounded role is inside the boundary (a narrower boundary never silently breaks a pod)", (_name, env, synth) => {
+  expect(env.ci).toBeDefined();
+  const json = synth();
+  const boundary = boundaryPolicy({ accountId: env.aws.accountId, region: env.aws.region, resourcePrefix: `${env.prefix}-${env.name}-`, environmentTag: env.name } as CiScope);
+  const allowed = boundary.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => list(s.Action));
+  const outside = resources(json, "aws_iam_role_policy").flatMap(([address, p]) =>
+    (JSON.parse(p.policy).Statement as Json[])
+      .filter((s) => s.Effect === "Allow")
+      .flatMap((s) => list(s.Action))
+      .filter((a) => !allowed.some((g) => globMatch(g, a)))
+      .map((a) => `${address}: ${a}`),
+  );
+  expect(outside).toEqual([]);
 });

@@ -1,7 +1,8 @@
 /** Key policies: administration without use, use only through the services that encrypt with the key. */
 import { ENVIRONMENTS } from "../../environments";
 import { loadEnvironments } from "../../lib/config/load";
-import { KEY_ADMIN_ACTIONS } from "../../modules/kms";
+import { Testing, TerraformStack } from "cdktf";
+import { CustomerManagedKey, KEY_ADMIN_ACTIONS } from "../../modules/kms";
 import { Json, resources, shippedStack, testEach } from "../helpers";
 
 const stacks = loadEnvironments(ENVIRONMENTS).map((e) => `langsmith-${e.config.name}`);
@@ -22,8 +23,30 @@ testEach(stacks)("%s: no key gives kms:*; account use is through named services,
   }
 });
 
-testEach(stacks.slice(0, 1))("%s: the EBS key is used only through EC2", (name) => {
-  const [, key] = resources(shippedStack(name), "aws_kms_key").find(([id]) => id.startsWith("ebs-key"))!;
-  const use = (JSON.parse(key.policy).Statement as Json[]).find((s) => s.Sid === "AccountUsesThroughServices")!;
-  expect(use.Condition.StringEquals["kms:ViaService"]).toEqual([expect.stringMatching(/^ec2\.[a-z0-9-]+\.amazonaws\.com$/)]);
+/** Each key's account use, by key id prefix: only the services of what it encrypts (KEY_SERVICES). */
+const VIA: readonly (readonly [RegExp, readonly string[]])[] = [
+  [/^ebs-key/, ["ec2"]],
+  [/^logs-key/, ["logs"]],
+  [/^data_blob_key|^langfuse.*_key/, ["s3"]],
+  [/^data_postgres_key/, ["rds", "secretsmanager"]],
+  [/^data_redis_key/, ["elasticache"]],
+  [/^data_secrets_key/, ["secretsmanager"]],
+  [/^observability_alarms.*key/, ["sns"]],
+];
+
+testEach(stacks)("%s: every key is usable only through the services of what it encrypts (blob key only S3, secrets key only Secrets Manager...)", (name) => {
+  for (const [id, key] of resources(shippedStack(name), "aws_kms_key")) {
+    if (id.includes("eks-secrets")) continue;
+    const use = (JSON.parse(key.policy).Statement as Json[]).find((s) => s.Sid === "AccountUsesThroughServices")!;
+    const services = [use.Condition.StringEquals["kms:ViaService"]].flat().map((v: string) => v.split(".")[0]);
+    const expected = VIA.find(([re]) => re.test(id));
+    expect([id, expected ? services : "a key this test does not know: add it to VIA"]).toEqual([id, expected?.[1]]);
+  }
+});
+
+test("a key must name the services it is used through: an empty list is refused", () => {
+  const stack = new TerraformStack(Testing.app(), "k");
+  expect(() => new CustomerManagedKey(stack, "k", { alias: "ls-dev-x", description: "x", accountId: "111111111111", region: "us-west-2", usedThrough: [] })).toThrow(
+    'kms key ls-dev-x: usedThrough must name at least one service (KEY_SERVICES) or be "direct"',
+  );
 });

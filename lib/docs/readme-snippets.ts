@@ -30,6 +30,7 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { ciArns, ciNames, githubSubjects } from "@/lib/ci";
 import { policyDocument } from "@/lib/iam";
 import { BlobStorage } from "@/modules/blob-storage";
+import { KEY_SERVICES } from "@/modules/kms";
 declare const env: import("@/lib/config/schema").EnvironmentConfig;
 declare const namer: import("@/lib/naming").Namer;
 declare const n: import("@/lib/naming").Namer;

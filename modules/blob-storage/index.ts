@@ -11,7 +11,7 @@ import { EnvironmentConfig, EnvironmentIdentity } from "../../lib/config/schema"
 import { denyInsecureTransport, PolicyDocument, policyDocument, policyJson } from "../../lib/iam";
 import { Namer } from "../../lib/naming";
 import { MINIMUM_TLS_VERSION } from "../../versions";
-import { CustomerManagedKey, environmentKey } from "../kms";
+import { CustomerManagedKey, environmentKey, KEY_SERVICES } from "../kms";
 
 /**
  * Object-data actions the bucket policy reserves for LangSmith and the admins. Bucket
@@ -62,7 +62,7 @@ export interface PrivateBucketProps {
  * policy is the caller's (it names the principals).
  */
 export function privateBucket(scope: Construct, p: PrivateBucketProps): { readonly key: CustomerManagedKey; readonly bucket: S3Bucket } {
-  const key = environmentKey(scope, "key", { env: p.env, namer: p.namer, alias: p.keyAlias, purpose: p.keyPurpose, preventDestroy: p.preventDestroy });
+  const key = environmentKey(scope, "key", { env: p.env, namer: p.namer, alias: p.keyAlias, purpose: p.keyPurpose, preventDestroy: p.preventDestroy, usedThrough: KEY_SERVICES.bucket });
   const bucket = new S3Bucket(scope, "bucket", {
     bucket: p.bucketName,
     forceDestroy: false,

@@ -34,6 +34,8 @@ export interface CiScope {
   readonly hostname: string;
   readonly hostedZoneId: string;
   readonly state: {
+    /** State bucket name: DynamoDB lock items are keyed `<bucket>/<key>` (LockID). */
+    readonly bucket: string;
     readonly bucketArn: string;
     readonly key: string;
     readonly kmsKeyArn: string;
@@ -82,7 +84,7 @@ export function readPolicy(s: Pick<CiScope, "resourcePrefix">): PolicyDocument {
  * object or DynamoDB items), the state CMK. Terraform's S3 backend documents these actions.
  */
 export function statePolicy(s: CiScope, access: "plan" | "apply"): PolicyDocument {
-  const { bucketArn, key, kmsKeyArn, lockTableArn } = s.state;
+  const { bucket, bucketArn, key, kmsKeyArn, lockTableArn } = s.state;
   const statements: PolicyStatement[] = [
     { Sid: "ListStateBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
     // A plan reads the state and never writes it; only apply may replace the state object.
@@ -99,7 +101,16 @@ export function statePolicy(s: CiScope, access: "plan" | "apply"): PolicyDocumen
     },
   ];
   if (lockTableArn) {
-    statements.push({ Sid: "StateLockTable", Effect: "Allow", Action: ["dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem"], Resource: lockTableArn });
+    // One lock table serves every environment of the account: an environment's roles touch only
+    // its own items, the lock (`<bucket>/<key>`) and the state digest (`<bucket>/<key>-md5`), the
+    // LockIDs of Terraform's S3 backend. DescribeTable names no item (ForAllValues of no key holds).
+    statements.push({
+      Sid: "StateLockItems",
+      Effect: "Allow",
+      Action: ["dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem"],
+      Resource: lockTableArn,
+      Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [`${bucket}/${key}`, `${bucket}/${key}-md5`] } },
+    });
   }
   return policyDocument(...statements);
 }
@@ -424,6 +435,16 @@ export function edgePolicy(s: CiScope): PolicyDocument {
  * owns the only record), KMS only on the environment's tagged keys, CloudWatch Logs only on the
  * environment's log groups, load balancer writes only on its target groups.
  */
+/**
+ * S3 a workload role may ever be granted on the environment's buckets: what the LangSmith and
+ * Langfuse roles use (objects, listing, multipart), nothing on the bucket's configuration or policy
+ * and no `s3:DeleteObjectVersion`, so no pod can purge the versions that are the buckets' recovery.
+ */
+export const BOUNDARY_S3_ACTIONS = [
+  "s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket",
+  "s3:ListBucketMultipartUploads", "s3:ListMultipartUploadParts", "s3:PutObject",
+] as const;
+
 export function boundaryPolicy(s: Pick<CiScope, "accountId" | "region" | "resourcePrefix" | "environmentTag">): PolicyDocument {
   const p = s.resourcePrefix;
   const logs = `arn:aws:logs:${s.region}:${s.accountId}:log-group`;
@@ -470,13 +491,13 @@ export function boundaryPolicy(s: Pick<CiScope, "accountId" | "region" | "resour
       Resource: `arn:aws:kms:*:${s.accountId}:key/*`,
       Condition: { StringEquals: { "aws:ResourceTag/environment": s.environmentTag } },
     },
+    { Sid: "OwnBucketsObjects", Effect: "Allow", Action: [...BOUNDARY_S3_ACTIONS], Resource: [`arn:aws:s3:::${p}*`, `arn:aws:s3:::${p}*/*`] },
     {
-      Sid: "OwnBucketsAndSecrets",
+      // Only the secret stores are granted these (and the secrets' own policies deny the rest: modules/secrets).
+      Sid: "OwnSecrets",
       Effect: "Allow",
-      Action: ["s3:*", "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+      Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
       Resource: [
-        `arn:aws:s3:::${p}*`,
-        `arn:aws:s3:::${p}*/*`,
         `arn:aws:secretsmanager:${s.region}:${s.accountId}:secret:${p}*`,
         `arn:aws:secretsmanager:${s.region}:${s.accountId}:secret:${p.replace(/-$/, "")}/*`,
         `arn:aws:secretsmanager:${s.region}:${s.accountId}:secret:rds!*`,

@@ -26,6 +26,8 @@ export interface DataStoreScaffoldProps {
   readonly port: number;
   /** What the key encrypts (its description). */
   readonly keyPurpose: string;
+  /** Services that encrypt with the key (`KEY_SERVICES.postgres`, `KEY_SERVICES.redis`): its `kms:ViaService`. */
+  readonly keyUsedThrough: readonly string[];
   /** `prevent_destroy` on the key. */
   readonly preventDestroy: boolean;
   readonly vpcId: string;
@@ -52,7 +54,7 @@ export interface DataStoreScaffold {
  * store's resource addresses do not depend on this helper.
  */
 export function dataStoreScaffold(scope: Construct, p: DataStoreScaffoldProps): DataStoreScaffold {
-  const key = environmentKey(scope, "key", { env: p.environment, namer: p.namer, alias: p.component, purpose: p.keyPurpose, preventDestroy: p.preventDestroy });
+  const key = environmentKey(scope, "key", { env: p.environment, namer: p.namer, alias: p.component, purpose: p.keyPurpose, preventDestroy: p.preventDestroy, usedThrough: p.keyUsedThrough });
   const subnets = new p.subnetGroup(scope, "subnets", {
     name: p.namer.name(p.component),
     description: `LangSmith ${p.environment.name}: ${p.engine} in the data subnets`,

@@ -10,7 +10,15 @@ export interface ServiceUse {
   /** e.g. `logs.us-west-2.amazonaws.com` */
   readonly principal: string;
   readonly condition: NonNullable<PolicyStatement["Condition"]>;
+  /**
+   * What the service does with the key.
+   * @default SERVICE_KEY_ACTIONS (CloudWatch Logs' documented set)
+   */
+  readonly actions?: readonly string[];
 }
+
+/** CloudWatch Logs' documented key-policy actions for a log group's key. */
+export const SERVICE_KEY_ACTIONS = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"] as const;
 
 /** CloudWatch Logs of this account and region may use the key for its log groups. */
 export function logsServiceUse(region: string, accountId: string): ServiceUse {
@@ -32,10 +40,28 @@ export const KEY_ADMIN_ACTIONS = [
 export const KEY_USE_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"] as const;
 
 /**
- * AWS services through which the account's principals may use an environment key by default
- * (`kms:ViaService`): what the stacks encrypt with KMS.
+ * Services (short names, `kms:ViaService` = `<service>.<region>.amazonaws.com`) that encrypt with
+ * each kind of key: a key names only the services of what it encrypts, so a principal with
+ * kms:Decrypt cannot use the blob key through Secrets Manager or the secrets key through S3.
  */
-export const DEFAULT_VIA_SERVICES = ["dynamodb", "ec2", "elasticache", "logs", "rds", "s3", "secretsmanager", "sns"] as const;
+export const KEY_SERVICES = {
+  /** S3 buckets (SSE-KMS with a bucket key). */
+  bucket: ["s3"],
+  /** RDS storage and Performance Insights, and the RDS-managed master user secret. */
+  postgres: ["rds", "secretsmanager"],
+  /** ElastiCache storage and snapshots. */
+  redis: ["elasticache"],
+  /** Secrets Manager secrets. */
+  secrets: ["secretsmanager"],
+  /** EBS volumes and snapshots (EC2). */
+  ebs: ["ec2"],
+  /** CloudWatch Logs log groups (the logs service principal also uses it: logsServiceUse). */
+  logs: ["logs"],
+  /** SNS topics (CloudWatch alarms publish with their own service statement). */
+  topic: ["sns"],
+  /** Terraform state: the S3 object and the DynamoDB lock table. */
+  state: ["s3", "dynamodb"],
+} as const satisfies Record<string, readonly string[]>;
 
 export interface CustomerManagedKeyProps {
   /** Alias without the `alias/` prefix, e.g. `ls-dev-logs`. */
@@ -57,12 +83,14 @@ export interface CustomerManagedKeyProps {
   /** @default 30 */
   readonly deletionWindowDays?: number;
   /**
-   * Services (short names, e.g. `s3`) through which IAM principals of the account may use the key
-   * (`kms:ViaService` = `<service>.<region>.amazonaws.com`). `"direct"`: any call, for a key an AWS
-   * service uses with the caller's own role (EKS envelope encryption of secrets with the cluster role).
-   * @default DEFAULT_VIA_SERVICES
+   * Services (short names, e.g. `s3`: a `KEY_SERVICES` entry) through which IAM principals of the
+   * account may use the key (`kms:ViaService` = `<service>.<region>.amazonaws.com`): only the
+   * services of what the key encrypts. `"direct"`: any call, for a key an AWS service uses with the
+   * caller's own role (EKS envelope encryption of secrets with the cluster role). Required: a key
+   * usable through every service the stacks use lets a role with kms:Decrypt on it read the data
+   * through a service the key was never meant for.
    */
-  readonly usedThrough?: readonly string[] | "direct";
+  readonly usedThrough: readonly string[] | "direct";
   /**
    * Provider of another region (KMS keys are regional), e.g. the us-east-1 provider for a key
    * used by global-service alarms.
@@ -87,7 +115,8 @@ export class CustomerManagedKey extends Construct {
     // administration without any cryptographic use, and use only through the AWS services that
     // encrypt with it (kms:ViaService), plus grants for AWS resources (EBS attachments, RDS).
     const root = { AWS: accountRootArn(partition, props.accountId) };
-    const through = props.usedThrough ?? DEFAULT_VIA_SERVICES;
+    const through = props.usedThrough;
+    if (through !== "direct" && through.length === 0) throw new Error(`kms key ${props.alias}: usedThrough must name at least one service (KEY_SERVICES) or be "direct"`);
     const statements: PolicyStatement[] = [
       { Sid: "AccountAdministersWithoutUse", Effect: "Allow", Principal: root, Action: [...KEY_ADMIN_ACTIONS], Resource: "*" },
       {
@@ -115,7 +144,7 @@ export class CustomerManagedKey extends Construct {
         Sid: `Service${service.principal.split(".")[0].replace(/[^A-Za-z0-9]/g, "")}`,
         Effect: "Allow",
         Principal: { Service: service.principal },
-        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Action: [...(service.actions ?? SERVICE_KEY_ACTIONS)],
         Resource: "*",
         Condition: service.condition,
       });
@@ -145,8 +174,8 @@ export interface EnvironmentKeyProps {
   readonly preventDestroy: boolean;
   /** @default [] */
   readonly services?: readonly ServiceUse[];
-  /** @default DEFAULT_VIA_SERVICES (CustomerManagedKeyProps.usedThrough) */
-  readonly usedThrough?: readonly string[] | "direct";
+  /** The services of what the key encrypts (CustomerManagedKeyProps.usedThrough; `KEY_SERVICES`). */
+  readonly usedThrough: readonly string[] | "direct";
 }
 
 /** A key of one environment, in its account and region, named by the environment's naming rule. */

@@ -9,7 +9,7 @@ import { EnvironmentIdentity } from "../../lib/config/schema";
 import { accountRootArn, policyDocument, policyJson } from "../../lib/iam";
 import { Namer } from "../../lib/naming";
 import type { AlarmSpec } from "../../lib/observability/alarms";
-import { CustomerManagedKey } from "../kms";
+import { CustomerManagedKey, KEY_SERVICES } from "../kms";
 
 export interface AlarmTopicProps {
   readonly namer: Namer;
@@ -33,8 +33,16 @@ export function alarmTopic(scope: Construct, p: AlarmTopicProps): SnsTopic {
     description: `LangSmith ${env.name}: alarm notifications (SNS) in ${region}`,
     accountId: account,
     region,
-    services: [{ principal: "cloudwatch.amazonaws.com", condition: { StringEquals: { "aws:SourceAccount": account } } }],
+    // SNS docs (encrypted topics, CloudWatch alarms): the alarm service only needs a data key to publish.
+    services: [
+      {
+        principal: "cloudwatch.amazonaws.com",
+        condition: { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${account}:alarm:*` } },
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      },
+    ],
     preventDestroy: p.preventDestroy,
+    usedThrough: KEY_SERVICES.topic,
     provider,
   });
   const topic = new SnsTopic(scope, `${key}-topic`, { name: namer.name(key), kmsMasterKeyId: cmk.keyArn, provider });

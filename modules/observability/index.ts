@@ -155,6 +155,8 @@ export class Observability extends Construct {
     // --- Container Insights: metrics, container logs ------------------------------------
     const shipping = logShipping(this, {
       namer,
+      region: env.aws.region,
+      accountId: env.aws.accountId,
       clusterName: p.clusterName,
       logRetentionDays: settings.logRetentionDays,
       logsKmsKeyArn: p.logsKmsKeyArn,

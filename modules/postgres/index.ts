@@ -14,6 +14,7 @@ import { policyJson, serviceTrust } from "../../lib/iam";
 import { Namer, postgresKind } from "../../lib/naming";
 import { resolvePostgresEngine } from "../../lib/engines";
 import { dataStoreScaffold } from "../data-store";
+import { KEY_SERVICES } from "../kms";
 
 /** PostgreSQL listens here; the LangSmith connection URL and the security group use it. */
 export const POSTGRES_PORT = 5432;
@@ -132,6 +133,7 @@ export class Postgres extends Construct {
       engine: "PostgreSQL",
       port: POSTGRES_PORT,
       keyPurpose: "PostgreSQL storage, Performance Insights and master user secret",
+      keyUsedThrough: KEY_SERVICES.postgres,
       preventDestroy: protect,
       vpcId: props.vpcId,
       dataSubnetIds: props.dataSubnetIds,

@@ -8,6 +8,7 @@ import { EnvironmentConfig, EnvironmentIdentity } from "../../lib/config/schema"
 import { Namer } from "../../lib/naming";
 import { resolveRedisEngine } from "../../lib/engines";
 import { dataStoreScaffold } from "../data-store";
+import { KEY_SERVICES } from "../kms";
 
 export const REDIS_PORT = 6379;
 
@@ -111,6 +112,7 @@ export class Redis extends Construct {
       engine: "Redis",
       port: REDIS_PORT,
       keyPurpose: "ElastiCache Redis at-rest encryption",
+      keyUsedThrough: KEY_SERVICES.redis,
       preventDestroy: protect,
       vpcId: props.vpcId,
       dataSubnetIds: props.dataSubnetIds,

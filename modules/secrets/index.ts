@@ -1,10 +1,11 @@
 import { Construct } from "constructs";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretPolicy } from "@cdktf/provider-aws/lib/secretsmanager-secret-policy";
 import { EXTERNAL_SECRETS_SERVICE_ACCOUNT } from "../../lib/addons";
 import { clickhouseConnection } from "../../lib/clickhouse";
 import { resolvePostgresEngine } from "../../lib/engines";
 import { EnvironmentConfig, EnvironmentIdentity, runs } from "../../lib/config/schema";
-import { PolicyDocument, policyDocument } from "../../lib/iam";
+import { PolicyDocument, policyDocument, policyJson } from "../../lib/iam";
 import { AGENT_DATABASES, POSTGRES_APP_USER, RELEASE } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
 import { K8S_SECRETS, secretCatalog, secretName, SecretSpec } from "../../lib/secrets/catalog";
@@ -12,7 +13,7 @@ import { DatabaseJob, databaseJob } from "../../lib/secrets/database-job";
 import { LANGFUSE_ID_PREFIX } from "../../lib/secrets/langfuse";
 import { esoManifests, SecretManifest } from "../../lib/secrets/manifests";
 import { IrsaRole } from "../irsa";
-import { environmentKey } from "../kms";
+import { environmentKey, KEY_SERVICES } from "../kms";
 
 export { K8S_SECRETS } from "../../lib/secrets/catalog";
 
@@ -40,6 +41,41 @@ export function esoReadPolicy(input: { secretArns: readonly string[]; kmsKeyArns
       Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${input.region}.amazonaws.com` } },
     },
   );
+}
+
+/**
+ * A secret's resource policy. Identity policies already give values only to the secret stores;
+ * this makes it hold whatever else an environment role is granted later (a widened pod role, a
+ * CI role, a node role): among the environment's own roles (`environmentRoles`, e.g.
+ * `arn:aws:iam::<account>:role/ls-dev-*`: pods, nodes, controllers, CI), only `readers` get the
+ * value, and none puts one (operators seed values). It only denies: people and admin roles outside
+ * the environment's names keep what IAM gives them (docs/secrets.md: the first admin password),
+ * and readers may include the cluster admins (they can read the Kubernetes Secrets anyway).
+ */
+export function secretResourcePolicy(input: { environmentRoles: string; readerArns: readonly string[] }): PolicyDocument {
+  const environmentRole = { "aws:PrincipalArn": input.environmentRoles };
+  return policyDocument(
+    {
+      Sid: "OnlyItsSecretStoresReadAmongEnvironmentRoles",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: "*",
+      Condition:
+        input.readerArns.length > 0
+          ? { ArnLike: environmentRole, ArnNotLike: { "aws:PrincipalArn": [...input.readerArns] } }
+          : { ArnLike: environmentRole },
+    },
+    { Sid: "NoEnvironmentRolePutsValues", Effect: "Deny", Principal: "*", Action: "secretsmanager:PutSecretValue", Resource: "*", Condition: { ArnLike: environmentRole } },
+  );
+}
+
+/** A principal that reads some of the environment's secrets: a SecretStore's IRSA role, a cluster admin. */
+export interface SecretReader {
+  /** Role or user ARN (wildcards allowed, as in `eks.adminPrincipalArns`). */
+  readonly principalArn: string;
+  /** Catalog ids it reads (`Secrets.secretArns` keys). */
+  readonly secretIds: readonly string[];
 }
 
 /** The parts of `Postgres` the secrets need (structural, so tests can pass plain values). */
@@ -106,6 +142,10 @@ export class Secrets extends Construct {
   /** The SecretStore's role, annotated on `SECRET_STORE_SERVICE_ACCOUNT` in the LangSmith namespace. */
   readonly esoRoleArn: string;
   readonly esoRoleSubjects: readonly string[];
+  /** Catalog ids the LangSmith store reads (Langfuse's are read by its own store). */
+  readonly storeSecretIds: readonly string[];
+  private readonly environmentRoles: string;
+  private restricted = false;
   readonly esoPolicy: PolicyDocument;
   readonly storeName: string;
   /** Kubernetes secret names the chart values point at. */
@@ -122,7 +162,7 @@ export class Secrets extends Construct {
     const protect = props.preventDestroy ?? false;
     this.storeName = props.storeName ?? "langsmith-secrets-manager";
 
-    const key = environmentKey(this, "key", { env, namer, alias: "secrets", purpose: "application secrets in Secrets Manager", preventDestroy: protect });
+    const key = environmentKey(this, "key", { env, namer, alias: "secrets", purpose: "application secrets in Secrets Manager", preventDestroy: protect, usedThrough: KEY_SERVICES.secrets });
     this.kmsKeyArn = key.keyArn;
 
     this.catalog = secretCatalog(settings);
@@ -145,9 +185,11 @@ export class Secrets extends Construct {
     this.secretArns = arns;
     this.secretNames = names;
 
+    // Langfuse's secrets are read by Langfuse's own store (modules/langfuse-release), not this one.
+    this.storeSecretIds = Object.keys(arns).filter((id) => !id.startsWith(LANGFUSE_ID_PREFIX));
+    this.environmentRoles = `arn:aws:iam::${env.aws.accountId}:role/${namer.base}-*`;
     this.esoPolicy = esoReadPolicy({
-      // Langfuse's secrets are read by Langfuse's own store (modules/langfuse-release), not this one.
-      secretArns: [...Object.entries(arns).filter(([id]) => !id.startsWith(LANGFUSE_ID_PREFIX)).map(([, arn]) => arn), props.postgres.masterUserSecretArn],
+      secretArns: [...this.storeSecretIds.map((id) => arns[id]), props.postgres.masterUserSecretArn],
       kmsKeyArns: [key.keyArn, props.postgres.kmsKeyArn],
       region: env.aws.region,
     });
@@ -197,5 +239,28 @@ export class Secrets extends Construct {
       }),
       ...(job ? [job] : []),
     ];
+  }
+
+  /**
+   * Puts each secret's resource policy (`secretResourcePolicy`): among the environment's roles,
+   * only the stores that read it get its value. Call once, after every store role exists (the
+   * LangSmith store: `{ principalArn: esoRoleArn, secretIds: storeSecretIds }`; Langfuse's store;
+   * the cluster admins).
+   * The RDS-managed master secret is RDS's (not in the catalog) and keeps its own policy.
+   */
+  restrictReads(readers: readonly SecretReader[]): void {
+    if (this.restricted) throw new Error(`Secrets ${this.node.path}: restrictReads was already called; pass every store in one call`);
+    this.restricted = true;
+    for (const r of readers) {
+      const unknown = r.secretIds.filter((id) => !(id in this.secretArns));
+      if (unknown.length > 0) throw new Error(`Secrets ${this.node.path}: readers name secrets not in the catalog: ${unknown.join(", ")} (catalog: ${Object.keys(this.secretArns).join(", ")})`);
+    }
+    for (const [id, arn] of Object.entries(this.secretArns)) {
+      const readerArns = [...new Set(readers.filter((r) => r.secretIds.includes(id)).map((r) => r.principalArn))];
+      new SecretsmanagerSecretPolicy(this, `${id}-policy`, {
+        secretArn: arn,
+        policy: policyJson(secretResourcePolicy({ environmentRoles: this.environmentRoles, readerArns })),
+      });
+    }
   }
 }

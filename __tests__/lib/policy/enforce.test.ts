@@ -184,7 +184,7 @@ describe("the project's own constructs satisfy the rules that judge them", () =>
   test("IrsaRole's trust passes LS-IAM-003; CustomerManagedKey passes LS-ENC-008 and LS-IAM-004", () => {
     const stack = new TerraformStack(Testing.app(), "constructs");
     new AwsProvider(stack, "aws", { region: "us-west-2" });
-    const key = new CustomerManagedKey(stack, "key", { alias: "ls-dev-x", description: "x", accountId: "111111111111", region: "us-west-2", services: [logsServiceUse("us-west-2", "111111111111")] });
+    const key = new CustomerManagedKey(stack, "key", { alias: "ls-dev-x", description: "x", accountId: "111111111111", region: "us-west-2", services: [logsServiceUse("us-west-2", "111111111111")], usedThrough: ["logs"] });
     new IrsaRole(stack, "app", {
       roleName: "ls-dev-langsmith-app",
       oidcProviderArn: "arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC",

@@ -394,6 +394,40 @@ const CASES: Case[] = [
     "aws_kms_key.k: policy statement 1 allows 999999999999, outside the stack's accounts (111111111111)",
     "aws_s3_bucket_policy.p: policy statement 1 allows arn:aws:iam::999999999999:root, outside the stack's accounts (111111111111)",
   ]),
+  pass("LS-IAM-012", "a secret with a Deny of GetSecretValue to the environment's roles but its reader", {
+    aws_secretsmanager_secret: { s: { name: "ls-dev/langsmith/license-key" } },
+    aws_secretsmanager_secret_policy: {
+      p: {
+        secret_arn: ref("aws_secretsmanager_secret.s", "arn"),
+        policy: doc({ Effect: "Deny", Principal: "*", Action: "secretsmanager:GetSecretValue", Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/ls-dev-*" }, ArnNotLike: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/ls-dev-irsa-external-secrets"] } } }),
+      },
+    },
+  }),
+  fail("LS-IAM-012", "a secret without a policy; a policy of another secret; an Allow only", {
+    aws_secretsmanager_secret: { bare: { name: "a" }, other: { name: "b" }, allowing: { name: "c" } },
+    aws_secretsmanager_secret_policy: {
+      p: { secret_arn: "arn:aws:secretsmanager:us-west-2:111111111111:secret:elsewhere-AbCdEf", policy: doc({ Effect: "Deny", Principal: "*", Action: "secretsmanager:*", Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": "x" } } }) },
+      q: { secret_arn: ref("aws_secretsmanager_secret.allowing", "arn"), policy: doc({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "secretsmanager:GetSecretValue", Resource: "*" }) },
+    },
+  }, [
+    "aws_secretsmanager_secret.allowing: no resource policy denies secretsmanager:GetSecretValue to the roles that do not read this secret",
+    "aws_secretsmanager_secret.bare: no resource policy denies secretsmanager:GetSecretValue to the roles that do not read this secret",
+    "aws_secretsmanager_secret.other: no resource policy denies secretsmanager:GetSecretValue to the roles that do not read this secret",
+  ]),
+  pass("LS-IAM-013", "the EBS CSI role with its documented managed policy; a GitHub CI role with another", {
+    aws_iam_role: {
+      csi: { name: "ls-dev-irsa-ebs-csi", assume_role_policy: irsaTrust({ StringEquals: { "oidc.eks.us-west-2.amazonaws.com/id/ABC:sub": "system:serviceaccount:kube-system:ebs-csi-controller-sa" } }) },
+      ci: { name: "ls-dev-ci-plan", assume_role_policy: doc({ Effect: "Allow", Principal: { Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }, Action: "sts:AssumeRoleWithWebIdentity" }) },
+    },
+    aws_iam_role_policy_attachment: {
+      a: { role: ref("aws_iam_role.csi", "name"), policy_arn: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy" },
+      b: { role: ref("aws_iam_role.ci", "name"), policy_arn: "arn:aws:iam::aws:policy/ReadOnlyAccess" },
+    },
+  }),
+  fail("LS-IAM-013", "the CloudWatch agent's pod role with CloudWatchAgentServerPolicy", {
+    aws_iam_role: { agent: { name: "ls-dev-irsa-cloudwatch-agent", assume_role_policy: irsaTrust({ StringEquals: { "oidc.eks.us-west-2.amazonaws.com/id/ABC:sub": "system:serviceaccount:amazon-cloudwatch:cloudwatch-agent" } }) } },
+    aws_iam_role_policy_attachment: { a: { role: ref("aws_iam_role.agent", "name"), policy_arn: "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy" } },
+  }, "aws_iam_role_policy_attachment.a: pod role aws_iam_role.agent attaches the AWS-managed arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"),
   pass("LS-IAM-008", "no creator entry", { aws_eks_cluster: { c: eks({ access_config: { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false } }) } }),
   fail("LS-IAM-008", "creator entry", { aws_eks_cluster: { c: eks({ access_config: { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: true } }) } }, "aws_eks_cluster.c: the cluster creator gets an admin access entry"),
   fail("LS-IAM-006", "no auth", { aws_elasticache_replication_group: { r: redis({ user_group_ids: undefined }) } }, "aws_elasticache_replication_group.r: Redis accepts unauthenticated connections"),

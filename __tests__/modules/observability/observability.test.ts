@@ -61,7 +61,9 @@ describe("alarm topic", () => {
     expect(topic.kms_master_key_id).toMatch(/^\$\{aws_kms_key\.obs_alarms-key_.*\.arn\}$/);
     const keyPolicy = JSON.parse(resource(devBuilt.json, "aws_kms_key", "alarms-key").policy);
     const cw = keyPolicy.Statement.find((s: Json) => s.Principal?.Service === "cloudwatch.amazonaws.com");
-    expect(cw.Condition).toEqual({ StringEquals: { "aws:SourceAccount": dev.aws.accountId } });
+    // SNS docs (event sources and encrypted topics): a data key to publish, for this account's alarms only.
+    expect(cw.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+    expect(cw.Condition).toEqual({ StringEquals: { "aws:SourceAccount": dev.aws.accountId }, ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:us-west-2:${dev.aws.accountId}:alarm:*` } });
     expect(resource(devBuilt.json, "aws_kms_key", "alarms-key").enable_key_rotation).toBe(true);
     const policy = JSON.parse(resource(devBuilt.json, "aws_sns_topic_policy", "alarms-topic-policy").policy);
     const publish = policy.Statement.find((s: Json) => s.Sid === "CloudWatchAlarmsPublish");
@@ -218,10 +220,28 @@ describe("container logs", () => {
     expect(addon.depends_on).toEqual(expect.arrayContaining(groups));
   });
 
-  test("the agent role trusts exactly amazon-cloudwatch:cloudwatch-agent and has CloudWatchAgentServerPolicy", () => {
+  test("the agent role trusts exactly amazon-cloudwatch:cloudwatch-agent; no AWS-managed policy (CloudWatchAgentServerPolicy writes every log group)", () => {
     const trust = JSON.parse(resource(devBuilt.json, "aws_iam_role", "cloudwatch-agent").assume_role_policy);
     expect(trust.Statement[0].Condition.StringEquals["oidc.eks.us-west-2.amazonaws.com/id/ABC:sub"]).toBe("system:serviceaccount:amazon-cloudwatch:cloudwatch-agent");
-    expect(resource(devBuilt.json, "aws_iam_role_policy_attachment", "cloudwatch-agent").policy_arn).toBe("arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy");
+    expect(resources(devBuilt.json, "aws_iam_role_policy_attachment")).toEqual([]);
+  });
+
+  test("the agent writes only this cluster's Container Insights log groups (and Application Signals'), never sets retention, reads no SSM parameter", () => {
+    const statements = JSON.parse(resource(devBuilt.json, "aws_iam_role_policy", "cloudwatch-agent").policy).Statement as Json[];
+    const logs = `arn:aws:logs:us-west-2:${dev.aws.accountId}:log-group:`;
+    const writes = statements.filter((s) => [s.Action].flat().some((a: string) => /^logs:(Create|Put)/.test(a)));
+    expect(writes).toEqual([
+      expect.objectContaining({
+        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+        Resource: [`${logs}/aws/containerinsights/ls-dev-eks/*`, `${logs}/aws/application-signals/data`, `${logs}/aws/application-signals/data:*`],
+      }),
+    ]);
+    const actions = statements.flatMap((s) => [s.Action].flat());
+    expect(actions).not.toContain("logs:PutRetentionPolicy");
+    expect(actions.filter((a: string) => a.startsWith("ssm:") || a.startsWith("logs:*"))).toEqual([]);
+    // `*` only where the action has no resource-level permission.
+    const star = statements.filter((s) => s.Resource === "*").flatMap((s) => [s.Action].flat());
+    expect(star.filter((a: string) => !/^(cloudwatch:PutMetricData|ec2:Describe\w+|xray:\w+)$/.test(a))).toEqual([]);
   });
 
   test("retention follows observability.logRetentionDays", () => {

@@ -1,5 +1,5 @@
 import { EnvironmentConfig, protectsData } from "../../../lib/config/schema";
-import { Secrets } from "../../../modules/secrets";
+import { Secrets, secretResourcePolicy } from "../../../modules/secrets";
 import { envWith, Json, resource, resources } from "../../helpers";
 import { namerOf, PLATFORM, ref, secretFindings, synthWith } from "../data-fixtures";
 
@@ -7,7 +7,7 @@ const RDS_SECRET = "arn:aws:secretsmanager:us-west-2:111111111111:secret:rds!db-
 const RDS_KEY = "arn:aws:kms:us-west-2:111111111111:key/postgres";
 const MAIN_MANIFESTS = ["ServiceAccount/langsmith-secrets-reader", "SecretStore/langsmith-secrets-manager", "ExternalSecret/langsmith-config", "ExternalSecret/langsmith-postgres", "Secret/langsmith-postgres-app", "Secret/langsmith-redis", "ExternalSecret/langsmith-clickhouse"];
 
-function build(env: EnvironmentConfig): { json: Json; secrets: Secrets } {
+function build(env: EnvironmentConfig, then?: (secrets: Secrets) => void): { json: Json; secrets: Secrets } {
   let secrets: Secrets | undefined;
   const json = synthWith(env, (scope) => {
     secrets = new Secrets(scope, "secrets", {
@@ -20,6 +20,7 @@ function build(env: EnvironmentConfig): { json: Json; secrets: Secrets } {
       postgres: { endpointAddress: "db.example.internal", port: 5432, databaseName: "langsmith", masterUserSecretArn: RDS_SECRET, kmsKeyArn: RDS_KEY },
       redis: { connectionUrl: "rediss://ls-dev-langsmith@redis.example.internal:6379" },
     });
+    then?.(secrets);
   });
   return { json, secrets: secrets! };
 }
@@ -76,5 +77,52 @@ describe.each([
     expect(secrets.manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(manifests);
     const refs = secrets.manifests.flatMap((m) => (m.kind === "ExternalSecret" ? m.spec.data.map((d) => d.remoteRef.key) : []));
     expect(new Set(refs)).toEqual(new Set([...Object.values(secrets.secretArns), RDS_SECRET]));
+  });
+});
+
+describe("secret resource policies (restrictReads): among the environment's roles only the readers of a secret get its value", () => {
+  const ADMIN = "arn:aws:iam::111111111111:role/ops-admin";
+  const OTHER_STORE = "arn:aws:iam::111111111111:role/ls-dev-irsa-other-store";
+  const { json, secrets } = build(envWith("dev"), (s) =>
+    s.restrictReads([
+      { principalArn: s.esoRoleArn, secretIds: s.storeSecretIds },
+      { principalArn: OTHER_STORE, secretIds: ["license-key"] },
+      { principalArn: ADMIN, secretIds: Object.keys(s.secretArns) },
+    ]),
+  );
+  const policies = resources(json, "aws_secretsmanager_secret_policy").map(([, p]) => p);
+  const esoArn = ref(json, "aws_iam_role", "eso-role", "arn");
+  const policyOf = (id: string) => JSON.parse(policies.find((p) => p.secret_arn === ref(json, "aws_secretsmanager_secret", `secrets_${id}`, "arn"))!.policy).Statement;
+
+  test("one policy per secret of the catalog", () => {
+    expect(policies.map((p) => p.secret_arn).sort()).toEqual(Object.keys(secrets.secretArns).map((id) => ref(json, "aws_secretsmanager_secret", `secrets_${id}`, "arn")).sort());
+  });
+
+  test("GetSecretValue is denied to every role named ls-dev-* except the secret's readers; PutSecretValue to every one of them", () => {
+    expect(policyOf("license-key")).toEqual([
+      {
+        Sid: "OnlyItsSecretStoresReadAmongEnvironmentRoles",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "secretsmanager:GetSecretValue",
+        Resource: "*",
+        Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/ls-dev-*" }, ArnNotLike: { "aws:PrincipalArn": [esoArn, OTHER_STORE, ADMIN] } },
+      },
+      { Sid: "NoEnvironmentRolePutsValues", Effect: "Deny", Principal: "*", Action: "secretsmanager:PutSecretValue", Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/ls-dev-*" } } },
+    ]);
+    // The other store reads license-key only.
+    expect(policyOf("jwt-secret")[0].Condition.ArnNotLike["aws:PrincipalArn"]).toEqual([esoArn, ADMIN]);
+  });
+
+  test("a secret nobody reads is denied to every environment role; the policy never allows anything", () => {
+    expect(secretResourcePolicy({ environmentRoles: "arn:aws:iam::1:role/ls-dev-*", readerArns: [] }).Statement[0].Condition).toEqual({ ArnLike: { "aws:PrincipalArn": "arn:aws:iam::1:role/ls-dev-*" } });
+    expect(policies.flatMap((p) => JSON.parse(p.policy).Statement).filter((st: Json) => st.Effect !== "Deny")).toEqual([]);
+  });
+
+  test("restrictReads names unknown secrets and refuses a second call", () => {
+    expect(() => build(envWith("dev"), (s) => s.restrictReads([{ principalArn: ADMIN, secretIds: ["licence-key"] }]))).toThrow(
+      "Secrets stack/secrets: readers name secrets not in the catalog: licence-key (catalog: license-key, api-key-salt, jwt-secret, initial-org-admin-password, clickhouse-password)",
+    );
+    expect(() => build(envWith("dev"), (s) => { s.restrictReads([]); s.restrictReads([]); })).toThrow("Secrets stack/secrets: restrictReads was already called; pass every store in one call");
   });
 });

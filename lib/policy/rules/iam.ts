@@ -9,6 +9,19 @@ const TRUSTED_OIDC = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/(oidc\.eks\.[a-
 /** AWS services the stacks' roles are for (the CI apply role's PassRole list, plus their helpers). */
 const TRUSTED_SERVICES: readonly string[] = ["eks.amazonaws.com", "ec2.amazonaws.com", "vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com", "dlm.amazonaws.com"];
 
+/**
+ * AWS-managed policies a pod's role (IRSA) may carry: those an upstream controller documents and
+ * that cannot be narrowed without forking AWS's list (each scopes itself by tags or needs `*`).
+ * Most AWS-managed policies for agents write account-wide (CloudWatchAgentServerPolicy: every log
+ * group): a pod gets an inline policy on its own resources instead.
+ */
+export const IRSA_MANAGED_POLICIES: readonly string[] = [
+  // EBS CSI driver docs: volume writes conditioned on the driver's own tags.
+  "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
+  // VPC CNI docs: ENI and IP management of the nodes (no resource-level form).
+  "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+];
+
 /** Services that act for an account and set aws:SourceAccount when they assume a role. */
 const CONFUSED_DEPUTY_SERVICES: readonly string[] = ["vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com", "dlm.amazonaws.com", "delivery.logs.amazonaws.com"];
 
@@ -309,6 +322,56 @@ export const IAM_RULES = [
             return outside.map((a) => fail(d.resource, `${d.label} ${statementLabel(st, i)} allows ${a}, outside the stack's accounts (${[...accounts].join(", ")})`, "grant only principals of this account; share data across accounts deliberately, with a waiver that says why"));
           }),
         );
+    },
+  }),
+  rule({
+    id: "LS-IAM-012",
+    title: "Every Secrets Manager secret has a resource policy that denies its value to the roles that do not read it",
+    severity: "medium",
+    tiers: ALL_TIERS,
+    rationale:
+      "Identity policies give secret values to the secret stores only, but a role widened later (a pod role, a node role, a CI role: the CI boundary allows GetSecretValue on the environment's secrets) would read every secret; a Deny in the secret's own policy keeps the readers exact whatever is granted elsewhere.",
+    source: "AWS Secrets Manager user guide (resource-based policies; limit access with aws:PrincipalArn); AWS FSBP SecretsManager; reference architecture section 10 (least-privilege IAM)",
+    check: (ctx, fail) => {
+      const policies = ctx.ofType("aws_secretsmanager_secret_policy");
+      return each(ctx, ["aws_secretsmanager_secret"], (secret) => {
+        const docs = [secret.values.policy, ...policies.filter((p) => pointsAt(p.values.secret_arn, secret)).map((p) => p.values.policy)];
+        const guarded = docs.some((d) =>
+          (policyStatements(d) ?? []).some(
+            (st) => st.Effect === "Deny" && st.Principal === "*" && st.Action.some((a) => globMatch(a, "secretsmanager:GetSecretValue")) && Object.keys(st.Condition).length > 0,
+          ),
+        );
+        return guarded
+          ? undefined
+          : fail(secret, "no resource policy denies secretsmanager:GetSecretValue to the roles that do not read this secret", "call Secrets.restrictReads (modules/secrets) with every store that reads it: an aws_secretsmanager_secret_policy Deny for the environment's roles except its readers");
+      });
+    },
+  }),
+  rule({
+    id: "LS-IAM-013",
+    title: "Pod roles (IRSA) attach only the AWS-managed policies an upstream controller requires",
+    severity: "medium",
+    tiers: ALL_TIERS,
+    rationale:
+      "AWS-managed policies for agents are written for any account layout, so they grant account-wide (CloudWatchAgentServerPolicy writes and sets the retention of every log group): a pod, one container escape from a node, should hold an inline policy on its own resources.",
+    source: "EKS Best Practices Guide (IAM: least-privileged IRSA roles); AWS IAM user guide (AWS managed policies: get started, then reduce)",
+    check: (ctx, fail) => {
+      const podRoles = ctx.ofType("aws_iam_role").filter((r) =>
+        (policyStatements(r.values.assume_role_policy) ?? []).some(
+          (s) => s.Effect === "Allow" && s.Action.some((a) => globMatch(a, "sts:AssumeRoleWithWebIdentity")) && s.Principal !== "*" && (s.Principal?.Federated ?? []).some((f) => !/token\.actions\.githubusercontent\.com/.test(f)),
+        ),
+      );
+      const allowed = (arn: unknown) => typeof arn !== "string" || unresolved(arn) || !arn.startsWith("arn:aws:iam::aws:policy/") || IRSA_MANAGED_POLICIES.includes(arn);
+      const fix = "give the role an inline policy on the resources it uses (IrsaRole policies); a managed policy an upstream controller requires goes into IRSA_MANAGED_POLICIES (lib/policy/rules/iam.ts) with its source";
+      return podRoles.flatMap((role) => [
+        ...ctx
+          .pointingAt(role, "aws_iam_role_policy_attachment", "role")
+          .filter((a) => !allowed(a.values.policy_arn))
+          .map((a) => fail(a, `pod role ${role.address} attaches the AWS-managed ${String(a.values.policy_arn)}`, fix)),
+        ...list(role.values.managed_policy_arns)
+          .filter((arn) => !allowed(arn))
+          .map((arn) => fail(role, `pod role attaches the AWS-managed ${String(arn)} (managed_policy_arns)`, fix)),
+      ]);
     },
   }),
   rule({

@@ -15,7 +15,7 @@ const roles = new CiRoles(this, `ci-${env.name}`, {
     environmentTag: env.name,
     hostname: env.dns.hostname,
     hostedZoneId: env.dns.hostedZoneId,
-    state: { bucketArn: bucket.arn, key: state.key, kmsKeyArn: key.keyArn, lockTableArn: table?.arn }, // state = env.state (backend s3)
+    state: { bucket: bucket.bucket, bucketArn: bucket.arn, key: state.key, kmsKeyArn: key.keyArn, lockTableArn: table?.arn }, // state = env.state (backend s3)
   },
 });
 // roles.planRoleArn -> repository variable AWS_PLAN_ROLE_ARN_DEV

@@ -20,6 +20,6 @@ secrets.kmsKeyArn;
 void [secrets];
 } }
 
-import { ESO_SERVICE_ACCOUNT, K8S_SECRETS, PostgresSecretSource, SECRET_STORE_SERVICE_ACCOUNT, Secrets, SecretsProps, SecretsSettings, esoReadPolicy } from "../../../../modules/secrets";
+import { ESO_SERVICE_ACCOUNT, K8S_SECRETS, PostgresSecretSource, SECRET_STORE_SERVICE_ACCOUNT, SecretReader, Secrets, SecretsProps, SecretsSettings, esoReadPolicy, secretResourcePolicy } from "../../../../modules/secrets";
 import { Construct, protectsData, env, namer, eks, postgres, redis } from "../../surroundings";
-export type { ESO_SERVICE_ACCOUNT, K8S_SECRETS, PostgresSecretSource, SECRET_STORE_SERVICE_ACCOUNT, Secrets, SecretsProps, SecretsSettings, esoReadPolicy, protectsData, env, namer, eks, postgres, redis };
+export type { ESO_SERVICE_ACCOUNT, K8S_SECRETS, PostgresSecretSource, SECRET_STORE_SERVICE_ACCOUNT, SecretReader, Secrets, SecretsProps, SecretsSettings, esoReadPolicy, secretResourcePolicy, protectsData, env, namer, eks, postgres, redis };
