@@ -13,20 +13,11 @@
 import { cidrsOverlap, formatCidr, parseCidr } from "./cidr";
 import { Application, APPLICATIONS, EnvironmentConfig, Tier, TIERS } from "./config/schema";
 import { isPlainObject, PlainObject } from "./merge";
-import { isKnownRegion } from "./regions";
+import { isKnownRegion, regionZones, suggestedZones } from "./regions";
 
-/** Zone letters per region where `a, b, c` is wrong (AWS docs, "Regions and Zones"; account mappings vary, so check `aws ec2 describe-availability-zones`). */
-const ZONE_LETTERS: Readonly<Record<string, readonly string[]>> = {
-  "us-west-1": ["a", "c"], // two zones, named per account (a/b or a/c or b/c)
-  "ap-northeast-1": ["a", "c", "d"], // ap-northeast-1b is not offered to new accounts
-  "ca-central-1": ["a", "b", "d"],
-  "sa-east-1": ["a", "b", "c"],
-};
-
-/** The first `count` zones of a region. */
+/** The first `count` zones of a region an account can use (lib/regions.ts). */
 export function zonesOf(region: string, count: number): string[] {
-  const letters = ZONE_LETTERS[region] ?? ["a", "b", "c", "d"];
-  return letters.slice(0, count).map((l) => `${region}${l}`);
+  return suggestedZones(region, count);
 }
 
 /** The first /prefix range in 10.0.0.0/8 (stepping by its size) that overlaps none of `taken`. */
@@ -132,7 +123,7 @@ export function forkEnvironment(source: EnvironmentConfig, sourceFields: PlainOb
   const zones = zonesOf(o.region, Math.max(minZones, source.aws.availabilityZones.length));
   fields.aws = { ...(fields.aws as PlainObject), accountId: o.accountId, region: o.region, availabilityZones: zones };
   if (zones.length < minZones) notes.push(`${o.region} has fewer than ${minZones} zones listed here: check aws.availabilityZones`);
-  if (ZONE_LETTERS[o.region]) notes.push(`zone names in ${o.region} differ per account: check aws.availabilityZones against \`aws ec2 describe-availability-zones --region ${o.region}\``);
+  if (regionZones(o.region)?.namesVaryByAccount) notes.push(`zone names in ${o.region} differ per account: check aws.availabilityZones against \`aws ec2 describe-availability-zones --region ${o.region}\``);
 
   const network = fields.network as PlainObject;
   if (network.mode === "create") {

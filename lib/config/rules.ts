@@ -6,7 +6,7 @@
 import { engineCatalogName, engineVersionNotOffered, resolvePostgresEngine, resolveRedisEngine } from "../engines";
 import { ENGINE_CATALOG } from "../../versions";
 import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr } from "../cidr";
-import { AWS_REGIONS, azBelongsToRegion, isKnownRegion } from "../regions";
+import { AWS_REGIONS, azBelongsToRegion, isKnownRegion, isZoneId, isZoneOf, otherPartition, regionZones, REGIONS_AS_OF, suggestedZones } from "../regions";
 import { githubEnvironment } from "../ci";
 import { CatalogName, DATA_CATALOGS, notOffered } from "../data-catalogs";
 import { existsSync, readFileSync } from "node:fs";
@@ -34,35 +34,71 @@ export type FleetRule = (envs: readonly { file: string; config: EnvironmentConfi
 
 const HOSTNAME_RE = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
-const region: EnvironmentRule = (env) =>
-  isKnownRegion(env.aws.region)
-    ? []
-    : [{ path: "aws.region", message: "must be an AWS commercial region (see lib/regions.ts)", value: env.aws.region, fix: "use e.g. us-west-2" }];
+const region: EnvironmentRule = (env) => {
+  const r = env.aws.region;
+  if (isKnownRegion(r)) return [];
+  const other = otherPartition(r);
+  if (other) {
+    return [{
+      path: "aws.region",
+      message:
+        `is in partition ${other.partition} (${other.name}), which this project does not support: the ARNs, service principals, ` +
+        "ELB log-delivery accounts, Route 53 health-check region and prices it synthesizes are the commercial partition's (aws)",
+      value: r,
+      fix: "use a commercial region (lib/regions.ts), or port those to the partition first",
+    }];
+  }
+  const lower = r.toLowerCase();
+  return [{ path: "aws.region", message: "must be an AWS commercial region (see lib/regions.ts)", value: r, fix: isKnownRegion(lower) ? `use ${lower} (lowercase)` : "use e.g. us-west-2" }];
+};
 
 const availabilityZones: EnvironmentRule = (env) => {
   const azs = env.aws.availabilityZones;
+  const r = env.aws.region;
+  const zones = regionZones(r);
   const min = env.tier === "production" ? 3 : 2;
   const problems: Problem[] = [];
   if (azs.length < min) {
-    problems.push({
-      path: "aws.availabilityZones",
-      message: `must list at least ${min} zones for tier ${env.tier}`,
-      value: azs,
-      fix: `add zones of ${env.aws.region}, e.g. ${["a", "b", "c"].map((l) => env.aws.region + l).join(", ")}`,
-    });
+    problems.push(
+      zones && zones.perAccount < min
+        ? {
+            path: "aws.availabilityZones",
+            message: `must list at least ${min} zones for tier ${env.tier}, but ${r} offers ${zones.perAccount} per account (lib/regions.ts)`,
+            value: azs,
+            fix: env.tier === "production" ? "use a region with 3 or more zones for tier production" : `use a region with ${min} or more zones`,
+          }
+        : {
+            path: "aws.availabilityZones",
+            message: `must list at least ${min} zones for tier ${env.tier}`,
+            value: azs,
+            fix: `add zones of ${r}, e.g. ${(zones ? suggestedZones(r, 3) : ["a", "b", "c"].map((l) => r + l)).join(", ")}`,
+          },
+    );
   }
   if (env.network.mode === "create" && azs.length > MAX_AZS) {
     problems.push({ path: "aws.availabilityZones", message: `must list at most ${MAX_AZS} zones`, value: azs });
+  } else if (zones && azs.length > zones.perAccount) {
+    problems.push({ path: "aws.availabilityZones", message: `must list at most ${zones.perAccount} zones: ${r} offers ${zones.perAccount} per account (lib/regions.ts)`, value: azs });
   }
   if (new Set(azs).size !== azs.length) {
     problems.push({ path: "aws.availabilityZones", message: "must not repeat a zone", value: azs });
   }
+  if (!zones) return problems;
+  const offered = zones.letters.map((l) => r + l).join(", ");
   azs.forEach((az, i) => {
-    if (isKnownRegion(env.aws.region) && !azBelongsToRegion(az, env.aws.region)) {
+    if (!azBelongsToRegion(az, r)) {
       problems.push({
         path: `aws.availabilityZones.${i}`,
-        message: `must be a zone of region ${env.aws.region} (${env.aws.region}a, ${env.aws.region}b, ...)`,
+        message: `must be a zone of region ${r} (${r}a, ${r}b, ...)`,
         value: az,
+        ...(isZoneId(az) ? { fix: `list zone names, not zone IDs: \`aws ec2 describe-availability-zones --region ${r}\` maps ${az} to its name in your account` } : {}),
+      });
+    } else if (!isZoneOf(az, r)) {
+      problems.push({
+        path: `aws.availabilityZones.${i}`,
+        message: `must be a zone ${r} has (${offered}; lib/regions.ts, as of ${REGIONS_AS_OF})`,
+        value: az,
+        fix: `pick one of ${suggestedZones(r, zones.perAccount).join(", ")}; if AWS has opened it since, add its letter to lib/regions.ts`,
       });
     }
   });
@@ -527,7 +563,7 @@ const stateReferences: EnvironmentRule = (env) => {
       problems.push({ path: "state.bucket", message: `names account ${account}, but aws.accountId is ${env.aws.accountId} (a bucket copied from another environment: S3 names are global and the bootstrap stack of this account creates its own)`, value: bucket, fix });
     }
   }
-  const regions = AWS_REGIONS.filter((r) => bucket.includes(r) && !AWS_REGIONS.some((longer) => longer !== r && longer.startsWith(r) && bucket.includes(longer)));
+  const regions = !isKnownRegion(env.aws.region) ? [] : AWS_REGIONS.filter((r) => bucket.includes(r) && !AWS_REGIONS.some((longer) => longer !== r && longer.startsWith(r) && bucket.includes(longer)));
   for (const r of regions) {
     if (r !== env.aws.region) {
       problems.push({ path: "state.bucket", message: `names region ${r}, but the backend and its bootstrap bucket are in aws.region ${env.aws.region}`, value: bucket, fix });
