@@ -50,6 +50,11 @@ export interface ForkOptions {
   readonly applications?: readonly Application[];
   /** Langfuse's hostname beside LangSmith (`--langfuse-hostname`); default `langfuse.<domain of dns.hostname>`. */
   readonly langfuseHostname?: string;
+  /**
+   * The Route 53 hosted zone of the hostname (`--hosted-zone-id`). Default: the source's in the
+   * source's account, else the zone of an environment already in the new account; required otherwise.
+   */
+  readonly hostedZoneId?: string;
 }
 
 /** External ClickHouse placeholder of a fork that starts running Langfuse (the loader wants one; the notes say to change it). */
@@ -77,7 +82,10 @@ export interface ForkResult {
 }
 
 /** Problems with the options themselves (before any forking), as `--flag` messages. */
-export function optionProblems(o: Partial<ForkOptions> & { from?: string; sourceApplications?: readonly string[] }, known: readonly string[]): string[] {
+export function optionProblems(
+  o: Partial<ForkOptions> & { from?: string; sourceApplications?: readonly string[]; sourceAccountId?: string; accountsWithZone?: readonly string[] },
+  known: readonly string[],
+): string[] {
   const p: string[] = [];
   if (!o.name || !/^[a-z][a-z0-9]{1,11}$/.test(o.name)) p.push(`<name> must be 2-12 lowercase letters or digits, starting with a letter, got ${o.name ?? "nothing"}`);
   else if (known.includes(o.name)) p.push(`<name> ${o.name} is taken (environments: ${known.join(", ")})`);
@@ -97,6 +105,10 @@ export function optionProblems(o: Partial<ForkOptions> & { from?: string; source
     if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(o.langfuseHostname)) p.push(`--langfuse-hostname must be a lowercase DNS name like langfuse.${o.name ?? "eu"}.example.com, got ${o.langfuseHostname}`);
     else if (!running.includes("langfuse")) p.push(`--langfuse-hostname needs Langfuse in the fork's applications (${running.join(",") || "none"}): add --applications langsmith,langfuse`);
     else if (!running.includes("langsmith")) p.push("--langfuse-hostname is Langfuse's name beside LangSmith; a Langfuse-only fork's URL is --hostname (dns.hostname)");
+  }
+  if (o.hostedZoneId !== undefined && !/^Z[A-Z0-9]{1,31}$/.test(o.hostedZoneId)) p.push(`--hosted-zone-id must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ, got ${o.hostedZoneId}`);
+  else if (o.hostedZoneId === undefined && o.accountId && o.sourceAccountId && o.accountId !== o.sourceAccountId && !(o.accountsWithZone ?? []).includes(o.accountId)) {
+    p.push(`--hosted-zone-id is required when --account (${o.accountId}) differs from the source's (${o.sourceAccountId}): a hosted zone belongs to one account; give the zone of the hostname's domain in account ${o.accountId}`);
   }
   return p;
 }
@@ -135,7 +147,18 @@ export function forkEnvironment(source: EnvironmentConfig, sourceFields: PlainOb
 
   const dns = fields.dns as PlainObject;
   dns.hostname = o.hostname ?? forkHostname(source.dns.hostname, source.name, o.name);
-  notes.push(`dns.hostedZoneId is the source's (${source.dns.hostedZoneId}): keep it only if ${dns.hostname} is in that zone`);
+  // A hosted zone belongs to one account (the loader refuses one shared across accounts).
+  const zoneNeighbour = fleet.find((e) => e.aws.accountId === o.accountId);
+  if (o.hostedZoneId) dns.hostedZoneId = o.hostedZoneId;
+  else if (o.accountId === source.aws.accountId) notes.push(`dns.hostedZoneId is the source's (${source.dns.hostedZoneId}): keep it only if ${dns.hostname} is in that zone`);
+  else if (zoneNeighbour) {
+    dns.hostedZoneId = zoneNeighbour.dns.hostedZoneId;
+    notes.push(`dns.hostedZoneId is ${zoneNeighbour.name}'s, of the same account (${zoneNeighbour.dns.hostedZoneId}): keep it only if ${dns.hostname} is in that zone`);
+  }
+  if (o.accountId !== source.aws.accountId && dns.certificateValidationZoneId !== undefined) {
+    delete dns.certificateValidationZoneId;
+    notes.push(`dns.certificateValidationZoneId was the source's, of account ${source.aws.accountId}: set it to the public zone of ${dns.hostname}'s domain in account ${o.accountId} if dns.hostedZoneId is a private zone`);
+  }
 
   // State: the new account/region's bucket (shared with an environment already there), its own key, the S3 lockfile.
   const neighbour = fleet.find((e) => e.state.backend === "s3" && e.aws.accountId === o.accountId && e.aws.region === o.region);

@@ -130,7 +130,7 @@ describe("rules across environments", () => {
     ]);
   });
 
-  const other = { name: "eu", network: { vpcCidr: "10.44.0.0/16" }, dns: { hostname: "langsmith.eu.example.com" }, state: { key: "langsmith/eu/terraform.tfstate" }, ci: { oidcProvider: "existing" } };
+  const other = { name: "eu", network: { vpcCidr: "10.44.0.0/16" }, dns: { hostname: "langsmith.eu.example.com", hostedZoneId: "Z0EU000000000000000001" }, state: { key: "langsmith/eu/terraform.tfstate" }, ci: { oidcProvider: "existing" } };
   const elsewhere = (changes: Json = {}) =>
     fork(deepMerge<Json>({ ...other, aws: { accountId: "444444444444", region: "eu-central-1", availabilityZones: ["eu-central-1a", "eu-central-1b"] } }, changes));
 
@@ -182,6 +182,17 @@ describe("rules across environments", () => {
     expect(found).toEqual([
       "environments/dev2.ts: ci.githubEnvironment must give the apply job its own GitHub environment in example-org/langsmith-aws: environments/dev.ts applies from dev too (it holds one AWS_APPLY_ROLE_ARN), got dev; set ci.githubEnvironment to a name of its own",
     ]);
+  });
+
+  test("a hosted zone belongs to one account: a zone id copied from another account's environment is refused", () => {
+    const copied = elsewhere({ state: { bucket: "ls-tfstate-444444444444-eu-central-1" }, dns: { hostedZoneId: "Z0DEV00000000000000001" } });
+    expect(loadProblems([{ file: "environments/dev.ts", input: dev }, copied])).toEqual([
+      "environments/dev2.ts: dns.hostedZoneId must be a hosted zone of account 444444444444 (aws.accountId): environments/dev.ts uses it from account 111111111111, and a hosted zone belongs to one account (this stack writes its records with account 444444444444's credentials), got Z0DEV00000000000000001; use the zone of langsmith.eu.example.com's domain in account 444444444444 (aws route53 list-hosted-zones-by-name), e.g. a subdomain delegated to it; npm run env:new takes --hosted-zone-id",
+    ]);
+    const validation = elsewhere({ state: { bucket: "ls-tfstate-444444444444-eu-central-1" }, dns: { certificateValidationZoneId: "Z0DEV00000000000000001" } });
+    expect(loadProblems([{ file: "environments/dev.ts", input: dev }, validation]).join("\n")).toContain("environments/dev2.ts: dns.certificateValidationZoneId must be a hosted zone of account 444444444444");
+    // Same account: one zone may hold several environments' names.
+    expect(loadProblems([{ file: "environments/dev.ts", input: dev }, fork({ ...other, dns: { hostname: "langsmith.eu.example.com", hostedZoneId: "Z0DEV00000000000000001" } })])).toEqual([]);
   });
 
   test("a fork in another account and region with its own bucket loads", () => {

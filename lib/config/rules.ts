@@ -760,6 +760,7 @@ export const FLEET_RULES: readonly FleetRule[] = [
     return problems;
   },
   stateBucketOwner,
+  hostedZoneOwner,
   lockTableOwner,
   githubEnvironmentOwner,
 ];
@@ -785,6 +786,34 @@ function stateBucketOwner(envs: Fleet): (Problem & { file: string })[] {
         value: c.state.bucket,
         fix: `use this account and region's own bucket, e.g. ls-tfstate-${c.aws.accountId}-${c.aws.region}`,
       });
+    }
+  }
+  return problems;
+}
+
+/**
+ * A Route 53 hosted zone belongs to one account, and the stack writes its records (the ALB alias,
+ * the certificate validation) with the one AWS provider of aws.accountId: a zone id copied from an
+ * environment of another account plans fine and fails at apply (NoSuchHostedZone / AccessDenied).
+ */
+function hostedZoneOwner(envs: Fleet): (Problem & { file: string })[] {
+  const owner = new Map<string, { file: string; accountId: string }>();
+  const problems: (Problem & { file: string })[] = [];
+  for (const { file, config: c } of envs) {
+    const zones: [string, string | undefined][] = [["dns.hostedZoneId", c.dns.hostedZoneId], ["dns.certificateValidationZoneId", c.dns.certificateValidationZoneId]];
+    for (const [path, zone] of zones) {
+      if (!zone) continue;
+      const prior = owner.get(zone);
+      if (!prior) owner.set(zone, { file, accountId: c.aws.accountId });
+      else if (prior.accountId !== c.aws.accountId) {
+        problems.push({
+          file,
+          path,
+          message: `must be a hosted zone of account ${c.aws.accountId} (aws.accountId): ${prior.file} uses it from account ${prior.accountId}, and a hosted zone belongs to one account (this stack writes its records with account ${c.aws.accountId}'s credentials)`,
+          value: zone,
+          fix: `use the zone of ${c.dns.hostname}'s domain in account ${c.aws.accountId} (aws route53 list-hosted-zones-by-name), e.g. a subdomain delegated to it; npm run env:new takes --hosted-zone-id`,
+        });
+      }
     }
   }
   return problems;
