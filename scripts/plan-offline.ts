@@ -378,7 +378,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   if (args.synth) (require("./synth-all") as SynthAll).synthesizeAll(OUT);
   // The manifest, not the directory listing: a directory the last synth did not write is not a stack.
-  const stacks = selectStacks(synthesizedStacks(OUT) ?? [], args.wanted);
+  const synthesized = synthesizedStacks(OUT);
+  if (!synthesized) throw new UsageError(`plan:offline: nothing synthesized in ${OUT} (no manifest.json): run it without --no-synth, or npm run synth first`);
+  const stacks = selectStacks(synthesized, args.wanted);
   const env: NodeJS.ProcessEnv = { ...process.env, GOGC: process.env.GOGC ?? PLAN_GOGC, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", AWS_EC2_METADATA_DISABLED: "true" };
   const version = await terraformVersion(env);
   if (!version) {

@@ -1,6 +1,6 @@
 /** The command line of `npm run plan:offline`: --help, stack selection and its errors (exit 2). */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TEST_DIST } from "../synth-cache";
@@ -67,12 +67,21 @@ describe("plan:offline as a command (from the fast build's output)", () => {
 
   test("an unknown stack exits 2 naming the stacks, before any terraform runs", () => {
     const out = join(dist, "out");
-    for (const s of STACKS) mkdirSync(join(out, "stacks", s), { recursive: true });
-    // --no-synth: the stacks are the directories above; no terraform on PATH, and none needed.
+    for (const s of [...STACKS, "langsmith-retired"]) mkdirSync(join(out, "stacks", s), { recursive: true });
+    writeFileSync(join(out, "manifest.json"), JSON.stringify({ version: "0.21.0", stacks: Object.fromEntries(STACKS.map((s) => [s, { name: s }])) }));
+    // --no-synth: the stacks are the manifest's (a leftover directory is none); no terraform on PATH, and none needed.
     const r = spawnSync(process.execPath, [script, "--no-synth", "no-such-env"], { encoding: "utf8", env: { ...process.env, CDKTF_OUT: out, PATH: "/nonexistent" } });
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe(
       "plan:offline: no stack named no-such-env; the stacks are: bootstrap-111111111111-us-west-2, langsmith-dev, langsmith-prod (an environment name such as dev also works)",
     );
+  });
+
+  test("--no-synth with nothing synthesized exits 2 saying so, not planning nothing in silence", () => {
+    const out = join(dist, "empty");
+    mkdirSync(join(out, "stacks", "langsmith-dev"), { recursive: true });
+    const r = spawnSync(process.execPath, [script, "--no-synth"], { encoding: "utf8", env: { ...process.env, CDKTF_OUT: out, PATH: "/nonexistent" } });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(`plan:offline: nothing synthesized in ${out} (no manifest.json): run it without --no-synth, or npm run synth first`);
   });
 });
