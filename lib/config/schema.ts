@@ -5,6 +5,7 @@
  * Objects are `.strict()`: a misspelt field in a fork is an error, not a silent no-op.
  */
 import { z } from "zod";
+import { s3BucketNameProblem } from "../naming";
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -187,7 +188,10 @@ const S3StateSchema = z
     /** `s3`: an S3 bucket with a lock (the bootstrap stack creates both); `cloud`: a Terraform Cloud / Enterprise workspace. */
     backend: z.literal("s3"),
     /** State bucket, created by the bootstrap stack of this account and region. */
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name"),
+    bucket: z.string().superRefine((name, ctx) => {
+      const why = s3BucketNameProblem(name);
+      if (why) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${why} (S3 bucket naming rules)` });
+    }),
     /** State object key in the bucket, ending in `.tfstate`. */
     key: z.string().regex(/^[A-Za-z0-9!_.*'()/-]+\.tfstate$/, "must be an S3 key ending in .tfstate"),
     /**
