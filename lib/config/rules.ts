@@ -5,16 +5,16 @@
  */
 import { engineCatalogName, engineVersionNotOffered, resolvePostgresEngine, resolveRedisEngine } from "../engines";
 import { ENGINE_CATALOG } from "../../versions";
-import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr } from "../cidr";
+import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr, planSubnets } from "../cidr";
 import { AWS_REGIONS, azBelongsToRegion, isKnownRegion, isZoneId, isZoneOf, otherPartition, regionZones, REGIONS_AS_OF, suggestedZones } from "../regions";
 import { githubEnvironment } from "../ci";
 import { CatalogName, DATA_CATALOGS, notOffered } from "../data-catalogs";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ChartKeys, unknownKeyPaths } from "../langsmith-values/chart-keys";
-import { EnvironmentConfig, langfuseHostname, runs } from "./schema";
+import { EnvironmentConfig, langfuseHostname, NodePool, runs } from "./schema";
 import { AGENT_DATABASES, FRONTEND_PROXY_READ_TIMEOUT_SECONDS } from "../langsmith-values/chart";
-import { capacityProblems } from "../capacity";
+import { capacityProblems, INSTANCE_CATALOG } from "../capacity";
 import { waiverProblems } from "../policy/engine";
 import { ciArns } from "../ci";
 import { sizingProblems } from "../langsmith-values/sizing";
@@ -115,6 +115,46 @@ const vpcCidr: EnvironmentRule = (env) => {
     return [{ path: "network.vpcCidr", message: "must be a /16 to /20 private range (10/8, 172.16/12, 192.168/16)", value: text }];
   }
   return [];
+};
+
+/**
+ * The VPC CNI gives every pod a VPC address from its node's subnet, and a node can hold
+ * ENIs x IPv4-per-ENI addresses (lib/capacity.ts) once its pods fill it. A computed subnet plan
+ * (lib/cidr.ts planSubnets) must hold the node pools at maxSize in every zone: the general pool
+ * spread over the zones, the ClickHouse pool in the first zone (modules/eks singleZone). Otherwise
+ * the Cluster Autoscaler adds nodes whose pods never get an address ("failed to assign an IP").
+ */
+const nodeSubnetAddresses: EnvironmentRule = (env) => {
+  if (env.network.mode !== "create") return [];
+  const zones = env.aws.availabilityZones.length;
+  const vpc = parseCidr(env.network.vpcCidr);
+  if (!vpc || vpc.prefix < 16 || vpc.prefix > 20 || zones < 1 || zones > MAX_AZS) return [];
+  const perNode = (pool: NodePool) => {
+    const types = pool.instanceTypes.map((t) => INSTANCE_CATALOG[t]);
+    return types.every((t) => t) ? Math.max(...types.map((t) => t!.enis * t!.ipsPerEni)) : undefined;
+  };
+  const parts: { text: string; addresses: number }[] = [];
+  for (const [name, pool] of Object.entries(env.nodePools)) {
+    if (!pool) continue;
+    const each = perNode(pool);
+    if (each === undefined) return [];
+    const nodes = name === "clickhouse" ? pool.maxSize : Math.ceil(pool.maxSize / zones);
+    parts.push({ text: `${name}: ${nodes} node${nodes === 1 ? "" : "s"} x ${each} addresses`, addresses: nodes * each });
+  }
+  const need = parts.reduce((sum, p) => sum + p.addresses, 0);
+  const subnet = planSubnets(env.network.vpcCidr, zones).private[0];
+  // AWS reserves 5 addresses of every subnet.
+  const usable = 2 ** (32 - (parseCidr(subnet)?.prefix ?? 32)) - 5;
+  if (need <= usable) return [];
+  const fits = [19, 18, 17, 16].find((p) => p < vpc.prefix && 2 ** (32 - p - 3) - 5 >= need);
+  return [{
+    path: "network.vpcCidr",
+    message:
+      `must give each zone's node subnet room for the node pools at maxSize: the first zone's ${subnet} has ${usable} addresses, ` +
+      `the pools can take ${need} (${parts.map((p) => p.text).join(" + ")}; the VPC CNI gives every pod a VPC address)`,
+    value: env.network.vpcCidr,
+    fix: `${fits ? `use a /${fits} or larger` : "use a larger VPC"}, or lower nodePools.*.maxSize`,
+  }];
 };
 
 const existingSubnets: EnvironmentRule = (env) => {
@@ -668,6 +708,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   region,
   availabilityZones,
   vpcCidr,
+  nodeSubnetAddresses,
   existingSubnets,
   dnsName,
   endpointAccess,
