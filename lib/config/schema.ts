@@ -20,7 +20,9 @@ const retentionDays = z
   });
 
 const positiveInt = z.number().int().positive();
-const arn = z.string().regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/, "must be an AWS ARN (arn:aws:...)");
+// Partition `aws` only: aws.region is a commercial region (lib/regions.ts), and an aws-us-gov or
+// aws-cn principal cannot be trusted or granted there.
+const arn = z.string().regex(/^arn:aws:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/, "must be an ARN of the commercial partition, arn:aws:<service>:<region>:<account>:<resource> (lib/regions.ts)");
 
 export const TIERS = ["development", "production"] as const;
 export type Tier = (typeof TIERS)[number];
