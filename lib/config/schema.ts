@@ -211,12 +211,14 @@ const S3StateSchema = z
 const CloudStateSchema = z
   .object({
     backend: z.literal("cloud"),
-    /** Terraform Cloud / Enterprise organization. */
-    organization: z.string().min(1),
+    /** Terraform Cloud / Enterprise organization (letters, digits, - and _). */
+    organization: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, "must be a Terraform Cloud organization name (letters, digits, - and _)"),
     /** Workspace holding this environment's state. */
     workspace: z.string().regex(/^[A-Za-z0-9_-]{1,90}$/, "must be a Terraform Cloud workspace name"),
-    /** Terraform Cloud / Enterprise host, e.g. `app.terraform.io`. */
-    hostname: z.string().min(1),
+    /** Terraform Cloud / Enterprise host, e.g. `app.terraform.io` (a host name: no scheme, no path). */
+    hostname: z
+      .string()
+      .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(:\d{1,5})?$/i, "must be a host name like app.terraform.io (no https://, no path): the cloud block's hostname"),
   })
   .strict();
 
