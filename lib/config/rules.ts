@@ -512,6 +512,13 @@ const PRODUCTION_PROMISES: readonly { path: string; holds: (env: EnvironmentConf
     message: 'must be "per-az" for tier production (with one NAT gateway, losing its AZ cuts every node\'s egress)',
   },
   {
+    // The cost model's cheapest valid pool keeps the same floor (lib/cost/model.ts).
+    path: "nodePools.general.minSize",
+    holds: (env) => env.nodePools.general.minSize >= env.aws.availabilityZones.length,
+    value: (env) => env.nodePools.general.minSize,
+    message: "must be at least the number of aws.availabilityZones for tier production (a node in every zone: the loss of one leaves the others serving)",
+  },
+  {
     path: "redis.snapshotRetentionDays",
     holds: (env) => env.redis.snapshotRetentionDays >= 1,
     value: (env) => env.redis.snapshotRetentionDays,
