@@ -8,6 +8,8 @@
  * is the same for every file, and the project's own code (lib/, modules/, stacks/) still loads per
  * file, so tests stay isolated.
  *
+ * Sources are read once per worker too (`readFile` below), and read again when a file changes.
+ *
  * `jest.isolateModules` still gets fresh copies (jest's own loading), and so does every module of
  * a file that calls jest.mock. `__tests__/hygiene/shared-runtime.test.ts` pins both.
  *
@@ -18,12 +20,30 @@
  *
  * Plain JavaScript: jest loads a runtime with Node's require, before any transform.
  */
+const { statSync } = require("node:fs");
 const Runtime = require("jest-runtime").default;
 
 /** Packages shared by the test files of a worker: absolute paths inside these are required natively. */
 const SHARED = /[\\/]node_modules[\\/](?:cdktf|constructs|@cdktf[\\/]provider-[^\\/]+|@aws-sdk[\\/][^\\/]+|@smithy[\\/][^\\/]+|@aws-crypto[\\/][^\\/]+|@kubernetes[\\/]client-node)[\\/]/;
 
+/**
+ * Source text of every file a test file of this worker loaded, by path, with the mtime and size
+ * it was read at. Jest reads a module's source from disk again for every test file that loads it
+ * (and then finds its transform in the worker's own cache, by path and mtime): ~0.7 s of each
+ * worker's run was those reads. A file changed since (a test writing and requiring it) is read again.
+ */
+const sources = new Map();
+
 class SharedRuntime extends Runtime {
+  readFile(filename) {
+    const st = statSync(filename, { throwIfNoEntry: false });
+    const hit = st && sources.get(filename);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.text;
+    const text = super.readFile(filename);
+    if (st) sources.set(filename, { mtimeMs: st.mtimeMs, size: st.size, text });
+    return text;
+  }
+
   requireModuleOrMock(from, moduleName) {
     // Jest's own loading inside isolateModules, and in a file that mocks anything (jest.mock).
     if (!this._isolatedModuleRegistry && this._explicitShouldMock.size === 0 && moduleName !== "@jest/globals") {
@@ -41,3 +61,4 @@ class SharedRuntime extends Runtime {
 
 module.exports = SharedRuntime;
 module.exports.SHARED = SHARED;
+module.exports.sources = sources;

@@ -5,6 +5,10 @@
  * file's realm; one of a shared module is not). These tests fail if jest.config.js stops using the
  * runtime or it starts sharing what must stay per file.
  */
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 const ownRealm = (value: unknown) => value instanceof Function;
 
 describe("the shared jest runtime", () => {
@@ -34,6 +38,29 @@ describe("the shared jest runtime", () => {
     });
     expect(ownRealm(isolated!.App)).toBe(true);
     expect(isolated).not.toBe(require("cdktf"));
+  });
+
+  test("a source is read from disk once per worker, and again when it changes (mtime or size)", () => {
+    const runtime = require("../shared-runtime.js") as { prototype: { readFile(f: string): string }; sources: Map<string, { text: string }> };
+    // What jest gives each test file: a runtime with its own per-file read caches.
+    const perFile = () => Object.assign(Object.create(runtime.prototype), { _cacheFS: new Map(), _cacheFSBuffer: new Map() }) as { readFile(f: string): string };
+    const dir = mkdtempSync(join(tmpdir(), "ls-shared-runtime-"));
+    try {
+      const file = join(dir, "module.json");
+      writeFileSync(file, '{"v":1}');
+      expect(perFile().readFile(file)).toBe('{"v":1}');
+      expect(runtime.sources.get(file)?.text).toBe('{"v":1}');
+      runtime.sources.set(file, { ...runtime.sources.get(file)!, text: "served from the worker's cache" });
+      expect(perFile().readFile(file)).toBe("served from the worker's cache");
+      writeFileSync(file, '{"v":22}');
+      expect(perFile().readFile(file)).toBe('{"v":22}');
+      // Same size, another mtime: read again.
+      runtime.sources.set(file, { ...runtime.sources.get(file)!, text: "stale" });
+      utimesSync(file, new Date(), new Date(Date.now() + 5_000));
+      expect(perFile().readFile(file)).toBe('{"v":22}');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("only those packages are shared", () => {
