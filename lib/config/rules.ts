@@ -49,7 +49,12 @@ const region: EnvironmentRule = (env) => {
     }];
   }
   const lower = r.toLowerCase();
-  return [{ path: "aws.region", message: "must be an AWS commercial region (see lib/regions.ts)", value: r, fix: isKnownRegion(lower) ? `use ${lower} (lowercase)` : "use e.g. us-west-2" }];
+  const fix = isKnownRegion(lower)
+    ? `use ${lower} (lowercase)`
+    : /^[a-z]{2}-[a-z]+-\d$/.test(r)
+      ? `check the spelling; if AWS opened ${r} after ${REGIONS_AS_OF}, add it to lib/regions.ts with its zones`
+      : "use e.g. us-west-2";
+  return [{ path: "aws.region", message: "must be an AWS commercial region (see lib/regions.ts)", value: r, fix }];
 };
 
 const availabilityZones: EnvironmentRule = (env) => {
