@@ -132,7 +132,9 @@ export function forkEnvironment(source: EnvironmentConfig, sourceFields: PlainOb
 
   fields.name = o.name;
   const minZones = tier === "production" ? 3 : 2;
-  const zones = zonesOf(o.region, Math.max(minZones, source.aws.availabilityZones.length));
+  // An existing VPC belongs to one account and region: only a fork in the same place can keep it (and its zones).
+  const keepsVpc = source.network.mode === "existing" && o.accountId === source.aws.accountId && o.region === source.aws.region;
+  const zones = keepsVpc ? [...source.aws.availabilityZones] : zonesOf(o.region, Math.max(minZones, source.network.mode === "existing" ? minZones : source.aws.availabilityZones.length));
   fields.aws = { ...(fields.aws as PlainObject), accountId: o.accountId, region: o.region, availabilityZones: zones };
   if (zones.length < minZones) notes.push(`${o.region} has fewer than ${minZones} zones listed here: check aws.availabilityZones`);
   if (regionZones(o.region)?.namesVaryByAccount) notes.push(`zone names in ${o.region} differ per account: check aws.availabilityZones against \`aws ec2 describe-availability-zones --region ${o.region}\``);
@@ -141,8 +143,15 @@ export function forkEnvironment(source: EnvironmentConfig, sourceFields: PlainOb
   if (network.mode === "create") {
     const prefix = parseCidr(String(network.vpcCidr))?.prefix ?? 16;
     network.vpcCidr = freeCidr(fleet.map((e) => e.network.vpcCidr), prefix);
+  } else if (keepsVpc) {
+    notes.push(`network is the source's existing VPC (${String(network.vpcId)}), shared with ${source.name}: give the fork its own subnets if it should not share them`);
   } else {
-    notes.push("the source uses an existing VPC: set network.vpcId, vpcCidr and the subnet ids of the new account");
+    // The source's VPC and subnet ids cannot exist in another account or region: the fork creates its own VPC.
+    fields.network = { mode: "create", vpcCidr: freeCidr(fleet.map((e) => e.network.vpcCidr), 16) };
+    notes.push(
+      `network: the source uses an existing VPC of account ${source.aws.accountId} in ${source.aws.region}, which the fork cannot use, so the fork creates its own VPC; ` +
+        `to use an existing VPC of account ${o.accountId} instead, set network to { mode: "existing", vpcId, vpcCidr, publicSubnetIds, privateSubnetIds, dataSubnetIds } (one subnet per zone)`,
+    );
   }
 
   const dns = fields.dns as PlainObject;

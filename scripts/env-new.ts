@@ -53,11 +53,13 @@ function repoRoot(): string {
 
 /** What the source file set: its input minus what its tier's profile would give for its decided fields. */
 function sourceFields(input: PlainObject, tier: Tier): PlainObject {
-  const decided = Object.fromEntries(Object.entries(input).filter(([k]) => DECIDED.includes(k) || k === "network"));
+  const decided = Object.fromEntries(Object.entries(input).filter(([k]) => DECIDED.includes(k)));
+  // The network fields every file writes; the rest (an existing VPC's ids, NAT, flow logs) is the file's when it differs from the profile.
+  const network = input.network as PlainObject;
+  decided.network = { mode: network.mode, vpcCidr: network.vpcCidr };
   const langsmith = isPlainObject(input.langsmith) ? { langsmith: { initialOrgAdminEmail: input.langsmith.initialOrgAdminEmail } } : {};
   const defaults = defineEnvironment(tier, { ...decided, ...langsmith } as Parameters<typeof defineEnvironment>[1]) as PlainObject;
   const fields = fileFields(input, defaults, DECIDED);
-  const network = input.network as PlainObject;
   fields.network = { ...(fields.network as PlainObject | undefined), mode: network.mode, vpcCidr: network.vpcCidr };
   if (isPlainObject(input.langsmith)) fields.langsmith = { ...(fields.langsmith as PlainObject | undefined), initialOrgAdminEmail: input.langsmith.initialOrgAdminEmail };
   // Key order of a hand-written file: decided fields first, in the schema's order.

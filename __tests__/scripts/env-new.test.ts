@@ -147,6 +147,38 @@ describe("npm run env:new", () => {
     expect(readFileSync(join(root, "environments", "index.ts"), "utf8")).toBe(INDEX);
   });
 
+  test("an existing-VPC source: the same account and region keep its VPC and zones; another account or region creates its own VPC", () => {
+    const dev = JSON.parse(JSON.stringify(FIXTURES[0].input));
+    const vpc = {
+      file: "environments/vpc.ts",
+      input: {
+        ...dev,
+        name: "vpc",
+        aws: { ...dev.aws, availabilityZones: ["us-west-2b", "us-west-2c"] },
+        network: { mode: "existing", vpcId: "vpc-0123456789abcdef0", vpcCidr: "10.60.0.0/16", publicSubnetIds: ["subnet-0aaaaaaa1", "subnet-0aaaaaaa2"], privateSubnetIds: ["subnet-0bbbbbbb1", "subnet-0bbbbbbb2"], dataSubnetIds: ["subnet-0ccccccc1", "subnet-0ccccccc2"] },
+        dns: { ...dev.dns, hostname: "langsmith.vpc.example.com" },
+        state: { ...dev.state, key: "langsmith/vpc/terraform.tfstate" },
+        ci: { ...dev.ci, githubEnvironment: "vpc" },
+      },
+    };
+    const sources = [...FIXTURES, vpc];
+    const fork = (argv: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = main(argv, { root, sources, out: (l) => out.push(l), err: (l) => err.push(l), today: "2026-01-02" });
+      return { code, out: out.join("\n"), err: err.join("\n") };
+    };
+    const far = fork(["vpceu", "--from", "vpc", "--account", "444444444444", "--region", "eu-central-1", "--hosted-zone-id", "Z0EU000000000000000001"]);
+    expect(far.err).toBe("");
+    expect(far.out).toContain("network: the source uses an existing VPC of account 111111111111 in us-west-2, which the fork cannot use, so the fork creates its own VPC");
+    const [vpceu] = loadEnvironments([...sources, { file: "environments/vpceu.ts", input: evaluate("vpceu") }]).map((e) => e.config).slice(4);
+    expect(vpceu).toMatchObject({ network: { mode: "create", vpcCidr: "10.0.0.0/16" }, aws: { availabilityZones: ["eu-central-1a", "eu-central-1b"] } });
+    const same = fork(["vpc3", "--from", "vpc", "--account", "111111111111", "--region", "us-west-2", "--hostname", "langsmith.vpc3.example.com"]);
+    expect(same.err).toBe("");
+    const [vpc3] = loadEnvironments([...sources, { file: "environments/vpc3.ts", input: evaluate("vpc3") }]).map((e) => e.config).slice(4);
+    expect(vpc3).toMatchObject({ network: { mode: "existing", vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0bbbbbbb1", "subnet-0bbbbbbb2"] }, aws: { availabilityZones: ["us-west-2b", "us-west-2c"] } });
+  });
+
   test("--help prints usage and writes nothing", () => {
     const r = run(["--help"]);
     expect(r.code).toBe(0);
