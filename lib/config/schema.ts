@@ -24,6 +24,17 @@ const positiveInt = z.number().int().positive();
 // aws-cn principal cannot be trusted or granted there.
 const arn = z.string().regex(/^arn:aws:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/, "must be an ARN of the commercial partition, arn:aws:<service>:<region>:<account>:<resource> (lib/regions.ts)");
 
+/**
+ * A tag value every service accepts (IAM, the strictest: letters, digits, spaces and `_ . : / = + - @`,
+ * at most 256 characters). `owner` and `costCenter` tag every resource (provider default_tags), so
+ * `R&D` or `cc#42` would fail the first IAM role at apply.
+ */
+const tagValue = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, "must be a valid AWS tag value (letters, digits, spaces and _ . : / = + - @): it tags every resource");
+
 export const TIERS = ["development", "production"] as const;
 export type Tier = (typeof TIERS)[number];
 
@@ -318,9 +329,9 @@ export const EnvironmentSchema = z
     /** Langfuse settings; present exactly when `applications` includes "langfuse". */
     langfuse: LangfuseSchema.optional(),
     /** Team or person responsible: tag `owner` on every resource. */
-    owner: z.string().min(1),
+    owner: tagValue,
     /** Cost allocation: tag `cost-center` on every resource. */
-    costCenter: z.string().min(1),
+    costCenter: tagValue,
     /** The AWS account and region the environment lives in. */
     aws: z
       .object({
