@@ -137,6 +137,10 @@ export function forkEnvironment(source: EnvironmentConfig, sourceFields: PlainOb
   const zones = keepsVpc ? [...source.aws.availabilityZones] : zonesOf(o.region, Math.max(minZones, source.network.mode === "existing" ? minZones : source.aws.availabilityZones.length));
   fields.aws = { ...(fields.aws as PlainObject), accountId: o.accountId, region: o.region, availabilityZones: zones };
   if (zones.length < minZones) notes.push(`${o.region} has fewer than ${minZones} zones listed here: check aws.availabilityZones`);
+  const avoid = regionZones(o.region)?.avoidZoneIds ?? [];
+  if (avoid.length > 0) {
+    notes.push(`${avoid.join(", ")} offers no m6i/r6i or newer instance types: check that none of aws.availabilityZones maps to it in account ${o.accountId} (\`aws ec2 describe-availability-zones --region ${o.region} --query "AvailabilityZones[].[ZoneName,ZoneId]"\`)`);
+  }
   if (regionZones(o.region)?.namesVaryByAccount) notes.push(`zone names in ${o.region} differ per account: check aws.availabilityZones against \`aws ec2 describe-availability-zones --region ${o.region}\``);
 
   const network = fields.network as PlainObject;

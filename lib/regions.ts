@@ -13,6 +13,12 @@ export interface RegionZones {
   readonly letters: readonly string[];
   readonly perAccount: number;
   readonly namesVaryByAccount?: boolean;
+  /**
+   * Zone IDs (the same physical zone in every account, unlike names) that cannot host this stack:
+   * use1-az3 offers no instance type newer than the m5/c5/r5 generation (no m6i/r6i node).
+   * Which name maps to it differs per account, so the loader cannot check it; env:new says so.
+   */
+  readonly avoidZoneIds?: readonly string[];
 }
 
 export const REGIONS_AS_OF = "2025-06-01";
@@ -20,7 +26,7 @@ export const REGIONS_AS_OF = "2025-06-01";
 const three: RegionZones = { letters: ["a", "b", "c"], perAccount: 3 };
 
 export const REGION_ZONES = {
-  "us-east-1": { letters: ["a", "b", "c", "d", "e", "f"], perAccount: 6 },
+  "us-east-1": { letters: ["a", "b", "c", "d", "e", "f"], perAccount: 6, avoidZoneIds: ["use1-az3"] },
   "us-east-2": three,
   // Two zones per account, named a/b, a/c or b/c depending on the account.
   "us-west-1": { letters: ["a", "c", "b"], perAccount: 2, namesVaryByAccount: true },

@@ -76,6 +76,7 @@ describe("npm run env:new", () => {
   test("a production fork into an account the fleet uses: its bucket and hosted zone, the existing OIDC provider, 3 zones, a free CIDR", () => {
     const r = run(["prod2", "--from", "prod", "--account", "111111111111", "--region", "us-west-2", "--hostname", "ls.prod2.example.com"]);
     expect(r.code).toBe(0);
+    expect(r.out).not.toContain("use1-az3");
     expect(r.out).toContain("dns.hostedZoneId is dev's, of the same account (Z0DEV00000000000000001): keep it only if ls.prod2.example.com is in that zone");
     const [prod2] = loadEnvironments([...FIXTURES, { file: "environments/prod2.ts", input: evaluate("prod2") }]).map((e) => e.config).slice(3);
     expect(prod2).toMatchObject({
@@ -106,6 +107,12 @@ describe("npm run env:new", () => {
     const named = run(["both2", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--hosted-zone-id", "Z0EU000000000000000001", "--applications", "langsmith,langfuse", "--langfuse-hostname", "lf.both2.example.com"]);
     expect(named.code).toBe(0);
     expect(readFileSync(join(root, "environments", "both2.ts"), "utf8")).toContain('hostname: "lf.both2.example.com"');
+  });
+
+  test("a fork in us-east-1 is told to check its zone IDs against use1-az3 (no m6i/r6i or newer), which names cannot reveal", () => {
+    const r = run(["east", "--from", "dev", "--account", "111111111111", "--region", "us-east-1", "--hostname", "langsmith.east.example.com"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('use1-az3 offers no m6i/r6i or newer instance types: check that none of aws.availabilityZones maps to it in account 111111111111 (`aws ec2 describe-availability-zones --region us-east-1 --query "AvailabilityZones[].[ZoneName,ZoneId]"`)');
   });
 
   test("--applications langfuse: a Langfuse-only fork (no langsmith, no clickhouse block) served on its own hostname", () => {
