@@ -34,6 +34,14 @@ const SHARED = /[\\/]node_modules[\\/](?:cdktf|constructs|@cdktf[\\/]provider-[^
  */
 const sources = new Map();
 
+/** Empties the worker's cdktf token map (see teardown below); its counter goes on. */
+function forgetTokens(tokens = global.__cdktfTokenMap) {
+  if (tokens) {
+    tokens.stringTokenMap.clear();
+    tokens.numberTokenMap.clear();
+  }
+}
+
 class SharedRuntime extends Runtime {
   readFile(filename) {
     const st = statSync(filename, { throwIfNoEntry: false });
@@ -42,6 +50,17 @@ class SharedRuntime extends Runtime {
     const text = super.readFile(filename);
     if (st) sources.set(filename, { mtimeMs: st.mtimeMs, size: st.size, text });
     return text;
+  }
+
+  teardown() {
+    // cdktf's token map is a process global (global.__cdktfTokenMap) that keeps every token ever
+    // created, and a token keeps its construct tree: shared cdktf kept every test file's stacks
+    // alive (the workers' heaps grew ~3 MB a file, and every major GC marked them all). Nothing of
+    // a finished file resolves a token again, and loading cdktf and the providers registers none:
+    // emptied, not replaced (cdktf modules hold the instance), and its counter goes on, so no
+    // token string is ever reused.
+    forgetTokens();
+    return super.teardown();
   }
 
   requireModuleOrMock(from, moduleName) {
@@ -62,3 +81,4 @@ class SharedRuntime extends Runtime {
 module.exports = SharedRuntime;
 module.exports.SHARED = SHARED;
 module.exports.sources = sources;
+module.exports.forgetTokens = forgetTokens;

@@ -68,4 +68,22 @@ describe("the shared jest runtime", () => {
     for (const p of ["/r/node_modules/cdktf/lib/index.js", "/r/node_modules/constructs/lib/index.js", "/r/node_modules/@cdktf/provider-aws/lib/vpc/index.js", "/r/node_modules/@aws-sdk/client-eks/dist-cjs/index.js", "/r/node_modules/@smithy/core/dist-cjs/index.js"]) expect(p).toMatch(SHARED);
     for (const p of ["/r/node_modules/zod/lib/index.js", "/r/lib/naming.ts", "/r/node_modules/cdktf-cli/bin/cdktf", "/r/node_modules/@cdktf/hcl2json/lib/index.js"]) expect(p).not.toMatch(SHARED);
   });
+
+  // Last in this file: it empties the worker's token map, as the runtime does after every file.
+  test("after each file the worker's cdktf token map is emptied (a token keeps its construct tree alive), and token strings are never reused", () => {
+    type TokenMap = { stringTokenMap: Map<string, unknown>; tokenCounter: number };
+    const { forgetTokens } = require("../shared-runtime.js") as { forgetTokens(map: TokenMap): void };
+    const { Lazy, Token } = require("cdktf") as typeof import("cdktf");
+    // The worker's map (shared cdktf's, on the worker's global; this file's `global` is its own).
+    const workerMap = (require("cdktf/lib/tokens/private/token-map") as { TokenMap: { instance(): TokenMap } }).TokenMap.instance();
+    const first = Lazy.stringValue({ produce: () => "x" });
+    expect(Token.isUnresolved(first)).toBe(true);
+    expect(workerMap.stringTokenMap.size).toBeGreaterThan(0);
+    const counter = workerMap.tokenCounter;
+    forgetTokens(workerMap);
+    expect(workerMap.stringTokenMap.size).toBe(0);
+    const next = Lazy.stringValue({ produce: () => "y" });
+    expect(next).not.toBe(first);
+    expect(workerMap.tokenCounter).toBeGreaterThan(counter);
+  });
 });
