@@ -13,20 +13,11 @@
 import { cidrsOverlap, formatCidr, parseCidr } from "./cidr";
 import { Application, APPLICATIONS, EnvironmentConfig, Tier, TIERS } from "./config/schema";
 import { isPlainObject, PlainObject } from "./merge";
-import { isKnownRegion } from "./regions";
+import { isKnownRegion, regionZones, suggestedZones } from "./regions";
 
-/** Zone letters per region where `a, b, c` is wrong (AWS docs, "Regions and Zones"; account mappings vary, so check `aws ec2 describe-availability-zones`). */
-const ZONE_LETTERS: Readonly<Record<string, readonly string[]>> = {
-  "us-west-1": ["a", "c"], // two zones, named per account (a/b or a/c or b/c)
-  "ap-northeast-1": ["a", "c", "d"], // ap-northeast-1b is not offered to new accounts
-  "ca-central-1": ["a", "b", "d"],
-  "sa-east-1": ["a", "b", "c"],
-};
-
-/** The first `count` zones of a region. */
+/** The first `count` zones of a region an account can use (lib/regions.ts). */
 export function zonesOf(region: string, count: number): string[] {
-  const letters = ZONE_LETTERS[region] ?? ["a", "b", "c", "d"];
-  return letters.slice(0, count).map((l) => `${region}${l}`);
+  return suggestedZones(region, count);
 }
 
 /** The first /prefix range in 10.0.0.0/8 (stepping by its size) that overlaps none of `taken`. */
@@ -59,6 +50,11 @@ export interface ForkOptions {
   readonly applications?: readonly Application[];
   /** Langfuse's hostname beside LangSmith (`--langfuse-hostname`); default `langfuse.<domain of dns.hostname>`. */
   readonly langfuseHostname?: string;
+  /**
+   * The Route 53 hosted zone of the hostname (`--hosted-zone-id`). Default: the source's in the
+   * source's account, else the zone of an environment already in the new account; required otherwise.
+   */
+  readonly hostedZoneId?: string;
 }
 
 /** External ClickHouse placeholder of a fork that starts running Langfuse (the loader wants one; the notes say to change it). */
@@ -86,7 +82,10 @@ export interface ForkResult {
 }
 
 /** Problems with the options themselves (before any forking), as `--flag` messages. */
-export function optionProblems(o: Partial<ForkOptions> & { from?: string; sourceApplications?: readonly string[] }, known: readonly string[]): string[] {
+export function optionProblems(
+  o: Partial<ForkOptions> & { from?: string; sourceApplications?: readonly string[]; sourceAccountId?: string; accountsWithZone?: readonly string[] },
+  known: readonly string[],
+): string[] {
   const p: string[] = [];
   if (!o.name || !/^[a-z][a-z0-9]{1,11}$/.test(o.name)) p.push(`<name> must be 2-12 lowercase letters or digits, starting with a letter, got ${o.name ?? "nothing"}`);
   else if (known.includes(o.name)) p.push(`<name> ${o.name} is taken (environments: ${known.join(", ")})`);
@@ -106,6 +105,10 @@ export function optionProblems(o: Partial<ForkOptions> & { from?: string; source
     if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(o.langfuseHostname)) p.push(`--langfuse-hostname must be a lowercase DNS name like langfuse.${o.name ?? "eu"}.example.com, got ${o.langfuseHostname}`);
     else if (!running.includes("langfuse")) p.push(`--langfuse-hostname needs Langfuse in the fork's applications (${running.join(",") || "none"}): add --applications langsmith,langfuse`);
     else if (!running.includes("langsmith")) p.push("--langfuse-hostname is Langfuse's name beside LangSmith; a Langfuse-only fork's URL is --hostname (dns.hostname)");
+  }
+  if (o.hostedZoneId !== undefined && !/^Z[A-Z0-9]{1,31}$/.test(o.hostedZoneId)) p.push(`--hosted-zone-id must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ, got ${o.hostedZoneId}`);
+  else if (o.hostedZoneId === undefined && o.accountId && o.sourceAccountId && o.accountId !== o.sourceAccountId && !(o.accountsWithZone ?? []).includes(o.accountId)) {
+    p.push(`--hosted-zone-id is required when --account (${o.accountId}) differs from the source's (${o.sourceAccountId}): a hosted zone belongs to one account; give the zone of the hostname's domain in account ${o.accountId}`);
   }
   return p;
 }
@@ -129,22 +132,46 @@ export function forkEnvironment(source: EnvironmentConfig, sourceFields: PlainOb
 
   fields.name = o.name;
   const minZones = tier === "production" ? 3 : 2;
-  const zones = zonesOf(o.region, Math.max(minZones, source.aws.availabilityZones.length));
+  // An existing VPC belongs to one account and region: only a fork in the same place can keep it (and its zones).
+  const keepsVpc = source.network.mode === "existing" && o.accountId === source.aws.accountId && o.region === source.aws.region;
+  const zones = keepsVpc ? [...source.aws.availabilityZones] : zonesOf(o.region, Math.max(minZones, source.network.mode === "existing" ? minZones : source.aws.availabilityZones.length));
   fields.aws = { ...(fields.aws as PlainObject), accountId: o.accountId, region: o.region, availabilityZones: zones };
   if (zones.length < minZones) notes.push(`${o.region} has fewer than ${minZones} zones listed here: check aws.availabilityZones`);
-  if (ZONE_LETTERS[o.region]) notes.push(`zone names in ${o.region} differ per account: check aws.availabilityZones against \`aws ec2 describe-availability-zones --region ${o.region}\``);
+  const avoid = regionZones(o.region)?.avoidZoneIds ?? [];
+  if (avoid.length > 0) {
+    notes.push(`${avoid.join(", ")} offers no m6i/r6i or newer instance types: check that none of aws.availabilityZones maps to it in account ${o.accountId} (\`aws ec2 describe-availability-zones --region ${o.region} --query "AvailabilityZones[].[ZoneName,ZoneId]"\`)`);
+  }
+  if (regionZones(o.region)?.namesVaryByAccount) notes.push(`zone names in ${o.region} differ per account: check aws.availabilityZones against \`aws ec2 describe-availability-zones --region ${o.region}\``);
 
   const network = fields.network as PlainObject;
   if (network.mode === "create") {
     const prefix = parseCidr(String(network.vpcCidr))?.prefix ?? 16;
     network.vpcCidr = freeCidr(fleet.map((e) => e.network.vpcCidr), prefix);
+  } else if (keepsVpc) {
+    notes.push(`network is the source's existing VPC (${String(network.vpcId)}), shared with ${source.name}: give the fork its own subnets if it should not share them`);
   } else {
-    notes.push("the source uses an existing VPC: set network.vpcId, vpcCidr and the subnet ids of the new account");
+    // The source's VPC and subnet ids cannot exist in another account or region: the fork creates its own VPC.
+    fields.network = { mode: "create", vpcCidr: freeCidr(fleet.map((e) => e.network.vpcCidr), 16) };
+    notes.push(
+      `network: the source uses an existing VPC of account ${source.aws.accountId} in ${source.aws.region}, which the fork cannot use, so the fork creates its own VPC; ` +
+        `to use an existing VPC of account ${o.accountId} instead, set network to { mode: "existing", vpcId, vpcCidr, publicSubnetIds, privateSubnetIds, dataSubnetIds } (one subnet per zone)`,
+    );
   }
 
   const dns = fields.dns as PlainObject;
   dns.hostname = o.hostname ?? forkHostname(source.dns.hostname, source.name, o.name);
-  notes.push(`dns.hostedZoneId is the source's (${source.dns.hostedZoneId}): keep it only if ${dns.hostname} is in that zone`);
+  // A hosted zone belongs to one account (the loader refuses one shared across accounts).
+  const zoneNeighbour = fleet.find((e) => e.aws.accountId === o.accountId);
+  if (o.hostedZoneId) dns.hostedZoneId = o.hostedZoneId;
+  else if (o.accountId === source.aws.accountId) notes.push(`dns.hostedZoneId is the source's (${source.dns.hostedZoneId}): keep it only if ${dns.hostname} is in that zone`);
+  else if (zoneNeighbour) {
+    dns.hostedZoneId = zoneNeighbour.dns.hostedZoneId;
+    notes.push(`dns.hostedZoneId is ${zoneNeighbour.name}'s, of the same account (${zoneNeighbour.dns.hostedZoneId}): keep it only if ${dns.hostname} is in that zone`);
+  }
+  if (o.accountId !== source.aws.accountId && dns.certificateValidationZoneId !== undefined) {
+    delete dns.certificateValidationZoneId;
+    notes.push(`dns.certificateValidationZoneId was the source's, of account ${source.aws.accountId}: set it to the public zone of ${dns.hostname}'s domain in account ${o.accountId} if dns.hostedZoneId is a private zone`);
+  }
 
   // State: the new account/region's bucket (shared with an environment already there), its own key, the S3 lockfile.
   const neighbour = fleet.find((e) => e.state.backend === "s3" && e.aws.accountId === o.accountId && e.aws.region === o.region);

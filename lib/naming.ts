@@ -81,3 +81,22 @@ export function postgresKind(engine: "rds" | "aurora"): PostgresKind {
 export function httpsUrl(hostname: string): string {
   return `https://${hostname}`;
 }
+
+/**
+ * Why `name` cannot be an S3 bucket this project uses, or undefined when it can (S3 user guide,
+ * "General purpose bucket naming rules"). Stricter than S3 in one respect: no dots, because the
+ * Terraform S3 backend and the SDKs address buckets virtual-hosted style over TLS, and
+ * `a.b.s3.<region>.amazonaws.com` does not match the `*.s3.<region>.amazonaws.com` certificate.
+ */
+export function s3BucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return `must be 3 to 63 characters long (${name.length})`;
+  if (!/^[a-z0-9.-]+$/.test(name)) return "must use only lowercase letters, digits, hyphens (and dots)";
+  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return "must begin and end with a letter or digit";
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return "must not be formatted as an IP address";
+  if (name.includes(".")) return "must not contain dots: virtual-hosted-style TLS requests (the Terraform S3 backend, the SDKs) fail the certificate check on a dotted bucket name";
+  const prefix = ["xn--", "sthree-", "amzn-s3-demo-"].find((p) => name.startsWith(p));
+  if (prefix) return `must not begin with ${prefix} (reserved by S3)`;
+  const suffix = ["-s3alias", "--ol-s3", "--x-s3", "--table-s3"].find((s) => name.endsWith(s));
+  if (suffix) return `must not end with ${suffix} (reserved by S3)`;
+  return undefined;
+}

@@ -1,6 +1,6 @@
 /**
  * `npm run env:new -- <name> --from <env> --account <id> --region <region> [--tier <tier>] [--hostname <host>]
- *   [--applications langsmith,langfuse] [--langfuse-hostname <host>]`:
+ *   [--hosted-zone-id <id>] [--applications langsmith,langfuse] [--langfuse-hostname <host>]`:
  * writes `environments/<name>.ts` forked from `environments/<env>.ts` with every field that must
  * change already changed (lib/env-new.ts), registers it in `environments/index.ts`, and prints
  * the next steps. The new fleet is validated first: if the loader refuses it, nothing is written.
@@ -19,11 +19,13 @@ import { flagValues, positionals, runCli, wantsHelp } from "./cli";
 
 const USAGE = [
   "usage: npm run env:new -- <name> --from <environment> --account <12-digit id> --region <region> [--tier development|production] [--hostname <host>]",
-  "         [--applications langsmith|langfuse|langsmith,langfuse] [--langfuse-hostname <host>]",
+  "         [--hosted-zone-id <Route 53 zone id>] [--applications langsmith|langfuse|langsmith,langfuse] [--langfuse-hostname <host>]",
   "  Writes environments/<name>.ts, a copy of environments/<environment>.ts with the name, account, region and zones,",
   "  a VPC CIDR no other environment uses, the hostname, the state bucket/key of the new account and region",
   "  (S3-native locking) and the CI OIDC provider setting changed; registers it in environments/index.ts; prints",
   "  the next steps. Validates the whole fleet first: if the loader refuses the result, nothing is written (exit 1).",
+  "  --hosted-zone-id: the zone of the hostname; required in an account no environment uses yet (a hosted zone",
+  "  belongs to one account), else the source's (same account) or the account's other environment's.",
   "  --applications: what the fork runs (default: the source's). Adding Langfuse writes a langfuse block: hostname",
   "  (--langfuse-hostname, default langfuse.<domain of the hostname>), an external ClickHouse placeholder to change,",
   "  the first user; a Langfuse-only fork drops langsmith and clickhouse and serves Langfuse on --hostname.",
@@ -31,7 +33,7 @@ const USAGE = [
 
 /** Fields only the environment file decides (environments/profiles.ts): kept whole from the source. */
 const DECIDED = ["name", "owner", "costCenter", "aws", "dns", "exposure", "auth", "clickhouse", "state", "ci", "langfuse", "applications"];
-const VALUE_FLAGS = ["--from", "--account", "--region", "--tier", "--hostname", "--applications", "--langfuse-hostname"];
+const VALUE_FLAGS = ["--from", "--account", "--region", "--tier", "--hostname", "--hosted-zone-id", "--applications", "--langfuse-hostname"];
 
 export interface EnvNewDeps {
   /** Directory holding environments/ (default: this repository). */
@@ -51,11 +53,13 @@ function repoRoot(): string {
 
 /** What the source file set: its input minus what its tier's profile would give for its decided fields. */
 function sourceFields(input: PlainObject, tier: Tier): PlainObject {
-  const decided = Object.fromEntries(Object.entries(input).filter(([k]) => DECIDED.includes(k) || k === "network"));
+  const decided = Object.fromEntries(Object.entries(input).filter(([k]) => DECIDED.includes(k)));
+  // The network fields every file writes; the rest (an existing VPC's ids, NAT, flow logs) is the file's when it differs from the profile.
+  const network = input.network as PlainObject;
+  decided.network = { mode: network.mode, vpcCidr: network.vpcCidr };
   const langsmith = isPlainObject(input.langsmith) ? { langsmith: { initialOrgAdminEmail: input.langsmith.initialOrgAdminEmail } } : {};
   const defaults = defineEnvironment(tier, { ...decided, ...langsmith } as Parameters<typeof defineEnvironment>[1]) as PlainObject;
   const fields = fileFields(input, defaults, DECIDED);
-  const network = input.network as PlainObject;
   fields.network = { ...(fields.network as PlainObject | undefined), mode: network.mode, vpcCidr: network.vpcCidr };
   if (isPlainObject(input.langsmith)) fields.langsmith = { ...(fields.langsmith as PlainObject | undefined), initialOrgAdminEmail: input.langsmith.initialOrgAdminEmail };
   // Key order of a hand-written file: decided fields first, in the schema's order.
@@ -83,9 +87,12 @@ export function main(argv: string[], deps: EnvNewDeps = {}): number {
   const [hostname] = flagValues(argv, "--hostname");
   const applications = parseApplications(flagValues(argv, "--applications")[0]) as Application[] | undefined;
   const [langfuseHostname] = flagValues(argv, "--langfuse-hostname");
+  const [hostedZoneId] = flagValues(argv, "--hosted-zone-id");
   const names = fleet.map((e) => e.config.name);
   const sourceApplications = fleet.find((e) => e.config.name === from)?.config.applications;
-  const problems = optionProblems({ name, from, accountId, region, tier: tier as Tier | undefined, applications, langfuseHostname, sourceApplications }, names);
+  const sourceAccountId = fleet.find((e) => e.config.name === from)?.config.aws.accountId;
+  const accountsWithZone = fleet.map((e) => e.config.aws.accountId);
+  const problems = optionProblems({ name, from, accountId, region, tier: tier as Tier | undefined, hostname, hostedZoneId, applications, langfuseHostname, sourceApplications, sourceAccountId, accountsWithZone }, names);
   if (extra.length > 0) problems.push(`unexpected argument${extra.length > 1 ? "s" : ""} ${extra.join(" ")}`);
   const file = join(root, "environments", `${name}.ts`);
   if (name && existsSync(file)) problems.push(`${file} exists already`);
@@ -97,7 +104,7 @@ export function main(argv: string[], deps: EnvNewDeps = {}): number {
   const source = fleet.find((e) => e.config.name === from)!;
   const sourceInput = sources.find((s) => s.file === source.file)!.input as PlainObject;
   const fork = forkEnvironment(source.config, sourceFields(sourceInput, source.config.tier), fleet.map((e) => e.config), {
-    name, accountId, region, tier: tier as Tier | undefined, hostname, applications, langfuseHostname,
+    name, accountId, region, tier: tier as Tier | undefined, hostname, hostedZoneId, applications, langfuseHostname,
   });
   const relative = `environments/${name}.ts`;
   let loaded;

@@ -34,11 +34,11 @@ export function extraEnvironments(fleet: readonly { name: string; tier: string }
   if (!first) throw new Error("fleet test: environments/index.ts registers no environment to fork");
   const extras = [
     // Both applications (Langfuse beside LangSmith), and Langfuse alone in the same account and region (shared bucket).
-    { name: "fleeteu", args: ["--from", first.name, "--account", "444444444444", "--region", "eu-central-1", "--applications", "langsmith,langfuse"] },
+    { name: "fleeteu", args: ["--from", first.name, "--account", "444444444444", "--region", "eu-central-1", "--hosted-zone-id", "Z0FLEETEU000000000000001", "--applications", "langsmith,langfuse"] },
     { name: "fleetlf", args: ["--from", first.name, "--account", "444444444444", "--region", "eu-central-1", "--applications", "langfuse"] },
   ];
   // A production fork needs a production source (the tier decides e.g. external ClickHouse).
-  if (production) extras.push({ name: "fleetprod", args: ["--from", production.name, "--account", "555555555555", "--region", "ap-southeast-2", "--tier", "production"] });
+  if (production) extras.push({ name: "fleetprod", args: ["--from", production.name, "--account", "555555555555", "--region", "ap-southeast-2", "--hosted-zone-id", "Z0FLEETPROD0000000000001", "--tier", "production"] });
   return extras.map((e) => ({ name: e.name, args: [e.name, ...e.args] }));
 }
 

@@ -9,7 +9,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { EnvironmentConfig, protectsData } from "../lib/config/schema";
+import { EnvironmentConfig, langfuseHostname, protectsData } from "../lib/config/schema";
 import { ciNames, GITHUB_OIDC_HOST, githubSubjects } from "../lib/ci";
 import { denyInsecureTransport, policyDocument, policyJson, PolicyStatement } from "../lib/iam";
 import { CiRoles, GithubOidcProvider } from "../modules/ci-role";
@@ -30,6 +30,9 @@ export interface CiTarget {
   readonly lockTable?: string;
   readonly hostname: string;
   readonly hostedZoneId: string;
+  /** Langfuse's name beside LangSmith, and the certificate validation zone (CiScope). */
+  readonly otherHostnames?: readonly string[];
+  readonly validationZoneId?: string;
   /** `protectsData(env)`: the apply role may not delete data stores, buckets, secrets or keys. */
   readonly protectData: boolean;
 }
@@ -67,6 +70,8 @@ export function bootstrapTargets(envs: readonly EnvironmentConfig[]): BootstrapT
           lockTable: tables[0],
           hostname: env.dns.hostname,
           hostedZoneId: env.dns.hostedZoneId,
+          ...(env.langfuse && langfuseHostname(env) !== env.dns.hostname ? { otherHostnames: [langfuseHostname(env)] } : {}),
+          ...(env.dns.certificateValidationZoneId ? { validationZoneId: env.dns.certificateValidationZoneId } : {}),
           protectData: protectsData(env),
         }]
       : [];
@@ -201,6 +206,8 @@ export class BootstrapStack extends IsolatedStack {
           environmentTag: c.environment,
           hostname: c.hostname,
           hostedZoneId: c.hostedZoneId,
+          otherHostnames: c.otherHostnames,
+          validationZoneId: c.validationZoneId,
           protectData: c.protectData,
           state: { bucket: t.bucket, bucketArn: bucket.arn, key: c.stateKey, kmsKeyArn: key.keyArn, lockTableArn: c.lockTable ? tables.get(c.lockTable)?.arn : undefined },
         },

@@ -1,4 +1,4 @@
-import { clusterName, fit, httpsUrl, Namer, postgresKind, stackName } from "../../lib/naming";
+import { clusterName, fit, httpsUrl, Namer, postgresKind, s3BucketNameProblem, stackName } from "../../lib/naming";
 
 describe("naming", () => {
   test("builds {prefix}-{env}-{component}", () => {
@@ -30,5 +30,29 @@ describe("derived names", () => {
   });
   test("the URL is https://<hostname>", () => {
     expect(httpsUrl("langsmith.example.com")).toBe("https://langsmith.example.com");
+  });
+});
+
+describe("s3BucketNameProblem: S3's naming rules, before a plan that fails at apply", () => {
+  test.each([
+    ["ab", /3 to 63 characters/],
+    ["a".repeat(64), /3 to 63 characters/],
+    ["Tfstate", /lowercase letters/],
+    ["tf_state", /lowercase letters/],
+    ["-tfstate", /begin and end with a letter or digit/],
+    ["192.168.1.1", /IP address/],
+    ["tf..state", /dots/],
+    ["tf.state", /dots/],
+    ["xn--tfstate", /begin with xn--/],
+    ["sthree-tfstate", /begin with sthree-/],
+    ["tfstate-s3alias", /end with -s3alias/],
+    ["tfstate--ol-s3", /end with --ol-s3/],
+  ])("%s is refused", (name, why) => {
+    expect(s3BucketNameProblem(name)).toMatch(why);
+  });
+
+  test("the names this project builds pass", () => {
+    expect(s3BucketNameProblem("ls-tfstate-111111111111-ap-southeast-2")).toBeUndefined();
+    expect(s3BucketNameProblem(new Namer("abcdefghij", "abcdefghijkl").name("blob-logs-111111111111", "s3Bucket"))).toBeUndefined();
   });
 });

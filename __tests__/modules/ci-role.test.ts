@@ -132,6 +132,14 @@ describe("apply role policies", () => {
     expect(s?.Condition?.["ForAllValues:StringLike"]?.["route53:ChangeResourceRecordSetsNormalizedRecordNames"]).toEqual(["langsmith.dev.example.com", "*.langsmith.dev.example.com"]);
   });
 
+  test("a second name on the ALB (Langfuse) and a separate validation zone are allowed too, and nothing else", () => {
+    const s = allows(edgePolicy({ ...SCOPE, otherHostnames: ["langfuse.dev.example.com"], validationZoneId: "Z0PUBLIC0000000000001" })).find((x) => list(x.Action).includes("route53:ChangeResourceRecordSets"));
+    expect(s?.Resource).toEqual(["arn:aws:route53:::hostedzone/Z0DEV00000000000000001", "arn:aws:route53:::hostedzone/Z0PUBLIC0000000000001"]);
+    expect(s?.Condition?.["ForAllValues:StringLike"]?.["route53:ChangeResourceRecordSetsNormalizedRecordNames"]).toEqual([
+      "langsmith.dev.example.com", "*.langsmith.dev.example.com", "langfuse.dev.example.com", "*.langfuse.dev.example.com",
+    ]);
+  });
+
   test("EC2 writes are a list of actions limited to the region", () => {
     const [s] = allows(networkPolicy(SCOPE));
     expect(s.Condition).toEqual({ StringEquals: { "aws:RequestedRegion": "us-west-2" } });

@@ -46,7 +46,7 @@ describe("npm run env:new", () => {
   });
 
   test("forks dev into another account and region: a file that loads with the fleet, registered, next steps printed", () => {
-    const r = run(["eu", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1"]);
+    const r = run(["eu", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--hosted-zone-id", "Z0EU000000000000000001"]);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     const input = evaluate("eu");
@@ -56,7 +56,7 @@ describe("npm run env:new", () => {
       tier: "development",
       aws: { accountId: "444444444444", region: "eu-central-1", availabilityZones: ["eu-central-1a", "eu-central-1b"] },
       network: { mode: "create", vpcCidr: "10.0.0.0/16" },
-      dns: { hostname: "langsmith.eu.example.com" },
+      dns: { hostname: "langsmith.eu.example.com", hostedZoneId: "Z0EU000000000000000001" },
       state: { backend: "s3", bucket: "ls-tfstate-444444444444-eu-central-1", key: "langsmith/eu/terraform.tfstate", locking: "lockfile" },
       ci: { oidcProvider: "create" },
       langsmith: { initialOrgAdminEmail: "langsmith-admins+eu@example.com" },
@@ -73,13 +73,16 @@ describe("npm run env:new", () => {
     expect(r.out).toContain("repository variable AWS_PLAN_ROLE_ARN_EU = bootstrap output ci_eu_plan_role_arn");
   });
 
-  test("a production fork into an account the fleet uses: its bucket, the existing OIDC provider, 3 zones, a free CIDR", () => {
-    expect(run(["prod2", "--from", "prod", "--account", "111111111111", "--region", "us-west-2", "--hostname", "ls.prod2.example.com"]).code).toBe(0);
+  test("a production fork into an account the fleet uses: its bucket and hosted zone, the existing OIDC provider, 3 zones, a free CIDR", () => {
+    const r = run(["prod2", "--from", "prod", "--account", "111111111111", "--region", "us-west-2", "--hostname", "ls.prod2.example.com"]);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain("use1-az3");
+    expect(r.out).toContain("dns.hostedZoneId is dev's, of the same account (Z0DEV00000000000000001): keep it only if ls.prod2.example.com is in that zone");
     const [prod2] = loadEnvironments([...FIXTURES, { file: "environments/prod2.ts", input: evaluate("prod2") }]).map((e) => e.config).slice(3);
     expect(prod2).toMatchObject({
       tier: "production",
       aws: { availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"] },
-      dns: { hostname: "ls.prod2.example.com" },
+      dns: { hostname: "ls.prod2.example.com", hostedZoneId: "Z0DEV00000000000000001" },
       state: { bucket: "ls-tfstate-111111111111-us-west-2", key: "langsmith/prod2/terraform.tfstate" },
       ci: { oidcProvider: "existing" },
       auth: { clientId: "langsmith-prod2" },
@@ -87,7 +90,7 @@ describe("npm run env:new", () => {
   });
 
   test("--applications langsmith,langfuse: a langfuse block with its own hostname, a ClickHouse placeholder and the first user", () => {
-    const r = run(["both", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--applications", "langsmith,langfuse"]);
+    const r = run(["both", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--hosted-zone-id", "Z0EU000000000000000001", "--applications", "langsmith,langfuse"]);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     const [both] = loadEnvironments([...FIXTURES, { file: "environments/both.ts", input: evaluate("both") }]).map((e) => e.config).slice(3);
@@ -101,13 +104,19 @@ describe("npm run env:new", () => {
       },
     });
     expect(r.out).toContain("langfuse.clickhouse.host is a placeholder (langfuse-clickhouse.both.internal.example.com)");
-    const named = run(["both2", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--applications", "langsmith,langfuse", "--langfuse-hostname", "lf.both2.example.com"]);
+    const named = run(["both2", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--hosted-zone-id", "Z0EU000000000000000001", "--applications", "langsmith,langfuse", "--langfuse-hostname", "lf.both2.example.com"]);
     expect(named.code).toBe(0);
     expect(readFileSync(join(root, "environments", "both2.ts"), "utf8")).toContain('hostname: "lf.both2.example.com"');
   });
 
+  test("a fork in us-east-1 is told to check its zone IDs against use1-az3 (no m6i/r6i or newer), which names cannot reveal", () => {
+    const r = run(["east", "--from", "dev", "--account", "111111111111", "--region", "us-east-1", "--hostname", "langsmith.east.example.com"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('use1-az3 offers no m6i/r6i or newer instance types: check that none of aws.availabilityZones maps to it in account 111111111111 (`aws ec2 describe-availability-zones --region us-east-1 --query "AvailabilityZones[].[ZoneName,ZoneId]"`)');
+  });
+
   test("--applications langfuse: a Langfuse-only fork (no langsmith, no clickhouse block) served on its own hostname", () => {
-    const r = run(["lfo", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--applications", "langfuse"]);
+    const r = run(["lfo", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--hosted-zone-id", "Z0EU000000000000000001", "--applications", "langfuse"]);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     const text = readFileSync(join(root, "environments", "lfo.ts"), "utf8");
@@ -128,6 +137,8 @@ describe("npm run env:new", () => {
     [["Eu", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1"], /<name> must be 2-12 lowercase letters or digits, starting with a letter, got Eu/],
     [["eu", "--from", "nope", "--account", "4444", "--region", "eu-middle-9"], /--from must name an environment to copy \(dev, staging, prod\), got nope\n {2}--account must be a 12-digit AWS account id, got 4444\n {2}--region must be an AWS commercial region \(lib\/regions\.ts\), got eu-middle-9/],
     [["eu", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--tier", "prod"], /--tier must be one of development \| production, got prod/],
+    [["eu", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1"], /--hosted-zone-id is required when --account \(444444444444\) differs from the source's \(111111111111\): a hosted zone belongs to one account; give the zone of the hostname's domain in account 444444444444/],
+    [["eu", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--hosted-zone-id", "zone-1"], /--hosted-zone-id must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ, got zone-1/],
   ])("usage errors exit 2 and write nothing: %j", (argv, message) => {
     const r = run(argv);
     expect(r.code).toBe(2);
@@ -136,11 +147,43 @@ describe("npm run env:new", () => {
   });
 
   test("a fork the loader would refuse is reported with the loader's messages, and nothing is written", () => {
-    const r = run(["devprod", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--tier", "production"]);
+    const r = run(["devprod", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--hosted-zone-id", "Z0EU000000000000000001", "--tier", "production"]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^env:new: the new environment would not load, nothing was written:\n {2}environments\/devprod\.ts: clickhouse\.mode must be "external" for tier production/);
     expect(existsSync(join(root, "environments", "devprod.ts"))).toBe(false);
     expect(readFileSync(join(root, "environments", "index.ts"), "utf8")).toBe(INDEX);
+  });
+
+  test("an existing-VPC source: the same account and region keep its VPC and zones; another account or region creates its own VPC", () => {
+    const dev = JSON.parse(JSON.stringify(FIXTURES[0].input));
+    const vpc = {
+      file: "environments/vpc.ts",
+      input: {
+        ...dev,
+        name: "vpc",
+        aws: { ...dev.aws, availabilityZones: ["us-west-2b", "us-west-2c"] },
+        network: { mode: "existing", vpcId: "vpc-0123456789abcdef0", vpcCidr: "10.60.0.0/16", publicSubnetIds: ["subnet-0aaaaaaa1", "subnet-0aaaaaaa2"], privateSubnetIds: ["subnet-0bbbbbbb1", "subnet-0bbbbbbb2"], dataSubnetIds: ["subnet-0ccccccc1", "subnet-0ccccccc2"] },
+        dns: { ...dev.dns, hostname: "langsmith.vpc.example.com" },
+        state: { ...dev.state, key: "langsmith/vpc/terraform.tfstate" },
+        ci: { ...dev.ci, githubEnvironment: "vpc" },
+      },
+    };
+    const sources = [...FIXTURES, vpc];
+    const fork = (argv: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = main(argv, { root, sources, out: (l) => out.push(l), err: (l) => err.push(l), today: "2026-01-02" });
+      return { code, out: out.join("\n"), err: err.join("\n") };
+    };
+    const far = fork(["vpceu", "--from", "vpc", "--account", "444444444444", "--region", "eu-central-1", "--hosted-zone-id", "Z0EU000000000000000001"]);
+    expect(far.err).toBe("");
+    expect(far.out).toContain("network: the source uses an existing VPC of account 111111111111 in us-west-2, which the fork cannot use, so the fork creates its own VPC");
+    const [vpceu] = loadEnvironments([...sources, { file: "environments/vpceu.ts", input: evaluate("vpceu") }]).map((e) => e.config).slice(4);
+    expect(vpceu).toMatchObject({ network: { mode: "create", vpcCidr: "10.0.0.0/16" }, aws: { availabilityZones: ["eu-central-1a", "eu-central-1b"] } });
+    const same = fork(["vpc3", "--from", "vpc", "--account", "111111111111", "--region", "us-west-2", "--hostname", "langsmith.vpc3.example.com"]);
+    expect(same.err).toBe("");
+    const [vpc3] = loadEnvironments([...sources, { file: "environments/vpc3.ts", input: evaluate("vpc3") }]).map((e) => e.config).slice(4);
+    expect(vpc3).toMatchObject({ network: { mode: "existing", vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0bbbbbbb1", "subnet-0bbbbbbb2"] }, aws: { availabilityZones: ["us-west-2b", "us-west-2c"] } });
   });
 
   test("--help prints usage and writes nothing", () => {

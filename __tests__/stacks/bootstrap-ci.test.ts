@@ -5,6 +5,7 @@ import { deepMerge } from "../../lib/merge";
 import { buildBootstrap } from "../../stacks/app";
 import { BootstrapStack, bootstrapTargets } from "../../stacks/bootstrap-stack";
 import { envWith, Json, resource, resources, shippedInput, synthEnv } from "../helpers";
+import { withLangfuse } from "../langfuse-envs";
 
 /** Bootstrap stacks only (the environment stacks are not needed to judge them). */
 const FIXTURES = Object.values(FIXTURE_ENVIRONMENTS);
@@ -46,6 +47,18 @@ describe.each(shipped.map((env, i) => [env.name, i] as const))("bootstrap stack 
 
   test("outputs the role ARNs for the repository variables", () => {
     expect(Object.keys(json.output)).toEqual(expect.arrayContaining([`ci_${name}_plan_role_arn`, `ci_${name}_apply_role_arn`]));
+  });
+});
+
+describe("the apply role of a fork whose ALB carries more than the LangSmith name", () => {
+  test("Langfuse beside LangSmith and a public validation zone: the apply role may write both names' records in both zones", () => {
+    const env = withLangfuse("staging", (i) => (i.dns.certificateValidationZoneId = "Z0STAGINGPUBLIC000001"));
+    const [target] = bootstrapTargets([env]);
+    const json = buildBootstrap(Testing.app() as App, [env]).map((s: BootstrapStack) => JSON.parse(Testing.synth(s, true)) as Json)[0];
+    expect(target.ci[0]).toMatchObject({ otherHostnames: ["langfuse.staging.example.com"], validationZoneId: "Z0STAGINGPUBLIC000001" });
+    const edge = JSON.parse(resource(json, "aws_iam_policy", "edge").policy).Statement.find((s: Json) => s.Sid === "RecordsOfTheHostname");
+    expect(edge.Resource).toEqual(["arn:aws:route53:::hostedzone/Z0STAGING0000000000001", "arn:aws:route53:::hostedzone/Z0STAGINGPUBLIC000001"]);
+    expect(edge.Condition["ForAllValues:StringLike"]["route53:ChangeResourceRecordSetsNormalizedRecordNames"]).toEqual(["langsmith.staging.example.com", "*.langsmith.staging.example.com", "langfuse.staging.example.com", "*.langfuse.staging.example.com"]);
   });
 });
 

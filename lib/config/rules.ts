@@ -5,16 +5,16 @@
  */
 import { engineCatalogName, engineVersionNotOffered, resolvePostgresEngine, resolveRedisEngine } from "../engines";
 import { ENGINE_CATALOG } from "../../versions";
-import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr } from "../cidr";
-import { AWS_REGIONS, azBelongsToRegion, isKnownRegion } from "../regions";
+import { cidrsOverlap, isPrivateCidr, MAX_AZS, parseCidr, planSubnets } from "../cidr";
+import { AWS_REGIONS, azBelongsToRegion, isKnownRegion, isZoneId, isZoneOf, otherPartition, regionZones, REGIONS_AS_OF, suggestedZones } from "../regions";
 import { githubEnvironment } from "../ci";
 import { CatalogName, DATA_CATALOGS, notOffered } from "../data-catalogs";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ChartKeys, unknownKeyPaths } from "../langsmith-values/chart-keys";
-import { EnvironmentConfig, langfuseHostname, runs } from "./schema";
+import { EnvironmentConfig, langfuseHostname, NodePool, runs } from "./schema";
 import { AGENT_DATABASES, FRONTEND_PROXY_READ_TIMEOUT_SECONDS } from "../langsmith-values/chart";
-import { capacityProblems } from "../capacity";
+import { capacityProblems, INSTANCE_CATALOG } from "../capacity";
 import { waiverProblems } from "../policy/engine";
 import { ciArns } from "../ci";
 import { sizingProblems } from "../langsmith-values/sizing";
@@ -34,35 +34,76 @@ export type FleetRule = (envs: readonly { file: string; config: EnvironmentConfi
 
 const HOSTNAME_RE = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
-const region: EnvironmentRule = (env) =>
-  isKnownRegion(env.aws.region)
-    ? []
-    : [{ path: "aws.region", message: "must be an AWS commercial region (see lib/regions.ts)", value: env.aws.region, fix: "use e.g. us-west-2" }];
+const region: EnvironmentRule = (env) => {
+  const r = env.aws.region;
+  if (isKnownRegion(r)) return [];
+  const other = otherPartition(r);
+  if (other) {
+    return [{
+      path: "aws.region",
+      message:
+        `is in partition ${other.partition} (${other.name}), which this project does not support: the ARNs, service principals, ` +
+        "ELB log-delivery accounts, Route 53 health-check region and prices it synthesizes are the commercial partition's (aws)",
+      value: r,
+      fix: "use a commercial region (lib/regions.ts), or port those to the partition first",
+    }];
+  }
+  const lower = r.toLowerCase();
+  const fix = isKnownRegion(lower)
+    ? `use ${lower} (lowercase)`
+    : /^[a-z]{2}-[a-z]+-\d$/.test(r)
+      ? `check the spelling; if AWS opened ${r} after ${REGIONS_AS_OF}, add it to lib/regions.ts with its zones`
+      : "use e.g. us-west-2";
+  return [{ path: "aws.region", message: "must be an AWS commercial region (see lib/regions.ts)", value: r, fix }];
+};
 
 const availabilityZones: EnvironmentRule = (env) => {
   const azs = env.aws.availabilityZones;
+  const r = env.aws.region;
+  const zones = regionZones(r);
   const min = env.tier === "production" ? 3 : 2;
   const problems: Problem[] = [];
   if (azs.length < min) {
-    problems.push({
-      path: "aws.availabilityZones",
-      message: `must list at least ${min} zones for tier ${env.tier}`,
-      value: azs,
-      fix: `add zones of ${env.aws.region}, e.g. ${["a", "b", "c"].map((l) => env.aws.region + l).join(", ")}`,
-    });
+    problems.push(
+      zones && zones.perAccount < min
+        ? {
+            path: "aws.availabilityZones",
+            message: `must list at least ${min} zones for tier ${env.tier}, but ${r} offers ${zones.perAccount} per account (lib/regions.ts)`,
+            value: azs,
+            fix: env.tier === "production" ? "use a region with 3 or more zones for tier production" : `use a region with ${min} or more zones`,
+          }
+        : {
+            path: "aws.availabilityZones",
+            message: `must list at least ${min} zones for tier ${env.tier}`,
+            value: azs,
+            fix: `add zones of ${r}, e.g. ${(zones ? suggestedZones(r, 3) : ["a", "b", "c"].map((l) => r + l)).join(", ")}`,
+          },
+    );
   }
   if (env.network.mode === "create" && azs.length > MAX_AZS) {
     problems.push({ path: "aws.availabilityZones", message: `must list at most ${MAX_AZS} zones`, value: azs });
+  } else if (zones && azs.length > zones.perAccount) {
+    problems.push({ path: "aws.availabilityZones", message: `must list at most ${zones.perAccount} zones: ${r} offers ${zones.perAccount} per account (lib/regions.ts)`, value: azs });
   }
   if (new Set(azs).size !== azs.length) {
     problems.push({ path: "aws.availabilityZones", message: "must not repeat a zone", value: azs });
   }
+  if (!zones) return problems;
+  const offered = zones.letters.map((l) => r + l).join(", ");
   azs.forEach((az, i) => {
-    if (isKnownRegion(env.aws.region) && !azBelongsToRegion(az, env.aws.region)) {
+    if (!azBelongsToRegion(az, r)) {
       problems.push({
         path: `aws.availabilityZones.${i}`,
-        message: `must be a zone of region ${env.aws.region} (${env.aws.region}a, ${env.aws.region}b, ...)`,
+        message: `must be a zone of region ${r} (${r}a, ${r}b, ...)`,
         value: az,
+        ...(isZoneId(az) ? { fix: `list zone names, not zone IDs: \`aws ec2 describe-availability-zones --region ${r}\` maps ${az} to its name in your account` } : {}),
+      });
+    } else if (!isZoneOf(az, r)) {
+      problems.push({
+        path: `aws.availabilityZones.${i}`,
+        message: `must be a zone ${r} has (${offered}; lib/regions.ts, as of ${REGIONS_AS_OF})`,
+        value: az,
+        fix: `pick one of ${suggestedZones(r, zones.perAccount).join(", ")}; if AWS has opened it since, add its letter to lib/regions.ts`,
       });
     }
   });
@@ -79,6 +120,46 @@ const vpcCidr: EnvironmentRule = (env) => {
     return [{ path: "network.vpcCidr", message: "must be a /16 to /20 private range (10/8, 172.16/12, 192.168/16)", value: text }];
   }
   return [];
+};
+
+/**
+ * The VPC CNI gives every pod a VPC address from its node's subnet, and a node can hold
+ * ENIs x IPv4-per-ENI addresses (lib/capacity.ts) once its pods fill it. A computed subnet plan
+ * (lib/cidr.ts planSubnets) must hold the node pools at maxSize in every zone: the general pool
+ * spread over the zones, the ClickHouse pool in the first zone (modules/eks singleZone). Otherwise
+ * the Cluster Autoscaler adds nodes whose pods never get an address ("failed to assign an IP").
+ */
+const nodeSubnetAddresses: EnvironmentRule = (env) => {
+  if (env.network.mode !== "create") return [];
+  const zones = env.aws.availabilityZones.length;
+  const vpc = parseCidr(env.network.vpcCidr);
+  if (!vpc || vpc.prefix < 16 || vpc.prefix > 20 || zones < 1 || zones > MAX_AZS) return [];
+  const perNode = (pool: NodePool) => {
+    const types = pool.instanceTypes.map((t) => INSTANCE_CATALOG[t]);
+    return types.every((t) => t) ? Math.max(...types.map((t) => t!.enis * t!.ipsPerEni)) : undefined;
+  };
+  const parts: { text: string; addresses: number }[] = [];
+  for (const [name, pool] of Object.entries(env.nodePools)) {
+    if (!pool) continue;
+    const each = perNode(pool);
+    if (each === undefined) return [];
+    const nodes = name === "clickhouse" ? pool.maxSize : Math.ceil(pool.maxSize / zones);
+    parts.push({ text: `${name}: ${nodes} node${nodes === 1 ? "" : "s"} x ${each} addresses`, addresses: nodes * each });
+  }
+  const need = parts.reduce((sum, p) => sum + p.addresses, 0);
+  const subnet = planSubnets(env.network.vpcCidr, zones).private[0];
+  // AWS reserves 5 addresses of every subnet.
+  const usable = 2 ** (32 - (parseCidr(subnet)?.prefix ?? 32)) - 5;
+  if (need <= usable) return [];
+  const fits = [19, 18, 17, 16].find((p) => p < vpc.prefix && 2 ** (32 - p - 3) - 5 >= need);
+  return [{
+    path: "network.vpcCidr",
+    message:
+      `must give each zone's node subnet room for the node pools at maxSize: the first zone's ${subnet} has ${usable} addresses, ` +
+      `the pools can take ${need} (${parts.map((p) => p.text).join(" + ")}; the VPC CNI gives every pod a VPC address)`,
+    value: env.network.vpcCidr,
+    fix: `${fits ? `use a /${fits} or larger` : "use a larger VPC"}, or lower nodePools.*.maxSize`,
+  }];
 };
 
 const existingSubnets: EnvironmentRule = (env) => {
@@ -436,6 +517,13 @@ const PRODUCTION_PROMISES: readonly { path: string; holds: (env: EnvironmentConf
     message: 'must be "per-az" for tier production (with one NAT gateway, losing its AZ cuts every node\'s egress)',
   },
   {
+    // The cost model's cheapest valid pool keeps the same floor (lib/cost/model.ts).
+    path: "nodePools.general.minSize",
+    holds: (env) => env.nodePools.general.minSize >= env.aws.availabilityZones.length,
+    value: (env) => env.nodePools.general.minSize,
+    message: "must be at least the number of aws.availabilityZones for tier production (a node in every zone: the loss of one leaves the others serving)",
+  },
+  {
     path: "redis.snapshotRetentionDays",
     holds: (env) => env.redis.snapshotRetentionDays >= 1,
     value: (env) => env.redis.snapshotRetentionDays,
@@ -527,7 +615,7 @@ const stateReferences: EnvironmentRule = (env) => {
       problems.push({ path: "state.bucket", message: `names account ${account}, but aws.accountId is ${env.aws.accountId} (a bucket copied from another environment: S3 names are global and the bootstrap stack of this account creates its own)`, value: bucket, fix });
     }
   }
-  const regions = AWS_REGIONS.filter((r) => bucket.includes(r) && !AWS_REGIONS.some((longer) => longer !== r && longer.startsWith(r) && bucket.includes(longer)));
+  const regions = !isKnownRegion(env.aws.region) ? [] : AWS_REGIONS.filter((r) => bucket.includes(r) && !AWS_REGIONS.some((longer) => longer !== r && longer.startsWith(r) && bucket.includes(longer)));
   for (const r of regions) {
     if (r !== env.aws.region) {
       problems.push({ path: "state.bucket", message: `names region ${r}, but the backend and its bootstrap bucket are in aws.region ${env.aws.region}`, value: bucket, fix });
@@ -632,6 +720,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   region,
   availabilityZones,
   vpcCidr,
+  nodeSubnetAddresses,
   existingSubnets,
   dnsName,
   endpointAccess,
@@ -724,6 +813,7 @@ export const FLEET_RULES: readonly FleetRule[] = [
     return problems;
   },
   stateBucketOwner,
+  hostedZoneOwner,
   lockTableOwner,
   githubEnvironmentOwner,
 ];
@@ -749,6 +839,34 @@ function stateBucketOwner(envs: Fleet): (Problem & { file: string })[] {
         value: c.state.bucket,
         fix: `use this account and region's own bucket, e.g. ls-tfstate-${c.aws.accountId}-${c.aws.region}`,
       });
+    }
+  }
+  return problems;
+}
+
+/**
+ * A Route 53 hosted zone belongs to one account, and the stack writes its records (the ALB alias,
+ * the certificate validation) with the one AWS provider of aws.accountId: a zone id copied from an
+ * environment of another account plans fine and fails at apply (NoSuchHostedZone / AccessDenied).
+ */
+function hostedZoneOwner(envs: Fleet): (Problem & { file: string })[] {
+  const owner = new Map<string, { file: string; accountId: string }>();
+  const problems: (Problem & { file: string })[] = [];
+  for (const { file, config: c } of envs) {
+    const zones: [string, string | undefined][] = [["dns.hostedZoneId", c.dns.hostedZoneId], ["dns.certificateValidationZoneId", c.dns.certificateValidationZoneId]];
+    for (const [path, zone] of zones) {
+      if (!zone) continue;
+      const prior = owner.get(zone);
+      if (!prior) owner.set(zone, { file, accountId: c.aws.accountId });
+      else if (prior.accountId !== c.aws.accountId) {
+        problems.push({
+          file,
+          path,
+          message: `must be a hosted zone of account ${c.aws.accountId} (aws.accountId): ${prior.file} uses it from account ${prior.accountId}, and a hosted zone belongs to one account (this stack writes its records with account ${c.aws.accountId}'s credentials)`,
+          value: zone,
+          fix: `use the zone of ${c.dns.hostname}'s domain in account ${c.aws.accountId} (aws route53 list-hosted-zones-by-name), e.g. a subdomain delegated to it; npm run env:new takes --hosted-zone-id`,
+        });
+      }
     }
   }
   return problems;

@@ -5,6 +5,7 @@
  * Objects are `.strict()`: a misspelt field in a fork is an error, not a silent no-op.
  */
 import { z } from "zod";
+import { s3BucketNameProblem } from "../naming";
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -19,7 +20,20 @@ const retentionDays = z
   });
 
 const positiveInt = z.number().int().positive();
-const arn = z.string().regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/, "must be an AWS ARN (arn:aws:...)");
+// Partition `aws` only: aws.region is a commercial region (lib/regions.ts), and an aws-us-gov or
+// aws-cn principal cannot be trusted or granted there.
+const arn = z.string().regex(/^arn:aws:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/, "must be an ARN of the commercial partition, arn:aws:<service>:<region>:<account>:<resource> (lib/regions.ts)");
+
+/**
+ * A tag value every service accepts (IAM, the strictest: letters, digits, spaces and `_ . : / = + - @`,
+ * at most 256 characters). `owner` and `costCenter` tag every resource (provider default_tags), so
+ * `R&D` or `cc#42` would fail the first IAM role at apply.
+ */
+const tagValue = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, "must be a valid AWS tag value (letters, digits, spaces and _ . : / = + - @): it tags every resource");
 
 export const TIERS = ["development", "production"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -187,7 +201,10 @@ const S3StateSchema = z
     /** `s3`: an S3 bucket with a lock (the bootstrap stack creates both); `cloud`: a Terraform Cloud / Enterprise workspace. */
     backend: z.literal("s3"),
     /** State bucket, created by the bootstrap stack of this account and region. */
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name"),
+    bucket: z.string().superRefine((name, ctx) => {
+      const why = s3BucketNameProblem(name);
+      if (why) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${why} (S3 bucket naming rules)` });
+    }),
     /** State object key in the bucket, ending in `.tfstate`. */
     key: z.string().regex(/^[A-Za-z0-9!_.*'()/-]+\.tfstate$/, "must be an S3 key ending in .tfstate"),
     /**
@@ -205,12 +222,14 @@ const S3StateSchema = z
 const CloudStateSchema = z
   .object({
     backend: z.literal("cloud"),
-    /** Terraform Cloud / Enterprise organization. */
-    organization: z.string().min(1),
+    /** Terraform Cloud / Enterprise organization (letters, digits, - and _). */
+    organization: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, "must be a Terraform Cloud organization name (letters, digits, - and _)"),
     /** Workspace holding this environment's state. */
     workspace: z.string().regex(/^[A-Za-z0-9_-]{1,90}$/, "must be a Terraform Cloud workspace name"),
-    /** Terraform Cloud / Enterprise host, e.g. `app.terraform.io`. */
-    hostname: z.string().min(1),
+    /** Terraform Cloud / Enterprise host, e.g. `app.terraform.io` (a host name: no scheme, no path). */
+    hostname: z
+      .string()
+      .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(:\d{1,5})?$/i, "must be a host name like app.terraform.io (no https://, no path): the cloud block's hostname"),
   })
   .strict();
 
@@ -310,9 +329,9 @@ export const EnvironmentSchema = z
     /** Langfuse settings; present exactly when `applications` includes "langfuse". */
     langfuse: LangfuseSchema.optional(),
     /** Team or person responsible: tag `owner` on every resource. */
-    owner: z.string().min(1),
+    owner: tagValue,
     /** Cost allocation: tag `cost-center` on every resource. */
-    costCenter: z.string().min(1),
+    costCenter: tagValue,
     /** The AWS account and region the environment lives in. */
     aws: z
       .object({

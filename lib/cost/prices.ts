@@ -1,6 +1,7 @@
 /**
  * The price table behind `npm run cost`: AWS public on-demand list prices, in USD, for the regions
- * the shipped environments use (us-west-2: dev, staging; us-east-1: prod).
+ * in PRICES.regions. An environment in any other region (lib/regions.ts accepts them all) is
+ * reported "unpriced", naming the region, until its prices are added here with their date.
  *
  * As of: PRICES.asOf. Source: the AWS public pricing pages named per item below
  * (aws.amazon.com/<service>/pricing), transcribed from the author's knowledge of those pages on

@@ -33,6 +33,13 @@ export interface CiScope {
   /** The LangSmith hostname and its Route 53 zone (ACM validation and the alias record). */
   readonly hostname: string;
   readonly hostedZoneId: string;
+  /**
+   * The other names on the environment's ALB and certificate (Langfuse's `langfuse.hostname`),
+   * in the same zones. @default none
+   */
+  readonly otherHostnames?: readonly string[];
+  /** The zone of the certificate's validation records when it is not `hostedZoneId` (`dns.certificateValidationZoneId`). @default hostedZoneId */
+  readonly validationZoneId?: string;
   readonly state: {
     /** State bucket name: DynamoDB lock items are keyed `<bucket>/<key>` (LockID). */
     readonly bucket: string;
@@ -370,12 +377,12 @@ export function edgePolicy(s: CiScope): PolicyDocument {
       Condition: tagged,
     },
     {
-      // Only the LangSmith name and names under it (ACM validation records are `_<token>.<hostname>`).
+      // Only the environment's names and names under them (ACM validation records are `_<token>.<hostname>`).
       Sid: "RecordsOfTheHostname",
       Effect: "Allow",
       Action: "route53:ChangeResourceRecordSets",
-      Resource: `arn:aws:route53:::hostedzone/${s.hostedZoneId}`,
-      Condition: { "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": [s.hostname, `*.${s.hostname}`] } },
+      Resource: oneOrMany([...new Set([s.hostedZoneId, s.validationZoneId ?? s.hostedZoneId])].map((z) => `arn:aws:route53:::hostedzone/${z}`)),
+      Condition: { "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": [s.hostname, ...(s.otherHostnames ?? [])].flatMap((h) => [h, `*.${h}`]) } },
     },
     {
       // Health-check ids are random and Route 53 has no tag conditions: any health check of the account.
@@ -504,4 +511,9 @@ export function boundaryPolicy(s: Pick<CiScope, "accountId" | "region" | "resour
       ],
     },
   );
+}
+
+/** A single resource stays a string (the policy text of an environment with one zone is unchanged). */
+function oneOrMany(resources: string[]): string | string[] {
+  return resources.length === 1 ? resources[0] : resources;
 }
