@@ -14,6 +14,7 @@ import { cidrsOverlap, formatCidr, parseCidr } from "./cidr";
 import { Application, APPLICATIONS, EnvironmentConfig, Tier, TIERS } from "./config/schema";
 import { isPlainObject, PlainObject } from "./merge";
 import { isKnownRegion, regionZones, suggestedZones } from "./regions";
+import { siblingDomain } from "./hostnames";
 
 /** The first `count` zones of a region an account can use (lib/regions.ts). */
 export function zonesOf(region: string, count: number): string[] {
@@ -205,7 +206,7 @@ function applications(fields: PlainObject, source: EnvironmentConfig, tier: Tier
   const apps = o.applications ?? source.applications;
   if (o.applications) fields.applications = [...o.applications];
   const dns = fields.dns as PlainObject;
-  const domain = String(dns.hostname).split(".").slice(1).join(".");
+  const domain = siblingDomain(String(dns.hostname));
   if (!apps.includes("langfuse")) {
     delete fields.langfuse;
     return;

@@ -59,10 +59,36 @@ describe("langfuse fields", () => {
     ["langsmith.dev.example.com", "must differ from dns.hostname (langsmith.dev.example.com): the ALB routes by host name, got langsmith.dev.example.com"],
     [
       "langfuse.other.org",
-      "must be in the domain of dns.hostname (dev.example.com): one hosted zone (dns.hostedZoneId) holds both names and validates the certificate, got langfuse.other.org; use e.g. langfuse.dev.example.com",
+      "must be in a domain of dns.hostname (langsmith.dev.example.com or dev.example.com or example.com): one hosted zone (dns.hostedZoneId) holds both names and validates the certificate, got langfuse.other.org; use e.g. langfuse.dev.example.com",
     ],
   ])("hostname %s is refused", (hostname, message) => {
     expect(both({ hostname })).toEqual([`environments/dev.ts: langfuse.hostname ${message}`]);
+  });
+
+  // The hosted zone of dns.hostname is dns.hostname itself or one of its parents of two labels or
+  // more, at any depth: a bare domain (example.com) has no parent zone (com is a top-level domain).
+  describe.each([
+    ["example.com", ["langfuse.example.com", "a.b.example.com"], ["langfuse.evil.com", "example.org", "langfuse.com"], "example.com", "langfuse.example.com"],
+    ["langsmith.example.com", ["langfuse.example.com", "example.com", "lf.langsmith.example.com"], ["langfuse.other.com", "langfuse.com"], "langsmith.example.com or example.com", "langfuse.example.com"],
+    ["ls.team.eu.example.co.uk", ["lf.team.eu.example.co.uk", "lf.example.co.uk"], ["lf.other.uk", "lf.uk"], "ls.team.eu.example.co.uk or team.eu.example.co.uk or eu.example.co.uk or example.co.uk or co.uk", "langfuse.team.eu.example.co.uk"],
+  ])("dns.hostname %s", (dnsHostname, accepted, refused, domains, suggestion) => {
+    const at = (hostname?: string) =>
+      both({ hostname }, (i) => {
+        i.dns.hostname = dnsHostname;
+        if (hostname === undefined) delete i.langfuse.hostname;
+      });
+    test.each(accepted)("accepts langfuse.hostname %s", (hostname) => expect(at(hostname)).toEqual([]));
+    test.each(refused)("refuses langfuse.hostname %s, naming the domains and a name that fits", (hostname) => {
+      expect(at(hostname)).toEqual([
+        `environments/dev.ts: langfuse.hostname must be in a domain of dns.hostname (${domains}): one hosted zone (dns.hostedZoneId) holds both names and validates the certificate, got ${hostname}; use e.g. ${suggestion}`,
+      ]);
+      expect(at(suggestion)).toEqual([]);
+    });
+    test("a missing langfuse.hostname suggests a name in its domain", () => {
+      expect(at(undefined)).toEqual([
+        `environments/dev.ts: langfuse.hostname is required when LangSmith runs beside Langfuse (each application has its own name on the shared ALB), got nothing; add e.g. langfuse.hostname: "${suggestion}"`,
+      ]);
+    });
   });
 
   test("in-cluster ClickHouse is refused with the reason", () => {

@@ -107,6 +107,10 @@ describe("npm run env:new", () => {
     const named = run(["both2", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--hosted-zone-id", "Z0EU000000000000000001", "--applications", "langsmith,langfuse", "--langfuse-hostname", "lf.both2.example.com"]);
     expect(named.code).toBe(0);
     expect(readFileSync(join(root, "environments", "both2.ts"), "utf8")).toContain('hostname: "lf.both2.example.com"');
+    // A bare domain is its own zone: Langfuse goes under it, not under the top-level domain.
+    const bare = run(["both3", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--hosted-zone-id", "Z0EU000000000000000001", "--hostname", "both3.example", "--applications", "langsmith,langfuse"]);
+    expect(bare.err).toBe("");
+    expect(readFileSync(join(root, "environments", "both3.ts"), "utf8")).toContain('hostname: "langfuse.both3.example"');
   });
 
   test("a fork in us-east-1 is told to check its zone IDs against use1-az3 (no m6i/r6i or newer), which names cannot reveal", () => {

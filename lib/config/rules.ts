@@ -18,6 +18,7 @@ import { capacityProblems, INSTANCE_CATALOG } from "../capacity";
 import { waiverProblems } from "../policy/engine";
 import { ciArns } from "../ci";
 import { sizingProblems } from "../langsmith-values/sizing";
+import { sharedDomain, siblingDomain, zoneCandidates } from "../hostnames";
 
 export interface Problem {
   /** Dotted field path inside the environment, e.g. `network.vpcCidr`. */
@@ -278,21 +279,24 @@ const langfuse: EnvironmentRule = (env) => {
       path: "langfuse.hostname",
       message: "is required when LangSmith runs beside Langfuse (each application has its own name on the shared ALB)",
       value: undefined,
-      fix: `add e.g. langfuse.hostname: "langfuse.${env.dns.hostname.split(".").slice(1).join(".")}"`,
+      fix: `add e.g. langfuse.hostname: "langfuse.${siblingDomain(env.dns.hostname)}"`,
     });
   }
   if (lf.hostname !== undefined) {
-    const parent = env.dns.hostname.split(".").slice(1).join(".");
     if (!HOSTNAME_RE.test(lf.hostname)) {
       problems.push({ path: "langfuse.hostname", message: "must be a lowercase DNS name like langfuse.example.com", value: lf.hostname });
     } else if (runs(env, "langsmith") && lf.hostname === env.dns.hostname) {
       problems.push({ path: "langfuse.hostname", message: `must differ from dns.hostname (${env.dns.hostname}): the ALB routes by host name`, value: lf.hostname });
-    } else if (!lf.hostname.endsWith(`.${parent}`)) {
+    } else if (sharedDomain(lf.hostname, env.dns.hostname) === undefined) {
+      // Any depth: the zone of dns.hostname is dns.hostname itself or a parent of two labels or
+      // more; the Langfuse name must be in one of those (which one is the zone, only Route 53 knows).
       problems.push({
         path: "langfuse.hostname",
-        message: `must be in the domain of dns.hostname (${parent}): one hosted zone (dns.hostedZoneId) holds both names and validates the certificate`,
+        message:
+          `must be in a domain of dns.hostname (${zoneCandidates(env.dns.hostname).join(" or ")}): ` +
+          "one hosted zone (dns.hostedZoneId) holds both names and validates the certificate",
         value: lf.hostname,
-        fix: `use e.g. langfuse.${parent}`,
+        fix: `use e.g. langfuse.${siblingDomain(env.dns.hostname)}`,
       });
     }
   }
