@@ -270,8 +270,11 @@ export class LangsmithStack extends IsolatedStack {
       namer: n,
       environment: env,
       settings: env.observability,
-      // Route 53 checks reach only an internet-facing ALB.
-      publicHostname: env.exposure === "public" ? env.dns.hostname : undefined,
+      // Route 53 checks reach only an internet-facing ALB: LangSmith's /health, or, without
+      // LangSmith, Langfuse's health endpoint on its name (Langfuse has no /health).
+      publicHostname: env.exposure !== "public" ? undefined : langsmith || !env.langfuse ? env.dns.hostname : langfuseHostname(env),
+      ...(langsmith ? {} : { healthCheckPath: LANGFUSE_WEB_SERVICE.healthCheckPath }),
+      langsmith,
       preventDestroy: protect,
       clusterName: this.cluster.clusterName,
       albArnSuffix: this.ingress.albArnSuffix,
@@ -332,7 +335,7 @@ export class LangsmithStack extends IsolatedStack {
     // the Kubernetes Secrets anyway) read secret values: the secrets' resource policies.
     const allSecretIds = Object.keys(this.data.secrets.secretArns);
     this.data.secrets.restrictReads([
-      { principalArn: this.data.secrets.esoRoleArn, secretIds: this.data.secrets.storeSecretIds },
+      ...(this.data.secrets.esoRoleArn ? [{ principalArn: this.data.secrets.esoRoleArn, secretIds: this.data.secrets.storeSecretIds }] : []),
       ...(this.langfuse ? [{ principalArn: this.langfuse.release.storeRole.roleArn, secretIds: langfuseSecretIds }] : []),
       ...env.eks.adminPrincipalArns.map((principalArn) => ({ principalArn, secretIds: allSecretIds })),
     ]);

@@ -117,6 +117,10 @@ describe("langfuse fields", () => {
 
   test("database placement and init fields are checked", () => {
     expect(both({ database: "mine" })).toEqual(["environments/dev.ts: langfuse.database must be one of shared | own-instance, got mine"]);
+    expect(both({ database: "own-instance" })).toEqual([]);
+    expect(loadProblems([{ file: "environments/lf.ts", input: langfuseOnlyFork({ database: "own-instance" }) }])).toEqual([
+      'environments/lf.ts: langfuse.database must be "shared" when LangSmith does not run: the environment\'s PostgreSQL (postgres.*) already serves Langfuse alone, and a second instance would leave the first one empty (paid for, backed up, alarmed on), got own-instance; use database: "shared" (size the instance with postgres.*)',
+    ]);
     expect(both({ init: { organization: "Acme", project: "default", userEmail: "root" } })).toEqual([
       "environments/dev.ts: langfuse.init.userEmail must be an email address like admin@example.com, got root",
     ]);

@@ -31,6 +31,14 @@ describe("alarm table", () => {
     expect(table.some((a) => a.key === "rds-free-storage")).toBe(freeStorage);
   });
 
+  test("without LangSmith (no namespace), no alarm on its pods or target-group health, and the 5xx alarm names no LangSmith pod", () => {
+    const withIt = alarmTable(input("instance", 0));
+    const without = alarmTable({ ...input("instance", 0), namespace: undefined });
+    expect(withIt.map((a) => a.key).filter((k) => !without.some((a) => a.key === k))).toEqual(["alb-unhealthy-targets", "alb-no-healthy-targets", "langsmith-pod-restarts"]);
+    expect(withIt.find((a) => a.key === "alb-5xx")!.description).toContain("langsmith-frontend");
+    expect(without.find((a) => a.key === "alb-5xx")!.description).not.toMatch(/langsmith/i);
+  });
+
   test("three alarms per Redis member, named -001 … -00<replicas + 1>", () => {
     expect(redisMemberClusterIds("g", 2)).toEqual(["g-001", "g-002", "g-003"]);
     const keys = alarmTable(input("instance", 2)).map((a) => a.key).filter((k) => k.startsWith("redis-"));

@@ -24,7 +24,7 @@ const CONFIGS: [string, () => EnvironmentConfig][] = [
   ["dev + Langfuse (OIDC)", () => withLangfuse("dev", (i) => (i.auth = { model: "oidc", clientId: "platform", issuerUrl: "https://sso.example.com" }))],
   ["prod + Langfuse", () => withLangfuse("prod")],
   ["Langfuse-only fork", () => langfuseOnly()],
-  ["Langfuse-only fork, own PostgreSQL", () => langfuseOnly({ database: "own-instance" })],
+  ["dev + Langfuse, own PostgreSQL", () => withLangfuse("dev", (i) => (i.langfuse.database = "own-instance"))],
 ];
 
 // Without helm or the chart, one skipped test says so (describe.skip would still run the body, which renders).

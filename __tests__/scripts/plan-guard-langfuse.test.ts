@@ -2,10 +2,10 @@
 import { guardPlan } from "../../scripts/plan-guard";
 import { isStateful } from "../../lib/policy/stateful";
 import { resources, synthEnv } from "../helpers";
-import { langfuseOnly } from "../langfuse-envs";
+import { withLangfuse } from "../langfuse-envs";
 
 describe("plan guard over Langfuse's stores", () => {
-  const json = synthEnv(langfuseOnly({ database: "own-instance" }));
+  const json = synthEnv(withLangfuse("dev", (i) => (i.langfuse.database = "own-instance")));
   // Every Langfuse resource that holds data, by the addresses the stack gives them.
   const stores = [
     ...resources(json, "aws_s3_bucket").filter(([n]) => n.startsWith("langfuse-data")).map(([n]) => `aws_s3_bucket.${n}`),

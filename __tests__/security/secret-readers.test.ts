@@ -28,13 +28,15 @@ const role = (json: Json, fragment: string) => `\${aws_iam_role.${resources(json
 
 function expectReaders(json: Json, env: EnvironmentConfig, langfuse: boolean): void {
   const bySecret = readersBySecret(json);
-  const langsmithStore = role(json, "secrets_eso-role");
+  // LangSmith's store exists exactly when LangSmith runs (a Langfuse-only environment has none).
+  const langsmithStore = runs(env, "langsmith") ? role(json, "secrets_eso-role") : undefined;
+  expect(resources(json, "aws_iam_role").some(([n]) => n.includes("secrets_eso-role"))).toBe(runs(env, "langsmith"));
   const langfuseStore = langfuse ? role(json, "secret-store-role") : undefined;
   expect(Object.keys(bySecret).length).toBeGreaterThan(0);
   for (const [id, { readers, statements }] of Object.entries(bySecret)) {
     const ofLangfuse = id.startsWith("langfuse/");
     const expected = [
-      ...(ofLangfuse ? [] : [langsmithStore]),
+      ...(ofLangfuse || !langsmithStore ? [] : [langsmithStore]),
       ...(langfuseStore && (ofLangfuse || id === "langsmith/oauth-client-secret") ? [langfuseStore] : []),
       ...env.eks.adminPrincipalArns,
     ];
@@ -59,5 +61,5 @@ test.each([
   const env = make();
   const json = synthEnv(env);
   expectReaders(json, env, true);
-  if (env.auth.model === "oidc") expect(readersBySecret(json)["langsmith/oauth-client-secret"].readers).toHaveLength(2 + env.eks.adminPrincipalArns.length);
+  if (env.auth.model === "oidc") expect(readersBySecret(json)["langsmith/oauth-client-secret"].readers).toHaveLength((runs(env, "langsmith") ? 2 : 1) + env.eks.adminPrincipalArns.length);
 });

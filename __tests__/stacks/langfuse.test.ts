@@ -110,7 +110,8 @@ describe.each([
     expect(user).toMatchObject({ access_string: "off -@all", no_password_required: true });
     expect(user.passwords).toBeUndefined();
     expect(user.lifecycle.ignore_changes).toEqual(expect.arrayContaining(["access_string", "passwords", "authentication_mode"]));
-    expect(resource(json, "aws_elasticache_user_group", "").user_ids).toHaveLength(3);
+    // default (off), Langfuse's, and LangSmith's IAM user only where LangSmith runs.
+    expect(resource(json, "aws_elasticache_user_group", "").user_ids).toHaveLength(both ? 3 : 2);
   });
 
   test("alarms on the Langfuse target group go to the environment's topic", () => {
@@ -125,10 +126,11 @@ describe.each([
   });
 });
 
+// Beside LangSmith only: alone, Langfuse has the environment's instance to itself (the loader refuses own-instance).
 describe("Langfuse on its own PostgreSQL instance", () => {
-  const json = synthEnv(langfuseOnly({ database: "own-instance" }));
+  const json = synthEnv(withLangfuse("dev", (i) => (i.langfuse.database = "own-instance")));
   test("a second instance; DATABASE_URL and the database Job point at it; ESO may read its master secret", () => {
-    expect(resources(json, "aws_db_instance").map(([, d]) => d.identifier).sort()).toEqual(["ls-lf-langfuse-postgres", "ls-lf-postgres"]);
+    expect(resources(json, "aws_db_instance").map(([, d]) => d.identifier).sort()).toEqual(["ls-dev-langfuse-postgres", "ls-dev-postgres"]);
     const objects = manifests(json, "langfuse-secrets");
     expect(objects.find((m) => m.metadata.name === LANGFUSE_SECRETS.connections)!.spec.target.template.data["database-url"]).toMatch(/aws_db_instance\.data_langfuse-postgres/);
     expect(objects.find((m) => m.metadata.name === LANGFUSE_SECRETS.databaseSetup)!.spec.data[0].remoteRef.key).toMatch(/aws_db_instance\.data_langfuse-postgres/);

@@ -300,6 +300,16 @@ const langfuse: EnvironmentRule = (env) => {
       });
     }
   }
+  if (lf.database === "own-instance" && !runs(env, "langsmith")) {
+    problems.push({
+      path: "langfuse.database",
+      message:
+        'must be "shared" when LangSmith does not run: the environment\'s PostgreSQL (postgres.*) already serves Langfuse alone, ' +
+        "and a second instance would leave the first one empty (paid for, backed up, alarmed on)",
+      value: lf.database,
+      fix: 'use database: "shared" (size the instance with postgres.*)',
+    });
+  }
   if (lf.clickhouse.mode === "in-cluster") {
     problems.push({
       path: "langfuse.clickhouse.mode",

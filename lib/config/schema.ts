@@ -283,7 +283,8 @@ export const LangfuseSchema = z
     /**
      * Where Langfuse's PostgreSQL database lives: `shared` = its own database and role `langfuse`
      * on the environment's RDS/Aurora (created by a Job); `own-instance` = a second RDS instance
-     * with the settings of `postgres` (isolation from LangSmith's load, at the price of one more instance).
+     * with the settings of `postgres` (isolation from LangSmith's load, at the price of one more instance;
+     * beside LangSmith only: alone, Langfuse has the environment's instance to itself).
      */
     database: z.enum(["shared", "own-instance"]),
     /** Redis logical database on the environment's ElastiCache (LangSmith uses 0, Polly 2, Insights 3). */

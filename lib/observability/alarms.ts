@@ -69,8 +69,11 @@ export interface AlarmTableInput {
   /** Member cache cluster ids of the Redis replication group (`redisMemberClusterIds`). */
   readonly redisMembers: readonly string[];
   readonly clusterName: string;
-  /** Namespace of the LangSmith release (pod-restart alarm). */
-  readonly namespace: string;
+  /**
+   * Namespace of the LangSmith release. Absent when LangSmith does not run: no alarm on its pods or
+   * on the target group's health (modules/langfuse-release alarms on Langfuse's own target group).
+   */
+  readonly namespace?: string;
 }
 
 /** CloudWatch dimensions of the ALB, target group, database and cluster. */
@@ -103,10 +106,13 @@ export function alarmTable(d: AlarmTableInput): AlarmSpec[] {
   const t = d.thresholds;
   const { alb, tg, db, cluster } = d.dimensions;
   const members = d.redisMembers;
-return [
+  const langsmith = d.namespace !== undefined;
+  const table: (AlarmSpec & { langsmithOnly?: boolean })[] = [
     {
       key: "alb-5xx",
-      description: `More than ${t.alb5xxCount} 5xx responses (ALB + targets) in 5 minutes. Look at: ALB target health, langsmith-frontend/backend logs (Container Insights application log group).`,
+      description:
+        `More than ${t.alb5xxCount} 5xx responses (ALB + targets) in 5 minutes. Look at: ALB target health, ` +
+        `${langsmith ? "langsmith-frontend/backend" : "the application's"} logs (Container Insights application log group).`,
       comparison: "GreaterThanThreshold",
       threshold: t.alb5xxCount,
       periodSeconds: 300,
@@ -132,6 +138,7 @@ return [
     },
     {
       key: "alb-unhealthy-targets",
+      langsmithOnly: true,
       description: `More than ${t.unhealthyTargets} unhealthy target(s) in the LangSmith target group. Look at: target health reasons, TargetGroupBinding, langsmith-frontend pods.`,
       comparison: "GreaterThanThreshold",
       threshold: t.unhealthyTargets,
@@ -144,6 +151,7 @@ return [
     {
       // The target group checks the frontend's /health: no healthy target = the UI is down.
       key: "alb-no-healthy-targets",
+      langsmithOnly: true,
       description: "No healthy target behind the ALB: LangSmith is unreachable. Look at: langsmith-frontend pods, TargetGroupBinding, AWS Load Balancer Controller logs.",
       comparison: "LessThanThreshold",
       threshold: 1,
@@ -255,6 +263,7 @@ return [
       // pod_number_of_container_restarts has PodName/Namespace/ClusterName dimensions only, so one
       // Metrics Insights query covers every LangSmith workload, including ones added by a chart bump.
       key: "langsmith-pod-restarts",
+      langsmithOnly: true,
       description: `A LangSmith pod restarted more than ${t.podRestarts} times. Look at: kubectl -n ${d.namespace} describe pod, logs --previous, ExternalSecrets status.`,
       comparison: "GreaterThanThreshold",
       threshold: t.podRestarts,
@@ -274,6 +283,7 @@ return [
       ],
     },
   ];
+  return table.filter((a) => langsmith || !a.langsmithOnly).map(({ langsmithOnly: _, ...spec }) => spec);
 }
 
 /** The alarm on the Route 53 health check of `url` (its metrics exist only in us-east-1). */

@@ -61,6 +61,8 @@ export class LangsmithData extends Construct {
       logRetentionDays: env.observability.logRetentionDays,
       logsKmsKeyArn: props.logsKmsKeyArn,
       preventDestroy,
+      // Only LangSmith logs in with IAM tokens; Langfuse uses a password.
+      iamAuthentication: runs(env, "langsmith"),
     });
     if (env.langfuse?.database === "own-instance") {
       this.langfusePostgres = new Postgres(this, "langfuse-postgres", {
@@ -72,10 +74,11 @@ export class LangsmithData extends Construct {
         logRetentionDays: env.observability.logRetentionDays,
         logsKmsKeyArn: props.logsKmsKeyArn,
         preventDestroy,
+        iamAuthentication: false,
       });
     }
     // Langfuse has no ElastiCache IAM auth: its own password user (password from secrets:seed).
-    this.redis = new Redis(this, "redis", { namer, environment: env, settings: env.redis, ...network, preventDestroy, passwordUsers: runs(env, "langfuse") ? ["langfuse"] : [] });
+    this.redis = new Redis(this, "redis", { namer, environment: env, settings: env.redis, ...network, preventDestroy, passwordUsers: runs(env, "langfuse") ? ["langfuse"] : [], iamUser: runs(env, "langsmith") });
     if (runs(env, "langsmith")) {
       // The same service accounts the values annotate with the role (the agents' too when "shared").
       const appRole = (this.appRole = new LangsmithAppRole(this, "langsmith-app", {
@@ -97,7 +100,7 @@ export class LangsmithData extends Construct {
       appRole.grant({
         region: env.aws.region,
         blob: this.blob ? { bucketArn: this.blob.bucketArn, kmsKeyArn: this.blob.kmsKeyArn } : undefined,
-        redis: { replicationGroupArn: this.redis.replicationGroupArn, userArn: this.redis.iamUserArn },
+        redis: { replicationGroupArn: this.redis.replicationGroupArn, userArn: this.redis.iamUserArn! },
         postgres: { dbUserArn: this.postgres.dbUserArn(POSTGRES_APP_USER) },
       });
     }

@@ -13,8 +13,8 @@ export interface DashboardInput extends AlarmDimensions {
   readonly dbKind: PostgresKind;
   readonly members: readonly string[];
   readonly clusterName: string;
-  /** Namespace of the LangSmith release (restart and log queries). */
-  readonly namespace: string;
+  /** Namespace of the LangSmith release (restart and log queries); absent when LangSmith does not run. */
+  readonly namespace?: string;
   readonly healthCheckId?: string;
   /** Alarms of the environment's region (the alarm widget cannot list other regions'). */
   readonly alarmArns: readonly string[];
@@ -75,16 +75,20 @@ export function dashboardWidgets(w: DashboardInput): object[] {
       flat("ContainerInsights", "node_cpu_utilization", w.cluster, { stat: "Average" }),
       flat("ContainerInsights", "node_memory_utilization", w.cluster, { stat: "Average" }),
     ]),
-    graph("LangSmith container restarts", [
-      [{
-        expression:
-          `SELECT MAX(pod_number_of_container_restarts) FROM SCHEMA(ContainerInsights, ClusterName, Namespace, PodName) ` +
-          `WHERE ClusterName = '${w.clusterName}' AND Namespace = '${w.namespace}' GROUP BY PodName`,
-        label: "restarts",
-        id: "restarts",
-      }],
-    ]),
   ];
+  if (w.namespace !== undefined) {
+    widgets.push(
+      graph("LangSmith container restarts", [
+        [{
+          expression:
+            `SELECT MAX(pod_number_of_container_restarts) FROM SCHEMA(ContainerInsights, ClusterName, Namespace, PodName) ` +
+            `WHERE ClusterName = '${w.clusterName}' AND Namespace = '${w.namespace}' GROUP BY PodName`,
+          label: "restarts",
+          id: "restarts",
+        }],
+      ]),
+    );
+  }
   if (w.healthCheckId) {
     // Dashboards may mix regions per widget: Route 53 metrics are read from us-east-1.
     widgets.push(graph("Route 53 health check (1 = healthy)", [flat("AWS/Route53", "HealthCheckStatus", { HealthCheckId: w.healthCheckId }, { stat: "Minimum" })], {
@@ -92,6 +96,7 @@ export function dashboardWidgets(w: DashboardInput): object[] {
       period: 60,
     }));
   }
+  if (w.namespace === undefined) return widgets;
   widgets.push({
     type: "log",
     width: 24,

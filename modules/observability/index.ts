@@ -78,9 +78,17 @@ export interface ObservabilityProps {
    * @default "/health"
    */
   readonly healthCheckPath?: string;
+  /**
+   * LangSmith runs (`applications`): the alarms on its pods and on the target group's health, and
+   * the dashboard's restart and error-log widgets of its namespace. false in a Langfuse-only
+   * environment, whose release alarms on its own target group (modules/langfuse-release): no alarm
+   * on a namespace nothing runs in, none doubling Langfuse's.
+   * @default true
+   */
+  readonly langsmith?: boolean;
 }
 
-const DEFAULTS = { healthCheckPath: "/health", addonDependsOn: [] as readonly ITerraformDependable[], preventDestroy: false } as const;
+const DEFAULTS = { healthCheckPath: "/health", addonDependsOn: [] as readonly ITerraformDependable[], preventDestroy: false, langsmith: true } as const;
 
 /**
  * Alarms, dashboard, log shipping and health monitoring of one environment:
@@ -130,7 +138,7 @@ export class Observability extends Construct {
       database: p.database,
       redisMembers: members,
       clusterName: p.clusterName,
-      namespace: LANGSMITH_NAMESPACE,
+      namespace: p.langsmith ? LANGSMITH_NAMESPACE : undefined,
     });
     for (const spec of specs) alarm(spec, topic.arn);
 
@@ -175,7 +183,7 @@ export class Observability extends Construct {
       dbKind: p.database.kind,
       members,
       clusterName: p.clusterName,
-      namespace: LANGSMITH_NAMESPACE,
+      namespace: p.langsmith ? LANGSMITH_NAMESPACE : undefined,
       healthCheckId: this.healthCheckId,
       alarmArns,
     });

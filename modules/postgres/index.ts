@@ -69,6 +69,13 @@ export interface PostgresProps {
   readonly masterPasswordRotationDays?: number;
   /** KMS key for the exported log groups (the stack's logs key). @default undefined (CloudWatch-owned key) */
   readonly logsKmsKeyArn?: string;
+  /**
+   * IAM database authentication, for a client that logs in with IAM tokens (LangSmith's app user).
+   * false where none does (Langfuse logs in with a password): no database user can then be reached
+   * through `rds-db:connect`, whatever IAM grants.
+   * @default true
+   */
+  readonly iamAuthentication?: boolean;
 }
 
 const DEFAULTS = {
@@ -79,6 +86,7 @@ const DEFAULTS = {
   maintenanceWindow: "sun:04:30-sun:05:30",
   monitoringIntervalSeconds: 60,
   performanceInsightsRetentionDays: 7,
+  iamAuthentication: true,
 } as const;
 
 /** Engine, version and parameter group family of `postgres.engine` (+ optional version override): lib/engines.ts. */
@@ -88,7 +96,7 @@ export { resolvePostgresEngine as postgresEngine } from "../../lib/engines";
  * The LangSmith metadata database: RDS PostgreSQL, or Aurora PostgreSQL (`postgres.engine`),
  * in the data subnets, reachable only from the node security group on 5432, encrypted with its
  * own CMK, TLS enforced (`rds.force_ssl=1`), master password managed by RDS in Secrets Manager
- * (no password in code, config, synthesized JSON or state), IAM database auth on.
+ * (no password in code, config, synthesized JSON or state), IAM database auth on for LangSmith's token logins (`iamAuthentication`).
  */
 export class Postgres extends Construct {
   /** Writer endpoint host name (RDS instance address or Aurora cluster endpoint). */
@@ -108,6 +116,7 @@ export class Postgres extends Construct {
   readonly engine: "rds" | "aurora";
   private readonly region: string;
   private readonly accountId: string;
+  private readonly iamAuthentication: boolean;
   /** The RDS instance (engine `rds`) or the Aurora cluster (engine `aurora`). */
   readonly instance?: DbInstance;
   readonly cluster?: RdsCluster;
@@ -177,7 +186,7 @@ export class Postgres extends Construct {
       // RDS generates the master password and keeps it in Secrets Manager under this CMK.
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: key.keyArn,
-      iamDatabaseAuthenticationEnabled: true,
+      iamDatabaseAuthenticationEnabled: p.iamAuthentication,
       enabledCloudwatchLogsExports: [...engine.logExports],
       port: POSTGRES_PORT,
       dbSubnetGroupName: subnetGroupName,
@@ -266,6 +275,7 @@ export class Postgres extends Construct {
 
     this.region = env.aws.region;
     this.accountId = env.aws.accountId;
+    this.iamAuthentication = p.iamAuthentication;
 
     if (props.masterPasswordRotationDays !== undefined) {
       new SecretsmanagerSecretRotation(this, "master-rotation", {
@@ -277,6 +287,7 @@ export class Postgres extends Construct {
 
   /** `rds-db:connect` resource of a database user, for IAM database authentication. */
   dbUserArn(user: string): string {
+    if (!this.iamAuthentication) throw new Error(`Postgres ${this.node.path}: dbUserArn(${user}) needs IAM database authentication (iamAuthentication: true)`);
     return `arn:aws:rds-db:${this.region}:${this.accountId}:dbuser:${this.resourceId}/${user}`;
   }
 }

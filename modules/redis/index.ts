@@ -66,6 +66,12 @@ export interface RedisProps {
    * @default []
    */
   readonly passwordUsers?: readonly string[];
+  /**
+   * The LangSmith IAM-auth user (`authentication_mode iam`). false where LangSmith does not run
+   * (a Langfuse-only environment): Langfuse authenticates with its password user only.
+   * @default true
+   */
+  readonly iamUser?: boolean;
 }
 
 const DEFAULTS = {
@@ -73,6 +79,7 @@ const DEFAULTS = {
   snapshotWindow: "05:00-06:00",
   maintenanceWindow: "sun:06:30-sun:07:30",
   accessString: "on ~* &* +@all",
+  iamUser: true,
 } as const;
 
 /**
@@ -87,13 +94,13 @@ export class Redis extends Construct {
   readonly port: number = REDIS_PORT;
   readonly replicationGroupId: string;
   readonly replicationGroupArn: string;
-  /** ElastiCache user id (= user name) the LangSmith pods authenticate as. */
-  readonly iamUserId: string;
-  readonly iamUserArn: string;
+  /** ElastiCache user id (= user name) the LangSmith pods authenticate as (absent when `iamUser` is false). */
+  readonly iamUserId?: string;
+  readonly iamUserArn?: string;
   readonly securityGroupId: string;
   readonly kmsKeyArn: string;
-  /** `rediss://<iam-user-id>@<primary-endpoint>:6379`: not a secret (no password). */
-  readonly connectionUrl: string;
+  /** `rediss://<iam-user-id>@<primary-endpoint>:6379`: not a secret (no password). Absent when `iamUser` is false. */
+  readonly connectionUrl?: string;
   readonly replicationGroup: ElasticacheReplicationGroup;
   /** User name (= id) of each `passwordUsers` component. */
   readonly passwordUserNames: Readonly<Record<string, string>>;
@@ -131,13 +138,15 @@ export class Redis extends Construct {
 
     // IAM auth needs Redis OSS 7+, TLS, and user_id == user_name (ElastiCache "auth-iam" docs).
     const userId = namer.name("langsmith", "elasticacheUser");
-    const appUser = new ElasticacheUser(this, "iam-user", {
-      userId,
-      userName: userId,
-      engine: "redis",
-      accessString: p.accessString,
-      authenticationMode: { type: "iam" },
-    });
+    const appUser = p.iamUser
+      ? new ElasticacheUser(this, "iam-user", {
+          userId,
+          userName: userId,
+          engine: "redis",
+          accessString: p.accessString,
+          authenticationMode: { type: "iam" },
+        })
+      : undefined;
     // Every user group must contain a user named "default". This one is switched off ("off",
     // no commands) and has no password at all: state holds only its id, name, ACL and
     // authentication type "no-password-required" with password_count 0.
@@ -165,7 +174,7 @@ export class Redis extends Construct {
     const group = new ElasticacheUserGroup(this, "users", {
       userGroupId: namer.name("redis", "elasticacheUser"),
       engine: "redis",
-      userIds: [defaultUser.userId, appUser.userId, ...passwordUsers.map((u) => u.userId)],
+      userIds: [defaultUser.userId, ...(appUser ? [appUser.userId] : []), ...passwordUsers.map((u) => u.userId)],
     });
 
     const replicated = cfg.replicas > 0;
@@ -199,8 +208,10 @@ export class Redis extends Construct {
     this.primaryEndpointAddress = rg.primaryEndpointAddress;
     this.replicationGroupId = rg.id;
     this.replicationGroupArn = rg.arn;
-    this.iamUserId = appUser.userId;
-    this.iamUserArn = appUser.arn;
-    this.connectionUrl = redisIamConnectionUrl(appUser.userId, rg.primaryEndpointAddress, REDIS_PORT);
+    if (appUser) {
+      this.iamUserId = appUser.userId;
+      this.iamUserArn = appUser.arn;
+      this.connectionUrl = redisIamConnectionUrl(appUser.userId, rg.primaryEndpointAddress, REDIS_PORT);
+    }
   }
 }

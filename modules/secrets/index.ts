@@ -70,6 +70,11 @@ export function secretResourcePolicy(input: { environmentRoles: string; readerAr
   );
 }
 
+function requireLangsmithRedis(scope: Construct, url: string | undefined): string {
+  if (url === undefined) throw new Error(`Secrets ${scope.node.path}: LangSmith runs, so redis.connectionUrl (Redis with its IAM user, iamUser: true) is required`);
+  return url;
+}
+
 /** A principal that reads some of the environment's secrets: a SecretStore's IRSA role, a cluster admin. */
 export interface SecretReader {
   /** Role or user ARN (wildcards allowed, as in `eks.adminPrincipalArns`). */
@@ -105,8 +110,8 @@ export interface SecretsProps {
   /** Issuer host and path without `https://`. */
   readonly oidcIssuer: string;
   readonly postgres: PostgresSecretSource;
-  /** `Redis.connectionUrl` (no password: IAM auth). */
-  readonly redis: { readonly connectionUrl: string };
+  /** `Redis.connectionUrl` (no password: IAM auth); required when LangSmith runs. */
+  readonly redis: { readonly connectionUrl?: string };
   /**
    * `lifecycle.prevent_destroy` on the secrets and their key: losing `api-key-salt` or an
    * encryption key breaks every API key or encrypted record.
@@ -139,14 +144,19 @@ export class Secrets extends Construct {
   readonly secretArns: Readonly<Record<string, string>>;
   /** Secrets Manager name by catalog id (`{prefix}-{env}/langsmith/{id}`). */
   readonly secretNames: Readonly<Record<string, string>>;
-  /** The SecretStore's role, annotated on `SECRET_STORE_SERVICE_ACCOUNT` in the LangSmith namespace. */
-  readonly esoRoleArn: string;
+  /**
+   * The SecretStore's role, annotated on `SECRET_STORE_SERVICE_ACCOUNT` in the LangSmith namespace.
+   * Absent when LangSmith does not run: no LangSmith store, so no role that reads the RDS master secret.
+   */
+  readonly esoRoleArn?: string;
+  /** The role's trusted service accounts (`[]` without LangSmith). */
   readonly esoRoleSubjects: readonly string[];
-  /** Catalog ids the LangSmith store reads (Langfuse's are read by its own store). */
+  /** Catalog ids the LangSmith store reads (Langfuse's are read by its own store; `[]` without LangSmith). */
   readonly storeSecretIds: readonly string[];
   private readonly environmentRoles: string;
   private restricted = false;
-  readonly esoPolicy: PolicyDocument;
+  /** The LangSmith store role's policy (absent without LangSmith). */
+  readonly esoPolicy?: PolicyDocument;
   readonly storeName: string;
   /** Kubernetes secret names the chart values point at. */
   readonly k8sSecretNames = K8S_SECRETS;
@@ -185,15 +195,23 @@ export class Secrets extends Construct {
     this.secretArns = arns;
     this.secretNames = names;
 
+    this.environmentRoles = `arn:aws:iam::${env.aws.accountId}:role/${namer.base}-*`;
+    const namespace = props.namespace ?? RELEASE.namespace;
+    // Everything below is LangSmith's store: Langfuse brings its own (modules/langfuse-release), so
+    // a Langfuse-only environment has no LangSmith store role, objects or database Job.
+    if (!runs(settings, "langsmith")) {
+      this.storeSecretIds = [];
+      this.esoRoleSubjects = [];
+      this.manifests = [];
+      return;
+    }
     // Langfuse's secrets are read by Langfuse's own store (modules/langfuse-release), not this one.
     this.storeSecretIds = Object.keys(arns).filter((id) => !id.startsWith(LANGFUSE_ID_PREFIX));
-    this.environmentRoles = `arn:aws:iam::${env.aws.accountId}:role/${namer.base}-*`;
-    this.esoPolicy = esoReadPolicy({
+    const esoPolicy = (this.esoPolicy = esoReadPolicy({
       secretArns: [...this.storeSecretIds.map((id) => arns[id]), props.postgres.masterUserSecretArn],
       kmsKeyArns: [key.keyArn, props.postgres.kmsKeyArn],
       region: env.aws.region,
-    });
-    const namespace = props.namespace ?? RELEASE.namespace;
+    }));
     // Trusted by the store's service account in the LangSmith namespace, not by the ESO
     // controller: anyone who can create a store elsewhere gets no identity from it.
     const eso = new IrsaRole(this, "eso-role", {
@@ -202,7 +220,7 @@ export class Secrets extends Construct {
       oidcIssuer: props.oidcIssuer,
       namespace,
       serviceAccounts: [SECRET_STORE_SERVICE_ACCOUNT],
-      policies: { "read-langsmith-secrets": this.esoPolicy },
+      policies: { "read-langsmith-secrets": esoPolicy },
     });
     this.esoRoleArn = eso.roleArn;
     this.esoRoleSubjects = eso.subjects;
@@ -216,8 +234,7 @@ export class Secrets extends Construct {
       appRole: { user: POSTGRES_APP_USER, database: props.postgres.databaseName, alsoOwns: agents.map((a) => a.database) },
       image: resolvePostgresEngine(settings.postgres).clientImage,
     });
-    // LangSmith's objects only when it runs (Langfuse brings its own store: modules/langfuse-release).
-    this.manifests = !runs(settings, "langsmith") ? [] : [
+    this.manifests = [
       ...esoManifests({
         namespace,
         storeName: this.storeName,
@@ -233,7 +250,7 @@ export class Secrets extends Construct {
           masterUserSecretArn: props.postgres.masterUserSecretArn,
           appUser: POSTGRES_APP_USER,
         },
-        redis: props.redis,
+        redis: { connectionUrl: requireLangsmithRedis(this, props.redis.connectionUrl) },
         clickhouse,
         agents,
       }),

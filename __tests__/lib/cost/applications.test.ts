@@ -26,11 +26,10 @@ describe("cost share per application", () => {
     expect(lf.monthly).toBeGreaterThan(lfBucket);
   });
 
-  test("an own instance is Langfuse's alone and priced like the shared one", () => {
-    const env = langfuseOnly({ database: "own-instance" });
-    const e = estimateMonthlyCost(env);
+  test("an own instance is Langfuse's alone and priced like the shared one; alone, Langfuse has no LangSmith bucket", () => {
+    const e = estimateMonthlyCost(withLangfuse("dev", (i) => (i.langfuse.database = "own-instance")));
     expect(e.lines.find((l) => l.key === "rds-langfuse")!.monthly).toBe(e.lines.find((l) => l.key === "rds")!.monthly);
-    expect(e.lines.find((l) => l.key === "s3")).toMatchObject({ detail: "LangSmith not run", monthly: 0 });
+    expect(estimateMonthlyCost(langfuseOnly()).lines.find((l) => l.key === "s3")).toMatchObject({ detail: "LangSmith not run", monthly: 0 });
   });
 
   test("npm run cost prints the share line and puts the shares in the JSON", () => {

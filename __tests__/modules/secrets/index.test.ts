@@ -85,7 +85,7 @@ describe("secret resource policies (restrictReads): among the environment's role
   const OTHER_STORE = "arn:aws:iam::111111111111:role/ls-dev-irsa-other-store";
   const { json, secrets } = build(envWith("dev"), (s) =>
     s.restrictReads([
-      { principalArn: s.esoRoleArn, secretIds: s.storeSecretIds },
+      { principalArn: s.esoRoleArn!, secretIds: s.storeSecretIds },
       { principalArn: OTHER_STORE, secretIds: ["license-key"] },
       { principalArn: ADMIN, secretIds: Object.keys(s.secretArns) },
     ]),

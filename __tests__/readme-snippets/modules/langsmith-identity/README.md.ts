@@ -10,7 +10,7 @@ const blob = new BlobStorage(this, "blob", { namer, environment: env, settings: 
 appRole.grant({                          // exactly once, after the bucket and Redis exist
   region: env.aws.region,
   blob: { bucketArn: blob.bucketArn, kmsKeyArn: blob.kmsKeyArn }, // omit without blob storage
-  redis: { replicationGroupArn: redis.replicationGroupArn, userArn: redis.iamUserArn },
+  redis: { replicationGroupArn: redis.replicationGroupArn, userArn: redis.iamUserArn! }, // the IAM user: Redis with iamUser (the default)
 });
 appRole.roleArn; // annotate each SA below: <component>.serviceAccount.annotations."eks.amazonaws.com/role-arn"
 void [appRole, blob];

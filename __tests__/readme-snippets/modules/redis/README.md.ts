@@ -14,7 +14,7 @@ redis.primaryEndpointAddress;
 redis.port;                  // 6379
 redis.replicationGroupId;
 redis.replicationGroupArn;   // elasticache:Connect resource #1
-redis.iamUserId;             // = user name; the URL's user
+redis.iamUserId;             // = user name; the URL's user (these three are absent with iamUser: false)
 redis.iamUserArn;            // elasticache:Connect resource #2
 redis.connectionUrl;         // rediss://<iam-user-id>@<primary-endpoint>:6379 (no secret in it)
 void [redis];
