@@ -40,13 +40,28 @@ export const DEPLOYMENTS_APP_COMPONENTS = ["hostBackend"] as const;
 export type AppComponent = (typeof APP_COMPONENTS)[number] | (typeof DEPLOYMENTS_APP_COMPONENTS)[number];
 
 /** `<component>.name` defaults of the pinned chart (values.yaml). */
-const COMPONENT_NAMES: Record<AppComponent, string> = {
+const COMPONENT_NAMES = {
   backend: "backend",
   platformBackend: "platform-backend",
   queue: "queue",
   ingestQueue: "ingest-queue",
   hostBackend: "host-backend",
-};
+  frontend: "frontend",
+  aceBackend: "ace-backend",
+  playground: "playground",
+} as const;
+export type ChartComponent = keyof typeof COMPONENT_NAMES;
+
+/** Labels the chart's selectors use for every pod (`langsmith.selectorLabels` in _helpers.tpl). */
+export const SELECTOR_LABELS = { "app.kubernetes.io/name": "langsmith", "app.kubernetes.io/instance": RELEASE.name } as const;
+
+/**
+ * `app.kubernetes.io/component` of a component's pods: `<fullname>-<name>` for the main services,
+ * `<fullname>-<namePrefix>-<name>` for the agents (`langsmith-standalone-insights-api-server`).
+ */
+export function componentLabel(component: ChartComponent): string {
+  return `${RELEASE.name}-${COMPONENT_NAMES[component]}`;
+}
 
 /**
  * Agent features (Insights, Polly) name their workloads `<fullname>-<namePrefix>-<name>`
