@@ -4,18 +4,9 @@
  * TargetGroupBinding of the same stack.
  */
 import { resources, describeEach } from "../helpers";
-import { containersOf, envValue, IRSA_ANNOTATION, irsaTrusts, pods, producedSecrets, secretReads } from "./manifests";
+import { callsAws, containersOf, IRSA_ANNOTATION, irsaTrusts, pods, producedSecrets, secretReads } from "./manifests";
 import { RenderError, renderChart } from "../../lib/render";
 import { describeRendered, ENVIRONMENT_NAMES, ofKind, rendered, TIER } from "./rendered";
-
-/**
- * A pod calls AWS when it authenticates to a data store with IAM (`*_IAM_AUTH_PROVIDER=aws`: Redis
- * today, Postgres with IAM auth) or reaches S3 without access keys.
- */
-function callsAws(c: Record<string, any>): boolean {
-  const iam = (c.env ?? []).some((e: { name: string; value?: string }) => /_IAM_AUTH_PROVIDER$/.test(e.name) && e.value === "aws");
-  return iam || (envValue(c, "BLOB_STORAGE_ENGINE") === "S3" && envValue(c, "FF_BLOB_STORAGE_ENABLED") === "true");
-}
 
 describeEach(ENVIRONMENT_NAMES, describeRendered)("%s: rendered LangSmith wiring", (name) => {
   const env = () => rendered(name);

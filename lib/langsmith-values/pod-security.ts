@@ -78,8 +78,12 @@ export const RESTRICTED_CONTAINER = {
   readOnlyRootFilesystem: true,
 } as const;
 
-/** The pod securityContext of a workload running as `uid` (seccomp comes from `commonPodSecurityContext`). */
-export const restrictedPod = (uid: number) => ({ runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid });
+/**
+ * The pod securityContext of a workload running as `uid` (seccomp comes from `commonPodSecurityContext`).
+ * `OnRootMismatch`: a persistent volume already owned by the group (ClickHouse's) is not chowned
+ * file by file at every start.
+ */
+export const restrictedPod = (uid: number) => ({ runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, fsGroupChangePolicy: "OnRootMismatch" });
 
 /** `a.b.c` -> `{ a: { b: { c: leaf } } }` */
 function nest(path: string, leaf: Record<string, unknown>): Record<string, unknown> {

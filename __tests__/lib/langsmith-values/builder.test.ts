@@ -111,7 +111,7 @@ describe("ClickHouse mode", () => {
         nodeSelector: { dedicated: "clickhouse" },
         tolerations: [{ key: "dedicated", operator: "Equal", value: "clickhouse", effect: "NoSchedule" }],
         persistence: { enabled: true, size: "100Gi", storageClassName: "gp3" },
-        podSecurityContext: { runAsNonRoot: true, runAsUser: 101, runAsGroup: 101, fsGroup: 101 },
+        podSecurityContext: { runAsNonRoot: true, runAsUser: 101, runAsGroup: 101, fsGroup: 101, fsGroupChangePolicy: "OnRootMismatch" },
         securityContext: RESTRICTED_CONTAINER,
         volumes: [{ name: "tmp", emptyDir: {} }, { name: "var", emptyDir: {} }, { name: "users-d", emptyDir: {} }],
         volumeMounts: [
