@@ -13,6 +13,7 @@ import { locateChart, Manifest, renderChart, replaceTokens } from "../../lib/ren
 import type { EnvironmentConfig } from "../../lib/config/schema";
 import { Json, resources, synthEnv } from "../helpers";
 import { langfuseOnly, withLangfuse } from "../langfuse-envs";
+import { pods, restrictedViolations, selects, unboundedContainers } from "./manifests";
 import { TIER } from "./rendered";
 
 const CHART = { ...CHARTS.langfuse, digest: LANGFUSE_CHART_DIGEST };
@@ -87,6 +88,25 @@ describeLangfuse("rendered Langfuse chart: %s", (_label, make) => {
         }
         expect(names.filter((n: string) => /^DATABASE_(HOST|PASSWORD|USERNAME)$|^REDIS_PASSWORD$|ACCESS_KEY_ID|SECRET_ACCESS_KEY/.test(n))).toEqual([]);
       }
+    }
+  });
+
+  test("pods: requests and limits on every container, Pod Security restricted (root filesystem writable: the web image migrates and caches at start), numeric non-root user", () => {
+    const all = pods(rendered);
+    expect(all.length).toBe(2);
+    expect(all.flatMap(unboundedContainers)).toEqual([]);
+    expect(all.flatMap((p) => restrictedViolations(p, { readOnlyRoot: false }))).toEqual([]);
+    for (const p of all) expect([p.owner, p.spec.securityContext.runAsUser]).toEqual([p.owner, expect.any(Number)]);
+  });
+
+  test("production sizing: >= 2 replicas under a PDB that allows a drain, spread across zones by its own labels; development: no spread", () => {
+    const production = env.langfuse!.sizing === "production";
+    for (const d of workloads) {
+      const labels = d.spec.template.metadata.labels;
+      const hpa = rendered.find((m) => m.kind === "HorizontalPodAutoscaler" && m.spec.scaleTargetRef.name === d.metadata.name)!;
+      const pdb = rendered.find((m) => m.kind === "PodDisruptionBudget" && selects(m.spec.selector, labels));
+      const zoned = (d.spec.template.spec.topologySpreadConstraints ?? []).filter((t: Json) => t.topologyKey === "topology.kubernetes.io/zone" && selects(t.labelSelector, labels));
+      expect({ d: d.metadata.name, pdb: pdb?.spec.maxUnavailable, zoned: zoned.length > 0, twoOrMore: hpa.spec.minReplicas >= 2 }).toEqual({ d: d.metadata.name, pdb: 1, zoned: production, twoOrMore: production });
     }
   });
 

@@ -120,7 +120,7 @@ const RESTRICTED_VOLUMES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephe
  * What keeps a pod from the Pod Security Standard `restricted` (Kubernetes "Pod Security Standards",
  * every baseline and restricted control), plus a writable root filesystem, one line each.
  */
-export function restrictedViolations(pod: Pod): string[] {
+export function restrictedViolations(pod: Pod, { readOnlyRoot = true }: { readOnlyRoot?: boolean } = {}): string[] {
   const out: string[] = [];
   const podSc: Json = pod.spec.securityContext ?? {};
   const say = (what: string) => out.push(`${pod.owner}: ${what}`);
@@ -140,7 +140,7 @@ export function restrictedViolations(pod: Pod): string[] {
     if (at("runAsUser") === 0) say(`${c.name} runs as uid 0`);
     const seccomp = (sc.seccompProfile ?? podSc.seccompProfile)?.type;
     if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") say(`${c.name} seccompProfile ${seccomp ?? "unset"}`);
-    if (sc.readOnlyRootFilesystem !== true) say(`${c.name} root filesystem is writable`);
+    if (readOnlyRoot && sc.readOnlyRootFilesystem !== true) say(`${c.name} root filesystem is writable`);
   }
   return out;
 }

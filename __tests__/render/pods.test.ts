@@ -78,7 +78,7 @@ describeRows("%s, chart %s: LangSmith pods", (_label, _version, env, dir) => {
   });
 
   test("every pod meets the Pod Security Standard restricted with a read-only root filesystem", () => {
-    expect(all().flatMap(restrictedViolations)).toEqual([]);
+    expect(all().flatMap((p) => restrictedViolations(p))).toEqual([]);
   });
 
   test("every container of a Deployment or StatefulSet has readiness and liveness probes", () => {
