@@ -3,13 +3,19 @@
  * (not our values) agree with the IRSA trusts, the ESO-created secrets and the ALB's
  * TargetGroupBinding of the same stack.
  */
-import { resources, describeEach } from "../helpers";
+import { resources, describeEach, synthEnv } from "../helpers";
 import { callsAws, containersOf, IRSA_ANNOTATION, irsaTrusts, pods, producedSecrets, secretReads } from "./manifests";
 import { RenderError, renderChart } from "../../lib/render";
-import { describeRendered, ENVIRONMENT_NAMES, ofKind, rendered, TIER } from "./rendered";
+import { describeRendered, ENVIRONMENT_NAMES, ofKind, rendered, RenderedEnvironment, renderedFork, TIER } from "./rendered";
+import { forks } from "./forks";
 
-describeEach(ENVIRONMENT_NAMES, describeRendered)("%s: rendered LangSmith wiring", (name) => {
-  const env = () => rendered(name);
+/** The shipped environments, and the forks unlike them (synthesized and rendered alike). */
+const ROWS: [string, () => RenderedEnvironment][] = [
+  ...ENVIRONMENT_NAMES.map((n) => [n, () => rendered(n)] as [string, () => RenderedEnvironment]),
+  ...(TIER ? forks() : []).map(([label, config]) => [label, () => renderedFork(label, config, synthEnv)] as [string, () => RenderedEnvironment]),
+];
+
+describeEach(ROWS, describeRendered)("%s: rendered LangSmith wiring", (_label, env) => {
   const ns = () => env().langsmith.namespace;
 
   test("every service account carrying an IRSA role is a subject that role trusts", () => {

@@ -10,8 +10,6 @@
  * Values are built by the pure builder (lib/langsmith-values) with stand-in infrastructure outputs,
  * so no synth is needed; renders are cached (lib/render).
  */
-import { ENVIRONMENTS } from "../../environments";
-import { loadEnvironment } from "../../lib/config/load";
 import type { EnvironmentConfig } from "../../lib/config/schema";
 import { buildLangsmithValues, RELEASE } from "../../lib/langsmith-values";
 import { HOST_KEY, ZONE_KEY } from "../../lib/langsmith-values";
@@ -19,34 +17,8 @@ import { LANGSMITH_CHART, Manifest, mirroredVersions, renderChart } from "../../
 import { standInInputs } from "../../scripts/chart-diff";
 import type { Json } from "../helpers";
 import { callsAws, containersOf, IRSA_ANNOTATION, Pod, pods, restrictedViolations, secretReads, selects, unboundedContainers } from "./manifests";
+import { configurations } from "./forks";
 import { TIER } from "./rendered";
-
-const EXTERNAL_CLICKHOUSE = { mode: "external", host: "clickhouse.internal.example.com", port: 8443, nativePort: 9440, database: "langsmith", user: "langsmith", tls: true, replicated: true, cluster: "langsmith" };
-
-/** Each environment as shipped, and the forks unlike it. */
-function configurations(): [string, EnvironmentConfig][] {
-  const out: [string, EnvironmentConfig][] = [];
-  for (const source of ENVIRONMENTS) {
-    const load = (label: string, mutate: (i: Json) => void = () => undefined) => {
-      const input = JSON.parse(JSON.stringify(source.input)) as Json;
-      mutate(input);
-      out.push([`${source.file}${label}`, loadEnvironment({ file: source.file, input })]);
-    };
-    load("");
-    load(" + OIDC, Insights and Polly shared", (i) => {
-      i.auth = { model: "oidc", clientId: "langsmith", issuerUrl: "https://sso.example.com" };
-      i.langsmith = { ...i.langsmith, insights: "shared", polly: "shared" };
-    });
-    const shipped = loadEnvironment(source);
-    if (shipped.clickhouse.mode === "in-cluster") {
-      load(" + external ClickHouse", (i) => {
-        i.clickhouse = EXTERNAL_CLICKHOUSE;
-        if (i.nodePools) delete i.nodePools.clickhouse;
-      });
-    }
-  }
-  return out;
-}
 
 /** The pinned chart, and every newer version the mirror holds (the next bump). */
 const NEXT = mirroredVersions(LANGSMITH_CHART.chart).filter((c) => c.version.localeCompare(LANGSMITH_CHART.version, "en", { numeric: true }) > 0);

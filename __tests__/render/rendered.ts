@@ -66,13 +66,12 @@ export function renderRelease(tier: RenderTier, resource: string, body: Json, re
   return { ...base, skipped: `${base.chart} ${body.version} from ${body.repository}: no chart mirror and no pinned digest, so it is not rendered offline` };
 }
 
-function renderEnvironment(tier: RenderTier, config: EnvironmentConfig): RenderedEnvironment {
-  const stack = shippedStack(stackName(config));
-  const file = LOADED.find((e) => e.config === config)?.file ?? `environments/${config.name}.ts`;
+function renderEnvironment(tier: RenderTier, config: EnvironmentConfig, stack: Json = shippedStack(stackName(config)), label?: string): RenderedEnvironment {
+  const file = label ?? LOADED.find((e) => e.config === config)?.file ?? `environments/${config.name}.ts`;
   const releasesJson = (stack.resource?.helm_release ?? {}) as Json;
   const key = createHash("sha256").update(JSON.stringify([releasesJson, tier.helm.version, tier.langsmith.dir])).digest("hex").slice(0, 16);
   const cacheDir = process.env.LS_SYNTH_CACHE;
-  const cacheFile = cacheDir && join(cacheDir, `render-${config.name}-${key}.json`);
+  const cacheFile = cacheDir && join(cacheDir, `render-${config.name}${label ? `-${createHash("sha256").update(label).digest("hex").slice(0, 8)}` : ""}-${key}.json`);
   let releases: RenderedRelease[];
   let renderMs = 0;
   if (cacheFile && existsSync(cacheFile)) {
@@ -102,6 +101,20 @@ export function rendered(name: string): RenderedEnvironment {
   if (!config) throw new Error(`no environment ${name} in environments/index.ts`);
   const env = renderEnvironment(TIER, config);
   memo.set(name, env);
+  return env;
+}
+
+/**
+ * A configuration that is not in environments/ (a fork: another auth model, features, ClickHouse
+ * mode), synthesized (helpers' synth cache) and rendered like the shipped ones. Requires the tier.
+ */
+export function renderedFork(label: string, config: EnvironmentConfig, synth: (c: EnvironmentConfig) => Json): RenderedEnvironment {
+  const key = `fork:${label}`;
+  const hit = memo.get(key);
+  if (hit) return hit;
+  if (!TIER) throw new Error("the render tier is not available (see the warning above)");
+  const env = renderEnvironment(TIER, config, synth(config), label);
+  memo.set(key, env);
   return env;
 }
 
