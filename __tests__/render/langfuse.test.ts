@@ -9,6 +9,7 @@
  */
 import { CHARTS, LANGFUSE_CHART_DIGEST } from "../../versions";
 import { LANGFUSE_RELEASE, LANGFUSE_WEB_SERVICE } from "../../lib/langfuse-values/chart";
+import { ALB_DRAIN_SECONDS } from "../../lib/langsmith-values/chart";
 import { locateChart, Manifest, renderChart, replaceTokens } from "../../lib/render";
 import type { EnvironmentConfig } from "../../lib/config/schema";
 import { Json, resources, synthEnv } from "../helpers";
@@ -118,6 +119,9 @@ describeLangfuse("rendered Langfuse chart: %s", (_label, make) => {
     const podPort = container.ports.find((p: Json) => p.name === svc.spec.ports[0].targetPort).containerPort;
     const [, tg] = resources(stack, "aws_lb_target_group").find(([n]) => n.includes("langfuse"))!;
     expect([podPort, tg.health_check.path]).toEqual([tg.port, container.livenessProbe.httpGet.path]);
+    // It keeps serving while the ALB drains it, within its grace period.
+    const sleep = container.lifecycle?.preStop?.sleep?.seconds ?? 0;
+    expect(sleep >= ALB_DRAIN_SECONDS && sleep < (web.spec.template.spec.terminationGracePeriodSeconds ?? 30)).toBe(true);
     expect(tgb.spec.targetGroupARN).toBe(replaceTokens(`\${aws_lb_target_group.${resources(stack, "aws_lb_target_group").find(([n]) => n.includes("langfuse"))![0]}.arn}`, region));
   });
 });

@@ -4,7 +4,8 @@
  * TargetGroupBinding of the same stack.
  */
 import { resources, describeEach, synthEnv } from "../helpers";
-import { callsAws, containersOf, IRSA_ANNOTATION, irsaTrusts, pods, producedSecrets, secretReads } from "./manifests";
+import { callsAws, containersOf, IRSA_ANNOTATION, irsaTrusts, pods, producedSecrets, secretReads, selects } from "./manifests";
+import { ALB_DRAIN_SECONDS } from "../../lib/langsmith-values/chart";
 import { RenderError, renderChart } from "../../lib/render";
 import { describeRendered, ENVIRONMENT_NAMES, ofKind, rendered, RenderedEnvironment, renderedFork, TIER } from "./rendered";
 import { forks } from "./forks";
@@ -85,6 +86,22 @@ describeEach(ROWS, describeRendered)("%s: rendered LangSmith wiring", (_label, e
     expect(tgbs[0].spec.targetType).toBe("ip");
     expect(container.readinessProbe?.httpGet?.path).toBe(tg.health_check.path);
     expect(svc!.metadata.namespace ?? ns()).toBe(tgbs[0].metadata.namespace);
+  });
+});
+
+describeEach(ROWS, describeRendered)("%s: the pods the ALB targets drain before they stop", (_label, env) => {
+  test("every container of the Deployment behind the TargetGroupBinding sleeps ALB_DRAIN_SECONDS in preStop, within its grace period", () => {
+    const tgb = env().releases.flatMap((r) => ofKind(r.manifests ?? [], "TargetGroupBinding"))[0];
+    const svc = ofKind(env().langsmith.manifests, "Service").find((s) => s.metadata.name === tgb.spec.serviceRef.name)!;
+    const targets = ofKind(env().langsmith.manifests, "Deployment").filter((d) => selects({ matchLabels: svc.spec.selector }, d.spec.template.metadata.labels));
+    expect(targets.length).toBe(1);
+    for (const d of targets) {
+      const grace = d.spec.template.spec.terminationGracePeriodSeconds ?? 30;
+      for (const c of d.spec.template.spec.containers) {
+        const sleep = c.lifecycle?.preStop?.sleep?.seconds ?? 0;
+        expect({ container: c.name, drains: sleep >= ALB_DRAIN_SECONDS && sleep < grace }).toEqual({ container: c.name, drains: true });
+      }
+    }
   });
 });
 

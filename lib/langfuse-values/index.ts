@@ -21,6 +21,7 @@ import { EnvironmentConfig, LangfuseConfig, langfuseHostname } from "../config/s
 import { deepMerge, isPlainObject } from "../merge";
 import { IRSA_ANNOTATION, LANGFUSE_RELEASE, LANGFUSE_S3_PREFIXES, LANGFUSE_SECRET_KEYS as K, LANGFUSE_SECRETS } from "./chart";
 import { LANGFUSE_SIZING, LangfuseWorkloadSize } from "./sizing";
+import { ALB_TARGET_LIFECYCLE } from "../langsmith-values/chart";
 
 export * from "./chart";
 export { LANGFUSE_SIZING } from "./sizing";
@@ -66,6 +67,9 @@ export function baseLayer(): LangfuseValues {
       ingress: { enabled: false },
       web: { service: { type: "ClusterIP" } },
       image: { pullPolicy: "IfNotPresent" },
+      // The ALB targets the web pods: they keep serving while the ALB drains them (ALB_DRAIN_SECONDS).
+      // The chart has one lifecycle for web and worker; the worker merely stops 15 s later.
+      extraLifecycle: ALB_TARGET_LIFECYCLE,
       // Pod Security restricted: no privilege escalation, no Linux capabilities, non-root. The images
       // name their user (`USER nextjs` / `USER expressjs`, both uid and gid 1001 in langfuse's
       // web/ and worker/Dockerfile), which the kubelet cannot check for runAsNonRoot, so the uid is

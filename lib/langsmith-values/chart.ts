@@ -127,6 +127,19 @@ export const CONNECTION_URL_KEY = "connection_url";
 export const CLICKHOUSE_NODE_TAINT = { key: "dedicated", value: "clickhouse", effect: "NoSchedule" } as const;
 
 /**
+ * Seconds a pod behind the ALB keeps serving after it is told to stop (a `preStop` sleep): the
+ * load balancer controller deregisters the pod when termination starts, and the ALB takes several
+ * seconds to stop sending it new requests; a pod that exits at once answers those with 502s on
+ * every rollout, scale-in and node drain (AWS Load Balancer Controller docs, "Pod readiness gate"
+ * and deployment best practices). Below the pods' terminationGracePeriodSeconds (30) so the
+ * server still shuts down gracefully afterwards.
+ */
+export const ALB_DRAIN_SECONDS = 15;
+
+/** The `lifecycle` of a container the ALB targets (Kubernetes' sleep action: no shell or `sleep` binary needed). */
+export const ALB_TARGET_LIFECYCLE = { preStop: { sleep: { seconds: ALB_DRAIN_SECONDS } } } as const;
+
+/**
  * `proxy_read_timeout` of the frontend's nginx (pinned chart, frontend ConfigMap): long playground
  * streams and exports run this long. The ALB idle timeout must not be shorter (loader rule; the
  * render tier checks this constant against the rendered ConfigMap).

@@ -18,6 +18,7 @@ import { deepMerge } from "../merge";
 import { httpsUrl } from "../naming";
 import {
   AGENT_SERVICE_ACCOUNTS,
+  ALB_TARGET_LIFECYCLE,
   APP_COMPONENTS,
   AppComponent,
   CLICKHOUSE_NODE_TAINT,
@@ -137,7 +138,8 @@ export function infrastructureLayer(env: EnvironmentConfig, inputs: LangsmithVal
     ],
     // nginx keeps idle connections open longer than the ALB does (its idle timeout), so the ALB
     // never sends a request on a connection nginx has just closed (intermittent 502s).
-    frontend: { keepAliveTimeout: String(env.ingress.idleTimeoutSeconds + NGINX_KEEPALIVE_MARGIN_SECONDS) },
+    // The ALB targets the frontend pods: they keep serving while the ALB drains them (ALB_DRAIN_SECONDS).
+    frontend: { keepAliveTimeout: String(env.ingress.idleTimeoutSeconds + NGINX_KEEPALIVE_MARGIN_SECONDS), deployment: { lifecycle: ALB_TARGET_LIFECYCLE } },
     ...annotated,
   };
 }
