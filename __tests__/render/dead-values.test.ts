@@ -14,15 +14,23 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { join } from "node:path";
 import { cacheDir, chartDigest, renderChartText } from "../../lib/render";
 import { deadLeaves, Leaf, leaves, pathText } from "./dead-values";
-import { describeRendered, ENVIRONMENT_NAMES, rendered, TIER } from "./rendered";
+import { describeRendered, ENVIRONMENT_NAMES, rendered, RenderedEnvironment, renderedFork, TIER } from "./rendered";
+import { forks } from "./forks";
+import { synthEnv } from "../helpers";
 
 const seen = new Set<string>();
 
 const CHECK_SOURCES = [join(__dirname, "dead-values.ts"), __filename].map((f) => readFileSync(f, "utf8")).join("\n");
 
+/** The shipped environments, then the forks unlike them (their feature values: agents, OIDC, external ClickHouse). */
+const ROWS: [string, () => RenderedEnvironment][] = [
+  ...ENVIRONMENT_NAMES.map((n) => [n, () => rendered(n)] as [string, () => RenderedEnvironment]),
+  ...(TIER ? forks() : []).map(([label, config]) => [label, () => renderedFork(label, config, synthEnv)] as [string, () => RenderedEnvironment]),
+];
+
 describeRendered("LangSmith values: none is dead", () => {
-  test.each(ENVIRONMENT_NAMES)("%s: every value we set changes the render", async (name) => {
-    const env = rendered(name);
+  test.each(ROWS)("%s: every value we set changes the render", async (_label, get) => {
+    const env = get();
     const fresh: Leaf[] = leaves(env.langsmith.values).filter((l) => {
       const key = `${pathText(l.path)}=${JSON.stringify(l.value)}`;
       if (seen.has(key)) return false;
