@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { join } from "node:path";
 import { cacheDir, chartDigest, renderChartText } from "../../lib/render";
 import { deadLeaves, Leaf, leaves, pathText } from "./dead-values";
-import { describeRendered, ENVIRONMENT_NAMES, rendered, RenderedEnvironment, renderedFork, TIER } from "./rendered";
+import { describeRendered, ENVIRONMENT_NAMES, LANGSMITH_CHARTS, rendered, RenderedEnvironment, renderedFork, TIER } from "./rendered";
 import { forks } from "./forks";
 import { synthEnv } from "../helpers";
 
@@ -29,22 +29,24 @@ const ROWS: [string, () => RenderedEnvironment][] = [
 ];
 
 describeRendered("LangSmith values: none is dead", () => {
-  test.each(ROWS)("%s: every value we set changes the render", async (_label, get) => {
+  // Every row on the pinned chart and on the next one (a key the next chart stops reading is dead there).
+  const cases = LANGSMITH_CHARTS.flatMap((c) => ROWS.map(([label, get]) => [label, c.version, get, c.dir] as [string, string, () => RenderedEnvironment, string]));
+  test.each(cases)("%s, chart %s: every value we set changes the render", async (_label, _version, get, chartDir) => {
     const env = get();
     const fresh: Leaf[] = leaves(env.langsmith.values).filter((l) => {
-      const key = `${pathText(l.path)}=${JSON.stringify(l.value)}`;
+      const key = `${chartDir}|${pathText(l.path)}=${JSON.stringify(l.value)}`;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
     });
     const key = createHash("sha256")
       .update(JSON.stringify([env.langsmith.values, fresh, env.langsmith.name, env.langsmith.namespace, TIER!.helm.version]))
-      .update(chartDigest(TIER!.langsmith.dir))
+      .update(chartDigest(chartDir))
       .update(CHECK_SOURCES)
       .digest("hex");
     const verdict = join(cacheDir("render-verdicts"), `dead-values-${key}.json`);
     if (existsSync(verdict)) return; // passed before with exactly these inputs
-    const render = (values: unknown) => renderChartText(TIER!.helm, TIER!.langsmith.dir, values, { releaseName: env.langsmith.name, namespace: env.langsmith.namespace });
+    const render = (values: unknown) => renderChartText(TIER!.helm, chartDir, values, { releaseName: env.langsmith.name, namespace: env.langsmith.namespace });
     const { dead, renders } = await deadLeaves(env.langsmith.values, render, fresh);
     expect({ environment: env.file, dead }).toEqual({ environment: env.file, dead: [] });
     expect(renders).toBeLessThan(fresh.length + 20);

@@ -13,17 +13,15 @@
 import type { EnvironmentConfig } from "../../lib/config/schema";
 import { buildLangsmithValues, RELEASE } from "../../lib/langsmith-values";
 import { HOST_KEY, ZONE_KEY } from "../../lib/langsmith-values";
-import { LANGSMITH_CHART, Manifest, mirroredVersions, renderChart } from "../../lib/render";
+import { LANGSMITH_CHART, Manifest, renderChart } from "../../lib/render";
 import { standInInputs } from "../../scripts/chart-diff";
 import type { Json } from "../helpers";
 import { callsAws, containersOf, IRSA_ANNOTATION, Pod, pods, restrictedViolations, secretReads, selects, unboundedContainers } from "./manifests";
 import { configurations } from "./forks";
-import { TIER } from "./rendered";
+import { LANGSMITH_CHARTS, NEXT_CHARTS, TIER } from "./rendered";
 
-/** The pinned chart, and every newer version the mirror holds (the next bump). */
-const NEXT = mirroredVersions(LANGSMITH_CHART.chart).filter((c) => c.version.localeCompare(LANGSMITH_CHART.version, "en", { numeric: true }) > 0);
-if (TIER && NEXT.length === 0) console.warn(`\n${"!".repeat(80)}\nNEXT-CHART RENDERS SKIPPED: no ${LANGSMITH_CHART.chart} newer than ${LANGSMITH_CHART.version} in the chart mirror\n${"!".repeat(80)}\n`);
-const CHARTS: { version: string; dir: string }[] = TIER ? [{ version: LANGSMITH_CHART.version, dir: TIER.langsmith.dir }, ...NEXT] : [];
+const NEXT = NEXT_CHARTS;
+const CHARTS = LANGSMITH_CHARTS;
 
 const CONFIGS = TIER ? configurations() : [];
 const ROWS: [string, string, EnvironmentConfig, string][] = CONFIGS.flatMap(([label, env]) => CHARTS.map((c) => [label, c.version, env, c.dir] as [string, string, EnvironmentConfig, string]));

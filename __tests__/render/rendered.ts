@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { ENVIRONMENTS } from "../../environments";
 import { loadEnvironments } from "../../lib/config/load";
 import type { EnvironmentConfig } from "../../lib/config/schema";
-import { LANGSMITH_CHART, Manifest, renderChart, RenderTier, replaceTokens, requireRenderTier, stackLookup } from "../../lib/render";
+import { LANGSMITH_CHART, Manifest, mirroredVersions, renderChart, RenderTier, replaceTokens, requireRenderTier, stackLookup } from "../../lib/render";
 import { chartDirectory as k8sManifestsChartDir } from "../../modules/k8s-manifests";
 import { Json, shippedStack, stackName } from "../synth-cache";
 
@@ -46,6 +46,15 @@ export const ENVIRONMENT_NAMES: readonly string[] = ENVIRONMENT_CONFIGS.map((c) 
 
 /** The tier (helm + chart), undefined when it cannot run here (loud warning; CI=true throws). */
 export const TIER: RenderTier | undefined = requireRenderTier();
+
+/** Every LangSmith chart newer than the pinned one in the chart mirror (the next bump), oldest first. */
+export const NEXT_CHARTS: readonly { version: string; dir: string }[] = mirroredVersions(LANGSMITH_CHART.chart).filter(
+  (c) => c.version.localeCompare(LANGSMITH_CHART.version, "en", { numeric: true }) > 0,
+);
+if (TIER && NEXT_CHARTS.length === 0) console.warn(`\n${"!".repeat(80)}\nNEXT-CHART RENDERS SKIPPED: no ${LANGSMITH_CHART.chart} newer than ${LANGSMITH_CHART.version} in the chart mirror\n${"!".repeat(80)}\n`);
+
+/** The pinned chart, then NEXT_CHARTS (empty without the tier). */
+export const LANGSMITH_CHARTS: readonly { version: string; dir: string }[] = TIER ? [{ version: LANGSMITH_CHART.version, dir: TIER.langsmith.dir }, ...NEXT_CHARTS] : [];
 
 /** `describe` when the tier can run, `describe.skip` otherwise. */
 export const describeRendered: jest.Describe = TIER ? describe : describe.skip;
