@@ -4,7 +4,7 @@
  * TargetGroupBinding of the same stack.
  */
 import { resources, describeEach, synthEnv } from "../helpers";
-import { callsAws, containersOf, IRSA_ANNOTATION, irsaTrusts, pods, producedSecrets, secretReads, selects } from "./manifests";
+import { callsAws, containersOf, IRSA_ANNOTATION, irsaTrusts, pods, producedSecrets, restrictedViolations, secretReads, selects } from "./manifests";
 import { ALB_DRAIN_SECONDS } from "../../lib/langsmith-values/chart";
 import { RenderError, renderChart } from "../../lib/render";
 import { describeRendered, ENVIRONMENT_NAMES, ofKind, rendered, RenderedEnvironment, renderedFork, TIER } from "./rendered";
@@ -86,6 +86,19 @@ describeEach(ROWS, describeRendered)("%s: rendered LangSmith wiring", (_label, e
     expect(tgbs[0].spec.targetType).toBe("ip");
     expect(container.readinessProbe?.httpGet?.path).toBe(tg.health_check.path);
     expect(svc!.metadata.namespace ?? ns()).toBe(tgbs[0].metadata.namespace);
+  });
+});
+
+describeEach(ROWS, describeRendered)("%s: Pod Security of the namespace", (_label, env) => {
+  test("every pod of every release in the LangSmith namespace meets restricted, the level the namespace warns and audits on (so `helm upgrade` prints no warning and enforce could be raised)", () => {
+    const ns = env().langsmith.namespace;
+    const namespace = (env().stack.resource?.kubernetes_namespace_v1 ?? {}) as Record<string, { metadata: { name: string; labels: Record<string, string> } }>;
+    const labels = Object.values(namespace).find((n) => n.metadata.name === ns)!.metadata.labels;
+    expect(labels["pod-security.kubernetes.io/warn"]).toBe("restricted");
+    const inNamespace = env().releases.filter((r) => r.namespace === ns);
+    const all = inNamespace.flatMap((r) => pods(r.manifests ?? []));
+    expect(all.some((p) => p.hook !== "")).toBe(true);
+    expect(all.flatMap((p) => restrictedViolations(p))).toEqual([]);
   });
 });
 
