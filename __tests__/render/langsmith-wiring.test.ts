@@ -90,11 +90,11 @@ describeEach(ROWS, describeRendered)("%s: rendered LangSmith wiring", (_label, e
 });
 
 describeEach(ROWS, describeRendered)("%s: Pod Security of the namespace", (_label, env) => {
-  test("every pod of every release in the LangSmith namespace meets restricted, the level the namespace warns and audits on (so `helm upgrade` prints no warning and enforce could be raised)", () => {
+  test("every pod of every release in the LangSmith namespace meets restricted, the level the namespace enforces (a pod outside it would be refused at admission)", () => {
     const ns = env().langsmith.namespace;
     const namespace = (env().stack.resource?.kubernetes_namespace_v1 ?? {}) as Record<string, { metadata: { name: string; labels: Record<string, string> } }>;
     const labels = Object.values(namespace).find((n) => n.metadata.name === ns)!.metadata.labels;
-    expect(labels["pod-security.kubernetes.io/warn"]).toBe("restricted");
+    expect(labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
     const inNamespace = env().releases.filter((r) => r.namespace === ns);
     const all = inNamespace.flatMap((r) => pods(r.manifests ?? []));
     expect(all.some((p) => p.hook !== "")).toBe(true);

@@ -125,6 +125,9 @@ export function restrictedViolations(pod: Pod, { readOnlyRoot = true }: { readOn
   const podSc: Json = pod.spec.securityContext ?? {};
   const say = (what: string) => out.push(`${pod.owner}: ${what}`);
   for (const host of ["hostNetwork", "hostPID", "hostIPC"]) if (pod.spec[host]) say(`${host}`);
+  // Baseline's other controls: sysctls (only the namespaced safe set; none is set here), SELinux
+  // user/role or a custom type, a non-default /proc mount, AppArmor unconfined, host ports.
+  if ((podSc.sysctls ?? []).length > 0) say(`sysctls ${JSON.stringify(podSc.sysctls)}`);
   for (const v of pod.spec.volumes ?? []) {
     const type = Object.keys(v).find((k) => k !== "name");
     if (!type || !RESTRICTED_VOLUMES.includes(type)) say(`volume ${v.name} of type ${type}`);
@@ -133,6 +136,11 @@ export function restrictedViolations(pod: Pod, { readOnlyRoot = true }: { readOn
     const sc: Json = c.securityContext ?? {};
     const at = (k: string) => (sc[k] !== undefined ? sc[k] : podSc[k]);
     if (sc.privileged) say(`${c.name} privileged`);
+    for (const p of c.ports ?? []) if (p.hostPort) say(`${c.name} hostPort ${p.hostPort}`);
+    const selinux: Json | undefined = sc.seLinuxOptions ?? podSc.seLinuxOptions;
+    if (selinux && (selinux.user || selinux.role || (selinux.type && !["container_t", "container_init_t", "container_kvm_t"].includes(selinux.type)))) say(`${c.name} seLinuxOptions ${JSON.stringify(selinux)}`);
+    if (sc.procMount && sc.procMount !== "Default") say(`${c.name} procMount ${sc.procMount}`);
+    if ((sc.appArmorProfile ?? podSc.appArmorProfile)?.type === "Unconfined") say(`${c.name} AppArmor unconfined`);
     if (sc.allowPrivilegeEscalation !== false) say(`${c.name} allowPrivilegeEscalation is not false`);
     if (!(sc.capabilities?.drop ?? []).includes("ALL")) say(`${c.name} does not drop ALL capabilities`);
     for (const cap of sc.capabilities?.add ?? []) if (cap !== "NET_BIND_SERVICE") say(`${c.name} adds ${cap}`);

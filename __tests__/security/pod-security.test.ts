@@ -1,4 +1,4 @@
-/** The langsmith namespace enforces Pod Security baseline and warns/audits restricted, pinned to the cluster minor. */
+/** The namespaces Terraform creates enforce, warn and audit Pod Security restricted, pinned to the cluster minor. */
 import { ENVIRONMENTS } from "../../environments";
 import { loadEnvironments } from "../../lib/config/load";
 import { podSecurityLabels } from "../../lib/pod-security";
@@ -7,9 +7,9 @@ import { MAIN_SERVICES } from "../../lib/langsmith-values/sizing";
 import { KUBERNETES_VERSION } from "../../versions";
 import { resources, shippedStack, testEach } from "../helpers";
 
-test("labels: enforce baseline, warn and audit restricted, versions pinned", () => {
+test("labels: enforce, warn and audit restricted, versions pinned", () => {
   expect(podSecurityLabels()).toEqual({
-    "pod-security.kubernetes.io/enforce": "baseline",
+    "pod-security.kubernetes.io/enforce": "restricted",
     "pod-security.kubernetes.io/enforce-version": `v${KUBERNETES_VERSION}`,
     "pod-security.kubernetes.io/warn": "restricted",
     "pod-security.kubernetes.io/warn-version": `v${KUBERNETES_VERSION}`,
