@@ -49,11 +49,15 @@ describe("load balancer", () => {
     expect(resource(json, "aws_lb", "alb").enable_deletion_protection).toBe(on);
   });
 
-  test("HTTPS listener: TLS policy from config, the validated certificate, forward to the target group, HSTS", () => {
+  test("HTTPS listener: TLS policy from config, the validated certificate, HSTS; the environment's host name forwards to the target group, any other gets 404", () => {
     const https = resources(prod, "aws_lb_listener").map(([, r]) => r).find((r) => r.port === 443)!;
     expect(https).toMatchObject({ protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06", routing_http_response_strict_transport_security_header_value: "max-age=31536000" });
     expect(https.certificate_arn).toMatch(/aws_acm_certificate_validation\..*\.certificate_arn/);
-    expect(https.default_action).toEqual([{ type: "forward", target_group_arn: expect.stringMatching(/aws_lb_target_group\..*\.arn/) }]);
+    expect(https.default_action).toEqual([{ type: "fixed-response", fixed_response: { content_type: "text/plain", message_body: "Not Found", status_code: "404" } }]);
+    const primary = resources(prod, "aws_lb_listener_rule").map(([, r]) => r).find((r) => r.priority === 1)!;
+    expect(primary.condition).toEqual([{ host_header: { values: [shipped("prod").dns.hostname] } }]);
+    expect(primary.listener_arn).toMatch(/aws_lb_listener\.ingress_https.*\.arn/);
+    expect(primary.action).toEqual([{ type: "forward", target_group_arn: expect.stringMatching(/aws_lb_target_group\..*\.arn/) }]);
   });
 
   test("a custom TLS policy is used as given", () => {

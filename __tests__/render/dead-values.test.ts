@@ -13,31 +13,60 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDir, chartDigest, renderChartText } from "../../lib/render";
-import { deadLeaves, Leaf, leaves, pathText } from "./dead-values";
-import { describeRendered, ENVIRONMENT_NAMES, rendered, TIER } from "./rendered";
+import { parse } from "yaml";
+import { extractKeyPaths, KeyIndex } from "../../lib/langsmith-values/chart-keys";
+import { deadLeaves, Leaf, leaves, Path, pathText } from "./dead-values";
+import { describeRendered, ENVIRONMENT_NAMES, LANGSMITH_CHARTS, rendered, RenderedEnvironment, renderedFork, TIER } from "./rendered";
+import { forks } from "./forks";
+import { synthEnv } from "../helpers";
 
 const seen = new Set<string>();
 
 const CHECK_SOURCES = [join(__dirname, "dead-values.ts"), __filename].map((f) => readFileSync(f, "utf8")).join("\n");
 
+/** The open maps of a chart's values.yaml (lib/langsmith-values/chart-keys.ts), per chart directory. */
+const openIndexes = new Map<string, KeyIndex>();
+function openAncestorIn(chartDir: string): (path: Path) => string | undefined {
+  if (!openIndexes.has(chartDir)) openIndexes.set(chartDir, new KeyIndex({ paths: extractKeyPaths(parse(readFileSync(join(chartDir, "values.yaml"), "utf8"))) }));
+  const index = openIndexes.get(chartDir)!;
+  return (path) => {
+    const keys = path.filter((p): p is string => typeof p === "string");
+    for (let i = 1; i <= keys.length; i++) {
+      // Only a path of mapping keys from the root (a list index ends the walk: list items are not key paths).
+      if (path.slice(0, i).some((p) => typeof p === "number")) return undefined;
+      const text = keys.slice(0, i).join(".");
+      if (index.isOpen(text)) return text;
+    }
+    return undefined;
+  };
+}
+
+/** The shipped environments, then the forks unlike them (their feature values: agents, OIDC, external ClickHouse). */
+const ROWS: [string, () => RenderedEnvironment][] = [
+  ...ENVIRONMENT_NAMES.map((n) => [n, () => rendered(n)] as [string, () => RenderedEnvironment]),
+  ...(TIER ? forks() : []).map(([label, config]) => [label, () => renderedFork(label, config, synthEnv)] as [string, () => RenderedEnvironment]),
+];
+
 describeRendered("LangSmith values: none is dead", () => {
-  test.each(ENVIRONMENT_NAMES)("%s: every value we set changes the render", async (name) => {
-    const env = rendered(name);
+  // Every row on the pinned chart and on the next one (a key the next chart stops reading is dead there).
+  const cases = LANGSMITH_CHARTS.flatMap((c) => ROWS.map(([label, get]) => [label, c.version, get, c.dir] as [string, string, () => RenderedEnvironment, string]));
+  test.each(cases)("%s, chart %s: every value we set changes the render", async (_label, _version, get, chartDir) => {
+    const env = get();
     const fresh: Leaf[] = leaves(env.langsmith.values).filter((l) => {
-      const key = `${pathText(l.path)}=${JSON.stringify(l.value)}`;
+      const key = `${chartDir}|${pathText(l.path)}=${JSON.stringify(l.value)}`;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
     });
     const key = createHash("sha256")
       .update(JSON.stringify([env.langsmith.values, fresh, env.langsmith.name, env.langsmith.namespace, TIER!.helm.version]))
-      .update(chartDigest(TIER!.langsmith.dir))
+      .update(chartDigest(chartDir))
       .update(CHECK_SOURCES)
       .digest("hex");
     const verdict = join(cacheDir("render-verdicts"), `dead-values-${key}.json`);
     if (existsSync(verdict)) return; // passed before with exactly these inputs
-    const render = (values: unknown) => renderChartText(TIER!.helm, TIER!.langsmith.dir, values, { releaseName: env.langsmith.name, namespace: env.langsmith.namespace });
-    const { dead, renders } = await deadLeaves(env.langsmith.values, render, fresh);
+    const render = (values: unknown) => renderChartText(TIER!.helm, chartDir, values, { releaseName: env.langsmith.name, namespace: env.langsmith.namespace });
+    const { dead, renders } = await deadLeaves(env.langsmith.values, render, fresh, 3, openAncestorIn(chartDir));
     expect({ environment: env.file, dead }).toEqual({ environment: env.file, dead: [] });
     expect(renders).toBeLessThan(fresh.length + 20);
     mkdirSync(cacheDir("render-verdicts"), { recursive: true });

@@ -60,7 +60,19 @@ function marker(i: number, leaf: Leaf): { value: string | number; seen: (out: st
  * Paths (as text) of the leaves of `values` whose change leaves the render unchanged. Renders run
  * `concurrency` at a time (helm is one process per render).
  */
-export async function deadLeaves(values: unknown, render: Render, candidates: readonly Leaf[] = leaves(values), concurrency = 3): Promise<{ dead: string[]; renders: number }> {
+/**
+ * `openAncestor(path)`: the nearest mapping at or above `path` that the chart passes through whole
+ * (`toYaml` of an open map: securityContext, podSecurityContext, affinity, ...), as a key, or
+ * undefined. A leaf under such a map is live when a marked sibling under the same map showed up in
+ * the render: the map is rendered whole, so its booleans are too (one render instead of one per boolean).
+ */
+export async function deadLeaves(
+  values: unknown,
+  render: Render,
+  candidates: readonly Leaf[] = leaves(values),
+  concurrency = 3,
+  openAncestor: (path: Path) => string | undefined = () => undefined,
+): Promise<{ dead: string[]; renders: number }> {
   let renders = 0;
   const text = async (v: unknown): Promise<string | RenderError> => {
     renders++;
@@ -92,6 +104,11 @@ export async function deadLeaves(values: unknown, render: Render, candidates: re
     for (const { l, m } of marks) if (m.seen(out)) live.add(l);
   };
   await batch(markable);
+  const liveOpenMaps = new Set([...live].map((l) => openAncestor(l.path)).filter((k): k is string => k !== undefined));
+  for (const c of candidates) {
+    const open = openAncestor(c.path);
+    if (open !== undefined && liveOpenMaps.has(open)) live.add(c);
+  }
   const rest = candidates.filter((c) => !live.has(c));
   const outs = await pool(
     rest.map((l) => () => {

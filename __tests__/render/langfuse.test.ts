@@ -9,10 +9,12 @@
  */
 import { CHARTS, LANGFUSE_CHART_DIGEST } from "../../versions";
 import { LANGFUSE_RELEASE, LANGFUSE_WEB_SERVICE } from "../../lib/langfuse-values/chart";
+import { ALB_DRAIN_SECONDS } from "../../lib/langsmith-values/chart";
 import { locateChart, Manifest, renderChart, replaceTokens } from "../../lib/render";
 import type { EnvironmentConfig } from "../../lib/config/schema";
 import { Json, resources, synthEnv } from "../helpers";
 import { langfuseOnly, withLangfuse } from "../langfuse-envs";
+import { pods, restrictedViolations, selects, unboundedContainers } from "./manifests";
 import { TIER } from "./rendered";
 
 const CHART = { ...CHARTS.langfuse, digest: LANGFUSE_CHART_DIGEST };
@@ -90,6 +92,25 @@ describeLangfuse("rendered Langfuse chart: %s", (_label, make) => {
     }
   });
 
+  test("pods: requests and limits on every container, Pod Security restricted (root filesystem writable: the web image migrates and caches at start), numeric non-root user", () => {
+    const all = pods(rendered);
+    expect(all.length).toBe(2);
+    expect(all.flatMap(unboundedContainers)).toEqual([]);
+    expect(all.flatMap((p) => restrictedViolations(p, { readOnlyRoot: false }))).toEqual([]);
+    for (const p of all) expect([p.owner, p.spec.securityContext.runAsUser]).toEqual([p.owner, expect.any(Number)]);
+  });
+
+  test("production sizing: >= 2 replicas under a PDB that allows a drain, spread across zones by its own labels; development: no spread", () => {
+    const production = env.langfuse!.sizing === "production";
+    for (const d of workloads) {
+      const labels = d.spec.template.metadata.labels;
+      const hpa = rendered.find((m) => m.kind === "HorizontalPodAutoscaler" && m.spec.scaleTargetRef.name === d.metadata.name)!;
+      const pdb = rendered.find((m) => m.kind === "PodDisruptionBudget" && selects(m.spec.selector, labels));
+      const zoned = (d.spec.template.spec.topologySpreadConstraints ?? []).filter((t: Json) => t.topologyKey === "topology.kubernetes.io/zone" && selects(t.labelSelector, labels));
+      expect({ d: d.metadata.name, pdb: pdb?.spec.maxUnavailable, zoned: zoned.length > 0, twoOrMore: hpa.spec.minReplicas >= 2 }).toEqual({ d: d.metadata.name, pdb: 1, zoned: production, twoOrMore: production });
+    }
+  });
+
   test("Service <-> TargetGroupBinding <-> target group: same Service, port and pod port, health path of the liveness probe", () => {
     const svc = rendered.find((m) => m.kind === "Service" && m.metadata.name === LANGFUSE_WEB_SERVICE.name)!;
     expect(tgb.spec.serviceRef).toEqual({ name: svc.metadata.name, port: svc.spec.ports[0].port });
@@ -98,6 +119,9 @@ describeLangfuse("rendered Langfuse chart: %s", (_label, make) => {
     const podPort = container.ports.find((p: Json) => p.name === svc.spec.ports[0].targetPort).containerPort;
     const [, tg] = resources(stack, "aws_lb_target_group").find(([n]) => n.includes("langfuse"))!;
     expect([podPort, tg.health_check.path]).toEqual([tg.port, container.livenessProbe.httpGet.path]);
+    // It keeps serving while the ALB drains it, within its grace period.
+    const sleep = container.lifecycle?.preStop?.sleep?.seconds ?? 0;
+    expect(sleep >= ALB_DRAIN_SECONDS && sleep < (web.spec.template.spec.terminationGracePeriodSeconds ?? 30)).toBe(true);
     expect(tgb.spec.targetGroupARN).toBe(replaceTokens(`\${aws_lb_target_group.${resources(stack, "aws_lb_target_group").find(([n]) => n.includes("langfuse"))![0]}.arn}`, region));
   });
 });

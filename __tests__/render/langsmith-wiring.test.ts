@@ -3,22 +3,20 @@
  * (not our values) agree with the IRSA trusts, the ESO-created secrets and the ALB's
  * TargetGroupBinding of the same stack.
  */
-import { resources, describeEach } from "../helpers";
-import { containersOf, envValue, IRSA_ANNOTATION, irsaTrusts, pods, producedSecrets, secretReads } from "./manifests";
+import { resources, describeEach, synthEnv } from "../helpers";
+import { callsAws, containersOf, IRSA_ANNOTATION, irsaTrusts, pods, producedSecrets, restrictedViolations, secretReads, selects } from "./manifests";
+import { ALB_DRAIN_SECONDS } from "../../lib/langsmith-values/chart";
 import { RenderError, renderChart } from "../../lib/render";
-import { describeRendered, ENVIRONMENT_NAMES, ofKind, rendered, TIER } from "./rendered";
+import { describeRendered, ENVIRONMENT_NAMES, ofKind, rendered, RenderedEnvironment, renderedFork, TIER } from "./rendered";
+import { forks } from "./forks";
 
-/**
- * A pod calls AWS when it authenticates to a data store with IAM (`*_IAM_AUTH_PROVIDER=aws`: Redis
- * today, Postgres with IAM auth) or reaches S3 without access keys.
- */
-function callsAws(c: Record<string, any>): boolean {
-  const iam = (c.env ?? []).some((e: { name: string; value?: string }) => /_IAM_AUTH_PROVIDER$/.test(e.name) && e.value === "aws");
-  return iam || (envValue(c, "BLOB_STORAGE_ENGINE") === "S3" && envValue(c, "FF_BLOB_STORAGE_ENABLED") === "true");
-}
+/** The shipped environments, and the forks unlike them (synthesized and rendered alike). */
+const ROWS: [string, () => RenderedEnvironment][] = [
+  ...ENVIRONMENT_NAMES.map((n) => [n, () => rendered(n)] as [string, () => RenderedEnvironment]),
+  ...(TIER ? forks() : []).map(([label, config]) => [label, () => renderedFork(label, config, synthEnv)] as [string, () => RenderedEnvironment]),
+];
 
-describeEach(ENVIRONMENT_NAMES, describeRendered)("%s: rendered LangSmith wiring", (name) => {
-  const env = () => rendered(name);
+describeEach(ROWS, describeRendered)("%s: rendered LangSmith wiring", (_label, env) => {
   const ns = () => env().langsmith.namespace;
 
   test("every service account carrying an IRSA role is a subject that role trusts", () => {
@@ -88,6 +86,35 @@ describeEach(ENVIRONMENT_NAMES, describeRendered)("%s: rendered LangSmith wiring
     expect(tgbs[0].spec.targetType).toBe("ip");
     expect(container.readinessProbe?.httpGet?.path).toBe(tg.health_check.path);
     expect(svc!.metadata.namespace ?? ns()).toBe(tgbs[0].metadata.namespace);
+  });
+});
+
+describeEach(ROWS, describeRendered)("%s: Pod Security of the namespace", (_label, env) => {
+  test("every pod of every release in the LangSmith namespace meets restricted, the level the namespace enforces (a pod outside it would be refused at admission)", () => {
+    const ns = env().langsmith.namespace;
+    const namespace = (env().stack.resource?.kubernetes_namespace_v1 ?? {}) as Record<string, { metadata: { name: string; labels: Record<string, string> } }>;
+    const labels = Object.values(namespace).find((n) => n.metadata.name === ns)!.metadata.labels;
+    expect(labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    const inNamespace = env().releases.filter((r) => r.namespace === ns);
+    const all = inNamespace.flatMap((r) => pods(r.manifests ?? []));
+    expect(all.some((p) => p.hook !== "")).toBe(true);
+    expect(all.flatMap((p) => restrictedViolations(p))).toEqual([]);
+  });
+});
+
+describeEach(ROWS, describeRendered)("%s: the pods the ALB targets drain before they stop", (_label, env) => {
+  test("every container of the Deployment behind the TargetGroupBinding sleeps ALB_DRAIN_SECONDS in preStop, within its grace period", () => {
+    const tgb = env().releases.flatMap((r) => ofKind(r.manifests ?? [], "TargetGroupBinding"))[0];
+    const svc = ofKind(env().langsmith.manifests, "Service").find((s) => s.metadata.name === tgb.spec.serviceRef.name)!;
+    const targets = ofKind(env().langsmith.manifests, "Deployment").filter((d) => selects({ matchLabels: svc.spec.selector }, d.spec.template.metadata.labels));
+    expect(targets.length).toBe(1);
+    for (const d of targets) {
+      const grace = d.spec.template.spec.terminationGracePeriodSeconds ?? 30;
+      for (const c of d.spec.template.spec.containers) {
+        const sleep = c.lifecycle?.preStop?.sleep?.seconds ?? 0;
+        expect({ container: c.name, drains: sleep >= ALB_DRAIN_SECONDS && sleep < grace }).toEqual({ container: c.name, drains: true });
+      }
+    }
   });
 });
 

@@ -103,3 +103,63 @@ export function irsaTrusts(env: RenderedEnvironment): Map<string, { role: string
   }
   return out;
 }
+
+/**
+ * A container calls AWS when it authenticates to a data store with IAM (`*_IAM_AUTH_PROVIDER=aws`:
+ * Redis and Postgres, the agents' too) or reaches S3 without access keys.
+ */
+export function callsAws(c: Json): boolean {
+  const iam = (c.env ?? []).some((e: { name: string; value?: string }) => /_IAM_AUTH_PROVIDER$/.test(e.name) && e.value === "aws");
+  return iam || (envValue(c, "BLOB_STORAGE_ENGINE") === "S3" && envValue(c, "FF_BLOB_STORAGE_ENABLED") === "true");
+}
+
+/** Volume types the Pod Security Standard `restricted` admits. */
+const RESTRICTED_VOLUMES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
+
+/**
+ * What keeps a pod from the Pod Security Standard `restricted` (Kubernetes "Pod Security Standards",
+ * every baseline and restricted control), plus a writable root filesystem, one line each.
+ */
+export function restrictedViolations(pod: Pod, { readOnlyRoot = true }: { readOnlyRoot?: boolean } = {}): string[] {
+  const out: string[] = [];
+  const podSc: Json = pod.spec.securityContext ?? {};
+  const say = (what: string) => out.push(`${pod.owner}: ${what}`);
+  for (const host of ["hostNetwork", "hostPID", "hostIPC"]) if (pod.spec[host]) say(`${host}`);
+  // Baseline's other controls: sysctls (only the namespaced safe set; none is set here), SELinux
+  // user/role or a custom type, a non-default /proc mount, AppArmor unconfined, host ports.
+  if ((podSc.sysctls ?? []).length > 0) say(`sysctls ${JSON.stringify(podSc.sysctls)}`);
+  for (const v of pod.spec.volumes ?? []) {
+    const type = Object.keys(v).find((k) => k !== "name");
+    if (!type || !RESTRICTED_VOLUMES.includes(type)) say(`volume ${v.name} of type ${type}`);
+  }
+  for (const c of containersOf(pod)) {
+    const sc: Json = c.securityContext ?? {};
+    const at = (k: string) => (sc[k] !== undefined ? sc[k] : podSc[k]);
+    if (sc.privileged) say(`${c.name} privileged`);
+    for (const p of c.ports ?? []) if (p.hostPort) say(`${c.name} hostPort ${p.hostPort}`);
+    const selinux: Json | undefined = sc.seLinuxOptions ?? podSc.seLinuxOptions;
+    if (selinux && (selinux.user || selinux.role || (selinux.type && !["container_t", "container_init_t", "container_kvm_t"].includes(selinux.type)))) say(`${c.name} seLinuxOptions ${JSON.stringify(selinux)}`);
+    if (sc.procMount && sc.procMount !== "Default") say(`${c.name} procMount ${sc.procMount}`);
+    if ((sc.appArmorProfile ?? podSc.appArmorProfile)?.type === "Unconfined") say(`${c.name} AppArmor unconfined`);
+    if (sc.allowPrivilegeEscalation !== false) say(`${c.name} allowPrivilegeEscalation is not false`);
+    if (!(sc.capabilities?.drop ?? []).includes("ALL")) say(`${c.name} does not drop ALL capabilities`);
+    for (const cap of sc.capabilities?.add ?? []) if (cap !== "NET_BIND_SERVICE") say(`${c.name} adds ${cap}`);
+    if (at("runAsNonRoot") !== true) say(`${c.name} runAsNonRoot is not true`);
+    if (at("runAsUser") === 0) say(`${c.name} runs as uid 0`);
+    const seccomp = (sc.seccompProfile ?? podSc.seccompProfile)?.type;
+    if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") say(`${c.name} seccompProfile ${seccomp ?? "unset"}`);
+    if (readOnlyRoot && sc.readOnlyRootFilesystem !== true) say(`${c.name} root filesystem is writable`);
+  }
+  return out;
+}
+
+/** Containers (init included) without CPU and memory requests and limits. */
+export function unboundedContainers(pod: Pod): string[] {
+  return containersOf(pod)
+    .filter((c) => ["requests", "limits"].some((k) => !c.resources?.[k]?.cpu || !c.resources?.[k]?.memory))
+    .map((c) => `${pod.owner}/${c.name}: ${JSON.stringify(c.resources ?? {})}`);
+}
+
+/** True when a label selector (`matchLabels` only, as the charts write them) selects `labels`. */
+export const selects = (selector: Json | undefined, labels: Record<string, string> = {}): boolean =>
+  !!selector?.matchLabels && Object.keys(selector.matchLabels).length > 0 && Object.entries(selector.matchLabels as Record<string, string>).every(([k, v]) => labels[k] === v);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { ENVIRONMENTS } from "../../environments";
 import { loadEnvironments } from "../../lib/config/load";
 import type { EnvironmentConfig } from "../../lib/config/schema";
-import { LANGSMITH_CHART, Manifest, renderChart, RenderTier, replaceTokens, requireRenderTier, stackLookup } from "../../lib/render";
+import { LANGSMITH_CHART, Manifest, mirroredVersions, renderChart, RenderTier, replaceTokens, requireRenderTier, stackLookup } from "../../lib/render";
 import { chartDirectory as k8sManifestsChartDir } from "../../modules/k8s-manifests";
 import { Json, shippedStack, stackName } from "../synth-cache";
 
@@ -47,6 +47,15 @@ export const ENVIRONMENT_NAMES: readonly string[] = ENVIRONMENT_CONFIGS.map((c) 
 /** The tier (helm + chart), undefined when it cannot run here (loud warning; CI=true throws). */
 export const TIER: RenderTier | undefined = requireRenderTier();
 
+/** Every LangSmith chart newer than the pinned one in the chart mirror (the next bump), oldest first. */
+export const NEXT_CHARTS: readonly { version: string; dir: string }[] = mirroredVersions(LANGSMITH_CHART.chart).filter(
+  (c) => c.version.localeCompare(LANGSMITH_CHART.version, "en", { numeric: true }) > 0,
+);
+if (TIER && NEXT_CHARTS.length === 0) console.warn(`\n${"!".repeat(80)}\nNEXT-CHART RENDERS SKIPPED: no ${LANGSMITH_CHART.chart} newer than ${LANGSMITH_CHART.version} in the chart mirror\n${"!".repeat(80)}\n`);
+
+/** The pinned chart, then NEXT_CHARTS (empty without the tier). */
+export const LANGSMITH_CHARTS: readonly { version: string; dir: string }[] = TIER ? [{ version: LANGSMITH_CHART.version, dir: TIER.langsmith.dir }, ...NEXT_CHARTS] : [];
+
 /** `describe` when the tier can run, `describe.skip` otherwise. */
 export const describeRendered: jest.Describe = TIER ? describe : describe.skip;
 
@@ -66,13 +75,12 @@ export function renderRelease(tier: RenderTier, resource: string, body: Json, re
   return { ...base, skipped: `${base.chart} ${body.version} from ${body.repository}: no chart mirror and no pinned digest, so it is not rendered offline` };
 }
 
-function renderEnvironment(tier: RenderTier, config: EnvironmentConfig): RenderedEnvironment {
-  const stack = shippedStack(stackName(config));
-  const file = LOADED.find((e) => e.config === config)?.file ?? `environments/${config.name}.ts`;
+function renderEnvironment(tier: RenderTier, config: EnvironmentConfig, stack: Json = shippedStack(stackName(config)), label?: string): RenderedEnvironment {
+  const file = label ?? LOADED.find((e) => e.config === config)?.file ?? `environments/${config.name}.ts`;
   const releasesJson = (stack.resource?.helm_release ?? {}) as Json;
   const key = createHash("sha256").update(JSON.stringify([releasesJson, tier.helm.version, tier.langsmith.dir])).digest("hex").slice(0, 16);
   const cacheDir = process.env.LS_SYNTH_CACHE;
-  const cacheFile = cacheDir && join(cacheDir, `render-${config.name}-${key}.json`);
+  const cacheFile = cacheDir && join(cacheDir, `render-${config.name}${label ? `-${createHash("sha256").update(label).digest("hex").slice(0, 8)}` : ""}-${key}.json`);
   let releases: RenderedRelease[];
   let renderMs = 0;
   if (cacheFile && existsSync(cacheFile)) {
@@ -102,6 +110,20 @@ export function rendered(name: string): RenderedEnvironment {
   if (!config) throw new Error(`no environment ${name} in environments/index.ts`);
   const env = renderEnvironment(TIER, config);
   memo.set(name, env);
+  return env;
+}
+
+/**
+ * A configuration that is not in environments/ (a fork: another auth model, features, ClickHouse
+ * mode), synthesized (helpers' synth cache) and rendered like the shipped ones. Requires the tier.
+ */
+export function renderedFork(label: string, config: EnvironmentConfig, synth: (c: EnvironmentConfig) => Json): RenderedEnvironment {
+  const key = `fork:${label}`;
+  const hit = memo.get(key);
+  if (hit) return hit;
+  if (!TIER) throw new Error("the render tier is not available (see the warning above)");
+  const env = renderEnvironment(TIER, config, synth(config), label);
+  memo.set(key, env);
   return env;
 }
 

@@ -60,7 +60,10 @@ describe.each([
       expect(resources(json, "aws_route53_record").filter(([n]) => n.includes("validation-record"))).toHaveLength(2);
     } else {
       expect(cert.domain_name).toBe(host);
-      expect(resource(json, "aws_lb_listener", "https").default_action[0].target_group_arn).toMatch(/aws_lb_target_group\.ingress_langfuse/);
+      const rule = resource(json, "aws_lb_listener_rule", "langfuse");
+      expect(rule).toMatchObject({ priority: 1, condition: [{ host_header: { values: [host] } }] });
+      expect(rule.action[0].target_group_arn).toMatch(/aws_lb_target_group\.ingress_langfuse/);
+      expect(resource(json, "aws_lb_listener", "https").default_action[0]).toMatchObject({ type: "fixed-response", fixed_response: { status_code: "404" } });
     }
     expect(resources(json, "aws_route53_record").some(([, r]) => r.name === host && r.type === "A")).toBe(true);
   });

@@ -19,8 +19,9 @@
  */
 import { EnvironmentConfig, LangfuseConfig, langfuseHostname } from "../config/schema";
 import { deepMerge, isPlainObject } from "../merge";
-import { IRSA_ANNOTATION, LANGFUSE_S3_PREFIXES, LANGFUSE_SECRET_KEYS as K, LANGFUSE_SECRETS } from "./chart";
+import { IRSA_ANNOTATION, LANGFUSE_RELEASE, LANGFUSE_S3_PREFIXES, LANGFUSE_SECRET_KEYS as K, LANGFUSE_SECRETS } from "./chart";
 import { LANGFUSE_SIZING, LangfuseWorkloadSize } from "./sizing";
+import { ALB_TARGET_LIFECYCLE } from "../langsmith-values/chart";
 
 export * from "./chart";
 export { LANGFUSE_SIZING } from "./sizing";
@@ -66,9 +67,16 @@ export function baseLayer(): LangfuseValues {
       ingress: { enabled: false },
       web: { service: { type: "ClusterIP" } },
       image: { pullPolicy: "IfNotPresent" },
-      // No privilege escalation, no Linux capabilities; the images run as their non-root users.
-      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
-      podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
+      // The ALB targets the web pods: they keep serving while the ALB drains them (ALB_DRAIN_SECONDS).
+      // The chart has one lifecycle for web and worker; the worker merely stops 15 s later.
+      extraLifecycle: ALB_TARGET_LIFECYCLE,
+      // Pod Security restricted: no privilege escalation, no Linux capabilities, non-root. The images
+      // name their user (`USER nextjs` / `USER expressjs`, both uid and gid 1001 in langfuse's
+      // web/ and worker/Dockerfile), which the kubelet cannot check for runAsNonRoot, so the uid is
+      // given: runAsNonRoot with a named user alone stops the container ("non-numeric user").
+      // The root filesystem stays writable: the web entrypoint runs migrations and Next.js writes its cache.
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true },
+      podSecurityContext: { seccompProfile: { type: "RuntimeDefault" }, runAsNonRoot: true, runAsUser: LANGFUSE_UID, runAsGroup: LANGFUSE_UID, fsGroup: LANGFUSE_UID },
     },
     // External stores only: the bundled PostgreSQL, Valkey, SeaweedFS and operator ClickHouse are
     // single-pod, in-cluster and unbacked-up; the environment's RDS, ElastiCache and S3 are not.
@@ -124,17 +132,31 @@ export function infrastructureLayer(env: EnvironmentConfig, inputs: LangfuseValu
   };
 }
 
-const workload = (s: LangfuseWorkloadSize, cpu: number) => ({
+/** The images' user and group (web/ and worker/Dockerfile of langfuse: `ARG UID=1001`, `ARG GID=1001`). */
+export const LANGFUSE_UID = 1001;
+
+/**
+ * Zone and node spread of one component's pods (`app.kubernetes.io/component` web or worker).
+ * `ScheduleAnyway`, as for LangSmith: one Auto Scaling group spans the zones, so the cluster
+ * autoscaler cannot pick a zone for a new node and a hard constraint could leave pods pending.
+ */
+export function langfuseZoneSpread(component: "web" | "worker"): Record<string, unknown>[] {
+  const labelSelector = { matchLabels: { "app.kubernetes.io/name": "langfuse", "app.kubernetes.io/instance": LANGFUSE_RELEASE.name, "app.kubernetes.io/component": component } };
+  return ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector, matchLabelKeys: ["pod-template-hash"] }));
+}
+
+const workload = (component: "web" | "worker", s: LangfuseWorkloadSize, cpu: number, spread: boolean) => ({
   resources: { requests: s.requests, limits: s.limits },
   hpa: { enabled: true, minReplicas: s.minReplicas, maxReplicas: s.maxReplicas, targetCPUUtilizationPercentage: cpu },
   // One pod at a time during drains; with one replica a drain still proceeds (maxUnavailable 1).
   pdb: { create: true, maxUnavailable: 1 },
+  ...(spread ? { pod: { topologySpreadConstraints: langfuseZoneSpread(component) } } : {}),
 });
 
-/** 3. Resources, HPA and PDBs of the sizing profile. */
+/** 3. Resources, HPA, PDBs and zone spread of the sizing profile. */
 export function sizingLayer(env: EnvironmentConfig): LangfuseValues {
   const p = LANGFUSE_SIZING[langfuseOf(env).sizing];
-  return { langfuse: { web: workload(p.web, p.targetCpuPercent), worker: workload(p.worker, p.targetCpuPercent) } };
+  return { langfuse: { web: workload("web", p.web, p.targetCpuPercent, p.spreadAcrossZones), worker: workload("worker", p.worker, p.targetCpuPercent, p.spreadAcrossZones) } };
 }
 
 /** A Langfuse id from a display name: lowercase letters, digits and dashes. */

@@ -40,13 +40,28 @@ export const DEPLOYMENTS_APP_COMPONENTS = ["hostBackend"] as const;
 export type AppComponent = (typeof APP_COMPONENTS)[number] | (typeof DEPLOYMENTS_APP_COMPONENTS)[number];
 
 /** `<component>.name` defaults of the pinned chart (values.yaml). */
-const COMPONENT_NAMES: Record<AppComponent, string> = {
+const COMPONENT_NAMES = {
   backend: "backend",
   platformBackend: "platform-backend",
   queue: "queue",
   ingestQueue: "ingest-queue",
   hostBackend: "host-backend",
-};
+  frontend: "frontend",
+  aceBackend: "ace-backend",
+  playground: "playground",
+} as const;
+export type ChartComponent = keyof typeof COMPONENT_NAMES;
+
+/** Labels the chart's selectors use for every pod (`langsmith.selectorLabels` in _helpers.tpl). */
+export const SELECTOR_LABELS = { "app.kubernetes.io/name": "langsmith", "app.kubernetes.io/instance": RELEASE.name } as const;
+
+/**
+ * `app.kubernetes.io/component` of a component's pods: `<fullname>-<name>` for the main services,
+ * `<fullname>-<namePrefix>-<name>` for the agents (`langsmith-standalone-insights-api-server`).
+ */
+export function componentLabel(component: ChartComponent): string {
+  return `${RELEASE.name}-${COMPONENT_NAMES[component]}`;
+}
 
 /**
  * Agent features (Insights, Polly) name their workloads `<fullname>-<namePrefix>-<name>`
@@ -110,6 +125,19 @@ export const CONNECTION_URL_KEY = "connection_url";
 
 /** Node label and taint of the dedicated ClickHouse pool (in-cluster ClickHouse runs alone there). */
 export const CLICKHOUSE_NODE_TAINT = { key: "dedicated", value: "clickhouse", effect: "NoSchedule" } as const;
+
+/**
+ * Seconds a pod behind the ALB keeps serving after it is told to stop (a `preStop` sleep): the
+ * load balancer controller deregisters the pod when termination starts, and the ALB takes several
+ * seconds to stop sending it new requests; a pod that exits at once answers those with 502s on
+ * every rollout, scale-in and node drain (AWS Load Balancer Controller docs, "Pod readiness gate"
+ * and deployment best practices). Below the pods' terminationGracePeriodSeconds (30) so the
+ * server still shuts down gracefully afterwards.
+ */
+export const ALB_DRAIN_SECONDS = 15;
+
+/** The `lifecycle` of a container the ALB targets (Kubernetes' sleep action: no shell or `sleep` binary needed). */
+export const ALB_TARGET_LIFECYCLE = { preStop: { sleep: { seconds: ALB_DRAIN_SECONDS } } } as const;
 
 /**
  * `proxy_read_timeout` of the frontend's nginx (pinned chart, frontend ConfigMap): long playground

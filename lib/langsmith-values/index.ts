@@ -18,16 +18,20 @@ import { deepMerge } from "../merge";
 import { httpsUrl } from "../naming";
 import {
   AGENT_SERVICE_ACCOUNTS,
+  ALB_TARGET_LIFECYCLE,
   APP_COMPONENTS,
   AppComponent,
   CLICKHOUSE_NODE_TAINT,
   DEPLOYMENTS_APP_COMPONENTS,
   CONNECTION_URL_KEY,
+  componentLabel,
   IRSA_ANNOTATION,
+  SELECTOR_LABELS,
   SECRET_NAMES,
   serviceAccountName,
 } from "./chart";
 import { chartRuleViolations } from "./chart-rules";
+import { restrictedWorkloads, workloadSecurity } from "./pod-security";
 import { AGENT_WORKLOADS, MAIN_SERVICES, MainService, ServiceSize, SIZING_PROFILES, sizingProblems } from "./sizing";
 import { AgentComponentValues, ComponentValues, LangsmithValues, RenderedValues } from "./types";
 
@@ -36,6 +40,7 @@ export * from "./types";
 export { requiredSecrets } from "./secrets";
 export { chartRuleViolations } from "./chart-rules";
 export { SIZING_PROFILES, sizingProblems } from "./sizing";
+export * from "./pod-security";
 
 /** Outputs of other resources the values depend on. Strings may be CDKTF tokens. */
 export interface LangsmithValuesInputs {
@@ -102,17 +107,23 @@ export function appComponents(env: EnvironmentConfig): AppComponent[] {
 }
 
 /**
- * Security contexts the chart allows (values.yaml `commonPodSecurityContext`, merged into every
- * pod, and `<service>.deployment.securityContext`): the runtime's default seccomp profile and no
- * privilege escalation. Not `runAsNonRoot` or `capabilities.drop: [ALL]`: the images declare no
- * user, so either could stop a pod that starts as root; the namespace warns on `restricted`
- * (lib/pod-security.ts), which names every such pod at each upgrade.
+ * Pod security of every pod the chart renders for `env` (pod-security.ts): the Pod Security
+ * Standard `restricted` with a read-only root filesystem, from the chart's own tested read-only
+ * configuration; `commonPodSecurityContext` gives every pod the runtime's default seccomp profile.
+ * Service accounts of pods that call neither AWS nor the Kubernetes API get no API token
+ * (`serviceAccount.automountServiceAccountToken: false`). The IRSA-annotated ones keep it: the pod
+ * identity webhook projects its own web-identity token, but turning the API token off there is an
+ * AWS-auth change this project cannot prove offline (reports of IRSA pods failing with it off exist,
+ * aws/amazon-eks-pod-identity-webhook#67), so it waits for a cluster test.
  */
-export function podSecurityValues(): Pick<LangsmithValues, "commonPodSecurityContext" | MainService> {
-  return {
-    commonPodSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
-    ...(Object.fromEntries(MAIN_SERVICES.map((s) => [s, { deployment: { securityContext: { allowPrivilegeEscalation: false } } }])) as Record<MainService, ComponentValues>),
-  };
+export function podSecurityValues(env: EnvironmentConfig): Record<string, unknown> {
+  const irsaComponents = new Set<string>(appComponents(env));
+  const noToken = [...MAIN_SERVICES.filter((s) => !irsaComponents.has(s)), ...(env.clickhouse.mode === "in-cluster" ? ["clickhouse"] : [])];
+  return deepMerge(
+    { commonPodSecurityContext: { seccompProfile: { type: "RuntimeDefault" } } },
+    ...restrictedWorkloads(env).map(workloadSecurity),
+    ...noToken.map((c) => ({ [c]: { serviceAccount: { automountServiceAccountToken: false } } })),
+  );
 }
 
 /** 2. Values derived from the environment's infrastructure. */
@@ -129,7 +140,8 @@ export function infrastructureLayer(env: EnvironmentConfig, inputs: LangsmithVal
     ],
     // nginx keeps idle connections open longer than the ALB does (its idle timeout), so the ALB
     // never sends a request on a connection nginx has just closed (intermittent 502s).
-    frontend: { keepAliveTimeout: String(env.ingress.idleTimeoutSeconds + NGINX_KEEPALIVE_MARGIN_SECONDS) },
+    // The ALB targets the frontend pods: they keep serving while the ALB drains them (ALB_DRAIN_SECONDS).
+    frontend: { keepAliveTimeout: String(env.ingress.idleTimeoutSeconds + NGINX_KEEPALIVE_MARGIN_SECONDS), deployment: { lifecycle: ALB_TARGET_LIFECYCLE } },
     ...annotated,
   };
 }
@@ -146,14 +158,40 @@ const agentHpa = (s: ServiceSize, cpu: number): AgentComponentValues => ({
   pdb: s.pdb ? { enabled: true, minAvailable: 1 } : { enabled: false },
 });
 
-/** 3. Resources, HPA and PDBs of the sizing profile. */
+export const ZONE_KEY = "topology.kubernetes.io/zone";
+export const HOST_KEY = "kubernetes.io/hostname";
+
+/**
+ * Zone and node spread of one component's pods. `ScheduleAnyway`: the general node group is one
+ * Auto Scaling group across the zones, so the cluster autoscaler cannot choose the zone of a new
+ * node; a hard `DoNotSchedule` could leave pods pending during a scale-up or a zone outage. The
+ * scheduler still places replicas zone by zone while nodes exist there. `pod-template-hash`
+ * counts only the current ReplicaSet, so a rollout does not skew on the old pods.
+ */
+export function zoneSpread(component: string): Record<string, unknown>[] {
+  const labelSelector = { matchLabels: { ...SELECTOR_LABELS, "app.kubernetes.io/component": component } };
+  return [ZONE_KEY, HOST_KEY].map((topologyKey) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector, matchLabelKeys: ["pod-template-hash"] }));
+}
+
+/** The agents' equivalent (their chart blocks only take `affinity`): preferred zone anti-affinity. */
+export function zoneAntiAffinity(component: string): Record<string, unknown> {
+  const labelSelector = { matchLabels: { ...SELECTOR_LABELS, "app.kubernetes.io/component": component } };
+  return { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: ZONE_KEY, labelSelector } }] } };
+}
+
+/** 3. Resources, HPA, PDBs and zone spread of the sizing profile. */
 export function sizingLayer(env: EnvironmentConfig): Record<string, unknown> {
   const p = SIZING_PROFILES[env.langsmith.sizing];
-  const out: Record<string, unknown> = Object.fromEntries(MAIN_SERVICES.map((s) => [s, hpa(p.services[s], p.targetCpuPercent, p.targetMemoryPercent)]));
-  const agent = () => ({ apiServer: agentHpa(p.agents.apiServer, p.targetCpuPercent), queue: agentHpa(p.agents.queue, p.targetCpuPercent) });
+  const spread = (s: MainService) => (p.spreadAcrossZones ? { deployment: { topologySpreadConstraints: zoneSpread(componentLabel(s)) } } : {});
+  const out: Record<string, unknown> = Object.fromEntries(MAIN_SERVICES.map((s) => [s, deepMerge(hpa(p.services[s], p.targetCpuPercent, p.targetMemoryPercent), spread(s))]));
+  const agentSpread = (feature: "insights" | "polly", i: 0 | 1) => (p.spreadAcrossZones ? { deployment: { affinity: zoneAntiAffinity(AGENT_SERVICE_ACCOUNTS[feature][i]) } } : {});
+  const agent = (feature: "insights" | "polly") => ({
+    apiServer: deepMerge(agentHpa(p.agents.apiServer, p.targetCpuPercent), agentSpread(feature, 0)),
+    queue: deepMerge(agentHpa(p.agents.queue, p.targetCpuPercent), agentSpread(feature, 1)),
+  });
   // Insights' workloads live under engineInsightsAgent, Polly's under polly (AGENT_WORKLOADS).
   for (const feature of ["insights", "polly"] as const) {
-    if (env.langsmith[feature] !== "disabled") out[AGENT_WORKLOADS[feature].apiServer.split(".")[0]] = agent();
+    if (env.langsmith[feature] !== "disabled") out[AGENT_WORKLOADS[feature].apiServer.split(".")[0]] = agent(feature);
   }
   if (env.clickhouse.mode === "in-cluster") out.clickhouse = { statefulSet: { resources: p.clickhouse } };
   return out;
@@ -242,7 +280,7 @@ export function featuresLayer(env: EnvironmentConfig, inputs: LangsmithValuesInp
 export function valueLayers(env: EnvironmentConfig, inputs: LangsmithValuesInputs): ValuesLayer[] {
   return [
     // Pod security contexts belong to the base (every environment) but come from their own builder.
-    { name: "base", values: deepMerge<LangsmithValues>(baseLayer(), podSecurityValues()) },
+    { name: "base", values: deepMerge<LangsmithValues>(baseLayer(), podSecurityValues(env)) },
     { name: "infrastructure", values: infrastructureLayer(env, inputs) },
     { name: "sizing", values: sizingLayer(env) },
     { name: "features", values: featuresLayer(env, inputs) },

@@ -43,6 +43,12 @@ export interface SizingProfile {
   /** HPA targets (chart defaults 50 / 80). */
   readonly targetCpuPercent: number;
   readonly targetMemoryPercent: number;
+  /**
+   * Spread each service's replicas across availability zones (and nodes), so a zone outage leaves
+   * replicas running: topologySpreadConstraints on the main services, zone anti-affinity on the
+   * agents (their chart blocks have no topologySpreadConstraints).
+   */
+  readonly spreadAcrossZones: boolean;
 }
 
 const r = (reqCpu: string, reqMem: string, limCpu: string, limMem: string): Resources => ({
@@ -88,6 +94,7 @@ export const SIZING_PROFILES: Readonly<Record<EnvironmentConfig["langsmith"]["si
     clickhouse: r("3500m", "12Gi", "8000m", "32Gi"),
     targetCpuPercent: 50,
     targetMemoryPercent: 80,
+    spreadAcrossZones: false,
   },
   production: {
     services: {
@@ -107,6 +114,7 @@ export const SIZING_PROFILES: Readonly<Record<EnvironmentConfig["langsmith"]["si
     clickhouse: r("8000m", "32Gi", "16000m", "64Gi"),
     targetCpuPercent: 50,
     targetMemoryPercent: 80,
+    spreadAcrossZones: true,
   },
 };
 

@@ -44,11 +44,19 @@ export interface PdbValues {
 /** backend, platformBackend, queue, ingestQueue, frontend, aceBackend, playground, hostBackend. */
 /** `securityContext` of a container (Kubernetes SecurityContext), the keys this project sets. */
 export interface ContainerSecurityContext {
+  readonly runAsNonRoot?: boolean;
   readonly allowPrivilegeEscalation?: boolean;
+  readonly capabilities?: { readonly drop: readonly string[] };
+  readonly readOnlyRootFilesystem?: boolean;
 }
 
 export interface ComponentValues {
-  readonly deployment?: { readonly resources?: Resources; readonly securityContext?: ContainerSecurityContext };
+  readonly deployment?: {
+    readonly resources?: Resources;
+    readonly securityContext?: ContainerSecurityContext;
+    /** Container lifecycle hooks (the frontend's preStop drain, ALB_TARGET_LIFECYCLE). */
+    readonly lifecycle?: { readonly preStop: { readonly sleep: { readonly seconds: number } } };
+  };
   readonly autoscaling?: { readonly hpa?: HpaValues };
   readonly pdb?: PdbValues;
   readonly serviceAccount?: ServiceAccountValues;

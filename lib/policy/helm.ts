@@ -13,6 +13,18 @@ export interface ValuesDocument {
  * (`${file(...)}`, `${local.values}`) or does not parse is skipped: it cannot be judged here.
  */
 export function valuesDocuments(release: PolicyResource): ValuesDocument[] {
+  // Several rules read every release's values: parsed once per resource (shared, read-only).
+  let docs = parsedValues.get(release);
+  if (!docs) {
+    docs = parseValues(release);
+    parsedValues.set(release, docs);
+  }
+  return docs;
+}
+
+const parsedValues = new WeakMap<PolicyResource, ValuesDocument[]>();
+
+function parseValues(release: PolicyResource): ValuesDocument[] {
   const raw = release.values.values;
   const texts: unknown[] = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
   return texts.flatMap((text, index) => {

@@ -124,7 +124,21 @@ export interface Statement {
  * `${data.x.json}`) or not JSON: the rule cannot judge it.
  */
 export function policyStatements(text: unknown): Statement[] | undefined {
-  if (typeof text !== "string" || /^\s*\$\{/.test(text)) return undefined;
+  if (typeof text !== "string") return undefined;
+  // Several rules read every policy of a stack: each document is parsed once (shared, read-only).
+  if (parsedPolicies.has(text)) return parsedPolicies.get(text);
+  if (parsedPolicies.size >= PARSED_POLICIES_MAX) parsedPolicies.clear();
+  const statements = parsePolicy(text);
+  parsedPolicies.set(text, statements);
+  return statements;
+}
+
+/** Parsed policy documents by text; emptied when full (a fleet's synth holds a few hundred). */
+const parsedPolicies = new Map<string, Statement[] | undefined>();
+const PARSED_POLICIES_MAX = 2_000;
+
+function parsePolicy(text: string): Statement[] | undefined {
+  if (/^\s*\$\{/.test(text)) return undefined;
   let doc: unknown;
   try {
     doc = JSON.parse(text);

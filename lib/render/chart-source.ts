@@ -82,3 +82,19 @@ export function locateChart(ref: ChartRef, helm: HelmBinary): ChartSource | { mi
   const pulled = pulledChart(ref, helm);
   return "dir" in pulled ? { dir: pulled.dir, source: "pulled" } : { missing: `${join(chartMirrorDir(), `${ref.chart}-${ref.version}`)} is absent and ${pulled.missing}` };
 }
+
+/**
+ * Every version of `chart` in the mirror (`<chart>-<version>` directories whose Chart.yaml agrees),
+ * e.g. the pinned one and the next candidate; empty without a mirror. For tests that render the
+ * candidate the README's "Upgrading the chart" bumps to, without naming its version in code.
+ */
+export function mirroredVersions(chart: string): { version: string; dir: string }[] {
+  const root = chartMirrorDir();
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .filter((d) => d.startsWith(`${chart}-`))
+    .map((d) => ({ dir: join(root, d), meta: chartMeta(join(root, d)) }))
+    .filter((x) => x.meta?.name === chart && x.dir.endsWith(`${chart}-${x.meta.version}`))
+    .map((x) => ({ version: x.meta!.version, dir: x.dir }))
+    .sort((a, b) => a.version.localeCompare(b.version, "en", { numeric: true }));
+}

@@ -353,15 +353,17 @@ export class Ingress extends Construct {
       certificateArn: validation.certificateArn,
       // HSTS from the ALB: browsers stop trying plain HTTP for a year.
       routingHttpResponseStrictTransportSecurityHeaderValue: "max-age=31536000",
-      defaultAction: [{ type: "forward", targetGroupArn: tg.arn }],
+      // Only the environment's host names reach a pod: a request for any other (the ALB's own DNS
+      // name, its IP addresses, a name someone else points here) gets the ALB's 404.
+      defaultAction: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Not Found", statusCode: "404" } }],
     });
-    // Every other application by its host name (the default action serves the first).
-    routes.slice(1).forEach((r, i) => {
+    // Each application by its host name (priorities: 1 for the first, 10, 11, ... for the others).
+    routes.forEach((r, i) => {
       new LbListenerRule(this, `host-${r.id}`, {
         listenerArn: https.arn,
-        priority: 10 + i,
+        priority: i === 0 ? 1 : 9 + i,
         condition: [{ hostHeader: { values: [r.hostname] } }],
-        action: [{ type: "forward", targetGroupArn: targetGroups[i + 1].arn }],
+        action: [{ type: "forward", targetGroupArn: targetGroups[i].arn }],
       });
     });
     new LbListener(this, "http", {

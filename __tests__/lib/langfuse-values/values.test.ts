@@ -107,14 +107,22 @@ describe("Langfuse values", () => {
   });
 
   test.each([
-    ["development", { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } }, 1],
-    ["production", { requests: { cpu: "2", memory: "4Gi" }, limits: { memory: "4Gi" } }, 2],
-  ] as const)("sizing %s sets resources and HPA floors of web and worker", (sizing, resources, min) => {
+    ["development", { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } }, 1, false],
+    ["production", { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "4Gi" } }, 2, true],
+  ] as const)("sizing %s sets resources, HPA floors and (production) the zone spread of web and worker", (sizing, resources, min, spread) => {
     const v = buildLangfuseValues(langfuseOnly({ sizing }), LANGFUSE_INPUTS) as any;
     for (const w of ["web", "worker"]) {
       expect(v.langfuse[w].resources).toEqual(resources);
       expect(v.langfuse[w].hpa).toMatchObject({ enabled: true, minReplicas: min });
+      const zones = (v.langfuse[w].pod?.topologySpreadConstraints ?? []).filter((t: any) => t.topologyKey === "topology.kubernetes.io/zone");
+      expect(zones.map((t: any) => t.labelSelector.matchLabels["app.kubernetes.io/component"])).toEqual(spread ? [w] : []);
     }
+  });
+
+  test("pods run as the images' numeric user: runAsNonRoot with a named USER alone would stop the containers", () => {
+    const v = buildLangfuseValues(langfuseOnly(), LANGFUSE_INPUTS) as any;
+    expect(v.langfuse.podSecurityContext).toEqual({ seccompProfile: { type: "RuntimeDefault" }, runAsNonRoot: true, runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001 });
+    expect(v.langfuse.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true });
   });
 
   test.each([

@@ -1,4 +1,5 @@
 import {
+  RESTRICTED_CONTAINER,
   appServiceAccounts,
   buildLangsmithValues,
   encodeValues,
@@ -72,7 +73,9 @@ describe.each(SHIPPED)("environment %s", (name) => {
   });
 
   test("annotates no service account that does not need AWS", () => {
-    for (const c of ["frontend", "aceBackend", "playground", "clickhouse"]) expect(v[c]?.serviceAccount).toBeUndefined();
+    // ... and gives them no Kubernetes API token either (nothing in them calls the API).
+    for (const c of ["frontend", "aceBackend", "playground"]) expect([c, v[c]?.serviceAccount]).toEqual([c, { automountServiceAccountToken: false }]);
+    expect(v.clickhouse?.serviceAccount).toEqual(env.clickhouse.mode === "in-cluster" ? { automountServiceAccountToken: false } : undefined);
   });
 
   test("trace TTLs equal the bucket's lifecycle", () => {
@@ -108,7 +111,16 @@ describe("ClickHouse mode", () => {
         nodeSelector: { dedicated: "clickhouse" },
         tolerations: [{ key: "dedicated", operator: "Equal", value: "clickhouse", effect: "NoSchedule" }],
         persistence: { enabled: true, size: "100Gi", storageClassName: "gp3" },
+        podSecurityContext: { runAsNonRoot: true, runAsUser: 101, runAsGroup: 101, fsGroup: 101, fsGroupChangePolicy: "OnRootMismatch" },
+        securityContext: RESTRICTED_CONTAINER,
+        volumes: [{ name: "tmp", emptyDir: {} }, { name: "var", emptyDir: {} }, { name: "users-d", emptyDir: {} }],
+        volumeMounts: [
+          { name: "tmp", mountPath: "/tmp" },
+          { name: "var", mountPath: "/var" },
+          { name: "users-d", mountPath: "/etc/clickhouse-server/users.d" },
+        ],
       },
+      serviceAccount: { automountServiceAccountToken: false },
     });
   });
 

@@ -1,4 +1,4 @@
-import { globMatch, pointsAt, stringsPointAt, strings } from "../../../lib/policy/values";
+import { globMatch, pointsAt, policyStatements, stringsPointAt, strings } from "../../../lib/policy/values";
 import type { PolicyResource } from "../../../lib/policy/types";
 
 describe("globMatch (IAM action patterns)", () => {
@@ -34,5 +34,26 @@ describe("pointsAt", () => {
   ])("%j: %s", (value, expected) => {
     expect(pointsAt(value, bucket)).toBe(expected);
     expect(stringsPointAt(strings(value), bucket)).toBe(expected);
+  });
+});
+
+describe("policyStatements (parsed once per document text)", () => {
+  const doc = (action: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] });
+
+  test("the same text gives the same parsed statements; another text its own", () => {
+    const a = policyStatements(doc("s3:GetObject"));
+    expect(a?.[0].Action).toEqual(["s3:GetObject"]);
+    expect(policyStatements(doc("s3:GetObject"))).toBe(a);
+    expect(policyStatements(doc("s3:PutObject"))?.[0].Action).toEqual(["s3:PutObject"]);
+  });
+
+  test("a whole-document reference, text that is not JSON, and a non-string cannot be judged", () => {
+    expect(policyStatements("${data.aws_iam_policy_document.x.json}")).toBeUndefined();
+    expect(policyStatements("{not json")).toBeUndefined();
+    expect(policyStatements(undefined)).toBeUndefined();
+  });
+
+  test("many distinct documents (past the cache's bound) still parse right", () => {
+    for (let i = 0; i < 2_500; i++) expect(policyStatements(doc(`s3:Action${i}`))?.[0].Action).toEqual([`s3:Action${i}`]);
   });
 });

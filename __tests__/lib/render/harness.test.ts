@@ -1,5 +1,5 @@
 /** The render harness itself: zip reader, helm locator, chart sources, stand-ins, renderChart. */
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
@@ -10,6 +10,7 @@ import {
   locateChart,
   LANGSMITH_CHART,
   mirroredChart,
+  mirroredVersions,
   readZipEntry,
   RenderError,
   renderChart,
@@ -113,6 +114,28 @@ describe("chart sources", () => {
       if (before === undefined) delete process.env.LS_CHART_MIRROR;
       else process.env.LS_CHART_MIRROR = before;
       rmSync(empty, { recursive: true, force: true });
+    }
+  });
+  test("mirroredVersions lists the chart's versions in the mirror by their Chart.yaml, in version order, and nothing without a mirror", () => {
+    const mirror = mkdtempSync(join(tmpdir(), "ls-mirror-"));
+    const before = process.env.LS_CHART_MIRROR;
+    process.env.LS_CHART_MIRROR = mirror;
+    try {
+      const chart = (dir: string, meta: string) => {
+        mkdirSync(join(mirror, dir));
+        writeFileSync(join(mirror, dir, "Chart.yaml"), meta);
+      };
+      chart("demo-0.10.0", "name: demo\nversion: 0.10.0\n");
+      chart("demo-0.9.1", "name: demo\nversion: 0.9.1\n");
+      chart("demo-1.0.0", "name: other\nversion: 1.0.0\n"); // directory name and Chart.yaml disagree
+      chart("demoextra-2.0.0", "name: demoextra\nversion: 2.0.0\n");
+      expect(mirroredVersions("demo").map((c) => c.version)).toEqual(["0.9.1", "0.10.0"]);
+      process.env.LS_CHART_MIRROR = join(mirror, "absent");
+      expect(mirroredVersions("demo")).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.LS_CHART_MIRROR;
+      else process.env.LS_CHART_MIRROR = before;
+      rmSync(mirror, { recursive: true, force: true });
     }
   });
   test("a skipped tier warns loudly, and fails under CI=true", () => {

@@ -1,6 +1,6 @@
 /** Least-privilege IAM (reference architecture section 10; project rules: no `*` on `*`, no PassRole on `*`, exact IRSA trust). */
 import type { PolicyResource, RuleContext } from "../types";
-import { blocks, globMatch, isSet, list, pointsAt, policyStatements, Statement, statementLabel, unresolved } from "../values";
+import { blocks, globMatch, isSet, list, pointsAt, policyStatements, Statement, statementLabel, strings, stringsPointAt, unresolved } from "../values";
 import { ALL_TIERS, each, rule } from "./rule";
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../elb-log-delivery";
 
@@ -94,8 +94,9 @@ function boundaryPolicies(ctx: RuleContext): Set<string> {
   const conditionValues = [...identityPolicies(ctx), ...resourcePolicies(ctx)].flatMap((d) =>
     d.statements.flatMap((s) => Object.values(s.Condition).flatMap((kv) => Object.entries(kv ?? {}).filter(([k]) => k.toLowerCase() === "iam:permissionsboundary").map(([, v]) => v))),
   );
-  const refs = [...ctx.ofType("aws_iam_role").map((r) => r.values.permissions_boundary), ...conditionValues];
-  return new Set(ctx.ofType("aws_iam_policy").filter((p) => refs.some((v) => pointsAt(v, p))).map((p) => p.address));
+  // Flattened once, then tested against each policy (not once per policy and reference).
+  const refs = [...ctx.ofType("aws_iam_role").map((r) => r.values.permissions_boundary), ...conditionValues].flatMap(strings);
+  return new Set(ctx.ofType("aws_iam_policy").filter((p) => stringsPointAt(refs, p)).map((p) => p.address));
 }
 
 const FULL_WILDCARD = (a: string) => a === "*" || a === "*:*";

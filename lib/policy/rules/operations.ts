@@ -54,7 +54,7 @@ export const NODE_RULES = [
         const level = (labels as Record<string, unknown> | undefined)?.["pod-security.kubernetes.io/enforce"];
         return PSS_ORDER.indexOf(String(level)) >= 1
           ? undefined
-          : fail(r, `namespace does not enforce Pod Security baseline (enforce label: ${level ?? "none"})`, "add labels from podSecurityLabels() (lib/pod-security.ts): enforce baseline, warn restricted");
+          : fail(r, `namespace does not enforce Pod Security baseline (enforce label: ${level ?? "none"})`, "add labels from podSecurityLabels() (lib/pod-security.ts): enforce restricted");
       }),
   }),
 ];

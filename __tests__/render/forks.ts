@@ -1,0 +1,39 @@
+/**
+ * Configurations unlike the shipped ones, derived from each environment of environments/ (never a
+ * fixed fleet): OIDC with Insights and Polly on the shared stores, and external ClickHouse where the
+ * environment runs it in-cluster. The render tier checks them beside the shipped environments.
+ */
+import { ENVIRONMENTS } from "../../environments";
+import { loadEnvironment } from "../../lib/config/load";
+import type { EnvironmentConfig } from "../../lib/config/schema";
+import type { Json } from "../helpers";
+
+const EXTERNAL_CLICKHOUSE = { mode: "external", host: "clickhouse.internal.example.com", port: 8443, nativePort: 9440, database: "langsmith", user: "langsmith", tls: true, replicated: true, cluster: "langsmith" };
+
+/** Label (`environments/dev.ts + OIDC, ...`) and configuration of every fork. */
+export function forks(): [string, EnvironmentConfig][] {
+  const out: [string, EnvironmentConfig][] = [];
+  for (const source of ENVIRONMENTS) {
+    const fork = (label: string, mutate: (i: Json) => void) => {
+      const input = JSON.parse(JSON.stringify(source.input)) as Json;
+      mutate(input);
+      out.push([`${source.file} + ${label}`, loadEnvironment({ file: source.file, input })]);
+    };
+    fork("OIDC, Insights and Polly shared", (i) => {
+      i.auth = { model: "oidc", clientId: "langsmith", issuerUrl: "https://sso.example.com" };
+      i.langsmith = { ...i.langsmith, insights: "shared", polly: "shared" };
+    });
+    if (loadEnvironment(source).clickhouse.mode === "in-cluster") {
+      fork("external ClickHouse", (i) => {
+        i.clickhouse = EXTERNAL_CLICKHOUSE;
+        if (i.nodePools) delete i.nodePools.clickhouse;
+      });
+    }
+  }
+  return out;
+}
+
+/** Every environment as shipped, then the forks. */
+export function configurations(): [string, EnvironmentConfig][] {
+  return [...ENVIRONMENTS.map((s) => [s.file, loadEnvironment(s)] as [string, EnvironmentConfig]), ...forks()];
+}
