@@ -54,8 +54,15 @@ const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
 
 /**
  * SQL of the application role, run in the LangSmith database as the master user. Idempotent:
- * GRANTs of a held membership only notice, REASSIGN finds nothing the second time. REASSIGN also
- * moves shared objects (databases) the master owns, so every database but LangSmith's goes back.
+ * GRANTs of a held membership only notice, REASSIGN finds nothing the second time, REVOKE of a
+ * privilege PUBLIC no longer holds does nothing. REASSIGN also moves shared objects (databases)
+ * the master owns, so every database but LangSmith's goes back.
+ *
+ * PostgreSQL gives PUBLIC `CONNECT` and `TEMPORARY` on every new database, so on a shared instance
+ * any other application's role (Langfuse's `langfuse`) could connect to LangSmith's databases, read
+ * their catalogs and make temporary tables. They are revoked from PUBLIC: only the owner (the role)
+ * and its members (the master, through `GRANT role TO CURRENT_USER`, which is how this Job connects
+ * again on every run) keep them.
  */
 export function appRoleSql(role: AppRole): string {
   const owned = [role.database, ...(role.alsoOwns ?? [])];
@@ -66,6 +73,8 @@ export function appRoleSql(role: AppRole): string {
     // The master must be a member to hand objects to the role (PostgreSQL 16: ADMIN from CREATEROLE).
     `GRANT "${u}" TO CURRENT_USER;`,
     ...owned.map((db) => `ALTER DATABASE "${db}" OWNER TO "${u}";`),
+    // As a member of the owner: the revoke is the owner's (it holds PUBLIC's default grant).
+    ...owned.map((db) => `REVOKE CONNECT, TEMPORARY ON DATABASE "${db}" FROM PUBLIC;`),
     // In each owned database (psql \connect keeps host, user, password and sslmode), what the master created there.
     ...owned.flatMap((db, i) => [...(i === 0 ? [] : [`\\connect ${db}`]), `REASSIGN OWNED BY CURRENT_USER TO "${u}";`]),
     "DO $setup$ DECLARE d text; BEGIN",

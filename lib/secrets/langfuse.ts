@@ -197,6 +197,10 @@ export function langfuseEsoManifests(input: LangfuseEsoInput): (ServiceAccount |
  * member so it may create a database owned by the role (PostgreSQL 16: CREATE DATABASE ... OWNER
  * needs SET ROLE), and database `langfuse` owned by it. Conditional CREATEs through \gexec:
  * PostgreSQL has no CREATE ROLE/DATABASE IF NOT EXISTS. Nothing is ever dropped (additive only).
+ * PUBLIC loses CONNECT and TEMPORARY on the database (PostgreSQL grants them on every new one):
+ * on a shared instance LangSmith's role cannot connect to Langfuse's database (LangSmith's Job
+ * does the same for its own, lib/secrets/database-job.ts). Idempotent: revoking what PUBLIC no
+ * longer holds does nothing; the master keeps them as a member of the owner.
  */
 export function langfuseDatabaseSql(): string {
   const { role, name } = LANGFUSE_DATABASE;
@@ -205,6 +209,7 @@ export function langfuseDatabaseSql(): string {
     `ALTER ROLE ${role} WITH LOGIN PASSWORD :'langfuse_password';`,
     `GRANT ${role} TO CURRENT_USER;`,
     `SELECT 'CREATE DATABASE ${name} OWNER ${role}' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '${name}')\\gexec`,
+    `REVOKE CONNECT, TEMPORARY ON DATABASE ${name} FROM PUBLIC;`,
   ].join("\n");
 }
 

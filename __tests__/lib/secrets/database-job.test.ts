@@ -108,6 +108,8 @@ describe("application role setup", () => {
     expect(sql).toContain('GRANT rds_iam TO "langsmith_app";');
     expect(sql).toContain('ALTER DATABASE "langsmith" OWNER TO "langsmith_app";');
     expect(sql).toContain('REASSIGN OWNED BY CURRENT_USER TO "langsmith_app";');
+    // No other role connects (PUBLIC's default CONNECT, TEMPORARY): __tests__/lib/secrets/database-isolation.test.ts.
+    expect(sql).toContain('REVOKE CONNECT, TEMPORARY ON DATABASE "langsmith" FROM PUBLIC;');
     // Every other database the REASSIGN moved goes back to the master.
     expect(sql).toMatch(/datname NOT IN \('langsmith'\)[^]*ALTER DATABASE %I OWNER TO %I', d, current_user/);
     expect(sql).not.toMatch(/PASSWORD|SUPERUSER|rds_superuser|CREATEROLE|CREATEDB/i);
