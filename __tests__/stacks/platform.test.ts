@@ -107,10 +107,9 @@ describeEach(shipped.map((env) => [env.name, env] as const))("platform of langsm
     expect(subjects.sort()).toEqual(
       [
         "system:serviceaccount:amazon-cloudwatch:cloudwatch-agent",
-        // The namespaced SecretStore's own service account, not the ESO controller's.
-        "system:serviceaccount:langsmith:langsmith-secrets-reader",
+        // LangSmith's namespaced SecretStore's own service account (not the ESO controller's), and its pods: only where LangSmith runs.
         ...(runs(env, "langsmith")
-          ? ["langsmith-backend", "langsmith-ingest-queue", "langsmith-platform-backend", "langsmith-queue"].map((sa) => `system:serviceaccount:langsmith:${sa}`)
+          ? ["langsmith-secrets-reader", "langsmith-backend", "langsmith-ingest-queue", "langsmith-platform-backend", "langsmith-queue"].map((sa) => `system:serviceaccount:langsmith:${sa}`)
           : []),
         // Langfuse's web and worker (one service account) and its namespace's own secret store.
         ...(runs(env, "langfuse") ? ["system:serviceaccount:langfuse:langfuse", "system:serviceaccount:langfuse:langfuse-secret-store"] : []),
