@@ -31,10 +31,10 @@ describe("alarm table", () => {
     expect(table.some((a) => a.key === "rds-free-storage")).toBe(freeStorage);
   });
 
-  test("without LangSmith (no namespace), no alarm on its pods or target-group health, and the 5xx alarm names no LangSmith pod", () => {
+  test("without LangSmith (no namespace), no alarm on its pods or its target group's health and latency (Langfuse alarms on its own), and the 5xx alarm names no LangSmith pod", () => {
     const withIt = alarmTable(input("instance", 0));
     const without = alarmTable({ ...input("instance", 0), namespace: undefined });
-    expect(withIt.map((a) => a.key).filter((k) => !without.some((a) => a.key === k))).toEqual(["alb-unhealthy-targets", "alb-no-healthy-targets", "langsmith-pod-restarts"]);
+    expect(withIt.map((a) => a.key).filter((k) => !without.some((a) => a.key === k))).toEqual(["alb-latency-p95", "alb-unhealthy-targets", "alb-no-healthy-targets", "langsmith-pod-restarts"]);
     expect(withIt.find((a) => a.key === "alb-5xx")!.description).toContain("langsmith-frontend");
     expect(without.find((a) => a.key === "alb-5xx")!.description).not.toMatch(/langsmith/i);
   });

@@ -119,8 +119,14 @@ describe.each([
 
   test("alarms on the Langfuse target group go to the environment's topic", () => {
     const alarms = resources(json, "aws_cloudwatch_metric_alarm").filter(([n]) => n.includes("langfuse"));
-    expect(alarms.map(([, a]) => a.metric_name).sort()).toEqual(["HTTPCode_Target_5XX_Count", "HealthyHostCount", "UnHealthyHostCount"]);
+    expect(alarms.map(([, a]) => a.metric_name).sort()).toEqual(["HTTPCode_Target_5XX_Count", "HealthyHostCount", "TargetResponseTime", "UnHealthyHostCount"]);
     for (const [, a] of alarms) expect(a.alarm_actions[0]).toMatch(/aws_sns_topic/);
+    const latency = alarms.find(([, a]) => a.metric_name === "TargetResponseTime")![1];
+    expect(latency).toMatchObject({ extended_statistic: "p95", threshold: env.observability.thresholds.targetResponseTimeP95Seconds, dimensions: { TargetGroup: expect.stringMatching(/aws_lb_target_group\.ingress_langfuse/) } });
+    expect(latency.statistic).toBeUndefined();
+    // One p95 latency alarm per target group: none on Langfuse's from the platform's table.
+    const latencies = resources(json, "aws_cloudwatch_metric_alarm").filter(([, a]) => a.metric_name === "TargetResponseTime");
+    expect(latencies).toHaveLength(env.applications.includes("langsmith") ? 2 : 1);
   });
 
   test("outputs name the Langfuse URL, bucket, role and target group", () => {

@@ -128,6 +128,9 @@ export function alarmTable(d: AlarmTableInput): AlarmSpec[] {
     },
     {
       key: "alb-latency-p95",
+      // Langfuse's target group has its own (modules/langfuse-release), so a Langfuse-only
+      // environment has no second alarm on the same metric.
+      langsmithOnly: true,
       description: `p95 target response time above ${t.targetResponseTimeP95Seconds}s for 15 minutes. Look at: backend CPU/memory, RDS and ClickHouse load.`,
       comparison: "GreaterThanThreshold",
       threshold: t.targetResponseTimeP95Seconds,
