@@ -14,7 +14,7 @@
  * bundle synthesizes what the sources do is __tests__/stacks/deterministic.test.ts.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EnvironmentSource, loadEnvironments as LoadEnvironments } from "../lib/config/load";
@@ -47,6 +47,46 @@ export const TEST_AWS_ENV: Readonly<Record<string, string | undefined>> = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
 };
 
+const RUN_PREFIX = "ls-jest-run-";
+const OWNER_FILE = ".owner-pid";
+
+/**
+ * Scratch directories of earlier runs that never reached global teardown (interrupted: Ctrl-C,
+ * a closed pipe, a killed CI job), found by the jest process that made them having exited. A run
+ * still going (the fleet test's jest beside this one) keeps its directory. Returns the removed paths.
+ */
+export function removeAbandonedRuns(dir = tmpdir()): string[] {
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === "EPERM";
+    }
+  };
+  const removed: string[] = [];
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(RUN_PREFIX)) continue;
+    const path = join(dir, name);
+    let pid: number;
+    try {
+      pid = Number(readFileSync(join(path, OWNER_FILE), "utf8"));
+    } catch {
+      // No owner file: made before owners were written, or being created this instant. Old enough: abandoned.
+      try {
+        if (Date.now() - statSync(path).mtimeMs < 3_600_000) continue;
+      } catch {
+        continue;
+      }
+      pid = 0;
+    }
+    if (pid > 0 && alive(pid)) continue;
+    rmSync(path, { recursive: true, force: true });
+    removed.push(path);
+  }
+  return removed;
+}
+
 function setUp(): void {
   for (const [k, v] of Object.entries(TEST_AWS_ENV)) {
     if (v === undefined) delete process.env[k];
@@ -54,7 +94,9 @@ function setUp(): void {
   }
   // One scratch directory per run holds every temporary directory the tests make (os.tmpdir()
   // reads TMPDIR; workers inherit it): cdktf's outdirs, fakes, plans. global-teardown.ts removes it.
-  const run = mkdtempSync(join(tmpdir(), "ls-jest-run-"));
+  removeAbandonedRuns();
+  const run = mkdtempSync(join(tmpdir(), RUN_PREFIX));
+  writeFileSync(join(run, OWNER_FILE), String(process.pid));
   process.env.LS_TEST_TMP = run;
   process.env.TMPDIR = run;
   const dir = mkdtempSync(join(run, "ls-synth-"));
