@@ -32,6 +32,12 @@ describe.each<[string, RegExp, { include?: (file: string) => boolean; allowed?: 
   ],
   ["the environment stack declares outputs only through STACK_OUTPUTS", /new TerraformOutput\(this, ["'`]/, { include: (f) => f === "stacks/langsmith-stack.ts" }],
   ["verify lists no service account or add-on by hand (lib/langsmith-values/chart.ts, lib/addons.ts)", /["']langsmith-(backend|queue|platform-backend)["']|name: ["'](metrics-server|external-secrets|cluster-autoscaler)["']/, { include: (f) => f.startsWith("scripts/verify/") }],
+  [
+    // Code only: comments may name the path they explain.
+    "health-check paths are defined only with their Service (lib/langsmith-values/chart.ts, lib/langfuse-values/chart.ts)",
+    /^(?!\s*(\*|\/\/)).*["'`](\/health|\/api\/public\/(health|ready))["'`]/,
+    { allowed: ["lib/langsmith-values/chart.ts", "lib/langfuse-values/chart.ts"] },
+  ],
   ["only the adapter stacks/cdktf-internals.ts reaches into cdktf internals", /from ["']cdktf\/lib\/|require\(["']cdktf\/lib\//, { allowed: ["stacks/cdktf-internals.ts"] }],
   ["stacks import modules through their index", /from ["']\.\.\/modules\/[a-z-]+\/[a-z-]+["']/, { include: (f) => f.startsWith("stacks/") || f === "main.ts" }],
   ["modules import other modules through their index", /from ["']\.\.\/[a-z-]+\/[a-z-]+["']/, { include: (f) => f.startsWith("modules/") }],
@@ -49,6 +55,7 @@ describe("the scans would catch what they look for", () => {
     [/langsmith-\$\{(?!\{)/, "const s = `langsmith-${env.name}`;", "cdktf.out/stacks/langsmith-${{ matrix.environment }}"],
     [/["'](cluster|instance)["']\s*:\s*["'](instance|cluster)["']/, 'kind: aurora ? "cluster" : "instance"', 'kind: postgresKind(engine)'],
     [new RegExp(`["'\`](${SNAKE_CASE_OUTPUTS.join("|")})["'\`]`), 'outputs["cluster_name"]', "outputs[STACK_OUTPUTS.clusterName]"],
+    [/^(?!\s*(\*|\/\/)).*["'`](\/health|\/api\/public\/(health|ready))["'`]/, 'const DEFAULTS = { healthCheckPath: "/health" }', "`${base}${FRONTEND_SERVICE.healthCheckPath}`"],
   ])("%s", (pattern, bad, good) => {
     expect(pattern.test(bad)).toBe(true);
     expect(pattern.test(good)).toBe(false);

@@ -23,6 +23,8 @@ export const LANGFUSE_WEB_SERVICE = {
   containerPort: 3000,
   /** The chart's liveness path; answers 200 without touching ClickHouse (the ALB health check). */
   healthCheckPath: "/api/public/health",
+  /** The chart's readiness path; fails while PostgreSQL, Redis or ClickHouse is unreachable (verify checks it). */
+  readinessPath: "/api/public/ready",
 } as const;
 
 /**

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { Annotations, ITerraformDependable, TerraformProvider } from "cdktf";
 import { EnvironmentConfig, EnvironmentIdentity } from "../../lib/config/schema";
-import { RELEASE } from "../../lib/langsmith-values/chart";
+import { FRONTEND_SERVICE, RELEASE } from "../../lib/langsmith-values/chart";
 import { httpsUrl, Namer, PostgresKind } from "../../lib/naming";
 import { alarmDimensions, alarmTable, healthCheckAlarm, redisMemberClusterIds } from "../../lib/observability/alarms";
 import { alarmTopic, metricAlarm } from "./alarms";
@@ -88,7 +88,7 @@ export interface ObservabilityProps {
   readonly langsmith?: boolean;
 }
 
-const DEFAULTS = { healthCheckPath: "/health", addonDependsOn: [] as readonly ITerraformDependable[], preventDestroy: false, langsmith: true } as const;
+const DEFAULTS = { healthCheckPath: FRONTEND_SERVICE.healthCheckPath, addonDependsOn: [] as readonly ITerraformDependable[], preventDestroy: false, langsmith: true } as const;
 
 /**
  * Alarms, dashboard, log shipping and health monitoring of one environment:

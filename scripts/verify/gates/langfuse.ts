@@ -10,7 +10,7 @@
  * `secrets:seed` generated into Secrets Manager (`{prefix}-{env}/langfuse/init-public-key`, `.../init-secret-key`).
  */
 import { randomUUID } from "node:crypto";
-import { IRSA_ANNOTATION, LANGFUSE_SERVICE_ACCOUNT } from "../../../lib/langfuse-values/chart";
+import { IRSA_ANNOTATION, LANGFUSE_SERVICE_ACCOUNT, LANGFUSE_WEB_SERVICE } from "../../../lib/langfuse-values/chart";
 import { httpsUrl } from "../../../lib/naming";
 import { describeError } from "../clients";
 import { need } from "../target";
@@ -73,7 +73,7 @@ export const langfuseHttps: Gate = {
     const evidence: string[] = [];
     const problems: string[] = [];
     const hints: string[] = [];
-    for (const path of ["/api/public/health", "/api/public/ready"]) {
+    for (const path of [LANGFUSE_WEB_SERVICE.healthCheckPath, LANGFUSE_WEB_SERVICE.readinessPath]) {
       try {
         const a = await request(ctx, base + path);
         const line = `GET ${base}${path} → ${a.status} (${a.ms} ms)`;

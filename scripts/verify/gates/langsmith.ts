@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { FRONTEND_SERVICE } from "../../../lib/langsmith-values/chart";
 import { httpsUrl } from "../../../lib/naming";
 import { describeError } from "../clients";
 import { need } from "../target";
@@ -97,7 +98,8 @@ export const uiHttps: Gate = {
     let version: string | undefined;
     const checks: [string, (a: Answer) => string | undefined][] = [
       ["/", (a) => (a.contentType.includes("text/html") ? undefined : `expected the UI (text/html), got ${a.contentType || "no content type"}`)],
-      ["/health", () => undefined],
+      // The target group's health check (one definition, lib/langsmith-values/chart.ts).
+      [FRONTEND_SERVICE.healthCheckPath, () => undefined],
       [
         "/api/v1/info",
         (a) => {
