@@ -7,6 +7,13 @@
 /** The service-account annotation the EKS pod identity webhook reads for IRSA: the role a pod assumes. */
 export const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
 
+/**
+ * The audience of IRSA web identity tokens: the cluster's OIDC provider lists it as its client id
+ * (modules/eks) and every IRSA trust policy requires it as `<issuer>:aud` (modules/irsa). The two
+ * must agree, or no pod can assume its role.
+ */
+export const IRSA_AUDIENCE = "sts.amazonaws.com";
+
 export interface PolicyStatement {
   readonly Sid?: string;
   readonly Effect: "Allow" | "Deny";

@@ -38,6 +38,8 @@ describe.each<[string, RegExp, { include?: (file: string) => boolean; allowed?: 
     /^(?!\s*(\*|\/\/)).*["'`](\/health|\/api\/public\/(health|ready))["'`]/,
     { allowed: ["lib/langsmith-values/chart.ts", "lib/langfuse-values/chart.ts"] },
   ],
+  // The policy pack's messages quote the value for the reader; GitHub's OIDC audience (lib/ci.ts) is a separate decision.
+  ["the IRSA audience is written only in lib/iam.ts (IRSA_AUDIENCE)", /^(?!\s*(\*|\/\/)).*["'`]sts\.amazonaws\.com["'`]/, { allowed: ["lib/iam.ts", "lib/ci.ts", "lib/policy/rules/iam.ts"] }],
   ["only the adapter stacks/cdktf-internals.ts reaches into cdktf internals", /from ["']cdktf\/lib\/|require\(["']cdktf\/lib\//, { allowed: ["stacks/cdktf-internals.ts"] }],
   ["stacks import modules through their index", /from ["']\.\.\/modules\/[a-z-]+\/[a-z-]+["']/, { include: (f) => f.startsWith("stacks/") || f === "main.ts" }],
   ["modules import other modules through their index", /from ["']\.\.\/[a-z-]+\/[a-z-]+["']/, { include: (f) => f.startsWith("modules/") }],

@@ -9,7 +9,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { policyDocument, policyJson, serviceTrust } from "../../lib/iam";
+import { IRSA_AUDIENCE, policyDocument, policyJson, serviceTrust } from "../../lib/iam";
 import { Namer } from "../../lib/naming";
 import { AWS_MANAGED_POLICIES, CONTROL_PLANE_LOG_TYPES } from "./policies";
 
@@ -95,7 +95,7 @@ export function controlPlane(scope: Construct, props: ControlPlaneProps): Contro
   // CA itself; fetching it (tls_certificate) would call the network at plan time.
   const oidc = new IamOpenidConnectProvider(scope, "oidc-provider", {
     url: cluster.identity.get(0).oidc.get(0).issuer,
-    clientIdList: ["sts.amazonaws.com"],
+    clientIdList: [IRSA_AUDIENCE],
   });
   // A local, so policies that embed the issuer reference `local.<name>` and stay parseable JSON
   // at synth (a function call inline would put its quoted arguments inside the JSON text).

@@ -3,7 +3,7 @@ import { ITerraformDependable } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { PolicyDocument, policyDocument, policyJson } from "../../lib/iam";
+import { IRSA_AUDIENCE, PolicyDocument, policyDocument, policyJson } from "../../lib/iam";
 
 export interface IrsaRoleProps {
   /** IAM role name (use the Namer: `namer.name("irsa-<addon>", "iamRole")`). */
@@ -56,7 +56,7 @@ export class IrsaRole extends Construct {
       Condition: {
         StringEquals: {
           [`${props.oidcIssuer}:sub`]: this.subjects.length === 1 ? this.subjects[0] : this.subjects,
-          [`${props.oidcIssuer}:aud`]: "sts.amazonaws.com",
+          [`${props.oidcIssuer}:aud`]: IRSA_AUDIENCE,
         },
       },
     });
