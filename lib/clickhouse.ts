@@ -3,6 +3,7 @@
  * LangSmith finds ClickHouse, and the tag that puts in-cluster volumes under the snapshot policy.
  */
 import { EnvironmentConfig } from "./config/schema";
+import { RELEASE } from "./langsmith-values/chart";
 
 /**
  * The tag that puts an EBS volume under the ClickHouse snapshot policy (`modules/clickhouse`).
@@ -36,7 +37,7 @@ export interface ClickhouseConnection {
  * in the secret must stay `default` unless both change together.
  */
 export const IN_CLUSTER_CLICKHOUSE: Omit<ClickhouseConnection, "password"> = {
-  host: "langsmith-clickhouse.langsmith.svc.cluster.local",
+  host: `${RELEASE.name}-clickhouse.${RELEASE.namespace}.svc.cluster.local`,
   port: 8123,
   nativePort: 9000,
   user: "default",

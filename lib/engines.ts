@@ -7,6 +7,11 @@
  */
 import { ENGINE_CATALOG, EngineMajor, ENGINES, POSTGRES_CLIENT } from "../versions";
 
+/** PostgreSQL's port on RDS and Aurora (the security group rule, the connection URLs, verify's probe). */
+export const POSTGRES_PORT = 5432;
+/** ElastiCache Redis's port (the security group rule, the `rediss://` URLs, verify's probe). */
+export const REDIS_PORT = 6379;
+
 export interface PostgresEngine {
   /** RDS engine name. */
   readonly engine: "postgres" | "aurora-postgresql";

@@ -3,7 +3,9 @@
  * contract with the ExternalSecrets that ESO renders from Secrets Manager.
  * Key names are the chart's (`_helpers.tpl` secretKeyRefs; docs/notes chart.md sections 2, 3, 7).
  */
+import { IN_CLUSTER_CLICKHOUSE } from "../clickhouse";
 import { EnvironmentConfig } from "../config/schema";
+import { POSTGRES_PORT, REDIS_PORT } from "../engines";
 import { AGENT_DATABASES, CONNECTION_URL_KEY, RELEASE, SECRET_NAMES } from "./chart";
 
 export interface SecretKey {
@@ -45,12 +47,12 @@ export function requiredSecrets(env: EnvironmentConfig): RequiredSecret[] {
     {
       name: SECRET_NAMES.postgres,
       namespace: ns,
-      keys: [{ key: CONNECTION_URL_KEY, source: "not secret: langsmith_app@<host>:5432/<db>?sslmode=require (IAM database auth, no password; no scheme: values.yaml postgres.external)" }],
+      keys: [{ key: CONNECTION_URL_KEY, source: `not secret: langsmith_app@<host>:${POSTGRES_PORT}/<db>?sslmode=require (IAM database auth, no password; no scheme: values.yaml postgres.external)` }],
     },
     {
       name: SECRET_NAMES.redis,
       namespace: ns,
-      keys: [{ key: CONNECTION_URL_KEY, source: "not secret: rediss://<iam-user-id>@<primary-endpoint>:6379 (IAM auth, no password)" }],
+      keys: [{ key: CONNECTION_URL_KEY, source: `not secret: rediss://<iam-user-id>@<primary-endpoint>:${REDIS_PORT} (IAM auth, no password)` }],
     },
     {
       name: SECRET_NAMES.clickhouse,
@@ -67,13 +69,13 @@ export function requiredSecrets(env: EnvironmentConfig): RequiredSecret[] {
               { key: "clickhouse_tls", source: `clickhouse.tls (${env.clickhouse.tls})` },
             ]
           : [
-              { key: "clickhouse_host", source: `${RELEASE.name}-clickhouse.${ns}.svc.cluster.local` },
-              { key: "clickhouse_port", source: "8123" },
-              { key: "clickhouse_native_port", source: "9000" },
-              { key: "clickhouse_user", source: "default (must equal clickhouse.external.user: the chart writes it into users.xml)" },
+              { key: "clickhouse_host", source: IN_CLUSTER_CLICKHOUSE.host },
+              { key: "clickhouse_port", source: String(IN_CLUSTER_CLICKHOUSE.port) },
+              { key: "clickhouse_native_port", source: String(IN_CLUSTER_CLICKHOUSE.nativePort) },
+              { key: "clickhouse_user", source: `${IN_CLUSTER_CLICKHOUSE.user} (must equal clickhouse.external.user: the chart writes it into users.xml)` },
               { key: "clickhouse_password", source: "generated; set before the first start (ClickHouse keeps the user of an existing volume)" },
-              { key: "clickhouse_db", source: "default" },
-              { key: "clickhouse_tls", source: "false" },
+              { key: "clickhouse_db", source: IN_CLUSTER_CLICKHOUSE.database },
+              { key: "clickhouse_tls", source: String(IN_CLUSTER_CLICKHOUSE.tls) },
             ],
     },
   ];
@@ -84,8 +86,8 @@ export function requiredSecrets(env: EnvironmentConfig): RequiredSecret[] {
       name,
       namespace: ns,
       keys: [
-        { key: "postgres_connection_url", source: `ESO template over the RDS-managed secret: postgresql://<user>:<password>@<host>:5432/${db}?sslmode=require (scheme required here; its own database: the chart requires distinct URLs)` },
-        { key: "redis_connection_url", source: `rediss://<iam-user-id>@<primary-endpoint>:6379/${redisDb} (IAM auth: iamProvider aws)` },
+        { key: "postgres_connection_url", source: `ESO template over the RDS-managed secret: postgresql://<user>:<password>@<host>:${POSTGRES_PORT}/${db}?sslmode=require (scheme required here; its own database: the chart requires distinct URLs)` },
+        { key: "redis_connection_url", source: `rediss://<iam-user-id>@<primary-endpoint>:${REDIS_PORT}/${redisDb} (IAM auth: iamProvider aws)` },
       ],
     });
   }

@@ -12,12 +12,12 @@ import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsman
 import { EnvironmentConfig, EnvironmentIdentity } from "../../lib/config/schema";
 import { policyJson, serviceTrust } from "../../lib/iam";
 import { Namer, postgresKind } from "../../lib/naming";
-import { resolvePostgresEngine } from "../../lib/engines";
+import { POSTGRES_PORT, resolvePostgresEngine } from "../../lib/engines";
 import { dataStoreScaffold } from "../data-store";
 import { KEY_SERVICES } from "../kms";
 
-/** PostgreSQL listens here; the LangSmith connection URL and the security group use it. */
-export const POSTGRES_PORT = 5432;
+/** PostgreSQL listens here (one definition, lib/engines.ts); the LangSmith connection URL and the security group use it. */
+export { POSTGRES_PORT };
 
 /** `postgres.*` of an environment file (lib/config/schema.ts documents each field). */
 export type PostgresSettings = EnvironmentConfig["postgres"];

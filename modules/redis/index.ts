@@ -6,11 +6,12 @@ import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
 import { EnvironmentConfig, EnvironmentIdentity } from "../../lib/config/schema";
 import { Namer } from "../../lib/naming";
-import { resolveRedisEngine } from "../../lib/engines";
+import { REDIS_PORT, resolveRedisEngine } from "../../lib/engines";
 import { dataStoreScaffold } from "../data-store";
 import { KEY_SERVICES } from "../kms";
 
-export const REDIS_PORT = 6379;
+/** One definition, lib/engines.ts. */
+export { REDIS_PORT };
 
 /**
  * The URL the chart expects with `redis.external.iamAuthProvider: "aws"`: TLS (`rediss`), the

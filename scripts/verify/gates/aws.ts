@@ -6,6 +6,7 @@ import { connect } from "node:net";
 import type { RouteTable } from "@aws-sdk/client-ec2";
 import type { Cluster } from "@aws-sdk/client-eks";
 import { APP_COMPONENTS, IRSA_ANNOTATION, serviceAccountName } from "../../../lib/langsmith-values/chart";
+import { POSTGRES_PORT, REDIS_PORT } from "../../../lib/engines";
 import { asPostgresKind } from "../../../lib/naming";
 import { describeError } from "../clients";
 import { need, needList, OUTPUT_NAMES } from "../target";
@@ -183,14 +184,14 @@ export const postgresReachable: Gate = {
       const db = (await ctx.clients.rds.send(new sdk.rds.DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0];
       status = db?.DBInstanceStatus;
       host = db?.Endpoint?.Address;
-      port = db?.Endpoint?.Port ?? 5432;
+      port = db?.Endpoint?.Port ?? POSTGRES_PORT;
       sgs = (db?.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId ?? "").filter(Boolean);
       extra = `${db?.Engine ?? "?"} ${db?.EngineVersion ?? "?"}, Multi-AZ ${db?.MultiAZ ? "on" : "off"}`;
     } else {
       const db = (await ctx.clients.rds.send(new sdk.rds.DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters?.[0];
       status = db?.Status;
       host = db?.Endpoint;
-      port = db?.Port ?? 5432;
+      port = db?.Port ?? POSTGRES_PORT;
       sgs = (db?.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId ?? "").filter(Boolean);
       extra = `${db?.Engine ?? "?"} ${db?.EngineVersion ?? "?"}, ${(db?.DBClusterMembers ?? []).length} member(s)`;
     }
@@ -215,7 +216,7 @@ export const redisReachable: Gate = {
     const nodeSg = need(ctx.target, "nodeSecurityGroupId");
     const rg = (await ctx.clients.elasticache.send(new sdk.elasticache.DescribeReplicationGroupsCommand({ ReplicationGroupId: id }))).ReplicationGroups?.[0];
     const primary = rg?.NodeGroups?.[0]?.PrimaryEndpoint;
-    const port = primary?.Port ?? 6379;
+    const port = primary?.Port ?? REDIS_PORT;
     const members = rg?.MemberClusters ?? [];
     const cache = members.length
       ? (await ctx.clients.elasticache.send(new sdk.elasticache.DescribeCacheClustersCommand({ CacheClusterId: members[0] }))).CacheClusters?.[0]
