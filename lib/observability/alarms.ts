@@ -101,12 +101,67 @@ export function redisMemberClusterIds(replicationGroupId: string, replicas: numb
 
 const metric = (namespace: string, name: string, dimensions: Readonly<Record<string, string>>, stat: string) => ({ namespace, name, dimensions, stat });
 
+/** What an application's target-group alarms say: where to look when each fires. */
+export interface TargetGroupAlarmText {
+  readonly latency: string;
+  readonly unhealthy: string;
+  readonly noHealthy: string;
+}
+
+/**
+ * The health and latency alarms of one application's target group (`<keyPrefix>-latency-p95`,
+ * `-unhealthy-targets`, `-no-healthy-targets`): the same signals, periods and thresholds for every
+ * application behind the ALB (LangSmith's in the table below, Langfuse's in modules/langfuse-release);
+ * only the names and the descriptions differ.
+ */
+export function targetGroupAlarms(keyPrefix: string, tg: Readonly<Record<string, string>>, t: AlarmThresholds, text: TargetGroupAlarmText): { latency: AlarmSpec; unhealthy: AlarmSpec; noHealthy: AlarmSpec } {
+  return {
+    latency: {
+      key: `${keyPrefix}-latency-p95`,
+      description: text.latency,
+      comparison: "GreaterThanThreshold",
+      threshold: t.targetResponseTimeP95Seconds,
+      periodSeconds: 300,
+      evaluationPeriods: 3,
+      treatMissingData: "notBreaching",
+      metric: metric("AWS/ApplicationELB", "TargetResponseTime", tg, "p95"),
+    },
+    unhealthy: {
+      key: `${keyPrefix}-unhealthy-targets`,
+      description: text.unhealthy,
+      comparison: "GreaterThanThreshold",
+      threshold: t.unhealthyTargets,
+      periodSeconds: 60,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: "notBreaching",
+      metric: metric("AWS/ApplicationELB", "UnHealthyHostCount", tg, "Maximum"),
+    },
+    // The target group checks the application's health path: no healthy target = it is down.
+    noHealthy: {
+      key: `${keyPrefix}-no-healthy-targets`,
+      description: text.noHealthy,
+      comparison: "LessThanThreshold",
+      threshold: 1,
+      periodSeconds: 60,
+      evaluationPeriods: 3,
+      treatMissingData: "breaching",
+      metric: metric("AWS/ApplicationELB", "HealthyHostCount", tg, "Minimum"),
+    },
+  };
+}
+
 /** Every alarm of the environment's region, in the order operators read them. */
 export function alarmTable(d: AlarmTableInput): AlarmSpec[] {
   const t = d.thresholds;
   const { alb, tg, db, cluster } = d.dimensions;
   const members = d.redisMembers;
   const langsmith = d.namespace !== undefined;
+  const app = targetGroupAlarms("alb", tg, t, {
+    latency: `p95 target response time above ${t.targetResponseTimeP95Seconds}s for 15 minutes. Look at: backend CPU/memory, RDS and ClickHouse load.`,
+    unhealthy: `More than ${t.unhealthyTargets} unhealthy target(s) in the LangSmith target group. Look at: target health reasons, TargetGroupBinding, langsmith-frontend pods.`,
+    noHealthy: "No healthy target behind the ALB: LangSmith is unreachable. Look at: langsmith-frontend pods, TargetGroupBinding, AWS Load Balancer Controller logs.",
+  });
   const table: (AlarmSpec & { langsmithOnly?: boolean })[] = [
     {
       key: "alb-5xx",
@@ -126,43 +181,11 @@ export function alarmTable(d: AlarmTableInput): AlarmSpec[] {
         { id: "total", expression: "FILL(elb, 0) + FILL(target, 0)", label: "5xx responses", returnData: true },
       ],
     },
-    {
-      key: "alb-latency-p95",
-      // Langfuse's target group has its own (modules/langfuse-release), so a Langfuse-only
-      // environment has no second alarm on the same metric.
-      langsmithOnly: true,
-      description: `p95 target response time above ${t.targetResponseTimeP95Seconds}s for 15 minutes. Look at: backend CPU/memory, RDS and ClickHouse load.`,
-      comparison: "GreaterThanThreshold",
-      threshold: t.targetResponseTimeP95Seconds,
-      periodSeconds: 300,
-      evaluationPeriods: 3,
-      treatMissingData: "notBreaching",
-      metric: metric("AWS/ApplicationELB", "TargetResponseTime", tg, "p95"),
-    },
-    {
-      key: "alb-unhealthy-targets",
-      langsmithOnly: true,
-      description: `More than ${t.unhealthyTargets} unhealthy target(s) in the LangSmith target group. Look at: target health reasons, TargetGroupBinding, langsmith-frontend pods.`,
-      comparison: "GreaterThanThreshold",
-      threshold: t.unhealthyTargets,
-      periodSeconds: 60,
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-      treatMissingData: "notBreaching",
-      metric: metric("AWS/ApplicationELB", "UnHealthyHostCount", tg, "Maximum"),
-    },
-    {
-      // The target group checks the frontend's /health: no healthy target = the UI is down.
-      key: "alb-no-healthy-targets",
-      langsmithOnly: true,
-      description: "No healthy target behind the ALB: LangSmith is unreachable. Look at: langsmith-frontend pods, TargetGroupBinding, AWS Load Balancer Controller logs.",
-      comparison: "LessThanThreshold",
-      threshold: 1,
-      periodSeconds: 60,
-      evaluationPeriods: 3,
-      treatMissingData: "breaching",
-      metric: metric("AWS/ApplicationELB", "HealthyHostCount", tg, "Minimum"),
-    },
+    // Langfuse's target group has its own (modules/langfuse-release), so a Langfuse-only
+    // environment has no second alarm on the same metric.
+    { ...app.latency, langsmithOnly: true },
+    { ...app.unhealthy, langsmithOnly: true },
+    { ...app.noHealthy, langsmithOnly: true },
     {
       key: "rds-cpu",
       description: `PostgreSQL CPU above ${t.rdsCpuPercent}% for 15 minutes. Look at: Performance Insights top SQL.`,

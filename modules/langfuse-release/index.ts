@@ -2,14 +2,15 @@ import { Construct } from "constructs";
 import { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { AlarmThresholds } from "../../lib/config/schema";
 import { LANGFUSE_RELEASE, LANGFUSE_WEB_SERVICE, LangfuseValues } from "../../lib/langfuse-values";
 import { Namer } from "../../lib/naming";
+import { AlarmSpec, targetGroupAlarms } from "../../lib/observability/alarms";
 import { langfuseDatabaseJob, langfuseEsoManifests, LangfuseEsoInput } from "../../lib/secrets/langfuse";
 import { targetGroupBinding } from "../../lib/target-group-binding";
 import { CHARTS, LANGFUSE_CHART_DIGEST } from "../../versions";
 import { K8sManifests } from "../k8s-manifests";
+import { metricAlarm } from "../observability";
 import { IrsaRole } from "../irsa";
 import { podSecurityLabels } from "../../lib/pod-security";
 import { networkPolicies } from "../../lib/network-policies";
@@ -177,76 +178,32 @@ export class LangfuseRelease extends Construct {
       dependsOn: [pre.loadBalancerController, pre.externalSecrets, this.secrets.release, this.binding.release, pre.metricsServer, ...pre.dataStores],
     });
 
-    // Same signals as LangSmith's target group (modules/observability), on Langfuse's.
+    // Same signals as LangSmith's target group (lib/observability/alarms.ts targetGroupAlarms), on Langfuse's.
     const dims = { LoadBalancer: p.albArnSuffix, TargetGroup: p.targetGroup.arnSuffix };
     const t = p.thresholds;
-    const alarms = [
-      {
-        key: "langfuse-unhealthy-targets",
-        description: `More than ${t.unhealthyTargets} unhealthy target(s) in the Langfuse target group. Look at: target health reasons, TargetGroupBinding, langfuse-web pods.`,
-        comparisonOperator: "GreaterThanThreshold",
-        threshold: t.unhealthyTargets,
-        metricName: "UnHealthyHostCount",
-        statistic: "Maximum",
-        period: 60,
-        evaluationPeriods: 5,
-        datapointsToAlarm: 3,
-        treatMissingData: "notBreaching",
-      },
-      {
-        key: "langfuse-no-healthy-targets",
-        description: "No healthy Langfuse target behind the ALB: Langfuse is unreachable. Look at: langfuse-web pods (/api/public/health), TargetGroupBinding.",
-        comparisonOperator: "LessThanThreshold",
-        threshold: 1,
-        metricName: "HealthyHostCount",
-        statistic: "Minimum",
-        period: 60,
-        evaluationPeriods: 3,
-        treatMissingData: "breaching",
-      },
-      {
-        key: "langfuse-latency-p95",
-        description: `p95 Langfuse response time above ${t.targetResponseTimeP95Seconds}s for 15 minutes. Look at: langfuse-web CPU/memory, PostgreSQL, ClickHouse, Redis.`,
-        comparisonOperator: "GreaterThanThreshold",
-        threshold: t.targetResponseTimeP95Seconds,
-        metricName: "TargetResponseTime",
-        extendedStatistic: "p95",
-        period: 300,
-        evaluationPeriods: 3,
-        treatMissingData: "notBreaching",
-      },
+    const tg = targetGroupAlarms("langfuse", dims, t, {
+      unhealthy: `More than ${t.unhealthyTargets} unhealthy target(s) in the Langfuse target group. Look at: target health reasons, TargetGroupBinding, langfuse-web pods.`,
+      noHealthy: `No healthy Langfuse target behind the ALB: Langfuse is unreachable. Look at: langfuse-web pods (${LANGFUSE_WEB_SERVICE.healthCheckPath}), TargetGroupBinding.`,
+      latency: `p95 Langfuse response time above ${t.targetResponseTimeP95Seconds}s for 15 minutes. Look at: langfuse-web CPU/memory, PostgreSQL, ClickHouse, Redis.`,
+    });
+    const alarms: AlarmSpec[] = [
+      tg.unhealthy,
+      tg.noHealthy,
+      tg.latency,
       {
         key: "langfuse-target-5xx",
         description: `Langfuse answered more than ${t.alb5xxCount} 5xx responses per 5 minutes for 15 minutes. Look at: langfuse-web logs, PostgreSQL, ClickHouse.`,
-        comparisonOperator: "GreaterThanThreshold",
+        comparison: "GreaterThanThreshold",
         threshold: t.alb5xxCount,
-        metricName: "HTTPCode_Target_5XX_Count",
-        statistic: "Sum",
-        period: 300,
+        periodSeconds: 300,
         evaluationPeriods: 3,
         treatMissingData: "notBreaching",
+        metric: { namespace: "AWS/ApplicationELB", name: "HTTPCode_Target_5XX_Count", dimensions: dims, stat: "Sum" },
       },
-    ] as const;
+    ];
     this.alarmNames = alarms.map((a) => {
-      const name = p.namer.name(a.key);
-      new CloudwatchMetricAlarm(this, `alarm-${a.key}`, {
-        alarmName: name,
-        alarmDescription: a.description,
-        comparisonOperator: a.comparisonOperator,
-        threshold: a.threshold,
-        evaluationPeriods: a.evaluationPeriods,
-        datapointsToAlarm: "datapointsToAlarm" in a ? a.datapointsToAlarm : undefined,
-        treatMissingData: a.treatMissingData,
-        namespace: "AWS/ApplicationELB",
-        metricName: a.metricName,
-        dimensions: dims,
-        statistic: "statistic" in a ? a.statistic : undefined,
-        extendedStatistic: "extendedStatistic" in a ? a.extendedStatistic : undefined,
-        period: a.period,
-        alarmActions: [p.alarmTopicArn],
-        okActions: [p.alarmTopicArn],
-      });
-      return name;
+      metricAlarm(this, p.namer, a, p.alarmTopicArn);
+      return p.namer.name(a.key);
     });
   }
 }

@@ -13,6 +13,7 @@ export { ROUTE53_METRICS_REGION } from "./health-check";
 export { CLOUDWATCH_AGENT, CONTAINER_INSIGHTS_LOG_KINDS } from "./log-shipping";
 export { dashboardWidgets } from "./dashboard";
 export { alarmTable } from "../../lib/observability/alarms";
+export { metricAlarm } from "./alarms";
 export type { AlarmSpec } from "../../lib/observability/alarms";
 
 /** The LangSmith namespace: pod-restart alarm and log queries are scoped to it. */
