@@ -20,7 +20,7 @@ import { buildLangfuseValues, LANGFUSE_INGEST_PATH_PREFIXES, LANGFUSE_WEB_SERVIC
 import { resolvePostgresEngine } from "../lib/engines";
 import { LANGFUSE_ID_PREFIX } from "../lib/secrets/langfuse";
 import { LangsmithRelease, requiredSecretValues, secretValuePreconditions } from "../modules/langsmith-release";
-import { Observability } from "../modules/observability";
+import { Observability, ROUTE53_METRICS_REGION } from "../modules/observability";
 import { targetGroupBinding } from "../lib/target-group-binding";
 import { FRONTEND_SERVICE, RELEASE } from "../lib/langsmith-values/chart";
 import { buildLangsmithValues } from "../lib/langsmith-values";
@@ -285,7 +285,8 @@ export class LangsmithStack extends IsolatedStack {
       oidcProviderArn: this.cluster.oidcProviderArn,
       oidcIssuer: this.cluster.oidcIssuer,
       logsKmsKeyArn: logsKey.keyArn,
-      usEast1Provider: env.aws.region === "us-east-1" ? undefined : awsProvider(this, env, "aws-us-east-1", "us-east-1"),
+      // Route 53 health-check metrics exist only in us-east-1 (construct id kept: state addresses).
+      usEast1Provider: env.aws.region === ROUTE53_METRICS_REGION ? undefined : awsProvider(this, env, "aws-us-east-1", ROUTE53_METRICS_REGION),
       addonDependsOn: Object.values(this.cluster.nodeGroups),
     });
 
