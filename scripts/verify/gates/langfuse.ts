@@ -12,6 +12,8 @@
 import { randomUUID } from "node:crypto";
 import { IRSA_ANNOTATION, LANGFUSE_SERVICE_ACCOUNT, LANGFUSE_WEB_SERVICE } from "../../../lib/langfuse-values/chart";
 import { httpsUrl } from "../../../lib/naming";
+import { secretName } from "../../../lib/secrets/catalog";
+import { LANGFUSE_SECRET_IDS } from "../../../lib/secrets/langfuse";
 import { describeError } from "../clients";
 import { need } from "../target";
 import { accountServices } from "./account";
@@ -99,13 +101,15 @@ async function keyPair(ctx: GateContext): Promise<{ publicKey: string; secretKey
   if (env.LANGFUSE_PUBLIC_KEY && env.LANGFUSE_SECRET_KEY) return { publicKey: env.LANGFUSE_PUBLIC_KEY, secretKey: env.LANGFUSE_SECRET_KEY, source: "LANGFUSE_PUBLIC_KEY / LANGFUSE_SECRET_KEY" };
   const base = ctx.target.secretBase;
   if (!base) return { error: "no key pair: set LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY" };
-  const read = async (id: string) => (await ctx.clients.secrets.send(new sdk.secrets.GetSecretValueCommand({ SecretId: `${base}/langfuse/${id}` }))).SecretString?.trim();
+  // The names the stack gave the seeded pair (lib/secrets/catalog.ts secretName), not re-typed here.
+  const [pubName, secName] = [secretName(base, LANGFUSE_SECRET_IDS.initPublicKey), secretName(base, LANGFUSE_SECRET_IDS.initSecretKey)];
+  const read = async (name: string) => (await ctx.clients.secrets.send(new sdk.secrets.GetSecretValueCommand({ SecretId: name }))).SecretString?.trim();
   try {
-    const [publicKey, secretKey] = [await read("init-public-key"), await read("init-secret-key")];
-    if (!publicKey || !secretKey) return { error: `${base}/langfuse/init-public-key or init-secret-key has no value: run npm run secrets:seed -- ${ctx.target.env} --apply` };
-    return { publicKey, secretKey, source: `Secrets Manager ${base}/langfuse/init-{public,secret}-key` };
+    const [publicKey, secretKey] = [await read(pubName), await read(secName)];
+    if (!publicKey || !secretKey) return { error: `${pubName} or ${secName} has no value: run npm run secrets:seed -- ${ctx.target.env} --apply` };
+    return { publicKey, secretKey, source: `Secrets Manager ${pubName}, ${secName}` };
   } catch (e) {
-    return { error: `reading ${base}/langfuse/init-public-key: ${describeError(e)}` };
+    return { error: `reading ${pubName}: ${describeError(e)}` };
   }
 }
 
