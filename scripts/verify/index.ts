@@ -15,6 +15,9 @@ import { APPLICATIONS, type Application } from "../../lib/config/schema";
 import { runGates } from "./runner";
 import { loadTarget, VerifyTarget } from "./target";
 
+/** The option defaults: the usage text, the parser and docs/operations.md's option table (checked by a test) read these. */
+export const VERIFY_DEFAULTS = { maxRestarts: 3, project: "langsmith-verify", traceTimeoutSeconds: 120, pollIntervalSeconds: 3 } as const;
+
 export const USAGE = `usage: npm run verify -- <env> [options]
 
 Inputs (later wins): the environment file, cdktf.out/stacks/langsmith-<env>/cdk.tf.json, --outputs.
@@ -31,12 +34,12 @@ Gates:
   --only <id,...>          run only these gates (langsmith: ${GATES.map((g) => g.id).join(", ")};
                            langfuse: ${LANGFUSE_GATES.map((g) => g.id).join(", ")})
   --tcp-probe              also open TCP connections to Postgres and Redis (from inside the VPC)
-  --max-restarts <n>       container restarts a LangSmith pod may have (default 3)
+  --max-restarts <n>       container restarts a LangSmith pod may have (default ${VERIFY_DEFAULTS.maxRestarts})
 First trace:
   --api-key-secret <name>  Secrets Manager secret with the API key (when LANGSMITH_API_KEY is unset)
-  --project <name>         LangSmith project for the verification run (default langsmith-verify)
-  --trace-timeout <s>      how long to wait for the run to become readable (default 120)
-  --poll-interval <s>      between reads (default 3)
+  --project <name>         LangSmith project for the verification run (default ${VERIFY_DEFAULTS.project})
+  --trace-timeout <s>      how long to wait for the run to become readable (default ${VERIFY_DEFAULTS.traceTimeoutSeconds})
+  --poll-interval <s>      between reads (default ${VERIFY_DEFAULTS.pollIntervalSeconds})
 Endpoints (port-forwards, private exposure, tests):
   --aws-endpoint <url>  --s3-endpoint <url>  --kube-server <url>  --langsmith-url <url>
 Output:
@@ -121,11 +124,11 @@ export async function main(argv: readonly string[], io: Io = defaultIo, deps: Ma
     target = loadTarget({ env: args.positionals[0], environments: deps.environments ?? ENVIRONMENTS, outputsFile: v.outputs, cdktfOut: v["cdktf-out"], app });
     options = {
       tcpProbe: v["tcp-probe"] ?? false,
-      maxRestarts: Math.floor(seconds("max-restarts", v["max-restarts"], 3)),
+      maxRestarts: Math.floor(seconds("max-restarts", v["max-restarts"], VERIFY_DEFAULTS.maxRestarts)),
       apiKeySecret: v["api-key-secret"],
-      project: v.project ?? "langsmith-verify",
-      traceTimeoutMs: seconds("trace-timeout", v["trace-timeout"], 120) * 1000,
-      pollIntervalMs: seconds("poll-interval", v["poll-interval"], 3) * 1000,
+      project: v.project ?? VERIFY_DEFAULTS.project,
+      traceTimeoutMs: seconds("trace-timeout", v["trace-timeout"], VERIFY_DEFAULTS.traceTimeoutSeconds) * 1000,
+      pollIntervalMs: seconds("poll-interval", v["poll-interval"], VERIFY_DEFAULTS.pollIntervalSeconds) * 1000,
       httpTimeoutMs: 15_000,
       s3Endpoint: v["s3-endpoint"],
       langsmithUrl: v["langsmith-url"],
