@@ -25,6 +25,6 @@ observability.dashboardName;
 void [observability];
 } }
 
-import { AlarmSpec, CLOUDWATCH_AGENT, CONTAINER_INSIGHTS_LOG_KINDS, Observability, ObservabilityProps, ObservabilitySettings, ROUTE53_METRICS_REGION, alarmTable, dashboardWidgets } from "../../../../modules/observability";
+import { AlarmSpec, CLOUDWATCH_AGENT, CONTAINER_INSIGHTS_LOG_KINDS, Observability, ObservabilityProps, ObservabilitySettings, ROUTE53_METRICS_REGION, alarmTable, dashboardWidgets, metricAlarm } from "../../../../modules/observability";
 import { Construct, protectsData, postgresKind, awsProvider, env, namer, n, stack, eks, logsKey, postgres, redis, ingress } from "../../surroundings";
-export type { AlarmSpec, CLOUDWATCH_AGENT, CONTAINER_INSIGHTS_LOG_KINDS, Observability, ObservabilityProps, ObservabilitySettings, ROUTE53_METRICS_REGION, alarmTable, dashboardWidgets, protectsData, postgresKind, awsProvider, env, namer, n, stack, eks, logsKey, postgres, redis, ingress };
+export type { AlarmSpec, CLOUDWATCH_AGENT, CONTAINER_INSIGHTS_LOG_KINDS, Observability, ObservabilityProps, ObservabilitySettings, ROUTE53_METRICS_REGION, alarmTable, dashboardWidgets, metricAlarm, protectsData, postgresKind, awsProvider, env, namer, n, stack, eks, logsKey, postgres, redis, ingress };
