@@ -1,0 +1,103 @@
+/**
+ * Zero to a first Langfuse trace, as docs/langfuse.md walks it, against the fake world: the secrets
+ * `secrets:seed --apply` generates (Secrets Manager names and formats), then the whole
+ * `verify --app langfuse` command (`main`), which reads the seeded key pair back and writes and reads
+ * a first trace. For both kinds of environment: beside LangSmith and Langfuse alone.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { seedSecrets } from "../../../scripts/seed-secrets";
+import { main } from "../../../scripts/verify";
+import { LANGFUSE_GATES } from "../../../scripts/verify/gates/langfuse";
+import { loadEnvironment } from "../../../lib/config/load";
+import { STACK_OUTPUTS } from "../../../lib/outputs";
+import { langfuseOnlyFork, LANGFUSE_DEV } from "../../langfuse-envs";
+import { shippedInput } from "../../helpers";
+import { Json, langfuseWorld, loadSdk, outputsOf, startFake, World } from "./fake";
+
+process.env.AWS_ACCESS_KEY_ID = "AKIAFAKEFAKEFAKEFAKE";
+process.env.AWS_SECRET_ACCESS_KEY = "fake-secret-access-key";
+process.env.AWS_EC2_METADATA_DISABLED = "true";
+delete process.env.AWS_PROFILE;
+beforeAll(loadSdk, 60_000);
+
+const SOURCES = [
+  { file: "environments/dev.ts", input: { ...shippedInput("dev"), applications: ["langsmith", "langfuse"], langfuse: LANGFUSE_DEV } },
+  { file: "environments/lf.ts", input: langfuseOnlyFork() },
+];
+
+/** `terraform output -json` of a stack running Langfuse: the shared outputs and Langfuse's own. */
+function langfuseOutputs(w: World): Json {
+  const o = (value: unknown) => ({ value, type: "string", sensitive: false });
+  return {
+    ...outputsOf(w),
+    [STACK_OUTPUTS.langfuseBucketName]: o(w.bucket),
+    [STACK_OUTPUTS.langfuseRoleArn]: o(w.appRoleArn),
+    [STACK_OUTPUTS.langfuseTargetGroupArn]: o(w.targetGroupArn),
+  };
+}
+
+describe.each([
+  ["beside LangSmith", "dev", "ls-dev"],
+  ["Langfuse alone", "lf", "ls-lf"],
+])("zero to a first trace, %s", (_what, name, base) => {
+  test("the seeded key pair is the one verify reads; every gate passes, in the walkthrough's order", async () => {
+    const env = loadEnvironment(SOURCES.find((s) => s.file === `environments/${name}.ts`)!);
+    const w = langfuseWorld();
+    w.secrets = {};
+    // 1. secrets:seed --apply with the real generators into the fake Secrets Manager.
+    const seeded = await seedSecrets(env, {
+      hasValue: async (n) => n in w.secrets,
+      putValue: async (n, v) => void (w.secrets[n] = v),
+      getValue: async (n) => w.secrets[n],
+    }, true, undefined, { setPassword: async () => undefined });
+    // Langfuse's: only the ClickHouse password is the operator's (LangSmith's license key is, beside it).
+    const langfuse = seeded.filter((r) => r.name.startsWith(`${base}/langfuse/`));
+    expect(langfuse.filter((r) => r.status === "operator-missing").map((r) => r.name)).toEqual([`${base}/langfuse/clickhouse-password`]);
+    expect(langfuse.filter((r) => r.status === "seeded")).toHaveLength(8);
+    expect(w.secrets[`${base}/langfuse/encryption-key`]).toMatch(/^[0-9a-f]{64}$/);
+    expect(w.secrets[`${base}/langfuse/init-public-key`]).toMatch(/^pk-lf-[0-9a-f-]{36}$/);
+    expect(w.secrets[`${base}/langfuse/init-secret-key`]).toMatch(/^sk-lf-[0-9a-f-]{36}$/);
+    // 2. Headless init creates the project with the pair ESO copied from those secrets.
+    w.langfuse = { ...w.langfuse!, publicKey: w.secrets[`${base}/langfuse/init-public-key`], secretKey: w.secrets[`${base}/langfuse/init-secret-key`] };
+
+    // 3. npm run verify -- <env> --app langfuse --outputs outputs.json
+    const fake = await startFake(w);
+    const dir = mkdtempSync(join(tmpdir(), "verify-langfuse-"));
+    const outputs = join(dir, "outputs.json");
+    writeFileSync(outputs, JSON.stringify(langfuseOutputs(w)));
+    const out: string[] = [];
+    const err: string[] = [];
+    try {
+      const code = await main(
+        [name, "--app", "langfuse", "--outputs", outputs, "--cdktf-out", join(dir, "no-synth"), "--aws-endpoint", fake.url, "--s3-endpoint", fake.url,
+          "--kubeconfig", fake.kubeconfig, "--langfuse-url", fake.url, "--poll-interval", "0.01", "--trace-timeout", "0.5"],
+        { out: (l) => out.push(l), err: (l) => err.push(l), env: {} },
+        { maxAttempts: 1, environments: SOURCES },
+      );
+      const text = out.join("\n");
+      expect({ code, err: err.join("\n") }).toEqual({ code: 0, err: "" });
+      const at = LANGFUSE_GATES.map((g) => text.indexOf(g.title));
+      expect(at.every((i) => i >= 0)).toBe(true);
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
+      expect(text).toContain(`${LANGFUSE_GATES.length} passed, 0 failed, 0 skipped`);
+      expect(text).toMatch(new RegExp(`key pair from Secrets Manager ${base}/langfuse/init-\\{public,secret\\}-key[\\s\\S]*POST /api/public/ingestion \\(trace [0-9a-f-]+\\) → 207[\\s\\S]*GET /api/public/traces/[0-9a-f-]+ → 200`));
+      expect(text).not.toContain(w.langfuse.secretKey);
+    } finally {
+      await fake.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+test("each application's URL has its own flag; the other application's is refused, not ignored", async () => {
+  const err: string[] = [];
+  const io = { out: () => undefined, err: (l: string) => err.push(l), env: {} };
+  expect(await main(["lf", "--app", "langfuse", "--langsmith-url", "http://127.0.0.1:1"], io, { environments: SOURCES })).toBe(2);
+  expect(await main(["dev", "--langfuse-url", "http://127.0.0.1:1"], io, { environments: SOURCES })).toBe(2);
+  expect(err).toEqual([
+    "--langsmith-url is for --app langsmith; with --app langfuse use --langfuse-url",
+    "--langfuse-url is for --app langfuse; with --app langsmith use --langsmith-url",
+  ]);
+});
