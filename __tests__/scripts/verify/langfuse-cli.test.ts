@@ -4,7 +4,7 @@
  * `verify --app langfuse` command (`main`), which reads the seeded key pair back and writes and reads
  * a first trace. For both kinds of environment: beside LangSmith and Langfuse alone.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { seedSecrets } from "../../../scripts/seed-secrets";
@@ -100,4 +100,11 @@ test("each application's URL has its own flag; the other application's is refuse
     "--langsmith-url is for --app langsmith; with --app langfuse use --langfuse-url",
     "--langfuse-url is for --app langfuse; with --app langsmith use --langsmith-url",
   ]);
+});
+
+test("docs/langfuse.md's Verify step names every gate of --app langfuse, in the order they run", () => {
+  const doc = readFileSync(join(__dirname, "..", "..", "..", "docs", "langfuse.md"), "utf8");
+  const step = doc.slice(doc.indexOf("4. **Verify**"), doc.indexOf("5. **Sign in**"));
+  const named = [...step.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]).filter((id) => LANGFUSE_GATES.some((g) => g.id === id));
+  expect(named).toEqual(LANGFUSE_GATES.map((g) => g.id));
 });
