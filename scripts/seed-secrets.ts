@@ -91,9 +91,9 @@ export async function seedSecrets(
   return results;
 }
 
-function awsApi(region: string): SecretsApi {
+function awsApi(region: string, endpoint?: string): SecretsApi {
   quietSdkNodeVersionWarning();
-  const client = new SecretsManagerClient({ region });
+  const client = new SecretsManagerClient({ region, ...(endpoint ? { endpoint } : {}) });
   return {
     async hasValue(name) {
       const out = await client.send(new DescribeSecretCommand({ SecretId: name }));
@@ -110,8 +110,8 @@ function awsApi(region: string): SecretsApi {
   };
 }
 
-function elasticacheApi(region: string): RedisUsersApi {
-  const client = new ElastiCacheClient({ region });
+function elasticacheApi(region: string, endpoint?: string): RedisUsersApi {
+  const client = new ElastiCacheClient({ region, ...(endpoint ? { endpoint } : {}) });
   return {
     async setPassword(userId, password) {
       await client.send(
@@ -122,11 +122,12 @@ function elasticacheApi(region: string): RedisUsersApi {
 }
 
 const USAGE = [
-  "usage: npm run secrets:seed -- <environment> [--apply]",
+  "usage: npm run secrets:seed -- <environment> [--apply] [--aws-endpoint <url>]",
   "  Fills the environment's generated secrets in Secrets Manager (values never printed; --apply writes,",
   "  without it this is a dry run that only reads) and lists the operator secrets still missing, with the",
   "  command to set each. Needs AWS credentials of the environment's account with secretsmanager:DescribeSecret,",
   "  secretsmanager:PutSecretValue (with --apply) and kms:GenerateDataKey on its secrets.",
+  "  --aws-endpoint: one endpoint for Secrets Manager and ElastiCache (a VPC endpoint, LocalStack, tests).",
   "  Exit 0: every secret has a value; 1: some are missing, or AWS could not be reached; 2: usage.",
 ].join("\n");
 
@@ -153,7 +154,13 @@ export async function main(argv: readonly string[], deps: SeedDeps = {}): Promis
     out(USAGE);
     return 0;
   }
-  const [name] = argv.filter((a) => !a.startsWith("-"));
+  const at = argv.indexOf("--aws-endpoint");
+  const endpoint = at >= 0 ? argv[at + 1] : undefined;
+  if (at >= 0 && (!endpoint || !/^https?:\/\//.test(endpoint))) {
+    err(`secrets:seed: --aws-endpoint needs a URL (http:// or https://), got ${endpoint ?? "nothing"}\n${USAGE}`);
+    return 2;
+  }
+  const [name] = argv.filter((a, i) => !a.startsWith("-") && !(at >= 0 && i === at + 1));
   const apply = argv.includes("--apply");
   const envs = loadEnvironments(deps.sources ?? ENVIRONMENTS).map((e) => e.config);
   const env = envs.find((e) => e.name === name);
@@ -163,7 +170,9 @@ export async function main(argv: readonly string[], deps: SeedDeps = {}): Promis
   }
   let results: SeedResult[];
   try {
-    results = await seedSecrets(env, (deps.api ?? awsApi)(env.aws.region), apply, generateSecretValue, (deps.redisUsers ?? elasticacheApi)(env.aws.region));
+    const api = deps.api ? deps.api(env.aws.region) : awsApi(env.aws.region, endpoint);
+    const redisUsers = deps.redisUsers ? deps.redisUsers(env.aws.region) : elasticacheApi(env.aws.region, endpoint);
+    results = await seedSecrets(env, api, apply, generateSecretValue, redisUsers);
   } catch (e) {
     if (!isCredentialsError(e)) throw e;
     err(

@@ -1,13 +1,17 @@
 /**
- * Zero to a first Langfuse trace, as docs/langfuse.md walks it, against the fake world: the secrets
- * `secrets:seed --apply` generates (Secrets Manager names and formats), then the whole
- * `verify --app langfuse` command (`main`), which reads the seeded key pair back and writes and reads
- * a first trace. For both kinds of environment: beside LangSmith and Langfuse alone.
+ * Zero to a first Langfuse trace, as docs/langfuse.md walks it, against the fake world: the whole
+ * `secrets:seed` command with its real AWS SDK clients (report, then --apply: Secrets Manager
+ * names and formats, Langfuse's ElastiCache user), then the whole `verify --app langfuse` command,
+ * which reads the seeded key pair back and writes and reads a first trace. For both kinds of
+ * environment: beside LangSmith and Langfuse alone.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { seedSecrets } from "../../../scripts/seed-secrets";
+import { main as seedMain } from "../../../scripts/seed-secrets";
+import { secretCatalog, secretName } from "../../../lib/secrets/catalog";
+import { Namer } from "../../../lib/naming";
+import { PASSWORD_USER_ACCESS_STRING } from "../../../modules/redis";
 import { main } from "../../../scripts/verify";
 import { LANGFUSE_GATES } from "../../../scripts/verify/gates/langfuse";
 import { loadEnvironment } from "../../../lib/config/load";
@@ -42,34 +46,57 @@ describe.each([
   ["beside LangSmith", "dev", "ls-dev"],
   ["Langfuse alone", "lf", "ls-lf"],
 ])("zero to a first trace, %s", (_what, name, base) => {
-  test("the seeded key pair is the one verify reads; every gate passes, in the walkthrough's order", async () => {
+  test("secrets:seed reports, then --apply fills them (formats, the Redis user); verify reads the seeded pair and every gate passes, in order", async () => {
     const env = loadEnvironment(SOURCES.find((s) => s.file === `environments/${name}.ts`)!);
     const w = langfuseWorld();
+    // What the apply left: every catalog secret without a value, Langfuse's Redis user switched off.
+    const names = secretCatalog(env).map((spec) => secretName(new Namer(env.prefix, env.name).base, spec.id));
     w.secrets = {};
-    // 1. secrets:seed --apply with the real generators into the fake Secrets Manager.
-    const seeded = await seedSecrets(env, {
-      hasValue: async (n) => n in w.secrets,
-      putValue: async (n, v) => void (w.secrets[n] = v),
-      getValue: async (n) => w.secrets[n],
-    }, true, undefined, { setPassword: async () => undefined });
-    // Langfuse's: only the ClickHouse password is the operator's (LangSmith's license key is, beside it).
-    const langfuse = seeded.filter((r) => r.name.startsWith(`${base}/langfuse/`));
-    expect(langfuse.filter((r) => r.status === "operator-missing").map((r) => r.name)).toEqual([`${base}/langfuse/clickhouse-password`]);
-    expect(langfuse.filter((r) => r.status === "seeded")).toHaveLength(8);
-    expect(w.secrets[`${base}/langfuse/encryption-key`]).toMatch(/^[0-9a-f]{64}$/);
-    expect(w.secrets[`${base}/langfuse/init-public-key`]).toMatch(/^pk-lf-[0-9a-f-]{36}$/);
-    expect(w.secrets[`${base}/langfuse/init-secret-key`]).toMatch(/^sk-lf-[0-9a-f-]{36}$/);
-    // 2. Headless init creates the project with the pair ESO copied from those secrets.
-    w.langfuse = { ...w.langfuse!, publicKey: w.secrets[`${base}/langfuse/init-public-key`], secretKey: w.secrets[`${base}/langfuse/init-secret-key`] };
-
-    // 3. npm run verify -- <env> --app langfuse --outputs outputs.json
+    w.emptySecrets = names;
+    w.redisUsers = { [`${base}-langfuse`]: { password: "", accessString: "off" } };
     const fake = await startFake(w);
     const dir = mkdtempSync(join(tmpdir(), "verify-langfuse-"));
-    const outputs = join(dir, "outputs.json");
-    writeFileSync(outputs, JSON.stringify(langfuseOutputs(w)));
-    const out: string[] = [];
-    const err: string[] = [];
+    const seed = async (args: string[]) => {
+      const out: string[] = [];
+      // The real SDK clients of scripts/seed-secrets.ts, pointed at the fake.
+      const code = await seedMain([name, "--aws-endpoint", fake.url, ...args], { sources: SOURCES, out: (l) => out.push(l), err: (l) => out.push(l) });
+      return { code, out: out.join("\n") };
+    };
     try {
+      // 1. npm run secrets:seed -- <env>: the report names every Langfuse secret, writes nothing.
+      const report = await seed([]);
+      expect(report.code).toBe(1);
+      for (const id of ["salt", "encryption-key", "nextauth-secret", "init-user-password", "init-public-key", "init-secret-key", "database-password", "redis-password"]) {
+        expect(report.out).toMatch(new RegExp(`^would-seed +${base}/langfuse/${id}$`, "m"));
+      }
+      expect(report.out).toMatch(new RegExp(`^operator-missing +${base}/langfuse/clickhouse-password\n +aws secretsmanager put-secret-value --region us-west-2 --secret-id ${base}/langfuse/clickhouse-password`, "m"));
+      expect(report.out).toContain("Dry run (no --apply): nothing was written.");
+      expect(w.secrets).toEqual({});
+
+      // 2. --apply: generated values in their formats; the Redis user gets the password and is switched on.
+      const applied = await seed(["--apply"]);
+      expect(applied.code).toBe(1);
+      expect(w.secrets[`${base}/langfuse/encryption-key`]).toMatch(/^[0-9a-f]{64}$/);
+      expect(w.secrets[`${base}/langfuse/init-public-key`]).toMatch(/^pk-lf-[0-9a-f-]{36}$/);
+      expect(w.secrets[`${base}/langfuse/init-secret-key`]).toMatch(/^sk-lf-[0-9a-f-]{36}$/);
+      expect(w.redisUsers[`${base}-langfuse`]).toEqual({ password: w.secrets[`${base}/langfuse/redis-password`], accessString: PASSWORD_USER_ACCESS_STRING });
+      expect(applied.out).not.toContain(w.secrets[`${base}/langfuse/init-secret-key`]);
+      // The operator puts the ClickHouse password (and, beside LangSmith, its license key); a re-run changes nothing and exits 0.
+      const operators = names.filter((n) => !(n in w.secrets));
+      expect(operators.filter((n) => n.includes("/langfuse/"))).toEqual([`${base}/langfuse/clickhouse-password`]);
+      for (const n of operators) w.secrets[n] = "operator-supplied";
+      const before = { ...w.secrets };
+      expect((await seed(["--apply"])).code).toBe(0);
+      expect(w.secrets).toEqual(before);
+
+      // 3. Headless init creates the project with the pair ESO copied from those secrets.
+      w.langfuse = { ...w.langfuse!, publicKey: w.secrets[`${base}/langfuse/init-public-key`], secretKey: w.secrets[`${base}/langfuse/init-secret-key`] };
+
+      // 4. npm run verify -- <env> --app langfuse --outputs outputs.json
+      const outputs = join(dir, "outputs.json");
+      writeFileSync(outputs, JSON.stringify(langfuseOutputs(w)));
+      const out: string[] = [];
+      const err: string[] = [];
       const code = await main(
         [name, "--app", "langfuse", "--outputs", outputs, "--cdktf-out", join(dir, "no-synth"), "--aws-endpoint", fake.url, "--s3-endpoint", fake.url,
           "--kubeconfig", fake.kubeconfig, "--langfuse-url", fake.url, "--poll-interval", "0.01", "--trace-timeout", "0.5"],
@@ -107,4 +134,14 @@ test("docs/langfuse.md's Verify step names every gate of --app langfuse, in the 
   const step = doc.slice(doc.indexOf("4. **Verify**"), doc.indexOf("5. **Sign in**"));
   const named = [...step.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]).filter((id) => LANGFUSE_GATES.some((g) => g.id === id));
   expect(named).toEqual(LANGFUSE_GATES.map((g) => g.id));
+});
+
+test("secrets:seed --aws-endpoint needs a URL", async () => {
+  const err: string[] = [];
+  expect(await seedMain(["lf", "--aws-endpoint"], { sources: SOURCES, out: () => undefined, err: (l) => err.push(l) })).toBe(2);
+  expect(await seedMain(["lf", "--aws-endpoint", "localhost:4566"], { sources: SOURCES, out: () => undefined, err: (l) => err.push(l) })).toBe(2);
+  expect(err.map((e) => e.split("\n")[0])).toEqual([
+    "secrets:seed: --aws-endpoint needs a URL (http:// or https://), got nothing",
+    "secrets:seed: --aws-endpoint needs a URL (http:// or https://), got localhost:4566",
+  ]);
 });
