@@ -43,13 +43,13 @@ export interface RedisUsersApi {
   setPassword(userId: string, password: string): Promise<void>;
 }
 
-export type SeedStatus = "present" | "seeded" | "would-seed" | "operator-missing" | "user-updated";
+export type SeedStatus = "present" | "seeded" | "would-seed" | "operator-missing" | "user-updated" | "user-missing";
 
 export interface SeedResult {
   readonly id: string;
   readonly name: string;
   readonly status: SeedStatus;
-  /** For `operator-missing`: the command that supplies the value. */
+  /** For `operator-missing`: the command that supplies the value; for `user-missing`: what to do. */
   readonly command?: string;
 }
 
@@ -85,8 +85,16 @@ export async function seedSecrets(
   if (apply && runs(env, "langfuse") && redisUsers && api.getValue) {
     const name = secretName(base, LANGFUSE_SECRET_IDS.redisPassword);
     const user = passwordUserName(namer, "langfuse");
-    await redisUsers.setPassword(user, await api.getValue(name));
-    results.push({ id: LANGFUSE_SECRET_IDS.redisPassword, name: `elasticache user ${user}`, status: "user-updated" });
+    try {
+      await redisUsers.setPassword(user, await api.getValue(name));
+      results.push({ id: LANGFUSE_SECRET_IDS.redisPassword, name: `elasticache user ${user}`, status: "user-updated" });
+    } catch (e) {
+      // Seeding usually runs while the first apply creates the data stores: the user may not exist yet.
+      // By name: the SDK's error classes may come from another realm (tests), where instanceof fails.
+      if (!/UserNotFound/.test(String((e as { name?: unknown } | undefined)?.name))) throw e;
+      const command = `not created yet (it comes with the data stores, minutes into the first apply): run npm run secrets:seed -- ${env.name} --apply again after it`;
+      results.push({ id: LANGFUSE_SECRET_IDS.redisPassword, name: `elasticache user ${user}`, status: "user-missing", command });
+    }
   }
   return results;
 }
@@ -184,7 +192,7 @@ export async function main(argv: readonly string[], deps: SeedDeps = {}): Promis
     return 1;
   }
   for (const r of results) out(`${r.status.padEnd(17)} ${r.name}${r.command ? `\n                  ${r.command}` : ""}`);
-  const open = results.filter((r) => r.status === "operator-missing" || r.status === "would-seed");
+  const open = results.filter((r) => r.status === "operator-missing" || r.status === "would-seed" || r.status === "user-missing");
   if (!apply) out("Dry run (no --apply): nothing was written.");
   if (open.length > 0) {
     out(`${open.length} secret(s) still without a value${apply ? "" : " (run again with --apply to generate the generated ones)"}`);

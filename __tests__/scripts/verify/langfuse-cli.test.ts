@@ -145,3 +145,20 @@ test("secrets:seed --aws-endpoint needs a URL", async () => {
     "secrets:seed: --aws-endpoint needs a URL (http:// or https://), got localhost:4566",
   ]);
 });
+
+test("secrets:seed --apply before Langfuse's ElastiCache user exists: the secrets are seeded, the user is reported missing with what to do, exit 1", async () => {
+  const w = langfuseWorld();
+  const env = loadEnvironment(SOURCES[1]);
+  w.secrets = {};
+  w.emptySecrets = secretCatalog(env).map((spec) => secretName(new Namer(env.prefix, env.name).base, spec.id));
+  w.redisUsers = {};
+  const fake = await startFake(w);
+  const out: string[] = [];
+  try {
+    expect(await seedMain(["lf", "--apply", "--aws-endpoint", fake.url], { sources: SOURCES, out: (l) => out.push(l), err: (l) => out.push(l) })).toBe(1);
+  } finally {
+    await fake.close();
+  }
+  expect(w.secrets["ls-lf/langfuse/redis-password"]).toMatch(/^[A-Za-z0-9]{16,}$/);
+  expect(out.join("\n")).toMatch(/^user-missing +elasticache user ls-lf-langfuse\n +not created yet \(it comes with the data stores, minutes into the first apply\): run npm run secrets:seed -- lf --apply again after it/m);
+});
