@@ -11,7 +11,9 @@
  *
  * Values are never printed. Exit code 1 while any secret still has no value.
  * Needs `secretsmanager:DescribeSecret`, `secretsmanager:PutSecretValue` and `kms:GenerateDataKey`
- * (via Secrets Manager) on the environment's secrets: an operator, not ESO.
+ * (via Secrets Manager) on the environment's secrets: an operator, not ESO. Where Langfuse runs,
+ * `--apply` also reads its Redis password (`GetSecretValue`) and sets it on its ElastiCache user
+ * (`elasticache:ModifyUser`).
  */
 import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { ElastiCacheClient, ModifyUserCommand } from "@aws-sdk/client-elasticache";
@@ -134,7 +136,8 @@ const USAGE = [
   "  Fills the environment's generated secrets in Secrets Manager (values never printed; --apply writes,",
   "  without it this is a dry run that only reads) and lists the operator secrets still missing, with the",
   "  command to set each. Needs AWS credentials of the environment's account with secretsmanager:DescribeSecret,",
-  "  secretsmanager:PutSecretValue (with --apply) and kms:GenerateDataKey on its secrets.",
+  "  secretsmanager:PutSecretValue (with --apply) and kms:GenerateDataKey on its secrets; where Langfuse runs, --apply",
+  "  also secretsmanager:GetSecretValue on its Redis password and elasticache:ModifyUser on its ElastiCache user.",
   "  --aws-endpoint: one endpoint for Secrets Manager and ElastiCache (a VPC endpoint, LocalStack, tests).",
   "  Exit 0: every secret has a value; 1: some are missing, or AWS could not be reached; 2: usage.",
 ].join("\n");
@@ -186,7 +189,8 @@ export async function main(argv: readonly string[], deps: SeedDeps = {}): Promis
     err(
       `secrets:seed: no usable AWS credentials for account ${env.aws.accountId} in ${env.aws.region} (${e instanceof Error ? e.message.split("\n")[0] : String(e)}).\n` +
         "  Needed: credentials of that account (AWS_PROFILE, aws sso login, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) allowed\n" +
-        `  secretsmanager:DescribeSecret${apply ? ", secretsmanager:PutSecretValue" : ""} and kms:GenerateDataKey on the environment's secrets.\n` +
+        `  secretsmanager:DescribeSecret${apply ? ", secretsmanager:PutSecretValue" : ""} and kms:GenerateDataKey on the environment's secrets` +
+        `${apply && runs(env, "langfuse") ? " (Langfuse: also secretsmanager:GetSecretValue and elasticache:ModifyUser)" : ""}.\n` +
         `  ${apply ? "Nothing was written." : "Dry run (no --apply): nothing was read or written."}`,
     );
     return 1;
