@@ -163,11 +163,13 @@ export function forkEnvironment(source: EnvironmentConfig, sourceFields: PlainOb
   dns.hostname = o.hostname ?? forkHostname(source.dns.hostname, source.name, o.name);
   // A hosted zone belongs to one account (the loader refuses one shared across accounts).
   const zoneNeighbour = fleet.find((e) => e.aws.accountId === o.accountId);
+  // The zone note is written once the applications have set the hostnames (a Langfuse-only fork serves Langfuse on dns.hostname).
+  let zoneNote: ((names: string) => string) | undefined;
   if (o.hostedZoneId) dns.hostedZoneId = o.hostedZoneId;
-  else if (o.accountId === source.aws.accountId) notes.push(`dns.hostedZoneId is the source's (${source.dns.hostedZoneId}): keep it only if ${dns.hostname} is in that zone`);
+  else if (o.accountId === source.aws.accountId) zoneNote = (names) => `dns.hostedZoneId is the source's (${source.dns.hostedZoneId}): keep it only if ${names} in that zone`;
   else if (zoneNeighbour) {
     dns.hostedZoneId = zoneNeighbour.dns.hostedZoneId;
-    notes.push(`dns.hostedZoneId is ${zoneNeighbour.name}'s, of the same account (${zoneNeighbour.dns.hostedZoneId}): keep it only if ${dns.hostname} is in that zone`);
+    zoneNote = (names) => `dns.hostedZoneId is ${zoneNeighbour.name}'s, of the same account (${zoneNeighbour.dns.hostedZoneId}): keep it only if ${names} in that zone`;
   }
   if (o.accountId !== source.aws.accountId && dns.certificateValidationZoneId !== undefined) {
     delete dns.certificateValidationZoneId;
@@ -193,6 +195,10 @@ export function forkEnvironment(source: EnvironmentConfig, sourceFields: PlainOb
     if (isPlainObject(fields[key])) fields[key] = JSON.parse(renamed(JSON.stringify(fields[key])));
   }
   applications(fields, source, tier, o, notes);
+  if (zoneNote) {
+    const langfuseHost = isPlainObject(fields.langfuse) && typeof fields.langfuse.hostname === "string" ? fields.langfuse.hostname : undefined;
+    notes.unshift(zoneNote(langfuseHost ? `${String(dns.hostname)} and ${langfuseHost} are` : `${String(dns.hostname)} is`));
+  }
   if (isPlainObject(fields.clickhouse) && fields.clickhouse.mode === "external") notes.push(`clickhouse.host is ${String(fields.clickhouse.host)}: point it at the new environment's ClickHouse`);
   return { fields, tier, notes };
 }

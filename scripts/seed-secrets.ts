@@ -11,7 +11,9 @@
  *
  * Values are never printed. Exit code 1 while any secret still has no value.
  * Needs `secretsmanager:DescribeSecret`, `secretsmanager:PutSecretValue` and `kms:GenerateDataKey`
- * (via Secrets Manager) on the environment's secrets: an operator, not ESO.
+ * (via Secrets Manager) on the environment's secrets: an operator, not ESO. Where Langfuse runs,
+ * `--apply` also reads its Redis password (`GetSecretValue`) and sets it on its ElastiCache user
+ * (`elasticache:ModifyUser`).
  */
 import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { ElastiCacheClient, ModifyUserCommand } from "@aws-sdk/client-elasticache";
@@ -43,13 +45,13 @@ export interface RedisUsersApi {
   setPassword(userId: string, password: string): Promise<void>;
 }
 
-export type SeedStatus = "present" | "seeded" | "would-seed" | "operator-missing" | "user-updated";
+export type SeedStatus = "present" | "seeded" | "would-seed" | "operator-missing" | "user-updated" | "user-missing";
 
 export interface SeedResult {
   readonly id: string;
   readonly name: string;
   readonly status: SeedStatus;
-  /** For `operator-missing`: the command that supplies the value. */
+  /** For `operator-missing`: the command that supplies the value; for `user-missing`: what to do. */
   readonly command?: string;
 }
 
@@ -85,15 +87,23 @@ export async function seedSecrets(
   if (apply && runs(env, "langfuse") && redisUsers && api.getValue) {
     const name = secretName(base, LANGFUSE_SECRET_IDS.redisPassword);
     const user = passwordUserName(namer, "langfuse");
-    await redisUsers.setPassword(user, await api.getValue(name));
-    results.push({ id: LANGFUSE_SECRET_IDS.redisPassword, name: `elasticache user ${user}`, status: "user-updated" });
+    try {
+      await redisUsers.setPassword(user, await api.getValue(name));
+      results.push({ id: LANGFUSE_SECRET_IDS.redisPassword, name: `elasticache user ${user}`, status: "user-updated" });
+    } catch (e) {
+      // Seeding usually runs while the first apply creates the data stores: the user may not exist yet.
+      // By name: the SDK's error classes may come from another realm (tests), where instanceof fails.
+      if (!/UserNotFound/.test(String((e as { name?: unknown } | undefined)?.name))) throw e;
+      const command = `not created yet (it comes with the data stores, minutes into the first apply): run npm run secrets:seed -- ${env.name} --apply again after it`;
+      results.push({ id: LANGFUSE_SECRET_IDS.redisPassword, name: `elasticache user ${user}`, status: "user-missing", command });
+    }
   }
   return results;
 }
 
-function awsApi(region: string): SecretsApi {
+function awsApi(region: string, endpoint?: string): SecretsApi {
   quietSdkNodeVersionWarning();
-  const client = new SecretsManagerClient({ region });
+  const client = new SecretsManagerClient({ region, ...(endpoint ? { endpoint } : {}) });
   return {
     async hasValue(name) {
       const out = await client.send(new DescribeSecretCommand({ SecretId: name }));
@@ -110,8 +120,8 @@ function awsApi(region: string): SecretsApi {
   };
 }
 
-function elasticacheApi(region: string): RedisUsersApi {
-  const client = new ElastiCacheClient({ region });
+function elasticacheApi(region: string, endpoint?: string): RedisUsersApi {
+  const client = new ElastiCacheClient({ region, ...(endpoint ? { endpoint } : {}) });
   return {
     async setPassword(userId, password) {
       await client.send(
@@ -122,11 +132,13 @@ function elasticacheApi(region: string): RedisUsersApi {
 }
 
 const USAGE = [
-  "usage: npm run secrets:seed -- <environment> [--apply]",
+  "usage: npm run secrets:seed -- <environment> [--apply] [--aws-endpoint <url>]",
   "  Fills the environment's generated secrets in Secrets Manager (values never printed; --apply writes,",
   "  without it this is a dry run that only reads) and lists the operator secrets still missing, with the",
   "  command to set each. Needs AWS credentials of the environment's account with secretsmanager:DescribeSecret,",
-  "  secretsmanager:PutSecretValue (with --apply) and kms:GenerateDataKey on its secrets.",
+  "  secretsmanager:PutSecretValue (with --apply) and kms:GenerateDataKey on its secrets; where Langfuse runs, --apply",
+  "  also secretsmanager:GetSecretValue on its Redis password and elasticache:ModifyUser on its ElastiCache user.",
+  "  --aws-endpoint: one endpoint for Secrets Manager and ElastiCache (a VPC endpoint, LocalStack, tests).",
   "  Exit 0: every secret has a value; 1: some are missing, or AWS could not be reached; 2: usage.",
 ].join("\n");
 
@@ -153,7 +165,13 @@ export async function main(argv: readonly string[], deps: SeedDeps = {}): Promis
     out(USAGE);
     return 0;
   }
-  const [name] = argv.filter((a) => !a.startsWith("-"));
+  const at = argv.indexOf("--aws-endpoint");
+  const endpoint = at >= 0 ? argv[at + 1] : undefined;
+  if (at >= 0 && (!endpoint || !/^https?:\/\//.test(endpoint))) {
+    err(`secrets:seed: --aws-endpoint needs a URL (http:// or https://), got ${endpoint ?? "nothing"}\n${USAGE}`);
+    return 2;
+  }
+  const [name] = argv.filter((a, i) => !a.startsWith("-") && !(at >= 0 && i === at + 1));
   const apply = argv.includes("--apply");
   const envs = loadEnvironments(deps.sources ?? ENVIRONMENTS).map((e) => e.config);
   const env = envs.find((e) => e.name === name);
@@ -163,19 +181,22 @@ export async function main(argv: readonly string[], deps: SeedDeps = {}): Promis
   }
   let results: SeedResult[];
   try {
-    results = await seedSecrets(env, (deps.api ?? awsApi)(env.aws.region), apply, generateSecretValue, (deps.redisUsers ?? elasticacheApi)(env.aws.region));
+    const api = deps.api ? deps.api(env.aws.region) : awsApi(env.aws.region, endpoint);
+    const redisUsers = deps.redisUsers ? deps.redisUsers(env.aws.region) : elasticacheApi(env.aws.region, endpoint);
+    results = await seedSecrets(env, api, apply, generateSecretValue, redisUsers);
   } catch (e) {
     if (!isCredentialsError(e)) throw e;
     err(
       `secrets:seed: no usable AWS credentials for account ${env.aws.accountId} in ${env.aws.region} (${e instanceof Error ? e.message.split("\n")[0] : String(e)}).\n` +
         "  Needed: credentials of that account (AWS_PROFILE, aws sso login, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) allowed\n" +
-        `  secretsmanager:DescribeSecret${apply ? ", secretsmanager:PutSecretValue" : ""} and kms:GenerateDataKey on the environment's secrets.\n` +
+        `  secretsmanager:DescribeSecret${apply ? ", secretsmanager:PutSecretValue" : ""} and kms:GenerateDataKey on the environment's secrets` +
+        `${apply && runs(env, "langfuse") ? " (Langfuse: also secretsmanager:GetSecretValue and elasticache:ModifyUser)" : ""}.\n` +
         `  ${apply ? "Nothing was written." : "Dry run (no --apply): nothing was read or written."}`,
     );
     return 1;
   }
   for (const r of results) out(`${r.status.padEnd(17)} ${r.name}${r.command ? `\n                  ${r.command}` : ""}`);
-  const open = results.filter((r) => r.status === "operator-missing" || r.status === "would-seed");
+  const open = results.filter((r) => r.status === "operator-missing" || r.status === "would-seed" || r.status === "user-missing");
   if (!apply) out("Dry run (no --apply): nothing was written.");
   if (open.length > 0) {
     out(`${open.length} secret(s) still without a value${apply ? "" : " (run again with --apply to generate the generated ones)"}`);

@@ -345,7 +345,9 @@ export class LangsmithStack extends IsolatedStack {
     output("vpcId", { value: this.network.vpcId, description: "VPC id" });
     output("privateSubnetIds", { value: this.network.privateSubnetIds, description: "Node subnets" });
     output("region", { value: env.aws.region });
-    output("hostname", { value: env.dns.hostname, description: "LangSmith URL host" });
+    // dns.hostname is LangSmith's, or Langfuse's where Langfuse runs alone.
+    const mainApp = runs(env, "langsmith") ? "LangSmith" : "Langfuse";
+    output("hostname", { value: env.dns.hostname, description: `${mainApp} URL host` });
     output("clusterName", { value: this.cluster.clusterName, description: "EKS cluster" });
     output("clusterEndpoint", { value: this.cluster.clusterEndpoint, description: "Kubernetes API endpoint" });
     output("oidcIssuer", { value: this.cluster.oidcIssuer, description: "IRSA issuer (no https://)" });
@@ -364,7 +366,7 @@ export class LangsmithStack extends IsolatedStack {
     }
     output("targetGroupArn", { value: this.ingress.targetGroupArn });
     output("albDnsName", { value: this.ingress.albDnsName, description: "The Route 53 record points here" });
-    output("url", { value: httpsUrl(env.dns.hostname), description: "LangSmith" });
+    output("url", { value: httpsUrl(env.dns.hostname), description: mainApp });
     output("alarmTopicArn", { value: this.observability.topicArn });
     output("secretNames", { value: this.data.secrets.secretNames, description: "Secrets Manager names; put operator values with `npm run secrets:seed`" });
     output("kubeconfigCommand", {

@@ -130,6 +130,16 @@ describe("npm run env:new", () => {
     expect(lfo.langfuse?.hostname).toBeUndefined();
   });
 
+  test("the hosted zone note names the hostnames the fork serves (a Langfuse-only fork's, both beside LangSmith)", () => {
+    const only = run(["lfz", "--from", "dev", "--account", "111111111111", "--region", "us-west-2", "--applications", "langfuse"]);
+    expect(only.code).toBe(0);
+    expect(only.out).toContain("dns.hostedZoneId is the source's (Z0DEV00000000000000001): keep it only if langfuse.lfz.example.com is in that zone");
+    expect(only.out).not.toContain("langsmith.lfz.example.com");
+    const both = run(["bz", "--from", "dev", "--account", "111111111111", "--region", "us-west-2", "--applications", "langsmith,langfuse"]);
+    expect(both.code).toBe(0);
+    expect(both.out).toContain("keep it only if langsmith.bz.example.com and langfuse.bz.example.com are in that zone");
+  });
+
   test.each<[string[], RegExp]>([
     [["eu", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--applications", "langsmith,langfuze"], /--applications must be a comma-separated list of langsmith, langfuse, each at most once \(e\.g\. langsmith,langfuse\), got langsmith,langfuze/],
     [["eu", "--from", "dev", "--account", "444444444444", "--region", "eu-central-1", "--applications", "langfuse,langfuse"], /--applications must be a comma-separated list .* got langfuse,langfuse/],

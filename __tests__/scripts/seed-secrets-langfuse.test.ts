@@ -1,5 +1,5 @@
-import { SecretsApi, seedSecrets } from "../../scripts/seed-secrets";
-import { langfuseOnly, withLangfuse } from "../langfuse-envs";
+import { main, SecretsApi, seedSecrets } from "../../scripts/seed-secrets";
+import { langfuseOnly, langfuseOnlyFork, withLangfuse } from "../langfuse-envs";
 
 function fakeApi(): SecretsApi & { values: Map<string, string> } {
   const values = new Map<string, string>();
@@ -44,5 +44,21 @@ describe("secrets:seed with Langfuse", () => {
     await seedSecrets(withLangfuse("dev"), api, true, undefined, users);
     expect(calls).toHaveLength(2);
     expect(calls[1]).toEqual(calls[0]);
+  });
+
+  test("no credentials on --apply: the message also names the two permissions Langfuse's Redis step needs", async () => {
+    const noCredentials = Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" });
+    const err: string[] = [];
+    const code = await main(["lf", "--apply"], {
+      sources: [{ file: "environments/lf.ts", input: langfuseOnlyFork() }],
+      api: () => ({ hasValue: () => Promise.reject(noCredentials), putValue: () => Promise.reject(noCredentials) }),
+      redisUsers: () => ({ setPassword: async () => undefined }),
+      out: () => undefined,
+      err: (l) => err.push(l),
+    });
+    expect(code).toBe(1);
+    expect(err.join("\n")).toContain(
+      "secretsmanager:DescribeSecret, secretsmanager:PutSecretValue and kms:GenerateDataKey on the environment's secrets (Langfuse: also secretsmanager:GetSecretValue and elasticache:ModifyUser).\n  Nothing was written.",
+    );
   });
 });

@@ -64,3 +64,9 @@ test("without LangSmith, the health check requests Langfuse's health endpoint on
   const checks = resources(synthEnv(env), "aws_route53_health_check").map(([, h]) => [h.fqdn, h.resource_path]);
   expect(checks).toEqual([[env.dns.hostname, "/api/public/health"]]);
 });
+
+test("the url and hostname outputs say whose they are: Langfuse's without LangSmith (langfuse_url the same), LangSmith's beside it", () => {
+  const describe = (j: Json) => [j.output.url, j.output.hostname, j.output.langfuse_url].map((o: Json | undefined) => o && `${o.description}: ${o.value}`);
+  expect(describe(synthEnv(langfuseOnly()))).toEqual(["Langfuse: https://langfuse.lf.example.com", "Langfuse URL host: langfuse.lf.example.com", "Langfuse: https://langfuse.lf.example.com"]);
+  expect(describe(synthEnv(withLangfuse("dev")))).toEqual(["LangSmith: https://langsmith.dev.example.com", "LangSmith URL host: langsmith.dev.example.com", "Langfuse: https://langfuse.dev.example.com"]);
+});

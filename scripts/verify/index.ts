@@ -41,7 +41,9 @@ First trace:
   --trace-timeout <s>      how long to wait for the run to become readable (default ${VERIFY_DEFAULTS.traceTimeoutSeconds})
   --poll-interval <s>      between reads (default ${VERIFY_DEFAULTS.pollIntervalSeconds})
 Endpoints (port-forwards, private exposure, tests):
-  --aws-endpoint <url>  --s3-endpoint <url>  --kube-server <url>  --langsmith-url <url>
+  --aws-endpoint <url>  --s3-endpoint <url>  --kube-server <url>
+  --langsmith-url <url>    LangSmith's URL (--app langsmith; default https://<dns.hostname>)
+  --langfuse-url <url>     Langfuse's URL (--app langfuse; default https://<langfuse.hostname>)
 Output:
   --json                   print a JSON report on stdout (progress goes to stderr)`;
 
@@ -83,6 +85,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo, deps: Ma
         "s3-endpoint": { type: "string" },
         "kube-server": { type: "string" },
         "langsmith-url": { type: "string" },
+        "langfuse-url": { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -111,6 +114,13 @@ export async function main(argv: readonly string[], io: Io = defaultIo, deps: Ma
     return 2;
   }
   const gates: readonly Gate[] = app === "langfuse" ? LANGFUSE_GATES : GATES;
+  // Each application's URL has its own flag: the other one would be ignored silently.
+  const otherUrl = app === "langfuse" ? "langsmith-url" : "langfuse-url";
+  if (v[otherUrl] !== undefined) {
+    io.err(`--${otherUrl} is for --app ${app === "langfuse" ? "langsmith" : "langfuse"}; with --app ${app} use --${app}-url`);
+    return 2;
+  }
+  const appUrl = app === "langfuse" ? v["langfuse-url"] : v["langsmith-url"];
   const only = v.only?.split(",").map((s) => s.trim());
   const unknown = (only ?? []).filter((id) => !gates.some((g) => g.id === id));
   if (unknown.length > 0) {
@@ -131,7 +141,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo, deps: Ma
       pollIntervalMs: seconds("poll-interval", v["poll-interval"], VERIFY_DEFAULTS.pollIntervalSeconds) * 1000,
       httpTimeoutMs: 15_000,
       s3Endpoint: v["s3-endpoint"],
-      langsmithUrl: v["langsmith-url"],
+      // The application's URL (the option keeps its first name; --app langfuse gates read it as Langfuse's).
+      langsmithUrl: appUrl,
       env: io.env,
     };
   } catch (e) {
@@ -142,7 +153,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo, deps: Ma
   const region = target.values.region as string;
   const clients: VerifyClients = makeClients({
     region,
-    endpoints: { aws: v["aws-endpoint"], s3: v["s3-endpoint"], kubeServer: v["kube-server"], langsmithUrl: v["langsmith-url"] },
+    endpoints: { aws: v["aws-endpoint"], s3: v["s3-endpoint"], kubeServer: v["kube-server"], langsmithUrl: appUrl },
     kubeconfig: v.kubeconfig,
     context: v.context,
     maxAttempts: deps.maxAttempts,

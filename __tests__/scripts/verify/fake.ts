@@ -32,7 +32,15 @@ export interface World {
   /** Anonymous HEAD status per bucket name. */
   buckets: Record<string, number>;
   appRoleArn: string;
+  /** Secret values by name (the current version). */
   secrets: Record<string, string>;
+  /**
+   * Secrets that exist without a value (Terraform creates them with no version): DescribeSecret
+   * answers for these and for `secrets`, PutSecretValue writes into `secrets` (secrets:seed).
+   */
+  emptySecrets?: string[];
+  /** ElastiCache user id → the password ModifyUser set and whether it is on (secrets:seed --apply). */
+  redisUsers?: Record<string, { password: string; accessString: string }>;
   k8s: {
     nodes: Json[];
     deployments: Json[];
@@ -340,6 +348,12 @@ function awsQuery(w: World, params: URLSearchParams): { status: number; body: st
       );
       return { status: 200, body: query(action, list("TargetHealthDescriptions", "member", items)) };
     }
+    case "ModifyUser": {
+      const id = params.get("UserId") ?? "";
+      if (!w.redisUsers || !(id in w.redisUsers)) return { status: 404, body: queryError("UserNotFound", `User ${id} not found.`) };
+      w.redisUsers[id] = { password: params.get("AuthenticationMode.Passwords.member.1") ?? "", accessString: params.get("AccessString") ?? "" };
+      return { status: 200, body: query(action, el("UserId", id) + el("Status", "modifying") + el("AccessString", esc(w.redisUsers[id].accessString))) };
+    }
     default:
       return { status: 400, body: queryError("InvalidAction", `fake does not know ${action}`) };
   }
@@ -444,6 +458,20 @@ export async function startFake(w: World, limits: FakeLimits = {}): Promise<Fake
       if (accountAnswer.status >= 400) headers["x-amzn-errortype"] = String(accountAnswer.body.__type);
       res.writeHead(accountAnswer.status, headers);
       return res.end(JSON.stringify(accountAnswer.body));
+    }
+    if (target === "secretsmanager.DescribeSecret" || target === "secretsmanager.PutSecretValue") {
+      const req = JSON.parse(body) as { SecretId: string; SecretString?: string };
+      const id = req.SecretId;
+      const arn = `arn:aws:secretsmanager:us-west-2:111111111111:secret:${id}`;
+      if (!(id in w.secrets) && !(w.emptySecrets ?? []).includes(id)) {
+        res.writeHead(400, { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": "ResourceNotFoundException" });
+        return res.end(JSON.stringify({ __type: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret." }));
+      }
+      if (target === "secretsmanager.PutSecretValue") {
+        w.secrets[id] = String(req.SecretString);
+        return send(200, { ARN: arn, Name: id, VersionId: "v-seeded", VersionStages: ["AWSCURRENT"] }, "application/x-amz-json-1.1");
+      }
+      return send(200, { ARN: arn, Name: id, ...(id in w.secrets ? { VersionIdsToStages: { "v-1": ["AWSCURRENT"] } } : {}) }, "application/x-amz-json-1.1");
     }
     if (target === "secretsmanager.GetSecretValue") {
       const id = (JSON.parse(body) as { SecretId: string }).SecretId;

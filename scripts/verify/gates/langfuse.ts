@@ -87,7 +87,7 @@ export const langfuseHttps: Gate = {
         }
       } catch (e) {
         problems.push(`GET ${base}${path}: ${describeError(e)}`);
-        hints.push("no answer: DNS (langfuse.hostname alias), the certificate, the ALB security group, or exposure private (pass --langsmith-url <url>)");
+        hints.push("no answer: DNS (langfuse.hostname alias), the certificate, the ALB security group, or exposure private (pass --langfuse-url <url>)");
         break;
       }
     }
