@@ -62,7 +62,7 @@ describe.each([
   ["langfuse-pods", /ExternalSecrets Ready: 3\/3 \(langfuse-config, langfuse-connections, langfuse-database-setup\)/],
   ["alb-targets", /1\/1 healthy/],
   ["langfuse-https", /GET http:\/\/127\.0\.0\.1:\d+\/api\/public\/health → 200[\s\S]*\/api\/public\/ready → 200/],
-  ["langfuse-first-trace", /key pair from Secrets Manager ls-dev\/langfuse\/init-public-key, ls-dev\/langfuse\/init-secret-key[\s\S]*POST \/api\/public\/ingestion \(trace [0-9a-f-]+\) → 207[\s\S]*GET \/api\/public\/traces\/[0-9a-f-]+ → 200 after [0-9.]+ s \(3 polls\)/],
+  ["langfuse-first-trace", /key pair from Secrets Manager ls-dev\/langfuse\/init-\{public,secret\}-key[\s\S]*POST \/api\/public\/ingestion \(trace [0-9a-f-]+\) → 207[\s\S]*GET \/api\/public\/traces\/[0-9a-f-]+ → 200 after [0-9.]+ s \(3 polls\)/],
 ])("gate %s on a healthy Langfuse", (id, evidence) => {
   test("passes with its evidence", async () => {
     const r = await run(id);

@@ -95,6 +95,15 @@ export const langfuseHttps: Gate = {
   },
 };
 
+/** Two names as one: `a/init-{public,secret}-key` for `a/init-public-key` and `a/init-secret-key`. */
+function braced(a: string, b: string): string {
+  let p = 0;
+  while (p < a.length && a[p] === b[p]) p++;
+  let s = 0;
+  while (s < a.length - p && s < b.length - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
+  return `${a.slice(0, p)}{${a.slice(p, a.length - s)},${b.slice(p, b.length - s)}}${a.slice(a.length - s)}`;
+}
+
 /** The project key pair: environment variables, else the seeded headless-init pair in Secrets Manager. */
 async function keyPair(ctx: GateContext): Promise<{ publicKey: string; secretKey: string; source: string } | { error: string }> {
   const env = ctx.options.env;
@@ -107,7 +116,7 @@ async function keyPair(ctx: GateContext): Promise<{ publicKey: string; secretKey
   try {
     const [publicKey, secretKey] = [await read(pubName), await read(secName)];
     if (!publicKey || !secretKey) return { error: `${pubName} or ${secName} has no value: run npm run secrets:seed -- ${ctx.target.env} --apply` };
-    return { publicKey, secretKey, source: `Secrets Manager ${pubName}, ${secName}` };
+    return { publicKey, secretKey, source: `Secrets Manager ${braced(pubName, secName)}` };
   } catch (e) {
     return { error: `reading ${pubName}: ${describeError(e)}` };
   }
