@@ -7,7 +7,7 @@
 import { TIERS, type Tier } from "../config/schema";
 import { PROFILES } from "../../environments/profiles";
 import { FRONTEND_SERVICE, RELEASE } from "../langsmith-values/chart";
-import { alarmTable, healthCheckAlarm, type AlarmSpec } from "../observability/alarms";
+import { alarmTable, healthCheckAlarm, targetGroupAlarms, type AlarmSpec } from "../observability/alarms";
 
 const HEALTH_URL = `https://<host>${FRONTEND_SERVICE.healthCheckPath}`;
 
@@ -75,8 +75,10 @@ export function alarmsTable(): string {
   const byTier = TIERS.map((tier) => new Map(tierAlarms(tier).map((a) => [a.key, a])));
   const keys = [...byTier[0].keys()];
   const rows = keys.map((key) => [`\`${key}\``, ALARM_SIGNALS[key] ?? "", ...byTier.map((m) => { const a = m.get(key); return a ? cell(a) : "—"; })]);
-  // Langfuse's target-group alarms (modules/langfuse-release) reuse the same thresholds.
-  const langfuse = ["`langfuse-unhealthy-targets`, `langfuse-no-healthy-targets`, `langfuse-latency-p95`, `langfuse-target-5xx`", "the same signals on Langfuse's target group (when it runs)", ...TIERS.map(() => "as above")];
+  // Langfuse's target-group alarms (modules/langfuse-release: targetGroupAlarms plus its target 5xx) reuse the same thresholds.
+  const tg = targetGroupAlarms("langfuse", {}, PROFILES[TIERS[0]].observability.thresholds, { latency: "", unhealthy: "", noHealthy: "" });
+  const langfuseKeys = [tg.unhealthy.key, tg.noHealthy.key, tg.latency.key, "langfuse-target-5xx"];
+  const langfuse = [langfuseKeys.map((k) => `\`${k}\``).join(", "), "the same signals on Langfuse's target group (when it runs)", ...TIERS.map(() => "as above")];
   const healthCheck = rows.findIndex((r) => r[0] === "`health-check`");
   rows.splice(healthCheck < 0 ? rows.length : healthCheck, 0, langfuse);
   return [`| alarm | signal | ${TIERS.join(" | ")} |`, `| --- | --- | ${TIERS.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
