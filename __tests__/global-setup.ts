@@ -101,7 +101,7 @@ function setUp(): void {
   process.env.TMPDIR = run;
   const dir = mkdtempSync(join(run, "ls-synth-"));
   process.env.LS_SYNTH_CACHE = dir;
-  (require("../scripts/build.js") as { build(o: object): unknown }).build({ root: ROOT, outDir: TEST_DIST, quiet: true });
+  (require("../scripts/build.js") as { buildForTests(root: string): unknown }).buildForTests(ROOT);
   // Whether this synth runs from V8's code cache (written by the first run after a rebundle, and
   // kept when V8 accepts it): then it is the code-cache run deterministic.test.ts compares.
   const codeCache = join(TEST_DIST, "main.bundle.js.cache");

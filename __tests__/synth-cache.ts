@@ -15,7 +15,7 @@ export type Json = Record<string, any>;
 
 export const ROOT = join(__dirname, "..");
 /** scripts/build.js's output for tests, built by global setup (see there). */
-export const TEST_DIST = join(ROOT, "node_modules", ".cache", "ls-test-dist");
+export const TEST_DIST = join(ROOT, (require("../scripts/build.js") as { TEST_OUT: string }).TEST_OUT);
 
 function cacheDir(): string | undefined {
   return process.env.LS_SYNTH_CACHE;

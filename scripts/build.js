@@ -236,7 +236,19 @@ function transpile(esbuild, root, outDir, files, quiet) {
   });
 }
 
-module.exports = { build, listSources, STAMP, SOURCES, BUNDLE };
+/** Where the tests' build goes, under the repository root (inside it: tests leave nothing in the temp dir). */
+const TEST_OUT = join("node_modules", ".cache", "ls-test-dist");
+
+/**
+ * Brings the tests' build (`<root>/TEST_OUT`) up to date: jest's global setup, and `npm test`
+ * before its stages start (the fleet stage copies it while jest runs).
+ * @param {string} root
+ */
+function buildForTests(root) {
+  return build({ root, outDir: join(root, TEST_OUT), quiet: true });
+}
+
+module.exports = { build, buildForTests, listSources, STAMP, SOURCES, BUNDLE, TEST_OUT };
 
 if (require.main === module) {
   try {

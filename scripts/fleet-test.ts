@@ -118,9 +118,10 @@ export async function main(argv: string[]): Promise<number> {
     // correct for the copy as they are): the copy's jest then transpiles and synthesizes only what the forks change.
     // A head start only: if jest's global setup (beside this in npm test) changes one while it is
     // copied (the stack cache prunes other digests' entries), the copy starts without it.
-    for (const cache of ["ls-test-dist", "ls-synth"]) {
-      const from = join(ROOT, "node_modules", ".cache", cache);
-      const to = join(copy, "node_modules", ".cache", cache);
+    const { TEST_OUT } = require(join(ROOT, "scripts", "build.js")) as { TEST_OUT: string };
+    for (const cache of [TEST_OUT, join("node_modules", ".cache", "ls-synth")]) {
+      const from = join(ROOT, cache);
+      const to = join(copy, cache);
       try {
         if (existsSync(from)) cpSync(from, to, { recursive: true });
       } catch (e) {

@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   // copies it while jest starts, and a build running under that copy (a source deleted since the
   // last run: its output goes) made the copy fail.
   if (stages.some((s) => s.name === "jest" || s.name === "fleet")) {
-    (require(join(ROOT, "scripts", "build.js")) as { build(o: object): unknown }).build({ root: ROOT, outDir: join(ROOT, "node_modules", ".cache", "ls-test-dist"), quiet: true });
+    (require(join(ROOT, "scripts", "build.js")) as { buildForTests(root: string): unknown }).buildForTests(ROOT);
   }
   const started = Date.now();
   console.log(`test: ${stages.map((s) => s.name).join(", ")} (in parallel; each prints when it finishes)`);
