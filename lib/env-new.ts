@@ -11,7 +11,7 @@
  * in the fleet. The tier's profile supplies the rest; fields the source overrode are kept.
  */
 import { cidrsOverlap, formatCidr, parseCidr } from "./cidr";
-import { Application, APPLICATIONS, EnvironmentConfig, Tier, TIERS } from "./config/schema";
+import { Application, APPLICATIONS, EnvironmentConfig, HOSTED_ZONE_ID, HOSTED_ZONE_ID_RULE, Tier, TIERS } from "./config/schema";
 import { isPlainObject, PlainObject } from "./merge";
 import { isKnownRegion, regionZones, suggestedZones } from "./regions";
 import { siblingDomain } from "./hostnames";
@@ -107,7 +107,7 @@ export function optionProblems(
     else if (!running.includes("langfuse")) p.push(`--langfuse-hostname needs Langfuse in the fork's applications (${running.join(",") || "none"}): add --applications langsmith,langfuse`);
     else if (!running.includes("langsmith")) p.push("--langfuse-hostname is Langfuse's name beside LangSmith; a Langfuse-only fork's URL is --hostname (dns.hostname)");
   }
-  if (o.hostedZoneId !== undefined && !/^Z[A-Z0-9]{1,31}$/.test(o.hostedZoneId)) p.push(`--hosted-zone-id must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ, got ${o.hostedZoneId}`);
+  if (o.hostedZoneId !== undefined && !HOSTED_ZONE_ID.test(o.hostedZoneId)) p.push(`--hosted-zone-id ${HOSTED_ZONE_ID_RULE}, got ${o.hostedZoneId}`);
   else if (o.hostedZoneId === undefined && o.accountId && o.sourceAccountId && o.accountId !== o.sourceAccountId && !(o.accountsWithZone ?? []).includes(o.accountId)) {
     p.push(`--hosted-zone-id is required when --account (${o.accountId}) differs from the source's (${o.sourceAccountId}): a hosted zone belongs to one account; give the zone of the hostname's domain in account ${o.accountId}`);
   }

@@ -7,6 +7,10 @@
 import { z } from "zod";
 import { s3BucketNameProblem } from "../naming";
 
+/** A Route 53 hosted zone id, and what a message says of one (the loader and `env:new --hosted-zone-id`). */
+export const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+export const HOSTED_ZONE_ID_RULE = "must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ";
+
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -352,13 +356,13 @@ export const EnvironmentSchema = z
         /** The LangSmith URL host, e.g. `langsmith.example.com`. */
         hostname: z.string(),
         /** Route 53 public (or private, for `private` exposure) hosted zone holding `hostname`. */
-        hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ"),
+        hostedZoneId: z.string().regex(HOSTED_ZONE_ID, HOSTED_ZONE_ID_RULE),
         /**
          * Public hosted zone for the ACM certificate's DNS validation records. ACM resolves them
          * over public DNS, so when `hostedZoneId` is a private zone (`private` exposure), name the
          * public zone of the same domain here. Defaults to `hostedZoneId`.
          */
-        certificateValidationZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ").optional(),
+        certificateValidationZoneId: z.string().regex(HOSTED_ZONE_ID, HOSTED_ZONE_ID_RULE).optional(),
       })
       .strict(),
     /** `public`: internet-facing ALB. `private`: internal ALB, reached over VPN/PrivateLink. */
