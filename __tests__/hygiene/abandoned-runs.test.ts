@@ -1,9 +1,9 @@
-/** Scratch directories of interrupted jest runs are removed by the next run's global setup. */
+/** Scratch directories of interrupted jest runs (the run's own, and shared ones on tmpfs) are removed by the next run's global setup. */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { removeAbandonedRuns } from "../global-setup";
+import { basename, dirname, join } from "node:path";
+import { OWNER_FILE, removeAbandonedRuns, RUN_PREFIX, sharedScratch, TMPFS, tmpfsUsable } from "../global-setup";
 
 test("a run whose jest process has exited is removed; a live run, a fresh one without owner and other directories stay", () => {
   const dir = mkdtempSync(join(tmpdir(), "ls-abandoned-"));
@@ -24,5 +24,25 @@ test("a run whose jest process has exited is removed; a live run, a fresh one wi
     expect([dead, live, fresh, old, other].map(existsSync)).toEqual([false, true, true, false, true]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a shared scratch directory (tmpfs where there is one) belongs to this run: kept while it runs, removed once its jest process is gone", () => {
+  const scratch = sharedScratch();
+  try {
+    const parent = dirname(scratch);
+    expect(parent).toBe(tmpfsUsable() ? TMPFS : dirname(process.env.LS_TEST_TMP!));
+    expect(basename(scratch).startsWith(RUN_PREFIX)).toBe(true);
+    const owner = readFileSync(join(scratch, OWNER_FILE), "utf8");
+    expect(owner).toBe(readFileSync(join(process.env.LS_TEST_TMP!, OWNER_FILE), "utf8"));
+    // This run's jest is alive: a sweep of the parent (as the next run's global setup does) keeps it.
+    expect(removeAbandonedRuns(parent)).not.toContain(scratch);
+    expect(existsSync(scratch)).toBe(true);
+    // Once the owner has exited, the sweep removes it.
+    writeFileSync(join(scratch, OWNER_FILE), String(spawnSync(process.execPath, ["-e", "0"]).pid));
+    expect(removeAbandonedRuns(parent)).toContain(scratch);
+    expect(existsSync(scratch)).toBe(false);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
 });
