@@ -15,7 +15,8 @@ export type Json = Record<string, any>;
 
 export const ROOT = join(__dirname, "..");
 /** scripts/build.js's output for tests, built by global setup (see there). */
-export const TEST_DIST = join(ROOT, (require("../scripts/build.js") as { TEST_OUT: string }).TEST_OUT);
+const BUILD_DIRS = require("../scripts/build.js") as { TEST_OUT: string; SYNTH_CACHE_OUT: string };
+export const TEST_DIST = join(ROOT, BUILD_DIRS.TEST_OUT);
 
 function cacheDir(): string | undefined {
   return process.env.LS_SYNTH_CACHE;
@@ -58,7 +59,7 @@ export function synthInputsDigest(root = ROOT): string {
 }
 
 /** The cross-run cache: node_modules/.cache/ls-synth/<digest of SYNTH_INPUTS>/ (set by global setup). */
-export const PERSISTENT_ROOT = join(ROOT, "node_modules", ".cache", "ls-synth");
+export const PERSISTENT_ROOT = join(ROOT, BUILD_DIRS.SYNTH_CACHE_OUT);
 function persistentDir(): string | undefined {
   const digest = process.env.LS_SYNTH_DIGEST;
   return digest ? join(PERSISTENT_ROOT, digest) : undefined;

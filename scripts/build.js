@@ -240,6 +240,13 @@ function transpile(esbuild, root, outDir, files, quiet) {
 const TEST_OUT = join("node_modules", ".cache", "ls-test-dist");
 
 /**
+ * Where the tests keep stacks of other configurations across runs, by content
+ * (`__tests__/synth-cache.ts`), under the repository root. Here beside TEST_OUT because the fleet
+ * test (scripts/fleet-test.ts, which does not import from `__tests__`) copies both.
+ */
+const SYNTH_CACHE_OUT = join("node_modules", ".cache", "ls-synth");
+
+/**
  * Brings the tests' build (`<root>/TEST_OUT`) up to date: jest's global setup, and `npm test`
  * before its stages start (the fleet stage copies it while jest runs).
  * @param {string} root
@@ -248,7 +255,7 @@ function buildForTests(root) {
   return build({ root, outDir: join(root, TEST_OUT), quiet: true });
 }
 
-module.exports = { build, buildForTests, listSources, STAMP, SOURCES, BUNDLE, TEST_OUT };
+module.exports = { build, buildForTests, listSources, STAMP, SOURCES, BUNDLE, TEST_OUT, SYNTH_CACHE_OUT };
 
 if (require.main === module) {
   try {

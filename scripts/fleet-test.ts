@@ -118,8 +118,8 @@ export async function main(argv: string[]): Promise<number> {
     // correct for the copy as they are): the copy's jest then transpiles and synthesizes only what the forks change.
     // A head start only: if jest's global setup (beside this in npm test) changes one while it is
     // copied (the stack cache prunes other digests' entries), the copy starts without it.
-    const { TEST_OUT } = require(join(ROOT, "scripts", "build.js")) as { TEST_OUT: string };
-    for (const cache of [TEST_OUT, join("node_modules", ".cache", "ls-synth")]) {
+    const { TEST_OUT, SYNTH_CACHE_OUT } = require(join(ROOT, "scripts", "build.js")) as { TEST_OUT: string; SYNTH_CACHE_OUT: string };
+    for (const cache of [TEST_OUT, SYNTH_CACHE_OUT]) {
       const from = join(ROOT, cache);
       const to = join(copy, cache);
       try {
