@@ -52,6 +52,33 @@ export function langfuseOnlyFork(langfuse: Partial<LangfuseConfig> = {}): unknow
 export const langfuseOnly = (langfuse: Partial<LangfuseConfig> = {}): EnvironmentConfig =>
   loadEnvironment({ file: "environments/lf.ts", input: langfuseOnlyFork(langfuse) });
 
+/**
+ * A Langfuse-only fork in tier production (what `env:new --from prod --applications langfuse`
+ * writes): three zones, OIDC, Langfuse's ClickHouse a cluster; no top-level clickhouse block.
+ */
+export function langfuseOnlyProductionFork(): unknown {
+  return defineEnvironment("production", {
+    name: "lfp",
+    applications: ["langfuse"],
+    owner: "platform-team",
+    costCenter: "eng-platform",
+    aws: { accountId: "111111111111", region: "us-west-2", availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"] },
+    network: { mode: "create", vpcCidr: "10.51.0.0/16" },
+    dns: { hostname: "langfuse.lfp.example.com", hostedZoneId: "Z0LF000000000000000002" },
+    exposure: "public",
+    auth: { model: "oidc", clientId: "langfuse-lfp", issuerUrl: "https://sso.example.com/oauth2/default" },
+    eks: { adminPrincipalArns: ["arn:aws:iam::111111111111:role/platform-admin"] },
+    langfuse: {
+      clickhouse: { ...LANGFUSE_CLICKHOUSE, clusterEnabled: true },
+      init: { organization: "Platform", project: "default", userEmail: "langfuse-admins+lfp@example.com" },
+    },
+    ci: { githubRepository: "example-org/langfuse-aws", oidcProvider: "existing" },
+    state: { backend: "s3", bucket: "ls-tfstate-111111111111-us-west-2", key: "langfuse/lfp/terraform.tfstate", locking: "lockfile" },
+  });
+}
+
+export const langfuseOnlyProduction = (): EnvironmentConfig => loadEnvironment({ file: "environments/lfp.ts", input: langfuseOnlyProductionFork() });
+
 /** A shipped environment running both applications. */
 export function withLangfuse(name: "dev" | "staging" | "prod", mutate: (input: Json) => void = () => undefined): EnvironmentConfig {
   const input = shippedInput(name);

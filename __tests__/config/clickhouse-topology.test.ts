@@ -1,5 +1,7 @@
 /** Loader rules of the external ClickHouse's topology (replicated cluster, managed), with their messages. */
+import { loadEnvironment } from "../../lib/config/load";
 import { problemsWith } from "../helpers";
+import { langfuseOnlyProductionFork } from "../langfuse-envs";
 
 const external = (extra: Record<string, unknown>) => (i: Record<string, any>) => {
   const { replicated: _r, cluster: _c, hybrid: _h, ...rest } = i.clickhouse;
@@ -25,6 +27,15 @@ describe("clickhouse topology rules", () => {
     ]);
     expect(problemsWith("prod", {}, external({ hybrid: true }))).toEqual([]);
     expect(problemsWith("prod", {}, external({ replicated: false }))).toEqual([]);
+  });
+
+  test("the production topology rule is LangSmith's: a Langfuse-only environment declares its own (langfuse.clickhouse.clusterEnabled) and needs no top-level block", () => {
+    const input = langfuseOnlyProductionFork() as Record<string, any>;
+    expect(input.clickhouse).not.toHaveProperty("replicated");
+    expect(() => loadEnvironment({ file: "environments/lfp.ts", input })).not.toThrow();
+    // The same environment running LangSmith too is asked for LangSmith's topology.
+    const both = { ...input, applications: ["langsmith", "langfuse"], langsmith: { initialOrgAdminEmail: "a@example.com" }, langfuse: { ...input.langfuse, hostname: "langfuse.example.com" } };
+    expect(() => loadEnvironment({ file: "environments/lfp.ts", input: both })).toThrow(/environments\/lfp\.ts: clickhouse\.replicated must be declared for tier production/);
   });
 
   test("a cluster name is a ClickHouse identifier", () => {

@@ -3,7 +3,7 @@ import { runs } from "../../lib/config/schema";
 import { LANGFUSE_SECRETS } from "../../lib/langfuse-values/chart";
 import { findSecrets } from "../../lib/policy/secrets";
 import { Json, resource, resources, synthEnv } from "../helpers";
-import { langfuseOnly, withLangfuse } from "../langfuse-envs";
+import { langfuseOnly, langfuseOnlyProduction, withLangfuse } from "../langfuse-envs";
 
 const release = (json: Json, name: string) => resources(json, "helm_release").find(([, r]) => r.name === name)?.[1] as Json | undefined;
 const manifests = (json: Json, name: string): Json[] => JSON.parse(release(json, name)!.values[0]).manifests;
@@ -13,6 +13,7 @@ const subjects = (role: Json): string[] =>
 describe.each([
   ["dev with LangSmith and Langfuse", () => withLangfuse("dev")],
   ["a Langfuse-only fork", () => langfuseOnly()],
+  ["a Langfuse-only fork in tier production", () => langfuseOnlyProduction()],
 ])("%s", (_label, make) => {
   const env = make();
   const json = synthEnv(env);

@@ -456,7 +456,10 @@ const clickhouse: EnvironmentRule = (env) => {
         fix: "set replicated: true if the server is a cluster of replicas, else remove cluster",
       });
     }
-    if (env.tier === "production" && ch.replicated === undefined && ch.hybrid !== true) {
+    // LangSmith's migrations create the tables (replicated or not); Langfuse declares its own
+    // topology (langfuse.clickhouse.clusterEnabled), and a Langfuse-only environment's top-level
+    // block is only derived from it (environments/profiles.ts).
+    if (runs(env, "langsmith") && env.tier === "production" && ch.replicated === undefined && ch.hybrid !== true) {
       problems.push({
         path: "clickhouse.replicated",
         message: "must be declared for tier production: the reference architecture requires a replicated ClickHouse (3 replicas) or a managed one, and the tables are created accordingly",
