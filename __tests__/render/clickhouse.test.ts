@@ -3,10 +3,10 @@
  * CLICKHOUSE_CLUSTER = the declared cluster (replicated tables ON CLUSTER) and CLICKHOUSE_HYBRID.
  */
 import { containersOf, envValue, pods } from "./manifests";
-import { describeRendered, ENVIRONMENT_NAMES, rendered } from "./rendered";
+import { describeRendered, LANGSMITH_ENVIRONMENT_NAMES, rendered } from "./rendered";
 import { describeEach } from "../helpers";
 
-describeEach(ENVIRONMENT_NAMES, describeRendered)("%s: ClickHouse topology reaches the pods", (name) => {
+describeEach(LANGSMITH_ENVIRONMENT_NAMES, describeRendered)("%s: ClickHouse topology reaches the pods", (name) => {
   test("CLICKHOUSE_CLUSTER and CLICKHOUSE_HYBRID are what the environment declares, in every pod that sets them, the migrations included", () => {
     const { config, langsmith } = rendered(name);
     const ch = config.clickhouse;

@@ -7,11 +7,11 @@
 import { RELEASE_WAIT } from "../../modules/langsmith-release";
 import { Json, describeEach } from "../helpers";
 import { pods } from "./manifests";
-import { describeRendered, ENVIRONMENT_NAMES, rendered } from "./rendered";
+import { describeRendered, LANGSMITH_ENVIRONMENT_NAMES, rendered } from "./rendered";
 
 const hookPhases = (hook: string) => hook.split(",").map((h) => h.trim());
 
-describeEach(ENVIRONMENT_NAMES, describeRendered)("%s: the first install finishes", (name) => {
+describeEach(LANGSMITH_ENVIRONMENT_NAMES, describeRendered)("%s: the first install finishes", (name) => {
   const env = () => rendered(name);
   const release = () => (env().stack.resource.helm_release as Json)[env().langsmith.resource];
 

@@ -1,19 +1,23 @@
 /**
- * Configurations unlike the shipped ones, derived from each environment of environments/ (never a
- * fixed fleet): OIDC with Insights and Polly on the shared stores, and external ClickHouse where the
- * environment runs it in-cluster. The render tier checks them beside the shipped environments.
+ * LangSmith configurations unlike the shipped ones, derived from each environment of environments/
+ * that runs LangSmith (never a fixed fleet): OIDC with Insights and Polly on the shared stores,
+ * and external ClickHouse where the environment runs it in-cluster. The render tier checks them
+ * beside the shipped environments.
  */
 import { ENVIRONMENTS } from "../../environments";
 import { loadEnvironment } from "../../lib/config/load";
-import type { EnvironmentConfig } from "../../lib/config/schema";
+import { type EnvironmentConfig, runs } from "../../lib/config/schema";
 import type { Json } from "../helpers";
 
 const EXTERNAL_CLICKHOUSE = { mode: "external", host: "clickhouse.internal.example.com", port: 8443, nativePort: 9440, database: "langsmith", user: "langsmith", tls: true, replicated: true, cluster: "langsmith" };
 
-/** Label (`environments/dev.ts + OIDC, ...`) and configuration of every fork. */
+/** The environments of environments/ that run LangSmith: what these configurations vary. */
+const langsmithSources = () => ENVIRONMENTS.filter((s) => runs(loadEnvironment(s), "langsmith"));
+
+/** Label (`environments/dev.ts + OIDC, ...`) and configuration of every fork (of environments that run LangSmith). */
 export function forks(): [string, EnvironmentConfig][] {
   const out: [string, EnvironmentConfig][] = [];
-  for (const source of ENVIRONMENTS) {
+  for (const source of langsmithSources()) {
     const fork = (label: string, mutate: (i: Json) => void) => {
       const input = JSON.parse(JSON.stringify(source.input)) as Json;
       mutate(input);
@@ -33,7 +37,7 @@ export function forks(): [string, EnvironmentConfig][] {
   return out;
 }
 
-/** Every environment as shipped, then the forks. */
+/** Every environment that runs LangSmith as shipped, then the forks. */
 export function configurations(): [string, EnvironmentConfig][] {
-  return [...ENVIRONMENTS.map((s) => [s.file, loadEnvironment(s)] as [string, EnvironmentConfig]), ...forks()];
+  return [...langsmithSources().map((s) => [s.file, loadEnvironment(s)] as [string, EnvironmentConfig]), ...forks()];
 }

@@ -5,7 +5,7 @@
 import { FRONTEND_PROXY_READ_TIMEOUT_SECONDS } from "../../lib/langsmith-values/chart";
 import { INGEST_PATH_REGEX } from "../../modules/ingress";
 import { resources, describeEach } from "../helpers";
-import { describeRendered, ENVIRONMENT_NAMES, rendered } from "./rendered";
+import { describeRendered, LANGSMITH_ENVIRONMENT_NAMES, rendered } from "./rendered";
 
 function nginxConfig(name: string): string {
   const cm = rendered(name).langsmith.manifests.find((m) => m.kind === "ConfigMap" && m.metadata.name.endsWith("-frontend"));
@@ -14,7 +14,7 @@ function nginxConfig(name: string): string {
 
 const directive = (conf: string, name: string): number[] => [...conf.matchAll(new RegExp(`\\b${name}\\s+(\\d+)s?;`, "g"))].map((m) => Number(m[1]));
 
-describeEach(ENVIRONMENT_NAMES, describeRendered)("%s: ALB and WAF fit the rendered frontend", (name) => {
+describeEach(LANGSMITH_ENVIRONMENT_NAMES, describeRendered)("%s: ALB and WAF fit the rendered frontend", (name) => {
   test("the chart's proxy_read_timeout is the constant the loader rule uses, and the ALB idle timeout is at least it", () => {
     const conf = nginxConfig(name);
     expect(new Set(directive(conf, "proxy_read_timeout"))).toEqual(new Set([FRONTEND_PROXY_READ_TIMEOUT_SECONDS]));

@@ -7,12 +7,12 @@ import { resources, describeEach, synthEnv } from "../helpers";
 import { callsAws, containersOf, IRSA_ANNOTATION, irsaTrusts, pods, producedSecrets, restrictedViolations, secretReads, selects } from "./manifests";
 import { ALB_DRAIN_SECONDS } from "../../lib/langsmith-values/chart";
 import { RenderError, renderChart } from "../../lib/render";
-import { describeRendered, ENVIRONMENT_NAMES, ofKind, rendered, RenderedEnvironment, renderedFork, TIER } from "./rendered";
+import { describeRendered, describeWithLangsmithSample, LANGSMITH_ENVIRONMENT_NAMES, ofKind, rendered, RenderedEnvironment, renderedFork, TIER } from "./rendered";
 import { forks } from "./forks";
 
 /** The shipped environments, and the forks unlike them (synthesized and rendered alike). */
 const ROWS: [string, () => RenderedEnvironment][] = [
-  ...ENVIRONMENT_NAMES.map((n) => [n, () => rendered(n)] as [string, () => RenderedEnvironment]),
+  ...LANGSMITH_ENVIRONMENT_NAMES.map((n) => [n, () => rendered(n)] as [string, () => RenderedEnvironment]),
   ...(TIER ? forks() : []).map(([label, config]) => [label, () => renderedFork(label, config, synthEnv)] as [string, () => RenderedEnvironment]),
 ];
 
@@ -68,7 +68,8 @@ describeEach(ROWS, describeRendered)("%s: rendered LangSmith wiring", (_label, e
   });
 
   test("the frontend Service is what the TargetGroupBinding targets: name, port, selector, container port and health check", () => {
-    const tgbs = env().releases.flatMap((r) => ofKind(r.manifests ?? [], "TargetGroupBinding"));
+    // LangSmith's binding (in its namespace); Langfuse's, where it runs too, is langfuse.test.ts's.
+    const tgbs = env().releases.flatMap((r) => ofKind(r.manifests ?? [], "TargetGroupBinding")).filter((t) => t.metadata.namespace === ns());
     expect(tgbs).toHaveLength(1);
     const ref = tgbs[0].spec.serviceRef;
     const svc = ofKind(env().langsmith.manifests, "Service").find((s) => s.metadata.name === ref.name);
@@ -104,7 +105,9 @@ describeEach(ROWS, describeRendered)("%s: Pod Security of the namespace", (_labe
 
 describeEach(ROWS, describeRendered)("%s: the pods the ALB targets drain before they stop", (_label, env) => {
   test("every container of the Deployment behind the TargetGroupBinding sleeps ALB_DRAIN_SECONDS in preStop, within its grace period", () => {
-    const tgb = env().releases.flatMap((r) => ofKind(r.manifests ?? [], "TargetGroupBinding"))[0];
+    const tgbs = env().releases.flatMap((r) => ofKind(r.manifests ?? [], "TargetGroupBinding")).filter((t) => t.metadata.namespace === env().langsmith.namespace);
+    expect(tgbs).toHaveLength(1);
+    const tgb = tgbs[0];
     const svc = ofKind(env().langsmith.manifests, "Service").find((s) => s.metadata.name === tgb.spec.serviceRef.name)!;
     const targets = ofKind(env().langsmith.manifests, "Deployment").filter((d) => selects({ matchLabels: svc.spec.selector }, d.spec.template.metadata.labels));
     expect(targets.length).toBe(1);
@@ -118,10 +121,10 @@ describeEach(ROWS, describeRendered)("%s: the pods the ALB targets drain before 
   });
 });
 
-describeRendered("validate.yaml guards every render", () => {
+describeWithLangsmithSample("validate.yaml guards every render", (sample) => {
   test("each environment's values pass the chart's own rules (a render that fails them throws), and a violating value does fail", () => {
-    for (const name of ENVIRONMENT_NAMES) expect(rendered(name).langsmith.manifests.length).toBeGreaterThan(0);
-    const env = rendered(ENVIRONMENT_NAMES[0]);
+    for (const name of LANGSMITH_ENVIRONMENT_NAMES) expect(rendered(name).langsmith.manifests.length).toBeGreaterThan(0);
+    const env = rendered(sample);
     const bad = { ...env.langsmith.values, clickhouse: { ...env.langsmith.values.clickhouse, enabled: "true" } };
     expect(() => renderChart(TIER!.helm, TIER!.langsmith.dir, bad, { releaseName: "langsmith", namespace: "langsmith" })).toThrow(RenderError);
     expect(() => renderChart(TIER!.helm, TIER!.langsmith.dir, bad, { releaseName: "langsmith", namespace: "langsmith" })).toThrow(/clickhouse.enabled must be a boolean/);

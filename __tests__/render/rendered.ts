@@ -9,7 +9,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ENVIRONMENTS } from "../../environments";
 import { loadEnvironments } from "../../lib/config/load";
-import type { EnvironmentConfig } from "../../lib/config/schema";
+import { type EnvironmentConfig, runs } from "../../lib/config/schema";
 import { LANGSMITH_CHART, Manifest, mirroredVersions, renderChart, RenderTier, replaceTokens, requireRenderTier, stackLookup } from "../../lib/render";
 import { chartDirectory as k8sManifestsChartDir } from "../../modules/k8s-manifests";
 import { Json, shippedStack, stackName } from "../synth-cache";
@@ -42,7 +42,16 @@ export interface RenderedEnvironment {
 /** Every environment the app synthesizes, from environments/index.ts (never a hard-coded list). */
 const LOADED = loadEnvironments(ENVIRONMENTS);
 export const ENVIRONMENT_CONFIGS: readonly EnvironmentConfig[] = LOADED.map((e) => e.config);
-export const ENVIRONMENT_NAMES: readonly string[] = ENVIRONMENT_CONFIGS.map((c) => c.name);
+/**
+ * The environments that run LangSmith (a Langfuse-only fork has no LangSmith release to render:
+ * its Langfuse release is __tests__/render/langfuse.test.ts's). Possibly empty in a fork's fleet:
+ * `describeEach` then says so in one skipped test.
+ */
+export const LANGSMITH_ENVIRONMENT_NAMES: readonly string[] = ENVIRONMENT_CONFIGS.filter((c) => runs(c, "langsmith")).map((c) => c.name);
+
+/** `describe` for a test that needs one LangSmith environment as its sample; skipped, saying why, in a fleet without one. */
+export const describeWithLangsmithSample = (title: string, fn: (sample: string) => void): void =>
+  LANGSMITH_ENVIRONMENT_NAMES.length > 0 ? describeRendered(title, () => fn(LANGSMITH_ENVIRONMENT_NAMES[0])) : test.skip(`${title}: no environment of this fleet runs LangSmith`, () => undefined);
 
 /** The tier (helm + chart), undefined when it cannot run here (loud warning; CI=true throws). */
 export const TIER: RenderTier | undefined = requireRenderTier();

@@ -4,10 +4,10 @@
  * add-on charts, which have no offline source, are listed with the reason.
  */
 import { LANGSMITH_CHART, describeTier } from "../../lib/render";
-import { describeRendered, ENVIRONMENT_NAMES, rendered, TIER } from "./rendered";
+import { describeRendered, LANGSMITH_ENVIRONMENT_NAMES, rendered, TIER } from "./rendered";
 import { describeEach } from "../helpers";
 
-describeEach(ENVIRONMENT_NAMES, describeRendered)("environment %s renders", (name) => {
+describeEach(LANGSMITH_ENVIRONMENT_NAMES, describeRendered)("environment %s renders", (name) => {
   test(`the LangSmith chart ${LANGSMITH_CHART.version} renders with the synthesized values`, () => {
     const env = rendered(name);
     expect(env.langsmith.manifests.filter((m) => m.kind === "Deployment").length).toBeGreaterThan(0);

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { chartMirrorDir } from "../../lib/render";
 import { ChartDiffReport, formatChartDiff, keyChanges, manifestDiff, setChange } from "../../lib/render/chart-diff";
 import { environmentValues, runChartDiff } from "../../scripts/chart-diff";
-import { ENVIRONMENT_NAMES, TIER } from "../render/rendered";
+import { LANGSMITH_ENVIRONMENT_NAMES, TIER } from "../render/rendered";
 
 describe("chart-diff parts", () => {
   test("a key we set that the candidate drops is reported, free-form maps are checked at their parent, type changes too", () => {
@@ -34,7 +34,7 @@ describe("chart-diff parts", () => {
     expect(formatChartDiff(r)).toMatch(/gone: a \(we set a\.b\)[\s\S]*chart:diff: FAIL/);
   });
   test("compares the values of every environment of environments/ that runs LangSmith", () => {
-    expect(environmentValues().map((e) => e.name)).toEqual([...ENVIRONMENT_NAMES]);
+    expect(environmentValues().map((e) => e.name)).toEqual([...LANGSMITH_ENVIRONMENT_NAMES]);
   });
 });
 
@@ -78,6 +78,6 @@ const NEXT = join(chartMirrorDir(), "langsmith-0.17.0-rc.12");
     }
     const text = formatChartDiff(report);
     expect(text).toMatch(/^chart:diff langsmith 0\.16\.11 .* -> langsmith 0\.17\.0-rc\.12/);
-    for (const name of ENVIRONMENT_NAMES) expect(text).toContain(`environment ${name}:`);
+    for (const name of LANGSMITH_ENVIRONMENT_NAMES) expect(text).toContain(`environment ${name}:`);
   });
 });

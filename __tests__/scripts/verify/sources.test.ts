@@ -1,6 +1,10 @@
 /** verify checks what the stack deploys: its lists come from the data the stack is built from. */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { ENVIRONMENTS } from "../../../environments";
+import { loadEnvironments } from "../../../lib/config/load";
+import { runs } from "../../../lib/config/schema";
+import { stackName } from "../../../lib/naming";
 import { STACK_OUTPUTS } from "../../../lib/outputs";
 import { APP_SERVICE_ACCOUNTS } from "../../../scripts/verify/gates/aws";
 import { REQUIRED_ADDONS } from "../../../scripts/verify/gates/kubernetes";
@@ -19,8 +23,14 @@ describeEach(stacks)("%s", (stack) => {
     expect(addonReleases.sort()).toEqual(REQUIRED_ADDONS.map((a) => a.name).sort());
   });
 
+});
+
+// LangSmith's service accounts (verify --app langsmith): the stacks of environments that run it.
+const langsmithStacks = loadEnvironments(ENVIRONMENTS).map((e) => e.config).filter((c) => runs(c, "langsmith")).map(stackName);
+
+describeEach(langsmithStacks)("%s", (stack) => {
   test("every service account verify checks is trusted by the app role", () => {
-    const role = resources(json, "aws_iam_role").find(([, r]) => JSON.stringify(r.assume_role_policy).includes(APP_SERVICE_ACCOUNTS[0]))?.[1] as Json;
+    const role = resources(shippedStack(stack), "aws_iam_role").find(([, r]) => JSON.stringify(r.assume_role_policy).includes(APP_SERVICE_ACCOUNTS[0]))?.[1] as Json;
     expect(role).toBeDefined();
     for (const sa of APP_SERVICE_ACCOUNTS) expect(role.assume_role_policy).toContain(`:${sa}`);
   });
