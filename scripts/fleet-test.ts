@@ -3,7 +3,8 @@
  * copy of the repository it adds environments with the scaffolder (`npm run env:new`): two in
  * another account and region with the tier of the first registered environment (one running
  * LangSmith and Langfuse, one Langfuse alone), and one of tier production in a third account and region. Then it synthesizes the app, plans the new
- * stacks offline, and runs every test file that reads the fleet (`environments/index.ts`).
+ * stacks offline, and runs every test file that reads the fleet (`environments/index.ts`, itself
+ * or through test modules: see fleetTests).
  * The copy is always removed; the repository is checked to be unchanged. Last line:
  * `fleet test: N passed, M failed`.
  *
@@ -11,12 +12,13 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { ENVIRONMENTS } from "../environments";
 import { loadEnvironments } from "../lib/config/load";
 import { stackName } from "../lib/naming";
+import { chartMirrorDir } from "../lib/render/paths";
 import { synthesizedStacks } from "../lib/synth-output";
 
 const ROOT = join(__dirname, "..", "..");
@@ -55,17 +57,63 @@ function snapshot(dir: string, base = dir): string {
   return h.digest("hex");
 }
 
-/** Test files that read the registered fleet. */
-function fleetTests(root: string): string[] {
+/** Relative imports of a TypeScript or JavaScript source (`from "./x"`, `import "./x"`, `require("../x")`, `import("./x")`), resolved to files. */
+function relativeImports(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?:\bfrom\s+|\bimport\s+|\brequire\(\s*|\bimport\(\s*)["'](\.{1,2}\/[^"']+)["']/g)) {
+    const base = join(dirname(file), m[1]);
+    const found = [`${base}.ts`, `${base}.js`, join(base, "index.ts"), join(base, "index.js"), base].find((c) => existsSync(c) && statSync(c).isFile());
+    if (found) out.push(found);
+  }
+  return out;
+}
+
+/**
+ * Test files that read the registered fleet: those that import `environments/index.ts` directly
+ * or through test modules (`__tests__/`: the render fixture, helpers) importing each other. A
+ * chain through the project's own modules does not count: a command (synth-all, verify, env:new,
+ * cost) imports the registry for its default, and tests pass their own environments (the
+ * fixtures) instead, so running them against the forks proves nothing new (and costs a third of
+ * the stage).
+ */
+export function fleetTests(root: string): string[] {
+  // The registry (environments/index.ts), not the profiles a test may build its own configurations from.
+  const registry = join(root, "environments", "index.ts");
+  const inFleet = (file: string) => file === registry;
+  const imports = new Map<string, string[]>();
+  const importsOf = (file: string) => imports.get(file) ?? imports.set(file, relativeImports(file)).get(file)!;
+  const tests = join(root, "__tests__");
+  const isTestModule = (file: string) => !relative(tests, file).startsWith("..");
+  // Breadth-first over the test modules the test imports (each file once: cycles end there).
+  const reachesFleet = (test: string): boolean => {
+    const seen = new Set([test]);
+    const queue = [test];
+    while (queue.length > 0) {
+      for (const d of importsOf(queue.shift()!)) {
+        if (inFleet(d)) return true;
+        if (isTestModule(d) && !seen.has(d)) {
+          seen.add(d);
+          queue.push(d);
+        }
+      }
+    }
+    return false;
+  };
   const found: string[] = [];
   const walk = (dir: string) => {
     for (const d of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, d.name);
       if (d.isDirectory()) walk(p);
-      else if (d.name.endsWith(".test.ts") && /from "(\.\.\/)+environments"/.test(readFileSync(p, "utf8"))) found.push(p);
+      else if (d.name.endsWith(".test.ts") && reachesFleet(p)) found.push(p);
     }
   };
-  walk(join(root, "__tests__"));
+  walk(tests);
   return found.sort();
 }
 
@@ -76,12 +124,27 @@ interface Step {
   readonly seconds?: number;
 }
 
-/** Terraform's shared work (init, provider cache, plans by content hash) of the repository, used by the copy too. */
-const OFFLINE_CACHE = process.env.LS_OFFLINE_CACHE ?? join(ROOT, "node_modules", ".cache", "ls-offline");
+/**
+ * What the copy's steps see besides their own environment: the repository's offline-plan
+ * (Terraform's init, provider cache, plans by content hash) and render caches (content-keyed, so
+ * the copy's renders of the forks are kept for the next run) and its chart mirror. The mirror is found beside the repository (`../shared/reference/charts`), which
+ * the copy in the temp dir has not: without it the copy's render tier would be skipped (or, under
+ * CI=true, fail) while the repository's runs. A repository without a mirror passes none.
+ */
+export function copyEnvironment(root: string = ROOT, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const mirror = chartMirrorDir(root, env);
+  return {
+    ...env,
+    FORCE_COLOR: "0",
+    LS_OFFLINE_CACHE: env.LS_OFFLINE_CACHE ?? join(root, "node_modules", ".cache", "ls-offline"),
+    LS_RENDER_CACHE_ROOT: env.LS_RENDER_CACHE_ROOT ?? join(root, "node_modules", ".cache"),
+    ...(existsSync(mirror) ? { LS_CHART_MIRROR: mirror } : {}),
+  };
+}
 
 function step(name: string, cwd: string, args: string[]): Step {
   const started = Date.now();
-  const r = spawnSync(process.execPath, args, { cwd, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0", LS_OFFLINE_CACHE: OFFLINE_CACHE }, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, args, { cwd, encoding: "utf8", env: copyEnvironment(), maxBuffer: 64 * 1024 * 1024 });
   return { name, ok: r.status === 0, output: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}`, seconds: (Date.now() - started) / 1000 };
 }
 
@@ -89,7 +152,7 @@ function step(name: string, cwd: string, args: string[]): Step {
 function stepAsync(name: string, cwd: string, args: string[]): Promise<Step> {
   const started = Date.now();
   return new Promise((done) => {
-    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, FORCE_COLOR: "0", LS_OFFLINE_CACHE: OFFLINE_CACHE } });
+    const child = spawn(process.execPath, args, { cwd, env: copyEnvironment() });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d));
     child.stderr.on("data", (d: Buffer) => (output += d));

@@ -13,15 +13,21 @@ export function repoRoot(from = __dirname): string {
   }
 }
 
-/** `node_modules/.cache/<name>` of the repository (deleted with node_modules; `npm ci` starts clean). */
+/**
+ * `node_modules/.cache/<name>` of the repository (deleted with node_modules; `npm ci` starts clean),
+ * or `$LS_RENDER_CACHE_ROOT/<name>`: the fleet test's throwaway copy shares the repository's, as
+ * it shares the offline plans. Everything kept here is keyed by its content or written once
+ * atomically (helm renders and verdicts by the hash of every input, the extracted helm by
+ * version), so two checkouts of any content can share it.
+ */
 export function cacheDir(name: string): string {
-  return join(repoRoot(), "node_modules", ".cache", name);
+  return join(process.env.LS_RENDER_CACHE_ROOT ?? join(repoRoot(), "node_modules", ".cache"), name);
 }
 
 /**
  * `../shared/reference/charts` beside the clone: a mirror of the chart sources, like the provider
  * mirror. It exists on the team's CI machines, not in a user's clone.
  */
-export function chartMirrorDir(): string {
-  return process.env.LS_CHART_MIRROR ?? join(repoRoot(), "..", "shared", "reference", "charts");
+export function chartMirrorDir(root: string = repoRoot(), env: NodeJS.ProcessEnv = process.env): string {
+  return env.LS_CHART_MIRROR ?? join(root, "..", "shared", "reference", "charts");
 }

@@ -1,5 +1,5 @@
 /** The render harness itself: zip reader, helm locator, chart sources, stand-ins, renderChart. */
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
@@ -82,15 +82,24 @@ describe("helm from the pinned devDependency", () => {
   });
   test("refuses a helm whose version differs from the pin, naming both", () => {
     // The extracted 3.17.3 binary is not "9.9.9": the check runs against what the binary reports.
-    const wrong = join(require("../../../lib/render").cacheDir("helm-9.9.9"));
-    // The pinned binary, linked where a 9.9.9 extraction would land: the check under test runs
-    // without inflating the ~50 MB layer again (extraction itself: the test above, on a clean cache).
-    mkdirSync(wrong, { recursive: true });
-    linkSync(helmFromLayer(zip as string).path, join(wrong, "helm"));
+    const pinned = helmFromLayer(zip as string).path;
+    // A cache root of this test's own (the repository's may be shared with the fleet test's copy,
+    // running this same test at the same time), with the pinned binary linked where a 9.9.9
+    // extraction would land: the check under test runs without inflating the ~50 MB layer again
+    // (extraction itself: the test above, on a clean cache).
+    const root = mkdtempSync(join(tmpdir(), "ls-helm-cache-"));
+    const before = process.env.LS_RENDER_CACHE_ROOT;
+    process.env.LS_RENDER_CACHE_ROOT = root;
     try {
+      const wrong = require("../../../lib/render").cacheDir("helm-9.9.9") as string;
+      expect(wrong).toBe(join(root, "helm-9.9.9"));
+      mkdirSync(wrong, { recursive: true });
+      symlinkSync(pinned, join(wrong, "helm"));
       expect(() => helmFromLayer(zip as string, "9.9.9")).toThrow(/reports helm v3\.17\.3, versions\.ts RENDER_TOOLS\.helm pins v9\.9\.9/);
     } finally {
-      rmSync(wrong, { recursive: true, force: true });
+      if (before === undefined) delete process.env.LS_RENDER_CACHE_ROOT;
+      else process.env.LS_RENDER_CACHE_ROOT = before;
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
