@@ -2,7 +2,8 @@
  * `node dist/scripts/fleet-test.js` (a stage of `npm test`): proves forking works. In a throwaway
  * copy of the repository it adds environments with the scaffolder (`npm run env:new`): two in
  * another account and region with the tier of the first registered environment (one running
- * LangSmith and Langfuse, one Langfuse alone), and one of tier production in a third account and region. Then it synthesizes the app, plans the new
+ * LangSmith and Langfuse, one Langfuse alone), and two of tier production in a third account and
+ * region (LangSmith; Langfuse alone). Then it synthesizes the app, plans the new
  * stacks offline, and runs every test file that reads the fleet (`environments/index.ts`, itself
  * or through test modules: see fleetTests).
  * The copy is always removed; the repository is checked to be unchanged. Last line:
@@ -39,8 +40,15 @@ export function extraEnvironments(fleet: readonly { name: string; tier: string }
     { name: "fleeteu", args: ["--from", first.name, "--account", "444444444444", "--region", "eu-central-1", "--hosted-zone-id", "Z0FLEETEU000000000000001", "--applications", "langsmith,langfuse"] },
     { name: "fleetlf", args: ["--from", first.name, "--account", "444444444444", "--region", "eu-central-1", "--applications", "langfuse"] },
   ];
-  // A production fork needs a production source (the tier decides e.g. external ClickHouse).
-  if (production) extras.push({ name: "fleetprod", args: ["--from", production.name, "--account", "555555555555", "--region", "ap-southeast-2", "--hosted-zone-id", "Z0FLEETPROD0000000000001", "--tier", "production"] });
+  // A production fork needs a production source (the tier decides e.g. external ClickHouse); and
+  // Langfuse alone in production beside it (same account, region and bucket), the fork whose
+  // production rules differ most (no LangSmith ClickHouse block: its topology is Langfuse's).
+  if (production) {
+    extras.push(
+      { name: "fleetprod", args: ["--from", production.name, "--account", "555555555555", "--region", "ap-southeast-2", "--hosted-zone-id", "Z0FLEETPROD0000000000001", "--tier", "production"] },
+      { name: "fleetlfprod", args: ["--from", production.name, "--account", "555555555555", "--region", "ap-southeast-2", "--applications", "langfuse"] },
+    );
+  }
   return extras.map((e) => ({ name: e.name, args: [e.name, ...e.args] }));
 }
 
