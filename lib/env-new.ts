@@ -84,7 +84,7 @@ export interface ForkResult {
 
 /** Problems with the options themselves (before any forking), as `--flag` messages. */
 export function optionProblems(
-  o: Partial<ForkOptions> & { from?: string; sourceApplications?: readonly string[]; sourceAccountId?: string; accountsWithZone?: readonly string[] },
+  o: Partial<ForkOptions> & { from?: string; sourceApplications?: readonly string[]; sourceAccountId?: string; accountsWithZone?: readonly string[]; langsmithSources?: readonly string[] },
   known: readonly string[],
 ): string[] {
   const p: string[] = [];
@@ -100,6 +100,14 @@ export function optionProblems(
     if (bad.length > 0 || apps.length === 0 || new Set(apps).size !== apps.length) {
       p.push(`--applications must be a comma-separated list of ${APPLICATIONS.join(", ")}, each at most once (e.g. langsmith,langfuse), got ${apps.join(",") || "nothing"}`);
     }
+  }
+  // LangSmith needs decisions a Langfuse-only file never made (its ClickHouse, its first admin, its own host name).
+  if (apps?.includes("langsmith") && o.sourceApplications !== undefined && !o.sourceApplications.includes("langsmith")) {
+    const others = o.langsmithSources ?? [];
+    p.push(
+      `--applications adds LangSmith, which ${o.from} does not run: a Langfuse-only file has no LangSmith ClickHouse, first admin or host name to copy; ` +
+        (others.length > 0 ? `fork one that runs it (${others.join(", ")}) with --applications langsmith,langfuse` : "no environment here runs it: copy a shipped example that does (environments/README.md) and add Langfuse to it with --applications"),
+    );
   }
   if (o.langfuseHostname !== undefined) {
     const running = apps ?? o.sourceApplications ?? [];

@@ -92,7 +92,8 @@ export function main(argv: string[], deps: EnvNewDeps = {}): number {
   const sourceApplications = fleet.find((e) => e.config.name === from)?.config.applications;
   const sourceAccountId = fleet.find((e) => e.config.name === from)?.config.aws.accountId;
   const accountsWithZone = fleet.map((e) => e.config.aws.accountId);
-  const problems = optionProblems({ name, from, accountId, region, tier: tier as Tier | undefined, hostname, hostedZoneId, applications, langfuseHostname, sourceApplications, sourceAccountId, accountsWithZone }, names);
+  const langsmithSources = fleet.filter((e) => e.config.applications.includes("langsmith")).map((e) => e.config.name);
+  const problems = optionProblems({ name, from, accountId, region, tier: tier as Tier | undefined, hostname, hostedZoneId, applications, langfuseHostname, sourceApplications, sourceAccountId, accountsWithZone, langsmithSources }, names);
   if (extra.length > 0) problems.push(`unexpected argument${extra.length > 1 ? "s" : ""} ${extra.join(" ")}`);
   const file = join(root, "environments", `${name}.ts`);
   if (name && existsSync(file)) problems.push(`${file} exists already`);

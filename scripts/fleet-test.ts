@@ -30,25 +30,31 @@ const ROOT = join(__dirname, "..", "..");
  */
 const SKIP = new Set([".git", "node_modules", "dist", "cdktf.out", "coverage", ".terraform"]);
 
-/** The extra environments: who they are forked from and where they go. */
-export function extraEnvironments(fleet: readonly { name: string; tier: string }[]): { args: string[]; name: string }[] {
-  const production = fleet.find((e) => e.tier === "production");
+/**
+ * The extra environments: who they are forked from and where they go. Each comes from the first
+ * registered environment that can be its source: a fork that runs LangSmith from one that runs it
+ * (env:new refuses to add LangSmith to a Langfuse-only file), a production fork from a production
+ * one (the tier decides e.g. external ClickHouse). A fleet without such a source (Langfuse only, or
+ * no production tier) skips those forks; the others still run.
+ */
+export function extraEnvironments(fleet: readonly { name: string; tier: string; applications: readonly string[] }[]): { args: string[]; name: string }[] {
+  if (fleet.length === 0) throw new Error("fleet test: environments/index.ts registers no environment to fork");
+  const langsmith = (e: { applications: readonly string[] }) => e.applications.includes("langsmith");
+  const production = (e: { tier: string }) => e.tier === "production";
   const first = fleet[0];
-  if (!first) throw new Error("fleet test: environments/index.ts registers no environment to fork");
-  const extras = [
-    // Both applications (Langfuse beside LangSmith), and Langfuse alone in the same account and region (shared bucket).
-    { name: "fleeteu", args: ["--from", first.name, "--account", "444444444444", "--region", "eu-central-1", "--hosted-zone-id", "Z0FLEETEU000000000000001", "--applications", "langsmith,langfuse"] },
-    { name: "fleetlf", args: ["--from", first.name, "--account", "444444444444", "--region", "eu-central-1", "--applications", "langfuse"] },
-  ];
-  // A production fork needs a production source (the tier decides e.g. external ClickHouse); and
-  // Langfuse alone in production beside it (same account, region and bucket), the fork whose
-  // production rules differ most (no LangSmith ClickHouse block: its topology is Langfuse's).
-  if (production) {
-    extras.push(
-      { name: "fleetprod", args: ["--from", production.name, "--account", "555555555555", "--region", "ap-southeast-2", "--hosted-zone-id", "Z0FLEETPROD0000000000001", "--tier", "production"] },
-      { name: "fleetlfprod", args: ["--from", production.name, "--account", "555555555555", "--region", "ap-southeast-2", "--applications", "langfuse"] },
-    );
-  }
+  const firstLangsmith = fleet.find(langsmith);
+  const firstProduction = fleet.find(production);
+  const firstProductionLangsmith = fleet.find((e) => production(e) && langsmith(e));
+  const eu = ["--account", "444444444444", "--region", "eu-central-1", "--hosted-zone-id", "Z0FLEETEU000000000000001"];
+  const ap = ["--account", "555555555555", "--region", "ap-southeast-2", "--hosted-zone-id", "Z0FLEETPROD0000000000001"];
+  const extras: { name: string; args: string[] }[] = [];
+  // Both applications (Langfuse beside LangSmith), and Langfuse alone in the same account and region (shared bucket).
+  if (firstLangsmith) extras.push({ name: "fleeteu", args: ["--from", firstLangsmith.name, ...eu, "--applications", "langsmith,langfuse"] });
+  extras.push({ name: "fleetlf", args: ["--from", first.name, ...eu, "--applications", "langfuse"] });
+  // Production: LangSmith, and Langfuse alone beside it (same account, region and bucket), the
+  // fork whose production rules differ most (no LangSmith ClickHouse block: its topology is Langfuse's).
+  if (firstProductionLangsmith) extras.push({ name: "fleetprod", args: ["--from", firstProductionLangsmith.name, ...ap, "--tier", "production"] });
+  if (firstProduction) extras.push({ name: "fleetlfprod", args: ["--from", firstProduction.name, ...ap, "--applications", "langfuse"] });
   return extras.map((e) => ({ name: e.name, args: [e.name, ...e.args] }));
 }
 
@@ -229,13 +235,16 @@ export async function main(argv: string[]): Promise<number> {
       tests = { passed: r.numPassedTests, failed: r.numFailedTests + r.numRuntimeErrorTestSuites };
     }
     // A mistake in a fork: `npm run synth` prints the loader's problems once, no stack trace, exit 1.
-    const forked = join(copy, "environments", `${extras[0].name}.ts`);
+    // (The first fork that was written: a failed env:new is a failed step above already.)
+    const written = extras.find((e) => existsSync(join(copy, "environments", `${e.name}.ts`)));
+    if (!written) throw new Error("no fork was written (every env:new step failed, above)");
+    const forked = join(copy, "environments", `${written.name}.ts`);
     writeFileSync(forked, readFileSync(forked, "utf8").replace(/vpcCidr: "[^"]+"/, 'vpcCidr: "10.0.0.1/8"'));
     steps.push(build());
     const brokenStarted = Date.now();
     const broken = spawnSync(process.execPath, [join(copy, "dist", "main.js")], { cwd: copy, encoding: "utf8" });
     const said = `${broken.stdout}${broken.stderr}`;
-    const clean = broken.status === 1 && said.split("Invalid environment configuration").length === 2 && said.includes(`environments/${extras[0].name}.ts: network.vpcCidr`) && !/^\s+at /m.test(said) && !/Node\.js v\d/.test(said);
+    const clean = broken.status === 1 && said.split("Invalid environment configuration").length === 2 && said.includes(`environments/${written.name}.ts: network.vpcCidr`) && !/^\s+at /m.test(said) && !/Node\.js v\d/.test(said);
     steps.push({ name: "synth of a broken fork: the problem once, no stack trace, exit 1", ok: clean, output: said, seconds: (Date.now() - brokenStarted) / 1000 });
   } catch (e) {
     steps.push({ name: "fleet test", ok: false, output: e instanceof Error ? (e.stack ?? e.message) : String(e) });

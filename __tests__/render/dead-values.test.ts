@@ -50,7 +50,9 @@ const ROWS: [string, () => RenderedEnvironment][] = [
 describeRendered("LangSmith values: none is dead", () => {
   // Every row on the pinned chart and on the next one (a key the next chart stops reading is dead there).
   const cases = LANGSMITH_CHARTS.flatMap((c) => ROWS.map(([label, get]) => [label, c.version, get, c.dir] as [string, string, () => RenderedEnvironment, string]));
-  test.each(cases)("%s, chart %s: every value we set changes the render", async (_label, _version, get, chartDir) => {
+  // A fleet without a LangSmith environment has no LangSmith values to check: one skipped test says so.
+  if (cases.length === 0) test.skip("every value we set changes the render: no environment of this fleet runs LangSmith", () => undefined);
+  else test.each(cases)("%s, chart %s: every value we set changes the render", async (_label, _version, get, chartDir) => {
     const env = get();
     const fresh: Leaf[] = leaves(env.langsmith.values).filter((l) => {
       const key = `${chartDir}|${pathText(l.path)}=${JSON.stringify(l.value)}`;

@@ -6,6 +6,7 @@ import { loadEnvironments } from "../../lib/config/load";
 import { forkHostname, freeCidr, registerEnvironment, zonesOf } from "../../lib/env-new";
 import { main } from "../../scripts/env-new";
 import { FIXTURE_ENVIRONMENTS } from "../fixtures/environments";
+import { langfuseOnlyFork } from "../langfuse-envs";
 
 const FIXTURES = Object.values(FIXTURE_ENVIRONMENTS);
 const PROFILES = join(__dirname, "..", "..", "environments", "profiles");
@@ -158,6 +159,30 @@ describe("npm run env:new", () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
     expect(readFileSync(join(root, "environments", "index.ts"), "utf8")).toBe(INDEX);
+  });
+
+  test("adding LangSmith to a Langfuse-only source is refused with what to do instead (one that runs it, or, with none, a shipped example)", () => {
+    const lf = { file: "environments/lf.ts", input: langfuseOnlyFork() };
+    const withSources = (sources: typeof FIXTURES) => {
+      const err: string[] = [];
+      const code = main(["both", "--from", "lf", "--account", "111111111111", "--region", "us-west-2", "--applications", "langsmith,langfuse"], { root, sources, out: () => undefined, err: (l) => err.push(l), today: "2026-01-02" });
+      return { code, err: err.join("\n") };
+    };
+    const beside = withSources([...FIXTURES, lf]);
+    expect(beside.code).toBe(2);
+    expect(beside.err).toContain(
+      "--applications adds LangSmith, which lf does not run: a Langfuse-only file has no LangSmith ClickHouse, first admin or host name to copy; fork one that runs it (dev, staging, prod) with --applications langsmith,langfuse",
+    );
+    const alone = withSources([lf]);
+    expect(alone.code).toBe(2);
+    expect(alone.err).toContain("no environment here runs it: copy a shipped example that does (environments/README.md) and add Langfuse to it with --applications");
+    expect(readFileSync(join(root, "environments", "index.ts"), "utf8")).toBe(INDEX);
+    // Langfuse alone from it is a plain fork.
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = main(["lf2", "--from", "lf", "--account", "111111111111", "--region", "us-west-2"], { root, sources: [lf], out: (l) => out.push(l), err: (l) => err.push(l), today: "2026-01-02" });
+    expect({ code, err: err.join("\n") }).toEqual({ code: 0, err: "" });
+    expect(readFileSync(join(root, "environments", "lf2.ts"), "utf8")).toMatch(/applications: \["langfuse"\]/);
   });
 
   test("a fork the loader would refuse is reported with the loader's messages, and nothing is written", () => {

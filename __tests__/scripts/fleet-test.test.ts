@@ -1,18 +1,30 @@
 import { copyEnvironment, extraEnvironments, fleetTests } from "../../scripts/fleet-test";
 
 describe("fleet test: which environments it adds", () => {
+  const ls = ["langsmith"];
+  const lf = ["langfuse"];
   test("two in another account and region from the first environment (both applications; Langfuse alone), two production forks from the first production one (LangSmith; Langfuse alone)", () => {
-    expect(extraEnvironments([{ name: "a", tier: "development" }, { name: "b", tier: "production" }])).toEqual([
+    expect(extraEnvironments([{ name: "a", tier: "development", applications: ls }, { name: "b", tier: "production", applications: ls }])).toEqual([
       { name: "fleeteu", args: ["fleeteu", "--from", "a", "--account", "444444444444", "--region", "eu-central-1", "--hosted-zone-id", "Z0FLEETEU000000000000001", "--applications", "langsmith,langfuse"] },
-      { name: "fleetlf", args: ["fleetlf", "--from", "a", "--account", "444444444444", "--region", "eu-central-1", "--applications", "langfuse"] },
+      { name: "fleetlf", args: ["fleetlf", "--from", "a", "--account", "444444444444", "--region", "eu-central-1", "--hosted-zone-id", "Z0FLEETEU000000000000001", "--applications", "langfuse"] },
       { name: "fleetprod", args: ["fleetprod", "--from", "b", "--account", "555555555555", "--region", "ap-southeast-2", "--hosted-zone-id", "Z0FLEETPROD0000000000001", "--tier", "production"] },
-      { name: "fleetlfprod", args: ["fleetlfprod", "--from", "b", "--account", "555555555555", "--region", "ap-southeast-2", "--applications", "langfuse"] },
+      { name: "fleetlfprod", args: ["fleetlfprod", "--from", "b", "--account", "555555555555", "--region", "ap-southeast-2", "--hosted-zone-id", "Z0FLEETPROD0000000000001", "--applications", "langfuse"] },
     ]);
   });
 
-  test("no production environment: only the first fork; no environment at all: said plainly", () => {
-    expect(extraEnvironments([{ name: "a", tier: "development" }]).map((e) => e.name)).toEqual(["fleeteu", "fleetlf"]);
+  test("no production environment: only the first two forks; no environment at all: said plainly", () => {
+    expect(extraEnvironments([{ name: "a", tier: "development", applications: ls }]).map((e) => e.name)).toEqual(["fleeteu", "fleetlf"]);
     expect(() => extraEnvironments([])).toThrow("fleet test: environments/index.ts registers no environment to fork");
+  });
+
+  test("a fork that runs LangSmith comes from an environment that runs it (env:new will not add it to a Langfuse-only file); a fleet of Langfuse alone forks Langfuse alone", () => {
+    const fleet = [
+      { name: "lfdev", tier: "development", applications: lf },
+      { name: "dev", tier: "development", applications: ls },
+      { name: "lfprod", tier: "production", applications: lf },
+    ];
+    expect(extraEnvironments(fleet).map((e) => `${e.name}<-${e.args[2]}`)).toEqual(["fleeteu<-dev", "fleetlf<-lfdev", "fleetlfprod<-lfprod"]);
+    expect(extraEnvironments([{ name: "lfdev", tier: "development", applications: lf }, { name: "lfprod", tier: "production", applications: lf }]).map((e) => `${e.name}<-${e.args[2]}`)).toEqual(["fleetlf<-lfdev", "fleetlfprod<-lfprod"]);
   });
 });
 
