@@ -1,11 +1,11 @@
 /**
  * `node dist/scripts/fleet-test.js` (a stage of `npm test`): proves forking works. In a throwaway
  * copy of the repository it adds environments with the scaffolder (`npm run env:new`): two in
- * another account and region with the tier of the first registered environment (one running
- * LangSmith and Langfuse, one Langfuse alone), and two of tier production in a third account and
- * region (LangSmith; Langfuse alone). Then it synthesizes the app, plans the new
- * stacks offline, and runs every test file that reads the fleet (`environments/index.ts`, itself
- * or through test modules: see fleetTests).
+ * another account and region (one running LangSmith and Langfuse, one Langfuse alone), and two of
+ * tier production in a third account and region (LangSmith; Langfuse alone), each from the first
+ * registered environment that can be its source (extraEnvironments). Then it synthesizes the app,
+ * plans the new stacks offline, and runs every test file that reads the fleet
+ * (`environments/index.ts`, itself or through test modules: see fleetTests).
  * The copy is always removed; the repository is checked to be unchanged. Last line:
  * `fleet test: N passed, M failed`.
  *
@@ -93,8 +93,8 @@ function relativeImports(file: string): string[] {
  * or through test modules (`__tests__/`: the render fixture, helpers) importing each other. A
  * chain through the project's own modules does not count: a command (synth-all, verify, env:new,
  * cost) imports the registry for its default, and tests pass their own environments (the
- * fixtures) instead, so running them against the forks proves nothing new (and costs a third of
- * the stage).
+ * fixtures) instead, so running them against the forks would prove nothing new (and cost about
+ * a quarter of the stage).
  */
 export function fleetTests(root: string): string[] {
   // The registry (environments/index.ts), not the profiles a test may build its own configurations from.
