@@ -52,8 +52,8 @@ export const OWNER_FILE = ".owner-pid";
 
 /**
  * Memory-backed scratch space (tmpfs), for tests whose cost is disk writes (a real PostgreSQL's
- * initdb: 1.5 s on disk, 0.6 s here). Undefined where there is none. A directory made there is
- * named and owned like the run's (`scratchOnTmpfs`), so an interrupted run's is removed too.
+ * initdb: 1.5 s on disk, 0.6 s here), where `tmpfsUsable()`. A directory made there is named and
+ * owned like the run's (`sharedScratch`), so an interrupted run's is removed too.
  */
 export const TMPFS = "/dev/shm";
 
@@ -94,6 +94,7 @@ export function removeAbandonedRuns(dir = tmpdir()): string[] {
   return removed;
 }
 
+/** Whether TMPFS exists here and this process can write to it. */
 export function tmpfsUsable(): boolean {
   try {
     return statSync(TMPFS).isDirectory() && (accessSync(TMPFS, constants.W_OK), true);

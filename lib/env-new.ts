@@ -11,7 +11,7 @@
  * in the fleet. The tier's profile supplies the rest; fields the source overrode are kept.
  */
 import { cidrsOverlap, formatCidr, parseCidr } from "./cidr";
-import { Application, APPLICATIONS, EnvironmentConfig, HOSTED_ZONE_ID, HOSTED_ZONE_ID_RULE, Tier, TIERS } from "./config/schema";
+import { Application, APPLICATIONS, EnvironmentConfig, HOSTED_ZONE_ID, HOSTED_ZONE_ID_RULE, runs, Tier, TIERS } from "./config/schema";
 import { isPlainObject, PlainObject } from "./merge";
 import { isKnownRegion, regionZones, suggestedZones } from "./regions";
 import { siblingDomain } from "./hostnames";
@@ -243,7 +243,7 @@ function applications(fields: PlainObject, source: EnvironmentConfig, tier: Tier
     delete langfuse.hostname;
     delete fields.langsmith;
     delete fields.clickhouse;
-    if (!o.hostname && runsLangsmith(source)) dns.hostname = `langfuse.${domain}`;
+    if (!o.hostname && runs(source, "langsmith")) dns.hostname = `langfuse.${domain}`;
   }
   // Where a hand-written file has them: applications after name, langfuse before ci.
   const order = ["name", "applications", "owner", "costCenter", "aws", "network", "dns", "exposure", "auth", "langsmith", "clickhouse", "langfuse"];
@@ -252,8 +252,6 @@ function applications(fields: PlainObject, source: EnvironmentConfig, tier: Tier
   for (const [k] of sorted) delete fields[k];
   Object.assign(fields, Object.fromEntries(sorted));
 }
-
-const runsLangsmith = (env: EnvironmentConfig) => env.applications.includes("langsmith");
 
 /** What a file set: `input` minus what its tier's defaults (`defaultsFor(input)`) would give anyway. */
 export function fileFields(input: PlainObject, defaults: PlainObject, keepWhole: readonly string[]): PlainObject {

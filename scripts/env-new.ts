@@ -11,7 +11,7 @@ import { ENVIRONMENTS } from "../environments";
 import { defineEnvironment } from "../environments/profiles";
 import { ciMatrix } from "../lib/ci-matrix";
 import { ConfigError, EnvironmentSource, loadEnvironments } from "../lib/config/load";
-import { Application, Tier } from "../lib/config/schema";
+import { Application, runs, Tier } from "../lib/config/schema";
 import { environmentFile, fileFields, forkEnvironment, optionProblems, parseApplications, registerEnvironment } from "../lib/env-new";
 import { isPlainObject, PlainObject } from "../lib/merge";
 import { stackName } from "../lib/naming";
@@ -89,11 +89,13 @@ export function main(argv: string[], deps: EnvNewDeps = {}): number {
   const [langfuseHostname] = flagValues(argv, "--langfuse-hostname");
   const [hostedZoneId] = flagValues(argv, "--hosted-zone-id");
   const names = fleet.map((e) => e.config.name);
-  const sourceApplications = fleet.find((e) => e.config.name === from)?.config.applications;
-  const sourceAccountId = fleet.find((e) => e.config.name === from)?.config.aws.accountId;
+  const found = fleet.find((e) => e.config.name === from);
   const accountsWithZone = fleet.map((e) => e.config.aws.accountId);
-  const langsmithSources = fleet.filter((e) => e.config.applications.includes("langsmith")).map((e) => e.config.name);
-  const problems = optionProblems({ name, from, accountId, region, tier: tier as Tier | undefined, hostname, hostedZoneId, applications, langfuseHostname, sourceApplications, sourceAccountId, accountsWithZone, langsmithSources }, names);
+  const langsmithSources = fleet.filter((e) => runs(e.config, "langsmith")).map((e) => e.config.name);
+  const problems = optionProblems(
+    { name, from, accountId, region, tier: tier as Tier | undefined, hostname, hostedZoneId, applications, langfuseHostname, sourceApplications: found?.config.applications, sourceAccountId: found?.config.aws.accountId, accountsWithZone, langsmithSources },
+    names,
+  );
   if (extra.length > 0) problems.push(`unexpected argument${extra.length > 1 ? "s" : ""} ${extra.join(" ")}`);
   const file = join(root, "environments", `${name}.ts`);
   if (name && existsSync(file)) problems.push(`${file} exists already`);
@@ -102,7 +104,7 @@ export function main(argv: string[], deps: EnvNewDeps = {}): number {
     return 2;
   }
 
-  const source = fleet.find((e) => e.config.name === from)!;
+  const source = found!;
   const sourceInput = sources.find((s) => s.file === source.file)!.input as PlainObject;
   const fork = forkEnvironment(source.config, sourceFields(sourceInput, source.config.tier), fleet.map((e) => e.config), {
     name, accountId, region, tier: tier as Tier | undefined, hostname, hostedZoneId, applications, langfuseHostname,

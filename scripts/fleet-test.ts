@@ -18,9 +18,11 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { ENVIRONMENTS } from "../environments";
 import { loadEnvironments } from "../lib/config/load";
+import { type EnvironmentConfig, runs } from "../lib/config/schema";
 import { stackName } from "../lib/naming";
-import { chartMirrorDir } from "../lib/render/paths";
+import { cacheRoot, chartMirrorDir } from "../lib/render/paths";
 import { synthesizedStacks } from "../lib/synth-output";
+import { offlineCache } from "./plan-offline";
 
 const ROOT = join(__dirname, "..", "..");
 /**
@@ -37,10 +39,10 @@ const SKIP = new Set([".git", "node_modules", "dist", "cdktf.out", "coverage", "
  * one (the tier decides e.g. external ClickHouse). A fleet without such a source (Langfuse only, or
  * no production tier) skips those forks; the others still run.
  */
-export function extraEnvironments(fleet: readonly { name: string; tier: string; applications: readonly string[] }[]): { args: string[]; name: string }[] {
+export function extraEnvironments(fleet: readonly Pick<EnvironmentConfig, "name" | "tier" | "applications">[]): { args: string[]; name: string }[] {
   if (fleet.length === 0) throw new Error("fleet test: environments/index.ts registers no environment to fork");
-  const langsmith = (e: { applications: readonly string[] }) => e.applications.includes("langsmith");
-  const production = (e: { tier: string }) => e.tier === "production";
+  const langsmith = (e: Pick<EnvironmentConfig, "applications">) => runs(e, "langsmith");
+  const production = (e: Pick<EnvironmentConfig, "tier">) => e.tier === "production";
   const first = fleet[0];
   const firstLangsmith = fleet.find(langsmith);
   const firstProduction = fleet.find(production);
@@ -139,19 +141,20 @@ interface Step {
 }
 
 /**
- * What the copy's steps see besides their own environment: the repository's offline-plan
+ * What the copy's steps see besides their own environment: the repository's offline-plan cache
  * (Terraform's init, provider cache, plans by content hash) and render caches (content-keyed, so
- * the copy's renders of the forks are kept for the next run) and its chart mirror. The mirror is found beside the repository (`../shared/reference/charts`), which
- * the copy in the temp dir has not: without it the copy's render tier would be skipped (or, under
- * CI=true, fail) while the repository's runs. A repository without a mirror passes none.
+ * the copy's renders of the forks are kept for the next run), and its chart mirror. The mirror is
+ * found beside the repository (`../shared/reference/charts`), which the copy in the temp dir has
+ * not: without it the copy's render tier would be skipped (or, under CI=true, fail) while the
+ * repository's runs. A repository without a mirror passes none.
  */
 export function copyEnvironment(root: string = ROOT, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const mirror = chartMirrorDir(root, env);
   return {
     ...env,
     FORCE_COLOR: "0",
-    LS_OFFLINE_CACHE: env.LS_OFFLINE_CACHE ?? join(root, "node_modules", ".cache", "ls-offline"),
-    LS_RENDER_CACHE_ROOT: env.LS_RENDER_CACHE_ROOT ?? join(root, "node_modules", ".cache"),
+    LS_OFFLINE_CACHE: offlineCache(root, env),
+    LS_RENDER_CACHE_ROOT: cacheRoot(root, env),
     ...(existsSync(mirror) ? { LS_CHART_MIRROR: mirror } : {}),
   };
 }

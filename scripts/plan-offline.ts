@@ -46,10 +46,11 @@ const OUT = resolve(process.env.CDKTF_OUT ?? "cdktf.out");
  * `plugins/` (TF_PLUGIN_CACHE_DIR: the ~700 MB provider unpacked once), `schemas/` (the
  * provider's schema answer, see offline/provider-server.ts) and `plans/<hash>.json` (plans by
  * content hash of everything they depend on). Inside the repository
- * (node_modules/.cache/ls-offline) unless LS_OFFLINE_CACHE names another directory.
+ * (node_modules/.cache/ls-offline of `root`, the working directory by default) unless
+ * LS_OFFLINE_CACHE names another directory.
  */
-export function offlineCache(): string {
-  return resolve(process.env.LS_OFFLINE_CACHE ?? join("node_modules", ".cache", "ls-offline"));
+export function offlineCache(root: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(root, env.LS_OFFLINE_CACHE ?? join("node_modules", ".cache", "ls-offline"));
 }
 
 /** Runs `fn` holding `<dir>.lock` (a directory: mkdir is atomic), so concurrent processes do not init at once. */

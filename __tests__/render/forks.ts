@@ -11,13 +11,14 @@ import type { Json } from "../helpers";
 
 const EXTERNAL_CLICKHOUSE = { mode: "external", host: "clickhouse.internal.example.com", port: 8443, nativePort: 9440, database: "langsmith", user: "langsmith", tls: true, replicated: true, cluster: "langsmith" };
 
-/** The environments of environments/ that run LangSmith: what these configurations vary. */
-const langsmithSources = () => ENVIRONMENTS.filter((s) => runs(loadEnvironment(s), "langsmith"));
+/** The environments of environments/ that run LangSmith, loaded once: what these configurations vary. */
+const langsmithSources = () =>
+  ENVIRONMENTS.map((source) => ({ source, config: loadEnvironment(source) })).filter(({ config }) => runs(config, "langsmith"));
 
 /** Label (`environments/dev.ts + OIDC, ...`) and configuration of every fork (of environments that run LangSmith). */
-export function forks(): [string, EnvironmentConfig][] {
+export function forks(sources = langsmithSources()): [string, EnvironmentConfig][] {
   const out: [string, EnvironmentConfig][] = [];
-  for (const source of langsmithSources()) {
+  for (const { source, config } of sources) {
     const fork = (label: string, mutate: (i: Json) => void) => {
       const input = JSON.parse(JSON.stringify(source.input)) as Json;
       mutate(input);
@@ -27,7 +28,7 @@ export function forks(): [string, EnvironmentConfig][] {
       i.auth = { model: "oidc", clientId: "langsmith", issuerUrl: "https://sso.example.com" };
       i.langsmith = { ...i.langsmith, insights: "shared", polly: "shared" };
     });
-    if (loadEnvironment(source).clickhouse.mode === "in-cluster") {
+    if (config.clickhouse.mode === "in-cluster") {
       fork("external ClickHouse", (i) => {
         i.clickhouse = EXTERNAL_CLICKHOUSE;
         if (i.nodePools) delete i.nodePools.clickhouse;
@@ -39,5 +40,6 @@ export function forks(): [string, EnvironmentConfig][] {
 
 /** Every environment that runs LangSmith as shipped, then the forks. */
 export function configurations(): [string, EnvironmentConfig][] {
-  return [...langsmithSources().map((s) => [s.file, loadEnvironment(s)] as [string, EnvironmentConfig]), ...forks()];
+  const sources = langsmithSources();
+  return [...sources.map(({ source, config }) => [source.file, config] as [string, EnvironmentConfig]), ...forks(sources)];
 }

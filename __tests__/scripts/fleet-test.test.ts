@@ -1,8 +1,9 @@
+import type { Application } from "../../lib/config/schema";
 import { copyEnvironment, extraEnvironments, fleetTests } from "../../scripts/fleet-test";
 
 describe("fleet test: which environments it adds", () => {
-  const ls = ["langsmith"];
-  const lf = ["langfuse"];
+  const ls: Application[] = ["langsmith"];
+  const lf: Application[] = ["langfuse"];
   test("two in another account and region from the first environment (both applications; Langfuse alone), two production forks from the first production one (LangSmith; Langfuse alone)", () => {
     expect(extraEnvironments([{ name: "a", tier: "development", applications: ls }, { name: "b", tier: "production", applications: ls }])).toEqual([
       { name: "fleeteu", args: ["fleeteu", "--from", "a", "--account", "444444444444", "--region", "eu-central-1", "--hosted-zone-id", "Z0FLEETEU000000000000001", "--applications", "langsmith,langfuse"] },
@@ -18,7 +19,7 @@ describe("fleet test: which environments it adds", () => {
   });
 
   test("a fork that runs LangSmith comes from an environment that runs it (env:new will not add it to a Langfuse-only file); a fleet of Langfuse alone forks Langfuse alone", () => {
-    const fleet = [
+    const fleet: Parameters<typeof extraEnvironments>[0] = [
       { name: "lfdev", tier: "development", applications: lf },
       { name: "dev", tier: "development", applications: ls },
       { name: "lfprod", tier: "production", applications: lf },

@@ -127,7 +127,7 @@ describe.each([
     expect(latency.statistic).toBeUndefined();
     // One p95 latency alarm per target group: none on Langfuse's from the platform's table.
     const latencies = resources(json, "aws_cloudwatch_metric_alarm").filter(([, a]) => a.metric_name === "TargetResponseTime");
-    expect(latencies).toHaveLength(env.applications.includes("langsmith") ? 2 : 1);
+    expect(latencies).toHaveLength(both ? 2 : 1);
   });
 
   test("outputs name the Langfuse URL, bucket, role and target group", () => {

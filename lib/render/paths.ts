@@ -14,14 +14,19 @@ export function repoRoot(from = __dirname): string {
 }
 
 /**
- * `node_modules/.cache/<name>` of the repository (deleted with node_modules; `npm ci` starts clean),
- * or `$LS_RENDER_CACHE_ROOT/<name>`: the fleet test's throwaway copy shares the repository's, as
- * it shares the offline plans. Everything kept here is keyed by its content or written once
- * atomically (helm renders and verdicts by the hash of every input, the extracted helm by
- * version), so two checkouts of any content can share it.
+ * Where the render tier keeps its caches: `node_modules/.cache` of the repository (deleted with
+ * node_modules; `npm ci` starts clean), or `$LS_RENDER_CACHE_ROOT`: the fleet test's throwaway
+ * copy shares the repository's, as it shares the offline plans. Everything kept here is keyed by
+ * its content or written once atomically (helm renders and verdicts by the hash of every input,
+ * the extracted helm by version), so two checkouts of any content can share it.
  */
+export function cacheRoot(root: string = repoRoot(), env: NodeJS.ProcessEnv = process.env): string {
+  return env.LS_RENDER_CACHE_ROOT ?? join(root, "node_modules", ".cache");
+}
+
+/** `<cacheRoot()>/<name>`. */
 export function cacheDir(name: string): string {
-  return join(process.env.LS_RENDER_CACHE_ROOT ?? join(repoRoot(), "node_modules", ".cache"), name);
+  return join(cacheRoot(), name);
 }
 
 /**
