@@ -10,7 +10,7 @@
  *
  * "GB" in the reference architecture is read as GiB (the stricter reading).
  */
-import { EnvironmentConfig, NodePool } from "./config/schema";
+import { EnvironmentConfig, NodePool, runs } from "./config/schema";
 
 export interface InstanceType {
   readonly vcpu: number;
@@ -88,9 +88,47 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-/** The reference architecture's hard requirements (walkthrough 2.2, architecture section 5). */
+/** vCPU and GiB of memory: what pods request, or what nodes offer. */
+export interface Need {
+  readonly vcpu: number;
+  readonly memoryGib: number;
+}
+
+/** Cores in a Kubernetes CPU quantity (`500m`, `2`). */
+export function cpuCores(q: string): number {
+  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(q);
+  if (!m) throw new Error(`not a CPU quantity: ${q}`);
+  return m[2] === "m" ? Number(m[1]) / 1000 : Number(m[1]);
+}
+
+/** GiB in a Kubernetes memory quantity (`512Mi`, `4Gi`). */
+export function memoryGib(q: string): number {
+  const m = /^(\d+(?:\.\d+)?)(Mi|Gi)$/.exec(q);
+  if (!m) throw new Error(`not a memory quantity (Mi or Gi): ${q}`);
+  return m[2] === "Gi" ? Number(m[1]) : Number(m[1]) / 1024;
+}
+
+/** A pod's requests (`resources.requests` of its container). */
+export const podRequest = (res: { readonly requests: { readonly cpu: string; readonly memory: string } }): Need => ({ vcpu: cpuCores(res.requests.cpu), memoryGib: memoryGib(res.requests.memory) });
+export const addNeeds = (...needs: Need[]): Need => needs.reduce((a, b) => ({ vcpu: a.vcpu + b.vcpu, memoryGib: a.memoryGib + b.memoryGib }), { vcpu: 0, memoryGib: 0 });
+export const timesNeed = (n: number, s: Need): Need => ({ vcpu: n * s.vcpu, memoryGib: n * s.memoryGib });
+export const formatNeed = (n: Need): string => `${round(n.vcpu)} vCPU / ${round(n.memoryGib)} GiB`;
+
+/**
+ * Requests of the cluster itself on the general pool, next to the applications. Estimates from the
+ * add-ons' charts and EKS add-on defaults; generous on purpose (an unschedulable upgrade is the
+ * failure we avoid).
+ */
+export const CLUSTER_OVERHEAD = {
+  /** Deployments of the add-ons on the general pool: CoreDNS x2, LB controller x2, ESO x3, metrics-server, cluster-autoscaler, EBS CSI controller x2 (ExternalDNS was counted too; kept as margin). */
+  addOns: { vcpu: 1.5, memoryGib: 3 },
+  /** DaemonSets on every node: aws-node, kube-proxy, ebs-csi-node, eks-pod-identity-agent, CloudWatch agent + Fluent Bit. */
+  perNode: { vcpu: 0.5, memoryGib: 0.75 },
+} as const;
+
+/** The reference architecture's hard requirements (walkthrough 2.2, architecture section 5): LangSmith's. */
 export const CAPACITY_REQUIREMENTS = {
-  /** Across the general pool at its minimum size. */
+  /** Across the general pool at its minimum size, when the environment runs LangSmith. */
   general: { vcpu: 16, memoryGib: 64 },
   /** One node of the ClickHouse pool, by tier. */
   clickhouse: {
@@ -146,11 +184,12 @@ export function capacityProblems(env: EnvironmentConfig) {
   }
   if (problems.length > 0) return problems;
 
+  // The reference minimum is LangSmith's; a Langfuse-only pool is sized by its pods (lib/general-pool.ts).
   const general = env.nodePools.general;
   const node = poolNodeAllocatable(general) as Allocatable;
   const total = { vcpu: round(node.vcpu * general.minSize), memoryGib: round(node.memoryGib * general.minSize) };
   const need = CAPACITY_REQUIREMENTS.general;
-  if (total.vcpu < need.vcpu || total.memoryGib < need.memoryGib) {
+  if (runs(env, "langsmith") && (total.vcpu < need.vcpu || total.memoryGib < need.memoryGib)) {
     // With several types the autoscaler may launch any of them: the pool is sized by the smallest.
     const types = general.instanceTypes;
     const label = types.length === 1 ? types[0] : `the smallest of ${types.join(", ")}`;

@@ -57,7 +57,8 @@ function renderOne(c: CostComparison): string {
     return [l.component, l.detail, usd(l.monthly), same ? "same" : (alt?.detail ?? "-"), usd(alt?.monthly)];
   });
   rows.push(["Total", "", usd(configured.total), "", usd(cheapest.total)]);
-  const head = ["component", "configured", "$/month", "cheapest valid (meets the reference minimum)", "$/month"];
+  // The reference minimum is LangSmith's; a Langfuse-only environment is held to its pods alone.
+  const head = ["component", "configured", "$/month", c.referenceMinimum.general ? "cheapest valid (meets the reference minimum)" : "cheapest valid (holds the pods)", "$/month"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]) => r.map((cell, i) => (i === 2 || i === 4 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ").trimEnd();
   const gap = configured.total - cheapest.total;
@@ -101,8 +102,9 @@ export function costReport(envs: readonly EnvironmentConfig[]): CostReport {
     "Estimates, not quotes: lines marked (estimate) and the NAT/ALB/WAF traffic use the tier's usage assumptions in lib/cost/model.ts;",
     "taxes, data transfer out, KMS keys, Secrets Manager and discounts are not included. Check in the AWS Pricing Calculator before budgeting.",
     "\"Cheapest\" replaces the node pools with the cheapest catalogued types (same CPU architecture, not burstable, 4+ vCPU) that pass",
-    "validation: the reference minimum (16 vCPU / 64 GiB allocatable in the general pool at min size, one ClickHouse node per the tier's",
-    "requirement), the langsmith.sizing profile's requests, and in production one general node per availability zone.",
+    "validation: with LangSmith, the reference minimum (16 vCPU / 64 GiB allocatable in the general pool at min size, one ClickHouse node",
+    "per the tier's requirement); the requests of every application run (langsmith.sizing, langfuse.sizing; lib/general-pool.ts);",
+    "and in production one general node per availability zone.",
     "Share by application: dedicated lines (a ClickHouse pool, an application's bucket or own database) go to their application; shared",
     "lines are split by each application's CPU requests at minimum replicas (lib/cost/applications.ts).",
   ].join("\n");

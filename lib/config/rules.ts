@@ -17,6 +17,7 @@ import { AGENT_DATABASES, FRONTEND_PROXY_READ_TIMEOUT_SECONDS } from "../langsmi
 import { capacityProblems, INSTANCE_CATALOG } from "../capacity";
 import { waiverProblems } from "../policy/engine";
 import { ciArns } from "../ci";
+import { generalPoolProblems } from "../general-pool";
 import { sizingProblems } from "../langsmith-values/sizing";
 import { sharedDomain, siblingDomain, zoneCandidates } from "../hostnames";
 
@@ -241,8 +242,11 @@ const nodePoolSizes: EnvironmentRule = (env) =>
 
 const capacity: EnvironmentRule = (env) => capacityProblems(env);
 
-/** The LangSmith sizing profile fits the node pools (requests at min and max replicas). */
+/** The LangSmith sizing profile holds together and fits its ClickHouse pool. */
 const langsmithSizing: EnvironmentRule = (env) => (runs(env, "langsmith") ? sizingProblems(env) : []);
+
+/** The general pool holds every application the environment runs, at min and max replicas (lib/general-pool.ts). */
+const generalPool: EnvironmentRule = (env) => generalPoolProblems(env);
 
 /** `applications` names each application once; Langfuse settings exist exactly when Langfuse runs. */
 const applications: EnvironmentRule = (env) => {
@@ -745,6 +749,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   nodePoolSizes,
   capacity,
   langsmithSizing,
+  generalPool,
   applications,
   langfuse,
   postgres,

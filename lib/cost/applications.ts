@@ -8,9 +8,11 @@
  * the shared cluster. A rule of thumb for chargeback, not metering.
  */
 import { Application, EnvironmentConfig, runs } from "../config/schema";
-import { LANGFUSE_SIZING } from "../langfuse-values/sizing";
-import { cpuCores, sizedWorkloads } from "../langsmith-values/sizing";
+import { requestedVcpu } from "../general-pool";
 import type { CostEstimate } from "./model";
+
+// The split key is the general pool's own arithmetic (one place); re-exported for callers of the split.
+export { requestedVcpu };
 
 /** Cost lines that belong to one application (by CostLine.key). */
 export const DEDICATED_LINES: Readonly<Record<string, Application>> = {
@@ -30,14 +32,6 @@ export interface ApplicationShare {
   readonly sharedFraction: number;
   /** vCPU requested at minimum replicas (the split key). */
   readonly requestedVcpu: number;
-}
-
-/** vCPU an application requests at minimum replicas on the general pool. */
-export function requestedVcpu(env: EnvironmentConfig, app: Application): number {
-  if (app === "langsmith") return sizedWorkloads(env).reduce((s, w) => s + w.size.minReplicas * cpuCores(w.size.resources.requests.cpu), 0);
-  if (!env.langfuse) return 0;
-  const p = LANGFUSE_SIZING[env.langfuse.sizing];
-  return [p.web, p.worker].reduce((s, w) => s + w.minReplicas * cpuCores(w.requests.cpu), 0);
 }
 
 export function applicationShares(env: EnvironmentConfig, estimate: CostEstimate): ApplicationShare[] {

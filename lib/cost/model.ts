@@ -14,6 +14,7 @@
 import { allocatable, CAPACITY_REQUIREMENTS, INSTANCE_CATALOG } from "../capacity";
 import { ENVIRONMENT_RULES } from "../config/rules";
 import { EnvironmentConfig, NodePool, runs, Tier } from "../config/schema";
+import { applicationDemands, generalPoolDemand, nodesFor } from "../general-pool";
 import { stackName } from "../naming";
 import { PRICES, RegionPrices } from "./prices";
 
@@ -297,17 +298,22 @@ const MAX_NODES = 100;
 const rank = (a: Choice, b: Choice): number => a.hourly - b.hourly || a.nodes - b.nodes || a.instanceType.localeCompare(b.instanceType);
 
 /**
- * The cheapest general pool that passes validation (reference minimum and sizing), with the smallest passing maxSize.
+ * The cheapest general pool that passes validation (LangSmith's reference minimum where it runs,
+ * and the pods of every application: lib/general-pool.ts), with the smallest passing maxSize.
  *
  * Each instance type's smallest passing node count is searched upwards from the count the
- * reference minimum needs, which also bounds its price from below. Types are tried cheapest bound
+ * reference minimum and the applications' requests at minimum replicas need, which also bounds
+ * its price from below. Types are tried cheapest bound
  * first, and the search stops when the next bound ranks after the best pool found (no type left
  * can beat it); the maxSize search runs for the winner only (it does not change the ranking).
  * The same answer as searching every type, without validating pools that cannot win.
  */
 export function cheapestValidGeneralPool(env: EnvironmentConfig, region: RegionPrices): Choice & { maxSize: number } {
   const g = env.nodePools.general;
-  const need = CAPACITY_REQUIREMENTS.general;
+  // Lower bounds of the node count (validation decides): the reference minimum where LangSmith
+  // runs, and the applications' requests at minimum replicas (lib/general-pool.ts).
+  const need = runs(env, "langsmith") ? CAPACITY_REQUIREMENTS.general : { vcpu: 0, memoryGib: 0 };
+  const demands = applicationDemands(env);
   const pool = (t: string, n: number, max: number): NodePool => ({ ...g, instanceTypes: [t], minSize: n, desiredSize: n, maxSize: max });
   const hourly = (t: string, n: number) => Math.round(n * region.ec2[t] * 100000) / 100000;
   // A production-tier pool keeps a node in every AZ (it must survive the loss of one).
@@ -315,7 +321,7 @@ export function cheapestValidGeneralPool(env: EnvironmentConfig, region: RegionP
   const bounds = candidates(region, architecture(g.instanceTypes[0]))
     .map((t) => {
       const a = allocatable(INSTANCE_CATALOG[t]);
-      const n = Math.max(Math.ceil(need.vcpu / a.vcpu), Math.ceil(need.memoryGib / a.memoryGib), floor);
+      const n = Math.max(Math.ceil(need.vcpu / a.vcpu), Math.ceil(need.memoryGib / a.memoryGib), nodesFor(a, (k) => generalPoolDemand(demands, "min", k).total), floor);
       return { instanceType: t, nodes: n, hourly: hourly(t, n) };
     })
     .sort(rank);
@@ -366,8 +372,11 @@ export function cheapestConfiguration(env: EnvironmentConfig): EnvironmentConfig
 export interface CostComparison {
   readonly configured: CostEstimate;
   readonly cheapest: CostEstimate;
-  /** The cheapest pools meeting the reference minimum alone (may be refused by the sizing profile). */
-  readonly referenceMinimum: { readonly general: Choice; readonly clickhouse?: Choice };
+  /**
+   * The cheapest pools meeting the reference minimum alone (may be refused by the sizing profile);
+   * LangSmith's, so absent for a Langfuse-only environment.
+   */
+  readonly referenceMinimum: { readonly general?: Choice; readonly clickhouse?: Choice };
 }
 
 /** The environment's estimate next to the estimate of its cheapest valid configuration. */
@@ -379,7 +388,7 @@ export function compareWithCheapest(env: EnvironmentConfig, usage: Usage = USAGE
     configured,
     cheapest: estimateMonthlyCost(cheapestConfiguration(env), usage),
     referenceMinimum: {
-      general: cheapestGeneralPool(p, architecture(env.nodePools.general.instanceTypes[0])),
+      ...(runs(env, "langsmith") ? { general: cheapestGeneralPool(p, architecture(env.nodePools.general.instanceTypes[0])) } : {}),
       ...(ch && env.clickhouse.mode === "in-cluster" ? { clickhouse: cheapestClickhouseNode(p, architecture(ch.instanceTypes[0]), env.tier) } : {}),
     },
   };

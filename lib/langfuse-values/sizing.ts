@@ -6,6 +6,11 @@
  * small replica each. CPU limits at twice the request (production: burst to 4 CPU) bound a
  * runaway pod without throttling ordinary load; memory limits equal the working set Langfuse sizes for.
  */
+import { podRequest } from "../capacity";
+import type { EnvironmentConfig } from "../config/schema";
+import type { ApplicationDemand } from "../general-pool";
+import { DATABASE_JOB_RESOURCES } from "../secrets/database-job";
+
 export interface LangfuseWorkloadSize {
   readonly requests: { readonly cpu: string; readonly memory: string };
   readonly limits: { readonly cpu: string; readonly memory: string };
@@ -36,3 +41,53 @@ export const LANGFUSE_SIZING: Record<"development" | "production", LangfuseSizin
     spreadAcrossZones: true,
   },
 };
+
+/**
+ * What Langfuse puts on the general pool: web and worker at the profile's replicas and requests,
+ * with `langfuse.valuesOverrides.langfuse.<web|worker>` applied the way the chart reads them
+ * (`hpa.minReplicas` / `hpa.maxReplicas`; `hpa.enabled: false` with `replicas`, or the chart-wide
+ * `langfuse.replicas`, fixes the count; `resources.requests`), and the database Job of every apply.
+ * lib/general-pool.ts checks that it fits beside LangSmith and the add-ons.
+ */
+export function langfusePoolDemand(env: EnvironmentConfig): ApplicationDemand {
+  const lf = env.langfuse;
+  if (!lf) throw new Error(`langfusePoolDemand: environment ${env.name} has no langfuse settings`);
+  const profile = LANGFUSE_SIZING[lf.sizing];
+  const chart = (lf.valuesOverrides as { langfuse?: Record<string, unknown> }).langfuse;
+  const overridden: string[] = [];
+  const workloads = (["web", "worker"] as const).map((component) => {
+    const size = profile[component];
+    const base = `langfuse.valuesOverrides.langfuse.${component}`;
+    const o = (isRecord(chart) && isRecord(chart[component]) ? chart[component] : {}) as {
+      hpa?: { enabled?: unknown; minReplicas?: unknown; maxReplicas?: unknown };
+      replicas?: unknown;
+      resources?: { requests?: { cpu?: unknown; memory?: unknown } };
+    };
+    let { minReplicas, maxReplicas } = size;
+    if (o.hpa?.enabled === false) {
+      const fixed = wholeNumber(o.replicas) ?? wholeNumber(isRecord(chart) ? chart.replicas : undefined) ?? 1;
+      minReplicas = maxReplicas = fixed;
+      overridden.push(`${base}.hpa.enabled`);
+    } else {
+      const min = wholeNumber(o.hpa?.minReplicas);
+      const max = wholeNumber(o.hpa?.maxReplicas);
+      if (min !== undefined) (minReplicas = min), overridden.push(`${base}.hpa.minReplicas`);
+      if (max !== undefined) (maxReplicas = max), overridden.push(`${base}.hpa.maxReplicas`);
+    }
+    const req = o.resources?.requests;
+    const requests = { ...size.requests };
+    if (typeof req?.cpu === "string" && /^\d+(\.\d+)?m?$/.test(req.cpu)) (requests.cpu = req.cpu), overridden.push(`${base}.resources.requests.cpu`);
+    if (typeof req?.memory === "string" && /^\d+(\.\d+)?(Mi|Gi)$/.test(req.memory)) (requests.memory = req.memory), overridden.push(`${base}.resources.requests.memory`);
+    return { name: `langfuse.${component}`, requests: podRequest({ requests }), minReplicas, maxReplicas };
+  });
+  return {
+    application: "langfuse",
+    workloads,
+    upgradeJobs: podRequest(DATABASE_JOB_RESOURCES),
+    decidedBy: `langfuse.sizing "${lf.sizing}"${overridden.length > 0 ? ` with ${overridden.join(", ")}` : ""}`,
+    smaller: lf.sizing === "development" ? undefined : "langfuse.sizing",
+  };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const wholeNumber = (v: unknown): number | undefined => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : undefined);

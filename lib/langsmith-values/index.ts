@@ -32,6 +32,7 @@ import {
 } from "./chart";
 import { chartRuleViolations } from "./chart-rules";
 import { restrictedWorkloads, workloadSecurity } from "./pod-security";
+import { generalPoolProblems } from "../general-pool";
 import { AGENT_WORKLOADS, MAIN_SERVICES, MainService, ServiceSize, SIZING_PROFILES, sizingProblems } from "./sizing";
 import { AgentComponentValues, ComponentValues, LangsmithValues, RenderedValues } from "./types";
 
@@ -302,7 +303,7 @@ export class LangsmithValuesError extends Error {
 export function buildLangsmithValues(env: EnvironmentConfig, inputs: LangsmithValuesInputs): RenderedValues {
   const values = deepMerge<RenderedValues>(...valueLayers(env, inputs).map((l) => l.values));
   const problems = [
-    ...sizingProblems(env).map((p) => `${p.path} ${p.message}${p.fix ? `; ${p.fix}` : ""}`),
+    ...[...sizingProblems(env), ...generalPoolProblems(env)].map((p) => `${p.path} ${p.message}${p.fix ? `; ${p.fix}` : ""}`),
     ...chartRuleViolations(values),
   ];
   if (problems.length > 0) throw new LangsmithValuesError(problems);

@@ -12,8 +12,11 @@
  * ingestQueue (`<c>.autoscaling.hpa`). hostBackend and listener render only with LangSmith
  * Deployments, which this project does not enable, so they are not sized.
  */
-import { allocatable, Allocatable, INSTANCE_CATALOG, poolNodeAllocatable } from "../capacity";
+import { addNeeds, allocatable, CLUSTER_OVERHEAD, formatNeed, INSTANCE_CATALOG, Need, podRequest, poolNodeAllocatable } from "../capacity";
+import type { ApplicationDemand } from "../general-pool";
 import { EnvironmentConfig, NodePool } from "../config/schema";
+// Moved to lib/capacity.ts (neutral quantities); re-exported for existing importers.
+export { cpuCores, memoryGib } from "../capacity";
 import { Resources } from "./types";
 
 /** Services with `autoscaling.hpa` that always render. */
@@ -119,43 +122,12 @@ export const SIZING_PROFILES: Readonly<Record<EnvironmentConfig["langsmith"]["si
 };
 
 /**
- * Requests the capacity check adds on top of the services. Estimates from the add-ons' charts
- * and EKS add-on defaults; generous on purpose (an unschedulable upgrade is the failure we avoid).
+ * Jobs each LangSmith `helm upgrade` runs next to the services (values.yaml requests):
+ * backend.migrations, clickhouseMigrations, authBootstrap (200m/500Mi each), backfillCheck
+ * (100m/256Mi), e2eTest (200m/500Mi).
  */
-export const OVERHEAD = {
-  /** Deployments of the add-ons on the general pool: CoreDNS x2, LB controller x2, ESO x3, metrics-server, cluster-autoscaler, EBS CSI controller x2 (ExternalDNS was counted too; kept as margin). */
-  addOns: { vcpu: 1.5, memoryGib: 3 },
-  /** DaemonSets on every node: aws-node, kube-proxy, ebs-csi-node, eks-pod-identity-agent, CloudWatch agent + Fluent Bit. */
-  perNode: { vcpu: 0.5, memoryGib: 0.75 },
-  /**
-   * Jobs each `helm upgrade` runs next to the services (values.yaml requests): backend.migrations,
-   * clickhouseMigrations, authBootstrap (200m/500Mi each), backfillCheck (100m/256Mi), e2eTest (200m/500Mi).
-   */
-  upgradeJobs: { vcpu: 0.9, memoryGib: 2.2 },
-} as const;
+export const LANGSMITH_UPGRADE_JOBS: Need = { vcpu: 0.9, memoryGib: 2.2 };
 
-interface Need {
-  vcpu: number;
-  memoryGib: number;
-}
-
-export function cpuCores(q: string): number {
-  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(q);
-  if (!m) throw new Error(`not a CPU quantity: ${q}`);
-  return m[2] === "m" ? Number(m[1]) / 1000 : Number(m[1]);
-}
-
-export function memoryGib(q: string): number {
-  const m = /^(\d+(?:\.\d+)?)(Mi|Gi)$/.exec(q);
-  if (!m) throw new Error(`not a memory quantity (Mi or Gi): ${q}`);
-  return m[2] === "Gi" ? Number(m[1]) : Number(m[1]) / 1024;
-}
-
-const round = (n: number) => Math.round(n * 100) / 100;
-const add = (...needs: Need[]): Need => needs.reduce((a, b) => ({ vcpu: a.vcpu + b.vcpu, memoryGib: a.memoryGib + b.memoryGib }), { vcpu: 0, memoryGib: 0 });
-const times = (n: number, s: Need): Need => ({ vcpu: n * s.vcpu, memoryGib: n * s.memoryGib });
-const podRequest = (res: Resources): Need => ({ vcpu: cpuCores(res.requests.cpu), memoryGib: memoryGib(res.requests.memory) });
-const fmt = (n: Need) => `${round(n.vcpu)} vCPU / ${round(n.memoryGib)} GiB`;
 
 const wholeNumber = (v: unknown): number | undefined => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : undefined);
 
@@ -193,7 +165,7 @@ export function withOverrides(env: EnvironmentConfig, service: string, size: Ser
 }
 
 /** Override paths that change the sizing arithmetic (named in the sizing messages). */
-function overridePaths(env: EnvironmentConfig): string[] {
+export function overridePaths(env: EnvironmentConfig): string[] {
   const profile = SIZING_PROFILES[env.langsmith.sizing];
   return MAIN_SERVICES.flatMap((s) => withOverrides(env, s, profile.services[s]).overridden);
 }
@@ -210,22 +182,16 @@ export function sizedWorkloads(env: EnvironmentConfig): { name: string; size: Se
   return out;
 }
 
-/** Requests on the general pool with every workload at `replicas(size)`, plus overhead for `nodes` nodes. */
-function demand(env: EnvironmentConfig, replicas: (s: ServiceSize) => number, surge: boolean, nodes: number) {
-  const workloads = sizedWorkloads(env);
-  const services = add(...workloads.map((w) => times(replicas(w.size), podRequest(w.size.resources))));
-  // helm upgrade rolls every Deployment at once; maxSurge 25% rounds up to one extra pod each.
-  const surgePods = surge ? add(...workloads.map((w) => podRequest(w.size.resources))) : { vcpu: 0, memoryGib: 0 };
-  const overhead = add(OVERHEAD.addOns, OVERHEAD.upgradeJobs, times(nodes, OVERHEAD.perNode));
-  return { total: add(services, surgePods, overhead), services, surgePods, overhead };
-}
-
-function nodesFor(node: Allocatable, need: (nodes: number) => Need, max = 1000): number {
-  for (let n = 1; n <= max; n++) {
-    const want = need(n);
-    if (node.vcpu * n >= want.vcpu && node.memoryGib * n >= want.memoryGib) return n;
-  }
-  return max;
+/** What LangSmith puts on the general pool (lib/general-pool.ts checks that it fits beside the other applications). */
+export function langsmithPoolDemand(env: EnvironmentConfig): ApplicationDemand {
+  const overrides = overridePaths(env);
+  return {
+    application: "langsmith",
+    workloads: sizedWorkloads(env).map((w) => ({ name: w.name, requests: podRequest(w.size.resources), minReplicas: w.size.minReplicas, maxReplicas: w.size.maxReplicas })),
+    upgradeJobs: LANGSMITH_UPGRADE_JOBS,
+    decidedBy: `langsmith.sizing "${env.langsmith.sizing}"${overrides.length > 0 ? ` with ${overrides.join(", ")}` : ""}`,
+    smaller: env.langsmith.sizing === "development" ? undefined : "langsmith.sizing",
+  };
 }
 
 /** A problem in the loader's shape (`lib/config/rules.ts`). */
@@ -237,12 +203,10 @@ export interface SizingProblem {
 }
 
 /**
- * Whether the sizing profile fits the node pools:
- * - at minimum replicas, with one surge pod per workload, the upgrade Jobs and add-on overhead,
- *   on the general pool at its minSize (so an upgrade never waits for the autoscaler);
- * - at maximum replicas on the general pool at its maxSize (so HPA never creates pods the
- *   cluster autoscaler cannot place);
+ * Whether the sizing profile holds together and fits its dedicated pool:
+ * - PodDisruptionBudgets only over two or more replicas, minReplicas <= maxReplicas;
  * - in-cluster ClickHouse on one node of the dedicated pool.
+ * The general pool, which LangSmith shares with Langfuse and the add-ons, is lib/general-pool.ts.
  * Pools with instance types outside the catalog are skipped (the capacity rule reports those).
  */
 export function sizingProblems(env: EnvironmentConfig): SizingProblem[] {
@@ -258,49 +222,15 @@ export function sizingProblems(env: EnvironmentConfig): SizingProblem[] {
     }
   }
 
-  const general = env.nodePools.general;
-  const node = poolNodeAllocatable(general);
-  const overrides = overridePaths(env);
-  const withOv = overrides.length > 0 ? ` with ${overrides.join(", ")}` : "";
-  if (node) {
-    const type = general.instanceTypes[0];
-    const min = demand(env, (s) => s.minReplicas, true, general.minSize);
-    const have = times(general.minSize, node);
-    if (have.vcpu < min.total.vcpu || have.memoryGib < min.total.memoryGib) {
-      const n = nodesFor(node, (k) => demand(env, (s) => s.minReplicas, true, k).total);
-      problems.push({
-        path: "nodePools.general.minSize",
-        message:
-          `gives ${fmt(have)} allocatable (${general.minSize} x ${type}), but langsmith.sizing "${sizing}"${withOv} requests ${fmt(min.total)} at minimum replicas ` +
-          `(services ${fmt(min.services)}, one surge pod per service during an upgrade ${fmt(min.surgePods)}, upgrade jobs, add-ons and daemonsets ${fmt(min.overhead)})`,
-        value: general.minSize,
-        fix: `set nodePools.general.minSize to ${n} (and desiredSize >= ${n}), use a larger instance type, or set langsmith.sizing to "development"`,
-      });
-    }
-    const max = demand(env, (s) => s.maxReplicas, false, general.maxSize);
-    const ceiling = times(general.maxSize, node);
-    if (ceiling.vcpu < max.total.vcpu || ceiling.memoryGib < max.total.memoryGib) {
-      const n = nodesFor(node, (k) => demand(env, (s) => s.maxReplicas, false, k).total);
-      problems.push({
-        path: "nodePools.general.maxSize",
-        message:
-          `gives at most ${fmt(ceiling)} allocatable (${general.maxSize} x ${type}), but langsmith.sizing "${sizing}"${withOv} requests ${fmt(max.total)} ` +
-          `with every HPA at maxReplicas: the autoscaler could not place the last pods`,
-        value: general.maxSize,
-        fix: `set nodePools.general.maxSize to at least ${n}`,
-      });
-    }
-  }
-
   const chPool: NodePool | undefined = env.nodePools.clickhouse;
   if (env.clickhouse.mode === "in-cluster" && chPool) {
     const chNode = poolNodeAllocatable(chPool);
-    const need = add(podRequest(profile.clickhouse), OVERHEAD.perNode);
+    const need = addNeeds(podRequest(profile.clickhouse), CLUSTER_OVERHEAD.perNode);
     if (chNode && (chNode.vcpu < need.vcpu || chNode.memoryGib < need.memoryGib)) {
       const fit = Object.keys(INSTANCE_CATALOG).find((t) => t.startsWith("r6i.") && allocatable(INSTANCE_CATALOG[t]).vcpu >= need.vcpu && allocatable(INSTANCE_CATALOG[t]).memoryGib >= need.memoryGib);
       problems.push({
         path: "nodePools.clickhouse.instanceTypes",
-        message: `gives ${fmt(chNode)} allocatable per node, but in-cluster ClickHouse of langsmith.sizing "${sizing}" requests ${fmt(need)} (with daemonsets) on one node`,
+        message: `gives ${formatNeed(chNode)} allocatable per node, but in-cluster ClickHouse of langsmith.sizing "${sizing}" requests ${formatNeed(need)} (with daemonsets) on one node`,
         value: chPool.instanceTypes,
         fix: fit ? `use ${fit}` : "use a larger memory-optimized instance type",
       });

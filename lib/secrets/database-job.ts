@@ -64,6 +64,9 @@ const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
  * and its members (the master, through `GRANT role TO CURRENT_USER`, which is how this Job connects
  * again on every run) keep them.
  */
+/** The database Jobs' container resources (LangSmith's and Langfuse's; the general pool's demand counts them: lib/general-pool.ts). */
+export const DATABASE_JOB_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } } as const;
+
 export function appRoleSql(role: AppRole): string {
   const owned = [role.database, ...(role.alsoOwns ?? [])];
   for (const name of [role.user, ...owned]) if (!IDENTIFIER.test(name)) throw new Error(`name ${name} must match [a-z][a-z0-9_]*`);
@@ -160,7 +163,7 @@ export function databaseJob(input: DatabaseJobInput): DatabaseJob | undefined {
                 { name: "PGCONNECT_TIMEOUT", value: "10" },
               ],
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-              resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+              resources: DATABASE_JOB_RESOURCES,
             },
           ],
         },

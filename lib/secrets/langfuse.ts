@@ -15,7 +15,7 @@ import { EnvironmentConfig } from "../config/schema";
 import { LANGFUSE_DATABASE, LANGFUSE_RELEASE, LANGFUSE_SECRET_KEYS as K, LANGFUSE_SECRETS } from "../langfuse-values/chart";
 import { IRSA_ANNOTATION } from "../iam";
 import type { SecretSpec } from "./catalog";
-import type { DatabaseJob } from "./database-job";
+import { DATABASE_JOB_RESOURCES, type DatabaseJob } from "./database-job";
 import type { ExternalSecret, ExternalSecretData, SecretStore, ServiceAccount } from "./manifests";
 
 /** Catalog ids of Langfuse's secrets start with this (secretName puts them under `/langfuse/`). */
@@ -254,7 +254,7 @@ export function langfuseDatabaseJob(input: { readonly image: string; readonly na
               command: ["/bin/sh", "-c", langfuseDatabaseScript()],
               env: [fromSetup("ADMIN_URL", "admin-url"), fromSetup("LANGFUSE_PASSWORD", "langfuse-password"), { name: "PGCONNECT_TIMEOUT", value: "10" }],
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-              resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+              resources: DATABASE_JOB_RESOURCES,
             },
           ],
         },

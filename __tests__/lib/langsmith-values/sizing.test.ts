@@ -1,6 +1,7 @@
 import { cpuCores, memoryGib, MAIN_SERVICES, SIZING_PROFILES, sizingProblems } from "../../../lib/langsmith-values/sizing";
 import { loadWith, shipped, SHIPPED } from "./envs";
 import { EnvironmentConfig } from "../../../lib/config/schema";
+import { generalPoolProblems } from "../../../lib/general-pool";
 
 /** The loader runs the sizing rule too; build an environment past it to see the raw problems. */
 function unchecked(name: (typeof SHIPPED)[number], change: (e: EnvironmentConfig) => EnvironmentConfig): EnvironmentConfig {
@@ -28,17 +29,18 @@ describe("profiles", () => {
 });
 
 describe("the profiles fit the shipped node pools", () => {
-  test.each(SHIPPED)("%s", (name) => expect(sizingProblems(shipped(name))).toEqual([]));
+  const all = (env: EnvironmentConfig) => [...sizingProblems(env), ...generalPoolProblems(env)];
+  test.each(SHIPPED)("%s", (name) => expect(all(shipped(name))).toEqual([]));
 
   test.each(SHIPPED)("%s with Insights and Polly shared", (name) => {
-    expect(sizingProblems(loadWith(name, (i) => Object.assign(i.langsmith, { insights: "shared", polly: "shared" })))).toEqual([]);
+    expect(all(loadWith(name, (i) => Object.assign(i.langsmith, { insights: "shared", polly: "shared" })))).toEqual([]);
   });
 });
 
 describe("sizing problems name the pool, what is requested and the fix", () => {
   test("production sizing on the development pool at minimum size", () => {
     const env = unchecked("dev", (e) => ({ ...e, langsmith: { ...e.langsmith, sizing: "production" } }));
-    const [problem] = sizingProblems(env);
+    const [problem] = generalPoolProblems(env);
     expect(problem.path).toBe("nodePools.general.minSize");
     expect(problem.message).toMatch(/^gives 23\.73 vCPU \/ [\d.]+ GiB allocatable \(3 x m6i\.2xlarge\), but langsmith\.sizing "production" requests [\d.]+ vCPU \/ [\d.]+ GiB at minimum replicas \(services 16 vCPU/);
     expect(problem.fix).toMatch(/^set nodePools\.general\.minSize to \d+ \(and desiredSize >= \d+\), use a larger instance type, or set langsmith\.sizing to "development"$/);
@@ -46,7 +48,7 @@ describe("sizing problems name the pool, what is requested and the fix", () => {
 
   test("HPA maxima beyond the pool's maxSize", () => {
     const env = unchecked("prod", (e) => ({ ...e, nodePools: { ...e.nodePools, general: { ...e.nodePools.general, maxSize: 3 } } }));
-    const problems = sizingProblems(env);
+    const problems = generalPoolProblems(env);
     expect(problems.map((p) => p.path)).toEqual(["nodePools.general.maxSize"]);
     expect(problems[0].message).toContain('but langsmith.sizing "production" requests');
     expect(problems[0].message).toContain("with every HPA at maxReplicas: the autoscaler could not place the last pods");
