@@ -98,31 +98,31 @@ export function generalPoolProblems(env: EnvironmentConfig): SizingProblem[] {
   const smaller = demands.flatMap((d) => (d.smaller ? [d.smaller] : []));
   const orSmaller = smaller.length > 0 ? `, or set ${smaller.join(" / ")} to "development"` : "";
 
-  const min = generalPoolDemand(demands, "min", general.minSize);
-  const have = timesNeed(general.minSize, node);
-  if (have.vcpu < min.total.vcpu || have.memoryGib < min.total.memoryGib) {
-    const n = nodesFor(node, (k) => generalPoolDemand(demands, "min", k).total);
-    problems.push({
-      path: "nodePools.general.minSize",
-      message:
-        `gives ${formatNeed(have)} allocatable (${general.minSize} x ${type}), but ${decidedBy} ${verb} ${formatNeed(min.total)} at minimum replicas ` +
-        `(services ${formatNeed(min.services)}, one surge pod per service during an upgrade ${formatNeed(min.surgePods)}, upgrade jobs, add-ons and daemonsets ${formatNeed(min.overhead)})`,
-      value: general.minSize,
-      fix: `set nodePools.general.minSize to ${n} (and desiredSize >= ${n}), use a larger instance type${orSmaller}`,
-    });
-  }
-  const max = generalPoolDemand(demands, "max", general.maxSize);
-  const ceiling = timesNeed(general.maxSize, node);
-  if (ceiling.vcpu < max.total.vcpu || ceiling.memoryGib < max.total.memoryGib) {
-    const n = nodesFor(node, (k) => generalPoolDemand(demands, "max", k).total);
-    problems.push({
-      path: "nodePools.general.maxSize",
-      message:
-        `gives at most ${formatNeed(ceiling)} allocatable (${general.maxSize} x ${type}), but ${decidedBy} ${verb} ${formatNeed(max.total)} ` +
-        `with every HPA at maxReplicas: the autoscaler could not place the last pods`,
-      value: general.maxSize,
-      fix: `set nodePools.general.maxSize to at least ${n}`,
-    });
+  // The pool at minSize must hold minimum replicas (with an upgrade's surge), at maxSize every HPA's maximum.
+  for (const at of ["min", "max"] as const) {
+    const nodes = at === "min" ? general.minSize : general.maxSize;
+    const want = generalPoolDemand(demands, at, nodes);
+    const have = timesNeed(nodes, node);
+    if (have.vcpu >= want.total.vcpu && have.memoryGib >= want.total.memoryGib) continue;
+    const n = nodesFor(node, (k) => generalPoolDemand(demands, at, k).total);
+    const requested = `${decidedBy} ${verb} ${formatNeed(want.total)}`;
+    problems.push(
+      at === "min"
+        ? {
+            path: "nodePools.general.minSize",
+            message:
+              `gives ${formatNeed(have)} allocatable (${nodes} x ${type}), but ${requested} at minimum replicas ` +
+              `(services ${formatNeed(want.services)}, one surge pod per service during an upgrade ${formatNeed(want.surgePods)}, upgrade jobs, add-ons and daemonsets ${formatNeed(want.overhead)})`,
+            value: nodes,
+            fix: `set nodePools.general.minSize to ${n} (and desiredSize >= ${n}), use a larger instance type${orSmaller}`,
+          }
+        : {
+            path: "nodePools.general.maxSize",
+            message: `gives at most ${formatNeed(have)} allocatable (${nodes} x ${type}), but ${requested} with every HPA at maxReplicas: the autoscaler could not place the last pods`,
+            value: nodes,
+            fix: `set nodePools.general.maxSize to at least ${n}`,
+          },
+    );
   }
   return problems;
 }
