@@ -15,6 +15,7 @@ import { Application, APPLICATIONS, EnvironmentConfig, HOSTED_ZONE_ID, HOSTED_ZO
 import { isPlainObject, PlainObject } from "./merge";
 import { isKnownRegion, regionZones, suggestedZones } from "./regions";
 import { siblingDomain } from "./hostnames";
+import { ENVIRONMENT_RULES } from "./config/rules";
 
 /** The first `count` zones of a region an account can use (lib/regions.ts). */
 export function zonesOf(region: string, count: number): string[] {
@@ -316,4 +317,26 @@ export function registerEnvironment(indexText: string, name: string): string {
   const withImport = `${indexText.slice(0, at)}\nimport ${ident} from "./${name}";${indexText.slice(at)}`;
   const closeAt = withImport.lastIndexOf("];");
   return `${withImport.slice(0, closeAt)}  { file: "environments/${name}.ts", input: ${ident} },\n${withImport.slice(closeAt)}`;
+}
+
+/**
+ * A note when the fork's general pool keeps more nodes at its minimum than what it runs needs (a
+ * Langfuse-only fork keeps its source's pool, sized for LangSmith): the fewest nodes of the same
+ * instance types that pass every loader rule on `nodePools.general`, searched upwards. The minimum
+ * is what the autoscaler never goes below, so it is what the pool costs; maxSize is left alone.
+ */
+export function oversizedPoolNote(env: EnvironmentConfig): string | undefined {
+  const g = env.nodePools.general;
+  const passes = (minSize: number) => {
+    const candidate = { ...env, nodePools: { ...env.nodePools, general: { ...g, minSize, desiredSize: minSize, maxSize: Math.max(minSize, g.maxSize) } } };
+    return ENVIRONMENT_RULES.every((rule) => rule(candidate).every((p) => !p.path.startsWith("nodePools.general")));
+  };
+  let min = 1;
+  while (min < g.minSize && !passes(min)) min++;
+  if (min >= g.minSize) return undefined;
+  const apps = env.applications.filter((a) => runs(env, a)).join(" and ");
+  return (
+    `nodePools.general.minSize is the source's ${g.minSize} (x ${g.instanceTypes.join(", ")}); ${apps} here needs ${min} (lib/general-pool.ts): ` +
+    `set nodePools.general.minSize and desiredSize to ${min} to pay for what this environment runs`
+  );
 }

@@ -8,7 +8,8 @@ import { EnvironmentConfig } from "../../lib/config/schema";
 import { compareWithCheapest, cheapestConfiguration } from "../../lib/cost/model";
 import { applicationDemands, generalPoolProblems, requestedVcpu } from "../../lib/general-pool";
 import { Json, loadProblems } from "../helpers";
-import { langfuseOnlyFork, withLangfuse } from "../langfuse-envs";
+import { oversizedPoolNote } from "../../lib/env-new";
+import { langfuseOnly, langfuseOnlyFork, langfuseOnlyProduction, withLangfuse } from "../langfuse-envs";
 
 const pool = (instanceType: string, minSize: number, maxSize = Math.max(minSize, 3)) => ({
   instanceTypes: [instanceType],
@@ -84,5 +85,18 @@ describe("beside LangSmith, Langfuse's pods are counted on the same pool", () =>
   test("each application is counted once, in a fixed order", () => {
     const env = withLangfuse("dev");
     expect(applicationDemands({ ...env, applications: ["langfuse", "langsmith", "langfuse"] }).map((d) => d.application)).toEqual(["langsmith", "langfuse"]);
+  });
+});
+
+describe("env:new's note on a pool kept from a source that needed more", () => {
+  test("a Langfuse-only development fork keeps 3 nodes where 1 passes every rule on the pool", () => {
+    expect(oversizedPoolNote(langfuseOnly())).toBe(
+      "nodePools.general.minSize is the source's 3 (x m6i.2xlarge); langfuse here needs 1 (lib/general-pool.ts): set nodePools.general.minSize and desiredSize to 1 to pay for what this environment runs",
+    );
+  });
+
+  test("no note where the minimum is also what the rules need: production keeps a node per zone, LangSmith its reference minimum", () => {
+    expect(oversizedPoolNote(langfuseOnlyProduction())).toBeUndefined();
+    expect(oversizedPoolNote(withLangfuse("dev"))).toBeUndefined();
   });
 });

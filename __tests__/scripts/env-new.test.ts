@@ -117,6 +117,7 @@ describe("npm run env:new", () => {
   test("a fork in us-east-1 is told to check its zone IDs against use1-az3 (no m6i/r6i or newer), which names cannot reveal", () => {
     const r = run(["east", "--from", "dev", "--account", "111111111111", "--region", "us-east-1", "--hostname", "langsmith.east.example.com"]);
     expect(r.code).toBe(0);
+    expect(r.out).not.toContain("nodePools.general.minSize is the source's");
     expect(r.out).toContain('use1-az3 offers no m6i/r6i or newer instance types: check that none of aws.availabilityZones maps to it in account 111111111111 (`aws ec2 describe-availability-zones --region us-east-1 --query "AvailabilityZones[].[ZoneName,ZoneId]"`)');
   });
 
@@ -129,6 +130,8 @@ describe("npm run env:new", () => {
     const [lfo] = loadEnvironments([...FIXTURES, { file: "environments/lfo.ts", input: evaluate("lfo") }]).map((e) => e.config).slice(3);
     expect(lfo).toMatchObject({ applications: ["langfuse"], dns: { hostname: "langfuse.lfo.example.com" }, clickhouse: { mode: "external" } });
     expect(lfo.langfuse?.hostname).toBeUndefined();
+    // The source's pool is sized for LangSmith; the note gives the fewest nodes Langfuse alone passes with.
+    expect(r.out).toContain("nodePools.general.minSize is the source's 3 (x m6i.2xlarge); langfuse here needs 1 (lib/general-pool.ts): set nodePools.general.minSize and desiredSize to 1");
   });
 
   test("the hosted zone note names the hostnames the fork serves (a Langfuse-only fork's, both beside LangSmith)", () => {
