@@ -50,6 +50,10 @@ describe("a Langfuse-only environment is sized by Langfuse's pods, not LangSmith
     ]);
     expect(problems[0]).toMatch(/; set nodePools\.general\.maxSize to at least \d+$/);
     expect(requestedVcpu(lf(pool("m6i.2xlarge", 2, 8), { valuesOverrides: { langfuse: { web: { hpa: { minReplicas: 3 } } } } }), "langfuse")).toBe(2);
+    // A fixed count (HPA off), or KEDA's bounds in its place, as the chart reads them.
+    const fixed = { langfuse: { web: { hpa: { enabled: false }, replicas: 4 }, worker: { hpa: { enabled: false }, keda: { enabled: true, minReplicas: 2, maxReplicas: 20 } } } };
+    const [web, worker] = applicationDemands(lf(pool("m6i.2xlarge", 2, 8), { valuesOverrides: fixed }))[0].workloads;
+    expect([web.minReplicas, web.maxReplicas, worker.minReplicas, worker.maxReplicas]).toEqual([4, 4, 2, 20]);
   });
 
   test("a production profile names langfuse.sizing as the smaller way out", () => {

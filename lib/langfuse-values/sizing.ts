@@ -46,7 +46,8 @@ export const LANGFUSE_SIZING: Record<"development" | "production", LangfuseSizin
  * What Langfuse puts on the general pool: web and worker at the profile's replicas and requests,
  * with `langfuse.valuesOverrides.langfuse.<web|worker>` applied the way the chart reads them
  * (`hpa.minReplicas` / `hpa.maxReplicas`; `hpa.enabled: false` with `replicas`, or the chart-wide
- * `langfuse.replicas`, fixes the count; `resources.requests`), and the database Job of every apply.
+ * `langfuse.replicas`, fixes the count, or hands it to `keda` with its bounds; `resources.requests`),
+ * and the database Job of every apply.
  * lib/general-pool.ts checks that it fits beside LangSmith and the add-ons.
  */
 export function langfusePoolDemand(env: EnvironmentConfig): ApplicationDemand {
@@ -60,11 +61,17 @@ export function langfusePoolDemand(env: EnvironmentConfig): ApplicationDemand {
     const base = `langfuse.valuesOverrides.langfuse.${component}`;
     const o = (isRecord(chart) && isRecord(chart[component]) ? chart[component] : {}) as {
       hpa?: { enabled?: unknown; minReplicas?: unknown; maxReplicas?: unknown };
+      keda?: { enabled?: unknown; minReplicas?: unknown; maxReplicas?: unknown };
       replicas?: unknown;
       resources?: { requests?: { cpu?: unknown; memory?: unknown } };
     };
     let { minReplicas, maxReplicas } = size;
-    if (o.hpa?.enabled === false) {
+    if (o.hpa?.enabled === false && o.keda?.enabled === true) {
+      // KEDA instead of the HPA (the chart refuses both): its bounds, chart defaults 1 and 2.
+      minReplicas = wholeNumber(o.keda.minReplicas) ?? 1;
+      maxReplicas = wholeNumber(o.keda.maxReplicas) ?? 2;
+      overridden.push(`${base}.keda`);
+    } else if (o.hpa?.enabled === false) {
       const fixed = wholeNumber(o.replicas) ?? wholeNumber(isRecord(chart) ? chart.replicas : undefined) ?? 1;
       minReplicas = maxReplicas = fixed;
       overridden.push(`${base}.hpa.enabled`);
