@@ -113,6 +113,8 @@ export const podRequest = (res: { readonly requests: { readonly cpu: string; rea
 export const addNeeds = (...needs: Need[]): Need => needs.reduce((a, b) => ({ vcpu: a.vcpu + b.vcpu, memoryGib: a.memoryGib + b.memoryGib }), { vcpu: 0, memoryGib: 0 });
 export const timesNeed = (n: number, s: Need): Need => ({ vcpu: n * s.vcpu, memoryGib: n * s.memoryGib });
 export const formatNeed = (n: Need): string => `${round(n.vcpu)} vCPU / ${round(n.memoryGib)} GiB`;
+/** A replica count from operator overrides (a whole number >= 0), else undefined. */
+export const wholeNumber = (v: unknown): number | undefined => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : undefined);
 
 /**
  * Requests of the cluster itself on the general pool, next to the applications. Estimates from the

@@ -6,9 +6,10 @@
  * small replica each. CPU limits at twice the request (production: burst to 4 CPU) bound a
  * runaway pod without throttling ordinary load; memory limits equal the working set Langfuse sizes for.
  */
-import { podRequest } from "../capacity";
+import { podRequest, wholeNumber } from "../capacity";
 import type { EnvironmentConfig } from "../config/schema";
 import type { ApplicationDemand } from "../general-pool";
+import { isPlainObject } from "../merge";
 import { DATABASE_JOB_RESOURCES } from "../secrets/database-job";
 
 export interface LangfuseWorkloadSize {
@@ -59,7 +60,7 @@ export function langfusePoolDemand(env: EnvironmentConfig): ApplicationDemand {
   const workloads = (["web", "worker"] as const).map((component) => {
     const size = profile[component];
     const base = `langfuse.valuesOverrides.langfuse.${component}`;
-    const o = (isRecord(chart) && isRecord(chart[component]) ? chart[component] : {}) as {
+    const o = (isPlainObject(chart) && isPlainObject(chart[component]) ? chart[component] : {}) as {
       hpa?: { enabled?: unknown; minReplicas?: unknown; maxReplicas?: unknown };
       keda?: { enabled?: unknown; minReplicas?: unknown; maxReplicas?: unknown };
       replicas?: unknown;
@@ -72,7 +73,7 @@ export function langfusePoolDemand(env: EnvironmentConfig): ApplicationDemand {
       maxReplicas = wholeNumber(o.keda.maxReplicas) ?? 2;
       overridden.push(`${base}.keda`);
     } else if (o.hpa?.enabled === false) {
-      const fixed = wholeNumber(o.replicas) ?? wholeNumber(isRecord(chart) ? chart.replicas : undefined) ?? 1;
+      const fixed = wholeNumber(o.replicas) ?? wholeNumber(isPlainObject(chart) ? chart.replicas : undefined) ?? 1;
       minReplicas = maxReplicas = fixed;
       overridden.push(`${base}.hpa.enabled`);
     } else {
@@ -95,6 +96,3 @@ export function langfusePoolDemand(env: EnvironmentConfig): ApplicationDemand {
     smaller: lf.sizing === "development" ? undefined : "langfuse.sizing",
   };
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const wholeNumber = (v: unknown): number | undefined => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : undefined);

@@ -12,7 +12,7 @@
  * ingestQueue (`<c>.autoscaling.hpa`). hostBackend and listener render only with LangSmith
  * Deployments, which this project does not enable, so they are not sized.
  */
-import { addNeeds, allocatable, CLUSTER_OVERHEAD, formatNeed, INSTANCE_CATALOG, Need, podRequest, poolNodeAllocatable } from "../capacity";
+import { addNeeds, allocatable, CLUSTER_OVERHEAD, formatNeed, INSTANCE_CATALOG, Need, podRequest, poolNodeAllocatable, wholeNumber } from "../capacity";
 import type { ApplicationDemand } from "../general-pool";
 import { EnvironmentConfig, NodePool } from "../config/schema";
 // Moved to lib/capacity.ts (neutral quantities); re-exported for existing importers.
@@ -129,7 +129,6 @@ export const SIZING_PROFILES: Readonly<Record<EnvironmentConfig["langsmith"]["si
 export const LANGSMITH_UPGRADE_JOBS: Need = { vcpu: 0.9, memoryGib: 2.2 };
 
 
-const wholeNumber = (v: unknown): number | undefined => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : undefined);
 
 /**
  * A main service's size with the operator's `langsmith.valuesOverrides.<service>` applied (they
