@@ -169,13 +169,12 @@ function formatZodIssue(issue: ZodIssue, input: unknown): string {
     case "too_small":
       if (!DEFAULT_MESSAGE.test(issue.message)) return `${path} ${issue.message}, got ${show(value)}`;
       if (issue.type === "string") return `${path} must have at least ${issue.minimum} characters, got ${show(value)}`;
-      return issue.type === "array"
-        ? `${path} must have at least ${issue.minimum} item${issue.minimum === 1 ? "" : "s"}, got ${show(value)}`
-        : `${path} must be at least ${issue.minimum}, got ${show(value)}`;
+      if (issue.type === "array") return `${path} must have at least ${issue.minimum} item${issue.minimum === 1 ? "" : "s"}, got ${show(value)}`;
+      // An exclusive bound (`.positive()`: minimum 0, not inclusive) is not "at least 0".
+      return issue.inclusive ? `${path} must be at least ${issue.minimum}, got ${show(value)}` : `${path} must be greater than ${issue.minimum}, got ${show(value)}`;
     case "too_big":
-      return issue.type === "array"
-        ? `${path} must have at most ${issue.maximum} items, got ${show(value)}`
-        : `${path} must be at most ${issue.maximum}, got ${show(value)}`;
+      if (issue.type === "array") return `${path} must have at most ${issue.maximum} items, got ${show(value)}`;
+      return issue.inclusive ? `${path} must be at most ${issue.maximum}, got ${show(value)}` : `${path} must be less than ${issue.maximum}, got ${show(value)}`;
     default:
       return `${path} ${issue.message}, got ${show(value)}`;
   }
