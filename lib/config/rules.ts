@@ -54,7 +54,7 @@ const region: EnvironmentRule = (env) => {
   const fix = isKnownRegion(lower)
     ? `use ${lower} (lowercase)`
     : /^[a-z]{2}-[a-z]+-\d$/.test(r)
-      ? `check the spelling; if AWS opened ${r} after ${REGIONS_AS_OF}, add it to lib/regions.ts with its zones`
+      ? `check the spelling; if ${r} is a region AWS offers, add it to lib/regions.ts with its zones (the list is as of ${REGIONS_AS_OF} and holds the regions where EKS, RDS, ElastiCache and WAFv2 were confirmed) and any family it lacks to lib/data-catalogs.ts`
       : "use e.g. us-west-2";
   return [{ path: "aws.region", message: "must be an AWS commercial region (see lib/regions.ts)", value: r, fix }];
 };
