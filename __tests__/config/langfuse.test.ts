@@ -1,5 +1,6 @@
 import { defineEnvironment } from "../../environments/profiles";
 import { loadEnvironment } from "../../lib/config/load";
+import { CHARTS } from "../../versions";
 import { langfuseHostname } from "../../lib/config/schema";
 import { loadProblems, problemsWith as problems } from "../helpers";
 import { LANGFUSE_CLICKHOUSE, LANGFUSE_DEV, langfuseOnlyFork, withLangfuse } from "../langfuse-envs";
@@ -109,6 +110,17 @@ describe("langfuse fields", () => {
     [3, { insights: "shared" }, "must not be Redis database 3, which Insights uses (Langfuse's queues would mix with its keys), got 3; use e.g. 1"],
   ])("Redis database %s is refused when taken", (redisDb, langsmith, message) => {
     expect(both({ redisDb }, (i) => Object.assign(i.langsmith, langsmith))).toEqual([`environments/dev.ts: langfuse.redisDb ${message}`]);
+  });
+
+  test("Langfuse's valuesOverrides set only keys of the pinned Langfuse chart, alone or beside LangSmith", () => {
+    const misspelt = { langfuse: { web: { hpa: { minReplica: 3 } } }, clickhous: { enabled: true } };
+    const expected = (file: string) => [
+      `environments/${file}.ts: langfuse.valuesOverrides.langfuse.web.hpa.minReplica is not a key of the langfuse chart ${CHARTS.langfuse.version} (Helm would ignore it silently), got 3; check the spelling against the chart's values.yaml (keys: __tests__/fixtures/langfuse-chart-keys.json)`,
+      `environments/${file}.ts: langfuse.valuesOverrides.clickhous.enabled is not a key of the langfuse chart ${CHARTS.langfuse.version} (Helm would ignore it silently), got true; check the spelling against the chart's values.yaml (keys: __tests__/fixtures/langfuse-chart-keys.json)`,
+    ];
+    expect(loadProblems([{ file: "environments/lf.ts", input: langfuseOnlyFork({ valuesOverrides: misspelt }) }])).toEqual(expected("lf"));
+    expect(both({ valuesOverrides: misspelt })).toEqual(expected("dev"));
+    expect(both({ valuesOverrides: { langfuse: { web: { hpa: { minReplicas: 3 } } } } })).toEqual([]);
   });
 
   test("Redis database 0 is Langfuse's when LangSmith does not run", () => {

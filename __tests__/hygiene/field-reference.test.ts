@@ -31,5 +31,15 @@ describe("environment field reference", () => {
     const [rule] = rulePaths("const pools: EnvironmentRule = (env) => [{ path: `nodePools.${name}` }];\n");
     expect(rule.rule).toBe("pools");
     expect(rule.pattern.test("nodePools.general")).toBe(true);
+    // A literal field with one segment under it: the rule applies to the field too (free-form overrides).
+    expect(rule.pattern.test("nodePools")).toBe(true);
+    expect(rule.pattern.test("nodePools.general.minSize")).toBe(false);
+    const [inner] = rulePaths("const sizes: EnvironmentRule = (env) => [{ path: `nodePools.${name}.minSize` }];\n");
+    expect([inner.pattern.test("nodePools.general.minSize"), inner.pattern.test("nodePools.general"), inner.pattern.test("nodePools")]).toEqual([true, false, false]);
+    const overrides = rows.filter((r) => r.path.endsWith(".valuesOverrides"));
+    expect(overrides.map((r) => [r.path, r.rules])).toEqual([
+      ["langfuse.valuesOverrides", ["valuesOverrideKeys"]],
+      ["langsmith.valuesOverrides", ["valuesOverrideKeys"]],
+    ]);
   });
 });

@@ -475,33 +475,42 @@ const clickhouse: EnvironmentRule = (env) => {
   return problems;
 };
 
-/** The LangSmith chart's key paths (the fixture scripts/chart-keys.ts writes), found from here up; undefined outside a checkout. */
-let chartKeysCache: ChartKeys | null | undefined;
-function langsmithChartKeys(): ChartKeys | undefined {
-  if (chartKeysCache === undefined) {
-    chartKeysCache = null;
+/**
+ * A chart's key paths (the fixtures scripts/chart-keys.ts and scripts/langfuse-chart-keys.ts
+ * write), found from here up; undefined outside a checkout.
+ */
+const chartKeysCache = new Map<string, ChartKeys | null>();
+function chartKeysFixture(fixture: string): ChartKeys | undefined {
+  if (!chartKeysCache.has(fixture)) {
+    chartKeysCache.set(fixture, null);
     for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
-      const file = join(dir, "__tests__", "fixtures", "langsmith-chart-keys.json");
+      const file = join(dir, "__tests__", "fixtures", fixture);
       if (existsSync(file)) {
-        chartKeysCache = JSON.parse(readFileSync(file, "utf8")) as ChartKeys;
+        chartKeysCache.set(fixture, JSON.parse(readFileSync(file, "utf8")) as ChartKeys);
         break;
       }
     }
   }
-  return chartKeysCache ?? undefined;
+  return chartKeysCache.get(fixture) ?? undefined;
 }
 
-/** Overrides set only keys the pinned chart has: Helm ignores a misspelt key silently. */
-const valuesOverrideKeys: EnvironmentRule = (env) => {
-  const keys = langsmithChartKeys();
-  if (!keys || Object.keys(env.langsmith.valuesOverrides).length === 0) return [];
-  return unknownKeyPaths(env.langsmith.valuesOverrides, keys).map((path) => ({
-    path: `langsmith.valuesOverrides.${path}`,
+/** Keys of `overrides` the chart of `fixture` does not have, as problems with paths under `overrides`. */
+function unknownOverrideKeys(overrides: Record<string, unknown> | undefined, fixture: string): { path: string; message: string; value: unknown; fix: string }[] {
+  const keys = overrides && Object.keys(overrides).length > 0 ? chartKeysFixture(fixture) : undefined;
+  if (!overrides || !keys) return [];
+  return unknownKeyPaths(overrides, keys).map((path) => ({
+    path,
     message: `is not a key of the ${keys.chart} chart ${keys.version} (Helm would ignore it silently)`,
-    value: path.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], env.langsmith.valuesOverrides),
-    fix: `check the spelling against the chart's values.yaml (keys: __tests__/fixtures/langsmith-chart-keys.json)`,
+    value: path.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], overrides),
+    fix: `check the spelling against the chart's values.yaml (keys: __tests__/fixtures/${fixture})`,
   }));
-};
+}
+
+/** Each application's overrides set only keys its pinned chart has: Helm ignores a misspelt key silently. */
+const valuesOverrideKeys: EnvironmentRule = (env) => [
+  ...unknownOverrideKeys(env.langsmith.valuesOverrides, "langsmith-chart-keys.json").map((p) => ({ ...p, path: `langsmith.valuesOverrides.${p.path}` })),
+  ...unknownOverrideKeys(env.langfuse?.valuesOverrides, "langfuse-chart-keys.json").map((p) => ({ ...p, path: `langfuse.valuesOverrides.${p.path}` })),
+];
 
 /** Database and cache sizes that exist in the region (lib/data-catalogs.ts), instead of failing at apply. */
 const dataCatalogs: EnvironmentRule = (env) => {

@@ -160,14 +160,18 @@ export function schemaDescriptions(text = source(SCHEMA_FILE)): Map<string, stri
 
 // --- rules, from the rules' source ------------------------------------------------------------
 
-/** `path: "..."` / `path: \`...\`` in `text`, as patterns (`${...}` matches one path segment). */
+/**
+ * `path: "..."` / `path: \`...\`` in `text`, as patterns (`${...}` matches one path segment). A
+ * literal path followed by one `.${...}` names what lies under that field (a free-form
+ * `valuesOverrides`): the field itself matches too.
+ */
 function pathPatterns(text: string): RegExp[] {
   return [...text.matchAll(/path: (?:"([^"]+)"|`([^`]+)`)/g)].map((p) => {
-    const escaped = (p[1] ?? p[2])
-      .split(/\$\{[^}]*\}/)
-      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-      .join("[^.]+");
-    return new RegExp(`^${escaped}$`);
+    const template = p[1] ?? p[2];
+    const parts = template.split(/\$\{[^}]*\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    // `literal.path.${...}` only: the literal field itself matches too.
+    if (parts.length === 2 && parts[1] === "" && parts[0].endsWith("\\.")) return new RegExp(`^${parts[0].slice(0, -2)}(\\.[^.]+)?$`);
+    return new RegExp(`^${parts.join("[^.]+")}$`);
   });
 }
 

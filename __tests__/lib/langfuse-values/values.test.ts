@@ -54,9 +54,11 @@ describe("Langfuse values", () => {
     expect(unknownKeyPaths(buildLangfuseValues(env, LANGFUSE_INPUTS), FIXTURE)).toEqual([]);
   });
 
-  test("a misspelt override is caught by the key check", () => {
-    const env = langfuseOnly({ valuesOverrides: { langfuse: { web: { replicaz: 3 } } } });
+  test("a misspelt override is caught by the key check (the loader refuses it first: __tests__/config/langfuse.test.ts)", () => {
+    const loaded = langfuseOnly();
+    const env = { ...loaded, langfuse: { ...loaded.langfuse!, valuesOverrides: { langfuse: { web: { replicaz: 3 } } } } };
     expect(unknownKeyPaths(buildLangfuseValues(env, LANGFUSE_INPUTS), FIXTURE)).toEqual(["langfuse.web.replicaz"]);
+    expect(() => langfuseOnly({ valuesOverrides: { langfuse: { web: { replicaz: 3 } } } })).toThrow("langfuse.valuesOverrides.langfuse.web.replicaz is not a key of the langfuse chart");
   });
 
   test("layers come in merge order, overrides last", () => {
