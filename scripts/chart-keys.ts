@@ -13,7 +13,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parse } from "yaml";
-import { ChartKeys, extractKeyPaths } from "../lib/langsmith-values/chart-keys";
+import { ChartKeys, extractBooleanPaths, extractKeyPaths } from "../lib/langsmith-values/chart-keys";
 import { parseYamlCached } from "../lib/render/render-cache";
 import { CHARTS } from "../versions";
 
@@ -26,7 +26,8 @@ export function chartKeys(valuesPath: string): ChartKeys {
   if (!existsSync(chartYaml)) throw new Error(`${chartYaml} not found: the chart's Chart.yaml must sit next to its values.yaml`);
   const meta = parse(readFileSync(chartYaml, "utf8")) as { name?: string; version?: string };
   if (!meta.name || !meta.version) throw new Error(`${chartYaml} has no name or version`);
-  return { chart: meta.name, version: String(meta.version), paths: extractKeyPaths(parseYamlCached(readFileSync(valuesPath, "utf8"))) };
+  const doc = parseYamlCached(readFileSync(valuesPath, "utf8"));
+  return { chart: meta.name, version: String(meta.version), paths: extractKeyPaths(doc), booleans: extractBooleanPaths(doc) };
 }
 
 function main(): void {

@@ -123,6 +123,12 @@ describe("langfuse fields", () => {
     expect(both({ valuesOverrides: { langfuse: { web: { hpa: { minReplicas: 3 } } } } })).toEqual([]);
   });
 
+  test("a key the Langfuse chart defaults to a boolean takes a boolean, not a string the templates read as true", () => {
+    expect(loadProblems([{ file: "environments/lf.ts", input: langfuseOnlyFork({ valuesOverrides: { langfuse: { web: { hpa: { enabled: "false" } } } } }) }])).toEqual([
+      `environments/lf.ts: langfuse.valuesOverrides.langfuse.web.hpa.enabled must be true or false: the langfuse chart ${CHARTS.langfuse.version} defaults it to a boolean, and its templates' \`if\` reads any non-empty string, "false" included, as true, got "false"; write false without quotes`,
+    ]);
+  });
+
   test("Redis database 0 is Langfuse's when LangSmith does not run", () => {
     expect(loadProblems([{ file: "environments/lf.ts", input: langfuseOnlyFork({ redisDb: 0 }) }])).toEqual([]);
   });

@@ -11,7 +11,7 @@ import { githubEnvironment } from "../ci";
 import { CatalogName, DATA_CATALOGS, notOffered } from "../data-catalogs";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ChartKeys, unknownKeyPaths } from "../langsmith-values/chart-keys";
+import { ChartKeys, nonBooleanOverrides, unknownKeyPaths } from "../langsmith-values/chart-keys";
 import { EnvironmentConfig, langfuseHostname, NodePool, runs } from "./schema";
 import { AGENT_DATABASES, FRONTEND_PROXY_READ_TIMEOUT_SECONDS } from "../langsmith-values/chart";
 import { capacityProblems, INSTANCE_CATALOG } from "../capacity";
@@ -494,22 +494,33 @@ function chartKeysFixture(fixture: string): ChartKeys | undefined {
   return chartKeysCache.get(fixture) ?? undefined;
 }
 
-/** Keys of `overrides` the chart of `fixture` does not have, as problems with paths under `overrides`. */
-function unknownOverrideKeys(overrides: Record<string, unknown> | undefined, fixture: string): { path: string; message: string; value: unknown; fix: string }[] {
+/**
+ * Problems of `overrides` against the chart of `fixture`, with paths under `overrides`: keys the
+ * chart does not have, and keys the chart defaults to a boolean set to anything else.
+ */
+function overrideProblems(overrides: Record<string, unknown> | undefined, fixture: string): { path: string; message: string; value: unknown; fix: string }[] {
   const keys = overrides && Object.keys(overrides).length > 0 ? chartKeysFixture(fixture) : undefined;
   if (!overrides || !keys) return [];
-  return unknownKeyPaths(overrides, keys).map((path) => ({
+  const unknown = unknownKeyPaths(overrides, keys).map((path) => ({
     path,
     message: `is not a key of the ${keys.chart} chart ${keys.version} (Helm would ignore it silently)`,
     value: path.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], overrides),
     fix: `check the spelling against the chart's values.yaml (keys: __tests__/fixtures/${fixture})`,
   }));
+  const booleans = nonBooleanOverrides(overrides, keys).map(({ path, value }) => ({
+    path,
+    message: `must be true or false: the ${keys.chart} chart ${keys.version} defaults it to a boolean, and its templates' \`if\` reads any non-empty string, "false" included, as true`,
+    // Quoted, so "false" and false read differently in the message.
+    value: JSON.stringify(value),
+    fix: value === "false" || value === "true" ? `write ${value} without quotes` : "write true or false without quotes",
+  }));
+  return [...unknown, ...booleans];
 }
 
-/** Each application's overrides set only keys its pinned chart has: Helm ignores a misspelt key silently. */
+/** Each application's overrides set only keys its pinned chart has (Helm ignores a misspelt key silently), booleans as booleans. */
 const valuesOverrideKeys: EnvironmentRule = (env) => [
-  ...unknownOverrideKeys(env.langsmith.valuesOverrides, "langsmith-chart-keys.json").map((p) => ({ ...p, path: `langsmith.valuesOverrides.${p.path}` })),
-  ...unknownOverrideKeys(env.langfuse?.valuesOverrides, "langfuse-chart-keys.json").map((p) => ({ ...p, path: `langfuse.valuesOverrides.${p.path}` })),
+  ...overrideProblems(env.langsmith.valuesOverrides, "langsmith-chart-keys.json").map((p) => ({ ...p, path: `langsmith.valuesOverrides.${p.path}` })),
+  ...overrideProblems(env.langfuse?.valuesOverrides, "langfuse-chart-keys.json").map((p) => ({ ...p, path: `langfuse.valuesOverrides.${p.path}` })),
 ];
 
 /** Database and cache sizes that exist in the region (lib/data-catalogs.ts), instead of failing at apply. */

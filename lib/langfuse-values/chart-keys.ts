@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse } from "yaml";
-import { ChartKeys, extractKeyPaths } from "../langsmith-values/chart-keys";
+import { ChartKeys, extractBooleanPaths, extractKeyPaths } from "../langsmith-values/chart-keys";
 
 /**
  * Read by the templates but absent from values.yaml (commented example there):
@@ -21,8 +21,9 @@ export function langfuseChartKeys(chartDir: string): ChartKeys {
   if (!existsSync(chartYaml)) throw new Error(`${chartYaml} not found: the chart's Chart.yaml must sit next to its values.yaml`);
   const meta = parse(readFileSync(chartYaml, "utf8")) as { name?: string; version?: string };
   if (!meta.name || !meta.version) throw new Error(`${chartYaml} has no name or version`);
-  const paths = extractKeyPaths(parse(readFileSync(join(chartDir, "values.yaml"), "utf8")));
-  return { chart: meta.name, version: String(meta.version), paths: [...new Set([...paths, ...TEMPLATE_ONLY_KEYS])].sort() };
+  const doc = parse(readFileSync(join(chartDir, "values.yaml"), "utf8"));
+  const paths = extractKeyPaths(doc);
+  return { chart: meta.name, version: String(meta.version), paths: [...new Set([...paths, ...TEMPLATE_ONLY_KEYS])].sort(), booleans: extractBooleanPaths(doc) };
 }
 
 /** `values.yaml`'s directory of a chart directory path (for messages). */

@@ -12,7 +12,7 @@
  *   `resources: {}` ...), which the chart passes through with `toYaml`, and mappings that are
  *   Kubernetes objects passed through whole even when values.yaml shows an example
  *   (OPEN_KEYS: container `resources` of limits/requests, probes, `commonDnsConfig`, rollout `strategy`).
- * No values, defaults or comments are kept.
+ * No values, defaults or comments are kept, except which leaves default to a boolean (`booleans`).
  */
 import { isPlainObject } from "../merge";
 
@@ -21,6 +21,11 @@ export interface ChartKeys {
   readonly version: string;
   /** Sorted key paths; an entry ending in `.*` is an open mapping. */
   readonly paths: readonly string[];
+  /**
+   * Sorted paths whose default in values.yaml is a boolean: an override there must be one too (a
+   * template's `if` reads the string "false" as true). Absent in an older fixture: not checked.
+   */
+  readonly booleans?: readonly string[];
 }
 
 export const OPEN_SUFFIX = ".*";
@@ -54,6 +59,39 @@ export function extractKeyPaths(doc: unknown): string[] {
   if (!isPlainObject(doc)) throw new Error("values.yaml must be a mapping at the top level");
   walk(doc, "");
   return [...new Set(paths)].sort();
+}
+
+/** Paths of `extractKeyPaths` whose default is a boolean (open mappings are not descended into). */
+export function extractBooleanPaths(doc: unknown): string[] {
+  const open = new Set(extractKeyPaths(doc).filter((p) => p.endsWith(OPEN_SUFFIX)).map((p) => p.slice(0, -OPEN_SUFFIX.length)));
+  const out: string[] = [];
+  const walk = (node: Record<string, unknown>, prefix: string) => {
+    for (const [key, value] of Object.entries(node)) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      if (typeof value === "boolean") out.push(path);
+      else if (isPlainObject(value) && !open.has(path)) walk(value, path);
+    }
+  };
+  if (isPlainObject(doc)) walk(doc, "");
+  return [...new Set(out)].sort();
+}
+
+/**
+ * Override leaves that set a boolean key of the chart to something else (`enabled: "false"`):
+ * Helm passes the string through, and a template's `if` reads any non-empty string as true.
+ */
+export function nonBooleanOverrides(values: unknown, keys: Pick<ChartKeys, "booleans">): { path: string; value: unknown }[] {
+  const booleans = new Set(keys.booleans ?? []);
+  const found: { path: string; value: unknown }[] = [];
+  const walk = (node: unknown, path: string) => {
+    if (isPlainObject(node)) {
+      for (const [k, v] of Object.entries(node)) walk(v, path ? `${path}.${k}` : k);
+      return;
+    }
+    if (booleans.has(path) && typeof node !== "boolean" && node !== null) found.push({ path, value: node });
+  };
+  walk(values, "");
+  return found;
 }
 
 /** A path lookup over a fixture. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { ChartKeys, unknownKeyPaths } from "../../../lib/langsmith-values/chart-keys";
+import { ChartKeys, nonBooleanOverrides, unknownKeyPaths } from "../../../lib/langsmith-values/chart-keys";
 import { langfuseChartKeys, TEMPLATE_ONLY_KEYS } from "../../../lib/langfuse-values/chart-keys";
 import {
   buildLangfuseValues,
@@ -38,7 +38,9 @@ describe("the Langfuse key-path fixture", () => {
     expect({ chart: FIXTURE.chart, version: FIXTURE.version }).toEqual({ chart: CHARTS.langfuse.chart, version: CHARTS.langfuse.version });
   });
 
-  test("holds sorted, unique key paths, with the template-only keys", () => {
+  test("holds sorted, unique key paths, with the template-only keys, and which default to a boolean", () => {
+    expect((FIXTURE.booleans ?? []).filter((p) => !FIXTURE.paths.includes(p))).toEqual([]);
+    expect(FIXTURE.booleans).toContain("langfuse.web.hpa.enabled");
     expect([...FIXTURE.paths].sort()).toEqual(FIXTURE.paths);
     expect(new Set(FIXTURE.paths).size).toBe(FIXTURE.paths.length);
     for (const k of TEMPLATE_ONLY_KEYS) expect(FIXTURE.paths).toContain(k);
@@ -50,8 +52,9 @@ describe("the Langfuse key-path fixture", () => {
 });
 
 describe("Langfuse values", () => {
-  test.each(variants())("%s: every key path exists in the chart", (_l, env) => {
+  test.each(variants())("%s: every key path exists in the chart, its booleans set as booleans", (_l, env) => {
     expect(unknownKeyPaths(buildLangfuseValues(env, LANGFUSE_INPUTS), FIXTURE)).toEqual([]);
+    expect(nonBooleanOverrides(buildLangfuseValues(env, LANGFUSE_INPUTS), FIXTURE)).toEqual([]);
   });
 
   test("a misspelt override is caught by the key check (the loader refuses it first: __tests__/config/langfuse.test.ts)", () => {

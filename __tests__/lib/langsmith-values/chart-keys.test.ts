@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { ChartKeys, extractKeyPaths, unknownKeyPaths } from "../../../lib/langsmith-values/chart-keys";
+import { ChartKeys, extractBooleanPaths, extractKeyPaths, nonBooleanOverrides, unknownKeyPaths } from "../../../lib/langsmith-values/chart-keys";
 import { buildLangsmithValues } from "../../../lib/langsmith-values";
 import { chartKeys, DEFAULT_VALUES } from "../../../scripts/chart-keys";
 import { CHARTS } from "../../../versions";
@@ -16,11 +16,15 @@ describe("the key-path fixture", () => {
     expect({ chart: FIXTURE.chart, version: FIXTURE.version }).toEqual({ chart: CHARTS.langsmith.chart, version: CHARTS.langsmith.version });
   });
 
-  test("holds key paths only (no values), sorted and unique", () => {
-    expect(Object.keys(FIXTURE)).toEqual(["chart", "version", "paths"]);
+  test("holds key paths and which of them default to a boolean (no values), sorted and unique", () => {
+    expect(Object.keys(FIXTURE)).toEqual(["chart", "version", "paths", "booleans"]);
     expect(FIXTURE.paths.every((p) => /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*(\.\*)?$/.test(p))).toBe(true);
     expect([...FIXTURE.paths].sort()).toEqual(FIXTURE.paths);
     expect(new Set(FIXTURE.paths).size).toBe(FIXTURE.paths.length);
+    const booleans = FIXTURE.booleans ?? [];
+    expect(booleans.length).toBeGreaterThan(0);
+    expect(booleans.filter((p) => !FIXTURE.paths.includes(p))).toEqual([]);
+    expect([...booleans].sort()).toEqual(booleans);
   });
 
   // The pinned chart's values.yaml sits outside the repository (../shared/reference); where it
@@ -62,6 +66,14 @@ a:
     ]);
   });
 
+  test("boolean defaults are recorded, and an override that is not a boolean there is found", () => {
+    const flags = parse("a:\n  enabled: false\n  n: 1\n  annotations: {}\n  b:\n    on: true\n");
+    const keys = { booleans: extractBooleanPaths(flags) };
+    expect(keys.booleans).toEqual(["a.b.on", "a.enabled"]);
+    expect(nonBooleanOverrides({ a: { enabled: "false", n: "2", b: { on: true } } }, keys)).toEqual([{ path: "a.enabled", value: "false" }]);
+    expect(nonBooleanOverrides({ a: { enabled: false, b: { on: 0 } } }, keys)).toEqual([{ path: "a.b.on", value: 0 }]);
+  });
+
   test("open paths accept children; anything else must exist", () => {
     const keys = { paths: extractKeyPaths(doc) };
     expect(unknownKeyPaths({ a: { b: 2, list: [3], annotations: { "x.io/y": "z" }, deployment: { resources: { requests: { memory: "1Gi" } } } } }, keys)).toEqual([]);
@@ -79,9 +91,11 @@ describe("every key path the values set exists in the pinned chart", () => {
     expect(unknownKeyPaths(buildLangsmithValues(shipped(name), INPUTS), FIXTURE)).toEqual([]);
   });
 
-  test("every option combination", () => {
+  test("every option combination, with the chart's booleans set as booleans", () => {
     const unknown = combinations().flatMap((c) => unknownKeyPaths(buildLangsmithValues(c.env, INPUTS), FIXTURE).map((p) => `${c.label}: ${p}`));
     expect(unknown).toEqual([]);
+    const strings = combinations().flatMap((c) => nonBooleanOverrides(buildLangsmithValues(c.env, INPUTS), FIXTURE).map((p) => `${c.label}: ${p.path}`));
+    expect(strings).toEqual([]);
   });
 
   test("operator overrides too (a misspelt override fails)", () => {
