@@ -512,7 +512,7 @@ function overrideProblems(overrides: Record<string, unknown> | undefined, fixtur
     message: `must be true or false: the ${keys.chart} chart ${keys.version} defaults it to a boolean, and its templates' \`if\` reads any non-empty string, "false" included, as true`,
     // Quoted, so "false" and false read differently in the message.
     value: JSON.stringify(value),
-    fix: value === "false" || value === "true" ? `write ${value} without quotes` : "write true or false without quotes",
+    fix: value === "false" || value === "true" ? `write ${value} without quotes` : typeof value === "string" ? "write true or false without quotes" : "write true or false",
   }));
   return [...unknown, ...booleans];
 }
