@@ -1,7 +1,9 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
-  roots: ["<rootDir>/__tests__"],
+  // The sources are roots too, so `jest --onlyChanged` (npm run test:changed) and --watch find the
+  // tests that import a changed file; tests themselves live only under __tests__ (testMatch).
+  roots: ["<rootDir>/__tests__", "<rootDir>/lib", "<rootDir>/modules", "<rootDir>/stacks", "<rootDir>/scripts", "<rootDir>/environments"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } } }] },
   moduleFileExtensions: ["ts", "js", "json"],
