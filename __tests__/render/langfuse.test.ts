@@ -11,6 +11,7 @@ import { CHARTS, LANGFUSE_CHART_DIGEST } from "../../versions";
 import { LANGFUSE_RELEASE, LANGFUSE_WEB_SERVICE } from "../../lib/langfuse-values/chart";
 import { ALB_DRAIN_SECONDS } from "../../lib/langsmith-values/chart";
 import { locateChart, Manifest, renderChart, replaceTokens } from "../../lib/render";
+import { checkFields } from "../../lib/render/k8s-fields";
 import type { EnvironmentConfig } from "../../lib/config/schema";
 import { Json, resources, synthEnv } from "../helpers";
 import { langfuseOnly, withLangfuse } from "../langfuse-envs";
@@ -51,6 +52,12 @@ describeLangfuse("rendered Langfuse chart: %s", (_label, make) => {
   const workloads = rendered.filter((m) => m.kind === "Deployment");
   const esObjects = values(stack, "langfuse-secrets", region).manifests as Json[];
   const tgb = (values(stack, "langfuse-target-group-binding", region).manifests as Json[])[0];
+
+  test("every object of a built-in kind, and the Job and policies this project adds, has only fields its Kubernetes API has", () => {
+    const checks = [...rendered, ...esObjects, tgb].map((m) => checkFields(m as Manifest));
+    expect(checks.filter((c) => c.model).length).toBeGreaterThan(5);
+    expect(checks.flatMap((c) => c.unknown.map((u) => `${c.object}: ${u}`))).toEqual([]);
+  });
 
   test("renders web and worker only: no bundled store, no chart Ingress", () => {
     expect(workloads.map((d) => d.metadata.name).sort()).toEqual(["langfuse-web", "langfuse-worker"]);

@@ -14,6 +14,7 @@ import type { EnvironmentConfig } from "../../lib/config/schema";
 import { buildLangsmithValues, RELEASE } from "../../lib/langsmith-values";
 import { HOST_KEY, ZONE_KEY } from "../../lib/langsmith-values";
 import { LANGSMITH_CHART, Manifest, renderChart } from "../../lib/render";
+import { checkFields } from "../../lib/render/k8s-fields";
 import { standInInputs } from "../../scripts/chart-diff";
 import type { Json } from "../helpers";
 import { callsAws, containersOf, IRSA_ANNOTATION, Pod, pods, restrictedViolations, secretReads, selects, unboundedContainers } from "./manifests";
@@ -51,6 +52,12 @@ describeRows("%s, chart %s: LangSmith pods", (_label, _version, env, dir) => {
 
   test("every pod meets the Pod Security Standard restricted with a read-only root filesystem", () => {
     expect(all().flatMap((p) => restrictedViolations(p))).toEqual([]);
+  });
+
+  test("every object of a built-in kind has only fields its Kubernetes API has (the API server drops the others silently)", () => {
+    const checks = manifests().map(checkFields);
+    expect(checks.filter((c) => c.model).length).toBeGreaterThan(20);
+    expect(checks.flatMap((c) => c.unknown.map((u) => `${c.object}: ${u}`))).toEqual([]);
   });
 
   test("every container of a Deployment or StatefulSet has readiness and liveness probes", () => {
