@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--runs N] [--markdown]`: times every command of the speed table
+ * `npm run bench [-- --quick] [--runs N]`: times every command of the speed table
  * (issue 14, README "Speed") as a ratio to a bare `node -e 0` on the same machine, prints the
  * table and fails (exit 1) only on a row over its budget. Absolute times drift with the machine
  * and its load (CI runners, six developers on two cores); the ratio to node's own start-up
@@ -15,6 +15,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENVIRONMENTS } from "../environments";
+import { unknownOptions, unknownOptionsMessage, wantsHelp } from "./cli";
 
 const ROOT = join(__dirname, "..", "..");
 /** `node -e 0` on the reference machine: the issue's 0.9 s synth was "~12x node -e 0". */
@@ -159,10 +160,30 @@ function forgetPlans(out: string): void {
   for (const s of readdirSync(stacks)) rmSync(join(stacks, s, "offline", "plan.stamp"), { force: true });
 }
 
+/** `--quick`, `--runs N` (N >= 1; default $BENCH_RUNS, else 5); anything else is a usage error. */
+export function benchOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): { quick: boolean; runs: number } {
+  const bad = unknownOptions(argv, ["--quick", "--runs"]);
+  if (bad.length > 0) throw new Error(unknownOptionsMessage("bench", bad, ["--quick", "--runs"]));
+  const at = argv.indexOf("--runs");
+  const given = at >= 0 ? argv[at + 1] : env.BENCH_RUNS;
+  const runs = given === undefined ? 5 : Number(given);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`bench: ${at >= 0 ? "--runs" : "BENCH_RUNS"} must be a whole number of at least 1, got ${given ?? "nothing"}`);
+  return { quick: argv.includes("--quick"), runs };
+}
+
+export const BENCH_USAGE = [
+  "usage: npm run bench [-- --quick] [--runs N]",
+  "  Times every row of the README's speed table as a ratio to `node -e 0` here, prints the table (markdown),",
+  "  exit 1 on a row over its budget. --quick skips jest, the offline plan and npm test; --runs N (default",
+  "  $BENCH_RUNS, else 5) runs of each short command, the fastest counting.",
+].join("\n");
+
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const quick = argv.includes("--quick");
-  const runs = Number(argv[argv.indexOf("--runs") + 1]) || Number(process.env.BENCH_RUNS) || 5;
+  if (wantsHelp(process.argv.slice(2))) {
+    console.log(BENCH_USAGE);
+    return;
+  }
+  const { quick, runs } = benchOptions(process.argv.slice(2));
   const scratch = mkdtempSync(join(tmpdir(), "ls-bench-"));
   const synthOut = join(scratch, "synth");
   const node = process.execPath;

@@ -5,7 +5,7 @@
 import { ENVIRONMENTS } from "../environments";
 import { ciMatrix } from "../lib/ci-matrix";
 import { EnvironmentSource, loadEnvironments } from "../lib/config/load";
-import { runCli, wantsHelp } from "./cli";
+import { runCli, unknownOptions, unknownOptionsMessage, wantsHelp } from "./cli";
 
 const USAGE = [
   "usage: npm run --silent ci:matrix",
@@ -18,6 +18,11 @@ export function main(argv: string[], sources: readonly EnvironmentSource[] = ENV
   if (wantsHelp(argv)) {
     console.log(USAGE);
     return 0;
+  }
+  const bad = unknownOptions(argv, []);
+  if (bad.length > 0) {
+    console.error(`${unknownOptionsMessage("ci:matrix", bad, [])}\n${USAGE}`);
+    return 2;
   }
   process.stdout.write(`${JSON.stringify(ciMatrix(loadEnvironments(sources).map((e) => e.config)))}\n`);
   return 0;

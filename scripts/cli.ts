@@ -13,6 +13,20 @@ export function positionals(argv: readonly string[], valueFlags: readonly string
   return argv.filter((a, i) => !a.startsWith("--") && !valueFlags.includes(argv[i - 1]));
 }
 
+/**
+ * The `-`/`--` options in `argv` that a command does not take (`known`: its flags and value
+ * flags; `--help`/`-h` always). A misspelt option is refused, never ignored: `--aply` would do a
+ * dry run, `--evn prod` judge a plan by the wrong tier, `--hostnme` fork with the source's host.
+ */
+export function unknownOptions(argv: readonly string[], known: readonly string[]): string[] {
+  return argv.filter((a) => /^-/.test(a) && a !== "--help" && a !== "-h" && !known.includes(a));
+}
+
+/** The usage error a command prints for `unknownOptions` (exit 2). */
+export function unknownOptionsMessage(command: string, bad: readonly string[], known: readonly string[]): string {
+  return `${command}: unknown option${bad.length > 1 ? "s" : ""} ${bad.join(", ")} (${known.length > 0 ? `it takes ${known.join(", ")}` : "it takes none"}; --help for usage)`;
+}
+
 /** True when the user asked for usage (`--help` or `-h`): print it and do nothing else. */
 export function wantsHelp(argv: readonly string[]): boolean {
   return argv.includes("--help") || argv.includes("-h");

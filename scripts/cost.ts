@@ -13,7 +13,9 @@ import { compareWithCheapest, CostComparison, CostError, CostLine } from "../lib
 import { applicationShares } from "../lib/cost/applications";
 import { PRICES } from "../lib/cost/prices";
 import { stackName } from "../lib/naming";
-import { runCli, wantsHelp } from "./cli";
+import { runCli, unknownOptions, unknownOptionsMessage, wantsHelp } from "./cli";
+
+const OPTIONS = ["--json"];
 
 const USAGE = [
   "usage: npm run cost [-- <environment or stack> ...] [--json]",
@@ -21,7 +23,7 @@ const USAGE = [
   "  node configuration that still passes validation. Prices: lib/cost/prices.ts (dated, sourced).",
   "  An environment the table cannot price (region, instance type, class) is listed as unpriced with the reason.",
   "  --json  machine-readable output",
-  "  Exit 0: report printed (priced or unpriced); 2: an unknown environment name.",
+  "  Exit 0: report printed (priced or unpriced); 2: an unknown environment name or option.",
 ].join("\n");
 
 const usd = (n: number | undefined) => (n === undefined ? "-" : n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
@@ -119,6 +121,11 @@ export function main(args: string[], sources: readonly EnvironmentSource[] = ENV
   if (wantsHelp(args)) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  const bad = unknownOptions(args, OPTIONS);
+  if (bad.length > 0) {
+    console.error(`${unknownOptionsMessage("cost", bad, OPTIONS)}\n${USAGE}`);
+    return 2;
   }
   const wanted = args.filter((a) => !a.startsWith("-")).map((a) => a.replace(/^langsmith-/, ""));
   const envs = loadEnvironments(sources)

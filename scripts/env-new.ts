@@ -15,7 +15,7 @@ import { Application, runs, Tier } from "../lib/config/schema";
 import { environmentFile, fileFields, forkEnvironment, optionProblems, oversizedPoolNote, parseApplications, registerEnvironment } from "../lib/env-new";
 import { isPlainObject, PlainObject } from "../lib/merge";
 import { stackName } from "../lib/naming";
-import { flagValues, positionals, runCli, wantsHelp } from "./cli";
+import { flagValues, positionals, runCli, unknownOptions, unknownOptionsMessage, wantsHelp } from "./cli";
 
 const USAGE = [
   "usage: npm run env:new -- <name> --from <environment> --account <12-digit id> --region <region> [--tier development|production] [--hostname <host>]",
@@ -75,6 +75,11 @@ export function main(argv: string[], deps: EnvNewDeps = {}): number {
   if (wantsHelp(argv)) {
     out(USAGE);
     return 0;
+  }
+  const bad = unknownOptions(argv, VALUE_FLAGS);
+  if (bad.length > 0) {
+    err(`${unknownOptionsMessage("env:new", bad, VALUE_FLAGS)}\n${USAGE}`);
+    return 2;
   }
   const root = resolve(deps.root ?? repoRoot());
   const sources = deps.sources ?? ENVIRONMENTS;

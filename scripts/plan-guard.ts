@@ -11,7 +11,7 @@
  */
 import { isStateful, STATEFUL_TYPES } from "../lib/policy/stateful";
 import type { Json } from "../lib/policy/types";
-import { flagValues, positionals, readJson, runCli, wantsHelp } from "./cli";
+import { flagValues, positionals, readJson, runCli, unknownOptions, unknownOptionsMessage, wantsHelp } from "./cli";
 
 const USAGE = [
   "usage: npm run plan:guard -- <plan.json> [--allow <address>]...",
@@ -80,6 +80,11 @@ export function main(argv: string[]): number {
   if (wantsHelp(argv)) {
     console.log(USAGE);
     return 0;
+  }
+  const bad = unknownOptions(argv, ["--allow"]);
+  if (bad.length > 0) {
+    console.error(`${unknownOptionsMessage("plan-guard", bad, ["--allow"])}\n${USAGE}`);
+    return 2;
   }
   const allow = flagValues(argv, "--allow");
   const [file] = positionals(argv, ["--allow"]);

@@ -15,7 +15,7 @@ import { fromPlan } from "../lib/policy/adapters";
 import { evaluate, formatViolation, formatWaiver } from "../lib/policy/engine";
 import { stateStackPolicy } from "../lib/policy/enforce";
 import type { Json, PolicyEnvironment } from "../lib/policy/types";
-import { flagValues, positionals, readJson, runCli, wantsHelp } from "./cli";
+import { flagValues, positionals, readJson, runCli, unknownOptions, unknownOptionsMessage, wantsHelp } from "./cli";
 
 const USAGE = [
   "usage: npm run policy -- <plan.json> [--env <environment or stack>]",
@@ -50,6 +50,11 @@ export function main(argv: string[], sources: readonly EnvironmentSource[] = ENV
   if (wantsHelp(argv)) {
     console.log(USAGE);
     return 0;
+  }
+  const bad = unknownOptions(argv, ["--env"]);
+  if (bad.length > 0) {
+    console.error(`${unknownOptionsMessage("policy-check", bad, ["--env"])}\n${USAGE}`);
+    return 2;
   }
   const [envName] = flagValues(argv, "--env");
   const [file] = positionals(argv, ["--env"]);

@@ -27,6 +27,7 @@ import { EnvironmentConfig } from "../lib/config/schema";
 import { Namer } from "../lib/naming";
 import { secretCatalog, secretName, SecretSpec } from "../lib/secrets/catalog";
 import { generateSecretValue } from "../lib/secrets/generate";
+import { unknownOptions, unknownOptionsMessage } from "./cli";
 
 /** The two Secrets Manager calls the seeding needs (a fake in tests). */
 export interface SecretsApi {
@@ -158,12 +159,19 @@ function isCredentialsError(e: unknown): boolean {
   return /CredentialsProviderError|ExpiredToken|UnrecognizedClientException|InvalidClientTokenId/.test(name) || /Could not load credentials|security token/i.test(message);
 }
 
+const SEED_OPTIONS = ["--apply", "--aws-endpoint"];
+
 export async function main(argv: readonly string[], deps: SeedDeps = {}): Promise<number> {
   const out = deps.out ?? ((l: string) => console.log(l));
   const err = deps.err ?? ((l: string) => console.error(l));
   if (argv.includes("--help") || argv.includes("-h")) {
     out(USAGE);
     return 0;
+  }
+  const bad = unknownOptions(argv, SEED_OPTIONS);
+  if (bad.length > 0) {
+    err(`${unknownOptionsMessage("secrets:seed", bad, SEED_OPTIONS)}\n${USAGE}`);
+    return 2;
   }
   const at = argv.indexOf("--aws-endpoint");
   const endpoint = at >= 0 ? argv[at + 1] : undefined;
