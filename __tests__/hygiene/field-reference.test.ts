@@ -38,8 +38,8 @@ describe("environment field reference", () => {
     expect([inner.pattern.test("nodePools.general.minSize"), inner.pattern.test("nodePools.general"), inner.pattern.test("nodePools")]).toEqual([true, false, false]);
     const overrides = rows.filter((r) => r.path.endsWith(".valuesOverrides"));
     expect(overrides.map((r) => [r.path, r.rules])).toEqual([
-      ["langfuse.valuesOverrides", ["valuesOverrideKeys"]],
-      ["langsmith.valuesOverrides", ["valuesOverrideKeys"]],
+      ["langfuse.valuesOverrides", ["valuesOverrideKeys", "valuesOverrideLists"]],
+      ["langsmith.valuesOverrides", ["valuesOverrideKeys", "valuesOverrideLists"]],
     ]);
   });
 });

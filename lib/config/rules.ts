@@ -19,6 +19,9 @@ import { waiverProblems } from "../policy/engine";
 import { ciArns } from "../ci";
 import { generalPoolProblems } from "../general-pool";
 import { sizingProblems } from "../langsmith-values/sizing";
+import { projectValues } from "../langsmith-values";
+import { langfuseProjectValues } from "../langfuse-values";
+import { droppedListItems, holdsList } from "../values-overrides";
 import { sharedDomain, siblingDomain, zoneCandidates } from "../hostnames";
 
 export interface Problem {
@@ -523,6 +526,41 @@ const valuesOverrideKeys: EnvironmentRule = (env) => [
   ...overrideProblems(env.langfuse?.valuesOverrides, "langfuse-chart-keys.json").map((p) => ({ ...p, path: `langfuse.valuesOverrides.${p.path}` })),
 ];
 
+/** Stand-ins for the infrastructure outputs: the lists the builders set do not depend on them. */
+const LIST_STAND_INS = { langsmith: { appRoleArn: "<app role>", blobStorage: { bucketName: "<bucket>", kmsKeyArn: "<key>" } }, langfuse: { roleArn: "<role>", bucketName: "<bucket>" } };
+
+/** Lists of `overrides` that drop items of the list the project sets at the same path (lib/values-overrides.ts). */
+function overrideListProblems(overrides: Record<string, unknown> | undefined, project: () => unknown): { path: string; message: string; value: unknown; fix: string }[] {
+  if (!overrides || !holdsList(overrides)) return [];
+  let values: unknown;
+  try {
+    values = project();
+  } catch {
+    return []; // the values builder refuses this environment for a reason another rule reports
+  }
+  return droppedListItems(values, overrides).map((d) => ({
+    path: d.path,
+    message:
+      `must keep the ${d.project.length === 1 ? "item" : `${d.project.length} items`} the project sets there: Helm replaces a list whole, so ` +
+      `${d.dropped.length === d.project.length ? (d.project.length === 1 ? "it" : "all of them") : JSON.stringify(d.dropped)} would be lost ` +
+      "(lists of named items, such as env and volumes, merge by name instead)",
+    value: JSON.stringify(d.value),
+    fix: `list yours beside the project's: ${JSON.stringify(d.project)}`,
+  }));
+}
+
+/** An override list keeps the items the project sets in it (Pod Security drops, tolerations, zone spread). */
+const valuesOverrideLists: EnvironmentRule = (env) => [
+  ...overrideListProblems(runs(env, "langsmith") ? env.langsmith.valuesOverrides : undefined, () => projectValues(env, LIST_STAND_INS.langsmith)).map((p) => ({
+    ...p,
+    path: `langsmith.valuesOverrides.${p.path}`,
+  })),
+  ...overrideListProblems(env.langfuse && runs(env, "langfuse") ? env.langfuse.valuesOverrides : undefined, () => langfuseProjectValues(env, LIST_STAND_INS.langfuse)).map((p) => ({
+    ...p,
+    path: `langfuse.valuesOverrides.${p.path}`,
+  })),
+];
+
 /** Database and cache sizes that exist in the region (lib/data-catalogs.ts), instead of failing at apply. */
 const dataCatalogs: EnvironmentRule = (env) => {
   const checks: [string, CatalogName, string][] = [
@@ -782,6 +820,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   productionResilience,
   dataCatalogs,
   valuesOverrideKeys,
+  valuesOverrideLists,
   externalClickhouse,
   existingSubnetIds,
   alarmThresholds,

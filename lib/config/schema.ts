@@ -312,7 +312,7 @@ export const LangfuseSchema = z
         userEmail: z.string().email("must be an email address like admin@example.com"),
       })
       .strict(),
-    /** Operator overrides, merged last into the Helm values. Keys must exist in the chart. */
+    /** Operator overrides, merged last into the Helm values. Keys must exist in the chart, its booleans stay booleans; lists of named items (env, volumes) merge by name with the project's, other lists must keep the project's items. */
     valuesOverrides: z.record(z.unknown()),
   })
   .strict();
@@ -469,7 +469,7 @@ export const EnvironmentSchema = z
         insights: z.enum(["disabled", "shared"]),
         /** Standalone Polly: off, or on with the shared RDS/ElastiCache. */
         polly: z.enum(["disabled", "shared"]),
-        /** Operator overrides, merged last into the Helm values. Keys must exist in the chart. */
+        /** Operator overrides, merged last into the Helm values. Keys must exist in the chart, its booleans stay booleans; lists of named items (env, volumes) merge by name with the project's, other lists must keep the project's items. */
         valuesOverrides: z.record(z.unknown()),
       })
       .strict(),

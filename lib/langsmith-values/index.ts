@@ -33,6 +33,7 @@ import {
 import { chartRuleViolations } from "./chart-rules";
 import { restrictedWorkloads, workloadSecurity } from "./pod-security";
 import { generalPoolProblems } from "../general-pool";
+import { droppedListItems, holdsList, mergeNamedLists } from "../values-overrides";
 import { AGENT_WORKLOADS, MAIN_SERVICES, MainService, ServiceSize, SIZING_PROFILES, sizingProblems } from "./sizing";
 import { AgentComponentValues, ComponentValues, LangsmithValues, RenderedValues } from "./types";
 
@@ -279,14 +280,22 @@ export function featuresLayer(env: EnvironmentConfig, inputs: LangsmithValuesInp
 
 /** The five layers, in merge order (for review and tests). */
 export function valueLayers(env: EnvironmentConfig, inputs: LangsmithValuesInputs): ValuesLayer[] {
-  return [
+  const project: ValuesLayer[] = [
     // Pod security contexts belong to the base (every environment) but come from their own builder.
     { name: "base", values: deepMerge<LangsmithValues>(baseLayer(), podSecurityValues(env)) },
     { name: "infrastructure", values: infrastructureLayer(env, inputs) },
     { name: "sizing", values: sizingLayer(env) },
     { name: "features", values: featuresLayer(env, inputs) },
-    { name: "overrides", values: env.langsmith.valuesOverrides },
   ];
+  // Named lists of the overrides (env, volumes, volumeMounts) merge by name into the project's (lib/values-overrides.ts).
+  const overrides = env.langsmith.valuesOverrides;
+  const merged = holdsList(overrides) ? (mergeNamedLists(deepMerge(...project.map((l) => l.values)), overrides) as LangsmithValues) : overrides;
+  return [...project, { name: "overrides", values: merged }];
+}
+
+/** The values the project sets for `env`, before the operator's overrides (what an override list must keep). */
+export function projectValues(env: EnvironmentConfig, inputs: LangsmithValuesInputs): LangsmithValues {
+  return deepMerge<LangsmithValues>(...valueLayers(env, inputs).filter((l) => l.name !== "overrides").map((l) => l.values));
 }
 
 export class LangsmithValuesError extends Error {
@@ -304,6 +313,9 @@ export function buildLangsmithValues(env: EnvironmentConfig, inputs: LangsmithVa
   const values = deepMerge<RenderedValues>(...valueLayers(env, inputs).map((l) => l.values));
   const problems = [
     ...[...sizingProblems(env), ...generalPoolProblems(env)].map((p) => `${p.path} ${p.message}${p.fix ? `; ${p.fix}` : ""}`),
+    ...(holdsList(env.langsmith.valuesOverrides) ? droppedListItems(projectValues(env, inputs), env.langsmith.valuesOverrides) : []).map(
+      (d) => `langsmith.valuesOverrides.${d.path} drops ${JSON.stringify(d.dropped)} of the list the project sets there`,
+    ),
     ...chartRuleViolations(values),
   ];
   if (problems.length > 0) throw new LangsmithValuesError(problems);
