@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { ENVIRONMENTS } from "../../environments";
 import { loadEnvironments } from "../../lib/config/load";
 import { type EnvironmentConfig, runs } from "../../lib/config/schema";
-import { LANGSMITH_CHART, Manifest, mirroredVersions, renderChart, RenderTier, replaceTokens, requireRenderTier, stackLookup } from "../../lib/render";
+import { LANGSMITH_CHART, locateChart, Manifest, mirroredVersions, renderChart, RenderTier, replaceTokens, requireRenderTier, stackLookup } from "../../lib/render";
+import { CHARTS, LANGFUSE_CHART_DIGEST } from "../../versions";
 import { chartDirectory as k8sManifestsChartDir } from "../../modules/k8s-manifests";
 import { Json, shippedStack, stackName } from "../synth-cache";
 
@@ -70,6 +71,13 @@ export const describeRendered: jest.Describe = TIER ? describe : describe.skip;
 
 const K8S_MANIFESTS_ASSET = /^assets\/k8s-manifests-chart\//;
 
+/** The pinned Langfuse chart's directory (the mirror, or a verified pull), looked up once; or why there is none. */
+let langfuseSource: { dir: string } | { missing: string } | undefined;
+function langfuseChartDir(tier: RenderTier): { dir: string } | { missing: string } {
+  langfuseSource ??= locateChart({ ...CHARTS.langfuse, digest: LANGFUSE_CHART_DIGEST }, tier.helm);
+  return langfuseSource;
+}
+
 /** Renders one helm_release of a synthesized stack, or says why it cannot offline. */
 export function renderRelease(tier: RenderTier, resource: string, body: Json, region: string, stack: Json): RenderedRelease {
   const lookup = stackLookup(stack);
@@ -80,6 +88,12 @@ export function renderRelease(tier: RenderTier, resource: string, body: Json, re
   if (K8S_MANIFESTS_ASSET.test(base.chart)) return { ...base, manifests: renderChart(tier.helm, k8sManifestsChartDir(), values, opts) };
   if (base.chart === LANGSMITH_CHART.chart && body.version === LANGSMITH_CHART.version && body.repository === LANGSMITH_CHART.repository) {
     return { ...base, manifests: renderChart(tier.helm, tier.langsmith.dir, values, opts) };
+  }
+  // Langfuse's sub-charts stay disabled: rendered from a copy without its dependencies (lib/render).
+  if (base.chart === CHARTS.langfuse.chart && body.version === CHARTS.langfuse.version) {
+    const source = langfuseChartDir(tier);
+    if ("dir" in source) return { ...base, manifests: renderChart(tier.helm, source.dir, values, { ...opts, dropDependencies: true }) };
+    return { ...base, skipped: source.missing };
   }
   return { ...base, skipped: `${base.chart} ${body.version} from ${body.repository}: no chart mirror and no pinned digest, so it is not rendered offline` };
 }
@@ -104,7 +118,7 @@ function renderEnvironment(tier: RenderTier, config: EnvironmentConfig, stack: J
     }
   }
   const langsmith = releases.find((r) => r.chart === LANGSMITH_CHART.chart);
-  if (!langsmith?.manifests) throw new Error(`${stackName(config)}: no rendered LangSmith release (${langsmith?.skipped ?? "no helm_release of chart langsmith"})`);
+  if (runs(config, "langsmith") && !langsmith?.manifests) throw new Error(`${stackName(config)}: no rendered LangSmith release (${langsmith?.skipped ?? "no helm_release of chart langsmith"})`);
   return { name: config.name, file, config, stack, releases, langsmith: langsmith as RenderedEnvironment["langsmith"], renderMs };
 }
 
@@ -138,3 +152,14 @@ export function renderedFork(label: string, config: EnvironmentConfig, synth: (c
 
 /** Manifests of a kind. */
 export const ofKind = (manifests: readonly Manifest[], kind: string): Manifest[] => manifests.filter((m) => m.kind === kind);
+
+/**
+ * Every release of one environment rendered, LangSmith or not (a Langfuse-only one has no
+ * `langsmith`; its Langfuse and manifests releases are here). Requires the tier.
+ */
+export function renderedReleases(name: string): readonly RenderedRelease[] {
+  if (!TIER) throw new Error("the render tier is not available (see the warning above)");
+  const config = ENVIRONMENT_CONFIGS.find((c) => c.name === name);
+  if (!config) throw new Error(`no environment ${name} in environments/index.ts`);
+  return runs(config, "langsmith") ? rendered(name).releases : renderEnvironment(TIER, config).releases;
+}
