@@ -4,19 +4,20 @@
  * Langfuse-running configuration synthesizes, and the wiring asserted on the rendered objects:
  * service accounts <-> the IRSA trust, secretKeyRefs <-> the ExternalSecrets' keys,
  * Service <-> TargetGroupBinding and target group. The shipped fleet runs LangSmith alone, so the
- * configurations are dev with Langfuse beside LangSmith (token and OIDC), prod with both, and a
- * Langfuse-only fork (shared database and own instance).
+ * configurations are dev with Langfuse beside LangSmith (token and OIDC), prod with both, a
+ * Langfuse-only fork (shared database and own instance), and every environment of environments/
+ * that runs Langfuse, as its file has it.
  */
 import { CHARTS, LANGFUSE_CHART_DIGEST } from "../../versions";
 import { LANGFUSE_RELEASE, LANGFUSE_WEB_SERVICE } from "../../lib/langfuse-values/chart";
 import { ALB_DRAIN_SECONDS } from "../../lib/langsmith-values/chart";
 import { locateChart, Manifest, renderChart, replaceTokens } from "../../lib/render";
 import { checkFields } from "../../lib/render/k8s-fields";
-import type { EnvironmentConfig } from "../../lib/config/schema";
+import { type EnvironmentConfig, runs } from "../../lib/config/schema";
 import { Json, resources, synthEnv } from "../helpers";
 import { langfuseOnly, withLangfuse } from "../langfuse-envs";
 import { pods, restrictedViolations, selects, unboundedContainers } from "./manifests";
-import { TIER } from "./rendered";
+import { ENVIRONMENT_CONFIGS, TIER } from "./rendered";
 
 const CHART = { ...CHARTS.langfuse, digest: LANGFUSE_CHART_DIGEST };
 const source = TIER ? locateChart(CHART, TIER.helm) : undefined;
@@ -28,6 +29,8 @@ const CONFIGS: [string, () => EnvironmentConfig][] = [
   ["prod + Langfuse", () => withLangfuse("prod")],
   ["Langfuse-only fork", () => langfuseOnly()],
   ["dev + Langfuse, own PostgreSQL", () => withLangfuse("dev", (i) => (i.langfuse.database = "own-instance"))],
+  // Every environment of environments/ that runs Langfuse, with its own overrides (none in the shipped fleet).
+  ...ENVIRONMENT_CONFIGS.filter((c) => runs(c, "langfuse")).map((c): [string, () => EnvironmentConfig] => [`environments/${c.name}.ts`, () => c]),
 ];
 
 // Without helm or the chart, one skipped test says so (describe.skip would still run the body, which renders).
