@@ -249,6 +249,15 @@ export async function main(argv: string[]): Promise<number> {
     const said = `${broken.stdout}${broken.stderr}`;
     const clean = broken.status === 1 && said.split("Invalid environment configuration").length === 2 && said.includes(`environments/${written.name}.ts: network.vpcCidr`) && !/^\s+at /m.test(said) && !/Node\.js v\d/.test(said);
     steps.push({ name: "synth of a broken fork: the problem once, no stack trace, exit 1", ok: clean, output: said, seconds: (Date.now() - brokenStarted) / 1000 });
+    // A fork that throws while it loads (a runtime mistake; the fast build does not type-check):
+    // its file and line, exit 1, and never Node's echo of the minified bundle line.
+    writeFileSync(forked, readFileSync(forked, "utf8").replace(/^export default /m, 'if (Date.now() > 0) throw new Error("broken on purpose");\nexport default '));
+    steps.push(build());
+    const throwsStarted = Date.now();
+    const throws = spawnSync(process.execPath, [join(copy, "dist", "main.js")], { cwd: copy, encoding: "utf8" });
+    const told = `${throws.stdout}${throws.stderr}`;
+    const located = throws.status === 1 && new RegExp(`^environments/${written.name}\\.ts:\\d+: Error: broken on purpose$`, "m").test(told) && told.split("\n").every((l) => l.length < 300) && !/Node\.js v\d/.test(told);
+    steps.push({ name: "synth of a fork that throws while loading: its file and line, exit 1", ok: located, output: told, seconds: (Date.now() - throwsStarted) / 1000 });
   } catch (e) {
     steps.push({ name: "fleet test", ok: false, output: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   } finally {

@@ -5,7 +5,7 @@
  * That its output synthesizes the same bytes as the sources is checked in
  * __tests__/stacks/deterministic.test.ts.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -18,6 +18,7 @@ interface BuildResult {
 }
 interface BuildModule {
   build(options: { root: string; outDir?: string; quiet?: boolean }): BuildResult;
+  reportBundleError(e: unknown, outDir: string): boolean;
   listSources(root: string): string[];
   STAMP: string;
   SOURCES: string[];
@@ -81,6 +82,28 @@ describe("scripts/build.js", () => {
     write("lib/types.ts", `export type Name = string; // edited\n`);
     expect(build().rebundled).toBe(true);
     expect(existsSync(out(`${builder.BUNDLE}.cache`))).toBe(false);
+  });
+
+  test("an error the app throws is said as <source file>:<line>, exit 1, never as Node's echo of the minified bundle line", () => {
+    write("lib/greet.ts", `export function greet(name: string): string {\n  if (name) throw new Error("greet failed");\n  return name;\n}\n`);
+    build();
+    // Run as users do: exit 1, short lines (without scripts/build.js beside this dist/, the unmapped frames).
+    const r = spawnSync(process.execPath, [out("main.js")], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("Error: greet failed");
+    expect(r.stderr.split("\n").every((l) => l.length < 300)).toBe(true);
+    expect(r.stderr).not.toMatch(/Node\.js v\d/);
+    expect(r.stderr).toMatch(/main\.bundle\.js:1:\d+/);
+    // With the builder (the repository's case), those frames become the sources' files and lines.
+    const thrown = Object.assign(new Error("greet failed"), { stack: r.stderr.trim() });
+    const said: string[] = [];
+    const spy = jest.spyOn(console, "error").mockImplementation((...a: unknown[]) => void said.push(a.join(" ")));
+    try {
+      expect(builder.reportBundleError(thrown, join(root, "dist"))).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(said).toEqual(["lib/greet.ts:2: Error: greet failed", "    at main.ts:4"]);
   });
 
   test("an edited source is transpiled again, alone, even when its mtime goes back in time", () => {
