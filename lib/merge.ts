@@ -48,7 +48,7 @@ function clone(v: unknown): unknown {
 }
 
 /** An own property even for the key `__proto__` (as Object.fromEntries and spreading define it). */
-function set(o: PlainObject, k: string, v: unknown): void {
+export function set(o: PlainObject, k: string, v: unknown): void {
   if (k === "__proto__") Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   else o[k] = v;
 }

@@ -12,7 +12,7 @@
  *
  * Plain data in, plain data out; used by both applications' builders and by the loader.
  */
-import { isPlainObject, PlainObject } from "./merge";
+import { deepMerge, isPlainObject, PlainObject, set } from "./merge";
 
 type Named = PlainObject & { readonly name: string };
 const isNamedList = (v: unknown): v is Named[] => Array.isArray(v) && v.length > 0 && v.every((x) => isPlainObject(x) && typeof x.name === "string");
@@ -27,7 +27,7 @@ export function mergeNamedLists(generated: unknown, overrides: unknown): unknown
   }
   if (!isPlainObject(overrides)) return overrides;
   const out: PlainObject = {};
-  for (const [k, v] of Object.entries(overrides)) out[k] = mergeNamedLists(isPlainObject(generated) ? generated[k] : undefined, v);
+  for (const [k, v] of Object.entries(overrides)) set(out, k, mergeNamedLists(isPlainObject(generated) ? generated[k] : undefined, v));
   return out;
 }
 
@@ -54,6 +54,19 @@ export function droppedListItems(generated: unknown, overrides: unknown, path = 
   if (!isPlainObject(overrides) || !isPlainObject(generated)) return [];
   return Object.entries(overrides).flatMap(([k, v]) => droppedListItems(generated[k], v, path ? `${path}.${k}` : k));
 }
+
+/**
+ * An application's values: the operator's overrides over the project's (merged layers), named
+ * lists merged by name; with the override layer as merged (for review) and the override lists that
+ * drop the project's items (the builders refuse those; the loader says so first, with the fix).
+ */
+export function withOverrides<T>(project: T, overrides: PlainObject): { values: T; layer: unknown; dropped: DroppedItems[] } {
+  const layer = mergeNamedLists(project, overrides);
+  return { values: deepMerge<T>(project, layer), layer, dropped: droppedListItems(project, overrides) };
+}
+
+/** How a values builder names a dropped list (`field`: `langsmith.valuesOverrides`). */
+export const droppedMessage = (field: string, d: DroppedItems): string => `${field}.${d.path} drops ${JSON.stringify(d.dropped)} of the list the project sets there`;
 
 /** True when `overrides` holds a list anywhere (the loader builds the project's values only then). */
 export function holdsList(overrides: unknown): boolean {

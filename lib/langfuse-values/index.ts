@@ -19,7 +19,7 @@
  */
 import { EnvironmentConfig, LangfuseConfig, langfuseHostname } from "../config/schema";
 import { deepMerge, isPlainObject } from "../merge";
-import { droppedListItems, holdsList, mergeNamedLists } from "../values-overrides";
+import { droppedMessage, withOverrides } from "../values-overrides";
 import { IRSA_ANNOTATION, LANGFUSE_RELEASE, LANGFUSE_S3_PREFIXES, LANGFUSE_SECRET_KEYS as K, LANGFUSE_SECRETS } from "./chart";
 import { LANGFUSE_SIZING, LangfuseWorkloadSize } from "./sizing";
 import { ALB_TARGET_LIFECYCLE } from "../langsmith-values/chart";
@@ -206,23 +206,26 @@ export function featuresLayer(env: EnvironmentConfig): LangfuseValues {
   };
 }
 
-/** The five layers, in merge order (for review and tests). */
-export function langfuseValueLayers(env: EnvironmentConfig, inputs: LangfuseValuesInputs): LangfuseValuesLayer[] {
-  const project: LangfuseValuesLayer[] = [
+/** The project's four layers, in merge order. */
+function projectLayers(env: EnvironmentConfig, inputs: LangfuseValuesInputs): LangfuseValuesLayer[] {
+  return [
     { name: "base", values: baseLayer() },
     { name: "infrastructure", values: infrastructureLayer(env, inputs) },
     { name: "sizing", values: sizingLayer(env) },
     { name: "features", values: featuresLayer(env) },
   ];
-  // Named lists of the overrides (additionalEnv, extraVolumes, ...) merge by name into the project's (lib/values-overrides.ts).
-  const overrides = langfuseOf(env).valuesOverrides;
-  const merged = holdsList(overrides) ? (mergeNamedLists(deepMerge(...project.map((l) => l.values)), overrides) as LangfuseValues) : overrides;
-  return [...project, { name: "overrides", values: merged }];
 }
 
 /** The values the project sets for `env`, before the operator's overrides (what an override list must keep). */
 export function langfuseProjectValues(env: EnvironmentConfig, inputs: LangfuseValuesInputs): LangfuseValues {
-  return deepMerge<LangfuseValues>(...langfuseValueLayers(env, inputs).filter((l) => l.name !== "overrides").map((l) => l.values));
+  return deepMerge<LangfuseValues>(...projectLayers(env, inputs).map((l) => l.values));
+}
+
+/** The five layers, in merge order (for review and tests); the overrides as merged (lib/values-overrides.ts: named lists by name). */
+export function langfuseValueLayers(env: EnvironmentConfig, inputs: LangfuseValuesInputs): LangfuseValuesLayer[] {
+  const project = projectLayers(env, inputs);
+  const { layer } = withOverrides(deepMerge<LangfuseValues>(...project.map((l) => l.values)), langfuseOf(env).valuesOverrides);
+  return [...project, { name: "overrides", values: layer as LangfuseValues }];
 }
 
 export class LangfuseValuesError extends Error {
@@ -261,14 +264,8 @@ export function langfuseChartRuleViolations(values: LangfuseValues): string[] {
 
 /** The merged values for `env`; throws a LangfuseValuesError listing every violated rule. */
 export function buildLangfuseValues(env: EnvironmentConfig, inputs: LangfuseValuesInputs): LangfuseValues {
-  const values = deepMerge<LangfuseValues>(...langfuseValueLayers(env, inputs).map((l) => l.values));
-  const overrides = langfuseOf(env).valuesOverrides;
-  const problems = [
-    ...(holdsList(overrides) ? droppedListItems(langfuseProjectValues(env, inputs), overrides) : []).map(
-      (d) => `langfuse.valuesOverrides.${d.path} drops ${JSON.stringify(d.dropped)} of the list the project sets there`,
-    ),
-    ...langfuseChartRuleViolations(values),
-  ];
+  const { values, dropped } = withOverrides(langfuseProjectValues(env, inputs), langfuseOf(env).valuesOverrides);
+  const problems = [...dropped.map((d) => droppedMessage("langfuse.valuesOverrides", d)), ...langfuseChartRuleViolations(values)];
   if (problems.length > 0) throw new LangfuseValuesError(problems);
   return values;
 }

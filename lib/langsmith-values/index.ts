@@ -33,7 +33,7 @@ import {
 import { chartRuleViolations } from "./chart-rules";
 import { restrictedWorkloads, workloadSecurity } from "./pod-security";
 import { generalPoolProblems } from "../general-pool";
-import { droppedListItems, holdsList, mergeNamedLists } from "../values-overrides";
+import { droppedMessage, withOverrides } from "../values-overrides";
 import { AGENT_WORKLOADS, MAIN_SERVICES, MainService, ServiceSize, SIZING_PROFILES, sizingProblems } from "./sizing";
 import { AgentComponentValues, ComponentValues, LangsmithValues, RenderedValues } from "./types";
 
@@ -278,24 +278,27 @@ export function featuresLayer(env: EnvironmentConfig, inputs: LangsmithValuesInp
   return deepMerge(authOverlay(env), clickhouseOverlay(env, inputs), blobStorageOverlay(env, inputs), agentOverlay(env, inputs, "insights"), agentOverlay(env, inputs, "polly"));
 }
 
-/** The five layers, in merge order (for review and tests). */
-export function valueLayers(env: EnvironmentConfig, inputs: LangsmithValuesInputs): ValuesLayer[] {
-  const project: ValuesLayer[] = [
+/** The project's four layers, in merge order. */
+function projectLayers(env: EnvironmentConfig, inputs: LangsmithValuesInputs): ValuesLayer[] {
+  return [
     // Pod security contexts belong to the base (every environment) but come from their own builder.
     { name: "base", values: deepMerge<LangsmithValues>(baseLayer(), podSecurityValues(env)) },
     { name: "infrastructure", values: infrastructureLayer(env, inputs) },
     { name: "sizing", values: sizingLayer(env) },
     { name: "features", values: featuresLayer(env, inputs) },
   ];
-  // Named lists of the overrides (env, volumes, volumeMounts) merge by name into the project's (lib/values-overrides.ts).
-  const overrides = env.langsmith.valuesOverrides;
-  const merged = holdsList(overrides) ? (mergeNamedLists(deepMerge(...project.map((l) => l.values)), overrides) as LangsmithValues) : overrides;
-  return [...project, { name: "overrides", values: merged }];
 }
 
 /** The values the project sets for `env`, before the operator's overrides (what an override list must keep). */
 export function projectValues(env: EnvironmentConfig, inputs: LangsmithValuesInputs): LangsmithValues {
-  return deepMerge<LangsmithValues>(...valueLayers(env, inputs).filter((l) => l.name !== "overrides").map((l) => l.values));
+  return deepMerge<LangsmithValues>(...projectLayers(env, inputs).map((l) => l.values));
+}
+
+/** The five layers, in merge order (for review and tests); the overrides as merged (lib/values-overrides.ts: named lists by name). */
+export function valueLayers(env: EnvironmentConfig, inputs: LangsmithValuesInputs): ValuesLayer[] {
+  const project = projectLayers(env, inputs);
+  const { layer } = withOverrides(deepMerge<LangsmithValues>(...project.map((l) => l.values)), env.langsmith.valuesOverrides);
+  return [...project, { name: "overrides", values: layer as LangsmithValues }];
 }
 
 export class LangsmithValuesError extends Error {
@@ -310,12 +313,10 @@ export class LangsmithValuesError extends Error {
  * rule and sizing problem (the environment loader reports sizing problems earlier, per file).
  */
 export function buildLangsmithValues(env: EnvironmentConfig, inputs: LangsmithValuesInputs): RenderedValues {
-  const values = deepMerge<RenderedValues>(...valueLayers(env, inputs).map((l) => l.values));
+  const { values, dropped } = withOverrides(projectValues(env, inputs) as RenderedValues, env.langsmith.valuesOverrides);
   const problems = [
     ...[...sizingProblems(env), ...generalPoolProblems(env)].map((p) => `${p.path} ${p.message}${p.fix ? `; ${p.fix}` : ""}`),
-    ...(holdsList(env.langsmith.valuesOverrides) ? droppedListItems(projectValues(env, inputs), env.langsmith.valuesOverrides) : []).map(
-      (d) => `langsmith.valuesOverrides.${d.path} drops ${JSON.stringify(d.dropped)} of the list the project sets there`,
-    ),
+    ...dropped.map((d) => droppedMessage("langsmith.valuesOverrides", d)),
     ...chartRuleViolations(values),
   ];
   if (problems.length > 0) throw new LangsmithValuesError(problems);
