@@ -15,7 +15,7 @@ import { Application, APPLICATIONS, EnvironmentConfig, HOSTED_ZONE_ID, HOSTED_ZO
 import { isPlainObject, PlainObject } from "./merge";
 import { isKnownRegion, regionZones, suggestedZones } from "./regions";
 import { siblingDomain } from "./hostnames";
-import { ENVIRONMENT_RULES } from "./config/rules";
+import { poolPasses } from "./config/rules";
 
 /** The first `count` zones of a region an account can use (lib/regions.ts). */
 export function zonesOf(region: string, count: number): string[] {
@@ -327,10 +327,7 @@ export function registerEnvironment(indexText: string, name: string): string {
  */
 export function oversizedPoolNote(env: EnvironmentConfig): string | undefined {
   const g = env.nodePools.general;
-  const passes = (minSize: number) => {
-    const candidate = { ...env, nodePools: { ...env.nodePools, general: { ...g, minSize, desiredSize: minSize, maxSize: Math.max(minSize, g.maxSize) } } };
-    return ENVIRONMENT_RULES.every((rule) => rule(candidate).every((p) => !p.path.startsWith("nodePools.general")));
-  };
+  const passes = (minSize: number) => poolPasses(env, "general", { ...g, minSize, desiredSize: minSize, maxSize: Math.max(minSize, g.maxSize) });
   let min = 1;
   while (min < g.minSize && !passes(min)) min++;
   if (min >= g.minSize) return undefined;

@@ -828,6 +828,15 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   waivers,
 ];
 
+/**
+ * True when no rule reports a problem on `nodePools.<name>` with `pool` in its place (the cost
+ * model's cheapest valid pool, env:new's note on an oversized one).
+ */
+export function poolPasses(env: EnvironmentConfig, name: "general" | "clickhouse", pool: NodePool): boolean {
+  const candidate = { ...env, nodePools: { ...env.nodePools, [name]: pool } };
+  return ENVIRONMENT_RULES.every((rule) => rule(candidate).every((p) => !p.path.startsWith(`nodePools.${name}`)));
+}
+
 /** Rules across all environments of the app. */
 export const FLEET_RULES: readonly FleetRule[] = [
   (envs) => duplicates(envs, (c) => c.name, "name", "must be unique across environments", "rename one"),

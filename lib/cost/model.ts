@@ -12,7 +12,7 @@
  * environment file: they come from USAGE below, per tier, and are printed as assumptions.
  */
 import { allocatable, CAPACITY_REQUIREMENTS, INSTANCE_CATALOG } from "../capacity";
-import { ENVIRONMENT_RULES } from "../config/rules";
+import { poolPasses } from "../config/rules";
 import { EnvironmentConfig, NodePool, runs, Tier } from "../config/schema";
 import { applicationDemands, generalPoolDemand, nodesFor } from "../general-pool";
 import { stackName } from "../naming";
@@ -284,12 +284,6 @@ function cheapest(options: Choice[]): Choice {
   if (options.length === 0) throw new Error("no catalogued, priced instance type meets the requirement");
   // Ties go to the fewer, larger nodes, then to the name (deterministic output).
   return [...options].sort(rank)[0];
-}
-
-/** True when no validation rule reports a problem on `nodePools.<name>` with this pool in place. */
-function poolPasses(env: EnvironmentConfig, name: "general" | "clickhouse", pool: NodePool): boolean {
-  const candidate = { ...env, nodePools: { ...env.nodePools, [name]: pool } };
-  return ENVIRONMENT_RULES.every((rule) => rule(candidate).every((p) => !p.path.startsWith(`nodePools.${name}`)));
 }
 
 const MAX_NODES = 100;
