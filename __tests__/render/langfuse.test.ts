@@ -8,19 +8,17 @@
  * Langfuse-only fork (shared database and own instance), and every environment of environments/
  * that runs Langfuse, as its file has it.
  */
-import { CHARTS, LANGFUSE_CHART_DIGEST } from "../../versions";
 import { LANGFUSE_RELEASE, LANGFUSE_WEB_SERVICE } from "../../lib/langfuse-values/chart";
 import { ALB_DRAIN_SECONDS } from "../../lib/langsmith-values/chart";
-import { locateChart, Manifest, renderChart, replaceTokens } from "../../lib/render";
+import { Manifest, renderChart, replaceTokens } from "../../lib/render";
 import { checkFields } from "../../lib/render/k8s-fields";
 import { type EnvironmentConfig, runs } from "../../lib/config/schema";
 import { Json, resources, synthEnv } from "../helpers";
 import { langfuseOnly, withLangfuse } from "../langfuse-envs";
 import { pods, restrictedViolations, selects, unboundedContainers } from "./manifests";
-import { ENVIRONMENT_CONFIGS, TIER } from "./rendered";
+import { ENVIRONMENT_CONFIGS, langfuseChartDir, TIER } from "./rendered";
 
-const CHART = { ...CHARTS.langfuse, digest: LANGFUSE_CHART_DIGEST };
-const source = TIER ? locateChart(CHART, TIER.helm) : undefined;
+const source = TIER ? langfuseChartDir(TIER) : undefined;
 if (TIER && source && "missing" in source) console.warn(`LANGFUSE RENDER SKIPPED: ${source.missing}`);
 
 const CONFIGS: [string, () => EnvironmentConfig][] = [

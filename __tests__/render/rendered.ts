@@ -71,9 +71,9 @@ export const describeRendered: jest.Describe = TIER ? describe : describe.skip;
 
 const K8S_MANIFESTS_ASSET = /^assets\/k8s-manifests-chart\//;
 
-/** The pinned Langfuse chart's directory (the mirror, or a verified pull), looked up once; or why there is none. */
+/** The pinned Langfuse chart's directory (the mirror, or a verified pull), looked up once per worker; or why there is none. */
 let langfuseSource: { dir: string } | { missing: string } | undefined;
-function langfuseChartDir(tier: RenderTier): { dir: string } | { missing: string } {
+export function langfuseChartDir(tier: RenderTier): { dir: string } | { missing: string } {
   langfuseSource ??= locateChart({ ...CHARTS.langfuse, digest: LANGFUSE_CHART_DIGEST }, tier.helm);
   return langfuseSource;
 }
