@@ -118,7 +118,7 @@ function reportBundleError(e, outDir) {
   /** @type {(line: number, column: number) => string | undefined} */
   let locate = () => undefined;
   try {
-    const esbuild = require(require.resolve("esbuild", { paths: [root, __dirname] }));
+    const esbuild = loadEsbuild(root);
     const out = esbuild.buildSync({ ...bundleOptions(root, outDir, true), sourcemap: "external", write: false });
     const js = out.outputFiles.find((/** @type {{ path: string }} */ f) => f.path.endsWith(".js"));
     const map = out.outputFiles.find((/** @type {{ path: string }} */ f) => f.path.endsWith(".map"));
@@ -190,6 +190,19 @@ function outputOf(file) {
   return file.replace(/\.ts$/, ".js");
 }
 
+/**
+ * esbuild, from the project or beside this file.
+ * @param {string} root
+ * @returns {typeof import("esbuild")}
+ */
+function loadEsbuild(root) {
+  try {
+    return require(require.resolve("esbuild", { paths: [root, __dirname] }));
+  } catch {
+    throw new Error("build: esbuild is not installed: run `npm ci` (it is a devDependency)");
+  }
+}
+
 /** @param {string} root */
 function esbuildVersion(root) {
   try {
@@ -238,13 +251,7 @@ function build(options = {}) {
   if (bundleStale && !rebundle) rmSync(join(outDir, BUNDLE), { force: true });
   const perFile = stale.filter((f) => f !== ENTRY);
   if (perFile.length > 0 || rebundle) {
-    /** @type {typeof import("esbuild")} */
-    let esbuild;
-    try {
-      esbuild = require(require.resolve("esbuild", { paths: [root, __dirname] }));
-    } catch {
-      throw new Error("build: esbuild is not installed: run `npm ci` (it is a devDependency)");
-    }
+    const esbuild = loadEsbuild(root);
     // Outputs replaced, never written through: a hard-linked copy of outDir (cp -al) keeps its own bytes.
     for (const file of perFile) rmSync(join(outDir, outputOf(file)), { force: true });
     if (perFile.length > 0) transpile(esbuild, root, outDir, perFile, options.quiet);
