@@ -74,6 +74,13 @@ describe.each([
 const FAILING: [string, string, Setup, RegExp][] = [
   ["langfuse-storage", "bucket missing", { world: (w) => (w.buckets[w.bucket] = 404) }, /bucket ls-dev-langfuse-111111111111: does not exist/],
   ["langfuse-storage", "service account without the role", { world: (w) => (w.k8s.serviceAccounts[0].metadata.annotations = {}) }, /service account langfuse\/langfuse: no eks\.amazonaws\.com\/role-arn annotation/],
+  ["langfuse-storage", "service account annotated with another role", { world: (w) => (w.k8s.serviceAccounts[0].metadata.annotations["eks.amazonaws.com/role-arn"] = "arn:aws:iam::111111111111:role/other") }, /service account langfuse\/langfuse: annotated arn:aws:iam::111111111111:role\/other, expected arn:aws:iam::111111111111:role\/ls-dev-irsa-langfuse/],
+  [
+    "langfuse-storage",
+    "the app role output not given and the annotation no role ARN",
+    { world: (w) => (w.k8s.serviceAccounts[0].metadata.annotations["eks.amazonaws.com/role-arn"] = "ls-dev-irsa-langfuse"), target: (t) => delete t.values.appRoleArn },
+    /service account langfuse\/langfuse: ls-dev-irsa-langfuse is not an IAM role ARN/,
+  ],
   ["langfuse-pods", "an ExternalSecret not synced", { world: (w) => (w.k8s.externalSecrets[1].status.conditions[0] = { type: "Ready", status: "False", reason: "SecretSyncedError", message: "could not get secret data" }) }, /ExternalSecret langfuse-connections: not synced \(SecretSyncedError/],
   ["alb-targets", "the web pod unhealthy", { world: (w) => (w.targets[0] = { id: "10.10.32.40", port: 3000, state: "unhealthy", reason: "Target.FailedHealthChecks" }) }, /0\/1 healthy/],
   ["langfuse-https", "not ready (ClickHouse unreachable)", { world: (w) => (w.langfuse!.readyStatus = 503) }, /\/api\/public\/ready → 503/],

@@ -105,12 +105,11 @@ async function sgPath(ctx: GateContext, groupIds: string[], port: number, source
     : { ok: false, line: `no rule in ${listed(groupIds)} allows tcp/${port} from the node security group ${source}` };
 }
 
-/** Opens and closes a TCP connection; resolves with the time it took. */
 /**
  * The IRSA role annotation of a service account in the target's namespace: its value, "" when the
- * account has none, undefined when the account does not exist. Shared by the storage gates.
+ * account has none, undefined when the account does not exist.
  */
-export async function serviceAccountRole(ctx: GateContext, name: string): Promise<string | undefined> {
+async function serviceAccountRole(ctx: GateContext, name: string): Promise<string | undefined> {
   try {
     const sa = (await ctx.clients.kube().core.readNamespacedServiceAccount(name, ctx.target.namespace)).body;
     return sa.metadata?.annotations?.[IRSA_ANNOTATION] ?? "";
@@ -118,6 +117,22 @@ export async function serviceAccountRole(ctx: GateContext, name: string): Promis
     if ((e as { statusCode?: number }).statusCode === 404) return undefined;
     throw e;
   }
+}
+
+/**
+ * The storage gates' verdict on one service account's IRSA role: a problem when the account is
+ * missing (`release` names what should have made it; without it the account is optional and a
+ * missing one says nothing), has no role annotation, is annotated with another role than
+ * `expected` (the stack's output, when given) or with no IAM role ARN; else its evidence line.
+ */
+export async function serviceAccountVerdict(ctx: GateContext, name: string, expected: unknown, release?: string): Promise<{ problem: string } | { evidence: string } | undefined> {
+  const annotation = await serviceAccountRole(ctx, name);
+  const account = `service account ${ctx.target.namespace}/${name}`;
+  if (annotation === undefined) return release === undefined ? undefined : { problem: `${account}: not found (is the ${release} installed?)` };
+  if (!annotation) return { problem: `${account}: no ${IRSA_ANNOTATION} annotation` };
+  if (typeof expected === "string" && annotation !== expected) return { problem: `${account}: annotated ${annotation}, expected ${expected}` };
+  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(annotation)) return { problem: `${account}: ${annotation} is not an IAM role ARN` };
+  return { evidence: `service account ${name} → ${annotation}` };
 }
 
 /**
@@ -275,15 +290,9 @@ export const blobStorage: Gate = {
     // The access path: every LangSmith service account that talks to AWS carries the app role.
     const expected = ctx.target.values.appRoleArn;
     for (const name of APP_SERVICE_ACCOUNTS) {
-      const annotation = await serviceAccountRole(ctx, name);
-      if (annotation === undefined) {
-        if (ALWAYS_RENDERED.has(name)) problems.push(`service account ${ctx.target.namespace}/${name}: not found (is the release installed?)`);
-        continue;
-      }
-      if (!annotation) problems.push(`service account ${name}: no ${IRSA_ANNOTATION} annotation`);
-      else if (typeof expected === "string" && annotation !== expected) problems.push(`service account ${name}: annotated ${annotation}, expected ${expected}`);
-      else if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(annotation)) problems.push(`service account ${name}: ${annotation} is not an IAM role ARN`);
-      else evidence.push(`service account ${name} → ${annotation}`);
+      const verdict = await serviceAccountVerdict(ctx, name, expected, ALWAYS_RENDERED.has(name) ? "release" : undefined);
+      if (verdict && "problem" in verdict) problems.push(verdict.problem);
+      else if (verdict) evidence.push(verdict.evidence);
     }
     if (typeof expected !== "string") evidence.push(`app role ARN not given (output ${OUTPUT_NAMES.appRoleArn}): annotations checked for shape only`);
     return problems.length === 0 ? pass(evidence) : fail([...evidence, ...problems]);

@@ -10,14 +10,14 @@
  * `secrets:seed` generated into Secrets Manager (`{prefix}-{env}/langfuse/init-public-key`, `.../init-secret-key`).
  */
 import { randomUUID } from "node:crypto";
-import { IRSA_ANNOTATION, LANGFUSE_SERVICE_ACCOUNT, LANGFUSE_WEB_SERVICE } from "../../../lib/langfuse-values/chart";
+import { LANGFUSE_SERVICE_ACCOUNT, LANGFUSE_WEB_SERVICE } from "../../../lib/langfuse-values/chart";
 import { httpsUrl } from "../../../lib/naming";
 import { secretName } from "../../../lib/secrets/catalog";
 import { LANGFUSE_SECRET_IDS } from "../../../lib/secrets/langfuse";
 import { describeError } from "../clients";
 import { need } from "../target";
 import { accountServices } from "./account";
-import { albTargets, clusterActive, natEgress, postgresReachable, probeBucket, redisReachable, serviceAccountRole } from "./aws";
+import { albTargets, clusterActive, natEgress, postgresReachable, probeBucket, redisReachable, serviceAccountVerdict } from "./aws";
 import { clusterAddons, langsmithPods } from "./kubernetes";
 import { pollUntilRead, request } from "./langsmith";
 import { fail, Gate, GateContext, pass } from "./types";
@@ -53,12 +53,9 @@ export const langfuseStorage: Gate = {
     const probe = await probeBucket(ctx, bucket, region);
     evidence.push(...probe.evidence);
     problems.push(...probe.problems);
-    const expected = ctx.target.values.appRoleArn;
-    const annotation = await serviceAccountRole(ctx, LANGFUSE_SERVICE_ACCOUNT);
-    if (annotation === undefined) problems.push(`service account ${ctx.target.namespace}/${LANGFUSE_SERVICE_ACCOUNT}: not found (is the langfuse release installed?)`);
-    else if (!annotation) problems.push(`service account ${ctx.target.namespace}/${LANGFUSE_SERVICE_ACCOUNT}: no ${IRSA_ANNOTATION} annotation`);
-    else if (typeof expected === "string" && annotation !== expected) problems.push(`service account ${LANGFUSE_SERVICE_ACCOUNT}: annotated ${annotation}, expected ${expected}`);
-    else evidence.push(`service account ${LANGFUSE_SERVICE_ACCOUNT} → ${annotation}`);
+    const verdict = (await serviceAccountVerdict(ctx, LANGFUSE_SERVICE_ACCOUNT, ctx.target.values.appRoleArn, "langfuse release"))!;
+    if ("problem" in verdict) problems.push(verdict.problem);
+    else evidence.push(verdict.evidence);
     return problems.length === 0 ? pass(evidence) : fail([...evidence, ...problems]);
   },
 };
