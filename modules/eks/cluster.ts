@@ -10,21 +10,14 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IRSA_AUDIENCE, policyDocument, policyJson, serviceTrust } from "../../lib/iam";
-import { Namer } from "../../lib/naming";
+import type { EksClusterProps } from ".";
 import { AWS_MANAGED_POLICIES, CONTROL_PLANE_LOG_TYPES } from "./policies";
 
-export interface ControlPlaneProps {
-  readonly namer: Namer;
-  readonly clusterName: string;
-  readonly kubernetesVersion: string;
-  readonly subnetIds: readonly string[];
-  readonly endpointPublicAccess: boolean;
-  readonly publicAccessCidrs: readonly string[];
-  readonly adminPrincipalArns: readonly string[];
-  readonly controlPlaneLogRetentionDays: number;
-  readonly logsKmsKeyArn: string;
-  readonly secretsKmsKeyArn: string;
-}
+/** The cluster's own props (documented on `EksClusterProps`), with the Kubernetes version decided. */
+export type ControlPlaneProps = Pick<
+  EksClusterProps,
+  "namer" | "clusterName" | "subnetIds" | "endpointPublicAccess" | "publicAccessCidrs" | "adminPrincipalArns" | "controlPlaneLogRetentionDays" | "logsKmsKeyArn" | "secretsKmsKeyArn"
+> & { readonly kubernetesVersion: string };
 
 export interface ControlPlane {
   readonly cluster: EksClusterResource;
