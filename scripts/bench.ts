@@ -71,20 +71,36 @@ function nodeNow(): number {
   return Math.min(...[0, 1, 2].map(() => sample(process.execPath, ["-e", "0"]).seconds));
 }
 
+interface Measured {
+  readonly label: string;
+  readonly cmd: string;
+  readonly args: readonly string[];
+  readonly opts?: { env?: NodeJS.ProcessEnv; ok?: number[]; before?: () => void };
+}
+
 /**
- * The run with the lowest ratio to a `node -e 0` measured just before it, of `runs` runs
- * (the least disturbed pair); throws on an exit status not in `ok`.
+ * For each command, the run with the lowest ratio to a `node -e 0` measured just before it, of
+ * `runs` rounds in which the commands take turns (the rows compared with each other see the same
+ * moments of the machine's load, not one of them a quiet minute and the other a busy one); throws
+ * on an exit status not in `ok`.
  */
-function best(label: string, runs: number, cmd: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; ok?: number[]; before?: () => void } = {}): Sample {
-  const samples: Sample[] = [];
+function bestOfRounds(runs: number, commands: readonly Measured[]): Sample[] {
+  const samples: Sample[][] = commands.map(() => []);
   for (let i = 0; i < runs; i++) {
-    opts.before?.();
-    const nodeSeconds = nodeNow();
-    const s = sample(cmd, args, opts.env);
-    if (!(opts.ok ?? [0]).includes(s.status)) throw new Error(`bench: ${label} exited ${s.status}:\n${s.stdout.trim().split("\n").slice(-30).join("\n")}`);
-    samples.push({ ...s, nodeSeconds });
+    commands.forEach(({ label, cmd, args, opts = {} }, k) => {
+      opts.before?.();
+      const nodeSeconds = nodeNow();
+      const s = sample(cmd, args, opts.env);
+      if (!(opts.ok ?? [0]).includes(s.status)) throw new Error(`bench: ${label} exited ${s.status}:\n${s.stdout.trim().split("\n").slice(-30).join("\n")}`);
+      samples[k].push({ ...s, nodeSeconds });
+    });
   }
-  return samples.reduce((a, b) => (b.seconds / b.nodeSeconds! < a.seconds / a.nodeSeconds! ? b : a));
+  return samples.map((of) => of.reduce((a, b) => (b.seconds / b.nodeSeconds! < a.seconds / a.nodeSeconds! ? b : a)));
+}
+
+/** `bestOfRounds` for one command. */
+function best(label: string, runs: number, cmd: string, args: readonly string[], opts: Measured["opts"] = {}): Sample {
+  return bestOfRounds(runs, [{ label, cmd, args, opts }])[0];
 }
 
 /** Whether a row is within its budget; `nodeSeconds` is this machine's `node -e 0`. */
@@ -220,8 +236,11 @@ async function main(): Promise<void> {
     add({ label: "compiled synth of the fleet (`node dist/main.js`, bundled)", ...best("node dist/main.js", runs, node, [join(ROOT, "dist", "main.js")], { env: synthEnv }), budget: { seconds: 0.5, mb: 120 } });
 
     // Scale: generated fleets (scripts/synth-generated.ts); the cost per added environment should be flat.
-    for (const n of [3, 10, 30]) {
-      const s = best(`synth of ${n}`, runs, node, [join(__dirname, "synth-generated.js"), String(n), join(scratch, `gen${n}`)]);
+    // The three sizes take turns, so the 30-environment row is judged against a 3-environment run of the same moments.
+    const sizes = [3, 10, 30];
+    const scaled = bestOfRounds(runs, sizes.map((n) => ({ label: `synth of ${n}`, cmd: node, args: [join(__dirname, "synth-generated.js"), String(n), join(scratch, `gen${n}`)] })));
+    for (const [i, n] of sizes.entries()) {
+      const s = scaled[i];
       const label = `synth of ${n} generated environments`;
       add({ label, ...s, note: `${((s.seconds / n) * 1000).toFixed(0)} ms, ${(s.mb / n).toFixed(1)} MB per environment`, budget: n === 30 ? { timesRow: { row: "synth of 3 generated environments", factor: 3 }, mb: 300 } : {} });
     }
