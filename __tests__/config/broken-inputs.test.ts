@@ -3,7 +3,8 @@
  * field of a development and a Langfuse-only production file is replaced, one at a time, by values
  * of the wrong kind. The loader must report (not throw), name the file and a field path, say
  * nothing unreadable (`undefined`, `[object Object]`, `NaN`) and nothing self-contradictory
- * ("at least 1, got 1"); a primitive replaced by one of another type must be refused.
+ * ("at least 1, got 1"); a primitive replaced by one of another type must be refused, and a
+ * wrong type comes with its fix.
  */
 import { Json, loadProblems, shippedInput } from "../helpers";
 import { langfuseOnlyProductionFork } from "../langfuse-envs";
@@ -47,6 +48,7 @@ describe.each(BASES)("%s with one field broken", (_name, base) => {
           if (/undefined|\[object Object\]|NaN/.test(said)) wrong.push(`${where}: unreadable: ${p}`);
           const bound = /must be at least (-?[\d.]+)(?: [^,]*)?, got (-?[\d.]+)$/.exec(p);
           if (bound && Number(bound[2]) >= Number(bound[1])) wrong.push(`${where}: contradicts itself: ${p}`);
+          if (/ must be (a string|a number|a whole number|true or false|a list|an object), got /.test(p) && !/; (write|see) /.test(p)) wrong.push(`${where}: a wrong type without its fix: ${p}`);
         }
         const primitive = original !== null && typeof original !== "object";
         if (primitive && kind(value) !== kind(original) && problems.length === 0) wrong.push(`${where}: accepted in place of ${JSON.stringify(original)}`);

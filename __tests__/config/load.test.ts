@@ -270,7 +270,32 @@ describe("environment files: the loader, not tsc or defineEnvironment, reports e
     [
       "a string where a number belongs",
       defineEnvironment("development", { ...fields, postgres: { allocatedStorageGib: "100" } }),
-      ["environments/dev.ts: postgres.allocatedStorageGib must be number, got string 100"],
+      ["environments/dev.ts: postgres.allocatedStorageGib must be a number, got string 100; write it without quotes: 100"],
+    ],
+    [
+      "a number where a string belongs (an account id written without quotes)",
+      defineEnvironment("development", { ...fields, aws: { ...fields.aws, accountId: 111111111111 } }),
+      ['environments/dev.ts: aws.accountId must be a string, got number 111111111111; write it in quotes: "111111111111"'],
+    ],
+    [
+      "true or false in quotes",
+      defineEnvironment("development", { ...fields, eks: { ...fields.eks, endpointPublicAccess: "false" } }),
+      ["environments/dev.ts: eks.endpointPublicAccess must be true or false, got string false; write it without quotes: false"],
+    ],
+    [
+      "one item where a list belongs",
+      defineEnvironment("development", { ...fields, aws: { ...fields.aws, availabilityZones: "us-west-2a" } }),
+      ['environments/dev.ts: aws.availabilityZones must be a list, got string us-west-2a; write it as a list: ["us-west-2a"]'],
+    ],
+    [
+      "a fraction where a whole number belongs",
+      defineEnvironment("development", { ...fields, nodePools: { general: { desiredSize: 2.5 } } }),
+      ["environments/dev.ts: nodePools.general.desiredSize must be a whole number, got float 2.5; write a whole number, e.g. 3"],
+    ],
+    [
+      "null where an object belongs",
+      defineEnvironment("development", { ...fields, postgres: null }),
+      ["environments/dev.ts: postgres must be an object, got null; see lib/config/schema.ts for what it takes"],
     ],
     ["an unknown exposure", defineEnvironment("development", { ...fields, exposure: "internet" }), ["environments/dev.ts: exposure must be one of public | private, got internet"]],
     [

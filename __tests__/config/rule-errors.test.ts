@@ -40,7 +40,7 @@ describe("rules do not run on values that already failed their type", () => {
     [
       "negative and string node counts: only the type errors, no minSize <= desiredSize follow-up",
       { nodePools: { general: { minSize: -7, desiredSize: "3" } } },
-      ["environments/dev.ts: nodePools.general.minSize must be at least 0, got -7", "environments/dev.ts: nodePools.general.desiredSize must be number, got string 3"],
+      ["environments/dev.ts: nodePools.general.minSize must be at least 0, got -7", "environments/dev.ts: nodePools.general.desiredSize must be a number, got string 3; write it without quotes: 3"],
     ],
     [
       "a malformed instance type: no capacity follow-up",

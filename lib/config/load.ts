@@ -147,6 +147,25 @@ function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
   return v;
 }
 
+const KINDS: Readonly<Record<string, string>> = { string: "a string", number: "a number", integer: "a whole number", boolean: "true or false", array: "a list", object: "an object" };
+/** zod's expected type, as a reader says it ("a string", "true or false"). */
+const article = (expected: string): string => KINDS[expected] ?? expected;
+
+/**
+ * The fix for a value of the wrong type, written out where the value converts: the quotes added
+ * (a number or true/false where a string is wanted: an account id written as a number), taken
+ * away (a number or a boolean written in quotes), or brackets (one item where a list is wanted).
+ */
+function typeFix(expected: string, value: unknown): string {
+  const literal = typeof value === "string" ? value.trim() : undefined;
+  if (expected === "string" && (typeof value === "number" || typeof value === "boolean")) return `write it in quotes: "${value}"`;
+  if ((expected === "number" || expected === "integer") && literal !== undefined && literal !== "" && Number.isFinite(Number(literal))) return `write it without quotes: ${Number(literal)}`;
+  if (expected === "integer" && typeof value === "number") return `write a whole number, e.g. ${Math.round(value)}`;
+  if (expected === "boolean" && (literal === "true" || literal === "false")) return `write it without quotes: ${literal}`;
+  if (expected === "array" && value !== null && typeof value !== "object") return `write it as a list: [${JSON.stringify(value)}]`;
+  return "see lib/config/schema.ts for what it takes";
+}
+
 /** zod's own wording; a schema-supplied message replaces it. */
 const DEFAULT_MESSAGE = /^(String|Number|Array|Set|Date|BigInt) must /;
 
@@ -165,7 +184,7 @@ function formatZodIssue(issue: ZodIssue, input: unknown): string {
     case "invalid_type":
       return value === undefined
         ? `${path} is required (${issue.expected}), got nothing; add it (see lib/config/schema.ts)`
-        : `${path} must be ${issue.expected}, got ${issue.received} ${show(value)}`;
+        : `${path} must be ${article(issue.expected)}, got ${value === null ? "null" : `${issue.received} ${show(value)}`}; ${typeFix(issue.expected, value)}`;
     case "too_small":
       if (!DEFAULT_MESSAGE.test(issue.message)) return `${path} ${issue.message}, got ${show(value)}`;
       if (issue.type === "string") return `${path} must have at least ${issue.minimum} characters, got ${show(value)}`;
