@@ -46,6 +46,31 @@ describe("ci block", () => {
     ]);
   });
 
+  test.each<[string, string, string]>([
+    [
+      "a role session from aws sts get-caller-identity",
+      "arn:aws:sts::111111111111:assumed-role/PlatformAdmin/alice@example.com",
+      "environments/dev.ts: eks.adminPrincipalArns.0 must be an IAM role or user ARN, arn:aws:iam::<account>:role/<name> or :user/<name> (EKS access entries take no other principal), got arn:aws:sts::111111111111:assumed-role/PlatformAdmin/alice@example.com; that is a role session (aws sts get-caller-identity): use its role, arn:aws:iam::111111111111:role/PlatformAdmin (an IAM Identity Center role has a path: aws iam get-role --role-name PlatformAdmin prints its ARN)",
+    ],
+    [
+      "an IAM ARN without a name",
+      "arn:aws:iam::111111111111:user",
+      "environments/dev.ts: eks.adminPrincipalArns.0 must be an IAM role or user ARN, arn:aws:iam::<account>:role/<name> or :user/<name> (EKS access entries take no other principal), got arn:aws:iam::111111111111:user; copy the ARN from aws iam get-role (or get-user)",
+    ],
+    [
+      "a group (access entries take roles and users only)",
+      "arn:aws:iam::111111111111:group/admins",
+      "environments/dev.ts: eks.adminPrincipalArns.0 must be an IAM role or user ARN, arn:aws:iam::<account>:role/<name> or :user/<name> (EKS access entries take no other principal), got arn:aws:iam::111111111111:group/admins; copy the ARN from aws iam get-role (or get-user)",
+    ],
+  ])("cluster admins: %s is refused with the fix", (_what, arn, expected) => {
+    expect(one("dev", { eks: { adminPrincipalArns: [arn] } })).toEqual([expected]);
+  });
+
+  test("cluster admins: a role with a path, a user, and a principal of another account load (access entries take them)", () => {
+    const arns = ["arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/us-west-2/AWSReservedSSO_Admin_0123456789abcdef", "arn:aws:iam::111111111111:user/alice", "arn:aws:iam::999999999999:role/central-platform-admin"];
+    expect(one("dev", { eks: { adminPrincipalArns: arns } })).toEqual([]);
+  });
+
   test("only one bootstrap stack per account may create the GitHub OIDC provider", () => {
     const dev = shippedInput("dev");
     const fork = (changes: Json) => ({

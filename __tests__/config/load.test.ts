@@ -63,6 +63,12 @@ describe("field rules name the file, the field path, the value, what is allowed 
     ["log retention not allowed by CloudWatch", "dev", { observability: { logRetentionDays: 10 } }, "environments/dev.ts: observability.logRetentionDays must be a CloudWatch Logs retention period (1, 3, 5, 7, 14, 30"],
     ["OIDC issuer not https", "dev", { auth: { model: "oidc", clientId: "x", issuerUrl: "http://sso.example.com" } }, "environments/dev.ts: auth.issuerUrl must be an https:// URL, got http://sso.example.com"],
     ["EKS API open to the world in production", "prod", { eks: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } }, "environments/prod.ts: eks.publicAccessCidrs.0 must not open the EKS API to the whole internet in production, got 0.0.0.0/0; list your VPN or CI egress CIDRs, or set eks.endpointPublicAccess to false"],
+    [
+      "CIDRs for a public endpoint that is off",
+      "dev",
+      { eks: { publicAccessCidrs: ["203.0.113.0/24"] } },
+      'environments/dev.ts: eks.publicAccessCidrs must be empty while eks.endpointPublicAccess is false (the public endpoint is off, so the list would be ignored and nobody reach the API from it), got ["203.0.113.0/24"]; set eks.endpointPublicAccess to true to open the public endpoint to these CIDRs, or remove them (the private endpoint is reached from the VPC: README, Cluster access)',
+    ],
     ["public endpoint without CIDRs", "dev", { eks: { endpointPublicAccess: true } }, "environments/dev.ts: eks.publicAccessCidrs must list at least one CIDR when eks.endpointPublicAccess is true (AWS would default to 0.0.0.0/0), got []"],
     ["malformed endpoint CIDR", "dev", { eks: { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0"] } }, "environments/dev.ts: eks.publicAccessCidrs.0 must be an IPv4 CIDR like 203.0.113.0/24, got 203.0.113.0"],
     ["node pool sizes out of order", "dev", { nodePools: { general: { minSize: 4, desiredSize: 3 } } }, "environments/dev.ts: nodePools.general must satisfy minSize <= desiredSize <= maxSize, got {\"minSize\":4,\"desiredSize\":3,\"maxSize\":6}"],

@@ -201,6 +201,14 @@ const endpointAccess: EnvironmentRule = (env) => {
       });
     }
   });
+  if (!env.eks.endpointPublicAccess && env.eks.publicAccessCidrs.length > 0) {
+    problems.push({
+      path: "eks.publicAccessCidrs",
+      message: "must be empty while eks.endpointPublicAccess is false (the public endpoint is off, so the list would be ignored and nobody reach the API from it)",
+      value: env.eks.publicAccessCidrs,
+      fix: "set eks.endpointPublicAccess to true to open the public endpoint to these CIDRs, or remove them (the private endpoint is reached from the VPC: README, Cluster access)",
+    });
+  }
   if (env.eks.endpointPublicAccess && env.eks.publicAccessCidrs.length === 0) {
     problems.push({
       path: "eks.publicAccessCidrs",
@@ -211,9 +219,27 @@ const endpointAccess: EnvironmentRule = (env) => {
   return problems;
 };
 
+/** An IAM role (with or without a path) or user: the principals an EKS access entry takes (any account). */
+const IAM_PRINCIPAL_RE = /^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
+/** What `aws sts get-caller-identity` prints for a role session: `arn:aws:sts::<account>:assumed-role/<role>/<session>`. */
+const ASSUMED_ROLE_RE = /^arn:aws:sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/.+$/;
+
 const clusterAdmins: EnvironmentRule = (env) => {
   const seen = new Set<string>();
-  const problems: Problem[] = env.eks.adminPrincipalArns.flatMap((arn, i) => {
+  const problems: Problem[] = env.eks.adminPrincipalArns.flatMap((arn, i): Problem[] => {
+    if (!IAM_PRINCIPAL_RE.test(arn)) {
+      const session = ASSUMED_ROLE_RE.exec(arn);
+      return [
+        {
+          path: `eks.adminPrincipalArns.${i}`,
+          message: "must be an IAM role or user ARN, arn:aws:iam::<account>:role/<name> or :user/<name> (EKS access entries take no other principal)",
+          value: arn,
+          fix: session
+            ? `that is a role session (aws sts get-caller-identity): use its role, arn:aws:iam::${session[1]}:role/${session[2]} (an IAM Identity Center role has a path: aws iam get-role --role-name ${session[2]} prints its ARN)`
+            : "copy the ARN from aws iam get-role (or get-user)",
+        },
+      ];
+    }
     if (!seen.has(arn)) {
       seen.add(arn);
       return [];
