@@ -10,8 +10,8 @@ import { Json, loadProblems, shippedInput } from "../helpers";
 import { langfuseOnlyProductionFork } from "../langfuse-envs";
 
 const FILE = "environments/broken.ts";
-// null (wrong kind for every field, objects included), a string and 0 (bounds): each leaf and each object.
-const WRONG: readonly unknown[] = [null, "x", 0];
+// null (wrong kind for every field, objects included), a string, an empty one and 0 (bounds): each leaf and each object.
+const WRONG: readonly unknown[] = [null, "x", "", 0];
 
 /** Every path of `o` (objects and arrays walked; the root left out). */
 function paths(o: unknown, prefix: string[] = []): string[][] {
@@ -48,6 +48,7 @@ describe.each(BASES)("%s with one field broken", (_name, base) => {
           if (/undefined|\[object Object\]|NaN/.test(said)) wrong.push(`${where}: unreadable: ${p}`);
           const bound = /must be at least (-?[\d.]+)(?: [^,]*)?, got (-?[\d.]+)$/.exec(p);
           if (bound && Number(bound[2]) >= Number(bound[1])) wrong.push(`${where}: contradicts itself: ${p}`);
+          if (/, got $/.test(p)) wrong.push(`${where}: the value shown as nothing: ${p}`);
           if (/ must be (a string|a number|a whole number|true or false|a list|an object), got /.test(p) && !/; (write|see) /.test(p)) wrong.push(`${where}: a wrong type without its fix: ${p}`);
         }
         const primitive = original !== null && typeof original !== "object";

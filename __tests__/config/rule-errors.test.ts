@@ -68,7 +68,7 @@ describe("a rule that fails while loading", () => {
     }
     expect(problems).toEqual([
       expect.stringMatching(/^environments\/dev\.ts: environment rule "buggyRule" \(lib\/config\/rules\.ts\) failed: Cannot read properties of undefined/),
-      "environments/prod.ts: owner must have at least 1 characters, got ",
+      "environments/prod.ts: owner must not be empty, got \"\"",
     ]);
   });
 });

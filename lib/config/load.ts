@@ -134,6 +134,7 @@ export function formatProblem(p: Problem): string {
 
 function show(value: unknown): string {
   if (value === undefined) return "nothing";
+  if (value === "") return '""';
   if (typeof value === "string") return value;
   return JSON.stringify(value);
 }
@@ -187,7 +188,7 @@ function formatZodIssue(issue: ZodIssue, input: unknown): string {
         : `${path} must be ${article(issue.expected)}, got ${value === null ? "null" : `${issue.received} ${show(value)}`}; ${typeFix(issue.expected, value)}`;
     case "too_small":
       if (!DEFAULT_MESSAGE.test(issue.message)) return `${path} ${issue.message}, got ${show(value)}`;
-      if (issue.type === "string") return `${path} must have at least ${issue.minimum} characters, got ${show(value)}`;
+      if (issue.type === "string") return Number(issue.minimum) === 1 ? `${path} must not be empty, got ""` : `${path} must have at least ${issue.minimum} characters, got ${show(value)}`;
       if (issue.type === "array") return `${path} must have at least ${issue.minimum} item${issue.minimum === 1 ? "" : "s"}, got ${show(value)}`;
       // An exclusive bound (`.positive()`: minimum 0, not inclusive) is not "at least 0".
       return issue.inclusive ? `${path} must be at least ${issue.minimum}, got ${show(value)}` : `${path} must be greater than ${issue.minimum}, got ${show(value)}`;
