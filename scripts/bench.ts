@@ -246,7 +246,7 @@ async function main(): Promise<void> {
     }
 
     if (quick) {
-      for (const label of ["jest", "offline plan of every shipped stack", "slowest stack of the offline plan", "`npm test`"]) add({ label, seconds: 0, budget: {}, skipped: "--quick" });
+      for (const label of ["jest", "offline plan of every shipped stack", "slowest stack of the offline plan, planned alone", "`npm test`"]) add({ label, seconds: 0, budget: {}, skipped: "--quick" });
     } else {
       const jest = await once("jest", node, [require.resolve("jest/bin/jest"), "--silent"]);
       const count = /Tests:\s+(?:\d+ skipped, )?(\d+) passed/.exec(jest.stdout)?.[1];
@@ -259,13 +259,18 @@ async function main(): Promise<void> {
           add({ label: "offline plan, first run (provider install)", ...plan, budget: {} });
           plan = await once("plan:offline", node, [join(__dirname, "plan-offline.js"), "--fresh"]);
         }
-        const perStack = [...plan.stdout.matchAll(/^\s+ok\s+(\S+) \(([\d.]+) s\)/gm)].map((m) => ({ stack: m[1], seconds: Number(m[2]) }));
-        const slowest = perStack.reduce((a, b) => (b.seconds > a.seconds ? b : a), { stack: "none", seconds: 0 });
-        add({ label: "offline plan of every shipped stack", ...plan, note: `${perStack.length} stacks, every one planned`, budget: { seconds: 15 } });
-        add({ label: "slowest stack of the offline plan", seconds: slowest.seconds, nodeSeconds: plan.nodeSeconds, note: slowest.stack, budget: { seconds: 5 } });
+        const perStack = (out: string) => [...out.matchAll(/^\s+ok\s+(\S+) \(([\d.]+) s\)/gm)].map((m) => ({ stack: m[1], seconds: Number(m[2]) }));
+        const stacks = perStack(plan.stdout);
+        const slowest = stacks.reduce((a, b) => (b.seconds > a.seconds ? b : a), { stack: "none", seconds: 0 });
+        add({ label: "offline plan of every shipped stack", ...plan, note: `${stacks.length} stacks, every one planned`, budget: { seconds: 15 } });
+        // A stack's time inside the fleet run depends on what shares the cores with it: the slowest
+        // one is planned again alone, as `npm run plan:offline -- <stack>` plans it.
+        const alone = await once("plan:offline (slowest stack alone)", node, [join(__dirname, "plan-offline.js"), "--fresh", "--no-synth", slowest.stack]);
+        const own = perStack(alone.stdout)[0] ?? { stack: slowest.stack, seconds: alone.seconds };
+        add({ label: "slowest stack of the offline plan, planned alone", seconds: own.seconds, nodeSeconds: alone.nodeSeconds, note: `${own.stack}; ${slowest.seconds.toFixed(1)} s in the fleet run`, budget: { seconds: 5 } });
         forgetPlans(out);
       } else {
-        for (const label of ["offline plan of every shipped stack", "slowest stack of the offline plan"]) add({ label, seconds: 0, budget: {}, skipped: "no terraform on PATH" });
+        for (const label of ["offline plan of every shipped stack", "slowest stack of the offline plan, planned alone"]) add({ label, seconds: 0, budget: {}, skipped: "no terraform on PATH" });
       }
       forgetPlans(join(ROOT, "cdktf.out"));
       const test = await once("npm test", npm, ["test", "--silent"]);

@@ -6,7 +6,7 @@
  *
  * Fast: one `terraform init` shared by every stack with the same `terraform` block (skipped
  * while providers and lock file are unchanged), `plan` validates so there is no `validate`,
- * stacks run in parallel up to the core count (largest first), and the provider's Go GC works
+ * stacks run in parallel, one more than the core count (DEFAULT_JOBS; largest first), and the provider's Go GC works
  * less (PLAN_GOGC). Terraform does not launch the AWS provider itself (four launches of a
  * 700 MB binary per stack, each building ~1,500 schemas): each stack's plan and show reattach
  * to provider processes started here (one per provider configuration), through a proxy that
@@ -316,7 +316,7 @@ and show -json (offline/plan.json), and runs the policy pack over the plan.
   --no-synth           plan what is already in cdktf.out/stacks
   --fresh              plan every stack again, even one whose offline config has not changed
                        since its last successful plan (reused by default, also from the cache)
-  --jobs N             stacks planned at once (default: the number of CPU cores)
+  --jobs N             stacks planned at once (default: the number of CPU cores + 1)
   --help               this text; plans nothing
 
 Environment: TF_PLUGIN_MIRROR (provider mirror), CDKTF_OUT (default cdktf.out), CI=true
@@ -332,9 +332,18 @@ export interface PlanArgs {
   readonly wanted: readonly string[];
 }
 
+/**
+ * Stacks planned at once by default: one more than the cores. A stack's slot does not keep a core
+ * busy throughout (terraform, the provider and the policy pack hand over to each other, start
+ * processes, write files), and with exactly as many slots as cores the third of three large
+ * stacks waited for a whole plan on 2 cores. Measured, the shipped stacks on 2 shared cores,
+ * 2 and 3 slots taking turns over 8 runs each: 16.4 -> 14.8 s on average.
+ */
+export const DEFAULT_JOBS = (cores: number): number => cores + 1;
+
 /** Parses the command line; throws a UsageError (exit 2) on an unknown option. */
 export function parseArgs(argv: readonly string[], cores = availableParallelism()): PlanArgs {
-  let jobs = cores;
+  let jobs = DEFAULT_JOBS(cores);
   let synth = true;
   let help = false;
   let fresh = false;

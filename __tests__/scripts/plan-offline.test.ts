@@ -9,8 +9,8 @@ import { parseArgs, selectStacks, USAGE, UsageError } from "../../scripts/plan-o
 const STACKS = ["langsmith-dev", "bootstrap-111111111111-us-west-2", "langsmith-prod"];
 
 describe("plan:offline arguments", () => {
-  test("defaults: synthesize, reuse unchanged plans, one stack per core, every stack", () => {
-    expect(parseArgs([], 2)).toEqual({ help: false, synth: true, fresh: false, jobs: 2, wanted: [] });
+  test("defaults: synthesize, reuse unchanged plans, one stack more than the cores, every stack", () => {
+    expect(parseArgs([], 2)).toEqual({ help: false, synth: true, fresh: false, jobs: 3, wanted: [] });
   });
 
   test.each([
