@@ -13,6 +13,8 @@
  */
 import { allocatable, CAPACITY_REQUIREMENTS, INSTANCE_CATALOG } from "../capacity";
 import { poolPasses } from "../config/rules";
+import { environmentAlarms } from "../observability/alarms";
+import { WAF_RULE_NAMES } from "../waf";
 import { EnvironmentConfig, NodePool, runs, Tier } from "../config/schema";
 import { applicationDemands, generalPoolDemand, nodesFor } from "../general-pool";
 import { stackName } from "../naming";
@@ -28,13 +30,11 @@ export interface Usage {
   readonly s3Gib: number;
   readonly s3PutThousands: number;
   readonly s3GetThousands: number;
-  /** CloudWatch Logs ingested per month and kept (GiB), alarms and dashboards. */
+  /** CloudWatch Logs ingested per month and kept (GiB), and dashboards (the alarms are counted from the environment: lib/observability/alarms.ts). */
   readonly logsIngestGib: number;
   readonly logsStoredGib: number;
-  readonly alarms: number;
   readonly dashboards: number;
-  /** WAF rules in the web ACL and requests per month (millions). */
-  readonly wafRules: number;
+  /** WAF requests per month (millions; the web ACL's rules are counted from lib/waf.ts). */
   readonly wafRequestsMillions: number;
   /** Aurora I/O requests per month (millions). */
   readonly auroraIoMillions: number;
@@ -43,11 +43,11 @@ export interface Usage {
 export const USAGE: Readonly<Record<Tier, Usage>> = {
   development: {
     natGib: 100, albLcu: 1, s3Gib: 50, s3PutThousands: 1000, s3GetThousands: 2000,
-    logsIngestGib: 20, logsStoredGib: 30, alarms: 15, dashboards: 1, wafRules: 4, wafRequestsMillions: 5, auroraIoMillions: 50,
+    logsIngestGib: 20, logsStoredGib: 30, dashboards: 1, wafRequestsMillions: 5, auroraIoMillions: 50,
   },
   production: {
     natGib: 1000, albLcu: 4, s3Gib: 1000, s3PutThousands: 20000, s3GetThousands: 50000,
-    logsIngestGib: 200, logsStoredGib: 600, alarms: 25, dashboards: 1, wafRules: 4, wafRequestsMillions: 100, auroraIoMillions: 500,
+    logsIngestGib: 200, logsStoredGib: 600, dashboards: 1, wafRequestsMillions: 100, auroraIoMillions: 500,
   },
 };
 
@@ -225,17 +225,19 @@ export function estimateMonthlyCost(env: EnvironmentConfig, usage: Usage = USAGE
     detail: !runs(env, "langsmith") ? "LangSmith not run" : env.blobStorage.enabled ? `~${usage.s3Gib} GiB, ~${usage.s3PutThousands / 1000}M PUT, ~${usage.s3GetThousands / 1000}M GET` : "disabled",
     monthly: env.blobStorage.enabled && runs(env, "langsmith") ? money(usage.s3Gib * p.s3GibMonth + usage.s3PutThousands * p.s3PutPerThousand + usage.s3GetThousands * p.s3GetPerThousand) : 0,
   });
+  // The alarms and the web ACL's rules the stack creates, counted where they are decided.
+  const alarms = environmentAlarms(env).length;
   lines.push({
     key: "cloudwatch",
     component: "CloudWatch (estimate)",
-    detail: `~${usage.logsIngestGib} GiB logs in, ~${usage.logsStoredGib} GiB kept, ${usage.alarms} alarms`,
-    monthly: money(usage.logsIngestGib * p.logsIngestPerGib + usage.logsStoredGib * p.logsStorageGibMonth + usage.alarms * p.alarmMonth + usage.dashboards * p.dashboardMonth),
+    detail: `~${usage.logsIngestGib} GiB logs in, ~${usage.logsStoredGib} GiB kept, ${alarms} alarms`,
+    monthly: money(usage.logsIngestGib * p.logsIngestPerGib + usage.logsStoredGib * p.logsStorageGibMonth + alarms * p.alarmMonth + usage.dashboards * p.dashboardMonth),
   });
   lines.push({
     key: "waf",
     component: "WAF",
-    detail: `1 ACL, ${usage.wafRules} rules, ~${usage.wafRequestsMillions}M requests`,
-    monthly: money(p.wafWebAclMonth + usage.wafRules * p.wafRuleMonth + usage.wafRequestsMillions * p.wafPerMillionRequests),
+    detail: `1 ACL, ${WAF_RULE_NAMES.length} rules, ~${usage.wafRequestsMillions}M requests`,
+    monthly: money(p.wafWebAclMonth + WAF_RULE_NAMES.length * p.wafRuleMonth + usage.wafRequestsMillions * p.wafPerMillionRequests),
   });
   if (ch.mode === "external" && runs(env, "langsmith")) {
     lines.push({ key: "clickhouse-external", component: "ClickHouse (external)", detail: "external service, not priced here", monthly: undefined });

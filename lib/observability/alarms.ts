@@ -3,8 +3,9 @@
  * threshold and the first place to look. Plain TypeScript (no CDKTF): modules/observability turns
  * each entry into an `aws_cloudwatch_metric_alarm`; tests and runbooks read the table directly.
  */
-import type { AlarmThresholds } from "../config/schema";
-import type { PostgresKind } from "../naming";
+import { runs, type AlarmThresholds, type EnvironmentConfig } from "../config/schema";
+import { httpsUrl, postgresKind, type PostgresKind } from "../naming";
+import { LANGFUSE_WEB_SERVICE } from "../langfuse-values/chart";
 
 const GIB = 1024 ** 3;
 
@@ -149,6 +150,30 @@ export function targetGroupAlarms(keyPrefix: string, tg: Readonly<Record<string,
       metric: metric("AWS/ApplicationELB", "HealthyHostCount", tg, "Minimum"),
     },
   };
+}
+
+/** Langfuse's alarms: the same signals as LangSmith's target group, on Langfuse's (modules/langfuse-release). */
+export function langfuseAlarms(dims: Readonly<Record<string, string>>, t: AlarmThresholds): AlarmSpec[] {
+  const tg = targetGroupAlarms("langfuse", dims, t, {
+    unhealthy: `More than ${t.unhealthyTargets} unhealthy target(s) in the Langfuse target group. Look at: target health reasons, TargetGroupBinding, langfuse-web pods.`,
+    noHealthy: `No healthy Langfuse target behind the ALB: Langfuse is unreachable. Look at: langfuse-web pods (${LANGFUSE_WEB_SERVICE.healthCheckPath}), TargetGroupBinding.`,
+    latency: `p95 Langfuse response time above ${t.targetResponseTimeP95Seconds}s for 15 minutes. Look at: langfuse-web CPU/memory, PostgreSQL, ClickHouse, Redis.`,
+  });
+  return [
+    tg.unhealthy,
+    tg.noHealthy,
+    tg.latency,
+    {
+      key: "langfuse-target-5xx",
+      description: `Langfuse answered more than ${t.alb5xxCount} 5xx responses per 5 minutes for 15 minutes. Look at: langfuse-web logs, PostgreSQL, ClickHouse.`,
+      comparison: "GreaterThanThreshold",
+      threshold: t.alb5xxCount,
+      periodSeconds: 300,
+      evaluationPeriods: 3,
+      treatMissingData: "notBreaching",
+      metric: { namespace: "AWS/ApplicationELB", name: "HTTPCode_Target_5XX_Count", dimensions: dims, stat: "Sum" },
+    },
+  ];
 }
 
 /** Every alarm of the environment's region, in the order operators read them. */
@@ -324,4 +349,28 @@ export function healthCheckAlarm(healthCheckId: string, url: string): AlarmSpec 
     treatMissingData: "breaching",
     metric: metric("AWS/Route53", "HealthCheckStatus", { HealthCheckId: healthCheckId }, "Minimum"),
   };
+}
+
+/**
+ * Every CloudWatch alarm an environment's stack creates, with placeholder dimensions (the cost
+ * model prices them, lib/cost/model.ts): the table above with the environment's database kind,
+ * Redis nodes and applications, the Route 53 health check's where it is public, and Langfuse's
+ * where it runs. A test compares the count with every synthesized stack's alarms.
+ */
+export function environmentAlarms(env: EnvironmentConfig): AlarmSpec[] {
+  const t = env.observability.thresholds;
+  const alb = { LoadBalancer: "app/alb" };
+  const tg = { ...alb, TargetGroup: "targetgroup/tg" };
+  return [
+    ...alarmTable({
+      thresholds: t,
+      dimensions: { alb, tg, db: { DBInstanceIdentifier: "db" }, cluster: { ClusterName: "eks" } },
+      database: { kind: postgresKind(env.postgres.engine) },
+      redisMembers: redisMemberClusterIds("redis", env.redis.replicas),
+      clusterName: "eks",
+      namespace: runs(env, "langsmith") ? "langsmith" : undefined,
+    }),
+    ...(env.exposure === "public" ? [healthCheckAlarm("hc", httpsUrl(env.dns.hostname))] : []),
+    ...(runs(env, "langfuse") ? langfuseAlarms(tg, t) : []),
+  ];
 }

@@ -25,18 +25,10 @@ import { elbLogDeliveryPrincipal } from "../../lib/elb-log-delivery";
 import { denyInsecureTransport, policyDocument, policyJson } from "../../lib/iam";
 import { FRONTEND_SERVICE, INGEST_PATH_PREFIXES } from "../../lib/langsmith-values/chart";
 import { Namer } from "../../lib/naming";
+import { MANAGED_RULE_GROUPS, RATE_LIMIT_RULES } from "../../lib/waf";
 
-/** AWS managed rule groups of the web ACL, in priority order (WAF developer guide, "Baseline rule groups"). */
-export const MANAGED_RULE_GROUPS = [
-  // Known-bad source IPs first: cheapest, and blocks before body inspection. Applies everywhere.
-  { name: "AWSManagedRulesAmazonIpReputationList", countOnly: [] as string[], inspectsBodies: false },
-  // OWASP-style common rules. Datasets, prompts and traces are request bodies far above the group's
-  // 8 KB SizeRestrictions_BODY limit and routinely carry HTML/markdown that CrossSiteScripting_BODY
-  // matches: both count everywhere. On the ingestion paths the whole group is skipped (below).
-  { name: "AWSManagedRulesCommonRuleSet", countOnly: ["SizeRestrictions_BODY", "CrossSiteScripting_BODY"], inspectsBodies: true },
-  // Log4j / Java deserialization / exploitable-path patterns, some matched in bodies (Log4JRCE_BODY...).
-  { name: "AWSManagedRulesKnownBadInputsRuleSet", countOnly: [] as string[], inspectsBodies: true },
-] as const;
+// The web ACL's rules are plain data in lib/waf.ts (the cost model counts them); re-exported here.
+export { MANAGED_RULE_GROUPS, RATE_LIMIT_RULES } from "../../lib/waf";
 
 /**
  * Trace ingestion (`INGEST_PATH_PREFIXES`) as one regex on the URI path. Traces are arbitrary model
@@ -397,18 +389,18 @@ export class Ingress extends Construct {
     }));
     rules.push(
       {
-        name: "RateLimitIngestPerIp",
+        name: RATE_LIMIT_RULES[0],
         priority: MANAGED_RULE_GROUPS.length,
         action: { block: {} },
         statement: { rate_based_statement: { limit: p.wafIngestRateLimit, aggregate_key_type: "IP", evaluation_window_sec: 300, scope_down_statement: ingest } },
-        visibilityConfig: visibility("RateLimitIngestPerIp"),
+        visibilityConfig: visibility(RATE_LIMIT_RULES[0]),
       },
       {
-        name: "RateLimitPerIp",
+        name: RATE_LIMIT_RULES[1],
         priority: MANAGED_RULE_GROUPS.length + 1,
         action: { block: {} },
         statement: { rate_based_statement: { limit: p.wafRateLimit, aggregate_key_type: "IP", evaluation_window_sec: 300, scope_down_statement: notIngest } },
-        visibilityConfig: visibility("RateLimitPerIp"),
+        visibilityConfig: visibility(RATE_LIMIT_RULES[1]),
       },
     );
     const acl = new Wafv2WebAcl(this, "waf", {

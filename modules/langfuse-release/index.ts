@@ -5,7 +5,7 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { AlarmThresholds } from "../../lib/config/schema";
 import { LANGFUSE_RELEASE, LANGFUSE_WEB_SERVICE, LangfuseValues } from "../../lib/langfuse-values";
 import { Namer } from "../../lib/naming";
-import { AlarmSpec, targetGroupAlarms } from "../../lib/observability/alarms";
+import { langfuseAlarms } from "../../lib/observability/alarms";
 import { langfuseDatabaseJob, langfuseEsoManifests, LangfuseEsoInput } from "../../lib/secrets/langfuse";
 import { targetGroupBinding } from "../../lib/target-group-binding";
 import { CHARTS, LANGFUSE_CHART_DIGEST } from "../../versions";
@@ -178,29 +178,8 @@ export class LangfuseRelease extends Construct {
       dependsOn: [pre.loadBalancerController, pre.externalSecrets, this.secrets.release, this.binding.release, pre.metricsServer, ...pre.dataStores],
     });
 
-    // Same signals as LangSmith's target group (lib/observability/alarms.ts targetGroupAlarms), on Langfuse's.
-    const dims = { LoadBalancer: p.albArnSuffix, TargetGroup: p.targetGroup.arnSuffix };
-    const t = p.thresholds;
-    const tg = targetGroupAlarms("langfuse", dims, t, {
-      unhealthy: `More than ${t.unhealthyTargets} unhealthy target(s) in the Langfuse target group. Look at: target health reasons, TargetGroupBinding, langfuse-web pods.`,
-      noHealthy: `No healthy Langfuse target behind the ALB: Langfuse is unreachable. Look at: langfuse-web pods (${LANGFUSE_WEB_SERVICE.healthCheckPath}), TargetGroupBinding.`,
-      latency: `p95 Langfuse response time above ${t.targetResponseTimeP95Seconds}s for 15 minutes. Look at: langfuse-web CPU/memory, PostgreSQL, ClickHouse, Redis.`,
-    });
-    const alarms: AlarmSpec[] = [
-      tg.unhealthy,
-      tg.noHealthy,
-      tg.latency,
-      {
-        key: "langfuse-target-5xx",
-        description: `Langfuse answered more than ${t.alb5xxCount} 5xx responses per 5 minutes for 15 minutes. Look at: langfuse-web logs, PostgreSQL, ClickHouse.`,
-        comparison: "GreaterThanThreshold",
-        threshold: t.alb5xxCount,
-        periodSeconds: 300,
-        evaluationPeriods: 3,
-        treatMissingData: "notBreaching",
-        metric: { namespace: "AWS/ApplicationELB", name: "HTTPCode_Target_5XX_Count", dimensions: dims, stat: "Sum" },
-      },
-    ];
+    // Langfuse's target group: lib/observability/alarms.ts (the cost model counts them there too).
+    const alarms = langfuseAlarms({ LoadBalancer: p.albArnSuffix, TargetGroup: p.targetGroup.arnSuffix }, p.thresholds);
     this.alarmNames = alarms.map((a) => {
       metricAlarm(this, p.namer, a, p.alarmTopicArn);
       return p.namer.name(a.key);

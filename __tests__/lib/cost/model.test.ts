@@ -16,6 +16,7 @@ import {
   USAGE,
 } from "../../../lib/cost/model";
 import { PRICES } from "../../../lib/cost/prices";
+import { WAF_RULE_NAMES } from "../../../lib/waf";
 import { FIXTURE_ENVIRONMENTS } from "../../fixtures/environments";
 import { envWith } from "../../helpers";
 
@@ -84,7 +85,7 @@ describe("estimateMonthlyCost", () => {
     ["RDS Multi-AZ: twice instance and storage", () => line(prod, "rds").monthly, 2 * (0.45 * H + 100 * 0.115)],
     ["ElastiCache: primary + replicas", () => line(prod, "elasticache").monthly, 2 * 0.219 * H],
     ["EBS: root volumes of desired nodes + ClickHouse volume + one snapshot copy", () => line(dev, "ebs").monthly, (3 * 100 + 50) * 0.08 + 100 * (0.08 + 0.05)],
-    ["WAF: ACL + rules + requests", () => line(dev, "waf").monthly, 5 + 4 + 5 * 0.6],
+    ["WAF: ACL + a dollar a rule of the ACL (lib/waf.ts) + requests", () => line(dev, "waf").monthly, 5 + WAF_RULE_NAMES.length + 5 * 0.6],
   ])("%s", (_t, actual, expected) => near(actual(), expected));
 
   test("gp3 IOPS and throughput above the baseline are charged", () => {

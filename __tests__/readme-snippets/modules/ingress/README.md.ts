@@ -22,6 +22,6 @@ const ingress = new Ingress(this, "ingress", {
 void [ingress];
 } }
 
-import { INGEST_PATH_REGEX, Ingress, IngressProps, IngressRoute, MANAGED_RULE_GROUPS, WAF_REDACTED_HEADERS, ingestPathRegex, langsmithRoute } from "../../../../modules/ingress";
+import { INGEST_PATH_REGEX, Ingress, IngressProps, IngressRoute, MANAGED_RULE_GROUPS, RATE_LIMIT_RULES, WAF_REDACTED_HEADERS, ingestPathRegex, langsmithRoute } from "../../../../modules/ingress";
 import { Construct, protectsData, env, namer, bucket, network, cluster, logsKey, ingress } from "../../surroundings";
-export type { INGEST_PATH_REGEX, Ingress, IngressProps, IngressRoute, MANAGED_RULE_GROUPS, WAF_REDACTED_HEADERS, ingestPathRegex, langsmithRoute, protectsData, env, namer, bucket, network, cluster, logsKey, ingress };
+export type { INGEST_PATH_REGEX, Ingress, IngressProps, IngressRoute, MANAGED_RULE_GROUPS, RATE_LIMIT_RULES, WAF_REDACTED_HEADERS, ingestPathRegex, langsmithRoute, protectsData, env, namer, bucket, network, cluster, logsKey, ingress };
