@@ -1,9 +1,10 @@
 /**
  * The cost model prices the alarms and WAF rules the stack creates, counted where they are decided
  * (lib/observability/alarms.ts `environmentAlarms`, lib/waf.ts `WAF_RULE_NAMES`), not estimates of
- * its own: for every kind of environment, the counts equal the synthesized stack's resources.
+ * its own: for every kind of environment, the counts equal the synthesized stack's resources (and
+ * the tiers' dashboards, a usage figure, the stack's one dashboard).
  */
-import { estimateMonthlyCost, regionPrices } from "../../../lib/cost/model";
+import { estimateMonthlyCost, regionPrices, USAGE } from "../../../lib/cost/model";
 import { EnvironmentConfig } from "../../../lib/config/schema";
 import { environmentAlarms } from "../../../lib/observability/alarms";
 import { WAF_RULE_NAMES } from "../../../lib/waf";
@@ -26,6 +27,10 @@ describe.each(KINDS)("%s", (_kind, make) => {
 
   test("environmentAlarms counts the stack's CloudWatch alarms", () => {
     expect(environmentAlarms(env).length).toBe(resources(stack, "aws_cloudwatch_metric_alarm").length);
+  });
+
+  test("the tier's usage prices as many dashboards as the stack has", () => {
+    expect(resources(stack, "aws_cloudwatch_dashboard").length).toBe(USAGE[env.tier].dashboards);
   });
 
   test("WAF_RULE_NAMES are the rules of the stack's web ACL, in priority order", () => {
