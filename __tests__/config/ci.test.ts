@@ -46,24 +46,42 @@ describe("ci block", () => {
     ]);
   });
 
-  test.each<[string, string, string]>([
+  const EKS_KINDS = "must be an IAM role or user ARN, arn:aws:iam::<account>:role/<path/name> or :user/<name> (EKS access entries take no other principal)";
+  const BLOB_KINDS = "must be an IAM role, user or account ARN, arn:aws:iam::<account>:role/<path/name> or :user/<name> (or :root) (the bucket policy matches them against aws:PrincipalArn, which is never a session)";
+  const SESSION = "arn:aws:sts::111111111111:assumed-role/PlatformAdmin/alice@example.com";
+  const SESSION_FIX = "that is a role session (aws sts get-caller-identity): use its role, arn:aws:iam::111111111111:role/PlatformAdmin (with its path if it has one: aws iam get-role --role-name PlatformAdmin prints its ARN)";
+  const SSO = "arn:aws:iam::111111111111:role/AWSReservedSSO_Admin_0123456789abcdef";
+  const SSO_MESSAGE = "must carry the aws-reserved/sso.amazonaws.com/<region>/ path of an IAM Identity Center role (its ARN has it; without it the ARN names no role)";
+  test.each<[string, string, Json, string]>([
+    ["cluster admins: a role session from aws sts get-caller-identity", SESSION, { eks: { adminPrincipalArns: [SESSION] } }, `environments/dev.ts: eks.adminPrincipalArns.0 ${EKS_KINDS}, got ${SESSION}; ${SESSION_FIX}`],
     [
-      "a role session from aws sts get-caller-identity",
-      "arn:aws:sts::111111111111:assumed-role/PlatformAdmin/alice@example.com",
-      "environments/dev.ts: eks.adminPrincipalArns.0 must be an IAM role or user ARN, arn:aws:iam::<account>:role/<name> or :user/<name> (EKS access entries take no other principal), got arn:aws:sts::111111111111:assumed-role/PlatformAdmin/alice@example.com; that is a role session (aws sts get-caller-identity): use its role, arn:aws:iam::111111111111:role/PlatformAdmin (an IAM Identity Center role has a path: aws iam get-role --role-name PlatformAdmin prints its ARN)",
-    ],
-    [
-      "an IAM ARN without a name",
+      "cluster admins: an IAM ARN without a name",
       "arn:aws:iam::111111111111:user",
-      "environments/dev.ts: eks.adminPrincipalArns.0 must be an IAM role or user ARN, arn:aws:iam::<account>:role/<name> or :user/<name> (EKS access entries take no other principal), got arn:aws:iam::111111111111:user; copy the ARN from aws iam get-role (or get-user)",
+      { eks: { adminPrincipalArns: ["arn:aws:iam::111111111111:user"] } },
+      `environments/dev.ts: eks.adminPrincipalArns.0 ${EKS_KINDS}, got arn:aws:iam::111111111111:user; copy the ARN from aws iam get-role (or get-user)`,
     ],
     [
-      "a group (access entries take roles and users only)",
+      "cluster admins: a group (access entries take roles and users only)",
       "arn:aws:iam::111111111111:group/admins",
-      "environments/dev.ts: eks.adminPrincipalArns.0 must be an IAM role or user ARN, arn:aws:iam::<account>:role/<name> or :user/<name> (EKS access entries take no other principal), got arn:aws:iam::111111111111:group/admins; copy the ARN from aws iam get-role (or get-user)",
+      { eks: { adminPrincipalArns: ["arn:aws:iam::111111111111:group/admins"] } },
+      `environments/dev.ts: eks.adminPrincipalArns.0 ${EKS_KINDS}, got arn:aws:iam::111111111111:group/admins; copy the ARN from aws iam get-role (or get-user)`,
     ],
-  ])("cluster admins: %s is refused with the fix", (_what, arn, expected) => {
-    expect(one("dev", { eks: { adminPrincipalArns: [arn] } })).toEqual([expected]);
+    ["cluster admins: the account root", "arn:aws:iam::111111111111:root", { eks: { adminPrincipalArns: ["arn:aws:iam::111111111111:root"] } }, `environments/dev.ts: eks.adminPrincipalArns.0 ${EKS_KINDS}, got arn:aws:iam::111111111111:root; copy the ARN from aws iam get-role (or get-user)`],
+    ["cluster admins: an Identity Center role without its path", SSO, { eks: { adminPrincipalArns: [SSO] } }, `environments/dev.ts: eks.adminPrincipalArns.0 ${SSO_MESSAGE}, got ${SSO}; aws iam get-role --role-name AWSReservedSSO_Admin_0123456789abcdef prints the ARN to use`],
+    ["bucket admins: a role session", SESSION, { blobStorage: { adminPrincipalArns: [SESSION] } }, `environments/dev.ts: blobStorage.adminPrincipalArns.0 ${BLOB_KINDS}, got ${SESSION}; ${SESSION_FIX}`],
+    [
+      "bucket admins: an Identity Center role without its path (the policy's ArnNotLike takes a wildcard)",
+      SSO,
+      { blobStorage: { adminPrincipalArns: [SSO] } },
+      `environments/dev.ts: blobStorage.adminPrincipalArns.0 ${SSO_MESSAGE}, got ${SSO}; aws iam get-role --role-name AWSReservedSSO_Admin_0123456789abcdef prints the ARN to use, or write arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_Admin_0123456789abcdef`,
+    ],
+  ])("%s is refused with the fix", (_what, _arn, changes, expected) => {
+    expect(one("dev", changes)).toEqual([expected]);
+  });
+
+  test("bucket admins: the account root, a role with a path and a wildcard pattern load (aws:PrincipalArn is matched with ArnNotLike)", () => {
+    const arns = ["arn:aws:iam::111111111111:root", "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_Admin_*", "arn:aws:iam::999999999999:role/break-glass"];
+    expect(one("dev", { blobStorage: { adminPrincipalArns: arns } })).toEqual([]);
   });
 
   test("cluster admins: a role with a path, a user, and a principal of another account load (access entries take them)", () => {

@@ -219,27 +219,51 @@ const endpointAccess: EnvironmentRule = (env) => {
   return problems;
 };
 
-/** An IAM role (with or without a path) or user: the principals an EKS access entry takes (any account). */
-const IAM_PRINCIPAL_RE = /^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 /** What `aws sts get-caller-identity` prints for a role session: `arn:aws:sts::<account>:assumed-role/<role>/<session>`. */
 const ASSUMED_ROLE_RE = /^arn:aws:sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/.+$/;
+/** IAM Identity Center's roles (`AWSReservedSSO_<permission set>_<id>`) live under this path, and their ARNs carry it. */
+const SSO_ROLE_PATH = "aws-reserved/sso.amazonaws.com/";
+
+/**
+ * An IAM principal ARN as IAM reports it: a role (with its path) or a user, and with `root` the
+ * account; `wildcards` where the ARN is matched with ArnLike (a bucket policy's aws:PrincipalArn).
+ * A role session pasted from `aws sts get-caller-identity` and an Identity Center role without its
+ * path are the mistakes this names: neither is the principal AWS compares, so an access entry
+ * fails late at apply and a bucket policy condition silently never matches.
+ */
+function principalArnProblem(at: { readonly path: string; readonly arn: string; readonly why: string }, allowed: { readonly root: boolean; readonly wildcards: boolean }): Problem | undefined {
+  const { path, arn, why } = at;
+  const name = allowed.wildcards ? "[\\w+=,.@/*?-]+" : "[\\w+=,.@/-]+";
+  const principal = new RegExp(`^arn:aws:iam::\\d{12}:((role|user)\\/${name}${allowed.root ? "|root" : ""})$`);
+  const kinds = `arn:aws:iam::<account>:role/<path/name> or :user/<name>${allowed.root ? " (or :root)" : ""}`;
+  if (!principal.test(arn)) {
+    const session = ASSUMED_ROLE_RE.exec(arn);
+    return {
+      path,
+      message: `must be an IAM ${allowed.root ? "role, user or account" : "role or user"} ARN, ${kinds} (${why})`,
+      value: arn,
+      fix: session
+        ? `that is a role session (aws sts get-caller-identity): use its role, arn:aws:iam::${session[1]}:role/${session[2]} (with its path if it has one: aws iam get-role --role-name ${session[2]} prints its ARN)`
+        : "copy the ARN from aws iam get-role (or get-user)",
+    };
+  }
+  const role = /^arn:aws:iam::(\d{12}):role\/(.*)$/.exec(arn);
+  if (role && /^AWSReservedSSO_/.test(role[2])) {
+    return {
+      path,
+      message: `must carry the ${SSO_ROLE_PATH}<region>/ path of an IAM Identity Center role (its ARN has it; without it the ARN names no role)`,
+      value: arn,
+      fix: `aws iam get-role --role-name ${role[2]} prints the ARN to use${allowed.wildcards ? `, or write arn:aws:iam::${role[1]}:role/${SSO_ROLE_PATH}*/${role[2]}` : ""}`,
+    };
+  }
+  return undefined;
+}
 
 const clusterAdmins: EnvironmentRule = (env) => {
   const seen = new Set<string>();
   const problems: Problem[] = env.eks.adminPrincipalArns.flatMap((arn, i): Problem[] => {
-    if (!IAM_PRINCIPAL_RE.test(arn)) {
-      const session = ASSUMED_ROLE_RE.exec(arn);
-      return [
-        {
-          path: `eks.adminPrincipalArns.${i}`,
-          message: "must be an IAM role or user ARN, arn:aws:iam::<account>:role/<name> or :user/<name> (EKS access entries take no other principal)",
-          value: arn,
-          fix: session
-            ? `that is a role session (aws sts get-caller-identity): use its role, arn:aws:iam::${session[1]}:role/${session[2]} (an IAM Identity Center role has a path: aws iam get-role --role-name ${session[2]} prints its ARN)`
-            : "copy the ARN from aws iam get-role (or get-user)",
-        },
-      ];
-    }
+    const wrong = principalArnProblem({ path: `eks.adminPrincipalArns.${i}`, arn, why: "EKS access entries take no other principal" }, { root: false, wildcards: false });
+    if (wrong) return [wrong];
     if (!seen.has(arn)) {
       seen.add(arn);
       return [];
@@ -687,6 +711,12 @@ const blobStorage: EnvironmentRule = (env) => {
   if (b.ttlLongDays < b.ttlShortDays) {
     problems.push({ path: "blobStorage.ttlLongDays", message: `must be at least blobStorage.ttlShortDays (${b.ttlShortDays})`, value: b.ttlLongDays });
   }
+  // The bucket policy denies object access to every aws:PrincipalArn not listed (ArnNotLike): an
+  // ARN AWS never reports there locks the break-glass admin out, silently, until it is needed.
+  b.adminPrincipalArns.forEach((arn, i) => {
+    const wrong = principalArnProblem({ path: `blobStorage.adminPrincipalArns.${i}`, arn, why: "the bucket policy matches them against aws:PrincipalArn, which is never a session" }, { root: true, wildcards: true });
+    if (wrong) problems.push(wrong);
+  });
   return problems;
 };
 

@@ -378,7 +378,7 @@ export const EnvironmentSchema = z
         publicAccessCidrs: z.array(z.string()),
         /** `exec`: `aws eks get-token` (local, CI). `token`: data source (Terraform Cloud). */
         clusterAuth: z.enum(["exec", "token"]),
-        /** IAM principals granted cluster-admin through EKS access entries. */
+        /** IAM principals granted cluster-admin through EKS access entries: role (with its path) or user ARNs, any account. */
         adminPrincipalArns: z.array(arn),
         /** Retention of the control-plane log group `/aws/eks/<cluster>/cluster`. */
         controlPlaneLogRetentionDays: retentionDays,
@@ -442,7 +442,7 @@ export const EnvironmentSchema = z
         ttlLongDays: positiveInt,
         /** Days a replaced or deleted object version is kept. */
         noncurrentVersionExpirationDays: positiveInt,
-        /** Principals besides the LangSmith role allowed by the bucket policy (break-glass admins). */
+        /** Principals besides the LangSmith role allowed by the bucket policy (break-glass admins): role (with its path), user or account ARNs, matched against aws:PrincipalArn (`*` wildcards allowed). */
         adminPrincipalArns: z.array(arn),
         /**
          * Object-level audit: S3 server access logs of every request to the bucket, delivered to a
