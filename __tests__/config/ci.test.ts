@@ -51,7 +51,7 @@ describe("ci block", () => {
   const SESSION = "arn:aws:sts::111111111111:assumed-role/PlatformAdmin/alice@example.com";
   const SESSION_FIX = "that is a role session (aws sts get-caller-identity): use its role, arn:aws:iam::111111111111:role/PlatformAdmin (with its path if it has one: aws iam get-role --role-name PlatformAdmin prints its ARN)";
   const SSO = "arn:aws:iam::111111111111:role/AWSReservedSSO_Admin_0123456789abcdef";
-  const SSO_MESSAGE = "must carry the aws-reserved/sso.amazonaws.com/<region>/ path of an IAM Identity Center role (its ARN has it; without it the ARN names no role)";
+  const SSO_MESSAGE = "must carry the aws-reserved/sso.amazonaws.com/ path of an IAM Identity Center role, with its region where it has one (its ARN has it; without it the ARN names no role)";
   test.each<[string, string, Json, string]>([
     ["cluster admins: a role session from aws sts get-caller-identity", SESSION, { eks: { adminPrincipalArns: [SESSION] } }, `environments/dev.ts: eks.adminPrincipalArns.0 ${EKS_KINDS}, got ${SESSION}; ${SESSION_FIX}`],
     [
@@ -73,14 +73,14 @@ describe("ci block", () => {
       "bucket admins: an Identity Center role without its path (the policy's ArnNotLike takes a wildcard)",
       SSO,
       { blobStorage: { adminPrincipalArns: [SSO] } },
-      `environments/dev.ts: blobStorage.adminPrincipalArns.0 ${SSO_MESSAGE}, got ${SSO}; aws iam get-role --role-name AWSReservedSSO_Admin_0123456789abcdef prints the ARN to use, or write arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_Admin_0123456789abcdef`,
+      `environments/dev.ts: blobStorage.adminPrincipalArns.0 ${SSO_MESSAGE}, got ${SSO}; aws iam get-role --role-name AWSReservedSSO_Admin_0123456789abcdef prints the ARN to use, or write arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Admin_0123456789abcdef`,
     ],
   ])("%s is refused with the fix", (_what, _arn, changes, expected) => {
     expect(one("dev", changes)).toEqual([expected]);
   });
 
   test("bucket admins: the account root, a role with a path and a wildcard pattern load (aws:PrincipalArn is matched with ArnNotLike)", () => {
-    const arns = ["arn:aws:iam::111111111111:root", "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_Admin_*", "arn:aws:iam::999999999999:role/break-glass"];
+    const arns = ["arn:aws:iam::111111111111:root", "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Admin_*", "arn:aws:iam::999999999999:role/break-glass"];
     expect(one("dev", { blobStorage: { adminPrincipalArns: arns } })).toEqual([]);
   });
 

@@ -251,9 +251,10 @@ function principalArnProblem(at: { readonly path: string; readonly arn: string; 
   if (role && /^AWSReservedSSO_/.test(role[2])) {
     return {
       path,
-      message: `must carry the ${SSO_ROLE_PATH}<region>/ path of an IAM Identity Center role (its ARN has it; without it the ARN names no role)`,
+      message: `must carry the ${SSO_ROLE_PATH} path of an IAM Identity Center role, with its region where it has one (its ARN has it; without it the ARN names no role)`,
       value: arn,
-      fix: `aws iam get-role --role-name ${role[2]} prints the ARN to use${allowed.wildcards ? `, or write arn:aws:iam::${role[1]}:role/${SSO_ROLE_PATH}*/${role[2]}` : ""}`,
+      // `*` matches the region segment or nothing (older Identity Center roles have none).
+      fix: `aws iam get-role --role-name ${role[2]} prints the ARN to use${allowed.wildcards ? `, or write arn:aws:iam::${role[1]}:role/${SSO_ROLE_PATH}*${role[2]}` : ""}`,
     };
   }
   return undefined;
