@@ -7,7 +7,7 @@
 import { TIERS, type Tier } from "../config/schema";
 import { PROFILES } from "../../environments/profiles";
 import { FRONTEND_SERVICE, RELEASE } from "../langsmith-values/chart";
-import { alarmTable, healthCheckAlarm, targetGroupAlarms, type AlarmSpec } from "../observability/alarms";
+import { alarmSet, langfuseAlarms, type AlarmSpec } from "../observability/alarms";
 
 const HEALTH_URL = `https://<host>${FRONTEND_SERVICE.healthCheckPath}`;
 
@@ -52,18 +52,10 @@ const rowKey = (key: string) => key.replace(/^redis-\d{3}-/, "redis-00N-");
  * instance (so `rds-free-storage` exists), one Redis node, and the Route 53 health check.
  */
 export function tierAlarms(tier: Tier): AlarmSpec[] {
-  const id = { LoadBalancer: "app/alb/0" };
-  return [
-    ...alarmTable({
-      thresholds: PROFILES[tier].observability.thresholds,
-      dimensions: { alb: id, tg: { ...id, TargetGroup: "targetgroup/tg/0" }, db: { DBInstanceIdentifier: "db" }, cluster: { ClusterName: "eks" } },
-      database: { kind: "instance" },
-      redisMembers: ["redis-001"],
-      clusterName: "eks",
-      namespace: RELEASE.namespace,
-    }),
-    healthCheckAlarm("hc", HEALTH_URL),
-  ].map((a) => ({ ...a, key: rowKey(a.key) }));
+  return alarmSet({ thresholds: PROFILES[tier].observability.thresholds, postgresEngine: "rds", redisReplicas: 0, langsmith: true, langfuse: false, healthCheckUrl: HEALTH_URL }).map((a) => ({
+    ...a,
+    key: rowKey(a.key),
+  }));
 }
 
 function cell(a: AlarmSpec): string {
@@ -75,9 +67,8 @@ export function alarmsTable(): string {
   const byTier = TIERS.map((tier) => new Map(tierAlarms(tier).map((a) => [a.key, a])));
   const keys = [...byTier[0].keys()];
   const rows = keys.map((key) => [`\`${key}\``, ALARM_SIGNALS[key] ?? "", ...byTier.map((m) => { const a = m.get(key); return a ? cell(a) : "—"; })]);
-  // Langfuse's target-group alarms (modules/langfuse-release: targetGroupAlarms plus its target 5xx) reuse the same thresholds.
-  const tg = targetGroupAlarms("langfuse", {}, PROFILES[TIERS[0]].observability.thresholds, { latency: "", unhealthy: "", noHealthy: "" });
-  const langfuseKeys = [tg.unhealthy.key, tg.noHealthy.key, tg.latency.key, "langfuse-target-5xx"];
+  // Langfuse's alarms (langfuseAlarms: its target group's, plus its target 5xx) reuse the same thresholds.
+  const langfuseKeys = langfuseAlarms({}, PROFILES[TIERS[0]].observability.thresholds).map((a) => a.key);
   const langfuse = [langfuseKeys.map((k) => `\`${k}\``).join(", "), "the same signals on Langfuse's target group (when it runs)", ...TIERS.map(() => "as above")];
   const healthCheck = rows.findIndex((r) => r[0] === "`health-check`");
   rows.splice(healthCheck < 0 ? rows.length : healthCheck, 0, langfuse);

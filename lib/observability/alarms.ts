@@ -6,6 +6,7 @@
 import { runs, type AlarmThresholds, type EnvironmentConfig } from "../config/schema";
 import { httpsUrl, postgresKind, type PostgresKind } from "../naming";
 import { LANGFUSE_WEB_SERVICE } from "../langfuse-values/chart";
+import { RELEASE } from "../langsmith-values/chart";
 
 const GIB = 1024 ** 3;
 
@@ -351,26 +352,48 @@ export function healthCheckAlarm(healthCheckId: string, url: string): AlarmSpec 
   };
 }
 
+/** What decides which alarms an environment has (`alarmSet`). */
+export interface AlarmSetInput {
+  readonly thresholds: AlarmThresholds;
+  readonly postgresEngine: EnvironmentConfig["postgres"]["engine"];
+  readonly redisReplicas: number;
+  readonly langsmith: boolean;
+  readonly langfuse: boolean;
+  /** The Route 53 health check's URL, where the environment is public. */
+  readonly healthCheckUrl?: string;
+}
+
 /**
- * Every CloudWatch alarm an environment's stack creates, with placeholder dimensions (the cost
- * model prices them, lib/cost/model.ts): the table above with the environment's database kind,
- * Redis nodes and applications, the Route 53 health check's where it is public, and Langfuse's
- * where it runs. A test compares the count with every synthesized stack's alarms.
+ * Every CloudWatch alarm of an environment, with placeholder dimensions: the table above with its
+ * database kind, Redis nodes and applications, the Route 53 health check's where it is public, and
+ * Langfuse's where it runs. The cost model prices them (`environmentAlarms`), docs/operations.md
+ * lists a tier's (lib/docs/alarms-table.ts); a test compares the count with synthesized stacks.
  */
-export function environmentAlarms(env: EnvironmentConfig): AlarmSpec[] {
-  const t = env.observability.thresholds;
+export function alarmSet(i: AlarmSetInput): AlarmSpec[] {
   const alb = { LoadBalancer: "app/alb" };
   const tg = { ...alb, TargetGroup: "targetgroup/tg" };
   return [
     ...alarmTable({
-      thresholds: t,
+      thresholds: i.thresholds,
       dimensions: { alb, tg, db: { DBInstanceIdentifier: "db" }, cluster: { ClusterName: "eks" } },
-      database: { kind: postgresKind(env.postgres.engine) },
-      redisMembers: redisMemberClusterIds("redis", env.redis.replicas),
+      database: { kind: postgresKind(i.postgresEngine) },
+      redisMembers: redisMemberClusterIds("redis", i.redisReplicas),
       clusterName: "eks",
-      namespace: runs(env, "langsmith") ? "langsmith" : undefined,
+      namespace: i.langsmith ? RELEASE.namespace : undefined,
     }),
-    ...(env.exposure === "public" ? [healthCheckAlarm("hc", httpsUrl(env.dns.hostname))] : []),
-    ...(runs(env, "langfuse") ? langfuseAlarms(tg, t) : []),
+    ...(i.healthCheckUrl !== undefined ? [healthCheckAlarm("hc", i.healthCheckUrl)] : []),
+    ...(i.langfuse ? langfuseAlarms(tg, i.thresholds) : []),
   ];
+}
+
+/** `alarmSet` of an environment file: the alarms its stack creates. */
+export function environmentAlarms(env: EnvironmentConfig): AlarmSpec[] {
+  return alarmSet({
+    thresholds: env.observability.thresholds,
+    postgresEngine: env.postgres.engine,
+    redisReplicas: env.redis.replicas,
+    langsmith: runs(env, "langsmith"),
+    langfuse: runs(env, "langfuse"),
+    healthCheckUrl: env.exposure === "public" ? httpsUrl(env.dns.hostname) : undefined,
+  });
 }
