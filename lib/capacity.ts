@@ -94,16 +94,25 @@ export interface Need {
   readonly memoryGib: number;
 }
 
+/** The CPU and memory quantities the sizing arithmetic reads (`500m`, `2`; `512Mi`, `4Gi`). */
+const CPU_QUANTITY = /^(\d+(?:\.\d+)?)(m?)$/;
+const MEMORY_QUANTITY = /^(\d+(?:\.\d+)?)(Mi|Gi)$/;
+
+/** Whether `v` is a CPU quantity `cpuCores` reads (an operator override the sizing then counts). */
+export const isCpuQuantity = (v: unknown): v is string => typeof v === "string" && CPU_QUANTITY.test(v);
+/** Whether `v` is a memory quantity `memoryGib` reads. */
+export const isMemoryQuantity = (v: unknown): v is string => typeof v === "string" && MEMORY_QUANTITY.test(v);
+
 /** Cores in a Kubernetes CPU quantity (`500m`, `2`). */
 export function cpuCores(q: string): number {
-  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(q);
+  const m = CPU_QUANTITY.exec(q);
   if (!m) throw new Error(`not a CPU quantity: ${q}`);
   return m[2] === "m" ? Number(m[1]) / 1000 : Number(m[1]);
 }
 
 /** GiB in a Kubernetes memory quantity (`512Mi`, `4Gi`). */
 export function memoryGib(q: string): number {
-  const m = /^(\d+(?:\.\d+)?)(Mi|Gi)$/.exec(q);
+  const m = MEMORY_QUANTITY.exec(q);
   if (!m) throw new Error(`not a memory quantity (Mi or Gi): ${q}`);
   return m[2] === "Gi" ? Number(m[1]) : Number(m[1]) / 1024;
 }

@@ -176,10 +176,22 @@ function forgetPlans(out: string): void {
   for (const s of readdirSync(stacks)) rmSync(join(stacks, s, "offline", "plan.stamp"), { force: true });
 }
 
+const BENCH_OPTIONS = ["--quick", "--runs"];
+
+/** The rows that `--quick` (or a machine without Terraform) skips, by the label each is printed with. */
+const ROWS = {
+  jest: "jest",
+  plan: "offline plan of every shipped stack",
+  slowest: "slowest stack of the offline plan, planned alone",
+  npmTest: "`npm test`",
+} as const;
+/** The row of a generated fleet of `n` environments (the 30-environment row is judged by the 3-environment one). */
+const scaleRow = (n: number) => `synth of ${n} generated environments`;
+
 /** `--quick`, `--runs N` (N >= 1; default $BENCH_RUNS, else 5); anything else is a usage error. */
 export function benchOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): { quick: boolean; runs: number } {
-  const bad = unknownOptions(argv, ["--quick", "--runs"]);
-  if (bad.length > 0) throw new Error(unknownOptionsMessage("bench", bad, ["--quick", "--runs"]));
+  const bad = unknownOptions(argv, BENCH_OPTIONS);
+  if (bad.length > 0) throw new Error(unknownOptionsMessage("bench", bad, BENCH_OPTIONS));
   const at = argv.indexOf("--runs");
   const given = at >= 0 ? argv[at + 1] : env.BENCH_RUNS;
   const runs = given === undefined ? 5 : Number(given);
@@ -241,16 +253,15 @@ async function main(): Promise<void> {
     const scaled = bestOfRounds(runs, sizes.map((n) => ({ label: `synth of ${n}`, cmd: node, args: [join(__dirname, "synth-generated.js"), String(n), join(scratch, `gen${n}`)] })));
     for (const [i, n] of sizes.entries()) {
       const s = scaled[i];
-      const label = `synth of ${n} generated environments`;
-      add({ label, ...s, note: `${((s.seconds / n) * 1000).toFixed(0)} ms, ${(s.mb / n).toFixed(1)} MB per environment`, budget: n === 30 ? { timesRow: { row: "synth of 3 generated environments", factor: 3 }, mb: 300 } : {} });
+      add({ label: scaleRow(n), ...s, note: `${((s.seconds / n) * 1000).toFixed(0)} ms, ${(s.mb / n).toFixed(1)} MB per environment`, budget: n === 30 ? { timesRow: { row: scaleRow(3), factor: 3 }, mb: 300 } : {} });
     }
 
     if (quick) {
-      for (const label of ["jest", "offline plan of every shipped stack", "slowest stack of the offline plan, planned alone", "`npm test`"]) add({ label, seconds: 0, budget: {}, skipped: "--quick" });
+      for (const label of [ROWS.jest, ROWS.plan, ROWS.slowest, ROWS.npmTest]) add({ label, seconds: 0, budget: {}, skipped: "--quick" });
     } else {
       const jest = await once("jest", node, [require.resolve("jest/bin/jest"), "--silent"]);
       const count = /Tests:\s+(?:\d+ skipped, )?(\d+) passed/.exec(jest.stdout)?.[1];
-      add({ label: "jest", ...jest, note: [count ? `${count} tests` : "", jest.status ? `exit ${jest.status}` : ""].filter(Boolean).join(", ") || undefined, budget: { seconds: 10 } });
+      add({ label: ROWS.jest, ...jest, note: [count ? `${count} tests` : "", jest.status ? `exit ${jest.status}` : ""].filter(Boolean).join(", ") || undefined, budget: { seconds: 10 } });
       if (hasTerraform()) {
         const out = join(ROOT, "cdktf.out");
         let plan = await once("plan:offline", node, [join(__dirname, "plan-offline.js"), "--fresh"]);
@@ -262,19 +273,19 @@ async function main(): Promise<void> {
         const perStack = (out: string) => [...out.matchAll(/^\s+ok\s+(\S+) \(([\d.]+) s\)/gm)].map((m) => ({ stack: m[1], seconds: Number(m[2]) }));
         const stacks = perStack(plan.stdout);
         const slowest = stacks.reduce((a, b) => (b.seconds > a.seconds ? b : a), { stack: "none", seconds: 0 });
-        add({ label: "offline plan of every shipped stack", ...plan, note: `${stacks.length} stacks, every one planned`, budget: { seconds: 15 } });
+        add({ label: ROWS.plan, ...plan, note: `${stacks.length} stacks, every one planned`, budget: { seconds: 15 } });
         // A stack's time inside the fleet run depends on what shares the cores with it: the slowest
         // one is planned again alone, as `npm run plan:offline -- <stack>` plans it.
         const alone = await once("plan:offline (slowest stack alone)", node, [join(__dirname, "plan-offline.js"), "--fresh", "--no-synth", slowest.stack]);
         const own = perStack(alone.stdout)[0] ?? { stack: slowest.stack, seconds: alone.seconds };
-        add({ label: "slowest stack of the offline plan, planned alone", seconds: own.seconds, nodeSeconds: alone.nodeSeconds, note: `${own.stack}; ${slowest.seconds.toFixed(1)} s in the fleet run`, budget: { seconds: 5 } });
+        add({ label: ROWS.slowest, seconds: own.seconds, nodeSeconds: alone.nodeSeconds, note: `${own.stack}; ${slowest.seconds.toFixed(1)} s in the fleet run`, budget: { seconds: 5 } });
         forgetPlans(out);
       } else {
-        for (const label of ["offline plan of every shipped stack", "slowest stack of the offline plan, planned alone"]) add({ label, seconds: 0, budget: {}, skipped: "no terraform on PATH" });
+        for (const label of [ROWS.plan, ROWS.slowest]) add({ label, seconds: 0, budget: {}, skipped: "no terraform on PATH" });
       }
       forgetPlans(join(ROOT, "cdktf.out"));
       const test = await once("npm test", npm, ["test", "--silent"]);
-      add({ label: "`npm test`", ...test, note: `everyday run: unchanged plans reused by content hash${test.status ? `, exit ${test.status}` : ""}`, budget: { seconds: 45 } });
+      add({ label: ROWS.npmTest, ...test, note: `everyday run: unchanged plans reused by content hash${test.status ? `, exit ${test.status}` : ""}`, budget: { seconds: 45 } });
     }
 
     const text = table(rows, nodeSeconds);

@@ -4,11 +4,11 @@
  * (`cdktf.out/stacks/<stack>/offline/`), then `terraform plan -refresh=false` with mock
  * credentials, `terraform show -json` into `offline/plan.json`, and the policy pack over it.
  *
- * Fast: one `terraform init` shared by every stack with the same `terraform` block (skipped
- * while providers and lock file are unchanged), `plan` validates so there is no `validate`,
- * stacks run in parallel, one more than the core count (DEFAULT_JOBS; largest first), and the provider's Go GC works
- * less (PLAN_GOGC). Terraform does not launch the AWS provider itself (four launches of a
- * 700 MB binary per stack, each building ~1,500 schemas): each stack's plan and show reattach
+ * Fast: one `terraform init` shared by every stack with the same `terraform` block (skipped while
+ * providers and lock file are unchanged), `plan` validates so there is no `validate`, stacks run
+ * in parallel, one more than the core count (DEFAULT_JOBS; largest first), and the provider's Go
+ * GC works less (PLAN_GOGC). Terraform does not launch the AWS provider itself (four launches of
+ * a 700 MB binary per stack, each building ~1,500 schemas): each stack's plan and show reattach
  * to provider processes started here (one per provider configuration), through a proxy that
  * answers the schema call with only the stack's types, from a copy kept in the offline cache
  * (scripts/offline/provider-server.ts, schema-proxy.ts), the next one started ahead while stacks

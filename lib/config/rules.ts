@@ -552,7 +552,7 @@ function chartKeysFixture(fixture: string): ChartKeys | undefined {
  * Problems of `overrides` against the chart of `fixture`, with paths under `overrides`: keys the
  * chart does not have, and keys the chart defaults to a boolean set to anything else.
  */
-function overrideProblems(overrides: Record<string, unknown> | undefined, fixture: string): { path: string; message: string; value: unknown; fix: string }[] {
+function overrideProblems(overrides: Record<string, unknown> | undefined, fixture: string): Problem[] {
   const keys = overrides && Object.keys(overrides).length > 0 ? chartKeysFixture(fixture) : undefined;
   if (!overrides || !keys) return [];
   const unknown = unknownKeyPaths(overrides, keys).map((path) => ({
@@ -581,7 +581,7 @@ const valuesOverrideKeys: EnvironmentRule = (env) => [
 const LIST_STAND_INS = { langsmith: { appRoleArn: "<app role>", blobStorage: { bucketName: "<bucket>", kmsKeyArn: "<key>" } }, langfuse: { roleArn: "<role>", bucketName: "<bucket>" } };
 
 /** Lists of `overrides` that drop items of the list the project sets at the same path (lib/values-overrides.ts). */
-function overrideListProblems(overrides: Record<string, unknown> | undefined, project: () => unknown): { path: string; message: string; value: unknown; fix: string }[] {
+function overrideListProblems(overrides: Record<string, unknown> | undefined, project: () => unknown): Problem[] {
   if (!overrides || !holdsList(overrides)) return [];
   let values: unknown;
   try {

@@ -8,11 +8,9 @@
  * the shared cluster. A rule of thumb for chargeback, not metering.
  */
 import { Application, EnvironmentConfig, runs } from "../config/schema";
+// The split key is the general pool's own arithmetic (one place).
 import { requestedVcpu } from "../general-pool";
 import type { CostEstimate } from "./model";
-
-// The split key is the general pool's own arithmetic (one place); re-exported for callers of the split.
-export { requestedVcpu };
 
 /** Cost lines that belong to one application (by CostLine.key). */
 export const DEDICATED_LINES: Readonly<Record<string, Application>> = {

@@ -6,7 +6,7 @@
  * small replica each. CPU limits at twice the request (production: burst to 4 CPU) bound a
  * runaway pod without throttling ordinary load; memory limits equal the working set Langfuse sizes for.
  */
-import { podRequest, wholeNumber } from "../capacity";
+import { isCpuQuantity, isMemoryQuantity, podRequest, wholeNumber } from "../capacity";
 import type { EnvironmentConfig } from "../config/schema";
 import type { ApplicationDemand } from "../general-pool";
 import { isPlainObject } from "../merge";
@@ -84,8 +84,8 @@ export function langfusePoolDemand(env: EnvironmentConfig): ApplicationDemand {
     }
     const req = o.resources?.requests;
     const requests = { ...size.requests };
-    if (typeof req?.cpu === "string" && /^\d+(\.\d+)?m?$/.test(req.cpu)) (requests.cpu = req.cpu), overridden.push(`${base}.resources.requests.cpu`);
-    if (typeof req?.memory === "string" && /^\d+(\.\d+)?(Mi|Gi)$/.test(req.memory)) (requests.memory = req.memory), overridden.push(`${base}.resources.requests.memory`);
+    if (isCpuQuantity(req?.cpu)) (requests.cpu = req.cpu), overridden.push(`${base}.resources.requests.cpu`);
+    if (isMemoryQuantity(req?.memory)) (requests.memory = req.memory), overridden.push(`${base}.resources.requests.memory`);
     return { name: `langfuse.${component}`, requests: podRequest({ requests }), minReplicas, maxReplicas };
   });
   return {

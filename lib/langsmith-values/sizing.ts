@@ -12,11 +12,9 @@
  * ingestQueue (`<c>.autoscaling.hpa`). hostBackend and listener render only with LangSmith
  * Deployments, which this project does not enable, so they are not sized.
  */
-import { addNeeds, allocatable, CLUSTER_OVERHEAD, formatNeed, INSTANCE_CATALOG, Need, podRequest, poolNodeAllocatable, wholeNumber } from "../capacity";
+import { addNeeds, allocatable, CLUSTER_OVERHEAD, formatNeed, INSTANCE_CATALOG, isCpuQuantity, isMemoryQuantity, Need, podRequest, poolNodeAllocatable, wholeNumber } from "../capacity";
 import type { ApplicationDemand } from "../general-pool";
 import { EnvironmentConfig, NodePool } from "../config/schema";
-// Moved to lib/capacity.ts (neutral quantities); re-exported for existing importers.
-export { cpuCores, memoryGib } from "../capacity";
 import { Resources } from "./types";
 
 /** Services with `autoscaling.hpa` that always render. */
@@ -128,8 +126,6 @@ export const SIZING_PROFILES: Readonly<Record<EnvironmentConfig["langsmith"]["si
  */
 export const LANGSMITH_UPGRADE_JOBS: Need = { vcpu: 0.9, memoryGib: 2.2 };
 
-
-
 /**
  * A main service's size with the operator's `langsmith.valuesOverrides.<service>` applied (they
  * are merged last into the Helm values, so the capacity arithmetic must see them too): HPA
@@ -158,35 +154,34 @@ export function withOverrides(env: EnvironmentConfig, service: string, size: Ser
   }
   const req = o.deployment?.resources?.requests;
   let resources = size.resources;
-  if (typeof req?.cpu === "string" && /^\d+(\.\d+)?m?$/.test(req.cpu)) (resources = { ...resources, requests: { ...resources.requests, cpu: req.cpu } }), overridden.push(`${base}.deployment.resources.requests.cpu`);
-  if (typeof req?.memory === "string" && /^\d+(\.\d+)?(Mi|Gi)$/.test(req.memory)) (resources = { ...resources, requests: { ...resources.requests, memory: req.memory } }), overridden.push(`${base}.deployment.resources.requests.memory`);
+  if (isCpuQuantity(req?.cpu)) (resources = { ...resources, requests: { ...resources.requests, cpu: req.cpu } }), overridden.push(`${base}.deployment.resources.requests.cpu`);
+  if (isMemoryQuantity(req?.memory)) (resources = { ...resources, requests: { ...resources.requests, memory: req.memory } }), overridden.push(`${base}.deployment.resources.requests.memory`);
   return { size: { ...size, minReplicas, maxReplicas, resources }, overridden };
 }
 
-/** Override paths that change the sizing arithmetic (named in the sizing messages). */
-export function overridePaths(env: EnvironmentConfig): string[] {
+/**
+ * The sized workloads of an environment on the general pool: main services (with operator
+ * overrides, and the override paths that changed the arithmetic, named in the sizing messages)
+ * plus enabled agent features.
+ */
+export function sizedWorkloads(env: EnvironmentConfig): { name: string; size: ServiceSize; overridden: readonly string[] }[] {
   const profile = SIZING_PROFILES[env.langsmith.sizing];
-  return MAIN_SERVICES.flatMap((s) => withOverrides(env, s, profile.services[s]).overridden);
-}
-
-/** The sized workloads of an environment on the general pool: main services (with operator overrides) plus enabled agent features. */
-export function sizedWorkloads(env: EnvironmentConfig): { name: string; size: ServiceSize }[] {
-  const profile = SIZING_PROFILES[env.langsmith.sizing];
-  const out: { name: string; size: ServiceSize }[] = MAIN_SERVICES.map((s) => ({ name: s, size: withOverrides(env, s, profile.services[s]).size }));
+  const out: { name: string; size: ServiceSize; overridden: readonly string[] }[] = MAIN_SERVICES.map((s) => ({ name: s, ...withOverrides(env, s, profile.services[s]) }));
   for (const feature of ["insights", "polly"] as const) {
     if (env.langsmith[feature] === "disabled") continue;
-    out.push({ name: AGENT_WORKLOADS[feature].apiServer, size: profile.agents.apiServer });
-    out.push({ name: AGENT_WORKLOADS[feature].queue, size: profile.agents.queue });
+    out.push({ name: AGENT_WORKLOADS[feature].apiServer, size: profile.agents.apiServer, overridden: [] });
+    out.push({ name: AGENT_WORKLOADS[feature].queue, size: profile.agents.queue, overridden: [] });
   }
   return out;
 }
 
 /** What LangSmith puts on the general pool (lib/general-pool.ts checks that it fits beside the other applications). */
 export function langsmithPoolDemand(env: EnvironmentConfig): ApplicationDemand {
-  const overrides = overridePaths(env);
+  const sized = sizedWorkloads(env);
+  const overrides = sized.flatMap((w) => w.overridden);
   return {
     application: "langsmith",
-    workloads: sizedWorkloads(env).map((w) => ({ name: w.name, requests: podRequest(w.size.resources), minReplicas: w.size.minReplicas, maxReplicas: w.size.maxReplicas })),
+    workloads: sized.map((w) => ({ name: w.name, requests: podRequest(w.size.resources), minReplicas: w.size.minReplicas, maxReplicas: w.size.maxReplicas })),
     upgradeJobs: LANGSMITH_UPGRADE_JOBS,
     decidedBy: `langsmith.sizing "${env.langsmith.sizing}"${overrides.length > 0 ? ` with ${overrides.join(", ")}` : ""}`,
     smaller: env.langsmith.sizing === "development" ? undefined : "langsmith.sizing",

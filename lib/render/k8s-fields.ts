@@ -10,6 +10,7 @@
  * `Date`, raw extensions) are not descended into.
  */
 import { readFileSync } from "node:fs";
+import { isPlainObject } from "../merge";
 import type { Manifest } from "./render";
 
 const MODEL_DIR = "@kubernetes/client-node/dist/gen/model";
@@ -54,8 +55,6 @@ export function modelOf(apiVersion: string, kind: string): string | undefined {
   return attributes(type) ? type : undefined;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
 /** Paths of `value` (typed `type`) that the model does not have, prefixed with `path`. */
 function walk(value: unknown, type: string, path: string, out: string[]): void {
   const array = /^Array<(.+)>$/.exec(type);
@@ -65,11 +64,11 @@ function walk(value: unknown, type: string, path: string, out: string[]): void {
   }
   const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
   if (map) {
-    if (isObject(value)) for (const [k, v] of Object.entries(value)) walk(v, map[1], `${path}.${k}`, out);
+    if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) walk(v, map[1], `${path}.${k}`, out);
     return;
   }
   const attrs = attributes(type);
-  if (!attrs || !isObject(value)) return;
+  if (!attrs || !isPlainObject(value)) return;
   for (const [k, v] of Object.entries(value)) {
     const attr = attrs.find((a) => a.baseName === k);
     if (!attr) out.push(path ? `${path}.${k}` : k);

@@ -52,6 +52,9 @@ export interface DatabaseJobInput {
 
 const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
 
+/** The database Jobs' container resources (LangSmith's and Langfuse's; the general pool's demand counts them: lib/general-pool.ts). */
+export const DATABASE_JOB_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } } as const;
+
 /**
  * SQL of the application role, run in the LangSmith database as the master user. Idempotent:
  * GRANTs of a held membership only notice, REASSIGN finds nothing the second time, REVOKE of a
@@ -64,9 +67,6 @@ const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
  * and its members (the master, through `GRANT role TO CURRENT_USER`, which is how this Job connects
  * again on every run) keep them.
  */
-/** The database Jobs' container resources (LangSmith's and Langfuse's; the general pool's demand counts them: lib/general-pool.ts). */
-export const DATABASE_JOB_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } } as const;
-
 export function appRoleSql(role: AppRole): string {
   const owned = [role.database, ...(role.alsoOwns ?? [])];
   for (const name of [role.user, ...owned]) if (!IDENTIFIER.test(name)) throw new Error(`name ${name} must match [a-z][a-z0-9_]*`);

@@ -1,4 +1,5 @@
-import { applicationShares, requestedVcpu } from "../../../lib/cost/applications";
+import { applicationShares } from "../../../lib/cost/applications";
+import { requestedVcpu } from "../../../lib/general-pool";
 import { estimateMonthlyCost } from "../../../lib/cost/model";
 import { costReport } from "../../../scripts/cost";
 import { envWith } from "../../helpers";

@@ -1,4 +1,5 @@
-import { cpuCores, memoryGib, MAIN_SERVICES, SIZING_PROFILES, sizingProblems } from "../../../lib/langsmith-values/sizing";
+import { cpuCores, memoryGib } from "../../../lib/capacity";
+import { MAIN_SERVICES, SIZING_PROFILES, sizingProblems } from "../../../lib/langsmith-values/sizing";
 import { loadWith, shipped, SHIPPED } from "./envs";
 import { EnvironmentConfig } from "../../../lib/config/schema";
 import { generalPoolProblems } from "../../../lib/general-pool";
